@@ -1,0 +1,31 @@
+# The two commands of the README: `make demo` and `make test`. Everything else is a helper.
+.PHONY: demo test setup lint typecheck pytest bench clean
+
+PY := .venv/bin/python
+
+demo:
+	@bash scripts/demo.sh
+
+test: setup lint typecheck pytest
+
+setup:
+	@bash scripts/bootstrap.sh
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) scripts/check_access_lint.py
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+typecheck: setup
+	$(PY) -m mypy .
+
+pytest: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/journey_pages.py $(BENCH_ARGS)
+
+clean:
+	rm -rf .venv var

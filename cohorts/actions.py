@@ -1,0 +1,119 @@
+"""Writes of the cohorts domain. Each is atomic and records the event it stands for."""
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
+from events.actions import record_event
+from events.models import Verb
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from programs.models import Activity
+
+MAX_MEDIA_SECONDS = 24 * 60 * 60
+
+
+def enroll(
+    user: "User",
+    *,
+    cohort: Cohort,
+    role: EnrollmentRole = EnrollmentRole.LEARNER,
+    coach: "User | None" = None,
+) -> tuple[Enrollment, bool]:
+    """Put a person in a cohort, or update their role and coach. Returns (enrollment, created).
+
+    Idempotent, so importing the same list twice changes nothing.
+    """
+    enrollment, created = Enrollment.objects.get_or_create(
+        cohort=cohort, user=user, defaults={"role": role, "coach": coach}
+    )
+    if not created and (enrollment.role != role or enrollment.coach_id != (coach and coach.pk)):
+        enrollment.role = role
+        enrollment.coach = coach
+        enrollment.save(update_fields=["role", "coach"])
+    return enrollment, created
+
+
+def record_view(enrollment: Enrollment, *, activity: "Activity") -> ActivityProgress:
+    """A learner opened an activity: remember it as started and log a `viewed` event."""
+    with transaction.atomic():
+        progress, _ = ActivityProgress.objects.get_or_create(
+            enrollment=enrollment, activity=activity
+        )
+        record_event(
+            enrollment.user,
+            verb=Verb.VIEWED,
+            object_type="activity",
+            object_id=activity.public_id,
+            cohort=enrollment.cohort,
+        )
+    return progress
+
+
+def set_completed(
+    enrollment: Enrollment, *, activity: "Activity", completed: bool = True
+) -> ActivityProgress:
+    """Mark an activity done (or not done again). Idempotent: a second click changes nothing."""
+    with transaction.atomic():
+        progress, _ = ActivityProgress.objects.select_for_update().get_or_create(
+            enrollment=enrollment, activity=activity
+        )
+        if progress.is_completed == completed:
+            return progress
+        progress.state = ProgressState.COMPLETED if completed else ProgressState.STARTED
+        progress.completed_at = timezone.now() if completed else None
+        progress.save(update_fields=["state", "completed_at", "updated_at"])
+        Enrollment.objects.filter(pk=enrollment.pk).update(
+            completed_count=F("completed_count") + (1 if completed else -1)
+        )
+        enrollment.completed_count += 1 if completed else -1
+        if completed:
+            record_event(
+                enrollment.user,
+                verb=Verb.COMPLETED,
+                object_type="activity",
+                object_id=activity.public_id,
+                cohort=enrollment.cohort,
+                result={"completion": True},
+            )
+    return progress
+
+
+def save_media_position(
+    enrollment: Enrollment, *, activity: "Activity", position: float, verb: Verb
+) -> ActivityProgress:
+    """Remember where the learner is in a video or podcast, so they can resume on any device."""
+    position = min(max(position, 0.0), float(MAX_MEDIA_SECONDS))
+    with transaction.atomic():
+        progress, created = ActivityProgress.objects.get_or_create(
+            enrollment=enrollment, activity=activity, defaults={"position_seconds": position}
+        )
+        if not created:
+            progress.position_seconds = position
+            progress.save(update_fields=["position_seconds", "updated_at"])
+        record_event(
+            enrollment.user,
+            verb=verb,
+            object_type="activity",
+            object_id=activity.public_id,
+            cohort=enrollment.cohort,
+            result={"position": round(position, 1)},
+        )
+    return progress
+
+
+def record_launch(enrollment: Enrollment, *, activity: "Activity", verb: Verb) -> None:
+    """The learner opened an external module or downloaded a calendar invite."""
+    with transaction.atomic():
+        ActivityProgress.objects.get_or_create(enrollment=enrollment, activity=activity)
+        record_event(
+            enrollment.user,
+            verb=verb,
+            object_type="activity",
+            object_id=activity.public_id,
+            cohort=enrollment.cohort,
+        )

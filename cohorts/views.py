@@ -1,0 +1,209 @@
+"""Learner journey pages: This week, a week, the journey overview, an activity, and the writes a
+learner makes from them. Thin: load through access, validate, call an action, render."""
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from cohorts import actions
+from cohorts.access import CohortSeat, get_learner_seat, get_seat_for_user
+from cohorts.forms import MediaPositionForm
+from cohorts.journey import ActivityItem, Journey, load_journey
+from cohorts.models import ActivityProgress
+from events.models import Verb
+from programs.models import Activity, ActivityKind
+from rapport.lib.calendar import session_invite
+from rapport.lib.markdown import render_markdown
+from rapport.lib.timezones import local_today
+
+
+def _journey(request: HttpRequest, seat: CohortSeat, week_numbers: set[int] | None) -> Journey:
+    today = local_today(request.user.time_zone)  # type: ignore[union-attr]
+    return load_journey(seat, today=today, week_numbers=week_numbers)
+
+
+@login_required
+@require_GET
+def this_week(request: HttpRequest, cohort_id: uuid.UUID) -> HttpResponse:
+    seat = get_seat_for_user(request.user, cohort_id)  # type: ignore[arg-type]
+    today = local_today(request.user.time_zone)  # type: ignore[union-attr]
+    current = seat.cohort.week_number_on(today)
+    focus = min(max(current, 1), max(seat.cohort.week_count, 1))
+    journey = load_journey(seat, today=today, week_numbers={focus})
+    return render(
+        request,
+        "cohorts/this_week.html",
+        {"seat": seat, "journey": journey, "week": journey.week(focus), "nav": "this_week"},
+    )
+
+
+@login_required
+@require_GET
+def week_detail(request: HttpRequest, cohort_id: uuid.UUID, number: int) -> HttpResponse:
+    seat = get_seat_for_user(request.user, cohort_id)  # type: ignore[arg-type]
+    journey = _journey(request, seat, {number})
+    week = journey.week(number)
+    if week is None:
+        raise Http404("No such week")
+    return render(
+        request,
+        "cohorts/week.html",
+        {"seat": seat, "journey": journey, "week": week, "nav": "journey"},
+    )
+
+
+@login_required
+@require_GET
+def journey_overview(request: HttpRequest, cohort_id: uuid.UUID) -> HttpResponse:
+    seat = get_seat_for_user(request.user, cohort_id)  # type: ignore[arg-type]
+    journey = _journey(request, seat, None)
+    return render(
+        request, "cohorts/journey.html", {"seat": seat, "journey": journey, "nav": "journey"}
+    )
+
+
+def _activity_in_seat(seat: CohortSeat, activity_id: uuid.UUID) -> Activity:
+    """The activity if it belongs to the seat's programme, else 404.
+
+    Having a seat in the cohort is what policy.activities_visible_to asks for, so this is the
+    same rule, applied to a programme already known to be visible.
+    """
+    activity = (
+        Activity.objects.select_related("week")
+        .filter(public_id=activity_id, week__program_id=seat.cohort.program_id)
+        .first()
+    )
+    if activity is None:
+        raise Http404("No such activity")
+    return activity
+
+
+@login_required
+@require_GET
+def activity_detail(
+    request: HttpRequest, cohort_id: uuid.UUID, activity_id: uuid.UUID
+) -> HttpResponse:
+    seat = get_seat_for_user(request.user, cohort_id)  # type: ignore[arg-type]
+    activity = _activity_in_seat(seat, activity_id)
+    progress: ActivityProgress | None = None
+    if seat.is_learner:
+        assert seat.enrollment is not None
+        progress = actions.record_view(seat.enrollment, activity=activity)
+    siblings = list(
+        Activity.objects.filter(week_id=activity.week_id)
+        .order_by("position", "id")
+        .only("id", "public_id", "title", "kind", "position")
+    )
+    index = next(i for i, a in enumerate(siblings) if a.pk == activity.pk)
+    return render(
+        request,
+        "cohorts/activity.html",
+        {
+            "seat": seat,
+            "activity": activity,
+            "item": ActivityItem(activity=activity, progress=progress),
+            "body_html": render_markdown(activity.body),
+            "competencies": list(activity.competencies.only("id", "name")),
+            "previous": siblings[index - 1] if index > 0 else None,
+            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+            "position": index + 1,
+            "sibling_count": len(siblings),
+            "nav": "journey",
+            "kinds": ActivityKind,
+        },
+    )
+
+
+@login_required
+@require_POST
+def activity_complete(
+    request: HttpRequest, cohort_id: uuid.UUID, activity_id: uuid.UUID
+) -> HttpResponse:
+    seat = get_learner_seat(request.user, cohort_id)  # type: ignore[arg-type]
+    activity = _activity_in_seat(seat, activity_id)
+    completed = request.POST.get("completed", "1") != "0"
+    assert seat.enrollment is not None
+    progress = actions.set_completed(seat.enrollment, activity=activity, completed=completed)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request,
+            "cohorts/_completion.html",
+            {"seat": seat, "item": ActivityItem(activity=activity, progress=progress)},
+        )
+    return HttpResponseRedirect(
+        reverse("cohorts:activity", args=[seat.cohort.public_id, activity.public_id])
+    )
+
+
+_POSITION_VERBS = {"play": Verb.PLAYED, "pause": Verb.PAUSED, "progress": Verb.PROGRESSED}
+
+
+@login_required
+@require_POST
+def media_position(
+    request: HttpRequest, cohort_id: uuid.UUID, activity_id: uuid.UUID
+) -> HttpResponse:
+    seat = get_learner_seat(request.user, cohort_id)  # type: ignore[arg-type]
+    activity = _activity_in_seat(seat, activity_id)
+    if not activity.is_media:
+        return JsonResponse({"error": "This activity has no video or audio."}, status=400)
+    form = MediaPositionForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": "Invalid position.", "fields": form.errors}, status=400)
+    assert seat.enrollment is not None
+    progress = actions.save_media_position(
+        seat.enrollment,
+        activity=activity,
+        position=form.cleaned_data["position"],
+        verb=_POSITION_VERBS[form.cleaned_data["event"]],
+    )
+    return JsonResponse({"position": progress.position_seconds})
+
+
+@login_required
+@require_GET
+def activity_launch(
+    request: HttpRequest, cohort_id: uuid.UUID, activity_id: uuid.UUID
+) -> HttpResponse:
+    """Open an external e-learning module (recorded as `launched`). Only ever redirects to the
+    URL the programme designer set, so it cannot be used as an open redirect."""
+    seat = get_seat_for_user(request.user, cohort_id)  # type: ignore[arg-type]
+    activity = _activity_in_seat(seat, activity_id)
+    if activity.kind != ActivityKind.ELEARNING or not activity.external_url:
+        raise Http404("This activity has no external module")
+    if seat.is_learner:
+        assert seat.enrollment is not None
+        actions.record_launch(seat.enrollment, activity=activity, verb=Verb.LAUNCHED)
+    return redirect(activity.external_url)
+
+
+@login_required
+@require_GET
+def activity_invite(
+    request: HttpRequest, cohort_id: uuid.UUID, activity_id: uuid.UUID
+) -> HttpResponse:
+    seat = get_seat_for_user(request.user, cohort_id)  # type: ignore[arg-type]
+    activity = _activity_in_seat(seat, activity_id)
+    if activity.kind != ActivityKind.LIVE_SESSION or activity.starts_at is None:
+        raise Http404("This activity is not a live session")
+    if seat.is_learner:
+        assert seat.enrollment is not None
+        actions.record_launch(seat.enrollment, activity=activity, verb=Verb.DOWNLOADED)
+    page = request.build_absolute_uri(
+        reverse("cohorts:activity", args=[seat.cohort.public_id, activity.public_id])
+    )
+    ics = session_invite(
+        uid=f"{activity.public_id}-{seat.cohort.public_id}@rapport",
+        title=activity.title,
+        description=f"{activity.summary}\n\n{page}".strip(),
+        starts_at=activity.starts_at,
+        ends_at=activity.ends_at,
+        url=activity.external_url,
+    )
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rapport-live-session.ics"'
+    return response

@@ -1,0 +1,177 @@
+import uuid
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Competency, Organization, OrganizationScopedQuerySet
+from programs.validators import validate_captions_file, validate_media_file
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Program(models.Model):
+    """A multi-week learning journey, designed once and run by any number of cohorts."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="programs"
+    )
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text=_("Why this journey matters, in a few lines."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Week(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="weeks")
+    number = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(104)]
+    )
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="unique_week_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Week {self.number}: {self.title}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.organization_id = self.program.organization_id
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ActivityKind(models.TextChoices):
+    VIDEO = "video", _("Video")
+    AUDIO = "audio", _("Podcast")
+    ARTICLE = "article", _("Article")
+    ELEARNING = "elearning", _("E-learning")
+    DISCUSSION = "discussion", _("Discussion prompt")
+    MISSION = "mission", _("Offline mission")
+    LIVE_SESSION = "live_session", _("Live session")
+
+
+MEDIA_KINDS = (ActivityKind.VIDEO, ActivityKind.AUDIO)
+
+
+def _media_path(activity: "Activity", filename: str) -> str:
+    return f"org-{activity.organization_id}/activities/{activity.public_id}/{filename}"
+
+
+class ActivityQuerySet(OrganizationScopedQuerySet["Activity"]):
+    def visible_to(self, user: "User") -> "ActivityQuerySet":
+        from programs.access import activities_visible_to
+
+        return activities_visible_to(self, user)
+
+
+class Activity(models.Model):
+    """One thing to do in a week: watch, listen, read, practise, discuss or join."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="activities")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=16, choices=ActivityKind.choices)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(
+        max_length=300, blank=True, help_text=_("One line shown on the week's list.")
+    )
+    body = models.TextField(
+        blank=True,
+        help_text=_(
+            "Markdown. The article itself, or the instructions for a prompt, mission or session."
+        ),
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    media = models.FileField(
+        upload_to=_media_path,
+        blank=True,
+        validators=[validate_media_file],
+        help_text=_("Video (WebM, MP4) or audio (MP3, M4A, Ogg, Opus, WAV, WebM)."),
+    )
+    captions = models.FileField(
+        upload_to=_media_path,
+        blank=True,
+        validators=[validate_captions_file],
+        help_text=_("WebVTT captions for the video or podcast."),
+    )
+    transcript = models.TextField(blank=True, help_text=_("Full text of the video or podcast."))
+    external_url = models.URLField(
+        blank=True,
+        max_length=500,
+        help_text=_("The e-learning module, or the video link of a live session."),
+    )
+    starts_at = models.DateTimeField(null=True, blank=True, help_text=_("Live sessions only."))
+    duration_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    competencies = models.ManyToManyField(Competency, blank=True, related_name="activities")
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = _("activities")
+        ordering = ["week__number", "position", "id"]
+        indexes = [models.Index(fields=["week", "position"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.organization_id = self.week.organization_id
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind in MEDIA_KINDS and not self.media:
+            errors["media"] = _("A video or podcast needs its media file.")
+        if self.kind in MEDIA_KINDS and not (self.transcript.strip() or self.captions):
+            errors["transcript"] = _(
+                "Add a transcript or captions, so that everyone can follow it."
+            )
+        if self.kind == ActivityKind.ELEARNING and not self.external_url:
+            errors["external_url"] = _("An e-learning activity needs the link to the module.")
+        if self.kind == ActivityKind.LIVE_SESSION and not self.starts_at:
+            errors["starts_at"] = _("A live session needs a start time.")
+        if self.kind not in MEDIA_KINDS and self.media:
+            errors["media"] = _("Only videos and podcasts carry a media file.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_media(self) -> bool:
+        return self.kind in MEDIA_KINDS
+
+    @property
+    def ends_at(self):  # type: ignore[no-untyped-def]
+        if self.starts_at is None:
+            return None
+        return self.starts_at + timedelta(minutes=self.duration_minutes or 60)
+
+    @property
+    def media_mime_type(self) -> str:
+        from programs.validators import guess_media_type
+
+        return guess_media_type(self.media.name) if self.media else ""

@@ -1,0 +1,146 @@
+"""Shared test personas and builders. Data is made through the apps' own actions where one exists.
+
+The personas (healthchecks' Alice/Bob/Charlie idea):
+    alice  learner in cohort A, coached by carol     bob    peer learner in cohort A
+    carol  coach of cohort A                         dave   learner in cohort B (same org)
+    dora   programme designer                        adam   organisation admin
+    oscar  learner in another organisation's cohort
+"""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.test import TestCase
+from django.utils import timezone
+
+from accounts.models import User
+from cohorts.actions import enroll
+from cohorts.models import Cohort, EnrollmentRole
+from organizations.models import Competency, Membership, Organization, Role
+from programs.models import Activity, ActivityKind, Program, Week
+
+PASSWORD = "a-long-test-password-42"
+
+# The smallest valid files of each container, for media fields in tests.
+TINY_WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 60
+TINY_VTT = b"WEBVTT\n\n00:00.000 --> 00:02.000\nHello\n"
+
+
+def make_org(name: str = "Northwind Bio", slug: str | None = None) -> Organization:
+    return Organization.objects.create(name=name, slug=slug or name.lower().replace(" ", "-"))
+
+
+def make_user(
+    org: Organization,
+    email: str,
+    *,
+    role: Role = Role.LEARNER,
+    name: str | None = None,
+    time_zone: str = "Europe/London",
+    **membership: Any,
+) -> User:
+    user = User.objects.create_user(
+        email, PASSWORD, full_name=name or email.split("@")[0].title(), time_zone=time_zone
+    )
+    Membership.objects.create(organization=org, user=user, role=role, **membership)
+    return user
+
+
+def make_program(
+    org: Organization, *, weeks: int = 2, per_week: int = 3, title: str = "Coaching skills"
+) -> Program:
+    """A programme whose every week cycles through all activity kinds."""
+    program = Program.objects.create(organization=org, title=title, summary="Learn to coach.")
+    competency, _ = Competency.objects.get_or_create(
+        organization=org, framework="Communication skills", name="Listen fully"
+    )
+    kinds = list(ActivityKind)
+    n = 0
+    for number in range(1, weeks + 1):
+        week = Week.objects.create(program=program, number=number, title=f"Week {number} theme")
+        for position in range(per_week):
+            kind = kinds[n % len(kinds)]
+            n += 1
+            make_activity(week, kind=kind, position=position, competencies=[competency])
+    return program
+
+
+def make_activity(
+    week: Week, *, kind: ActivityKind, position: int = 0, competencies: list[Competency] = ()
+) -> Activity:  # type: ignore[assignment]
+    activity = Activity(
+        week=week,
+        kind=kind,
+        position=position,
+        title=f"{kind.label} {week.number}.{position + 1}",
+        summary=f"A {kind.label.lower()} about listening.",
+        body="Notice **one** moment this week when you listened fully.",
+        transcript="Full transcript." if kind in (ActivityKind.VIDEO, ActivityKind.AUDIO) else "",
+    )
+    if kind == ActivityKind.ELEARNING:
+        activity.external_url = "https://learning.example.com/module/1"
+    if kind == ActivityKind.LIVE_SESSION:
+        activity.starts_at = timezone.now() + timedelta(days=3)
+        activity.duration_minutes = 60
+        activity.external_url = "https://meet.example.com/rapport-1"
+    if kind in (ActivityKind.VIDEO, ActivityKind.AUDIO):
+        activity.media.save("clip.webm", ContentFile(TINY_WEBM), save=False)
+        activity.captions.save("clip.vtt", ContentFile(TINY_VTT), save=False)
+    activity.save()
+    if competencies:
+        activity.competencies.set(competencies)
+    return activity
+
+
+def make_cohort(program: Program, *, name: str = "Cohort", start: date | None = None) -> Cohort:
+    return Cohort.objects.create(
+        program=program, name=name, start_date=start or timezone.localdate() - timedelta(days=8)
+    )
+
+
+class PersonaTestCase(TestCase):
+    """Two organisations, two cohorts, every role. Cohort A is in its second week."""
+
+    org: Organization
+    other_org: Organization
+    program: Program
+    cohort_a: Cohort
+    cohort_b: Cohort
+    other_cohort: Cohort
+    alice: User
+    bob: User
+    carol: User
+    dave: User
+    dora: User
+    adam: User
+    oscar: User
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.org = make_org()
+        cls.program = make_program(cls.org)
+        cls.cohort_a = make_cohort(cls.program, name="Cohort A")
+        cls.cohort_b = make_cohort(cls.program, name="Cohort B")
+        cls.alice = make_user(cls.org, "alice@northwind.example", region="Europe")
+        cls.bob = make_user(cls.org, "bob@northwind.example", time_zone="Asia/Tokyo")
+        cls.carol = make_user(cls.org, "carol@northwind.example", role=Role.COACH)
+        cls.dave = make_user(cls.org, "dave@northwind.example", time_zone="America/Lima")
+        cls.dora = make_user(cls.org, "dora@northwind.example", role=Role.DESIGNER)
+        cls.adam = make_user(cls.org, "adam@northwind.example", role=Role.ADMIN)
+        enroll(cls.carol, cohort=cls.cohort_a, role=EnrollmentRole.COACH)
+        enroll(cls.alice, cohort=cls.cohort_a, coach=cls.carol)
+        enroll(cls.bob, cohort=cls.cohort_a, coach=cls.carol)
+        enroll(cls.dave, cohort=cls.cohort_b)
+
+        cls.other_org = make_org("Contoso Health")
+        other_program = make_program(cls.other_org, title="Other programme")
+        cls.other_cohort = make_cohort(other_program, name="Contoso cohort")
+        cls.oscar = make_user(cls.other_org, "oscar@contoso.example")
+        enroll(cls.oscar, cohort=cls.other_cohort)
+
+    def first_activity(self, kind: ActivityKind | None = None) -> Activity:
+        qs = Activity.objects.filter(week__program=self.program).order_by("week__number", "position")
+        if kind is not None:
+            qs = qs.filter(kind=kind)
+        return qs.first()  # type: ignore[return-value]
