@@ -57,6 +57,9 @@ class Cohort(models.Model):
     def week_starts_on(self, number: int) -> date:
         return self.start_date + timedelta(days=7 * (number - 1))
 
+    def week_ends_on(self, number: int) -> date:
+        return self.week_starts_on(number) + timedelta(days=6)
+
     @property
     def end_date(self) -> date:
         return self.start_date + timedelta(days=7 * max(self.week_count, 1) - 1)

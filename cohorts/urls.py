@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cohorts import views
+from cohorts import import_views, views
 
 app_name = "cohorts"
 
@@ -29,4 +29,5 @@ urlpatterns = [
         views.activity_invite,
         name="activity_invite",
     ),
+    path("<uuid:cohort_id>/import/", import_views.import_learners, name="import"),
 ]

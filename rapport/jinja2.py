@@ -37,8 +37,28 @@ def minutes(value: int | None) -> str:
     return translation.gettext("%(m)d min") % {"m": mins}
 
 
+def field_attrs(bound_field: Any, autocomplete: str = "") -> dict[str, str]:
+    """Widget attributes that tie a field to its help text and errors for screen readers."""
+    described_by = []
+    attrs: dict[str, str] = {}
+    if bound_field.help_text:
+        described_by.append(f"{bound_field.id_for_label}-help")
+    if bound_field.errors:
+        described_by.append(f"{bound_field.id_for_label}-errors")
+        attrs["aria-invalid"] = "true"
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    if autocomplete:
+        attrs["autocomplete"] = autocomplete
+    return attrs
+
+
 def environment(**options: Any) -> Environment:
-    options.setdefault("autoescape", select_autoescape(default=True, default_for_string=True))
+    # Plain-text emails are not HTML: escaping them would turn "&" into "&amp;".
+    options.setdefault(
+        "autoescape",
+        select_autoescape(disabled_extensions=("txt",), default=True, default_for_string=True),
+    )
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
@@ -47,6 +67,7 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "htmx_script": htmx_script,
             "debug": settings.DEBUG,
+            "field_attrs": field_attrs,
         }
     )
     env.filters.update({"in_zone": in_zone, "date_format": date_format, "minutes": minutes})

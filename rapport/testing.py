@@ -119,7 +119,7 @@ class PersonaTestCase(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.org = make_org()
-        cls.program = make_program(cls.org)
+        cls.program = make_program(cls.org, weeks=2, per_week=4)
         cls.cohort_a = make_cohort(cls.program, name="Cohort A")
         cls.cohort_b = make_cohort(cls.program, name="Cohort B")
         cls.alice = make_user(cls.org, "alice@northwind.example", region="Europe")

@@ -1,0 +1,57 @@
+// Remembers where a learner is in a video or podcast, so they can resume on any device.
+// Sends the position when playback starts or pauses, every 15 s while playing, and when the
+// page is hidden (sendBeacon survives the tab closing).
+(function () {
+  "use strict";
+  const player = document.getElementById("media-player");
+  if (!player || !player.dataset.positionUrl) return;
+  const url = player.dataset.positionUrl;
+  const resumeAt = parseFloat(player.dataset.resumePosition || "0");
+  const csrfToken = (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
+  let lastSent = -1;
+
+  function payload(event) {
+    const body = new FormData();
+    body.append("position", player.currentTime.toFixed(1));
+    body.append("event", event);
+    body.append("csrfmiddlewaretoken", csrfToken);
+    return body;
+  }
+
+  function send(event) {
+    if (Math.abs(player.currentTime - lastSent) < 0.5 && event === "progress") return;
+    lastSent = player.currentTime;
+    fetch(url, {
+      method: "POST",
+      body: payload(event),
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken },
+    }).catch(function () { /* offline: the next update carries the position */ });
+  }
+
+  function resume() {
+    // Start a few seconds back, so the learner hears the end of the last sentence again.
+    if (resumeAt > 1 && (!player.duration || resumeAt < player.duration - 2)) {
+      player.currentTime = Math.max(resumeAt - 3, 0);
+    }
+  }
+
+  if (player.readyState >= 1) resume();
+  else player.addEventListener("loadedmetadata", resume, { once: true });
+
+  let timer = null;
+  player.addEventListener("play", function () {
+    send("play");
+    timer = window.setInterval(function () { send("progress"); }, 15000);
+  });
+  player.addEventListener("pause", function () {
+    window.clearInterval(timer);
+    send("pause");
+  });
+  player.addEventListener("ended", function () { window.clearInterval(timer); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && !player.paused && navigator.sendBeacon) {
+      navigator.sendBeacon(url, payload("progress"));
+    }
+  });
+})();
