@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from programs.models import Activity
 from rapport import policy
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ def get_seat_for_user(user: "User", cohort_public_id: uuid.UUID) -> CohortSeat:
         .first()
     )
     if enrollment is not None:
+        enrollment.user = user  # the same person: saves a query when actions record events
         return CohortSeat(cohort=enrollment.cohort, enrollment=enrollment)
     cohort = (
         Cohort.objects.visible_to(user)
@@ -65,6 +67,33 @@ def get_learner_seat(user: "User", cohort_public_id: uuid.UUID) -> CohortSeat:
     if not seat.is_learner:
         raise PermissionDenied("Only the cohort's learners record progress")
     return seat
+
+
+def get_activity_in_seat(seat: CohortSeat, activity_public_id: uuid.UUID) -> Activity:
+    """The activity if it belongs to the seat's programme, else 404.
+
+    Holding a seat in the cohort is exactly what policy.activities_visible_to asks for, so this
+    is the same rule applied to a programme already known to be visible, without a second check.
+    """
+    activity = (
+        Activity.objects.select_related("week")
+        .filter(public_id=activity_public_id, week__program_id=seat.cohort.program_id)
+        .first()
+    )
+    if activity is None:
+        raise Http404("No such activity")
+    return activity
+
+
+def enrollments_of(user: "User") -> list[Enrollment]:
+    """The person's own seats, newest cohort first."""
+    if policy.membership_of(user) is None:
+        return []
+    return list(
+        Enrollment.objects.filter(user=user)
+        .select_related("cohort__program")
+        .order_by("-cohort__start_date")
+    )
 
 
 def get_cohort_for_import(user: "User", cohort_public_id: uuid.UUID) -> Cohort:

@@ -160,3 +160,12 @@ def load_journey(
                 ActivityItem(activity=activity, progress=progress.get(activity.pk))
             )
     return Journey(seat=seat, today=today, current_number=current, weeks=list(views.values()))
+
+
+def week_outline(activity: Activity) -> list[Activity]:
+    """The activities of an activity's week, light, for previous/next links."""
+    return list(
+        Activity.objects.filter(week_id=activity.week_id)
+        .order_by("position", "id")
+        .only("id", "public_id", "title", "kind", "position")
+    )

@@ -10,12 +10,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from cohorts import actions
-from cohorts.access import CohortSeat, get_learner_seat, get_seat_for_user
+from cohorts.access import (
+    CohortSeat,
+    get_activity_in_seat,
+    get_learner_seat,
+    get_seat_for_user,
+)
 from cohorts.forms import MediaPositionForm
-from cohorts.journey import ActivityItem, Journey, load_journey
+from cohorts.journey import ActivityItem, Journey, load_journey, week_outline
 from cohorts.models import ActivityProgress
 from events.models import Verb
-from programs.models import Activity, ActivityKind
+from programs.models import ActivityKind
 from rapport.lib.calendar import session_invite
 from rapport.lib.markdown import render_markdown
 from rapport.lib.timezones import local_today
@@ -66,38 +71,18 @@ def journey_overview(request: HttpRequest, cohort_id: uuid.UUID) -> HttpResponse
     )
 
 
-def _activity_in_seat(seat: CohortSeat, activity_id: uuid.UUID) -> Activity:
-    """The activity if it belongs to the seat's programme, else 404.
-
-    Having a seat in the cohort is what policy.activities_visible_to asks for, so this is the
-    same rule, applied to a programme already known to be visible.
-    """
-    activity = (
-        Activity.objects.select_related("week")
-        .filter(public_id=activity_id, week__program_id=seat.cohort.program_id)
-        .first()
-    )
-    if activity is None:
-        raise Http404("No such activity")
-    return activity
-
-
 @login_required
 @require_GET
 def activity_detail(
     request: HttpRequest, cohort_id: uuid.UUID, activity_id: uuid.UUID
 ) -> HttpResponse:
     seat = get_seat_for_user(request.user, cohort_id)  # type: ignore[arg-type]
-    activity = _activity_in_seat(seat, activity_id)
+    activity = get_activity_in_seat(seat, activity_id)
     progress: ActivityProgress | None = None
     if seat.is_learner:
         assert seat.enrollment is not None
         progress = actions.record_view(seat.enrollment, activity=activity)
-    siblings = list(
-        Activity.objects.filter(week_id=activity.week_id)
-        .order_by("position", "id")
-        .only("id", "public_id", "title", "kind", "position")
-    )
+    siblings = week_outline(activity)
     index = next(i for i, a in enumerate(siblings) if a.pk == activity.pk)
     return render(
         request,
@@ -124,7 +109,7 @@ def activity_complete(
     request: HttpRequest, cohort_id: uuid.UUID, activity_id: uuid.UUID
 ) -> HttpResponse:
     seat = get_learner_seat(request.user, cohort_id)  # type: ignore[arg-type]
-    activity = _activity_in_seat(seat, activity_id)
+    activity = get_activity_in_seat(seat, activity_id)
     completed = request.POST.get("completed", "1") != "0"
     assert seat.enrollment is not None
     progress = actions.set_completed(seat.enrollment, activity=activity, completed=completed)
@@ -148,7 +133,7 @@ def media_position(
     request: HttpRequest, cohort_id: uuid.UUID, activity_id: uuid.UUID
 ) -> HttpResponse:
     seat = get_learner_seat(request.user, cohort_id)  # type: ignore[arg-type]
-    activity = _activity_in_seat(seat, activity_id)
+    activity = get_activity_in_seat(seat, activity_id)
     if not activity.is_media:
         return JsonResponse({"error": "This activity has no video or audio."}, status=400)
     form = MediaPositionForm(request.POST)
@@ -172,7 +157,7 @@ def activity_launch(
     """Open an external e-learning module (recorded as `launched`). Only ever redirects to the
     URL the programme designer set, so it cannot be used as an open redirect."""
     seat = get_seat_for_user(request.user, cohort_id)  # type: ignore[arg-type]
-    activity = _activity_in_seat(seat, activity_id)
+    activity = get_activity_in_seat(seat, activity_id)
     if activity.kind != ActivityKind.ELEARNING or not activity.external_url:
         raise Http404("This activity has no external module")
     if seat.is_learner:
@@ -187,7 +172,7 @@ def activity_invite(
     request: HttpRequest, cohort_id: uuid.UUID, activity_id: uuid.UUID
 ) -> HttpResponse:
     seat = get_seat_for_user(request.user, cohort_id)  # type: ignore[arg-type]
-    activity = _activity_in_seat(seat, activity_id)
+    activity = get_activity_in_seat(seat, activity_id)
     if activity.kind != ActivityKind.LIVE_SESSION or activity.starts_at is None:
         raise Http404("This activity is not a live session")
     if seat.is_learner:

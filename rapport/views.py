@@ -4,7 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from cohorts.access import enrollments_of
+from cohorts.models import Cohort, EnrollmentRole
 from rapport import policy
 
 
@@ -13,11 +14,7 @@ from rapport import policy
 def home(request: HttpRequest) -> HttpResponse:
     """Learners with one journey go straight to This week; everyone else sees their cohorts."""
     user = request.user
-    enrollments = list(
-        Enrollment.objects.filter(user=user)  # type: ignore[misc]
-        .select_related("cohort__program")
-        .order_by("-cohort__start_date")
-    )
+    enrollments = enrollments_of(user)  # type: ignore[arg-type]
     staff = policy.is_org_staff(user)  # type: ignore[arg-type]
     learning = [e for e in enrollments if e.role == EnrollmentRole.LEARNER]
     if not staff and len(enrollments) == 1 and learning:

@@ -1,0 +1,91 @@
+"""The journey pages make a fixed number of queries, whatever the size of the cohort, the
+programme or the event log (STYLE.md: every list page has an assertNumQueries test)."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from cohorts.actions import enroll, record_view, set_completed
+from cohorts.models import Enrollment
+from organizations.models import Membership
+from programs.models import ActivityKind, Week
+from rapport.testing import PersonaTestCase, make_activity
+
+
+def _grow(case: PersonaTestCase, *, learners: int, activities_per_week: int) -> None:
+    """Make the cohort and the programme ten times bigger, with progress and events."""
+    org = case.org
+    users = User.objects.bulk_create(
+        User(email=f"grow{i}@northwind.example", full_name=f"Grow {i}", password="!")
+        for i in range(learners)
+    )
+    Membership.objects.bulk_create(Membership(organization=org, user=u) for u in users)
+    for week in Week.objects.filter(program=case.program):
+        for position in range(10, 10 + activities_per_week):
+            make_activity(week, kind=ActivityKind.ARTICLE, position=position)
+    activities = list(case.program.weeks.first().activities.all()[:3])
+    for user in users:
+        enrollment, _ = enroll(user, cohort=case.cohort_a, coach=case.carol)
+        for activity in activities:
+            record_view(enrollment, activity=activity)
+            set_completed(enrollment, activity=activity)
+    alice = Enrollment.objects.get(user=case.alice, cohort=case.cohort_a)
+    for activity in activities:
+        set_completed(alice, activity=activity)
+
+
+class JourneyQueryCountTests(PersonaTestCase):
+    def pages(self) -> dict[str, str]:
+        activity = self.first_activity(ActivityKind.AUDIO)
+        cohort = self.cohort_a.public_id
+        return {
+            "this_week": reverse("cohorts:this_week", args=[cohort]),
+            "journey": reverse("cohorts:journey", args=[cohort]),
+            "week": reverse("cohorts:week", args=[cohort, 1]),
+            "activity": reverse("cohorts:activity", args=[cohort, activity.public_id]),
+        }
+
+    def count(self, url: str) -> int:
+        self.client.get(url)  # warm: the first view of an activity creates its progress row
+        with CaptureQueriesContext(connection) as ctx:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        return len(ctx.captured_queries)
+
+    def test_this_week_makes_a_fixed_number_of_queries(self) -> None:
+        self.client.force_login(self.alice)
+        url = self.pages()["this_week"]
+        # The session comes from the cache (cached_db). 1 user with membership, 2 enrollment
+        # with cohort, programme and coach, 3 weeks with activity counts, 4 this week's
+        # activities, 5 their competencies, 6 the learner's progress on them.
+        with self.assertNumQueries(6):
+            self.client.get(url)
+
+    def test_the_activity_page_makes_a_fixed_number_of_queries(self) -> None:
+        self.client.force_login(self.alice)
+        url = self.pages()["activity"]
+        self.client.get(url)
+        # 1 user, 2 enrollment, 3 activity with week, 4 savepoint (the test's transaction;
+        # in production the action's own BEGIN, which is not a query), 5 progress
+        # (get_or_create finds it), 6 the `viewed` event, 7 release savepoint, 8 the week's
+        # activities for previous/next, 9 competencies.
+        with self.assertNumQueries(9):
+            self.client.get(url)
+
+    def test_the_journey_overview_makes_a_fixed_number_of_queries(self) -> None:
+        self.client.force_login(self.alice)
+        url = self.pages()["journey"]
+        # 1 user, 2 enrollment, 3 weeks with counts, 4 all activities, 5 their competencies,
+        # 6 the learner's progress.
+        with self.assertNumQueries(6):
+            self.client.get(url)
+
+    def test_counts_do_not_grow_with_ten_times_the_data(self) -> None:
+        self.client.force_login(self.alice)
+        before = {name: self.count(url) for name, url in self.pages().items()}
+        _grow(self, learners=40, activities_per_week=40)
+        self.client.force_login(self.alice)
+        after = {name: self.count(url) for name, url in self.pages().items()}
+        self.assertEqual(before, after)
+        self.assertLessEqual(max(after.values()), 10)
