@@ -1,0 +1,109 @@
+import re
+
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from rapport.testing import PASSWORD, PersonaTestCase
+
+
+class SignInTests(PersonaTestCase):
+    def test_a_learner_signs_in_with_their_email_in_any_case(self) -> None:
+        response = self.client.post(
+            reverse("accounts:login"), {"username": "ALICE@Northwind.example", "password": PASSWORD}
+        )
+        self.assertRedirects(response, "/", target_status_code=302)
+
+    def test_a_wrong_password_gets_a_clear_message(self) -> None:
+        response = self.client.post(
+            reverse("accounts:login"), {"username": "alice@northwind.example", "password": "nope"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "correct email")
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+    def test_sign_in_without_csrf_token_is_refused(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        response = client.post(
+            reverse("accounts:login"), {"username": "alice@northwind.example", "password": PASSWORD}
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertNotIn("_auth_user_id", client.session)
+
+    def test_sign_out(self) -> None:
+        self.client.force_login(self.alice)
+        response = self.client.post(reverse("accounts:logout"))
+        self.assertRedirects(response, reverse("accounts:login"))
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+    def test_an_open_redirect_after_sign_in_is_ignored(self) -> None:
+        response = self.client.post(
+            reverse("accounts:login") + "?next=https://evil.example/",
+            {"username": "alice@northwind.example", "password": PASSWORD,
+             "next": "https://evil.example/"},  # fmt: skip
+        )
+        self.assertNotIn("evil.example", response["Location"])
+
+
+class PasswordResetTests(PersonaTestCase):
+    def test_the_whole_reset_flow_through_the_task_queue(self) -> None:
+        response = self.client.post(
+            reverse("accounts:password_reset"), {"email": "alice@northwind.example"}
+        )
+        self.assertRedirects(response, reverse("accounts:password_reset_done"))
+        self.assertEqual(len(mail.outbox), 1)
+        message = mail.outbox[0]
+        self.assertEqual(message.to, ["alice@northwind.example"])
+        self.assertIn("Hello Alice", message.body)
+        self.assertNotIn("&amp;", message.body)
+        link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", message.body)
+        assert link is not None
+        form = self.client.get(link.group(1), follow=True)
+        self.assertContains(form, "Choose a new password")
+        done = self.client.post(
+            form.redirect_chain[-1][0],
+            {"new_password1": "a-fresh-password-77", "new_password2": "a-fresh-password-77"},
+        )
+        self.assertRedirects(done, reverse("accounts:password_reset_complete"))
+        self.alice.refresh_from_db()
+        self.assertTrue(self.alice.check_password("a-fresh-password-77"))
+
+    def test_an_unknown_email_reveals_nothing(self) -> None:
+        response = self.client.post(
+            reverse("accounts:password_reset"), {"email": "nobody@northwind.example"}
+        )
+        self.assertRedirects(response, reverse("accounts:password_reset_done"))
+        self.assertEqual(len(mail.outbox), 0)
+
+    def test_a_malformed_email_gets_a_message(self) -> None:
+        response = self.client.post(reverse("accounts:password_reset"), {"email": "not an email"})
+        self.assertContains(response, "valid email")
+
+    def test_a_tampered_link_says_it_expired(self) -> None:
+        response = self.client.get("/accounts/password/reset/MQ/bad-token/", follow=True)
+        self.assertContains(response, "expired")
+
+
+class ProfileTests(PersonaTestCase):
+    def test_a_learner_changes_their_time_zone(self) -> None:
+        self.client.force_login(self.alice)
+        response = self.client.post(
+            reverse("accounts:profile"), {"full_name": "Alice A.", "time_zone": "Asia/Kolkata"}
+        )
+        self.assertRedirects(response, reverse("accounts:profile"))
+        self.alice.refresh_from_db()
+        self.assertEqual(self.alice.time_zone, "Asia/Kolkata")
+
+    def test_an_unknown_time_zone_is_refused_and_changes_nothing(self) -> None:
+        self.client.force_login(self.alice)
+        response = self.client.post(
+            reverse("accounts:profile"), {"full_name": "Alice", "time_zone": "Mars/Olympus"}
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "not one of the available choices", status_code=400)
+        self.alice.refresh_from_db()
+        self.assertEqual(self.alice.time_zone, "Europe/London")
+
+    def test_the_settings_page_needs_sign_in(self) -> None:
+        response = self.client.get(reverse("accounts:profile"))
+        self.assertEqual(response.status_code, 302)
