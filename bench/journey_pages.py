@@ -1,0 +1,288 @@
+#!/usr/bin/env python
+"""Benchmark: This week and the activity page at the reference scale, under concurrent load.
+
+Seeds (once, then reused) an organisation of 100,000 learners in cohorts of 4,500 with a year of
+events, serves it with gunicorn (sync workers, production settings, persistent connections), and
+loads it with wrk on loopback at 8 connections. The same server's hello-world view is measured
+in the same run as the floor. Prints requests/s, p50/p95/p99, the ratio to hello-world and the
+queries each page makes. It asserts nothing: read the figures (docs/performance.md).
+
+    .venv/bin/python bench/journey_pages.py                      # SQLite, 100,000 learners
+    .venv/bin/python bench/journey_pages.py --learners 4500      # quicker
+    .venv/bin/python bench/journey_pages.py --database-url postgres://postgres@127.0.0.1:5432/rapport_bench
+
+Needs `wrk` (Debian package `wrk`).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {"rps_ratio": 0.08, "p95_ms": 50.0, "queries": 10}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def bench_env(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        RAPPORT_VAR_DIR=str(data_dir),
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="bench-only-secret-" + "k" * 40,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        PYTHONPATH=str(ROOT),
+        RAPPORT_LOG_LEVEL="WARNING",
+    )
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    return env
+
+
+def manage(env: dict[str, str], *argv: str, check: bool = True) -> int:
+    return subprocess.run(
+        [sys.executable, "manage.py", *argv], cwd=ROOT, env=env, check=check
+    ).returncode
+
+
+def seed(args: argparse.Namespace, env: dict[str, str]) -> float:
+    manage(env, "migrate", "--no-input", "-v", "0")
+    if manage(env, "seed_demo", "--check", check=False) == 0:
+        print("Reusing the seeded data (delete the data directory to seed again).")
+        return 0.0
+    started = time.perf_counter()
+    manage(
+        env,
+        "seed_demo",
+        "--learners", str(args.learners),
+        "--cohort-size", "4500",
+        "--event-days", str(args.event_days),
+    )  # fmt: skip
+    return time.perf_counter() - started
+
+
+def prepare_in_process(env: dict[str, str]) -> dict[str, object]:
+    """Sign the demo learner in (a real session row) and count each page's queries."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from accounts.models import User
+    from cohorts.models import Enrollment, EnrollmentRole
+    from events.models import Event
+    from programs.models import Activity, ActivityKind
+
+    user = User.objects.get(email="learner@northwind.example")
+    enrollment = Enrollment.objects.select_related("cohort").get(
+        user=user, role=EnrollmentRole.LEARNER
+    )
+    cohort = enrollment.cohort
+    activity = (
+        Activity.objects.filter(week__program_id=cohort.program_id, kind=ActivityKind.AUDIO)
+        .order_by("week__number")
+        .first()
+    )
+    assert activity is not None, "the demo programme has a podcast"
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "accounts.backends.EmailBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+
+    pages = {
+        "hello": "/bench/hello",
+        "this_week": reverse("cohorts:this_week", args=[cohort.public_id]),
+        "activity": reverse("cohorts:activity", args=[cohort.public_id, activity.public_id]),
+    }
+    client = Client()
+    client.cookies["sessionid"] = session.session_key or ""
+    queries: dict[str, int] = {}
+    for name, url in pages.items():
+        client.get(url)  # warm the session cache and the learner's progress row
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        queries[name] = len(ctx.captured_queries)
+    return {
+        "session": session.session_key,
+        "pages": pages,
+        "queries": queries,
+        "learners": User.objects.filter(membership__role="learner").count(),
+        "cohort_learners": Enrollment.objects.filter(
+            cohort=cohort, role=EnrollmentRole.LEARNER
+        ).count(),
+        "events": Event.objects.count(),
+        "vendor": connection.vendor,
+    }
+
+
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "rapport.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/hello", timeout=2):
+                return server
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("gunicorn did not start within 60 s")
+
+
+def check_page(port: int, url: str, session: str) -> None:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{url}", headers={"Cookie": f"sessionid={session}"}
+    )
+    for _ in range(20):  # warm every worker's caches
+        with urllib.request.urlopen(request, timeout=10) as response:
+            if response.status != 200 or response.url.endswith("/sign-in/"):
+                raise SystemExit(f"{url} answered {response.status} at {response.url}")
+
+
+def run_wrk(port: int, url: str, session: str, args: argparse.Namespace) -> dict[str, float]:
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(args.connections),
+            "-d",
+            f"{args.duration}s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "wrk_report.lua"),
+            "-H",
+            f"Cookie: sessionid={session}",
+            f"http://127.0.0.1:{port}{url}",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    line = next(line for line in reversed(output.splitlines()) if line.startswith("{"))
+    return json.loads(line)  # type: ignore[no-any-return]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=100_000)
+    parser.add_argument("--event-days", type=int, default=365)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--data-dir", default="")
+    parser.add_argument("--duration", type=int, default=15, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    backend = "postgresql" if args.database_url else "sqlite"
+    data_dir = Path(args.data_dir or ROOT / "var" / "bench" / f"{backend}-{args.learners}")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = bench_env(args, data_dir)
+    seed_seconds = seed(args, env)
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+    facts = prepare_in_process(env)
+
+    port = free_port()
+    server = start_server(env, port, args.workers)
+    results: dict[str, dict[str, float]] = {}
+    try:
+        for name, url in facts["pages"].items():  # type: ignore[attr-defined]
+            check_page(port, url, str(facts["session"]))
+            results[name] = run_wrk(port, url, str(facts["session"]), args)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    hello = results["hello"]["rps"]
+    print()
+    print(
+        f"Rapport journey pages — {backend}, {facts['learners']:,} learners "
+        f"({facts['cohort_learners']:,} in the measured cohort), {facts['events']:,} events; "
+        f"gunicorn {args.workers} sync workers; wrk {args.connections} connections x "
+        f"{args.duration}s; {os.cpu_count()} cores"
+    )
+    if seed_seconds:
+        print(f"Seeded in {seed_seconds:.0f} s")
+    header = (
+        f"{'page':<11} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'/hello':>7} {'queries':>8}  verdict"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, figures in results.items():
+        ratio = figures["rps"] / hello if hello else 0.0
+        queries = facts["queries"][name]  # type: ignore[index]
+        verdict = ""
+        if name != "hello":
+            met = (
+                ratio >= TARGETS["rps_ratio"]
+                and figures["p95_ms"] < TARGETS["p95_ms"]
+                and queries <= TARGETS["queries"]
+                and figures["non_2xx"] == 0
+            )
+            verdict = (
+                "meets targets" if met else "MISSES a target (≥8% of hello, p95<50 ms, ≤10 queries)"
+            )
+        print(
+            f"{name:<11} {figures['rps']:>8.0f} {figures['p50_ms']:>8.1f} "
+            f"{figures['p95_ms']:>8.1f} {figures['p99_ms']:>8.1f} {ratio:>6.1%} {queries:>8}  {verdict}"
+        )
+        if figures["errors"] or figures["non_2xx"]:
+            print(f"  ! {figures['errors']} socket errors, {figures['non_2xx']} non-2xx answers")
+
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    record = {"backend": backend, "args": vars(args), "facts": facts, "results": results}
+    (out / f"journey_pages-{backend}-{stamp}.json").write_text(
+        json.dumps(record, indent=2, default=str)
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
