@@ -269,7 +269,8 @@ def main() -> int:
             )
         print(
             f"{name:<11} {figures['rps']:>8.0f} {figures['p50_ms']:>8.1f} "
-            f"{figures['p95_ms']:>8.1f} {figures['p99_ms']:>8.1f} {ratio:>6.1%} {queries:>8}  {verdict}"
+            f"{figures['p95_ms']:>8.1f} {figures['p99_ms']:>8.1f} {ratio:>6.1%} "
+            f"{queries:>8}  {verdict}"
         )
         if figures["errors"] or figures["non_2xx"]:
             print(f"  ! {figures['errors']} socket errors, {figures['non_2xx']} non-2xx answers")
