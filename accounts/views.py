@@ -13,4 +13,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Your settings are saved.")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form, "nav": "profile"}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "nav": "profile"},
+        status=400 if form.errors else 200,
+    )

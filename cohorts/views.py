@@ -173,7 +173,8 @@ def activity_invite(
 ) -> HttpResponse:
     seat = get_seat_for_user(request.user, cohort_id)  # type: ignore[arg-type]
     activity = get_activity_in_seat(seat, activity_id)
-    if activity.kind != ActivityKind.LIVE_SESSION or activity.starts_at is None:
+    ends_at = activity.ends_at
+    if activity.kind != ActivityKind.LIVE_SESSION or activity.starts_at is None or ends_at is None:
         raise Http404("This activity is not a live session")
     if seat.is_learner:
         assert seat.enrollment is not None
@@ -186,7 +187,7 @@ def activity_invite(
         title=activity.title,
         description=f"{activity.summary}\n\n{page}".strip(),
         starts_at=activity.starts_at,
-        ends_at=activity.ends_at,
+        ends_at=ends_at,
         url=activity.external_url,
     )
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")

@@ -34,7 +34,7 @@ def statement_for(event: Event, *, base_url: str) -> dict[str, Any]:
         },
         "timestamp": event.timestamp.isoformat(),
     }
-    if event.cohort_id:
+    if event.cohort is not None:
         statement["context"] = {
             "contextActivities": {
                 "grouping": [{"id": f"{base}/xapi/cohort/{event.cohort.public_id}"}]

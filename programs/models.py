@@ -1,6 +1,6 @@
 import uuid
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -144,7 +144,7 @@ class Activity(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.kind in MEDIA_KINDS and not self.media:
             errors["media"] = _("A video or podcast needs its media file.")
         if self.kind in MEDIA_KINDS and not (self.transcript.strip() or self.captions):
@@ -165,7 +165,7 @@ class Activity(models.Model):
         return self.kind in MEDIA_KINDS
 
     @property
-    def ends_at(self):  # type: ignore[no-untyped-def]
+    def ends_at(self) -> "datetime | None":
         if self.starts_at is None:
             return None
         return self.starts_at + timedelta(minutes=self.duration_minutes or 60)
@@ -174,4 +174,4 @@ class Activity(models.Model):
     def media_mime_type(self) -> str:
         from programs.validators import guess_media_type
 
-        return guess_media_type(self.media.name) if self.media else ""
+        return guess_media_type(self.media.name or "") if self.media else ""

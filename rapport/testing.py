@@ -7,6 +7,7 @@ The personas (healthchecks' Alice/Bob/Charlie idea):
     oscar  learner in another organisation's cohort
 """
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -67,8 +68,8 @@ def make_program(
 
 
 def make_activity(
-    week: Week, *, kind: ActivityKind, position: int = 0, competencies: list[Competency] = ()
-) -> Activity:  # type: ignore[assignment]
+    week: Week, *, kind: ActivityKind, position: int = 0, competencies: Sequence[Competency] = ()
+) -> Activity:
     activity = Activity(
         week=week,
         kind=kind,
@@ -140,7 +141,9 @@ class PersonaTestCase(TestCase):
         enroll(cls.oscar, cohort=cls.other_cohort)
 
     def first_activity(self, kind: ActivityKind | None = None) -> Activity:
-        qs = Activity.objects.filter(week__program=self.program).order_by("week__number", "position")
+        qs = Activity.objects.filter(week__program=self.program).order_by(
+            "week__number", "position"
+        )
         if kind is not None:
             qs = qs.filter(kind=kind)
         return qs.first()  # type: ignore[return-value]

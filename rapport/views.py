@@ -55,14 +55,15 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(
-        request, 403, "Not available to you", "You can see this page but not change it."
-    )
+    return _error(request, 403, "Not available to you", "You can see this page but not change it.")
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 404, "We couldn't find that page", "It may have moved, or it isn't shared with you."
+        request,
+        404,
+        "We couldn't find that page",
+        "It may have moved, or it isn't shared with you.",
     )
 
 

@@ -49,12 +49,7 @@ def violations(path: Path) -> list[str]:
 
 def main() -> int:
     files = sorted(
-        {
-            p
-            for pattern in VIEW_MODULES
-            for p in ROOT.glob(f"*/{pattern}")
-            if ".venv" not in p.parts
-        }
+        {p for pattern in VIEW_MODULES for p in ROOT.glob(f"*/{pattern}") if ".venv" not in p.parts}
     )
     problems = [line for path in files for line in violations(path)]
     for line in problems:

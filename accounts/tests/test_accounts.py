@@ -39,8 +39,11 @@ class SignInTests(PersonaTestCase):
     def test_an_open_redirect_after_sign_in_is_ignored(self) -> None:
         response = self.client.post(
             reverse("accounts:login") + "?next=https://evil.example/",
-            {"username": "alice@northwind.example", "password": PASSWORD,
-             "next": "https://evil.example/"},  # fmt: skip
+            {
+                "username": "alice@northwind.example",
+                "password": PASSWORD,
+                "next": "https://evil.example/",
+            },
         )
         self.assertNotIn("evil.example", response["Location"])
 

@@ -134,7 +134,9 @@ class JourneyAndWeekTests(PersonaTestCase):
         for person in (self.dave, self.oscar):
             self.client.force_login(person)
             for name, args in (("journey", []), ("week", [1])):
-                response = self.client.get(reverse(f"cohorts:{name}", args=[self.cohort_a.public_id, *args]))
+                response = self.client.get(
+                    reverse(f"cohorts:{name}", args=[self.cohort_a.public_id, *args])
+                )
                 self.assertEqual(response.status_code, 404, (person.email, name))
 
 
@@ -174,7 +176,9 @@ class ActivityPageTests(PersonaTestCase):
     def test_media_has_a_player_with_captions_transcript_and_resume_position(self) -> None:
         activity = self.first_activity(ActivityKind.VIDEO)
         enrollment = Enrollment.objects.get(user=self.alice, cohort=self.cohort_a)
-        ActivityProgress.objects.create(enrollment=enrollment, activity=activity, position_seconds=42.5)
+        ActivityProgress.objects.create(
+            enrollment=enrollment, activity=activity, position_seconds=42.5
+        )
         self.client.force_login(self.alice)
         response = self.client.get(self.url(activity))
         self.assertContains(response, 'id="media-player"')
@@ -332,13 +336,21 @@ class MediaFileTests(PersonaTestCase):
     def test_outsiders_get_404(self) -> None:
         activity = self.first_activity(ActivityKind.VIDEO)
         self.client.force_login(self.oscar)
-        self.assertEqual(self.client.get(reverse("programs:media", args=[activity.public_id])).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("programs:media", args=[activity.public_id])).status_code, 404
+        )
         self.client.force_login(self.dave)  # another cohort running the same programme may see it
-        self.assertEqual(self.client.get(reverse("programs:media", args=[activity.public_id])).status_code, 200)
+        self.assertEqual(
+            self.client.get(reverse("programs:media", args=[activity.public_id])).status_code, 200
+        )
         self.client.logout()
-        self.assertEqual(self.client.get(reverse("programs:media", args=[activity.public_id])).status_code, 302)
+        self.assertEqual(
+            self.client.get(reverse("programs:media", args=[activity.public_id])).status_code, 302
+        )
 
     def test_an_activity_without_that_file_is_404(self) -> None:
         activity = self.first_activity(ActivityKind.ARTICLE)
         self.client.force_login(self.alice)
-        self.assertEqual(self.client.get(reverse("programs:media", args=[activity.public_id])).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("programs:media", args=[activity.public_id])).status_code, 404
+        )

@@ -29,4 +29,4 @@ def render_markdown(text: str) -> Markup:
         url_schemes={"https", "http", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+    return Markup(clean)  # sanitised by nh3 just above

@@ -6,15 +6,17 @@ at the remembered position fails. Django's FileResponse always sends the whole f
 
 import os
 import re
-from typing import BinaryIO
+from collections.abc import Iterator
+from typing import IO
 
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _CHUNK = 64 * 1024
 
 
-def _read_range(handle: BinaryIO, start: int, length: int):  # type: ignore[no-untyped-def]
+def _read_range(handle: IO[bytes], start: int, length: int) -> Iterator[bytes]:
     try:
         handle.seek(start)
         remaining = length
@@ -29,15 +31,15 @@ def _read_range(handle: BinaryIO, start: int, length: int):  # type: ignore[no-u
 
 
 def ranged_file_response(
-    request: HttpRequest, handle: BinaryIO, *, content_type: str, size: int | None = None
-) -> HttpResponse:
+    request: HttpRequest, handle: IO[bytes], *, content_type: str, size: int | None = None
+) -> HttpResponseBase:
     if size is None:
         size = os.fstat(handle.fileno()).st_size
     header = request.headers.get("Range", "").strip()
     match = _RANGE.match(header) if header else None
     if not header or (match is None and "," in header):
         # No range, or several ranges (which no media element asks for): the whole file.
-        response: HttpResponse = FileResponse(handle, content_type=content_type)
+        response = FileResponse(handle, content_type=content_type)
         response["Accept-Ranges"] = "bytes"
         return response
     start_text, end_text = match.groups() if match else ("", "")
