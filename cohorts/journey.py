@@ -123,9 +123,7 @@ def _progress_by_activity(seat: CohortSeat, activity_ids: list[int]) -> dict[int
     return {row.activity_id: row for row in rows}
 
 
-def load_journey(
-    seat: CohortSeat, *, today: date, week_numbers: set[int] | None = None
-) -> Journey:
+def load_journey(seat: CohortSeat, *, today: date, week_numbers: set[int] | None = None) -> Journey:
     """The journey for one seat, with activities (and progress) for `week_numbers`, or for all
     weeks when None."""
     cohort = seat.cohort

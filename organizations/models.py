@@ -78,7 +78,9 @@ def role_of(user: "User") -> str | None:
 
 
 class OrganizationScopedQuerySet[M: models.Model](models.QuerySet[M]):
-    def for_organization(self, organization: Organization | None) -> "OrganizationScopedQuerySet[M]":
+    def for_organization(
+        self, organization: Organization | None
+    ) -> "OrganizationScopedQuerySet[M]":
         if organization is None:
             return self.none()
         return self.filter(organization=organization)
@@ -96,9 +98,7 @@ class Competency(models.Model):
     )
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
-    behaviours = models.TextField(
-        blank=True, help_text=_("Observable behaviours, one per line.")
-    )
+    behaviours = models.TextField(blank=True, help_text=_("Observable behaviours, one per line."))
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = OrganizationScopedQuerySet.as_manager()
