@@ -1,0 +1,179 @@
+"""The programme studio's content pages: programmes, their weeks, and the activities in them.
+
+Designers and admins of an organisation build journeys here; everything is scoped to their own
+organisation by rapport.admin_scoping.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Activity, Program, Week
+from rapport.admin_scoping import (
+    OrganizationScopedAdmin,
+    ProtectedFileInput,
+    ScopedTabularInline,
+)
+
+COMPACT_TEXT: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}
+}
+
+
+class WeekChoiceField(forms.ModelChoiceField[Any]):
+    """Every programme has a "Week 1", so the programme's title comes first."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.program.title} · {obj}"
+
+
+class WeekInline(ScopedTabularInline[Week, Program]):
+    model = Week
+    fields = ("number", "title", "summary")
+    formfield_overrides = COMPACT_TEXT
+    organization_is_derived = True
+    show_change_link = True
+    extra = 1
+
+
+@admin.register(Program)
+class ProgramAdmin(OrganizationScopedAdmin[Program]):
+    list_display = ("title", "week_count", "activity_count", "created_at")
+    search_fields = ("title",)
+    inlines = (WeekInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Program]:
+        # Counted in the list's one query rather than one query per row. Each activity belongs
+        # to one week, so the join yields one row per activity and only weeks need `distinct`.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                week_total=Count("weeks", distinct=True),
+                activity_total=Count("weeks__activities"),
+            )
+        )
+
+    @admin.display(description=_("weeks"), ordering="week_total")
+    def week_count(self, obj: Any) -> int:
+        return int(obj.week_total)
+
+    @admin.display(description=_("activities"), ordering="activity_total")
+    def activity_count(self, obj: Any) -> int:
+        return int(obj.activity_total)
+
+
+class ActivityInline(ScopedTabularInline[Activity, Week]):
+    """The week's running order at a glance; media, links and times are in the full form."""
+
+    model = Activity
+    fields = ("position", "kind", "title", "estimated_minutes")
+    ordering = ("position", "id")
+    organization_is_derived = True
+    show_change_link = True
+    extra = 1
+
+
+@admin.register(Week)
+class WeekAdmin(OrganizationScopedAdmin[Week]):
+    fields = ("program", "number", "title", "summary")
+    list_display = ("__str__", "program", "activity_count")
+    list_filter = (("program", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("program",)
+    search_fields = ("title", "program__title")
+    ordering = ("program__title", "number")
+    organization_is_derived = True
+    inlines = (ActivityInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Week]:
+        return super().get_queryset(request).annotate(activity_total=Count("activities"))
+
+    @admin.display(description=_("activities"), ordering="activity_total")
+    def activity_count(self, obj: Any) -> int:
+        return int(obj.activity_total)
+
+
+@admin.register(Activity)
+class ActivityAdmin(OrganizationScopedAdmin[Activity]):
+    fieldsets = (
+        (
+            _("Basics"),
+            {
+                "fields": (
+                    "week",
+                    "position",
+                    "kind",
+                    "title",
+                    "summary",
+                    "estimated_minutes",
+                    "competencies",
+                )
+            },
+        ),
+        (_("Content"), {"fields": ("body",)}),
+        (
+            _("Media"),
+            {
+                "fields": ("media", "captions", "transcript"),
+                "description": _(
+                    "Videos and podcasts only. Add captions or a transcript so that everyone "
+                    "can follow."
+                ),
+            },
+        ),
+        (
+            _("Links and times"),
+            {
+                "fields": ("external_url", "starts_at", "duration_minutes"),
+                "description": _("E-learning modules and live sessions."),
+            },
+        ),
+    )
+    filter_horizontal = ("competencies",)
+    list_display = ("title", "kind", "program_title", "week_label", "position")
+    list_filter = ("kind", ("week__program", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("week__program",)
+    search_fields = ("title", "summary", "week__program__title")
+    ordering = ("week__program__title", "week__number", "position", "id")
+    organization_is_derived = True
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        if db_field.name == "week":
+            kwargs["queryset"] = Week.objects.select_related("program").order_by(
+                "program__title", "number"
+            )
+            kwargs["form_class"] = WeekChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(
+        self, request: HttpRequest, obj: Activity | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:
+            # Show the current files through the access-checked view; media has no public URL.
+            for name in ("media", "captions"):
+                field = form.base_fields.get(name)
+                if field is not None:
+                    widget = ProtectedFileInput(
+                        url=reverse(f"programs:{name}", args=[obj.public_id])
+                    )
+                    widget.is_required = field.required
+                    field.widget = widget
+        return form
+
+    @admin.display(description=_("programme"), ordering="week__program__title")
+    def program_title(self, obj: Activity) -> str:
+        return obj.week.program.title
+
+    @admin.display(description=_("week"), ordering="week__number")
+    def week_label(self, obj: Activity) -> str:
+        return str(obj.week)
