@@ -12,8 +12,23 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; sys.exit(
 fi
 stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet -e ".[dev]"
+  echo "Installing Rapport and its tools into $VENV (first run: a minute or two)"
+  # Some machines configure extra local indexes that pip warns about on every package.
+  quiet() { "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; }
+  quiet "$VENV/bin/python" -m pip install --quiet --upgrade pip
+  quiet "$VENV/bin/python" -m pip install --quiet -e ".[dev]"
   rm -f "$VENV"/.installed-*
   touch "$stamp"
+fi
+
+# Node dev tools for the tests (axe-core for the accessibility checks in tests/browser). Optional:
+# without npm the browser tests skip their axe scan locally (and fail under CI). Reinstalls only
+# when package-lock.json changed, like the pip stamp above.
+if command -v npm >/dev/null 2>&1 && [ -f package-lock.json ]; then
+  npm_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+  if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f "$npm_stamp" ]; then
+    npm ci --no-audit --no-fund --silent
+    rm -f node_modules/.installed-*
+    touch "$npm_stamp"
+  fi
 fi
