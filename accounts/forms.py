@@ -1,3 +1,4 @@
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
@@ -11,7 +12,18 @@ from rapport.lib.timezones import time_zone_choices
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Sends the reset email from the background worker, so the page answers at once and an
-    unreachable mail server never turns into an error page."""
+    unreachable mail server never turns into an error page.
+
+    People imported by an admin have no password yet: the reset email is how they choose their
+    first one, so active accounts with an unusable password are included (Django leaves them out).
+    """
+
+    def get_users(self, email: str) -> Iterator[User]:  # type: ignore[override]
+        return (
+            user
+            for user in User._default_manager.filter(email__iexact=email, is_active=True)
+            if user.email.lower() == email.lower()
+        )
 
     def send_mail(
         self,

@@ -38,6 +38,24 @@ def enroll(
     return enrollment, created
 
 
+def bulk_enroll(
+    cohort: Cohort, *, learners: "list[tuple[User, int | None]]"
+) -> list[Enrollment]:
+    """Enroll many new learners at once, as (person, coach id) pairs: the rows `enroll` makes,
+    in one insert. Preconditions: none of them is in the cohort yet (the CSV import checks)."""
+    # bulk_create skips Enrollment.save, so the organisation it copies is set here.
+    return Enrollment.objects.bulk_create(
+        Enrollment(
+            organization_id=cohort.organization_id,
+            cohort=cohort,
+            user=user,
+            role=EnrollmentRole.LEARNER,
+            coach_id=coach_id,
+        )
+        for user, coach_id in learners
+    )
+
+
 def record_view(enrollment: Enrollment, *, activity: "Activity") -> ActivityProgress:
     """A learner opened an activity: remember it as started and log a `viewed` event."""
     with transaction.atomic():

@@ -110,3 +110,17 @@ class ProfileTests(PersonaTestCase):
     def test_the_settings_page_needs_sign_in(self) -> None:
         response = self.client.get(reverse("accounts:profile"))
         self.assertEqual(response.status_code, 302)
+
+
+class FirstPasswordTests(PersonaTestCase):
+    def test_an_imported_person_without_a_password_can_choose_one(self) -> None:
+        self.alice.set_unusable_password()
+        self.alice.save()
+        self.client.post(reverse("accounts:password_reset"), {"email": "alice@northwind.example"})
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_a_deactivated_person_gets_no_email(self) -> None:
+        self.alice.is_active = False
+        self.alice.save()
+        self.client.post(reverse("accounts:password_reset"), {"email": "alice@northwind.example"})
+        self.assertEqual(len(mail.outbox), 0)
