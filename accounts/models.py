@@ -47,7 +47,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
-        default=False, help_text=_("May open the programme studio (the admin site).")
+        default=False,
+        help_text=_(
+            "Platform operators only. Designers and admins reach the studio through their role."
+        ),
     )
     date_joined = models.DateTimeField(default=timezone.now)
 

@@ -26,7 +26,9 @@ class Cohort(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="cohorts")
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="cohorts")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")
+    )
     name = models.CharField(max_length=200)
     start_date = models.DateField()
     week_count = models.PositiveSmallIntegerField(

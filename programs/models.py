@@ -37,7 +37,9 @@ class Program(models.Model):
 
 class Week(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="weeks")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="weeks", verbose_name=_("programme")
+    )
     number = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(104)]
     )
