@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cohorts import actions
@@ -98,7 +99,7 @@ def activity_detail(
             "position": index + 1,
             "sibling_count": len(siblings),
             "nav": "journey",
-            "kinds": ActivityKind,
+            "now": timezone.now(),
         },
     )
 

@@ -354,3 +354,16 @@ class MediaFileTests(PersonaTestCase):
         self.assertEqual(
             self.client.get(reverse("programs:media", args=[activity.public_id])).status_code, 404
         )
+
+
+class PastLiveSessionTests(PersonaTestCase):
+    def test_a_past_session_says_it_took_place_and_offers_no_invite_button(self) -> None:
+        activity = self.first_activity(ActivityKind.LIVE_SESSION)
+        activity.starts_at = timezone.now() - timedelta(days=2)
+        activity.save()
+        self.client.force_login(self.alice)
+        response = self.client.get(
+            reverse("cohorts:activity", args=[self.cohort_a.public_id, activity.public_id])
+        )
+        self.assertContains(response, "has taken place")
+        self.assertNotContains(response, "Add to calendar")
