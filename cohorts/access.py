@@ -7,6 +7,7 @@ from django.http import Http404
 
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
 from programs.models import Activity
+from programs.outline import outline_of
 from rapport import policy
 
 if TYPE_CHECKING:
@@ -73,13 +74,10 @@ def get_activity_in_seat(seat: CohortSeat, activity_public_id: uuid.UUID) -> Act
     """The activity if it belongs to the seat's programme, else 404.
 
     Holding a seat in the cohort is exactly what policy.activities_visible_to asks for, so this
-    is the same rule applied to a programme already known to be visible, without a second check.
+    is the same rule applied to a programme already known to be visible. The activity comes from
+    the programme's in-memory outline: shared between requests, so read-only.
     """
-    activity = (
-        Activity.objects.select_related("week")
-        .filter(public_id=activity_public_id, week__program_id=seat.cohort.program_id)
-        .first()
-    )
+    activity = outline_of(seat.cohort.program).by_public_id.get(activity_public_id)
     if activity is None:
         raise Http404("No such activity")
     return activity

@@ -38,9 +38,7 @@ def enroll(
     return enrollment, created
 
 
-def bulk_enroll(
-    cohort: Cohort, *, learners: "list[tuple[User, int | None]]"
-) -> list[Enrollment]:
+def bulk_enroll(cohort: Cohort, *, learners: "list[tuple[User, int | None]]") -> list[Enrollment]:
     """Enroll many new learners at once, as (person, coach id) pairs: the rows `enroll` makes,
     in one insert. Preconditions: none of them is in the cohort yet (the CSV import checks)."""
     # bulk_create skips Enrollment.save, so the organisation it copies is set here.

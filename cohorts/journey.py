@@ -1,21 +1,19 @@
 """Read side of a learner's journey: what the This week, week and overview pages show.
 
-Each function makes a fixed number of queries whatever the size of the cohort, the programme or
-the event log (asserted in tests/test_query_counts.py):
-weeks with their activity counts (1), the activities shown (1, +1 for competencies), and the
-learner's progress on them (1).
+The programme's outline (weeks, activities, competencies) comes from the per-process memo in
+programs/outline.py; the only query here is the learner's progress on the activities shown, so
+a page's query count does not depend on the size of the cohort, the programme or the event log
+(asserted in cohorts/tests/test_query_counts.py).
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from django.db.models import Count, Prefetch
-
 from cohorts.access import CohortSeat
 from cohorts.models import ActivityProgress, ProgressState
-from organizations.models import Competency
 from programs.models import Activity, Week
+from programs.outline import ProgramOutline, outline_of
 
 
 class ItemState(StrEnum):
@@ -125,45 +123,33 @@ def _progress_by_activity(seat: CohortSeat, activity_ids: list[int]) -> dict[int
 
 def load_journey(seat: CohortSeat, *, today: date, week_numbers: set[int] | None = None) -> Journey:
     """The journey for one seat, with activities (and progress) for `week_numbers`, or for all
-    weeks when None."""
+    weeks when None. The outline comes from memory; the learner's progress is one query."""
     cohort = seat.cohort
-    weeks = list(
-        Week.objects.filter(program_id=cohort.program_id)
-        .annotate(activity_count=Count("activities"))
-        .order_by("number")
-    )
+    outline = outline_of(cohort.program)
     current = cohort.week_number_on(today)
     views = {
-        w.number: WeekView(
-            week=w,
-            status=_week_status(w.number, current),
-            starts_on=cohort.week_starts_on(w.number),
-            activity_count=w.activity_count,  # type: ignore[attr-defined]
+        week.number: WeekView(
+            week=week,
+            status=_week_status(week.number, current),
+            starts_on=cohort.week_starts_on(week.number),
+            activity_count=outline.activity_count(week.number),
         )
-        for w in weeks
+        for week in outline.weeks
     }
-    wanted = [w.pk for w in weeks if week_numbers is None or w.number in week_numbers]
-    if wanted:
-        activities = list(
-            Activity.objects.filter(week_id__in=wanted)
-            .select_related("week")
-            .prefetch_related(
-                Prefetch("competencies", queryset=Competency.objects.only("id", "name"))
-            )
-            .order_by("week__number", "position", "id")
+    shown = [
+        activity
+        for week in outline.weeks
+        if week_numbers is None or week.number in week_numbers
+        for activity in outline.activities(week.number)
+    ]
+    progress = _progress_by_activity(seat, [a.pk for a in shown])
+    for activity in shown:
+        views[activity.week.number].items.append(
+            ActivityItem(activity=activity, progress=progress.get(activity.pk))
         )
-        progress = _progress_by_activity(seat, [a.pk for a in activities])
-        for activity in activities:
-            views[activity.week.number].items.append(
-                ActivityItem(activity=activity, progress=progress.get(activity.pk))
-            )
     return Journey(seat=seat, today=today, current_number=current, weeks=list(views.values()))
 
 
-def week_outline(activity: Activity) -> list[Activity]:
-    """The activities of an activity's week, light, for previous/next links."""
-    return list(
-        Activity.objects.filter(week_id=activity.week_id)
-        .order_by("position", "id")
-        .only("id", "public_id", "title", "kind", "position")
-    )
+def week_outline(activity: Activity, outline: ProgramOutline) -> tuple[Activity, ...]:
+    """The activities of an activity's week, in order, for previous/next links."""
+    return outline.activities(activity.week.number)

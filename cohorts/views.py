@@ -22,6 +22,7 @@ from cohorts.journey import ActivityItem, Journey, load_journey, week_outline
 from cohorts.models import ActivityProgress
 from events.models import Verb
 from programs.models import ActivityKind
+from programs.outline import outline_of
 from rapport.lib.calendar import session_invite
 from rapport.lib.markdown import render_markdown
 from rapport.lib.timezones import local_today
@@ -83,7 +84,7 @@ def activity_detail(
     if seat.is_learner:
         assert seat.enrollment is not None
         progress = actions.record_view(seat.enrollment, activity=activity)
-    siblings = week_outline(activity)
+    siblings = week_outline(activity, outline_of(seat.cohort.program))
     index = next(i for i, a in enumerate(siblings) if a.pk == activity.pk)
     return render(
         request,
@@ -93,7 +94,7 @@ def activity_detail(
             "activity": activity,
             "item": ActivityItem(activity=activity, progress=progress),
             "body_html": render_markdown(activity.body),
-            "competencies": list(activity.competencies.only("id", "name")),
+            "competencies": list(activity.competencies.all()),  # prefetched in the outline
             "previous": siblings[index - 1] if index > 0 else None,
             "next": siblings[index + 1] if index + 1 < len(siblings) else None,
             "position": index + 1,

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ProgramsConfig(AppConfig):
     name = "programs"
     verbose_name = "Programmes"
+
+    def ready(self) -> None:
+        from programs import signals  # noqa: F401  (connects the outline-version receivers)
