@@ -2,7 +2,8 @@
 """Benchmark: This week and the activity page at the reference scale, under concurrent load.
 
 Seeds (once, then reused) an organisation of 100,000 learners in cohorts of 4,500 with a year of
-events, serves it with gunicorn (sync workers, production settings, persistent connections), and
+events, serves it with gunicorn (sync workers) or granian (WSGI), production settings and persistent
+database connections,, and
 loads it with wrk on loopback at 8 connections. The same server's hello-world view is measured
 in the same run as the floor. Prints requests/s, p50/p95/p99, the ratio to hello-world and the
 queries each page makes. It asserts nothing: read the figures (docs/performance.md).
@@ -139,22 +140,34 @@ def prepare_in_process(env: dict[str, str]) -> dict[str, object]:
     }
 
 
-def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
+def server_command(server: str, port: int, workers: int) -> list[str]:
+    if server == "granian":
+        # Over WSGI, not ASGI: Django's ASGI path costs ~2.6 ms a request on these machines.
+        return [
+            str(Path(sys.executable).parent / "granian"),
+            "--interface", "wsgi",
+            "--host", "127.0.0.1",
+            "--port", str(port),
+            "--workers", str(workers),
+            "--blocking-threads", "2",
+            "--log-level", "warning",
+            "--no-access-log",
             "rapport.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-        ],
+        ]  # fmt: skip
+    return [
+        sys.executable, "-m", "gunicorn", "rapport.wsgi:application",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers),
+        "--worker-class", "sync",
+        "--log-level", "warning",
+    ]  # fmt: skip
+
+
+def start_server(
+    env: dict[str, str], port: int, workers: int, kind: str
+) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        server_command(kind, port, workers),
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -167,7 +180,7 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.3)
     server.kill()
-    raise SystemExit("gunicorn did not start within 60 s")
+    raise SystemExit(f"{kind} did not start within 60 s")
 
 
 def check_page(port: int, url: str, session: str) -> None:
@@ -213,7 +226,8 @@ def main() -> int:
     parser.add_argument("--data-dir", default="")
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -227,7 +241,7 @@ def main() -> int:
     facts = prepare_in_process(env)
 
     port = free_port()
-    server = start_server(env, port, args.workers)
+    server = start_server(env, port, args.workers, args.server)
     results: dict[str, dict[str, float]] = {}
     try:
         for name, url in facts["pages"].items():  # type: ignore[attr-defined]
@@ -242,7 +256,7 @@ def main() -> int:
     print(
         f"Rapport journey pages — {backend}, {facts['learners']:,} learners "
         f"({facts['cohort_learners']:,} in the measured cohort), {facts['events']:,} events; "
-        f"gunicorn {args.workers} sync workers; wrk {args.connections} connections x "
+        f"{args.server} {args.workers} workers; wrk {args.connections} connections x "
         f"{args.duration}s; {os.cpu_count()} cores"
     )
     if seed_seconds:

@@ -1,0 +1,378 @@
+"""`manage.py seed_demo`: a complete, consistent demo organisation that is safe to run twice.
+
+Media is rendered once per test session (short versions, cached under MEDIA_ROOT/demo-cache);
+one test renders a full-length podcast to check the real thing. PBKDF2 is swapped for MD5 here
+only because the seed hashes the shared password once per run and the tests seed several times.
+"""
+
+import io
+import re
+import struct
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F, Q
+from django.test import TestCase, override_settings
+
+from accounts.models import User
+from cohorts.demo import content
+from cohorts.demo.media import build_media
+from cohorts.demo.people import PeopleGenerator
+from cohorts.demo.seed import (
+    DEMO_PASSWORD,
+    DEMO_SIGN_INS,
+    SeedOptions,
+    plan_cohorts,
+    reset_demo,
+    seed_demo,
+)
+from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
+from events.models import Event, Verb
+from organizations.models import Competency, Membership, Organization, Role
+from programs.models import Activity, ActivityKind
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+NOW = datetime(2026, 3, 18, 10, 30, tzinfo=UTC)  # a Wednesday
+
+
+def _run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _ogg_seconds(data: bytes) -> float:
+    """Length of an Ogg Opus file: the last page's granule position (48 kHz samples) minus the
+    pre-skip in the OpusHead header, read straight from the bytes."""
+    last_page = data.rindex(b"OggS")
+    granule = struct.unpack_from("<q", data, last_page + 6)[0]
+    head = data.index(b"OpusHead")
+    pre_skip = struct.unpack_from("<H", data, head + 10)[0]
+    return (granule - pre_skip) / 48_000
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
+class SeededDemoTests(TestCase):
+    organization: Organization
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        result = seed_demo(SeedOptions(learners=40, short_media=True, now=NOW))
+        cls.organization = result.organization
+        cls.counts = result.counts
+
+    def learners(self) -> "list[Enrollment]":
+        return list(
+            Enrollment.objects.filter(organization=self.organization, role=EnrollmentRole.LEARNER)
+        )
+
+    def test_it_builds_the_seven_week_programme_with_every_kind_of_activity(self) -> None:
+        activities = Activity.objects.filter(organization=self.organization)
+        self.assertGreaterEqual(activities.count(), 20)
+        self.assertEqual(set(activities.values_list("kind", flat=True)), set(ActivityKind.values))
+        weeks = activities.values("week__number").annotate(n=Count("id"))
+        self.assertEqual(sorted(w["week__number"] for w in weeks), list(range(1, 8)))
+        self.assertTrue(all(3 <= w["n"] <= 5 for w in weeks))
+
+    def test_every_activity_passes_the_model_validation(self) -> None:
+        for activity in Activity.objects.filter(organization=self.organization):
+            with self.subTest(activity=activity.title):
+                activity.full_clean()
+
+    def test_articles_and_instructions_have_substance(self) -> None:
+        for activity in Activity.objects.filter(organization=self.organization):
+            with self.subTest(activity=activity.title):
+                paragraphs = [p for p in activity.body.split("\n\n") if p.strip()]
+                self.assertGreaterEqual(len(paragraphs), 2)
+                if activity.kind == ActivityKind.MISSION:
+                    self.assertIn("## Reflection", activity.body)
+                    self.assertGreaterEqual(activity.body.count("?"), 3)
+
+    def test_every_activity_maps_to_the_communication_skills_model(self) -> None:
+        competencies = Competency.objects.filter(organization=self.organization)
+        self.assertEqual(
+            [c.name for c in competencies],
+            [
+                "Listen fully",
+                "Give effective feedback",
+                "Manage conflict constructively",
+                "Communicate clearly",
+                "Build genuine relationships",
+            ],
+        )
+        self.assertTrue(all(c.framework == "Communication skills" for c in competencies))
+        self.assertTrue(all(len(c.behaviour_list()) == 3 for c in competencies))
+        unmapped = Activity.objects.filter(organization=self.organization, competencies=None)
+        self.assertFalse(unmapped.exists())
+        used = Competency.objects.filter(activities__organization=self.organization).distinct()
+        self.assertEqual(used.count(), 5)
+
+    def test_media_are_real_webm_and_ogg_files_with_webvtt_captions(self) -> None:
+        media = Activity.objects.filter(
+            organization=self.organization, kind__in=[ActivityKind.VIDEO, ActivityKind.AUDIO]
+        )
+        self.assertEqual(media.count(), 4)
+        for activity in media:
+            with self.subTest(activity=activity.title):
+                with activity.media.open("rb") as file:
+                    data = file.read()
+                self.assertGreater(len(data), 20_000)
+                if activity.kind == ActivityKind.VIDEO:
+                    self.assertTrue(data.startswith(bytes.fromhex("1A45DFA3")))
+                    self.assertIn(b"webm", data[:64])
+                    self.assertIn(b"V_VP8", data[:4096])
+                    self.assertIn(b"A_OPUS", data[:4096])
+                else:
+                    self.assertTrue(data.startswith(b"OggS"))
+                    self.assertIn(b"OpusHead", data[:128])
+                with activity.captions.open("rb") as file:
+                    captions = file.read().decode()
+                self.assertTrue(captions.startswith("WEBVTT"))
+                self.assertRegex(captions, r"\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}")
+                self.assertIn("There", activity.transcript)  # "There is no narration..."
+
+    def test_learners_span_regions_time_zones_functions_and_levels(self) -> None:
+        learners = Membership.objects.filter(organization=self.organization, role=Role.LEARNER)
+        self.assertEqual(learners.count(), 40)
+        self.assertGreaterEqual(learners.values("region").distinct().count(), 6)
+        self.assertGreaterEqual(learners.values("user__time_zone").distinct().count(), 6)
+        self.assertGreaterEqual(learners.values("function").distinct().count(), 5)
+        self.assertEqual(learners.values("level").distinct().count(), 3)
+        emails = list(learners.values_list("user__email", flat=True))
+        pattern = re.compile(r"^[a-z0-9-]+\.[a-z0-9-]+\.\d+@northwind\.example$")
+        fixed = {email for _, email in DEMO_SIGN_INS}
+        generated = [email for email in emails if email not in fixed]
+        self.assertTrue(all(pattern.match(email) for email in generated), generated[:5])
+
+    def test_every_learner_has_a_coach_who_coaches_their_cohort(self) -> None:
+        enrollments = Enrollment.objects.filter(
+            organization=self.organization, role=EnrollmentRole.LEARNER
+        )
+        self.assertFalse(enrollments.filter(coach=None).exists())
+        for enrollment in enrollments:
+            self.assertTrue(
+                Enrollment.objects.filter(
+                    cohort=enrollment.cohort_id, user=enrollment.coach_id, role=EnrollmentRole.COACH
+                ).exists()
+            )
+        coaches = Membership.objects.filter(organization=self.organization, role=Role.COACH)
+        self.assertGreaterEqual(coaches.count(), 3)
+
+    def test_cohorts_start_on_different_dates_so_learners_are_in_different_weeks(self) -> None:
+        cohorts = list(Cohort.objects.filter(organization=self.organization))
+        self.assertGreaterEqual(len(cohorts), 2)
+        weeks = {cohort.week_number_on(NOW.date()) for cohort in cohorts}
+        self.assertGreaterEqual(len(weeks), 2)
+        self.assertIn(4, weeks)  # the demo learner's cohort, mid-programme
+
+    def test_completed_count_matches_the_completed_progress_rows(self) -> None:
+        mismatched = Enrollment.objects.filter(organization=self.organization).annotate(
+            done=Count("progress", filter=Q(progress__state=ProgressState.COMPLETED))
+        )
+        self.assertFalse(mismatched.exclude(done=F("completed_count")).exists())
+        self.assertGreater(self.counts["completed"], 0)
+
+    def test_progress_is_spread_across_states(self) -> None:
+        counts = [e.completed_count for e in self.learners()]
+        self.assertIn(0, counts)
+        self.assertGreater(len(set(counts)), 4)
+        started_media = ActivityProgress.objects.filter(
+            enrollment__organization=self.organization,
+            state=ProgressState.STARTED,
+            activity__kind__in=[ActivityKind.VIDEO, ActivityKind.AUDIO],
+            position_seconds__gt=0,
+        )
+        self.assertTrue(started_media.exists())
+        future = ActivityProgress.objects.filter(
+            enrollment__organization=self.organization, started_at__gt=NOW
+        )
+        self.assertFalse(future.exists())
+
+    def test_every_progress_row_has_its_events(self) -> None:
+        progress = ActivityProgress.objects.filter(enrollment__organization=self.organization)
+        events = Event.objects.filter(organization=self.organization)
+        self.assertEqual(events.filter(verb=Verb.VIEWED).count(), progress.count())
+        done = progress.filter(state=ProgressState.COMPLETED)
+        self.assertEqual(events.filter(verb=Verb.COMPLETED).count(), done.count())
+        pairs = set(done.values_list("enrollment__user_id", "activity__public_id"))
+        completed = set(events.filter(verb=Verb.COMPLETED).values_list("actor_id", "object_id"))
+        self.assertEqual(pairs, completed)
+        media = progress.filter(activity__kind__in=[ActivityKind.VIDEO, ActivityKind.AUDIO])
+        self.assertEqual(events.filter(verb=Verb.PLAYED).count(), media.count())
+        self.assertFalse(events.filter(timestamp__gt=NOW).exists())
+
+    def test_the_demo_sign_ins_work_with_the_shared_password(self) -> None:
+        roles = {
+            "learner@northwind.example": Role.LEARNER,
+            "peer@northwind.example": Role.LEARNER,
+            "coach@northwind.example": Role.COACH,
+            "designer@northwind.example": Role.DESIGNER,
+            "admin@northwind.example": Role.ADMIN,
+        }
+        self.assertEqual([email for _, email in DEMO_SIGN_INS], list(roles))
+        for email, role in roles.items():
+            with self.subTest(email=email):
+                user = authenticate(username=email, password=DEMO_PASSWORD)
+                self.assertIsNotNone(user)
+                assert user is not None
+                self.assertEqual(user.membership.role, role)
+                self.assertEqual(user.membership.organization, self.organization)
+                self.assertIsNone(authenticate(username=email, password="wrong-password"))
+
+    def test_the_demo_learner_is_mid_programme_with_the_demo_coach(self) -> None:
+        amara = Enrollment.objects.select_related("user", "coach", "cohort").get(
+            user__email="learner@northwind.example"
+        )
+        self.assertEqual(amara.user.full_name, "Amara Okafor")
+        self.assertEqual(amara.user.time_zone, "Europe/London")
+        self.assertEqual(amara.coach.email, "coach@northwind.example")
+        self.assertEqual(amara.cohort.week_number_on(NOW.date()), 4)
+        self.assertGreater(amara.completed_count, 8)
+        resume = amara.progress.get(state=ProgressState.STARTED)
+        self.assertEqual(resume.activity.kind, ActivityKind.AUDIO)
+        self.assertGreater(resume.position_seconds, 0)
+        peer = Enrollment.objects.get(user__email="peer@northwind.example")
+        self.assertEqual(peer.cohort_id, amara.cohort_id)
+        self.assertEqual(peer.coach_id, amara.coach_id)
+
+    def test_nobody_in_the_demo_is_a_platform_operator(self) -> None:
+        # Designers and admins reach the studio through their role, not through is_staff.
+        self.assertFalse(User.objects.filter(is_staff=True).exists())
+        self.assertFalse(User.objects.filter(is_superuser=True).exists())
+        staff_roles = Membership.objects.filter(
+            organization=self.organization, role__in=[Role.DESIGNER, Role.ADMIN]
+        )
+        self.assertEqual(
+            set(staff_roles.values_list("user__email", flat=True)),
+            {"designer@northwind.example", "admin@northwind.example"},
+        )
+
+    def test_a_second_run_changes_nothing(self) -> None:
+        before = (User.objects.count(), Event.objects.count(), ActivityProgress.objects.count())
+        output = _run("--learners", "10", "--short-media")
+        self.assertIn("already exists; nothing changed", output)
+        after = (User.objects.count(), Event.objects.count(), ActivityProgress.objects.count())
+        self.assertEqual(before, after)
+
+    def test_check_says_the_demo_exists(self) -> None:
+        self.assertIn("exists: 40 learners in 3 cohorts", _run("--check"))
+
+    def test_show_sign_ins_prints_the_url_the_people_and_the_password(self) -> None:
+        users = User.objects.count()
+        output = _run("--show-sign-ins", "--url", "http://demo.example:8000/")
+        self.assertTrue(output.startswith("Rapport demo: http://demo.example:8000/"))
+        for role, email in DEMO_SIGN_INS:
+            self.assertRegex(output, rf"{role}\s+{re.escape(email)}")
+        self.assertTrue(output.rstrip().endswith(f"Password for all of them: {DEMO_PASSWORD}"))
+        self.assertEqual(User.objects.count(), users)
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
+class SeedLifecycleTests(TestCase):
+    def test_check_exits_with_status_one_before_seeding(self) -> None:
+        with pytest.raises(CommandError) as raised:
+            _run("--check")
+        assert raised.value.returncode == 1
+        self.assertFalse(Organization.objects.exists())
+
+    def test_the_command_seeds_then_reset_starts_again(self) -> None:
+        output = _run("--learners", "12", "--short-media")
+        self.assertIn("Seeded 12 learners", output)
+        self.assertIn("learner@northwind.example", output)  # the sign-ins follow
+        first_ids = set(User.objects.values_list("pk", flat=True))
+        old_files = [Path(activity.media.path) for activity in Activity.objects.exclude(media="")]
+        self.assertEqual(len(old_files), 4)
+
+        with self.captureOnCommitCallbacks(execute=True):  # files go once the delete commits
+            output = _run("--reset", "--learners", "15", "--short-media")
+        self.assertIn("deleted", output)
+        self.assertEqual(Organization.objects.count(), 1)
+        self.assertFalse(User.objects.filter(pk__in=first_ids).exists())
+        self.assertEqual(Enrollment.objects.filter(role=EnrollmentRole.LEARNER).count(), 15)
+        self.assertFalse(any(path.exists() for path in old_files))
+
+    def test_reset_removes_the_people_and_leaves_other_organisations_alone(self) -> None:
+        other = Organization.objects.create(name="Contoso", slug="contoso")
+        outsider = User.objects.create_user("someone@contoso.example", "a-long-password-1")
+        Membership.objects.create(organization=other, user=outsider)
+        seed_demo(SeedOptions(learners=6, short_media=True, now=NOW))
+        self.assertTrue(reset_demo())
+        self.assertEqual(list(Organization.objects.all()), [other])
+        self.assertEqual(list(User.objects.all()), [outsider])
+        self.assertFalse(Event.objects.exists())
+        self.assertFalse(reset_demo())
+
+    def test_event_history_spreads_events_over_the_requested_days(self) -> None:
+        # Just after midnight UTC, when the Americas' evening is still "yesterday" there.
+        early = NOW.replace(hour=1, minute=10)
+        result = seed_demo(SeedOptions(learners=12, short_media=True, event_days=120, now=early))
+        events = Event.objects.filter(organization=result.organization)
+        progress_events = ActivityProgress.objects.count() * 2
+        self.assertGreater(events.count(), progress_events)
+        per_learner_per_year = events.count() / 12 * 365 / 120
+        self.assertTrue(40 <= per_learner_per_year <= 130, per_learner_per_year)
+        oldest = events.order_by("timestamp").first()
+        assert oldest is not None
+        self.assertLess(oldest.timestamp, early - timedelta(days=90))
+        self.assertFalse(events.filter(timestamp__gt=early).exists())
+        # Before a learner's cohort started, their activity is not attributed to the cohort.
+        self.assertTrue(events.filter(cohort=None).exists())
+        self.assertFalse(events.filter(timestamp__lt=F("cohort__start_date")).exists())
+
+    def test_bad_options_get_a_clear_message(self) -> None:
+        with pytest.raises(CommandError, match="at least 2"):
+            _run("--learners", "1")
+
+
+def test_cohort_plans_cap_the_size_and_spread_the_start_dates() -> None:
+    wednesday = date(2026, 3, 18)
+    plans = plan_cohorts(SeedOptions(learners=60), today=wednesday)
+    assert [p.size for p in plans] == [20, 20, 20]
+    assert [p.start for p in plans] == [date(2026, 2, 23), date(2026, 3, 9), date(2026, 3, 23)]
+    big = plan_cohorts(SeedOptions(learners=100_000, cohort_size=4500), today=wednesday)
+    assert len(big) == 23
+    assert sum(p.size for p in big) == 100_000
+    assert [p.size for p in big[:22]] == [4500] * 22  # the reference 4,500-learner cohort
+    assert big[-1].size == 1000
+    assert len({p.start for p in big}) == 12
+    one = plan_cohorts(SeedOptions(learners=4500, cohorts=1), today=wednesday)
+    assert [p.size for p in one] == [4500]
+
+
+def test_people_are_deterministic_diverse_and_have_ascii_emails() -> None:
+    first = list(PeopleGenerator(7).people(200))
+    assert first == list(PeopleGenerator(7).people(200))
+    assert first != list(PeopleGenerator(8).people(200))
+    assert len({p.email for p in first}) == 200
+    assert all(p.email.isascii() for p in first)
+    assert len({p.region for p in first[:30]}) >= 8
+    assert any(not p.full_name.isascii() for p in first)  # names keep their accents
+
+
+def test_the_content_is_original_and_complete() -> None:
+    activities = [a for week in content.WEEKS for a in week.activities]
+    assert 24 <= len(activities) <= 28
+    assert {a.kind for a in activities} == set(ActivityKind)
+    names = {c.name for c in content.COMPETENCIES}
+    assert all(set(a.competencies) <= names for a in activities)
+    assert all(a.media in {"", *content.VIDEO_SCRIPTS, "calm-breathing", "listening-practice"}
+               for a in activities)  # fmt: skip
+    # Judging phrasing has no place in a question to a learner.
+    for activity in activities:
+        for phrase in ("you should", "why didn't you", "failed to", "obviously"):
+            assert phrase not in activity.body.lower(), (activity.title, phrase)
+
+
+@pytest.mark.django_db
+def test_the_full_length_podcast_is_a_real_ogg_opus_file() -> None:
+    asset = build_media("calm-breathing")
+    data = asset.path.read_bytes()
+    assert data.startswith(b"OggS")
+    assert len(data) > 150_000
+    assert 45 <= _ogg_seconds(data) <= 90
+    assert abs(_ogg_seconds(data) - asset.duration) < 0.5
+    assert asset.captions.startswith("WEBVTT")
+    assert "breathe in" in asset.captions and "Breathe out" in asset.transcript
