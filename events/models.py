@@ -29,14 +29,21 @@ class Event(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # No single-column indexes on actor and cohort: the composite indexes below lead with them,
+    # and every index is paid for on each of the many event writes.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="events"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="events", db_index=False
     )
     verb = models.CharField(max_length=16, choices=Verb.choices)
     object_type = models.CharField(max_length=32)
     object_id = models.UUIDField()
     cohort = models.ForeignKey(
-        "cohorts.Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "cohorts.Cohort",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     result = models.JSONField(default=dict, blank=True)
     timestamp = models.DateTimeField(default=timezone.now, db_index=True)
