@@ -166,6 +166,12 @@ class Activity(models.Model):
             raise ValidationError(errors)
 
     @property
+    def kind_label(self) -> str:
+        """The kind's translated name. Cheaper than get_kind_display(), which hashes every
+        choice on each call: it appears several times on every journey page."""
+        return str(ActivityKind(self.kind).label)
+
+    @property
     def is_media(self) -> bool:
         return self.kind in MEDIA_KINDS
 
