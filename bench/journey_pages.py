@@ -67,9 +67,12 @@ def seed(args: argparse.Namespace, env: dict[str, str]) -> float:
         print("Reusing the seeded data (delete the data directory to seed again).")
         return 0.0
     started = time.perf_counter()
+    # A small run is one full 4,500-learner cohort, rather than the demo's spread over weeks.
+    one_cohort = ["--cohorts", "1"] if args.learners <= 4500 else []
     manage(
         env,
         "seed_demo",
+        *one_cohort,
         "--learners", str(args.learners),
         "--cohort-size", "4500",
         "--event-days", str(args.event_days),
