@@ -10,12 +10,14 @@ PORT=${PORT:-8000}
 HOST=${HOST:-127.0.0.1}
 $PY manage.py migrate --no-input -v 0
 if ! $PY manage.py seed_demo --check >/dev/null 2>&1; then
-  $PY manage.py seed_demo --learners "${DEMO_LEARNERS:-60}"
+  # Prints the address and sign-ins when it is done.
+  $PY manage.py seed_demo --learners "${DEMO_LEARNERS:-60}" --url "http://$HOST:$PORT/"
+  seeded=1
 fi
 $PY manage.py db_worker --queue-name '*' &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
-$PY manage.py seed_demo --show-sign-ins --url "http://$HOST:$PORT/"
+[ -n "${seeded:-}" ] || $PY manage.py seed_demo --show-sign-ins --url "http://$HOST:$PORT/"
 exec_status=0
 $PY manage.py runserver "$HOST:$PORT" --noreload || exec_status=$?
 exit $exec_status
