@@ -9,7 +9,7 @@ rest, rather than rendering thousands of rows.
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from programs.models import Week
 from rapport.admin_scoping import (
     Audience,
     OrganizationScopedAdmin,
@@ -77,7 +78,14 @@ class CohortAdmin(OrganizationScopedAdmin[Cohort]):
             .annotate(
                 learner_total=Count(
                     "enrollments", filter=Q(enrollments__role=EnrollmentRole.LEARNER)
-                )
+                ),
+                week_total=Subquery(
+                    Week.objects.filter(program=OuterRef("program"))
+                    .order_by()
+                    .values("program")
+                    .annotate(total=Count("id"))
+                    .values("total")
+                ),
             )
         )
 
@@ -89,6 +97,10 @@ class CohortAdmin(OrganizationScopedAdmin[Cohort]):
             # Admins manage the people, so the summary links to them; designers see counts only.
             return ["people_with_link" if f == "people" else f for f in fields]
         return fields
+
+    @admin.display(description=_("weeks"), ordering="week_total")
+    def week_count(self, obj: Any) -> int:
+        return int(getattr(obj, "week_total", None) or 0)
 
     @admin.display(description=_("learners"), ordering="learner_total")
     def learner_count(self, obj: Any) -> int:

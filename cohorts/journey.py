@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from cohorts.access import CohortSeat
-from cohorts.models import ActivityProgress, ProgressState
+from cohorts.models import ActivityProgress, Cohort, ProgressState
 from programs.models import Activity, Week
 from programs.outline import ProgramOutline, outline_of
 
@@ -97,11 +97,20 @@ class Journey:
 
     @property
     def focus_number(self) -> int:
-        """The week This week shows: the current one, clamped to the programme."""
-        return min(max(self.current_number, 1), max(len(self.weeks), 1))
+        return _clamp_week(self.current_number, len(self.weeks))
 
     def week(self, number: int) -> WeekView | None:
         return next((w for w in self.weeks if w.week.number == number), None)
+
+
+def _clamp_week(current: int, week_count: int) -> int:
+    """The week This week shows: the current one, or week 1 before the start and the last
+    week after the end."""
+    return min(max(current, 1), max(week_count, 1))
+
+
+def focus_week_number(cohort: Cohort, *, today: date) -> int:
+    return _clamp_week(cohort.week_number_on(today), len(outline_of(cohort.program).weeks))
 
 
 def _week_status(number: int, current: int) -> WeekStatus:

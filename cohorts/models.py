@@ -31,9 +31,6 @@ class Cohort(models.Model):
     )
     name = models.CharField(max_length=200)
     start_date = models.DateField()
-    week_count = models.PositiveSmallIntegerField(
-        default=0, editable=False, help_text=_("Copied from the programme when saved.")
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CohortQuerySet.as_manager()
@@ -46,7 +43,6 @@ class Cohort(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.organization_id = self.program.organization_id
-        self.week_count = self.program.weeks.count()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def week_number_on(self, local_day: date) -> int:
@@ -61,10 +57,6 @@ class Cohort(models.Model):
 
     def week_ends_on(self, number: int) -> date:
         return self.week_starts_on(number) + timedelta(days=6)
-
-    @property
-    def end_date(self) -> date:
-        return self.start_date + timedelta(days=7 * max(self.week_count, 1) - 1)
 
 
 class EnrollmentRole(models.TextChoices):

@@ -18,7 +18,13 @@ from cohorts.access import (
     get_seat_for_user,
 )
 from cohorts.forms import MediaPositionForm
-from cohorts.journey import ActivityItem, Journey, load_journey, week_outline
+from cohorts.journey import (
+    ActivityItem,
+    Journey,
+    focus_week_number,
+    load_journey,
+    week_outline,
+)
 from cohorts.models import ActivityProgress
 from events.models import Verb
 from programs.models import ActivityKind
@@ -38,8 +44,7 @@ def _journey(request: HttpRequest, seat: CohortSeat, week_numbers: set[int] | No
 def this_week(request: HttpRequest, cohort_id: uuid.UUID) -> HttpResponse:
     seat = get_seat_for_user(request.user, cohort_id)  # type: ignore[arg-type]
     today = local_today(request.user.time_zone)  # type: ignore[union-attr]
-    current = seat.cohort.week_number_on(today)
-    focus = min(max(current, 1), max(seat.cohort.week_count, 1))
+    focus = focus_week_number(seat.cohort, today=today)
     journey = load_journey(seat, today=today, week_numbers={focus})
     return render(
         request,

@@ -1,12 +1,8 @@
 import uuid
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 class Organization(models.Model):
@@ -55,26 +51,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.organization})"
-
-    @property
-    def is_staff_role(self) -> bool:
-        """Designers and admins run programmes; they see content, never anyone's private text."""
-        return self.role in (Role.DESIGNER, Role.ADMIN)
-
-
-def organization_of(user: "User") -> Organization | None:
-    """The organisation a signed-in person belongs to (None for anonymous or unattached users)."""
-    if not user.is_authenticated:
-        return None
-    membership = getattr(user, "membership", None)
-    return membership.organization if membership else None
-
-
-def role_of(user: "User") -> str | None:
-    if not user.is_authenticated:
-        return None
-    membership = getattr(user, "membership", None)
-    return membership.role if membership else None
 
 
 class OrganizationScopedQuerySet[M: models.Model](models.QuerySet[M]):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from cohorts.actions import set_completed
 from cohorts.models import ActivityProgress, Enrollment
 from events.models import Event, Verb
-from programs.models import ActivityKind
+from programs.models import ActivityKind, Week
 from rapport.testing import PersonaTestCase
 
 
@@ -367,3 +367,14 @@ class PastLiveSessionTests(PersonaTestCase):
         )
         self.assertContains(response, "has taken place")
         self.assertNotContains(response, "Add to calendar")
+
+
+class ProgrammeGrowsTests(PersonaTestCase):
+    def test_a_week_added_after_the_cohort_was_made_shows_up(self) -> None:
+        # The cohort has run past its two weeks; the designer then adds a third.
+        self.cohort_b.start_date = timezone.localdate() - timedelta(days=60)
+        self.cohort_b.save()
+        Week.objects.create(program=self.program, number=3, title="A week added later")
+        self.client.force_login(self.dave)
+        response = self.client.get(reverse("cohorts:this_week", args=[self.cohort_b.public_id]))
+        self.assertContains(response, "Week 3: A week added later")
