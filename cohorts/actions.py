@@ -54,19 +54,32 @@ def bulk_enroll(cohort: Cohort, *, learners: "list[tuple[User, int | None]]") ->
     )
 
 
-def record_view(enrollment: Enrollment, *, activity: "Activity") -> ActivityProgress:
-    """A learner opened an activity: remember it as started and log a `viewed` event."""
+def _activity_event(
+    enrollment: Enrollment,
+    activity: "Activity",
+    verb: Verb,
+    result: dict[str, int | float | bool] | None = None,
+) -> None:
+    record_event(
+        enrollment.user,
+        verb=verb,
+        object_type="activity",
+        object_id=activity.public_id,
+        cohort=enrollment.cohort,
+        result=result,
+    )
+
+
+def record_visit(
+    enrollment: Enrollment, *, activity: "Activity", verb: Verb = Verb.VIEWED
+) -> ActivityProgress:
+    """A learner opened an activity (`viewed`), its external module (`launched`) or its calendar
+    invite (`downloaded`): remember the activity as started and log the event."""
     with transaction.atomic():
         progress, _ = ActivityProgress.objects.get_or_create(
             enrollment=enrollment, activity=activity
         )
-        record_event(
-            enrollment.user,
-            verb=Verb.VIEWED,
-            object_type="activity",
-            object_id=activity.public_id,
-            cohort=enrollment.cohort,
-        )
+        _activity_event(enrollment, activity, verb)
     return progress
 
 
@@ -88,14 +101,7 @@ def set_completed(
         )
         enrollment.completed_count += 1 if completed else -1
         if completed:
-            record_event(
-                enrollment.user,
-                verb=Verb.COMPLETED,
-                object_type="activity",
-                object_id=activity.public_id,
-                cohort=enrollment.cohort,
-                result={"completion": True},
-            )
+            _activity_event(enrollment, activity, Verb.COMPLETED, {"completion": True})
     return progress
 
 
@@ -111,25 +117,5 @@ def save_media_position(
         if not created:
             progress.position_seconds = position
             progress.save(update_fields=["position_seconds", "updated_at"])
-        record_event(
-            enrollment.user,
-            verb=verb,
-            object_type="activity",
-            object_id=activity.public_id,
-            cohort=enrollment.cohort,
-            result={"position": round(position, 1)},
-        )
+        _activity_event(enrollment, activity, verb, {"position": round(position, 1)})
     return progress
-
-
-def record_launch(enrollment: Enrollment, *, activity: "Activity", verb: Verb) -> None:
-    """The learner opened an external module or downloaded a calendar invite."""
-    with transaction.atomic():
-        ActivityProgress.objects.get_or_create(enrollment=enrollment, activity=activity)
-        record_event(
-            enrollment.user,
-            verb=verb,
-            object_type="activity",
-            object_id=activity.public_id,
-            cohort=enrollment.cohort,
-        )

@@ -88,7 +88,7 @@ def activity_detail(
     progress: ActivityProgress | None = None
     if seat.is_learner:
         assert seat.enrollment is not None
-        progress = actions.record_view(seat.enrollment, activity=activity)
+        progress = actions.record_visit(seat.enrollment, activity=activity)
     siblings = week_outline(activity, outline_of(seat.cohort.program))
     index = next(i for i, a in enumerate(siblings) if a.pk == activity.pk)
     return render(
@@ -169,7 +169,7 @@ def activity_launch(
         raise Http404("This activity has no external module")
     if seat.is_learner:
         assert seat.enrollment is not None
-        actions.record_launch(seat.enrollment, activity=activity, verb=Verb.LAUNCHED)
+        actions.record_visit(seat.enrollment, activity=activity, verb=Verb.LAUNCHED)
     return redirect(activity.external_url)
 
 
@@ -185,7 +185,7 @@ def activity_invite(
         raise Http404("This activity is not a live session")
     if seat.is_learner:
         assert seat.enrollment is not None
-        actions.record_launch(seat.enrollment, activity=activity, verb=Verb.DOWNLOADED)
+        actions.record_visit(seat.enrollment, activity=activity, verb=Verb.DOWNLOADED)
     page = request.build_absolute_uri(
         reverse("cohorts:activity", args=[seat.cohort.public_id, activity.public_id])
     )

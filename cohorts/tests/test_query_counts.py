@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from cohorts.actions import enroll, record_view, set_completed
+from cohorts.actions import enroll, record_visit, set_completed
 from cohorts.models import Enrollment
 from organizations.models import Membership
 from programs.models import ActivityKind, Week
@@ -28,7 +28,7 @@ def _grow(case: PersonaTestCase, *, learners: int, activities_per_week: int) -> 
     for user in users:
         enrollment, _ = enroll(user, cohort=case.cohort_a, coach=case.carol)
         for activity in activities:
-            record_view(enrollment, activity=activity)
+            record_visit(enrollment, activity=activity)
             set_completed(enrollment, activity=activity)
     alice = Enrollment.objects.get(user=case.alice, cohort=case.cohort_a)
     for activity in activities:
