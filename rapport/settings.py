@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "programs",
     "cohorts",
     "events",
+    "demo",
 ]
 
 MIDDLEWARE = [

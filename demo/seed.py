@@ -4,10 +4,10 @@
 it). It builds, in a single transaction:
 
 - the organisation, its "Communication skills" competency model and the 7-week programme with
-  generated media (cohorts.demo.content, cohorts.demo.media), every activity `full_clean()`-ed;
+  generated media (demo.content, demo.media), every activity `full_clean()`-ed;
 - cohorts of at most `cohort_size` learners starting on different Mondays, so that some are
   mid-programme, some just started and one has not started yet;
-- learners from every region (cohorts.demo.people), one coach per ~27 learners, a designer and
+- learners from every region (demo.people), one coach per ~27 learners, a designer and
   an admin, all sharing DEMO_PASSWORD (hashed once: hashing per person would take hours at scale);
 - progress spread across realistic states, each learner's `completed_count` equal to their
   completed rows, and the viewed/played/completed events that the progress implies;
@@ -48,10 +48,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from cohorts.demo import content
-from cohorts.demo.media import MediaAsset, build_all
-from cohorts.demo.people import DOMAIN, PeopleGenerator, Person
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
+from demo import content
+from demo.media import MediaAsset, build_all
+from demo.people import DOMAIN, PeopleGenerator, Person
 from events.models import Event, Verb
 from organizations.models import Competency, Membership, Organization, Role
 from programs.models import Activity, ActivityKind, Program, Week

@@ -1,6 +1,6 @@
 """`manage.py seed_demo`: the demo organisation, for trying Rapport and for benchmarks.
 
-The work is in cohorts.demo.seed; this command only reads options and prints progress.
+The work is in demo.seed; this command only reads options and prints progress.
 """
 
 from argparse import ArgumentParser, ArgumentTypeError
@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cohorts.demo.media import MediaError
-from cohorts.demo.seed import (
+from cohorts.models import Enrollment, EnrollmentRole
+from demo.media import MediaError
+from demo.seed import (
     DEMO_ORG_NAME,
     DemoExists,
     SeedOptions,
@@ -18,7 +19,6 @@ from cohorts.demo.seed import (
     seed_demo,
     sign_in_text,
 )
-from cohorts.models import Enrollment, EnrollmentRole
 
 
 def _count(minimum: int) -> Any:

@@ -74,7 +74,7 @@ class ActivitySpec:
     body: str
     minutes: int
     competencies: tuple[str, ...]
-    media: str = ""  # key of an asset rendered by cohorts.demo.media
+    media: str = ""  # key of an asset rendered by demo.media
     external_url: str = ""
     session: SessionTime | None = None
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
 
-from cohorts.demo.content import VIDEO_SCRIPTS, Slide, VideoScript
+from demo.content import VIDEO_SCRIPTS, Slide, VideoScript
 
 GENERATOR_VERSION = 1
 SAMPLE_RATE = 24_000
@@ -630,7 +630,7 @@ AUDIO_PIECES = {"calm-breathing": breathing_piece, "listening-practice": listeni
 
 
 def build_media(key: str, *, short: bool = False) -> MediaAsset:
-    """The asset for a key named in cohorts.demo.content, from the cache when it is there."""
+    """The asset for a key named in demo.content, from the cache when it is there."""
     if key in VIDEO_SCRIPTS:
         return build_video(VIDEO_SCRIPTS[key], short=short)
     if key in AUDIO_PIECES:

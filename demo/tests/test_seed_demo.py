@@ -18,10 +18,11 @@ from django.db.models import Count, F, Q
 from django.test import TestCase, override_settings
 
 from accounts.models import User
-from cohorts.demo import content
-from cohorts.demo.media import build_media
-from cohorts.demo.people import PeopleGenerator
-from cohorts.demo.seed import (
+from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
+from demo import content
+from demo.media import build_media
+from demo.people import PeopleGenerator
+from demo.seed import (
     DEMO_PASSWORD,
     DEMO_SIGN_INS,
     SeedOptions,
@@ -29,7 +30,6 @@ from cohorts.demo.seed import (
     reset_demo,
     seed_demo,
 )
-from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from events.models import Event, Verb
 from organizations.models import Competency, Membership, Organization, Role
 from programs.models import Activity, ActivityKind
