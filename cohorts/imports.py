@@ -38,11 +38,14 @@ from accounts.models import User
 from cohorts.actions import bulk_enroll
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
 from organizations.models import Membership, Role
+from rapport.lib.text import normalise_single_line, single_line_problem
 from rapport.lib.timezones import all_time_zones, is_valid_time_zone
 
 REQUIRED_COLUMNS = ("email", "name", "time_zone")
 OPTIONAL_COLUMNS = ("region", "function", "level", "coach_email")
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+# Stored in single-line fields: normalised and checked by rapport.lib.text, as everywhere else.
+SINGLE_LINE_COLUMNS = ("name", "region", "function", "level")
 
 # SQLite builds before 3.32 allow 999 parameters per statement; 900 leaves room for the rest of
 # the query. Each chunk is one query, so 4,500 rows cost five look-ups per kind, not 4,500.
@@ -114,6 +117,16 @@ class RowError:
         return " ".join(self.problems)
 
 
+@dataclass(frozen=True)
+class RowNote:
+    """A row that was imported with a value tidied (a line break or tab in a name became a
+    space), so the admin sees exactly what was stored."""
+
+    line: int
+    email: str
+    note: str
+
+
 @dataclass
 class ParsedFile:
     """What the file said, before anything is compared with the database."""
@@ -121,6 +134,7 @@ class ParsedFile:
     rows: list[ImportRow]
     errors: list[RowError]
     ignored_columns: list[str]
+    notes: list[RowNote] = field(default_factory=list)
 
 
 @dataclass
@@ -133,6 +147,7 @@ class ImportReport:
     unchanged: int = 0  # already enrolled, nothing to change
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    notes: list[RowNote] = field(default_factory=list)  # imported rows whose values were tidied
 
     @property
     def error_count(self) -> int:
@@ -226,11 +241,15 @@ def parse_csv(text: str, *, max_rows: int) -> ParsedFile:
         raise ImportFileError(
             _("The file has a header row but no people in it. Add one person per row.")
         )
+    notes: list[RowNote] = []
     rows, errors = validate_rows(
-        (line, {name: _cell(cells, index) for name, index in columns.items()})
-        for line, cells in body
+        (
+            (line, {name: _cell(cells, index) for name, index in columns.items()})
+            for line, cells in body
+        ),
+        notes=notes,
     )
-    return ParsedFile(rows=rows, errors=errors, ignored_columns=ignored)
+    return ParsedFile(rows=rows, errors=errors, ignored_columns=ignored, notes=notes)
 
 
 def _detect_delimiter(text: str) -> tuple[str, str]:
@@ -349,6 +368,38 @@ def _email_problem(value: str, *, what: str) -> str | None:
     return None
 
 
+_COLUMN_LABELS = {
+    "name": gettext_lazy("name"),
+    "region": gettext_lazy("region"),
+    "function": gettext_lazy("function"),
+    "level": gettext_lazy("level"),
+}
+
+
+def _normalise_single_lines(cells: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Normalise the single-line cells in place (rapport.lib.text: line breaks and tabs become
+    one space). Returns (problems, notes): a control character that cannot be tidied is a
+    problem; a value that was tidied is a note naming what will be stored."""
+    problems: list[str] = []
+    notes: list[str] = []
+    for column in SINGLE_LINE_COLUMNS:
+        typed = cells.get(column, "")
+        value = normalise_single_line(typed)
+        if problem := single_line_problem(value):
+            problems.append(
+                _("The %(column)s: %(problem)s")
+                % {"column": _COLUMN_LABELS[column], "problem": problem}
+            )
+            continue
+        if value != typed:
+            cells[column] = value
+            notes.append(
+                _("The %(column)s contained a line break or tab; it was stored as “%(value)s”.")
+                % {"column": _COLUMN_LABELS[column], "value": value}
+            )
+    return problems, notes
+
+
 def _row_problems(cells: dict[str, str]) -> list[str]:
     problems: list[str] = []
     email = cells.get("email", "")
@@ -384,17 +435,21 @@ def _shown(email: str) -> str:
 
 def validate_rows(
     records: Iterable[tuple[int, dict[str, str]]],
+    *,
+    notes: list[RowNote] | None = None,
 ) -> tuple[list[ImportRow], list[RowError]]:
     """Check each row on its own and against the rows before it (duplicates).
 
     A second row with the same address is reported, naming the line of the first, and the first
-    is kept: the spreadsheet's order decides, as a person reading it would expect.
+    is kept: the spreadsheet's order decides, as a person reading it would expect. Single-line
+    cells are normalised first; each good row with a tidied value gets a note in `notes`.
     """
     rows: list[ImportRow] = []
     errors: list[RowError] = []
     first_line_of: dict[str, int] = {}
     for line, cells in records:
-        problems = _row_problems(cells)
+        problems, row_notes = _normalise_single_lines(cells)
+        problems += _row_problems(cells)
         email = cells.get("email", "").lower()
         if email and email in first_line_of:
             problems.append(
@@ -406,6 +461,8 @@ def validate_rows(
         if problems:
             errors.append(RowError(line, _shown(cells.get("email", "")), tuple(problems)))
             continue
+        if notes is not None:
+            notes.extend(RowNote(line, _shown(cells["email"]), note) for note in row_notes)
         rows.append(
             ImportRow(
                 line=line,
@@ -639,7 +696,11 @@ def import_learners_into(cohort: Cohort, parsed: ParsedFile) -> ImportReport:
     Privacy: the report names only addresses the admin typed. For an address that belongs to
     another organisation it says so and nothing more.
     """
-    report = ImportReport(errors=list(parsed.errors), ignored_columns=list(parsed.ignored_columns))
+    report = ImportReport(
+        errors=list(parsed.errors),
+        ignored_columns=list(parsed.ignored_columns),
+        notes=list(parsed.notes),
+    )
     file_emails = {row.email for row in parsed.rows}
     try:
         with transaction.atomic():
@@ -655,6 +716,8 @@ def import_learners_into(cohort: Cohort, parsed: ParsedFile) -> ImportReport:
     except IntegrityError as exc:
         raise ImportConflict from exc
     report.errors.sort(key=lambda error: error.line)
+    skipped = {error.line for error in report.errors}
+    report.notes = [note for note in report.notes if note.line not in skipped]
     return report
 
 

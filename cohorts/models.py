@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization, OrganizationScopedQuerySet
 from programs.models import Activity, Program
+from rapport.lib.text import SingleLineCharField
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -29,7 +30,7 @@ class Cohort(models.Model):
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")
     )
-    name = models.CharField(max_length=200)
+    name = SingleLineCharField(max_length=200)
     start_date = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 

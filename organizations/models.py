@@ -4,12 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rapport.lib.text import SingleLineCharField
+
 
 class Organization(models.Model):
     """A tenant. Every domain row belongs to exactly one; no request ever crosses organisations."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200)
+    name = SingleLineCharField(max_length=200)
     slug = models.SlugField(unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -42,9 +44,9 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.LEARNER)
-    region = models.CharField(max_length=80, blank=True)
-    function = models.CharField(max_length=80, blank=True)
-    level = models.CharField(max_length=80, blank=True)
+    region = SingleLineCharField(max_length=80, blank=True)
+    function = SingleLineCharField(max_length=80, blank=True)
+    level = SingleLineCharField(max_length=80, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["organization", "role"])]
@@ -69,10 +71,10 @@ class Competency(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="competencies"
     )
-    framework = models.CharField(
+    framework = SingleLineCharField(
         max_length=120, default="Communication skills", help_text=_("The model it belongs to.")
     )
-    name = models.CharField(max_length=120)
+    name = SingleLineCharField(max_length=120)
     description = models.TextField(blank=True)
     behaviours = models.TextField(blank=True, help_text=_("Observable behaviours, one per line."))
     position = models.PositiveSmallIntegerField(default=0)

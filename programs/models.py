@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Competency, Organization, OrganizationScopedQuerySet
 from programs.validators import validate_captions_file, validate_media_file
+from rapport.lib.text import SingleLineCharField
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -21,7 +22,7 @@ class Program(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="programs"
     )
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     summary = models.TextField(blank=True, help_text=_("Why this journey matters, in a few lines."))
     # Bumped whenever a week, activity or competency of the programme changes, so every app
     # server knows its in-memory copy of the outline is stale (programs/outline.py).
@@ -46,7 +47,7 @@ class Week(models.Model):
     number = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(104)]
     )
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     summary = models.TextField(blank=True)
 
     objects = OrganizationScopedQuerySet.as_manager()
@@ -97,8 +98,8 @@ class Activity(models.Model):
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="activities")
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=16, choices=ActivityKind.choices)
-    title = models.CharField(max_length=200)
-    summary = models.CharField(
+    title = SingleLineCharField(max_length=200)
+    summary = SingleLineCharField(
         max_length=300, blank=True, help_text=_("One line shown on the week's list.")
     )
     body = models.TextField(
