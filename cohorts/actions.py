@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from events.actions import record_event
-from events.models import Verb
+from events.models import ObjectType, Verb
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -63,9 +63,10 @@ def _activity_event(
     record_event(
         enrollment.user,
         verb=verb,
-        object_type="activity",
+        object_type=ObjectType.ACTIVITY,
         object_id=activity.public_id,
         cohort=enrollment.cohort,
+        registration=enrollment.public_id,
         result=result,
     )
 
@@ -86,7 +87,8 @@ def record_visit(
 def set_completed(
     enrollment: Enrollment, *, activity: "Activity", completed: bool = True
 ) -> ActivityProgress:
-    """Mark an activity done (or not done again). Idempotent: a second click changes nothing."""
+    """Mark an activity done (`completed`) or not done again (`uncompleted`). Idempotent: a
+    second click changes nothing and records nothing."""
     with transaction.atomic():
         progress, _ = ActivityProgress.objects.select_for_update().get_or_create(
             enrollment=enrollment, activity=activity
@@ -102,6 +104,8 @@ def set_completed(
         enrollment.completed_count += 1 if completed else -1
         if completed:
             _activity_event(enrollment, activity, Verb.COMPLETED, {"completion": True})
+        else:
+            _activity_event(enrollment, activity, Verb.UNCOMPLETED, {"completion": False})
     return progress
 
 

@@ -1,9 +1,16 @@
+"""Appending to the learning record. Every action that changes learning state calls
+`record_event` inside its own transaction, so an event exists exactly when the change does."""
+
+import math
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
-from events.models import Event, Verb
+from events.models import Event, ObjectType, ResultKey, Verb
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -11,14 +18,86 @@ if TYPE_CHECKING:
 
 ResultValue = int | float | bool
 
+# The one value type each result key takes. bool is checked before int: True is an int too.
+RESULT_TYPES: dict[ResultKey, type] = {
+    ResultKey.COMPLETION: bool,
+    ResultKey.POSITION: float,
+    ResultKey.CREATED: int,
+    ResultKey.ENROLLED: int,
+    ResultKey.UPDATED: int,
+    ResultKey.UNCHANGED: int,
+    ResultKey.ERRORS: int,
+}
 
-def _checked_result(result: dict[str, ResultValue] | None) -> dict[str, ResultValue]:
-    """Numbers and flags only: an event must never become a channel for personal free text."""
+
+class InvalidEvent(ValueError):
+    """An event outside the vocabulary (an unknown verb, object type or result key) or with a
+    value of the wrong kind. Raised before anything is written."""
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """A typed reference to something an event's context names: (`type`, its `public_id`)."""
+
+    type: ObjectType
+    id: uuid.UUID
+
+
+def _member[E: (Verb, ObjectType, ResultKey)](enum: type[E], value: object, what: str) -> E:
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return enum(value)
+    except ValueError:
+        known = ", ".join(enum.values)
+        raise InvalidEvent(f"{what} {value!r} is not one of: {known}") from None
+
+
+def _checked_id(value: object, what: str) -> uuid.UUID:
+    if not isinstance(value, uuid.UUID):
+        raise InvalidEvent(f"{what} must be a UUID (a public_id), not {type(value).__name__}")
+    return value
+
+
+def _checked_ref(ref: object, what: str) -> ObjectRef | None:
+    if ref is None:
+        return None
+    if not isinstance(ref, ObjectRef):
+        raise InvalidEvent(f"the {what} must be an ObjectRef, not {type(ref).__name__}")
+    return ObjectRef(
+        _member(ObjectType, ref.type, f"{what} type"), _checked_id(ref.id, f"{what} id")
+    )
+
+
+def _checked_value(key: ResultKey, value: object) -> ResultValue:
+    expected = RESULT_TYPES[key]
+    if expected is bool:
+        ok = isinstance(value, bool)
+    elif expected is int:
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    else:
+        ok = (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and value >= 0
+        )
+    if not ok:
+        kind = {bool: "a flag", int: "a count (0 or more)", float: "a number (0 or more)"}
+        raise InvalidEvent(f"event result {key.value!r} must be {kind[expected]}, not {value!r}")
+    return float(value) if expected is float else value  # type: ignore[arg-type,return-value]
+
+
+def checked_result(result: Mapping[str, object] | None) -> dict[str, ResultValue]:
+    """The result as stored: known keys only, each with its one value type (RESULT_TYPES).
+
+    Raises InvalidEvent for an unknown key (a sentence, a typo) or a value of the wrong kind:
+    an event must never become a channel for personal free text.
+    """
     clean: dict[str, ResultValue] = {}
     for key, value in (result or {}).items():
-        if not isinstance(value, int | float | bool):
-            raise TypeError(f"event result {key!r} must be a number or a flag, not {type(value)}")
-        clean[key] = value
+        member = _member(ResultKey, key, "event result key")
+        clean[member.value] = _checked_value(member, value)
     return clean
 
 
@@ -26,14 +105,42 @@ def record_event(
     actor: "User",
     *,
     verb: Verb,
-    object_type: str,
+    object_type: ObjectType,
     object_id: uuid.UUID,
     cohort: "Cohort | None" = None,
-    result: dict[str, ResultValue] | None = None,
+    registration: uuid.UUID | None = None,
+    parent: ObjectRef | None = None,
+    grouping: ObjectRef | None = None,
+    result: Mapping[str, object] | None = None,
 ) -> Event:
-    """Append one event to the learning record. Call it inside the action's transaction so an
-    event exists exactly when the change it describes does."""
-    organization_id = cohort.organization_id if cohort else actor.membership.organization_id
+    """Append one event to the learning record: `actor` did `verb` to the object
+    (`object_type`, `object_id` = its public_id).
+
+    Context, as xAPI's: `cohort` it happened in, `registration` = the enrolment's public_id,
+    `parent` = the object's immediate container and `grouping` = a wider one, each an ObjectRef.
+    `result` maps ResultKey values to numbers or flags (RESULT_TYPES).
+
+    The event belongs to the cohort's organisation, or to the actor's when there is no cohort.
+    Call it inside the action's transaction so an event exists exactly when the change it
+    describes does. Raises InvalidEvent, writing nothing, for anything outside the vocabulary.
+    """
+    verb = _member(Verb, verb, "event verb")
+    object_type = _member(ObjectType, object_type, "event object type")
+    object_id = _checked_id(object_id, "event object id")
+    if registration is not None:
+        registration = _checked_id(registration, "event registration")
+    parent = _checked_ref(parent, "parent")
+    grouping = _checked_ref(grouping, "grouping")
+    clean_result = checked_result(result)
+    if cohort is not None:
+        organization_id = cohort.organization_id
+    else:
+        try:
+            organization_id = actor.membership.organization_id
+        except ObjectDoesNotExist:
+            raise InvalidEvent(
+                "an event without a cohort needs an actor with a membership"
+            ) from None
     return Event.objects.create(
         organization_id=organization_id,
         actor=actor,
@@ -41,6 +148,11 @@ def record_event(
         object_type=object_type,
         object_id=object_id,
         cohort=cohort,
-        result=_checked_result(result),
+        registration=registration,
+        parent_type=parent.type if parent else "",
+        parent_id=parent.id if parent else None,
+        grouping_type=grouping.type if grouping else "",
+        grouping_id=grouping.id if grouping else None,
+        result=clean_result,
         timestamp=timezone.now(),
     )

@@ -9,21 +9,59 @@ from organizations.models import Organization, OrganizationScopedQuerySet
 
 
 class Verb(models.TextChoices):
-    """What a learner did. Each maps to an xAPI verb IRI in events.xapi."""
+    """What someone did. Each member maps to an xAPI verb IRI in `events.xapi.VERB_IRIS`.
 
+    Adding a verb: a member here, its IRI there, and a migration (the choices change).
+    """
+
+    # Learning activities (cohorts.actions)
     VIEWED = "viewed", _("viewed")
     PLAYED = "played", _("played")
     PAUSED = "paused", _("paused")
     PROGRESSED = "progressed", _("progressed")
     COMPLETED = "completed", _("completed")
+    UNCOMPLETED = "uncompleted", _("marked not done")  # a completion undone
     LAUNCHED = "launched", _("launched")
     DOWNLOADED = "downloaded", _("downloaded")
+    # Taking part (enrolment, import, invitation)
+    REGISTERED = "registered", _("enrolled")  # a seat in a cohort: object = the cohort
+    UNREGISTERED = "unregistered", _("left the cohort")  # a seat removed: object = the cohort
+    IMPORTED = "imported", _("imported")  # a list of people into a cohort: object = the cohort
+    INVITED = "invited", _("invited")  # an invitation email sent: object = the person
+
+
+class ObjectType(models.TextChoices):
+    """What an event is about; `object_id` (and a context reference's id) is that object's
+    `public_id`. Each member maps to an xAPI object shape in `events.xapi.OBJECT_TYPES`."""
+
+    ACTIVITY = "activity", _("activity")  # programs.Activity
+    PROGRAM = "program", _("programme")  # programs.Program
+    COHORT = "cohort", _("cohort")  # cohorts.Cohort
+    PERSON = "person", _("person")  # accounts.User, as an opaque account
+
+
+class ResultKey(models.TextChoices):
+    """The only keys an event's `result` may hold, each with one value type
+    (`events.actions.RESULT_TYPES`): numbers and flags, never text."""
+
+    COMPLETION = "completion", _("completion")  # bool: the activity is done
+    POSITION = "position", _("position")  # float seconds into a video or podcast
+    # Counts of people, for `imported` (cohorts.imports.ImportReport's buckets)
+    CREATED = "created", _("people created")
+    ENROLLED = "enrolled", _("people enrolled")
+    UPDATED = "updated", _("people updated")
+    UNCHANGED = "unchanged", _("people unchanged")
+    ERRORS = "errors", _("rows refused")
 
 
 class Event(models.Model):
     """One meaningful action: actor, verb, object, context, result — an xAPI statement in waiting.
 
-    Events never carry personal free text: `result` holds numbers and flags only (enforced in
+    Context follows xAPI's: `registration` is the enrolment (its public id) the action happened
+    in, `cohort` the cohort, and two typed references name the object's `parent` (the activity a
+    discussion post answers, the circle a meeting belongs to) and a wider `grouping` (a coaching
+    relationship, a circle). Events never carry personal free text: verbs, object types and
+    result keys are closed vocabularies and `result` holds numbers and flags only (enforced in
     events.actions.record_event), so the event log can be exported and forwarded safely.
     """
 
@@ -35,7 +73,7 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="events", db_index=False
     )
     verb = models.CharField(max_length=16, choices=Verb.choices)
-    object_type = models.CharField(max_length=32)
+    object_type = models.CharField(max_length=32, choices=ObjectType.choices)
     object_id = models.UUIDField()
     cohort = models.ForeignKey(
         "cohorts.Cohort",
@@ -45,6 +83,18 @@ class Event(models.Model):
         related_name="+",
         db_index=False,
     )
+    registration = models.UUIDField(
+        null=True, blank=True, help_text=_("The enrolment's public id (xAPI registration).")
+    )
+    # db_default: rows inserted in bulk without these columns (the demo seed) stay valid.
+    parent_type = models.CharField(
+        max_length=32, choices=ObjectType.choices, blank=True, db_default=""
+    )
+    parent_id = models.UUIDField(null=True, blank=True)
+    grouping_type = models.CharField(
+        max_length=32, choices=ObjectType.choices, blank=True, db_default=""
+    )
+    grouping_id = models.UUIDField(null=True, blank=True)
     result = models.JSONField(default=dict, blank=True)
     timestamp = models.DateTimeField(default=timezone.now, db_index=True)
 
