@@ -1,13 +1,49 @@
+"""Forms for the writes a learner makes from the journey pages. Every parameter a request
+carries is parsed here with strict choices and limits: nonsense gets a 400 with the form's
+message, and nothing changes."""
+
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cohorts.actions import MAX_MEDIA_SECONDS
 
 
+class CompletionForm(forms.Form):
+    """`completed=1` marks an activity done, `completed=0` not done. Nothing else is accepted:
+    `completed=banana` or `completed=` is an error, not "done". The view treats a request
+    without the parameter as `1` (what the "Mark as done" button sends)."""
+
+    completed = forms.TypedChoiceField(
+        choices=[("1", _("done")), ("0", _("not done"))],
+        coerce=lambda value: value == "1",
+        error_messages={
+            "required": _("Say whether the activity is done: completed=1 or completed=0."),
+            "invalid_choice": _(
+                "“%(value)s” is not a completion state: send completed=1 (done) or "
+                "completed=0 (not done)."
+            ),
+        },
+    )
+
+
 class MediaPositionForm(forms.Form):
-    position = forms.FloatField(min_value=0, max_value=MAX_MEDIA_SECONDS)
+    """Where a learner is in a video or podcast: `position` in seconds (a finite number from 0
+    to 24 hours) and what happened (`play`, `pause` or `progress`, the default)."""
+
+    position = forms.FloatField(
+        min_value=0,
+        max_value=MAX_MEDIA_SECONDS,
+        error_messages={
+            "required": _("Send the position in seconds."),
+            "invalid": _("The position must be a number of seconds."),
+        },
+    )
     event = forms.ChoiceField(
         choices=[("play", "play"), ("pause", "pause"), ("progress", "progress")],
         required=False,
+        error_messages={
+            "invalid_choice": _("“%(value)s” is not an event: send play, pause or progress.")
+        },
     )
 
     def clean_event(self) -> str:

@@ -4,10 +4,12 @@ learner makes from them. Thin: load through access, validate, call an action, re
 import uuid
 
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cohorts import actions
@@ -17,7 +19,7 @@ from cohorts.access import (
     get_learner_seat,
     get_seat_for_user,
 )
-from cohorts.forms import MediaPositionForm
+from cohorts.forms import CompletionForm, MediaPositionForm
 from cohorts.journey import (
     ActivityItem,
     Journey,
@@ -110,6 +112,25 @@ def activity_detail(
     )
 
 
+def _form_message(form: Form) -> str:
+    """The form's problems as one sentence per field, for a 400 answer."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+def _bad_request(request: HttpRequest, form: Form) -> HttpResponse:
+    """400 with what was wrong, for a request no page of ours sends (nothing was changed)."""
+    return render(
+        request,
+        "error.html",
+        {
+            "status": 400,
+            "title": _("That request did not make sense"),
+            "message": _form_message(form),
+        },
+        status=400,
+    )
+
+
 @login_required
 @require_POST
 def activity_complete(
@@ -117,9 +138,15 @@ def activity_complete(
 ) -> HttpResponse:
     seat = get_learner_seat(request.user, cohort_id)  # type: ignore[arg-type]
     activity = get_activity_in_seat(seat, activity_id)
-    completed = request.POST.get("completed", "1") != "0"
+    data = request.POST.copy()
+    data.setdefault("completed", "1")  # the "Mark as done" button's meaning when it is absent
+    form = CompletionForm(data)
+    if not form.is_valid():
+        return _bad_request(request, form)
     assert seat.enrollment is not None
-    progress = actions.set_completed(seat.enrollment, activity=activity, completed=completed)
+    progress = actions.set_completed(
+        seat.enrollment, activity=activity, completed=form.cleaned_data["completed"]
+    )
     if request.htmx:  # type: ignore[attr-defined]
         return render(
             request,
@@ -145,7 +172,7 @@ def media_position(
         return JsonResponse({"error": "This activity has no video or audio."}, status=400)
     form = MediaPositionForm(request.POST)
     if not form.is_valid():
-        return JsonResponse({"error": "Invalid position.", "fields": form.errors}, status=400)
+        return JsonResponse({"error": _form_message(form), "fields": form.errors}, status=400)
     assert seat.enrollment is not None
     progress = actions.save_media_position(
         seat.enrollment,
