@@ -97,7 +97,7 @@ def enrollments_of(user: "User") -> list[Enrollment]:
 def get_cohort_for_import(user: "User", cohort_public_id: uuid.UUID) -> Cohort:
     cohort = (
         Cohort.objects.visible_to(user)
-        .select_related("program")
+        .select_related("program", "organization")
         .filter(public_id=cohort_public_id)
         .first()
     )

@@ -1,5 +1,8 @@
 """Writes of the cohorts domain. Each is atomic and records the event it stands for."""
 
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -15,6 +18,65 @@ if TYPE_CHECKING:
     from programs.models import Activity
 
 MAX_MEDIA_SECONDS = 24 * 60 * 60
+# Rows per look-up and per insert: under SQLite's and PostgreSQL's parameter limits.
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One person's place in a cohort, as `enroll_many` takes it: the person's id, their role
+    in the cohort, and (for learners) their coach's id."""
+
+    user_id: int
+    role: EnrollmentRole = EnrollmentRole.LEARNER
+    coach_id: int | None = None
+
+
+def enroll_many(cohort: Cohort, *, seats: Sequence[Seat]) -> list[tuple[Enrollment, bool]]:
+    """Put people in a cohort, or update the role and coach of those already in it. Returns
+    (enrollment, created) per seat, in order. Idempotent: the same seats twice change nothing.
+
+    Bulk: one look-up and one insert per BATCH_SIZE seats, plus one UPDATE per distinct change,
+    so 4,500 learners take a handful of queries. Preconditions: each person and coach belongs
+    to the cohort's organisation (the caller checked, as the import and the studio do), and no
+    person appears twice in `seats`.
+    """
+    by_user: dict[int, Enrollment] = {}
+    user_ids = [seat.user_id for seat in seats]
+    results: list[tuple[Enrollment, bool]] = []
+    # No savepoint when nested: an error rolls back the caller's whole transaction anyway.
+    with transaction.atomic(savepoint=False):
+        for start in range(0, len(user_ids), BATCH_SIZE):
+            chunk = user_ids[start : start + BATCH_SIZE]
+            for enrollment in Enrollment.objects.filter(cohort=cohort, user_id__in=chunk):
+                by_user[enrollment.user_id] = enrollment
+        new: list[Enrollment] = []
+        changed: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+        for seat in seats:
+            enrollment = by_user.get(seat.user_id)
+            if enrollment is None:
+                # bulk_create skips Enrollment.save, so the organisation it copies is set here.
+                enrollment = Enrollment(
+                    organization_id=cohort.organization_id,
+                    cohort=cohort,
+                    user_id=seat.user_id,
+                    role=seat.role,
+                    coach_id=seat.coach_id,
+                )
+                new.append(enrollment)
+                results.append((enrollment, True))
+                continue
+            if (enrollment.role, enrollment.coach_id) != (seat.role, seat.coach_id):
+                enrollment.role, enrollment.coach_id = seat.role, seat.coach_id
+                changed[(seat.role, seat.coach_id)].append(enrollment.pk)
+            results.append((enrollment, False))
+        Enrollment.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        for (role, coach_id), pks in changed.items():
+            for start in range(0, len(pks), BATCH_SIZE):
+                Enrollment.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
+                    role=role, coach_id=coach_id
+                )
+    return results
 
 
 def enroll(
@@ -24,34 +86,10 @@ def enroll(
     role: EnrollmentRole = EnrollmentRole.LEARNER,
     coach: "User | None" = None,
 ) -> tuple[Enrollment, bool]:
-    """Put a person in a cohort, or update their role and coach. Returns (enrollment, created).
-
-    Idempotent, so importing the same list twice changes nothing.
-    """
-    enrollment, created = Enrollment.objects.get_or_create(
-        cohort=cohort, user=user, defaults={"role": role, "coach": coach}
-    )
-    if not created and (enrollment.role != role or enrollment.coach_id != (coach and coach.pk)):
-        enrollment.role = role
-        enrollment.coach = coach
-        enrollment.save(update_fields=["role", "coach"])
-    return enrollment, created
-
-
-def bulk_enroll(cohort: Cohort, *, learners: "list[tuple[User, int | None]]") -> list[Enrollment]:
-    """Enroll many new learners at once, as (person, coach id) pairs: the rows `enroll` makes,
-    in one insert. Preconditions: none of them is in the cohort yet (the CSV import checks)."""
-    # bulk_create skips Enrollment.save, so the organisation it copies is set here.
-    return Enrollment.objects.bulk_create(
-        Enrollment(
-            organization_id=cohort.organization_id,
-            cohort=cohort,
-            user=user,
-            role=EnrollmentRole.LEARNER,
-            coach_id=coach_id,
-        )
-        for user, coach_id in learners
-    )
+    """Put one person in a cohort, or update their role and coach: `enroll_many` for one seat
+    (same rules). Returns (enrollment, created)."""
+    seat = Seat(user.pk, role, coach.pk if coach else None)
+    return enroll_many(cohort, seats=[seat])[0]
 
 
 def _activity_event(

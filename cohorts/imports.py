@@ -16,7 +16,6 @@ and skipped; the good rows are imported. Importing the same file twice changes n
 import csv
 import io
 import re
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
@@ -35,8 +33,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
-from cohorts.actions import bulk_enroll
+from cohorts.actions import Seat, enroll_many
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from organizations.actions import NewPerson, add_members
 from organizations.models import Membership, Role
 from rapport.lib.text import normalise_single_line, single_line_problem
 from rapport.lib.timezones import all_time_zones, is_valid_time_zone
@@ -565,18 +564,11 @@ class _Changes:
 class _Plan:
     """The writes an import will make, gathered first so that each kind is one bulk query."""
 
-    new_users: list[User] = field(default_factory=list)
-    new_memberships: list[tuple[User, ImportRow]] = field(default_factory=list)
-    new_enrollments: list[tuple[User, int | None]] = field(default_factory=list)
+    new_people: list[tuple[ImportRow, int | None]] = field(default_factory=list)
+    new_enrollments: list[Seat] = field(default_factory=list)
     users: _Changes = field(default_factory=_Changes)
     memberships: _Changes = field(default_factory=_Changes)
     enrollments: _Changes = field(default_factory=_Changes)
-
-
-def _unusable_password() -> str:
-    """What make_password(None) stores (the "!" prefix marks it unusable), made with one call
-    to the system's random source instead of forty: 4,500 of them took half a second."""
-    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
 def _person_problem(user: User, cohort: Cohort) -> str | None:
@@ -614,16 +606,7 @@ def _plan_row(
     coach_id = known.coach_ids.get(row.coach_email) if row.coach_email else None
     user = known.users.get(row.email)
     if user is None:
-        user = User(
-            email=row.email,
-            full_name=row.name,
-            time_zone=row.time_zone,
-            # Unusable: the person chooses a password through the reset link.
-            password=_unusable_password(),
-        )
-        plan.new_users.append(user)
-        plan.new_memberships.append((user, row))
-        plan.new_enrollments.append((user, coach_id))
+        plan.new_people.append((row, coach_id))
         report.created += 1
         return None
     if problem := _person_problem(user, cohort):
@@ -640,7 +623,7 @@ def _plan_row(
         user.membership, {"region": row.region, "function": row.function, "level": row.level}
     )
     if enrollment is None:
-        plan.new_enrollments.append((user, coach_id))
+        plan.new_enrollments.append(Seat(user.pk, EnrollmentRole.LEARNER, coach_id))
         report.enrolled += 1
     elif (
         plan.enrollments.set_if_given(enrollment, {"coach_id": coach_id})
@@ -654,27 +637,32 @@ def _plan_row(
 
 
 def _apply(plan: _Plan, cohort: Cohort) -> None:
-    """Write the plan: one bulk insert per kind (more only past the database's parameter
-    limit) and grouped updates. Nothing to write costs nothing: a re-import writes nothing."""
-    if plan.new_users:
-        # SQLite (3.35+) and PostgreSQL return the new primary keys, which the memberships need.
-        User.objects.bulk_create(plan.new_users)
-    if plan.new_memberships:
-        Membership.objects.bulk_create(
-            Membership(
-                organization_id=cohort.organization_id,
-                user=user,
-                role=Role.LEARNER,
-                region=row.region,
-                function=row.function,
-                level=row.level,
-            )
-            for user, row in plan.new_memberships
+    """Write the plan through the people and enrolment actions: one bulk insert per kind (more
+    only past the database's parameter limit) and grouped updates. Nothing to write costs
+    nothing: a re-import writes nothing."""
+    if plan.new_people:
+        memberships = add_members(
+            cohort.organization,
+            people=[
+                NewPerson(
+                    email=row.email,
+                    full_name=row.name,
+                    time_zone=row.time_zone,
+                    region=row.region,
+                    function=row.function,
+                    level=row.level,
+                )
+                for row, _coach_id in plan.new_people
+            ],
         )
+        plan.new_enrollments += [
+            Seat(membership.user_id, EnrollmentRole.LEARNER, coach_id)
+            for membership, (_row, coach_id) in zip(memberships, plan.new_people, strict=True)
+        ]
     plan.users.save(User)
     plan.memberships.save(Membership)
     if plan.new_enrollments:
-        bulk_enroll(cohort, learners=list(plan.new_enrollments))
+        enroll_many(cohort, seats=plan.new_enrollments)
     plan.enrollments.save(Enrollment)
 
 

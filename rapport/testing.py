@@ -18,7 +18,8 @@ from django.utils import timezone
 from accounts.models import User
 from cohorts.actions import enroll
 from cohorts.models import Cohort, EnrollmentRole
-from organizations.models import Competency, Membership, Organization, Role
+from organizations.actions import add_member
+from organizations.models import Competency, Organization, Role
 from programs.models import Activity, ActivityKind, Program, Week
 
 PASSWORD = "a-long-test-password-42"
@@ -41,11 +42,16 @@ def make_user(
     time_zone: str = "Europe/London",
     **membership: Any,
 ) -> User:
-    user = User.objects.create_user(
-        email, PASSWORD, full_name=name or email.split("@")[0].title(), time_zone=time_zone
-    )
-    Membership.objects.create(organization=org, user=user, role=role, **membership)
-    return user
+    """A person with the test PASSWORD, added through organizations.actions.add_member."""
+    return add_member(
+        org,
+        email=email,
+        full_name=name or email.split("@")[0].title(),
+        time_zone=time_zone,
+        role=role,
+        password=PASSWORD,
+        **membership,
+    ).user
 
 
 def make_program(

@@ -5,10 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import User
 from cohorts.actions import enroll, record_visit, set_completed
 from cohorts.models import Enrollment
-from organizations.models import Membership
+from organizations.actions import NewPerson, add_members
 from programs.models import ActivityKind, Week
 from rapport.testing import PersonaTestCase, make_activity
 
@@ -16,11 +15,11 @@ from rapport.testing import PersonaTestCase, make_activity
 def _grow(case: PersonaTestCase, *, learners: int, activities_per_week: int) -> None:
     """Make the cohort and the programme ten times bigger, with progress and events."""
     org = case.org
-    users = User.objects.bulk_create(
-        User(email=f"grow{i}@northwind.example", full_name=f"Grow {i}", password="!")
+    people = [
+        NewPerson(email=f"grow{i}@northwind.example", full_name=f"Grow {i}")
         for i in range(learners)
-    )
-    Membership.objects.bulk_create(Membership(organization=org, user=u) for u in users)
+    ]
+    users = [membership.user for membership in add_members(org, people=people)]
     for week in Week.objects.filter(program=case.program):
         for position in range(10, 10 + activities_per_week):
             make_activity(week, kind=ActivityKind.ARTICLE, position=position)

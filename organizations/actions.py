@@ -1,0 +1,181 @@
+"""Writes of people: the one path by which anyone joins, changes role in or leaves an organisation.
+
+Every screen that adds or changes people (the CSV import, the studio's People page, the demo seed,
+the test personas, later SCIM provisioning) calls these functions, so the rules live in one place:
+an account always comes with its membership, emails are stored in lower case, and side effects
+(the invitation email) are queued with `transaction.on_commit`, so they happen only once the
+change is committed.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from accounts.models import User
+from organizations.models import Membership, Organization, Role
+
+# Inserts per statement: under SQLite's and PostgreSQL's parameter limits for these tables.
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewPerson:
+    """What is known about someone being added: their address and the details an admin (or a
+    file from HR) provides. Blank region, function and level mean "not known"."""
+
+    email: str
+    full_name: str
+    time_zone: str = "UTC"
+    region: str = ""
+    function: str = ""
+    level: str = ""
+
+
+class AlreadyMembers(ValueError):
+    """Some of the addresses already have an account in the organisation. Nothing was written."""
+
+    def __init__(self, emails: Sequence[str]) -> None:
+        super().__init__(f"already in the organisation: {', '.join(emails)}")
+        self.emails = list(emails)
+
+
+def normalise_email(email: str) -> str:
+    """The stored form of an address: trimmed and in lower case. Addresses are compared without
+    regard to case everywhere (sign-in, import, the studio), because people type them freely."""
+    return User.objects.normalize_email(email.strip()).lower()
+
+
+def _unusable_password() -> str:
+    """What make_password(None) stores (the "!" prefix marks it unusable), made with one call
+    to the system's random source instead of forty: 4,500 of them took half a second."""
+    return UNUSABLE_PASSWORD_PREFIX + get_random_string(40)
+
+
+def add_members(
+    organization: Organization,
+    *,
+    people: Sequence[NewPerson],
+    role: Role = Role.LEARNER,
+    password: str | None = None,
+    joined: datetime | None = None,
+) -> list[Membership]:
+    """Create an account and a membership for each person, in `people`'s order, with bulk
+    inserts (a handful of queries for 4,500 people). Returns the memberships, `user` attached.
+
+    `password`: None (the default, and the only choice for real people) gives each account an
+    unusable password: they choose their own through the invitation or reset email. A string
+    gives everyone that password, hashed once: for the demo and tests only.
+    `joined`: the accounts' `date_joined` (default now), so the demo can look lived-in.
+
+    Raises AlreadyMembers, writing nothing, if any address (compared without case) already has
+    an account in the organisation, or appears twice in `people`. Precondition: the caller may
+    add people to `organization` (an admin of it, the platform, or the seed).
+    """
+    emails = [normalise_email(person.email) for person in people]
+    repeated = sorted({email for email in emails if emails.count(email) > 1})
+    if repeated:
+        raise AlreadyMembers(repeated)
+    hashed = make_password(password) if password is not None else None
+    when = joined or timezone.now()
+    # Checked before the transaction starts, so a caller inside its own transaction (the studio)
+    # can catch the error and carry on. A race is still refused, by the unique constraint.
+    taken = _emails_taken(organization, emails)
+    if taken:
+        raise AlreadyMembers(taken)
+    # No savepoint when nested: an error rolls back the caller's whole transaction anyway.
+    with transaction.atomic(savepoint=False):
+        users = User.objects.bulk_create(
+            [
+                User(
+                    email=email,
+                    full_name=person.full_name,
+                    time_zone=person.time_zone,
+                    password=hashed or _unusable_password(),
+                    date_joined=when,
+                )
+                for email, person in zip(emails, people, strict=True)
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        memberships = Membership.objects.bulk_create(
+            [
+                Membership(
+                    organization=organization,
+                    user=user,
+                    role=role,
+                    region=person.region,
+                    function=person.function,
+                    level=person.level,
+                )
+                for user, person in zip(users, people, strict=True)
+            ],
+            batch_size=BATCH_SIZE,
+        )
+    return memberships
+
+
+def _emails_taken(organization: Organization, emails: Sequence[str]) -> list[str]:
+    """The addresses among `emails` (normalised) that already have an account. One query per
+    BATCH_SIZE addresses."""
+    taken: list[str] = []
+    for start in range(0, len(emails), BATCH_SIZE):
+        chunk = emails[start : start + BATCH_SIZE]
+        taken += User.objects.filter(email__in=chunk).values_list("email", flat=True)
+    return sorted(taken)
+
+
+def add_member(
+    organization: Organization,
+    *,
+    email: str,
+    full_name: str,
+    time_zone: str = "UTC",
+    role: Role = Role.LEARNER,
+    region: str = "",
+    function: str = "",
+    level: str = "",
+    password: str | None = None,
+) -> Membership:
+    """Add one person to the organisation: `add_members` for a single person (same rules, same
+    errors). Returns their membership, with `user` attached."""
+    person = NewPerson(
+        email=email,
+        full_name=full_name,
+        time_zone=time_zone,
+        region=region,
+        function=function,
+        level=level,
+    )
+    return add_members(organization, people=[person], role=role, password=password)[0]
+
+
+def change_role(membership: Membership, *, role: Role) -> Membership:
+    """Give a member another organisation-level role (learner, coach, designer, admin, expert).
+
+    Their enrolments keep their cohort-level roles: making someone a coach of the organisation
+    does not make them coach a cohort. Privacy: designers and admins see every cohort and
+    programme of the organisation (rapport/policy.py), so promoting someone widens what they see.
+    """
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def deactivate_member(membership: Membership) -> Membership:
+    """Close a member's account: they can no longer sign in and every page refuses them (the
+    policy ignores inactive people), while what they wrote stays where it is. Idempotent.
+
+    Their sessions end at once: Django checks `is_active` on every request through the
+    authentication backend.
+    """
+    user = membership.user
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return membership
