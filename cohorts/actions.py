@@ -48,8 +48,8 @@ def enroll_many(cohort: Cohort, *, seats: Sequence[Seat]) -> list[tuple[Enrollme
     with transaction.atomic(savepoint=False):
         for start in range(0, len(user_ids), BATCH_SIZE):
             chunk = user_ids[start : start + BATCH_SIZE]
-            for enrollment in Enrollment.objects.filter(cohort=cohort, user_id__in=chunk):
-                by_user[enrollment.user_id] = enrollment
+            for taken in Enrollment.objects.filter(cohort=cohort, user_id__in=chunk):
+                by_user[taken.user_id] = taken
         new: list[Enrollment] = []
         changed: dict[tuple[str, int | None], list[int]] = defaultdict(list)
         for seat in seats:
