@@ -67,6 +67,8 @@ class Week(models.Model):
 
 
 class ActivityKind(models.TextChoices):
+    """What an activity is. Each kind renders through templates/cohorts/kinds/<value>.html."""
+
     VIDEO = "video", _("Video")
     AUDIO = "audio", _("Podcast")
     ARTICLE = "article", _("Article")
