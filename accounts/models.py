@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rapport import policy
 from rapport.lib.text import SingleLineCharField
 from rapport.lib.timezones import is_valid_time_zone
 
@@ -20,7 +21,21 @@ def validate_time_zone(value: str) -> None:
         )
 
 
-class UserManager(BaseUserManager["User"]):
+class UserQuerySet(models.QuerySet["User"]):
+    def visible_to(self, user: "User | Any") -> "UserQuerySet":
+        """Organisation admins see the people of their organisation (they manage them); everyone
+        else sees only themselves; platform superusers see everyone; anonymous people nobody."""
+        if policy.is_platform_superuser(user):
+            return self
+        membership = policy.membership_of(user)
+        if membership is None:
+            return self.none()
+        if membership.role == policy.Role.ADMIN:
+            return self.filter(membership__organization_id=membership.organization_id)
+        return self.filter(pk=user.pk)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":

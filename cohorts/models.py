@@ -1,13 +1,15 @@
 import uuid
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization, OrganizationScopedQuerySet
 from programs.models import Activity, Program
+from rapport import policy
 from rapport.lib.text import SingleLineCharField
 
 if TYPE_CHECKING:
@@ -15,10 +17,18 @@ if TYPE_CHECKING:
 
 
 class CohortQuerySet(OrganizationScopedQuerySet["Cohort"]):
-    def visible_to(self, user: "User") -> "CohortQuerySet":
-        from cohorts.access import cohorts_visible_to
-
-        return cohorts_visible_to(self, user)
+    def visible_to(self, user: "User | Any") -> "CohortQuerySet":
+        """Designers and admins see every cohort of their organisation; learners, coaches and
+        experts the cohorts of their organisation they are enrolled in (an enrolment left in an
+        organisation the person has since moved from counts for nothing); platform superusers
+        all; anyone else none."""
+        mine: CohortQuerySet = self.in_organization_of(user)  # type: ignore[assignment]
+        if policy.is_platform_superuser(user) or policy.is_org_staff(user):
+            return mine
+        if policy.membership_of(user) is None:
+            return mine  # already empty
+        enrolled = Enrollment.objects.filter(user=user, cohort=OuterRef("pk"))
+        return mine.filter(Exists(enrolled))
 
 
 class Cohort(models.Model):
@@ -70,6 +80,19 @@ class EnrollmentQuerySet(OrganizationScopedQuerySet["Enrollment"]):
     def learners(self) -> "EnrollmentQuerySet":
         return self.filter(role=EnrollmentRole.LEARNER)
 
+    def visible_to(self, user: "User | Any") -> "EnrollmentQuerySet":
+        """Organisation admins see their organisation's enrolments (they put people in
+        cohorts); everyone else their own, in their current organisation; platform superusers
+        all. Coaches will see their learners' with the coaching issue."""
+        mine: EnrollmentQuerySet = self.in_organization_of(user)  # type: ignore[assignment]
+        if (
+            policy.is_platform_superuser(user)
+            or policy.can_manage_people(user)
+            or policy.membership_of(user) is None  # then `mine` is empty
+        ):
+            return mine
+        return mine.filter(user=user)
+
 
 class Enrollment(models.Model):
     """A person's place in a cohort: learning in it (with a coach) or coaching it."""
@@ -115,6 +138,18 @@ class ProgressState(models.TextChoices):
     COMPLETED = "completed", _("Done")
 
 
+class ActivityProgressQuerySet(models.QuerySet["ActivityProgress"]):
+    def visible_to(self, user: "User | Any") -> "ActivityProgressQuerySet":
+        """Progress is a learner's own: nobody else sees another person's rows (aggregates over
+        enough people come later, through policy.suppress_small_groups); platform superusers
+        see all."""
+        if policy.is_platform_superuser(user):
+            return self
+        if policy.membership_of(user) is None:
+            return self.none()
+        return self.filter(enrollment__in=Enrollment.objects.visible_to(user).filter(user=user))
+
+
 class ActivityProgress(models.Model):
     """How far one learner is with one activity; the media position lets them resume."""
 
@@ -127,6 +162,8 @@ class ActivityProgress(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActivityProgressQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = _("activity progress")

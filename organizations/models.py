@@ -1,10 +1,29 @@
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rapport import policy
 from rapport.lib.text import SingleLineCharField
+from rapport.policy import Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+__all__ = ["Competency", "Membership", "Organization", "OrganizationScopedQuerySet", "Role"]
+
+
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def visible_to(self, user: "User | Any") -> "OrganizationQuerySet":
+        """A member sees their own organisation; platform superusers see all; nobody else any."""
+        if policy.is_platform_superuser(user):
+            return self
+        membership = policy.membership_of(user)
+        if membership is None:
+            return self.none()
+        return self.filter(pk=membership.organization_id)
 
 
 class Organization(models.Model):
@@ -15,6 +34,8 @@ class Organization(models.Model):
     slug = models.SlugField(unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = OrganizationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisation")
 
@@ -22,12 +43,19 @@ class Organization(models.Model):
         return self.name
 
 
-class Role(models.TextChoices):
-    LEARNER = "learner", _("Learner")
-    COACH = "coach", _("Coach")
-    DESIGNER = "designer", _("Programme designer")
-    ADMIN = "admin", _("Organisation admin")
-    EXPERT = "expert", _("Expert")
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def visible_to(self, user: "User | Any") -> "MembershipQuerySet":
+        """Organisation admins see their organisation's memberships (they manage people);
+        everyone else only their own; platform superusers all."""
+        if policy.is_platform_superuser(user):
+            return self
+        membership = policy.membership_of(user)
+        if membership is None:
+            return self.none()
+        mine = self.filter(organization_id=membership.organization_id)
+        if membership.role == Role.ADMIN:
+            return mine
+        return mine.filter(pk=membership.pk)
 
 
 class Membership(models.Model):
@@ -48,6 +76,8 @@ class Membership(models.Model):
     function = SingleLineCharField(max_length=80, blank=True)
     level = SingleLineCharField(max_length=80, blank=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         indexes = [models.Index(fields=["organization", "role"])]
 
@@ -62,6 +92,22 @@ class OrganizationScopedQuerySet[M: models.Model](models.QuerySet[M]):
         if organization is None:
             return self.none()
         return self.filter(organization=organization)
+
+    def in_organization_of(self, user: "User | Any") -> "OrganizationScopedQuerySet[M]":
+        """The rows of the person's own organisation (all rows for platform superusers, none
+        for people without a membership): where every `visible_to` rule starts."""
+        if policy.is_platform_superuser(user):
+            return self
+        membership = policy.membership_of(user)
+        if membership is None:
+            return self.none()
+        return self.filter(organization_id=membership.organization_id)
+
+
+class CompetencyQuerySet(OrganizationScopedQuerySet["Competency"]):
+    def visible_to(self, user: "User | Any") -> "CompetencyQuerySet":
+        """The leadership model is shared content: every member sees their organisation's."""
+        return self.in_organization_of(user)  # type: ignore[return-value]
 
 
 class Competency(models.Model):
@@ -79,7 +125,7 @@ class Competency(models.Model):
     behaviours = models.TextField(blank=True, help_text=_("Observable behaviours, one per line."))
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = OrganizationScopedQuerySet.as_manager()
+    objects = CompetencyQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = _("competencies")

@@ -1,23 +1,24 @@
+"""Getters for programme content. Each is `visible_to(user).filter(public_id=…)`, so a page can
+never show what a list would hide: invisible rows raise Http404 and their existence never leaks.
+The rule itself is programs.models.ProgramQuerySet.visible_to."""
+
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 
-from rapport import policy
+from programs.models import Activity
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from programs.models import Activity, ActivityQuerySet
 
 
-def activities_visible_to(queryset: "ActivityQuerySet", user: "User") -> "ActivityQuerySet":
-    return policy.activities_visible_to(queryset, user)
+def get_activity_for_user(user: "User | Any", public_id: uuid.UUID) -> Activity:
+    """The activity with its week, if its programme is visible to the person; otherwise 404.
 
-
-def get_activity_for_user(user: "User", public_id: uuid.UUID) -> "Activity":
-    """The activity, if the person may see it; otherwise 404, so its existence never leaks."""
-    from programs.models import Activity
-
+    Used by media streaming: the same rule the journey pages apply (see
+    cohorts.access.get_activity_in_seat). One query.
+    """
     activity = (
         Activity.objects.visible_to(user).select_related("week").filter(public_id=public_id).first()
     )

@@ -9,10 +9,32 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Competency, Organization, OrganizationScopedQuerySet
 from programs.validators import validate_captions_file, validate_media_file
+from rapport import policy
 from rapport.lib.text import SingleLineCharField
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+class ProgramQuerySet(OrganizationScopedQuerySet["Program"]):
+    def visible_to(self, user: "User | Any") -> "ProgramQuerySet":
+        """The one rule for programme content (its weeks, activities and media follow it):
+
+        - designers and admins see every programme of their organisation;
+        - learners, coaches and experts see the programmes run by a cohort they can see, which
+          (cohorts.models.CohortQuerySet.visible_to) is a cohort of their organisation they are
+          enrolled in;
+        - platform superusers see all; anyone else nothing.
+
+        The cohort rule is reached through the `cohorts` reverse relation, so this app never
+        imports the cohorts app that depends on it.
+        """
+        mine: ProgramQuerySet = self.in_organization_of(user)  # type: ignore[assignment]
+        if policy.is_platform_superuser(user) or policy.is_org_staff(user):
+            return mine
+        cohort_model: Any = self.model._meta.get_field("cohorts").related_model
+        running = cohort_model._default_manager.visible_to(user).values("program_id")
+        return mine.filter(pk__in=running)
 
 
 class Program(models.Model):
@@ -29,7 +51,7 @@ class Program(models.Model):
     outline_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrganizationScopedQuerySet.as_manager()
+    objects = ProgramQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("programme")
@@ -37,6 +59,12 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WeekQuerySet(OrganizationScopedQuerySet["Week"]):
+    def visible_to(self, user: "User | Any") -> "WeekQuerySet":
+        """A week is visible exactly when its programme is (ProgramQuerySet.visible_to)."""
+        return self.filter(program__in=Program.objects.visible_to(user))
 
 
 class Week(models.Model):
@@ -50,7 +78,7 @@ class Week(models.Model):
     title = SingleLineCharField(max_length=200)
     summary = models.TextField(blank=True)
 
-    objects = OrganizationScopedQuerySet.as_manager()
+    objects = WeekQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "number"]
@@ -86,10 +114,11 @@ def _media_path(activity: "Activity", filename: str) -> str:
 
 
 class ActivityQuerySet(OrganizationScopedQuerySet["Activity"]):
-    def visible_to(self, user: "User") -> "ActivityQuerySet":
-        from programs.access import activities_visible_to
-
-        return activities_visible_to(self, user)
+    def visible_to(self, user: "User | Any") -> "ActivityQuerySet":
+        """An activity (and its media) is visible exactly when its programme is
+        (ProgramQuerySet.visible_to). The journey pages apply the same rule to a programme
+        already known to be visible: see cohorts.access.get_activity_in_seat."""
+        return self.filter(week__program__in=Program.objects.visible_to(user))
 
 
 class Activity(models.Model):

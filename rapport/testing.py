@@ -5,6 +5,8 @@ The personas (healthchecks' Alice/Bob/Charlie idea):
     carol  coach of cohort A                         dave   learner in cohort B (same org)
     dora   programme designer                        adam   organisation admin
     oscar  learner in another organisation's cohort
+    erin   learner of the same organisation, enrolled in no cohort of this programme (only in
+           cohort C of another of its programmes)
 """
 
 from collections.abc import Sequence
@@ -115,6 +117,8 @@ class PersonaTestCase(TestCase):
     cohort_a: Cohort
     cohort_b: Cohort
     other_cohort: Cohort
+    second_program: Program
+    cohort_c: Cohort
     alice: User
     bob: User
     carol: User
@@ -122,6 +126,7 @@ class PersonaTestCase(TestCase):
     dora: User
     adam: User
     oscar: User
+    erin: User
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -139,6 +144,12 @@ class PersonaTestCase(TestCase):
         enroll(cls.alice, cohort=cls.cohort_a, coach=cls.carol)
         enroll(cls.bob, cohort=cls.cohort_a, coach=cls.carol)
         enroll(cls.dave, cohort=cls.cohort_b)
+        cls.second_program = make_program(
+            cls.org, weeks=1, per_week=2, title="Presenting with confidence"
+        )
+        cls.cohort_c = make_cohort(cls.second_program, name="Cohort C")
+        cls.erin = make_user(cls.org, "erin@northwind.example")
+        enroll(cls.erin, cohort=cls.cohort_c)
 
         cls.other_org = make_org("Contoso Health")
         other_program = make_program(cls.other_org, title="Other programme")
