@@ -29,15 +29,5 @@ def _media_root_in_tmp(tmp_path_factory: pytest.TempPathFactory):  # type: ignor
 
 
 @pytest.fixture(autouse=True)
-def _fresh_outlines():  # type: ignore[no-untyped-def]
-    """Test transactions roll back version bumps the in-memory outlines have already seen."""
-    from programs.outline import clear_memo
-
-    clear_memo()
-    yield
-    clear_memo()
-
-
-@pytest.fixture(autouse=True)
 def _immediate_tasks(settings):  # type: ignore[no-untyped-def]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

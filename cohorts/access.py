@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
-from programs.models import Activity
-from programs.outline import outline_of
+from programs.outline import OutlineActivity, outline_of
 from rapport import policy
 
 if TYPE_CHECKING:
@@ -70,16 +69,16 @@ def get_learner_seat(user: "User | Any", cohort_public_id: uuid.UUID) -> CohortS
     return seat
 
 
-def get_activity_in_seat(seat: CohortSeat, activity_public_id: uuid.UUID) -> Activity:
+def get_activity_in_seat(seat: CohortSeat, activity_public_id: uuid.UUID) -> OutlineActivity:
     """The activity if it belongs to the seat's programme, else 404.
 
     The rule is ActivityQuerySet.visible_to's: an activity is visible when its programme is, and
     a programme is visible to whoever can see a cohort running it, which the seat proves. So
     this applies the same rule to a programme already known to be visible, without a query
     (tests/test_visibility_rules.py checks the two agree for every persona). The activity comes
-    from the programme's in-memory outline: shared between requests, so read-only.
+    from the programme's cached outline, as immutable values (programs/outline.py).
     """
-    activity = outline_of(seat.cohort.program).by_public_id.get(activity_public_id)
+    activity = outline_of(seat.cohort.program).activity(activity_public_id)
     if activity is None:
         raise Http404("No such activity")
     return activity

@@ -1,9 +1,10 @@
 """Writes of the cohorts domain. Each is atomic and records the event it stands for."""
 
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.db import transaction
 from django.db.models import F
@@ -15,7 +16,6 @@ from events.models import ObjectType, Verb
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from programs.models import Activity
 
 MAX_MEDIA_SECONDS = 24 * 60 * 60
 # Rows per look-up and per insert: under SQLite's and PostgreSQL's parameter limits.
@@ -79,6 +79,17 @@ def enroll_many(cohort: Cohort, *, seats: Sequence[Seat]) -> list[tuple[Enrollme
     return results
 
 
+class ActivityRef(Protocol):
+    """What the progress actions need of an activity: its ids. Both a programs.Activity and the
+    cached outline's immutable OutlineActivity have them; nothing else of either is read."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def public_id(self) -> uuid.UUID: ...
+
+
 def enroll(
     user: "User",
     *,
@@ -94,7 +105,7 @@ def enroll(
 
 def _activity_event(
     enrollment: Enrollment,
-    activity: "Activity",
+    activity: ActivityRef,
     verb: Verb,
     result: dict[str, int | float | bool] | None = None,
 ) -> None:
@@ -110,26 +121,26 @@ def _activity_event(
 
 
 def record_visit(
-    enrollment: Enrollment, *, activity: "Activity", verb: Verb = Verb.VIEWED
+    enrollment: Enrollment, *, activity: ActivityRef, verb: Verb = Verb.VIEWED
 ) -> ActivityProgress:
     """A learner opened an activity (`viewed`), its external module (`launched`) or its calendar
     invite (`downloaded`): remember the activity as started and log the event."""
     with transaction.atomic():
         progress, _ = ActivityProgress.objects.get_or_create(
-            enrollment=enrollment, activity=activity
+            enrollment=enrollment, activity_id=activity.pk
         )
         _activity_event(enrollment, activity, verb)
     return progress
 
 
 def set_completed(
-    enrollment: Enrollment, *, activity: "Activity", completed: bool = True
+    enrollment: Enrollment, *, activity: ActivityRef, completed: bool = True
 ) -> ActivityProgress:
     """Mark an activity done (`completed`) or not done again (`uncompleted`). Idempotent: a
     second click changes nothing and records nothing."""
     with transaction.atomic():
         progress, _ = ActivityProgress.objects.select_for_update().get_or_create(
-            enrollment=enrollment, activity=activity
+            enrollment=enrollment, activity_id=activity.pk
         )
         if progress.is_completed == completed:
             return progress
@@ -148,13 +159,15 @@ def set_completed(
 
 
 def save_media_position(
-    enrollment: Enrollment, *, activity: "Activity", position: float, verb: Verb
+    enrollment: Enrollment, *, activity: ActivityRef, position: float, verb: Verb
 ) -> ActivityProgress:
     """Remember where the learner is in a video or podcast, so they can resume on any device."""
     position = min(max(position, 0.0), float(MAX_MEDIA_SECONDS))
     with transaction.atomic():
         progress, created = ActivityProgress.objects.get_or_create(
-            enrollment=enrollment, activity=activity, defaults={"position_seconds": position}
+            enrollment=enrollment,
+            activity_id=activity.pk,
+            defaults={"position_seconds": position},
         )
         if not created:
             progress.position_seconds = position

@@ -1,9 +1,9 @@
 """Read side of a learner's journey: what the This week, week and overview pages show.
 
-The programme's outline (weeks, activities, competencies) comes from the per-process memo in
-programs/outline.py; the only query here is the learner's progress on the activities shown, so
-a page's query count does not depend on the size of the cohort, the programme or the event log
-(asserted in cohorts/tests/test_query_counts.py).
+The programme's outline (weeks, activities, competencies) comes, as immutable values, from the
+cache in programs/outline.py; the only query here is the learner's progress on the activities
+shown, so a page's query count does not depend on the size of the cohort, the programme or the
+event log (asserted in cohorts/tests/test_query_counts.py).
 """
 
 from dataclasses import dataclass, field
@@ -12,8 +12,7 @@ from enum import StrEnum
 
 from cohorts.access import CohortSeat
 from cohorts.models import ActivityProgress, Cohort, ProgressState
-from programs.models import Activity, Week
-from programs.outline import ProgramOutline, outline_of
+from programs.outline import OutlineActivity, OutlineWeek, ProgramOutline, outline_of
 
 
 class ItemState(StrEnum):
@@ -30,7 +29,7 @@ class WeekStatus(StrEnum):
 
 @dataclass(frozen=True)
 class ActivityItem:
-    activity: Activity
+    activity: OutlineActivity
     progress: ActivityProgress | None
 
     @property
@@ -48,7 +47,7 @@ class ActivityItem:
 
 @dataclass
 class WeekView:
-    week: Week
+    week: OutlineWeek
     status: WeekStatus
     starts_on: date
     activity_count: int
@@ -132,7 +131,7 @@ def _progress_by_activity(seat: CohortSeat, activity_ids: list[int]) -> dict[int
 
 def load_journey(seat: CohortSeat, *, today: date, week_numbers: set[int] | None = None) -> Journey:
     """The journey for one seat, with activities (and progress) for `week_numbers`, or for all
-    weeks when None. The outline comes from memory; the learner's progress is one query."""
+    weeks when None. The outline comes from the cache; the learner's progress is one query."""
     cohort = seat.cohort
     outline = outline_of(cohort.program)
     current = cohort.week_number_on(today)
@@ -159,6 +158,6 @@ def load_journey(seat: CohortSeat, *, today: date, week_numbers: set[int] | None
     return Journey(seat=seat, today=today, current_number=current, weeks=list(views.values()))
 
 
-def week_outline(activity: Activity, outline: ProgramOutline) -> tuple[Activity, ...]:
+def week_outline(activity: OutlineActivity, outline: ProgramOutline) -> tuple[OutlineActivity, ...]:
     """The activities of an activity's week, in order, for previous/next links."""
     return outline.activities(activity.week.number)

@@ -101,7 +101,7 @@ def activity_detail(
             "activity": activity,
             "item": ActivityItem(activity=activity, progress=progress),
             "body_html": render_markdown(activity.body),
-            "competencies": list(activity.competencies.all()),  # prefetched in the outline
+            "competencies": activity.competencies,
             "previous": siblings[index - 1] if index > 0 else None,
             "next": siblings[index + 1] if index + 1 < len(siblings) else None,
             "position": index + 1,

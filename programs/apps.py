@@ -6,4 +6,4 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Programmes"
 
     def ready(self) -> None:
-        from programs import signals  # noqa: F401  (connects the outline-version receivers)
+        from programs import signals  # noqa: F401  (installs the outline triggers after migrate)

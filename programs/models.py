@@ -46,9 +46,9 @@ class Program(models.Model):
     )
     title = SingleLineCharField(max_length=200)
     summary = models.TextField(blank=True, help_text=_("Why this journey matters, in a few lines."))
-    # Bumped whenever a week, activity or competency of the programme changes, so every app
-    # server knows its in-memory copy of the outline is stale (programs/outline.py).
-    outline_version = models.PositiveIntegerField(default=1, editable=False)
+    # Replaced by database triggers whenever a week, activity or competency of the programme
+    # changes, so a cached outline is never served stale (programs/outline.py).
+    outline_token = models.UUIDField(default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProgramQuerySet.as_manager()

@@ -17,13 +17,22 @@ from rapport.lib.timezones import get_zone
 def url(viewname: str, *args: Any, **kwargs: Any) -> str:
     if kwargs:
         return reverse(viewname, kwargs=kwargs)
-    return _reverse(get_script_prefix(), get_urlconf(), viewname, args)
+    return _reverse(translation.get_language(), get_script_prefix(), get_urlconf(), viewname, args)
 
 
 @lru_cache(maxsize=16384)
-def _reverse(prefix: str, urlconf: str | None, viewname: str, args: tuple[Any, ...]) -> str:
+def _reverse(
+    language: str | None,
+    prefix: str,
+    urlconf: str | None,
+    viewname: str,
+    args: tuple[Any, ...],
+) -> str:
     """reverse() memoised: a journey page links a dozen activities, weeks and actions, and the
-    same links recur on every page. The key holds everything the answer depends on."""
+    same links recur on every page. The key holds everything the answer depends on: the active
+    language (i18n_patterns and translated paths differ by it), the script prefix, the URLconf,
+    the view and its arguments. It holds addresses only — opaque ids, never private text
+    (docs/architecture.md, "Caches hold no private text")."""
     return reverse(viewname, args=args or None, urlconf=urlconf)
 
 
