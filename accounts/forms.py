@@ -2,9 +2,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.emails import render_email
 from accounts.models import User
 from accounts.tasks import send_email
 from rapport.lib.timezones import time_zone_choices
@@ -34,11 +36,25 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        from django.template import loader
+        """Render the text and HTML parts here (the request's host is in `context`) and queue
+        them; the template names Django passes are replaced by accounts/email/password_reset."""
+        rendered = render_email("accounts/email/password_reset", context)
+        send_email.enqueue(
+            subject=rendered.subject, text=rendered.text, html=rendered.html, to=[to_email]
+        )
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        send_email.enqueue(subject=subject, body=body, to=[to_email])
+
+class ChoosePasswordForm(SetPasswordForm):
+    """Choosing a password (first one or a new one), with the rules listed as a real list.
+
+    Django's help text is one HTML string that a template would show as literal tags; here the
+    field's help is a plain sentence and `password_rules` the rules, one item each.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.password_rules = password_validation.password_validators_help_texts()
+        self.fields["new_password1"].help_text = _("Your password:")
 
 
 class ProfileForm(forms.ModelForm):

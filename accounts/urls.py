@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
-from accounts.forms import QueuedPasswordResetForm
+from accounts.forms import ChoosePasswordForm, QueuedPasswordResetForm
 
 app_name = "accounts"
 
@@ -35,10 +35,16 @@ urlpatterns = [
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
+            form_class=ChoosePasswordForm,
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",
+    ),
+    path(
+        "welcome/<uidb64>/<token>/",
+        views.AcceptInvitationView.as_view(),
+        name="invitation",
     ),
     path(
         "password/reset/complete/",

@@ -40,7 +40,11 @@ def import_learners(request: HttpRequest, cohort_id: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             assert form.parsed is not None
             try:
-                report = import_learners_into(cohort, form.parsed)
+                report = import_learners_into(
+                    cohort,
+                    form.parsed,
+                    imported_by=request.user,  # type: ignore[arg-type]
+                )
             except ImportConflict:
                 form.add_error(
                     None,
@@ -70,6 +74,7 @@ def import_learners(request: HttpRequest, cohort_id: uuid.UUID) -> HttpResponse:
                 settings.RAPPORT_MAX_IMPORT_ROWS, force_grouping=True
             ),
             "max_mb": settings.RAPPORT_MAX_IMPORT_MB,
+            "invitation_days": settings.RAPPORT_INVITATION_DAYS,
             "nav": "home",
         },
         status=status,

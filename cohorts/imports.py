@@ -636,7 +636,7 @@ def _plan_row(
     return None
 
 
-def _apply(plan: _Plan, cohort: Cohort) -> None:
+def _apply(plan: _Plan, cohort: Cohort, imported_by: User | None) -> None:
     """Write the plan through the people and enrolment actions: one bulk insert per kind (more
     only past the database's parameter limit) and grouped updates. Nothing to write costs
     nothing: a re-import writes nothing."""
@@ -654,6 +654,7 @@ def _apply(plan: _Plan, cohort: Cohort) -> None:
                 )
                 for row, _coach_id in plan.new_people
             ],
+            invited_by=imported_by,
         )
         plan.new_enrollments += [
             Seat(membership.user_id, EnrollmentRole.LEARNER, coach_id)
@@ -666,14 +667,17 @@ def _apply(plan: _Plan, cohort: Cohort) -> None:
     plan.enrollments.save(Enrollment)
 
 
-def import_learners_into(cohort: Cohort, parsed: ParsedFile) -> ImportReport:
+def import_learners_into(
+    cohort: Cohort, parsed: ParsedFile, *, imported_by: User | None = None
+) -> ImportReport:
     """Create, update and enroll the people of a checked file as learners of `cohort`.
 
     Preconditions: the caller has checked that the acting person may import into this cohort
     (cohorts.access.get_cohort_for_import); `parsed` comes from read_import_file.
 
-    New people get an account with an unusable password (they choose one through the password
-    reset email), a learner membership and an enrollment. People already in the organisation
+    New people get an account with an unusable password, a learner membership and an
+    enrollment; once the import commits, each is emailed an invitation to choose a password
+    that names `imported_by` (organizations.actions.add_members). People already in the organisation
     keep their role (an admin who learns stays an admin); their name, time zone, region,
     function, level and coach are updated where the file gives a different, non-blank value.
 
@@ -700,7 +704,7 @@ def import_learners_into(cohort: Cohort, parsed: ParsedFile) -> ImportReport:
                 )
                 if problem:
                     report.errors.append(RowError(row.line, row.typed_email, (problem,)))
-            _apply(plan, cohort)
+            _apply(plan, cohort, imported_by)
     except IntegrityError as exc:
         raise ImportConflict from exc
     report.errors.sort(key=lambda error: error.line)

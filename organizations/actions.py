@@ -17,10 +17,13 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from accounts.models import User
+from accounts.tasks import send_invitations
 from organizations.models import Membership, Organization, Role
 
 # Inserts per statement: under SQLite's and PostgreSQL's parameter limits for these tables.
 BATCH_SIZE = 500
+# Invitations sent by one background task: a 4,500-person import queues 23 tasks, not 4,500.
+INVITATIONS_PER_TASK = 200
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +66,8 @@ def add_members(
     role: Role = Role.LEARNER,
     password: str | None = None,
     joined: datetime | None = None,
+    invite: bool = True,
+    invited_by: User | None = None,
 ) -> list[Membership]:
     """Create an account and a membership for each person, in `people`'s order, with bulk
     inserts (a handful of queries for 4,500 people). Returns the memberships, `user` attached.
@@ -71,6 +76,9 @@ def add_members(
     unusable password: they choose their own through the invitation or reset email. A string
     gives everyone that password, hashed once: for the demo and tests only.
     `joined`: the accounts' `date_joined` (default now), so the demo can look lived-in.
+    `invite`: people added without a password are emailed an invitation link to choose one
+    (accounts.tasks.send_invitations, queued once the transaction commits, INVITATIONS_PER_TASK
+    people per task). `invited_by` is named in the email as the person who added them.
 
     Raises AlreadyMembers, writing nothing, if any address (compared without case) already has
     an account in the organisation, or appears twice in `people`. Precondition: the caller may
@@ -116,7 +124,20 @@ def add_members(
             ],
             batch_size=BATCH_SIZE,
         )
+        if invite and password is None:
+            _invite_on_commit([user.pk for user in users], invited_by)
     return memberships
+
+
+def _invite_on_commit(user_ids: list[int], invited_by: User | None) -> None:
+    def enqueue() -> None:
+        for start in range(0, len(user_ids), INVITATIONS_PER_TASK):
+            send_invitations.enqueue(
+                user_ids=user_ids[start : start + INVITATIONS_PER_TASK],
+                invited_by_id=invited_by.pk if invited_by else None,
+            )
+
+    transaction.on_commit(enqueue)
 
 
 def _emails_taken(organization: Organization, emails: Sequence[str]) -> list[str]:
@@ -140,6 +161,8 @@ def add_member(
     function: str = "",
     level: str = "",
     password: str | None = None,
+    invite: bool = True,
+    invited_by: User | None = None,
 ) -> Membership:
     """Add one person to the organisation: `add_members` for a single person (same rules, same
     errors). Returns their membership, with `user` attached."""
@@ -151,7 +174,14 @@ def add_member(
         function=function,
         level=level,
     )
-    return add_members(organization, people=[person], role=role, password=password)[0]
+    return add_members(
+        organization,
+        people=[person],
+        role=role,
+        password=password,
+        invite=invite,
+        invited_by=invited_by,
+    )[0]
 
 
 def change_role(membership: Membership, *, role: Role) -> Membership:

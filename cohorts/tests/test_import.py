@@ -8,6 +8,7 @@ from typing import Any
 from unittest.mock import patch
 
 from django.contrib.auth.hashers import is_password_usable
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection
 from django.test import Client, override_settings
@@ -162,6 +163,13 @@ class ImportGoodFileTests(ImportTestCase):
         self.assertIsNone(Enrollment.objects.get(user__email="li@northwind.example").coach)
         self.assertContains(response, "2 new people added and enrolled.")
         self.assertContains(response, "Every row was imported.")
+
+    def test_new_people_are_emailed_an_invitation_naming_the_admin_once_it_commits(self) -> None:
+        with self.captureOnCommitCallbacks(execute=True):
+            self.post(HEADER + "nia@northwind.example,Nia,Africa/Lagos,,,,\n")
+        self.assertEqual([m.to for m in mail.outbox], [["nia@northwind.example"]])
+        self.assertIn("Adam has added you to Northwind Bio", mail.outbox[0].body)
+        self.assertIn("/accounts/welcome/", mail.outbox[0].body)
 
     def test_people_already_in_the_organisation_are_enrolled_and_keep_their_role(self) -> None:
         response = self.post(
