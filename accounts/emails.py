@@ -51,7 +51,8 @@ def render_email(name: str, context: dict[str, Any]) -> RenderedEmail:
 class MultipartEmail(EmailMultiAlternatives):
     """EmailMultiAlternatives whose bodies keep their lines whole (7bit for ASCII, else 8bit)."""
 
-    def message(self, *, policy: email.policy.Policy = email.policy.default) -> EmailMessage:
+    def message(self, *, policy: Any = None) -> EmailMessage:
+        policy = policy or email.policy.default
         return super().message(policy=policy.clone(max_line_length=MAX_LINE_LENGTH))
 
 
