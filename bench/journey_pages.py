@@ -46,6 +46,7 @@ def bench_env(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
         RAPPORT_VAR_DIR=str(data_dir),
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="bench-only-secret-" + "k" * 40,
+        RAPPORT_EMAIL_CONSOLE="1",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         PYTHONPATH=str(ROOT),
         RAPPORT_LOG_LEVEL="WARNING",

@@ -8,16 +8,29 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from rapport.lib.env import env_bool, env_int, env_list, env_str
+from rapport.lib.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RAPPORT_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-_DEV_SECRET = "rapport-development-only-secret-key-change-me-in-production-0123456789"
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", _DEV_SECRET)
+# Sessions, password-reset links and CSRF tokens are signed with this key: a production server
+# must never run on a key that is published in this repository. Only DEBUG (a developer's own
+# machine) may use the development key; `make demo` generates a key of its own in var/, and the
+# test suite sets one in rapport/settings_test.py.
+SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. A production server needs its own secret key: set "
+            "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE, a file holding it) to a long random "
+            "string (python -c 'import secrets; print(secrets.token_urlsafe(50))'). On a "
+            "development machine set DJANGO_DEBUG=1 instead."
+        )
+    SECRET_KEY = "rapport-development-only-secret-key-never-used-when-debug-is-off-0123456789"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -51,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "rapport.views.ErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"
@@ -170,7 +184,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Email goes to the console unless EMAIL_HOST names an SMTP server.
+# Email goes to the SMTP server named by EMAIL_HOST. Without one, a production server refuses to
+# start rather than print people's reset links into its log; development (DEBUG) and the demo
+# (RAPPORT_EMAIL_CONSOLE=1, an explicit opt-in) print emails to the console instead.
 if email_host := env_str("EMAIL_HOST"):
     MAILERS = {
         "default": {
@@ -185,16 +201,35 @@ if email_host := env_str("EMAIL_HOST"):
             },
         }
     }
-else:
+elif DEBUG or env_bool("RAPPORT_EMAIL_CONSOLE", False):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is not set, so Rapport cannot send password-reset emails. Set EMAIL_HOST (and "
+        "EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD) to your SMTP server, or set "
+        "RAPPORT_EMAIL_CONSOLE=1 to print emails to the server's console (demos only)."
+    )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rapport <rapport@localhost>")
 
+# HTTP security headers. The defaults suit plain-HTTP development; behind TLS switch on the
+# redirect, secure cookies and HSTS (docs/deployment.md lists the production values).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
+# A load balancer's health probe may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Scripts take the CSRF token from the page (base.html), never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -1,6 +1,9 @@
+import logging
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -44,7 +47,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+logger = logging.getLogger(__name__)
+
+
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    """The product's own error page (templates/error.html), never Django's technical one."""
     return render(
         request, "error.html", {"status": status, "title": title, "message": message}, status=status
     )
@@ -67,10 +74,54 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     )
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(
-        request, 500, "Something went wrong on our side", "Nothing you wrote was lost. Try again."
+def method_not_allowed(request: HttpRequest, allowed: str = "") -> HttpResponse:
+    """405 as a page: someone reached a form's address by typing it or following an old link."""
+    response = _error(
+        request,
+        405,
+        "That page can't be used this way",
+        "This address only answers the buttons on its page. Go back and use those.",
     )
+    response["Allow"] = allowed
+    return response
+
+
+# What a browser gets when even the error page cannot be rendered (the database is down, say):
+# no template, no database, no user. Styled inline is impossible under our CSP, so it is plain.
+_BARE_500 = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    "<title>Something went wrong · Rapport</title></head><body><main>"
+    "<h1>Something went wrong on our side</h1>"
+    "<p>Nothing you wrote was lost. Please try again in a minute.</p>"
+    '<p><a href="/">Go to your home page</a></p></main></body></html>'
+)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    try:
+        return _error(
+            request,
+            500,
+            "Something went wrong on our side",
+            "Nothing you wrote was lost. Try again.",
+        )
+    except Exception:
+        logger.exception("The 500 page itself failed; sent the bare one")
+        return HttpResponse(_BARE_500, status=500)
+
+
+class ErrorPageMiddleware:
+    """Gives a page to the bare 405 answers of `require_GET`/`require_POST` (Django's
+    HttpResponseNotAllowed has an empty body and no handler setting like handler404)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            return method_not_allowed(request, allowed=response["Allow"])
+        return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

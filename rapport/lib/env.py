@@ -34,3 +34,25 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_secret(name: str) -> str:
+    """A secret from `NAME`, or else from the file named by `NAME_FILE` (Docker/systemd secrets).
+
+    Returns "" when neither is set. Surrounding whitespace (a file's final newline) is dropped.
+    Raises ValueError when `NAME_FILE` is set but cannot be read or is empty, so a mistyped path
+    never turns into a silent default.
+    """
+    if value := os.environ.get(name, "").strip():
+        return value
+    path = os.environ.get(f"{name}_FILE", "").strip()
+    if not path:
+        return ""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            value = handle.read().strip()
+    except OSError as error:
+        raise ValueError(f"{name}_FILE={path!r} cannot be read: {error.strerror}") from None
+    if not value:
+        raise ValueError(f"{name}_FILE={path!r} is empty")
+    return value

@@ -7,7 +7,11 @@
   if (!player || !player.dataset.positionUrl) return;
   const url = player.dataset.positionUrl;
   const resumeAt = parseFloat(player.dataset.resumePosition || "0");
-  const csrfToken = (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
+  // The CSRF cookie is HttpOnly: the token comes from the page, as htmx gets it (base.html).
+  let csrfToken = "";
+  try {
+    csrfToken = JSON.parse(document.body.dataset.hxHeaders || "{}")["X-CSRFToken"] || "";
+  } catch (error) { /* no token: the server answers 403 and nothing is saved */ }
   let lastSent = -1;
 
   function payload(event) {
