@@ -17,7 +17,6 @@ setup:
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) scripts/check_access_lint.py
 	$(CHECK_ENV) $(PY) manage.py check --fail-level WARNING
 	$(CHECK_ENV) $(PY) manage.py makemigrations --check --dry-run
 

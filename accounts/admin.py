@@ -91,8 +91,9 @@ class PersonAdmin(OrganizationScopedAdmin[User]):
         # Left untouched, the membership row is not saved; the person still joins the
         # admin's organisation as a learner, or they would vanish from this very page.
         organization = organization_for(request)
-        if organization is not None and not Membership.objects.filter(user=form.instance).exists():
-            Membership.objects.create(user=form.instance, organization=organization)
+        members = Membership.objects.visible_to(request.user)
+        if organization is not None and not members.filter(user=form.instance).exists():
+            Membership(user=form.instance, organization=organization).save()
 
     @admin.display(description=_("role"), ordering="membership__role")
     def role(self, obj: User) -> str:

@@ -6,6 +6,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import accounts_for_password_reset
 from accounts.emails import render_email
 from accounts.models import User
 from accounts.tasks import send_email
@@ -23,7 +24,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
     def get_users(self, email: str) -> Iterator[User]:  # type: ignore[override]
         return (
             user
-            for user in User._default_manager.filter(email__iexact=email, is_active=True)
+            for user in accounts_for_password_reset(email)
             if user.email.lower() == email.lower()
         )
 

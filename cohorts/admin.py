@@ -44,8 +44,7 @@ class EnrollmentInline(ScopedTabularInline[Enrollment, Cohort]):
 
 def _people_summary(cohort: Cohort) -> str:
     counts = dict(
-        Enrollment.objects.filter(cohort=cohort)
-        .order_by()
+        cohort.enrollments.order_by()
         .values("role")
         .annotate(total=Count("id"))
         .values_list("role", "total")
@@ -80,7 +79,8 @@ class CohortAdmin(OrganizationScopedAdmin[Cohort]):
                     "enrollments", filter=Q(enrollments__role=EnrollmentRole.LEARNER)
                 ),
                 week_total=Subquery(
-                    Week.objects.filter(program=OuterRef("program"))
+                    Week.objects.visible_to(request.user)
+                    .filter(program=OuterRef("program"))
                     .order_by()
                     .values("program")
                     .annotate(total=Count("id"))

@@ -148,8 +148,10 @@ class ActivityAdmin(OrganizationScopedAdmin[Activity]):
         self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> forms.ModelChoiceField[Any] | None:
         if db_field.name == "week":
-            kwargs["queryset"] = Week.objects.select_related("program").order_by(
-                "program__title", "number"
+            kwargs["queryset"] = (
+                Week.objects.visible_to(request.user)
+                .select_related("program")
+                .order_by("program__title", "number")
             )
             kwargs["form_class"] = WeekChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

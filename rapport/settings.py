@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cohorts",
     "events",
     "demo",
+    "rapport.apps.RapportConfig",  # the access system check (rapport/checks.py)
 ]
 
 MIDDLEWARE = [
