@@ -10,6 +10,7 @@ from accounts.access import accounts_for_password_reset
 from accounts.emails import render_email
 from accounts.models import User
 from accounts.tasks import send_email
+from accounts.throttling import lift_sign_in_lock
 from rapport.lib.timezones import time_zone_choices
 
 
@@ -56,6 +57,11 @@ class ChoosePasswordForm(SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.password_rules = password_validation.password_validators_help_texts()
         self.fields["new_password1"].help_text = _("Your password:")
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=commit)
+        lift_sign_in_lock(user.email)
+        return user
 
 
 class ProfileForm(forms.ModelForm):

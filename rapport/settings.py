@@ -5,6 +5,7 @@ database-backed task queue. Every variable that changes them is documented in .e
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "accounts",
     "organizations",
     "programs",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rapport.views.ErrorPageMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"
@@ -126,7 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
+# The throttle comes first: a locked-out sign-in is refused before any password is checked.
+AUTHENTICATION_BACKENDS = ["accounts.throttling.ThrottleBackend", "accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -269,3 +273,17 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "rapport.views.csrf_failure"
+
+# Sign-in throttling (django-axes; accounts/throttling.py): after RAPPORT_SIGN_IN_FAILURE_LIMIT
+# failed sign-ins for one email address from one network address, that pair is refused for
+# RAPPORT_SIGN_IN_COOLOFF_MINUTES, on the product's sign-in and the studio's alike. The pair, not
+# the address alone, so that nobody can lock a colleague out from elsewhere.
+AXES_FAILURE_LIMIT = env_int("RAPPORT_SIGN_IN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("RAPPORT_SIGN_IN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.throttling.sign_in_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# Failed attempts are what the throttle needs; a row per successful sign-in is not.
+AXES_DISABLE_ACCESS_LOG = True
