@@ -27,14 +27,10 @@ people and progress; only ids and password salt differ between runs.
 """
 
 import math
-import os
 import random
-import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache, partial
 from itertools import islice
 from operator import itemgetter
 from time import perf_counter
@@ -44,18 +40,32 @@ from django.contrib.auth.hashers import make_password
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
+from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
 from demo.media import MediaAsset, build_all
 from demo.people import DOMAIN, PeopleGenerator, Person
-from events.models import Event, Verb
+from demo.planner import (
+    COMPLETED,
+    LAUNCHED,
+    PAUSED,
+    PLAYED,
+    VIEWED,
+    WAKING_HOURS,
+    Act,
+    LearnerPlan,
+    Planner,
+    Step,
+    StepEvent,
+    utc_offset,
+)
+from events.models import Event
 from organizations.models import Competency, Membership, Organization, Role
 from programs.models import Activity, ActivityKind, Program, Week
-from rapport.lib.timezones import get_zone
 
 DEMO_ORG_NAME = content.ORGANISATION_NAME
 DEMO_ORG_SLUG = "northwind"
@@ -110,7 +120,6 @@ LEARNERS_PER_COACH = 27
 # mid-programme, the second just started, the third starts next week, and so on.
 START_WEEKS = (-3, -1, 1, -5, -2, 0, -6, -4, 2, -7, 3, -8)
 CHUNK = 2000  # learners written per round trip: bounded memory at any scale
-BATCH = 1000  # rows per INSERT statement
 # Events a learner makes in a year, progress included: low, high, most common (mean 68).
 HISTORY_PER_YEAR = (50.0, 100.0, 55.0)
 
@@ -189,7 +198,7 @@ def seed_demo(options: SeedOptions | None = None, *, log: Log = lambda line: Non
     plans = plan_cohorts(options, today=now.date())
     # Like loaddata: SQLite checks each row's foreign keys as it goes, which costs a third of
     # the time at scale; checking them all once before committing takes a second.
-    with _big_sqlite_cache(), connection.constraint_checks_disabled(), transaction.atomic():
+    with big_sqlite_cache(), connection.constraint_checks_disabled(), transaction.atomic():
         if demo_organization() is not None:  # someone else got there first
             raise DemoExists(f"The demo organisation “{DEMO_ORG_NAME}” already exists.")
         seeder = _Seeder(options, now=now, clock=clock)
@@ -288,267 +297,6 @@ def _delete_files(names: Sequence[str]) -> None:
         default_storage.delete(name)
 
 
-# ---------------------------------------------------------------------------------------------
-# Writing many rows quickly
-
-DAY = 86_400
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _epoch(moment: datetime) -> int:
-    return int((moment - EPOCH).total_seconds())
-
-
-class _Params:
-    """Python values -> the parameters this database's driver expects, exactly as Django's
-    fields would store them (UUIDField, DateTimeField, JSONField), with as little work per
-    value as possible: this runs tens of millions of times at benchmark scale. Times are whole
-    seconds since the Unix epoch (UTC) until they are written."""
-
-    def __init__(self) -> None:
-        self._sqlite = connection.vendor == "sqlite"
-        self._native_uuid = connection.features.has_native_uuid_field
-        # Ids need to be unique, not reproducible: a generator seeded by the system.
-        self._bits = random.Random().getrandbits
-        self._days: dict[int, str] = {}
-        self._times: list[str] = []
-        self._next_event_id: int | None = None
-        self.empty = self.json({})
-        self.completion = self.json({"completion": True})
-
-    def event_uuids(self, count: int) -> list[object]:
-        """Version 7 ids (RFC 9562, with a counter after the creation time): ascending, so
-        each lands at the end of the unique index instead of somewhere in the middle."""
-        if self._next_event_id is None:
-            now_ms = int(datetime.now(UTC).timestamp() * 1000)
-            counter = self._bits(56)  # a random start, with room to count up
-            self._next_event_id = (
-                now_ms << 80 | 0x7 << 76 | self._bits(12) << 64 | 0x2 << 62 | counter
-            )
-        first = self._next_event_id
-        self._next_event_id = first + count
-        if self._native_uuid:
-            return [uuid.UUID(int=first + i) for i in range(count)]
-        return [f"{first + i:032x}" for i in range(count)]
-
-    def uuid(self, value: uuid.UUID) -> object:
-        return value if self._native_uuid else value.hex
-
-    def when(self, seconds: int) -> object:
-        if not self._sqlite:
-            return connection.ops.adapt_datetimefield_value(EPOCH + timedelta(seconds=seconds))
-        # What the SQLite backend stores for an aware datetime: "YYYY-MM-DD HH:MM:SS" in UTC.
-        day, second = divmod(seconds, DAY)
-        if not self._times:
-            self._times = [f" {h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60)
-                           for s in range(60)]  # fmt: skip
-        text = self._days.get(day)
-        if text is None:
-            text = self._days[day] = (EPOCH + timedelta(days=day)).date().isoformat()
-        return text + self._times[second]
-
-    def json(self, value: dict[str, Any]) -> object:
-        return connection.ops.adapt_json_value(value, None)
-
-    def position(self, seconds: float) -> object:
-        """The result of a media event; the same text json.dumps writes, without its cost."""
-        if self._sqlite:
-            return f'{{"position": {seconds!r}}}'
-        return self.json({"position": seconds})
-
-
-def insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> int:
-    """INSERT rows of driver-ready values (see _Params) with executemany, skipping model
-    instances. A field the caller does not name gets what the ORM would give it (its default,
-    now for auto_now fields, NULL, or the database default), so a field added to the model later
-    does not break the seed. Returns the number of rows written."""
-    meta = model._meta
-    fields = {f.attname: f for f in meta.concrete_fields}
-    filled: list[tuple[str, Callable[[], object]]] = []
-    for name, f in fields.items():
-        if f.primary_key or name in columns or f.has_db_default():
-            continue
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            filled.append((name, _constant(f.get_db_prep_save(timezone.now(), connection))))
-        elif f.has_default() and callable(f.default):
-            filled.append((name, partial(_fresh_default, f)))
-        elif f.has_default() or f.null:
-            filled.append((name, _constant(f.get_db_prep_save(f.get_default(), connection))))
-        else:
-            raise ValueError(f"{meta.label}.{f.name} needs a value in the demo seed")
-    names = [*columns, *(name for name, _ in filled)]
-    quoted = ", ".join(connection.ops.quote_name(fields[name].column or name) for name in names)
-    table = connection.ops.quote_name(meta.db_table)
-    sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(names))})"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            if filled:
-                batch = [(*row, *(make() for _, make in filled)) for row in batch]
-            cursor.executemany(sql, batch)
-    return len(rows)
-
-
-def _constant(value: object) -> Callable[[], object]:
-    return lambda: value
-
-
-def _fresh_default(f: "models.Field[Any, Any]") -> object:
-    return f.get_db_prep_save(f.get_default(), connection)
-
-
-@contextmanager
-def _big_sqlite_cache() -> Iterator[None]:
-    """A large page cache while seeding. At 100,000 learners with a year of events the event
-    table and its seven indexes grow to about 2.5 GB; with the default 64 MB cache every insert
-    waits on page reads. SQLite only takes the memory it uses, and here at most a quarter of
-    the machine's."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    try:
-        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):  # not POSIX: assume a modest machine
-        memory = 4 * 1024**3
-    kib = max(64_000, min(4 * 1024**2, memory // 4 // 1024))
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{kib}")  # negative: KiB rather than pages
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
-
-
-# ---------------------------------------------------------------------------------------------
-# Progress: what each learner has done, planned in memory first
-
-StepEvent = tuple[int, str, object, object]  # (epoch seconds, verb, activity id, result)
-# Plain strings: an enum member's .value costs an attribute lookup per event.
-VIEWED, PLAYED, PAUSED, LAUNCHED, COMPLETED = (
-    str(v.value) for v in (Verb.VIEWED, Verb.PLAYED, Verb.PAUSED, Verb.LAUNCHED, Verb.COMPLETED)
-)
-
-
-@dataclass(frozen=True)
-class _Act:
-    pk: int
-    object_id: object  # the activity's public_id as a driver parameter
-    kind: str
-    week: int
-    media_seconds: float
-    minutes: int
-    starts_at: int | None  # epoch seconds, live sessions only
-
-
-@dataclass(frozen=True)
-class _Step:
-    act: _Act
-    completed: bool
-    position: float
-    at: int  # epoch seconds
-
-
-@dataclass
-class _LearnerPlan:
-    steps: list[_Step] = field(default_factory=list)
-
-    @property
-    def completed(self) -> int:
-        return sum(1 for step in self.steps if step.completed)
-
-
-PROFILES = ("steady", "catching_up", "dipping_in", "not_started")
-PROFILE_WEIGHTS = (40, 25, 20, 15)
-WAKING_HOURS = (7 * 3600 + 1800, 21 * 3600)  # local seconds after midnight
-
-
-@cache
-def _utc_offset(zone: str, day: date) -> int:
-    """Seconds east of UTC. One offset per zone for the whole seed: a daylight-saving change
-    moves a few events by an hour, which nobody notices, and saves a zone lookup per event."""
-    moment = datetime.combine(day, time(12), tzinfo=UTC).astimezone(get_zone(zone))
-    return int((moment.utcoffset() or timedelta(0)).total_seconds())
-
-
-class _Planner:
-    """Chooses, for one learner, which activities they started and finished, and when."""
-
-    def __init__(self, rng: random.Random, weeks: list[list[_Act]], now: int) -> None:
-        self.rng = rng
-        self.weeks = weeks
-        self.now = now
-        self.today = now - now % DAY
-
-    def _when(self, start: int, act: _Act, offset: int) -> int:
-        """A moment in the learner's waking hours during the activity's week, never later than
-        now; live sessions are joined when they are scheduled."""
-        rng = self.rng
-        if act.starts_at is not None:
-            return act.starts_at - rng.randint(1, 30) * 3600
-        week_start = start + (act.week - 1) * 7 * DAY
-        days = max(1, min(7, (self.today - week_start) // DAY + 1))
-        moment = week_start + rng.randrange(days) * DAY + rng.randint(*WAKING_HOURS) - offset
-        return min(moment, self.now - rng.randint(300, 14_400))
-
-    def available(self, reached: int) -> list[list[_Act]]:
-        return [
-            [a for a in week if a.starts_at is None or a.starts_at < self.now]
-            for week in self.weeks[:reached]
-        ]
-
-    def plan(
-        self, start: int, reached: int, offset: int, profile: str | None = None
-    ) -> _LearnerPlan:
-        """start: the cohort's first day (epoch seconds); reached: the cohort's current week."""
-        plan = _LearnerPlan()
-        if reached < 1:
-            return plan
-        profile = profile or self.rng.choices(PROFILES, PROFILE_WEIGHTS)[0]
-        weeks = self.available(reached)
-        if profile == "not_started":
-            return plan
-        if profile == "dipping_in":
-            for act in (a for week in weeks for a in week):
-                chance = self.rng.random()
-                if chance < 0.5:
-                    plan.steps.append(self.step(start, act, offset, completed=chance < 0.35))
-            return plan
-        behind = 0 if profile == "steady" else 1
-        full = max(0, reached - 1 - behind)
-        for week in weeks[:full]:
-            plan.steps += [self.step(start, act, offset, completed=True) for act in week]
-        if full < len(weeks):
-            current = weeks[full]
-            done = self.rng.randint(0, max(0, len(current) - 1))
-            plan.steps += [self.step(start, act, offset, completed=True) for act in current[:done]]
-            if done < len(current) and self.rng.random() < 0.6:
-                plan.steps.append(self.step(start, current[done], offset, completed=False))
-        return plan
-
-    def showcase(self, start: int, reached: int, offset: int) -> _LearnerPlan:
-        """The demo learner: every past week done, and this week's podcast part-listened, so
-        the first page after signing in shows a journey in progress and media to resume."""
-        plan = self.plan(start, reached, offset, profile="steady")
-        plan.steps = [step for step in plan.steps if step.act.week < reached]
-        this_week = self.available(reached)[-1] if reached else []
-        media = next((act for act in this_week if act.media_seconds), None)
-        if media is not None:
-            plan.steps.append(self.step(start, media, offset, completed=False))
-        return plan
-
-    def step(self, start: int, act: _Act, offset: int, *, completed: bool) -> _Step:
-        position = 0.0
-        if act.media_seconds:
-            low, high = 0.15 * act.media_seconds, 0.85 * act.media_seconds
-            position = act.media_seconds if completed else round(self.rng.uniform(low, high), 1)
-        return _Step(act, completed, position, self._when(start, act, offset))
-
-
 @dataclass(frozen=True)
 class _Job:
     cohort: Cohort
@@ -566,11 +314,11 @@ class _Seeder:
     def __init__(self, options: SeedOptions, *, now: datetime, clock: _Clock) -> None:
         self.options = options
         self.now_aware = now
-        self.now = _epoch(now)
+        self.now = epoch(now)
         self.clock = clock
         self.rng = random.Random(options.seed)
         self.people = PeopleGenerator(options.seed)
-        self.params = _Params()
+        self.params = Params()
         self.password = ""  # hashed once, when the first person is created
         self.counts: dict[str, int] = dict.fromkeys(
             ("learners", "coaches", "staff", "cohorts", "progress", "completed", "events"), 0
@@ -616,8 +364,8 @@ class _Seeder:
             title=content.PROGRAMME_TITLE,
             summary=content.PROGRAMME_SUMMARY,
         )
-        self.acts: list[_Act] = []
-        self.weeks: list[list[_Act]] = []
+        self.acts: list[Act] = []
+        self.weeks: list[list[Act]] = []
         for spec in content.WEEKS:
             week = Week.objects.create(
                 program=program, number=spec.number, title=spec.title, summary=spec.summary
@@ -669,15 +417,15 @@ class _Seeder:
         activity.save()
         return activity
 
-    def _act(self, activity: Activity, week: int, media_seconds: float) -> _Act:
-        return _Act(
+    def _act(self, activity: Activity, week: int, media_seconds: float) -> Act:
+        return Act(
             pk=activity.pk,
             object_id=self.params.uuid(activity.public_id),
             kind=activity.kind,
             week=week,
             media_seconds=media_seconds,
             minutes=activity.duration_minutes or activity.estimated_minutes,
-            starts_at=_epoch(activity.starts_at) if activity.starts_at else None,
+            starts_at=epoch(activity.starts_at) if activity.starts_at else None,
         )
 
     # -- people -------------------------------------------------------------------------------
@@ -767,14 +515,14 @@ class _Seeder:
         """Up to CHUNK learners of one cohort: people, enrollments, progress and events, each
         written with one batched INSERT per table."""
         cohort, p = job.cohort, self.params
-        start = _epoch(datetime.combine(cohort.start_date, time(), tzinfo=UTC))
+        start = epoch(datetime.combine(cohort.start_date, time(), tzinfo=UTC))
         reached = self._reached(cohort)
         people = list(self.people.people(job.size))
         if job.plan.number == 1 and job.first == 0:
             people[:2] = [LEARNER, PEER][: job.size]
         users = self._users(people, joined=self._joined(cohort))
         self._memberships(people, users, Role.LEARNER)
-        planner = _Planner(self.rng, self.weeks, self.now)
+        planner = Planner(self.rng, self.weeks, self.now)
         plans = [self._plan(planner, start, reached, person) for person in people]
         # Consecutive learners share a coach, so the demo learner and peer have the same one.
         per_coach = math.ceil(job.plan.size / len(job.coach_ids))
@@ -840,8 +588,8 @@ class _Seeder:
         joined = datetime.combine(cohort.start_date, time(9), tzinfo=UTC) - timedelta(days=days)
         return min(self.now_aware, joined)
 
-    def _plan(self, planner: _Planner, start: int, reached: int, person: Person) -> _LearnerPlan:
-        offset = _utc_offset(person.time_zone, self.now_aware.date())
+    def _plan(self, planner: Planner, start: int, reached: int, person: Person) -> LearnerPlan:
+        offset = utc_offset(person.time_zone, self.now_aware.date())
         if person is LEARNER:
             return planner.showcase(start, reached, offset)
         profile = "catching_up" if person is PEER else None
@@ -849,7 +597,7 @@ class _Seeder:
 
     # -- progress and events ------------------------------------------------------------------
 
-    def _step_events(self, step: _Step) -> list[StepEvent]:
+    def _step_events(self, step: Step) -> list[StepEvent]:
         """The events cohorts.actions would have recorded for this progress."""
         p, act, at = self.params, step.act, step.at
         events: list[StepEvent] = [(at, VIEWED, act.object_id, p.empty)]
@@ -869,7 +617,7 @@ class _Seeder:
         return events
 
     def _history(
-        self, person: Person, plan: _LearnerPlan, already: int, actor: int
+        self, person: Person, plan: LearnerPlan, already: int, actor: int
     ) -> list[tuple[int, int, str, object, object]]:
         """Returning to resources over the last `event_days` days: viewing, replaying and, for
         what they finished, completing again. Weekends are quieter; hours are the learner's own.
@@ -879,7 +627,7 @@ class _Seeder:
         if count <= 0:
             return []
         random_ = rng.random
-        offset = _utc_offset(person.time_zone, self.now_aware.date())
+        offset = utc_offset(person.time_zone, self.now_aware.date())
         today = self.now - self.now % DAY
         low, high = WAKING_HOURS
         finished = {step.act.pk for step in plan.steps if step.completed}

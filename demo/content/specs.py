@@ -1,0 +1,64 @@
+"""The shapes the demo programme is written in: competencies, weeks, activities, video scripts."""
+
+from dataclasses import dataclass
+from textwrap import dedent
+
+from programs.models import ActivityKind
+
+
+def md(text: str) -> str:
+    """Source text is indented with the code; the stored Markdown is not."""
+    return dedent(text).strip() + "\n"
+
+
+@dataclass(frozen=True)
+class CompetencySpec:
+    name: str
+    description: str
+    behaviours: tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One calm title card of a generated video; `lines` appear one after another."""
+
+    heading: str
+    lines: tuple[str, ...] = ()
+    seconds: float = 8.0
+
+
+@dataclass(frozen=True)
+class VideoScript:
+    key: str
+    title: str
+    slides: tuple[Slide, ...]
+
+
+@dataclass(frozen=True)
+class SessionTime:
+    """When a live session runs, relative to the first day of its week (UTC)."""
+
+    day: int
+    hour_utc: int
+    minutes: int
+
+
+@dataclass(frozen=True)
+class ActivitySpec:
+    kind: ActivityKind
+    title: str
+    summary: str
+    body: str
+    minutes: int
+    competencies: tuple[str, ...]
+    media: str = ""  # key of an asset rendered by demo.media
+    external_url: str = ""
+    session: SessionTime | None = None
+
+
+@dataclass(frozen=True)
+class WeekSpec:
+    number: int
+    title: str
+    summary: str
+    activities: tuple[ActivitySpec, ...]
