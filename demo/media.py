@@ -29,6 +29,7 @@ from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
 
 from demo.content import VIDEO_SCRIPTS, Slide, VideoScript
+from demo.errors import DEMO_EXTRA_MISSING, MediaError
 
 GENERATOR_VERSION = 1
 SAMPLE_RATE = 24_000
@@ -42,10 +43,6 @@ BACKGROUND_BOTTOM = (29, 41, 61)
 HEADING_COLOUR = (246, 241, 232)
 LINE_COLOUR = (205, 226, 222)
 ACCENT_COLOUR = (232, 176, 96)
-
-
-class MediaError(RuntimeError):
-    """ffmpeg is missing or failed; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -528,7 +525,7 @@ def ffmpeg_exe() -> str:
     try:
         import imageio_ffmpeg
     except ImportError as error:  # pragma: no cover - a declared dependency
-        raise MediaError("Install imageio-ffmpeg (pip install imageio-ffmpeg).") from error
+        raise MediaError(DEMO_EXTRA_MISSING.format(name="imageio_ffmpeg")) from error
     try:
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except RuntimeError as error:  # pragma: no cover - platform without a bundled binary

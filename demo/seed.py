@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from operator import itemgetter
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.files import File
@@ -47,7 +47,7 @@ from accounts.models import User
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
-from demo.media import MediaAsset, build_all
+from demo.errors import DEMO_EXTRA_MISSING, MediaError
 from demo.people import DOMAIN, PeopleGenerator, Person
 from demo.planner import (
     COMPLETED,
@@ -66,6 +66,9 @@ from demo.planner import (
 from events.models import Event
 from organizations.models import Competency, Membership, Organization, Role
 from programs.models import Activity, ActivityKind, Program, Week
+
+if TYPE_CHECKING:
+    from demo.media import MediaAsset
 
 DEMO_ORG_NAME = content.ORGANISATION_NAME
 DEMO_ORG_SLUG = "northwind"
@@ -193,7 +196,7 @@ def seed_demo(options: SeedOptions | None = None, *, log: Log = lambda line: Non
         raise DemoExists(f"The demo organisation “{DEMO_ORG_NAME}” already exists.")
     now = (options.now or timezone.now()).astimezone(UTC).replace(microsecond=0)
     keys = [spec.media for week in content.WEEKS for spec in week.activities if spec.media]
-    assets = build_all(keys, short=options.short_media)
+    assets = _build_media(keys, short=options.short_media)
     clock.lap(f"Media: {len(assets)} files ready")
     plans = plan_cohorts(options, today=now.date())
     # Like loaddata: SQLite checks each row's foreign keys as it goes, which costs a third of
@@ -210,6 +213,17 @@ def seed_demo(options: SeedOptions | None = None, *, log: Log = lambda line: Non
         f"{counts['events']:,} events"
     )
     return SeedResult(organization, counts, clock.elapsed())
+
+
+def _build_media(keys: Sequence[str], *, short: bool) -> dict[str, "MediaAsset"]:
+    """The demo's media files by key. Imported here, not at the top, so that the sign-ins and
+    --check work without the `demo` extra; seeding without it raises MediaError saying how to
+    install it."""
+    try:
+        from demo.media import build_all
+    except ImportError as error:
+        raise MediaError(DEMO_EXTRA_MISSING.format(name=error.name)) from error
+    return build_all(keys, short=short)
 
 
 def reset_demo(*, log: Log = lambda line: None) -> bool:
@@ -326,7 +340,7 @@ class _Seeder:
 
     # -- content ------------------------------------------------------------------------------
 
-    def run(self, plans: list[CohortPlan], assets: dict[str, MediaAsset]) -> Organization:
+    def run(self, plans: list[CohortPlan], assets: dict[str, "MediaAsset"]) -> Organization:
         self.organization = Organization.objects.create(name=DEMO_ORG_NAME, slug=DEMO_ORG_SLUG)
         competencies = self._competencies()
         program = self._programme(competencies, assets, first_start=plans[0].start)
@@ -357,7 +371,10 @@ class _Seeder:
         return {c.name: c for c in Competency.objects.bulk_create(rows)}
 
     def _programme(
-        self, competencies: dict[str, Competency], assets: dict[str, MediaAsset], first_start: date
+        self,
+        competencies: dict[str, Competency],
+        assets: dict[str, "MediaAsset"],
+        first_start: date,
     ) -> Program:
         program = Program.objects.create(
             organization=self.organization,
@@ -386,7 +403,7 @@ class _Seeder:
         week: Week,
         position: int,
         spec: content.ActivitySpec,
-        assets: dict[str, MediaAsset],
+        assets: dict[str, "MediaAsset"],
         week_start: date,
     ) -> Activity:
         activity = Activity(

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates .venv with a Python 3.12+ interpreter and installs Rapport with its dev tools.
+# Creates .venv with a Python 3.12+ interpreter and installs Rapport with its dev tools and the
+# `demo` extra (what seed_demo needs to make media; `make demo` and `make test` both come here).
 # A second run only reinstalls when pyproject.toml changed, so it takes a second or two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ if [ ! -f "$stamp" ]; then
   # Some machines configure extra local indexes that pip warns about on every package.
   quiet() { "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; }
   quiet "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  quiet "$VENV/bin/python" -m pip install --quiet -e ".[dev]"
+  quiet "$VENV/bin/python" -m pip install --quiet -e ".[dev,demo]"
   rm -f "$VENV"/.installed-*
   touch "$stamp"
 fi

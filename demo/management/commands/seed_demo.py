@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from cohorts.models import Enrollment, EnrollmentRole
-from demo.media import MediaError
+from demo.errors import MediaError
 from demo.seed import (
     DEMO_ORG_NAME,
     DemoExists,
