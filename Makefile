@@ -17,6 +17,7 @@ setup:
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports --no-cache
 	$(CHECK_ENV) $(PY) manage.py check --fail-level WARNING
 	$(CHECK_ENV) $(PY) manage.py makemigrations --check --dry-run
 
