@@ -9,6 +9,7 @@ def accounts_for_password_reset(email: str) -> UserQuerySet:
 
     The one lookup made for someone who is not signed in, by design: the reset page answers the
     same whether or not any account matches, and the email goes only to the address itself, so
-    nothing about the account leaks to whoever typed it.
+    nothing about the account leaks to whoever typed it. Accounts are per organisation, so
+    there may be several (one per organisation); each email names its organisation.
     """
-    return User.objects.filter(email__iexact=email, is_active=True)
+    return User.objects.with_emails([email]).filter(is_active=True).select_related("organization")

@@ -2,16 +2,54 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import accounts_for_password_reset
+from accounts.backends import SeveralAccounts
 from accounts.emails import render_email
 from accounts.models import User
 from accounts.tasks import send_email
 from accounts.throttling import lift_sign_in_lock
 from rapport.lib.timezones import time_zone_choices
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, plus a choice of organisation that appears only when the address
+    and password open accounts in several (accounts.backends.SeveralAccounts)."""
+
+    # A CharField with a select: the choices exist only once the password has been checked.
+    organization = forms.CharField(label=_("Organisation"), required=False, widget=forms.Select)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization_choices: list[tuple[str, str]] = []
+
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is None or not password:
+            return self.cleaned_data
+        try:
+            self.user_cache = authenticate(
+                self.request,
+                username=email,
+                password=password,
+                organization=self.data.get("organization") or None,
+            )
+        except SeveralAccounts as several:
+            self.organization_choices = [(org.slug, org.name) for org in several.organizations]
+            self.fields["organization"].widget.choices = self.organization_choices  # type: ignore[attr-defined]
+            raise ValidationError(
+                _("This email and password open accounts in several organisations. Choose one."),
+                code="several_accounts",
+            ) from None
+        if self.user_cache is None:
+            raise self.get_invalid_login_error()
+        self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -23,11 +61,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """
 
     def get_users(self, email: str) -> Iterator[User]:  # type: ignore[override]
-        return (
-            user
-            for user in accounts_for_password_reset(email)
-            if user.email.lower() == email.lower()
-        )
+        return (user for user in accounts_for_password_reset(email))
 
     def send_mail(
         self,

@@ -4,6 +4,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,13 @@ def validate_time_zone(value: str) -> None:
 
 
 class UserQuerySet(models.QuerySet["User"]):
+    def with_emails(self, emails: "list[str] | tuple[str, ...]") -> "UserQuerySet":
+        """Accounts whose address is one of `emails`, compared without regard to case. Written
+        as LOWER(email) so the database uses the per-organisation unique index."""
+        return self.alias(email_lower=Lower("email")).filter(
+            email_lower__in=[email.strip().lower() for email in emails]
+        )
+
     def visible_to(self, user: "User | Any") -> "UserQuerySet":
         """Organisation admins see the people of their organisation (they manage them); everyone
         else sees only themselves; platform superusers see everyone; anonymous people nobody."""
@@ -51,12 +59,38 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
         fields.setdefault("is_superuser", True)
         return self.create_user(email, password, **fields)
 
+    def get_by_natural_key(self, username: str | None) -> "User":
+        """The platform account (outside every organisation) with this address, any case.
+
+        An address is unique only within one organisation (docs/decisions/
+        0006-accounts-per-organisation.md), so Django's own look-ups by "username"
+        (createsuperuser, fixtures) mean the installation's operators; people of organisations
+        sign in through accounts.backends.EmailBackend."""
+        return self.get(email__iexact=username or "", organization__isnull=True)
+
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who signs in. Sign-in is by email; what they may do comes from their membership."""
+    """A person's account in one organisation. Sign-in is by email and password; what they may
+    do comes from their membership.
+
+    Accounts are per organisation (docs/decisions/0006-accounts-per-organisation.md): the same
+    address in two organisations is two unrelated accounts, so nothing about one organisation's
+    people can be learnt from another. `organization` is the tenant the account belongs to (the
+    same as its membership's), null only for the installation's own operators. Addresses are
+    stored in lower case and unique, without regard to case, within an organisation.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    email = models.EmailField(_("email"), unique=True)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("email"))
     full_name = SingleLineCharField(_("full name"), max_length=150)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
@@ -79,6 +113,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "organization",
+                name="one_account_per_email_per_organisation",
+                violation_error_message=_("Someone in this organisation already has this email."),
+            ),
+            # Operators have no organisation, and NULLs never clash in a unique index.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(organization__isnull=True),
+                name="one_platform_account_per_email",
+                violation_error_message=_("An operator already has this email."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
-from accounts.forms import ChoosePasswordForm, QueuedPasswordResetForm
+from accounts.forms import ChoosePasswordForm, QueuedPasswordResetForm, SignInForm
 
 app_name = "accounts"
 
@@ -10,7 +10,9 @@ urlpatterns = [
     path(
         "sign-in/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            authentication_form=SignInForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),

@@ -126,6 +126,20 @@ class RowNote:
     note: str
 
 
+@dataclass(frozen=True)
+class RowChange:
+    """What an import changed for someone already in the organisation, one sentence per
+    change ("Coach changed to …", "Region set to …"), so the report hides nothing it did."""
+
+    line: int
+    email: str
+    changes: tuple[str, ...]
+
+    @property
+    def change(self) -> str:
+        return " ".join(self.changes)
+
+
 @dataclass
 class ParsedFile:
     """What the file said, before anything is compared with the database."""
@@ -147,6 +161,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[RowNote] = field(default_factory=list)  # imported rows whose values were tidied
+    changes: list[RowChange] = field(default_factory=list)  # what changed for existing people
 
     @property
     def error_count(self) -> int:
@@ -498,25 +513,33 @@ class _Known:
 def _load_known(cohort: Cohort, rows: Sequence[ImportRow]) -> _Known:
     """One query per 900 distinct addresses for each of: people, coaches, enrollments.
 
-    Precondition: stored emails are lower case (UserManager and User.clean make them so), which
-    lets an indexed `IN` find them.
+    Only the cohort's organisation is searched: an account with the same address elsewhere is
+    another organisation's person (accounts are per organisation,
+    docs/decisions/0006-accounts-per-organisation.md) and is never read, so an import cannot
+    reveal it. Addresses are compared without regard to case, through the unique index.
     """
     emails = sorted({row.email for row in rows})
     users: dict[str, User] = {}
     for chunk in _chunks(emails):
-        for user in User.objects.filter(email__in=chunk).select_related("membership"):
-            users[user.email] = user
+        for user in (
+            User.objects.with_emails(list(chunk))
+            .filter(organization_id=cohort.organization_id)
+            .select_related("membership")
+        ):
+            users[user.email.lower()] = user
 
     coach_emails = sorted({row.coach_email for row in rows if row.coach_email})
     coach_ids: dict[str, int] = {}
     for chunk in _chunks(coach_emails):
         coach_ids.update(
-            Membership.objects.filter(
+            (email.lower(), user_id)
+            for email, user_id in User.objects.with_emails(list(chunk))
+            .filter(
                 organization_id=cohort.organization_id,
-                role=Role.COACH,
-                user__is_active=True,
-                user__email__in=chunk,
-            ).values_list("user__email", "user_id")
+                membership__role=Role.COACH,
+                is_active=True,
+            )
+            .values_list("email", "pk")
         )
 
     user_ids = sorted(user.pk for user in users.values())
@@ -535,15 +558,17 @@ class _Changes:
     def __init__(self) -> None:
         self.by_column: dict[str, dict[Any, list[Model]]] = defaultdict(lambda: defaultdict(list))
 
-    def set_if_given(self, obj: Model, values: dict[str, Any]) -> bool:
-        """Copy each non-blank value that differs. Blank cells never erase what is recorded."""
-        changed = False
+    def set_if_given(self, obj: Model, values: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+        """Copy each non-blank value that differs. Blank cells never erase what is recorded.
+        Returns the changes made, as (column, old value, new value)."""
+        changes = []
         for column, value in values.items():
-            if value not in ("", None) and getattr(obj, column) != value:
+            old = getattr(obj, column)
+            if value not in ("", None) and old != value:
                 setattr(obj, column, value)
                 self.by_column[column][value].append(obj)
-                changed = True
-        return changed
+                changes.append((column, old, value))
+        return changes
 
     def save(self, model: type[Model]) -> None:
         """One UPDATE per (column, value) while there are few distinct values, else bulk_update.
@@ -565,24 +590,8 @@ class _Plan:
     """The writes an import will make, gathered first so that each kind is one bulk query."""
 
     new_people: list[tuple[ImportRow, int | None]] = field(default_factory=list)
-    new_enrollments: list[Seat] = field(default_factory=list)
-    users: _Changes = field(default_factory=_Changes)
+    seats: list[Seat] = field(default_factory=list)  # new seats and changed coaches
     memberships: _Changes = field(default_factory=_Changes)
-    enrollments: _Changes = field(default_factory=_Changes)
-
-
-def _person_problem(user: User, cohort: Cohort) -> str | None:
-    """Why an existing account cannot be enrolled here, if it cannot.
-
-    Privacy: the message says only that the address belongs elsewhere, never which organisation
-    or anything about the person, so an admin learns no more than that the address is taken.
-    """
-    membership: Membership | None = getattr(user, "membership", None)
-    if membership is None or membership.organization_id != cohort.organization_id:
-        return _("This email address already belongs to another organisation.")
-    if not user.is_active:
-        return _("This person's account is switched off, so they were not enrolled.")
-    return None
 
 
 def _coach_problem(row: ImportRow, known: _Known, file_emails: set[str]) -> str | None:
@@ -599,40 +608,73 @@ def _coach_problem(row: ImportRow, known: _Known, file_emails: set[str]) -> str 
     return problem
 
 
-def _plan_row(
-    row: ImportRow, cohort: Cohort, known: _Known, plan: _Plan, report: ImportReport
-) -> str | None:
-    """Add one row's writes to the plan and count it; return a problem instead if it has one."""
+_MEMBERSHIP_COLUMNS = {
+    "region": gettext_lazy("region"),
+    "function": gettext_lazy("function"),
+    "level": gettext_lazy("level"),
+}
+
+
+def _describe(column: str, old: str, new: str) -> str:
+    if not old:
+        return _("%(column)s set to “%(new)s”.") % {"column": column, "new": new}
+    return _("%(column)s changed from “%(old)s” to “%(new)s”.") % {
+        "column": column,
+        "old": old,
+        "new": new,
+    }
+
+
+def _plan_row(row: ImportRow, known: _Known, plan: _Plan, report: ImportReport) -> str | None:
+    """Add one row's writes to the plan, count it and note each change it makes to someone
+    already in the organisation; return a problem instead if it has one.
+
+    A person's own choices are never overwritten: for someone already in the organisation the
+    file's name and time zone are ignored (they set those themselves in Settings); region,
+    function, level and coach are the organisation's to set and are updated where given.
+    """
     coach_id = known.coach_ids.get(row.coach_email) if row.coach_email else None
     user = known.users.get(row.email)
     if user is None:
         plan.new_people.append((row, coach_id))
         report.created += 1
         return None
-    if problem := _person_problem(user, cohort):
-        return problem
+    if not user.is_active:
+        return _("This person's account is switched off, so they were not enrolled.")
     enrollment = known.enrollments.get(user.pk)
     if enrollment is not None and enrollment.role != EnrollmentRole.LEARNER:
         return _("This person is already in this cohort as %(role)s, not as a learner.") % {
             "role": enrollment.get_role_display().lower()
         }
-    user_changed = plan.users.set_if_given(
-        user, {"full_name": row.name, "time_zone": row.time_zone}
-    )
-    membership_changed = plan.memberships.set_if_given(
-        user.membership, {"region": row.region, "function": row.function, "level": row.level}
-    )
+    changes = [
+        _describe(str(_MEMBERSHIP_COLUMNS[column]).capitalize(), old, new)
+        for column, old, new in plan.memberships.set_if_given(
+            user.membership, {"region": row.region, "function": row.function, "level": row.level}
+        )
+    ]
     if enrollment is None:
-        plan.new_enrollments.append(Seat(user.pk, EnrollmentRole.LEARNER, coach_id))
+        plan.seats.append(Seat(user.pk, EnrollmentRole.LEARNER, coach_id))
+        changes.insert(0, _("Enrolled in this cohort."))
+        if coach_id is not None:
+            changes.insert(1, _("Coach set to %(coach)s.") % {"coach": row.coach_email})
         report.enrolled += 1
-    elif (
-        plan.enrollments.set_if_given(enrollment, {"coach_id": coach_id})
-        or user_changed
-        or membership_changed
-    ):
-        report.updated += 1
     else:
-        report.unchanged += 1
+        if coach_id is not None and coach_id != enrollment.coach_id:
+            plan.seats.append(Seat(user.pk, EnrollmentRole.LEARNER, coach_id))
+            changes.append(
+                (
+                    _("Coach changed to %(coach)s.")
+                    if enrollment.coach_id
+                    else _("Coach set to %(coach)s.")
+                )
+                % {"coach": row.coach_email}
+            )
+        if changes:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    if changes:
+        report.changes.append(RowChange(row.line, row.typed_email, tuple(changes)))
     return None
 
 
@@ -656,15 +698,13 @@ def _apply(plan: _Plan, cohort: Cohort, imported_by: User | None) -> None:
             ],
             invited_by=imported_by,
         )
-        plan.new_enrollments += [
+        plan.seats += [
             Seat(membership.user_id, EnrollmentRole.LEARNER, coach_id)
             for membership, (_row, coach_id) in zip(memberships, plan.new_people, strict=True)
         ]
-    plan.users.save(User)
     plan.memberships.save(Membership)
-    if plan.new_enrollments:
-        enroll_many(cohort, seats=plan.new_enrollments)
-    plan.enrollments.save(Enrollment)
+    if plan.seats:
+        enroll_many(cohort, seats=plan.seats)
 
 
 def import_learners_into(
@@ -677,16 +717,18 @@ def import_learners_into(
 
     New people get an account with an unusable password, a learner membership and an
     enrollment; once the import commits, each is emailed an invitation to choose a password
-    that names `imported_by` (organizations.actions.add_members). People already in the organisation
-    keep their role (an admin who learns stays an admin); their name, time zone, region,
-    function, level and coach are updated where the file gives a different, non-blank value.
+    that names `imported_by` (organizations.actions.add_members). People already in the
+    organisation keep their role (an admin who learns stays an admin) and what they set for
+    themselves (name, time zone); their region, function, level and coach are updated where the
+    file gives a different, non-blank value, and `report.changes` lists each such change per row.
 
     All good rows are written in one transaction; rows with problems are reported and skipped.
     Raises ImportConflict, with nothing changed, if someone else created one of the same people
     at the same moment.
 
-    Privacy: the report names only addresses the admin typed. For an address that belongs to
-    another organisation it says so and nothing more.
+    Privacy: only the cohort's organisation is searched. An address with an account in another
+    organisation is a new person here, handled exactly as an address never seen before, so the
+    response cannot tell an admin that it exists elsewhere.
     """
     report = ImportReport(
         errors=list(parsed.errors),
@@ -700,7 +742,7 @@ def import_learners_into(
             plan = _Plan()
             for row in parsed.rows:
                 problem = _coach_problem(row, known, file_emails) or _plan_row(
-                    row, cohort, known, plan, report
+                    row, known, plan, report
                 )
                 if problem:
                     report.errors.append(RowError(row.line, row.typed_email, (problem,)))

@@ -81,8 +81,11 @@ def add_members(
     people per task). `invited_by` is named in the email as the person who added them.
 
     Raises AlreadyMembers, writing nothing, if any address (compared without case) already has
-    an account in the organisation, or appears twice in `people`. Precondition: the caller may
-    add people to `organization` (an admin of it, the platform, or the seed).
+    an account in the organisation, or appears twice in `people`. An account with the same
+    address in another organisation is another person's and changes nothing here (accounts are
+    per organisation: docs/decisions/0006-accounts-per-organisation.md).
+    Precondition: the caller may add people to `organization` (an admin of it, the platform, or
+    the seed).
     """
     emails = [normalise_email(person.email) for person in people]
     repeated = sorted({email for email in emails if emails.count(email) > 1})
@@ -100,6 +103,7 @@ def add_members(
         users = User.objects.bulk_create(
             [
                 User(
+                    organization=organization,
                     email=email,
                     full_name=person.full_name,
                     time_zone=person.time_zone,
@@ -141,12 +145,17 @@ def _invite_on_commit(user_ids: list[int], invited_by: User | None) -> None:
 
 
 def _emails_taken(organization: Organization, emails: Sequence[str]) -> list[str]:
-    """The addresses among `emails` (normalised) that already have an account. One query per
+    """The addresses among `emails` (normalised) that already have an account in the
+    organisation; accounts elsewhere are separate people and never counted. One query per
     BATCH_SIZE addresses."""
     taken: list[str] = []
     for start in range(0, len(emails), BATCH_SIZE):
         chunk = emails[start : start + BATCH_SIZE]
-        taken += User.objects.filter(email__in=chunk).values_list("email", flat=True)
+        taken += (
+            User.objects.with_emails(chunk)
+            .filter(organization=organization)
+            .values_list("email", flat=True)
+        )
     return sorted(taken)
 
 

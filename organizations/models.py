@@ -61,7 +61,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 class Membership(models.Model):
     """A person's place in their organisation: their role and the facts used to form peer circles.
 
-    A person belongs to one organisation (docs/decisions/0002-one-organisation-per-person.md).
+    An account belongs to one organisation; the same address elsewhere is another account
+    (docs/decisions/0006-accounts-per-organisation.md).
     Which cohorts they learn or coach in is recorded on cohorts.Enrollment.
     """
 

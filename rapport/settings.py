@@ -131,6 +131,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # The throttle comes first: a locked-out sign-in is refused before any password is checked.
 AUTHENTICATION_BACKENDS = ["accounts.throttling.ThrottleBackend", "accounts.backends.EmailBackend"]
+# auth.W004: the email is unique per organisation, not across the installation (accounts are
+# per organisation: docs/decisions/0006-accounts-per-organisation.md); EmailBackend signs in by
+# email and password and the constraints on accounts.User keep each organisation's unique.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

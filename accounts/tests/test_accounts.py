@@ -1,10 +1,13 @@
 import re
+from typing import Any
 
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from rapport.testing import PASSWORD, PersonaTestCase
+from accounts.models import User
+from rapport.testing import PASSWORD, PersonaTestCase, make_user
 
 
 class SignInTests(PersonaTestCase):
@@ -124,3 +127,53 @@ class FirstPasswordTests(PersonaTestCase):
         self.alice.save()
         self.client.post(reverse("accounts:password_reset"), {"email": "alice@northwind.example"})
         self.assertEqual(len(mail.outbox), 0)
+
+
+class AccountsPerOrganisationSignInTests(PersonaTestCase):
+    """The same address in two organisations is two accounts (docs/decisions/0006-…)."""
+
+    def setUp(self) -> None:
+        # Alice also learns with Contoso, under the same address.
+        self.contoso_alice = make_user(self.other_org, "Alice@Northwind.example", name="Alice C")
+        self.contoso_alice.set_password("contoso-password-1")
+        self.contoso_alice.save()
+
+    def sign_in(self, password: str, **extra: str) -> Any:
+        return self.client.post(
+            reverse("accounts:login"),
+            {"username": "alice@northwind.example", "password": password, **extra},
+        )
+
+    def test_the_password_decides_which_account_opens(self) -> None:
+        self.sign_in("contoso-password-1")
+        self.assertEqual(int(self.client.session["_auth_user_id"]), self.contoso_alice.pk)
+        self.client.logout()
+        self.sign_in(PASSWORD)
+        self.assertEqual(int(self.client.session["_auth_user_id"]), self.alice.pk)
+
+    def test_a_wrong_password_reveals_no_organisation(self) -> None:
+        response = self.sign_in("nope")
+        self.assertContains(response, "correct email")
+        self.assertNotContains(response, "Contoso")
+        self.assertNotContains(response, "Northwind Bio")
+
+    def test_one_password_for_both_asks_which_organisation(self) -> None:
+        self.contoso_alice.set_password(PASSWORD)
+        self.contoso_alice.save()
+        response = self.sign_in(PASSWORD)
+        self.assertNotIn("_auth_user_id", self.client.session)
+        self.assertContains(response, "several organisations")
+        self.assertContains(response, '<option value="contoso-health">Contoso Health</option>')
+        self.sign_in(PASSWORD, organization="contoso-health")
+        self.assertEqual(int(self.client.session["_auth_user_id"]), self.contoso_alice.pk)
+
+    def test_a_reset_request_emails_each_account_naming_its_organisation(self) -> None:
+        self.client.post(reverse("accounts:password_reset"), {"email": "ALICE@northwind.example"})
+        self.assertEqual(len(mail.outbox), 2)
+        bodies = sorted(message.body for message in mail.outbox)
+        self.assertIn("at Contoso Health", bodies[0])
+        self.assertIn("at Northwind Bio", bodies[1])
+
+    def test_an_address_is_unique_within_one_organisation_whatever_its_case(self) -> None:
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            User.objects.create(email="ALICE@northwind.example", organization=self.org)

@@ -26,7 +26,7 @@ from cohorts.imports import (
 )
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
 from organizations.models import Membership, Role
-from rapport.testing import PersonaTestCase, make_user
+from rapport.testing import PASSWORD, PersonaTestCase, make_user
 
 HEADER = "email,name,time_zone,region,function,level,coach_email\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
@@ -189,18 +189,54 @@ class ImportGoodFileTests(ImportTestCase):
         self.dora.membership.refresh_from_db()
         self.assertEqual(self.dora.membership.role, Role.DESIGNER)
 
-    def test_changed_details_and_coach_are_updated(self) -> None:
+    def changes_of(self, response: Any) -> dict[int, str]:
+        """Line → what the import changed, read from the report's changes table."""
+        rows = re.findall(
+            r'<tr data-change-line="(\d+)">\s*<td>\d+</td>\s*<td>.*?</td>\s*<td>(.*?)</td>',
+            response.content.decode(),
+            re.S,
+        )
+        return {int(line): html.unescape(change) for line, change in rows}
+
+    def test_coach_and_organisation_details_are_updated_and_each_change_is_listed(self) -> None:
         coach = make_user(self.org, "cai@northwind.example", role=Role.COACH, name="Cai")
         response = self.post(
             HEADER
-            + "alice@northwind.example,Alice Martin,Europe/London,,,,\n"
+            + "alice@northwind.example,Alice,Europe/London,Americas,Sales,,\n"
             + "bob@northwind.example,Bob,Asia/Tokyo,,,,cai@northwind.example\n"
+            + "dora@northwind.example,Dora,Europe/London,,,,cai@northwind.example\n"
         )
         counts = self.counts(response)
-        self.assertEqual((counts["updated"], counts["unchanged"], counts["errors"]), (2, 0, 0))
-        self.alice.refresh_from_db()
-        self.assertEqual(self.alice.full_name, "Alice Martin")
+        self.assertEqual((counts["updated"], counts["enrolled"], counts["errors"]), (2, 1, 0))
         self.assertEqual(Enrollment.objects.get(user=self.bob, cohort=self.cohort_a).coach, coach)
+        self.alice.membership.refresh_from_db()
+        self.assertEqual(self.alice.membership.region, "Americas")
+        self.assertEqual(
+            self.changes_of(response),
+            {
+                2: "Region changed from “Europe” to “Americas”. Function set to “Sales”.",
+                3: "Coach changed to cai@northwind.example.",
+                4: "Enrolled in this cohort. Coach set to cai@northwind.example.",
+            },
+        )
+
+    def test_a_re_import_in_another_letter_case_never_overwrites_what_a_person_chose(
+        self,
+    ) -> None:
+        # Alice set her own name and time zone in Settings; HR's file still has the old ones.
+        self.client.force_login(self.alice)
+        self.client.post(
+            reverse("accounts:profile"), {"full_name": "Alice Moreau", "time_zone": "Asia/Kolkata"}
+        )
+        response = self.post(HEADER + "ALICE@Northwind.Example,Alice Old,Europe/Paris,,,,\n")
+        counts = self.counts(response)
+        self.assertEqual((counts["created"], counts["unchanged"]), (0, 1))
+        self.assertEqual(User.objects.filter(email__iexact="alice@northwind.example").count(), 1)
+        self.alice.refresh_from_db()
+        self.assertEqual(
+            (self.alice.full_name, self.alice.time_zone), ("Alice Moreau", "Asia/Kolkata")
+        )
+        self.assertEqual(self.changes_of(response), {})
 
     def test_blank_cells_never_erase_what_is_recorded(self) -> None:
         response = self.post(HEADER + "alice@northwind.example,Alice,Europe/London,,,,\n")
@@ -269,7 +305,7 @@ class ImportRowProblemTests(ImportTestCase):
             + "case@northwind.example,Case,europe/paris,,,,\n"  # line 6
             + "GOOD@northwind.example,Good Again,Europe/Paris,,,,\n"  # line 7
             + "coachless@northwind.example,C,UTC,,,,nobody@northwind.example\n"  # line 8
-            + "oscar@contoso.example,Oscar,UTC,,,,\n"  # line 9
+            + "noon@northwind.example,Noon,Mars/Noon,,,,\n"  # line 9
             + f"long@northwind.example,{'N' * 151},UTC,,,,\n"  # line 10
             + f"region@northwind.example,R,UTC,{'R' * 81},,,\n"  # line 11
             + "self@northwind.example,Self,UTC,,,,self@northwind.example\n"  # line 12
@@ -284,7 +320,7 @@ class ImportRowProblemTests(ImportTestCase):
         self.assertIn("Did you mean Europe/Paris?", errors[6])
         self.assertIn("already appears on line 2", errors[7])
         self.assertIn("nobody@northwind.example is not a coach in this organisation", errors[8])
-        self.assertEqual(errors[9], "This email address already belongs to another organisation.")
+        self.assertIn("“Mars/Noon” is not a time zone we know", errors[9])
         self.assertIn("longer than 150 characters", errors[10])
         self.assertIn("region is longer than 80 characters", errors[11])
         self.assertIn("cannot be their own coach", errors[12])
@@ -294,14 +330,12 @@ class ImportRowProblemTests(ImportTestCase):
         self.assertTrue(User.objects.filter(email="good@northwind.example").exists())
         for email in ("tz@northwind.example", "coachless@northwind.example"):
             self.assertFalse(User.objects.filter(email=email).exists(), email)
-        self.assertFalse(Enrollment.objects.filter(user=self.oscar, cohort=self.cohort_a).exists())
         self.assertEqual(
             Enrollment.objects.get(user=self.carol, cohort=self.cohort_a).role,
             EnrollmentRole.COACH,
         )
-        # The table shows each row as typed, and never names the other organisation.
+        # The table shows each row as typed.
         self.assertContains(response, "<td>GOOD@northwind.example</td>", html=True)
-        self.assertNotContains(response, "Contoso")
 
     def test_a_coach_listed_in_the_same_file_is_not_created_implicitly(self) -> None:
         response = self.post(
@@ -331,6 +365,56 @@ class ImportRowProblemTests(ImportTestCase):
         User.objects.filter(pk=self.dave.pk).update(is_active=False)
         errors = self.errors_of(self.post(HEADER + "dave@northwind.example,Dave,UTC,,,,\n"))
         self.assertIn("switched off", errors[2])
+
+
+class ImportAcrossOrganisationsTests(ImportTestCase):
+    """Accounts are per organisation (docs/decisions/0006-accounts-per-organisation.md): an
+    address used in another organisation is a brand-new person here, and nothing tells."""
+
+    def import_one(self, email: str) -> tuple[str, dict[str, int]]:
+        """The report page for a one-row import, with the address itself blanked out."""
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.post(
+                HEADER + f"{email},Someone New,UTC,EMEA,,,carol@northwind.example\n"
+            )
+        counts = self.counts(response)
+        page = response.content.decode().replace(email, "ADDRESS")
+        # CSRF tokens and CSP nonces differ on every response.
+        page = re.sub(r"[A-Za-z0-9+/=_-]{22,}", "TOKEN", page)
+        return page, counts
+
+    def test_an_address_from_another_organisation_is_indistinguishable_from_a_new_one(
+        self,
+    ) -> None:
+        oscar_before = User.objects.filter(pk=self.oscar.pk).values().get()
+        other_page, other_counts = self.import_one("OSCAR@contoso.example")
+        new_page, new_counts = self.import_one("nobody-yet@contoso.example")
+        self.assertEqual(other_counts, new_counts)
+        self.assertEqual(other_counts["created"], 1)
+        self.assertEqual(other_page, new_page)
+        self.assertEqual([m.subject for m in mail.outbox[:1]], [m.subject for m in mail.outbox[1:]])
+
+        # Two separate accounts now share the address; Contoso's is untouched and unenrolled.
+        self.assertEqual(User.objects.filter(pk=self.oscar.pk).values().get(), oscar_before)
+        self.assertFalse(Enrollment.objects.filter(user=self.oscar, cohort=self.cohort_a).exists())
+        ours = User.objects.get(email="oscar@contoso.example", organization=self.org)
+        self.assertNotEqual(ours.pk, self.oscar.pk)
+        self.assertEqual(ours.membership.organization, self.org)
+        self.assertTrue(Enrollment.objects.filter(user=ours, cohort=self.cohort_a).exists())
+
+    def test_each_account_signs_in_with_its_own_password(self) -> None:
+        self.import_one("oscar@contoso.example")
+        ours = User.objects.get(email="oscar@contoso.example", organization=self.org)
+        ours.set_password("northwind-password-1")
+        ours.save()
+        client = Client()
+        self.assertTrue(client.login(username="Oscar@Contoso.example", password=PASSWORD))
+        self.assertEqual(int(client.session["_auth_user_id"]), self.oscar.pk)
+        client = Client()
+        self.assertTrue(
+            client.login(username="oscar@contoso.example", password="northwind-password-1")
+        )
+        self.assertEqual(int(client.session["_auth_user_id"]), ours.pk)
 
 
 class ImportWholeFileProblemTests(ImportTestCase):
