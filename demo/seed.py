@@ -452,6 +452,7 @@ class _Seeder:
         self.password = self.password or make_password(DEMO_PASSWORD)
         users = [
             User(
+                organization=self.organization,
                 email=p.email,
                 full_name=p.full_name,
                 time_zone=p.time_zone,
