@@ -79,17 +79,6 @@ def enroll_many(cohort: Cohort, *, seats: Sequence[Seat]) -> list[tuple[Enrollme
     return results
 
 
-class ActivityRef(Protocol):
-    """What the progress actions need of an activity: its ids. Both a programs.Activity and the
-    cached outline's immutable OutlineActivity have them; nothing else of either is read."""
-
-    @property
-    def pk(self) -> int: ...
-
-    @property
-    def public_id(self) -> uuid.UUID: ...
-
-
 def enroll(
     user: "User",
     *,
@@ -101,6 +90,17 @@ def enroll(
     (same rules). Returns (enrollment, created)."""
     seat = Seat(user.pk, role, coach.pk if coach else None)
     return enroll_many(cohort, seats=[seat])[0]
+
+
+class ActivityRef(Protocol):
+    """What the progress actions need of an activity: its ids. Both a programs.Activity and the
+    cached outline's immutable OutlineActivity have them; nothing else of either is read."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def public_id(self) -> uuid.UUID: ...
 
 
 def _activity_event(

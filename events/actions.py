@@ -3,7 +3,7 @@
 
 import math
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from cohorts.models import Cohort
 
 ResultValue = int | float | bool
+BATCH_SIZE = 500  # rows per insert in record_events: under SQLite's parameter limit
 
 # The one value type each result key takes. bool is checked before int: True is an int too.
 RESULT_TYPES: dict[ResultKey, type] = {
@@ -64,9 +65,10 @@ def _checked_ref(ref: object, what: str) -> ObjectRef | None:
         return None
     if not isinstance(ref, ObjectRef):
         raise InvalidEvent(f"the {what} must be an ObjectRef, not {type(ref).__name__}")
-    return ObjectRef(
-        _member(ObjectType, ref.type, f"{what} type"), _checked_id(ref.id, f"{what} id")
-    )
+    kind = _member(ObjectType, ref.type, f"{what} type")
+    if kind == ObjectType.PERSON:  # xAPI context activities are activities, never agents
+        raise InvalidEvent(f"a person cannot be an event's {what}: name an activity or a group")
+    return ObjectRef(kind, _checked_id(ref.id, f"{what} id"))
 
 
 def _checked_value(key: ResultKey, value: object) -> ResultValue:
@@ -101,8 +103,8 @@ def checked_result(result: Mapping[str, object] | None) -> dict[str, ResultValue
     return clean
 
 
-def record_event(
-    actor: "User",
+def new_event(
+    actor: "User | int",
     *,
     verb: Verb,
     object_type: ObjectType,
@@ -113,16 +115,18 @@ def record_event(
     grouping: ObjectRef | None = None,
     result: Mapping[str, object] | None = None,
 ) -> Event:
-    """Append one event to the learning record: `actor` did `verb` to the object
-    (`object_type`, `object_id` = its public_id).
+    """A checked, unsaved event: `actor` (a User, or a user's primary key) did `verb` to the
+    object (`object_type`, `object_id` = its public_id). For `record_events`, which saves many
+    at once; `record_event` saves one.
 
     Context, as xAPI's: `cohort` it happened in, `registration` = the enrolment's public_id,
-    `parent` = the object's immediate container and `grouping` = a wider one, each an ObjectRef.
+    `parent` = the object's immediate container and `grouping` = a wider one, each an ObjectRef
+    to anything but a person (xAPI context activities are activities).
     `result` maps ResultKey values to numbers or flags (RESULT_TYPES).
 
-    The event belongs to the cohort's organisation, or to the actor's when there is no cohort.
-    Call it inside the action's transaction so an event exists exactly when the change it
-    describes does. Raises InvalidEvent, writing nothing, for anything outside the vocabulary.
+    The event belongs to the cohort's organisation, or to the actor's when there is no cohort
+    (an actor given by id then needs a cohort). Raises InvalidEvent for anything outside the
+    vocabulary.
     """
     verb = _member(Verb, verb, "event verb")
     object_type = _member(ObjectType, object_type, "event object type")
@@ -134,6 +138,8 @@ def record_event(
     clean_result = checked_result(result)
     if cohort is not None:
         organization_id = cohort.organization_id
+    elif isinstance(actor, int):
+        raise InvalidEvent("an event without a cohort needs the actor, not only their id")
     else:
         try:
             organization_id = actor.membership.organization_id
@@ -141,9 +147,8 @@ def record_event(
             raise InvalidEvent(
                 "an event without a cohort needs an actor with a membership"
             ) from None
-    return Event.objects.create(
+    event = Event(
         organization_id=organization_id,
-        actor=actor,
         verb=verb,
         object_type=object_type,
         object_id=object_id,
@@ -156,3 +161,49 @@ def record_event(
         result=clean_result,
         timestamp=timezone.now(),
     )
+    if isinstance(actor, int):
+        event.actor_id = actor
+    else:
+        event.actor = actor
+    return event
+
+
+def record_event(
+    actor: "User",
+    *,
+    verb: Verb,
+    object_type: ObjectType,
+    object_id: uuid.UUID,
+    cohort: "Cohort | None" = None,
+    registration: uuid.UUID | None = None,
+    parent: ObjectRef | None = None,
+    grouping: ObjectRef | None = None,
+    result: Mapping[str, object] | None = None,
+) -> Event:
+    """Append one event to the learning record (arguments and errors as `new_event`): one
+    insert. Call it inside the action's transaction so an event exists exactly when the change
+    it describes does; InvalidEvent is raised before anything is written."""
+    event = new_event(
+        actor,
+        verb=verb,
+        object_type=object_type,
+        object_id=object_id,
+        cohort=cohort,
+        registration=registration,
+        parent=parent,
+        grouping=grouping,
+        result=result,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def record_events(events: Sequence[Event]) -> list[Event]:
+    """Append many events made by `new_event` (a bulk enrolment's `registered`, say) in one
+    insert per BATCH_SIZE rows, inside the caller's transaction. Raises InvalidEvent, writing
+    nothing, if any of them was not made by `new_event` (its vocabulary is checked again)."""
+    for event in events:
+        _member(Verb, event.verb, "event verb")
+        _member(ObjectType, event.object_type, "event object type")
+        checked_result(event.result)
+    return Event.objects.bulk_create(events, batch_size=BATCH_SIZE)

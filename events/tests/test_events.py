@@ -5,7 +5,14 @@ import pytest
 
 from cohorts.actions import set_completed
 from cohorts.models import Enrollment
-from events.actions import RESULT_TYPES, InvalidEvent, ObjectRef, record_event
+from events.actions import (
+    RESULT_TYPES,
+    InvalidEvent,
+    ObjectRef,
+    new_event,
+    record_event,
+    record_events,
+)
 from events.models import Event, ObjectType, ResultKey, Verb
 from events.xapi import ACTIVITY_TYPE_IRIS, RESULT_EXTENSION_IRIS, VERB_IRIS, statement_for
 from programs.models import ActivityKind
@@ -78,6 +85,8 @@ class VocabularyTests(PersonaTestCase):
             self._record(parent=ObjectRef("thread", uuid.uuid4()))  # type: ignore[arg-type]
         with pytest.raises(InvalidEvent, match="grouping must be an ObjectRef"):
             self._record(grouping=("cohort", uuid.uuid4()))
+        with pytest.raises(InvalidEvent, match="a person cannot be an event's parent"):
+            self._record(parent=ObjectRef(ObjectType.PERSON, self.bob.public_id))
         with pytest.raises(InvalidEvent, match="object id must be a UUID"):
             self._record(object_id=str(uuid.uuid4()))
         self.assertFalse(Event.objects.exists())
@@ -210,3 +219,54 @@ class ActivityEventTests(PersonaTestCase):
         set_completed(enrollment, activity=activity, completed=False)
         verbs = list(Event.objects.order_by("pk").values_list("verb", flat=True))
         self.assertEqual(verbs, [Verb.COMPLETED, Verb.UNCOMPLETED])
+
+
+class BulkEventTests(PersonaTestCase):
+    def test_many_checked_events_are_one_insert(self) -> None:
+        enrollments = list(Enrollment.objects.filter(cohort=self.cohort_a).order_by("pk"))
+        events = [
+            new_event(
+                e.user_id,
+                verb=Verb.REGISTERED,
+                object_type=ObjectType.COHORT,
+                object_id=self.cohort_a.public_id,
+                cohort=self.cohort_a,
+                registration=e.public_id,
+            )
+            for e in enrollments
+        ]
+        with self.assertNumQueries(1):
+            record_events(events)
+        saved = Event.objects.filter(verb=Verb.REGISTERED).order_by("pk")
+        self.assertEqual(
+            [(e.actor_id, e.registration, e.organization_id) for e in saved],
+            [(e.user_id, e.public_id, self.org.pk) for e in enrollments],
+        )
+
+    def test_a_hand_made_event_outside_the_vocabulary_is_refused_in_bulk(self) -> None:
+        good = new_event(
+            self.alice,
+            verb=Verb.VIEWED,
+            object_type=ObjectType.ACTIVITY,
+            object_id=uuid.uuid4(),
+            cohort=self.cohort_a,
+        )
+        bad = Event(
+            organization=self.org,
+            actor=self.alice,
+            verb="wrote about her panic attacks",
+            object_type=ObjectType.ACTIVITY,
+            object_id=uuid.uuid4(),
+        )
+        with pytest.raises(InvalidEvent, match="event verb"):
+            record_events([good, bad])
+        self.assertFalse(Event.objects.filter(actor=self.alice).exists())
+
+    def test_an_actor_given_by_id_needs_a_cohort(self) -> None:
+        with pytest.raises(InvalidEvent, match="needs the actor"):
+            new_event(
+                self.alice.pk,
+                verb=Verb.INVITED,
+                object_type=ObjectType.PERSON,
+                object_id=self.bob.public_id,
+            )
