@@ -102,6 +102,8 @@ class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         choices=time_zone_choices,
+        # Grouped by region; rapport.js adds a search box named by data-filter.
+        widget=forms.Select(attrs={"data-filter": _("Search time zones")}),
         help_text=_("Your weeks start at midnight here, and live sessions show in this time."),
     )
 

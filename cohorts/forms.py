@@ -28,7 +28,8 @@ class CompletionForm(forms.Form):
 
 class MediaPositionForm(forms.Form):
     """Where a learner is in a video or podcast: `position` in seconds (a finite number from 0
-    to 24 hours) and what happened (`play`, `pause` or `progress`, the default)."""
+    to 24 hours) and what happened (`play`, `pause`, `progress`, the default, or `ended`: the
+    player reached the end, which marks the activity done)."""
 
     position = forms.FloatField(
         min_value=0,
@@ -39,10 +40,15 @@ class MediaPositionForm(forms.Form):
         },
     )
     event = forms.ChoiceField(
-        choices=[("play", "play"), ("pause", "pause"), ("progress", "progress")],
+        choices=[
+            ("play", "play"),
+            ("pause", "pause"),
+            ("progress", "progress"),
+            ("ended", "ended"),
+        ],
         required=False,
         error_messages={
-            "invalid_choice": _("“%(value)s” is not an event: send play, pause or progress.")
+            "invalid_choice": _("“%(value)s” is not an event: send play, pause, progress or ended.")
         },
     )
 

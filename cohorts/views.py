@@ -158,7 +158,13 @@ def activity_complete(
     )
 
 
-_POSITION_VERBS = {"play": Verb.PLAYED, "pause": Verb.PAUSED, "progress": Verb.PROGRESSED}
+# `ended` saves the final position like any progress, then records the completion itself.
+_POSITION_VERBS = {
+    "play": Verb.PLAYED,
+    "pause": Verb.PAUSED,
+    "progress": Verb.PROGRESSED,
+    "ended": Verb.PROGRESSED,
+}
 
 
 @login_required
@@ -180,7 +186,9 @@ def media_position(
         position=form.cleaned_data["position"],
         verb=_POSITION_VERBS[form.cleaned_data["event"]],
     )
-    return JsonResponse({"position": progress.position_seconds})
+    if form.cleaned_data["event"] == "ended":  # watched or listened to the end: done
+        progress = actions.set_completed(seat.enrollment, activity=activity)
+    return JsonResponse({"position": progress.position_seconds, "completed": progress.is_completed})
 
 
 @login_required

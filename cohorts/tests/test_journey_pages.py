@@ -289,7 +289,7 @@ class MediaPositionTests(PersonaTestCase):
         activity = self.first_activity(ActivityKind.AUDIO)
         self.client.force_login(self.alice)
         response = self.client.post(self.url(activity), {"position": "12.34", "event": "pause"})
-        self.assertEqual(response.json(), {"position": 12.34})
+        self.assertEqual(response.json(), {"position": 12.34, "completed": False})
         progress = ActivityProgress.objects.get(activity=activity)
         self.assertEqual(progress.position_seconds, 12.34)
         self.assertEqual(Event.objects.get(verb=Verb.PAUSED).result, {"position": 12.3})

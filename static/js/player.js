@@ -1,6 +1,6 @@
 // Remembers where a learner is in a video or podcast, so they can resume on any device.
 // Sends the position when playback starts or pauses, every 15 s while playing, and when the
-// page is hidden (sendBeacon survives the tab closing).
+// page is hidden (sendBeacon survives the tab closing). Reaching the end marks it done.
 (function () {
   "use strict";
   const player = document.getElementById("media-player");
@@ -25,12 +25,20 @@
   function send(event) {
     if (Math.abs(player.currentTime - lastSent) < 0.5 && event === "progress") return;
     lastSent = player.currentTime;
-    fetch(url, {
+    return fetch(url, {
       method: "POST",
       body: payload(event),
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken },
     }).catch(function () { /* offline: the next update carries the position */ });
+  }
+
+  // The server has marked it done; refresh the page's own "Mark as done" control through its
+  // form (htmx swaps the fragment and announces the change), so the page says so too.
+  function showDone(response) {
+    if (!response || !response.ok) return;
+    const button = document.querySelector("#completion [data-testid=complete-button]");
+    if (button && button.form) button.form.requestSubmit();
   }
 
   function resume() {
@@ -52,7 +60,12 @@
     window.clearInterval(timer);
     send("pause");
   });
-  player.addEventListener("ended", function () { window.clearInterval(timer); });
+  // Playing to the end marks the video or podcast done (the server records the completion).
+  player.addEventListener("ended", function () {
+    window.clearInterval(timer);
+    const sent = send("ended");
+    if (sent) sent.then(showDone);
+  });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden" && !player.paused && navigator.sendBeacon) {
       navigator.sendBeacon(url, payload("progress"));
