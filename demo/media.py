@@ -14,6 +14,7 @@ GENERATOR_VERSION when the drawing or synthesis code changes in a way the hash c
 import hashlib
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -59,7 +60,13 @@ class MediaAsset:
     filename: str  # the name to store on the activity
     captions: str  # WebVTT
     transcript: str
-    duration: float
+    duration: float  # seconds, measured from the file (see measured_seconds)
+
+    @property
+    def minutes(self) -> int:
+        """The length an activity states: whole minutes, rounded up, so a 41-second film says
+        "1 min" and an 80-second podcast "2 min"."""
+        return max(1, math.ceil(self.duration / 60))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -559,6 +566,29 @@ VIDEO_ARGS = [
 ]
 
 
+LENGTH_TOLERANCE = 0.5  # seconds: a few Opus packets or video frames either way
+
+
+def measured_seconds(path: Path, *, expected: float | None = None) -> float:
+    """How long `path` plays, in seconds: ffmpeg decodes it to the end and reports the last
+    timestamp it reached (not the container's own claim). With `expected` (the length its
+    captions and transcript describe), a difference over LENGTH_TOLERANCE raises MediaError, so
+    the demo never states a length its media does not have. MediaError also when ffmpeg cannot
+    read the file."""
+    command = [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path)]
+    command += ["-f", "null", "-progress", "pipe:1", "-"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    times = re.findall(r"^out_time_us=(\d+)$", result.stdout, re.MULTILINE)
+    if result.returncode != 0 or not times:
+        raise MediaError(f"ffmpeg could not read {path.name}: {result.stderr.strip()[-800:]}")
+    seconds = int(times[-1]) / 1_000_000
+    if expected is not None and abs(seconds - expected) > LENGTH_TOLERANCE:
+        raise MediaError(
+            f"{path.name} plays for {seconds:.2f} s, but its captions describe {expected:.2f} s."
+        )
+    return seconds
+
+
 def _cache_dir() -> Path:
     folder = Path(settings.MEDIA_ROOT) / "demo-cache"
     folder.mkdir(parents=True, exist_ok=True)
@@ -590,13 +620,14 @@ def build_audio(piece: AudioPiece, *, short: bool = False) -> MediaAsset:
 
     suffix = "-short" if short else ""
     name = f"{piece.key}{suffix}-{_digest(piece, AUDIO_ARGS)}.ogg"
+    path = _cached(name, build)
     return MediaAsset(
         key=piece.key,
-        path=_cached(name, build),
+        path=path,
         filename=f"{piece.key}.ogg",
         captions=webvtt(piece.cues),
         transcript=transcript(piece.title, piece.preface, piece.cues),
-        duration=piece.seconds,
+        duration=measured_seconds(path, expected=piece.seconds),
     )
 
 
@@ -613,13 +644,14 @@ def build_video(script: VideoScript, *, short: bool = False) -> MediaAsset:
 
     suffix = "-short" if short else ""
     name = f"{script.key}{suffix}-{_digest(script, piece, VIDEO_ARGS, AUDIO_ARGS, FPS)}.webm"
+    path = _cached(name, build)
     return MediaAsset(
         key=script.key,
-        path=_cached(name, build),
+        path=path,
         filename=f"{script.key}.webm",
         captions=webvtt(cues),
         transcript=transcript(piece.title, piece.preface, cues),
-        duration=piece.seconds,
+        duration=measured_seconds(path, expected=piece.seconds),
     )
 
 

@@ -406,6 +406,9 @@ class _Seeder:
         assets: dict[str, "MediaAsset"],
         week_start: date,
     ) -> Activity:
+        asset = assets[spec.media] if spec.media else None
+        minutes = asset.minutes if asset is not None else spec.minutes
+        assert minutes is not None  # ActivitySpec: only a media activity leaves it to its file
         activity = Activity(
             organization_id=week.organization_id,
             week=week,
@@ -414,7 +417,7 @@ class _Seeder:
             title=spec.title,
             summary=spec.summary,
             body=spec.body,
-            estimated_minutes=spec.minutes,
+            estimated_minutes=minutes,
             external_url=spec.external_url,
         )
         if spec.session is not None:
@@ -423,8 +426,7 @@ class _Seeder:
             day = week_start + timedelta(days=spec.session.day)
             activity.starts_at = datetime.combine(day, time(spec.session.hour_utc), tzinfo=UTC)
             activity.duration_minutes = spec.session.minutes
-        if spec.media:
-            asset = assets[spec.media]
+        if asset is not None:
             with asset.path.open("rb") as media_file:
                 activity.media.save(asset.filename, File(media_file), save=False)
             vtt_name = asset.filename.rsplit(".", 1)[0] + ".vtt"

@@ -45,15 +45,25 @@ class SessionTime:
 
 @dataclass(frozen=True)
 class ActivitySpec:
+    """One activity of the demo programme. `minutes` is the time it takes, and None for a video
+    or podcast: the seed states the generated file's own length (demo.media.MediaAsset.minutes).
+    """
+
     kind: ActivityKind
     title: str
     summary: str
     body: str
-    minutes: int
+    minutes: int | None
     competencies: tuple[str, ...]
     media: str = ""  # key of an asset rendered by demo.media
     external_url: str = ""
     session: SessionTime | None = None
+
+    def __post_init__(self) -> None:
+        if (self.minutes is None) != bool(self.media):
+            raise ValueError(
+                f"{self.title}: a media activity takes its minutes from its file, and only it"
+            )
 
 
 @dataclass(frozen=True)

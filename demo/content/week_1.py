@@ -27,7 +27,7 @@ WEEK = WeekSpec(
                 After watching, take a minute with one question before moving on: *when did
                 someone last make you feel genuinely heard at work, and what did they do?*
             """),
-            3,
+            None,  # the media file's own length, measured by the seed
             (RELATE, LISTEN),
             media="connection-first",
         ),

@@ -30,7 +30,7 @@ WEEK = WeekSpec(
                 Headphones help, but are not necessary. The transcript describes every sound
                 and when it arrives, if you prefer to read.
             """),
-            3,
+            None,  # the media file's own length, measured by the seed
             (LISTEN,),
             media="listening-practice",
         ),

@@ -26,7 +26,7 @@ WEEK = WeekSpec(
                 As you watch, you might think of one piece of feedback you have been meaning
                 to give, and one you would like to receive.
             """),
-            3,
+            None,  # the media file's own length, measured by the seed
             (FEEDBACK,),
             media="feedback-heard",
         ),

@@ -29,7 +29,7 @@ WEEK = WeekSpec(
                 no need to follow the pattern: simply listen and let the tones set a slower
                 pace. The transcript lists every cue with its timing.
             """),
-            3,
+            None,  # the media file's own length, measured by the seed
             (CONFLICT,),
             media="calm-breathing",
         ),

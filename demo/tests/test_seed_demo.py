@@ -6,6 +6,7 @@ only because the seed hashes the shared password once per run and the tests seed
 """
 
 import io
+import math
 import re
 import struct
 from datetime import UTC, date, datetime, timedelta
@@ -14,13 +15,15 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.test import TestCase, override_settings
 
 from accounts.models import User
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
-from demo.media import build_media
+from demo.content.specs import ActivitySpec
+from demo.errors import MediaError
+from demo.media import build_media, measured_seconds
 from demo.people import PeopleGenerator
 from demo.seed import (
     DEMO_PASSWORD,
@@ -133,6 +136,28 @@ class SeededDemoTests(TestCase):
                 self.assertTrue(captions.startswith("WEBVTT"))
                 self.assertRegex(captions, r"\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}")
                 self.assertIn("There", activity.transcript)  # "There is no narration..."
+
+    def test_media_play_as_long_as_their_captions_transcript_and_stated_minutes(self) -> None:
+        media = Activity.objects.filter(
+            organization=self.organization, kind__in=[ActivityKind.VIDEO, ActivityKind.AUDIO]
+        )
+        for activity in media:
+            with self.subTest(activity=activity.title):
+                seconds = measured_seconds(Path(activity.media.path))
+                self.assertEqual(activity.estimated_minutes, math.ceil(seconds / 60))
+                with activity.captions.open("rb") as file:
+                    captions = file.read().decode()
+                ends = [
+                    int(h) * 3600 + int(m) * 60 + float(s)
+                    for h, m, s in re.findall(r"--> (\d\d):(\d\d):(\d\d\.\d{3})", captions)
+                ]
+                self.assertAlmostEqual(max(ends), seconds, delta=0.5)
+                stamps = re.findall(r"^(\d+):(\d\d)  ", activity.transcript, re.MULTILINE)
+                self.assertLess(max(int(m) * 60 + int(s) for m, s in stamps), seconds)
+                furthest = ActivityProgress.objects.filter(activity=activity).aggregate(
+                    furthest=Max("position_seconds")
+                )["furthest"]
+                self.assertLessEqual(furthest or 0, seconds)
 
     def test_learners_span_regions_time_zones_functions_and_levels(self) -> None:
         learners = Membership.objects.filter(organization=self.organization, role=Role.LEARNER)
@@ -376,3 +401,18 @@ def test_the_full_length_podcast_is_a_real_ogg_opus_file() -> None:
     assert abs(_ogg_seconds(data) - asset.duration) < 0.5
     assert asset.captions.startswith("WEBVTT")
     assert "breathe in" in asset.captions and "Breathe out" in asset.transcript
+
+
+@pytest.mark.django_db
+def test_media_that_does_not_play_as_long_as_its_captions_is_refused() -> None:
+    asset = build_media("listening-practice", short=True)
+    assert measured_seconds(asset.path, expected=asset.duration) == asset.duration
+    with pytest.raises(MediaError, match="plays for"):
+        measured_seconds(asset.path, expected=asset.duration + 5)
+
+
+def test_a_media_activity_takes_its_minutes_from_its_file_and_only_it() -> None:
+    with pytest.raises(ValueError, match="takes its minutes from its file"):
+        ActivitySpec(ActivityKind.VIDEO, "Film", "", "", 3, (), media="connection-first")
+    with pytest.raises(ValueError, match="takes its minutes from its file"):
+        ActivitySpec(ActivityKind.ARTICLE, "Text", "", "", None, ())
