@@ -1,16 +1,50 @@
-"""Product pages are valid HTML by the Nu HTML Checker's measure.
+"""Product pages are valid HTML by the Nu HTML Checker's measure (the W3C validator, npm `vnu-jar`).
+
+Every product page is rendered as each persona (learner, coach, designer, admin, and signed out),
+written to a folder, and checked by one run of the validator. It runs in `make test`: skipped on a
+machine without Java or node_modules, required under CI (.ci/run installs both).
 
 htmx reads its attributes with or without the `data-` prefix; only the prefixed form is valid
 HTML, so every page uses `data-hx-*`.
 """
 
+import json
+import os
 import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
+import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from programs.models import Activity
 from rapport.testing import PersonaTestCase
 
+REPO = Path(__file__).resolve().parents[2]
+VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 BARE_HTMX_ATTRIBUTE = re.compile(r"<[^>]*\shx-[a-z-]+=", re.IGNORECASE)
+
+
+def validator_command() -> list[str]:
+    java = shutil.which("java")
+    missing = (
+        "java is not installed (apt-get install default-jre-headless)"
+        if java is None
+        else f"{VNU_JAR.relative_to(REPO)} is missing: run `make setup` with npm available"
+        if not VNU_JAR.is_file()
+        else ""
+    )
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set, but {missing}", pytrace=False)
+        pytest.skip(missing)
+    assert java is not None
+    return [java, "-Xss2m", "-jar", str(VNU_JAR), "--errors-only", "--format", "json"]
 
 
 class HtmxAttributeTests(PersonaTestCase):
@@ -24,3 +58,85 @@ class HtmxAttributeTests(PersonaTestCase):
         self.assertIn("data-hx-post=", html)
         self.assertIn("data-hx-headers=", html)
         self.assertIsNone(BARE_HTMX_ATTRIBUTE.search(html), "a bare hx-* attribute is invalid HTML")
+
+
+@pytest.mark.html_validator
+class ValidHtmlTests(PersonaTestCase):
+    def journey_urls(self) -> list[str]:
+        cohort = self.cohort_a.public_id
+        urls = [
+            reverse("home"),
+            reverse("accounts:profile"),
+            reverse("cohorts:this_week", args=[cohort]),
+            reverse("cohorts:journey", args=[cohort]),
+        ]
+        for week in self.program.weeks.all():
+            urls.append(reverse("cohorts:week", args=[cohort, week.number]))
+        for activity in Activity.objects.filter(week__program=self.program):
+            urls.append(reverse("cohorts:activity", args=[cohort, activity.public_id]))
+        return urls
+
+    def pages(self) -> dict[str, str]:
+        """{file name: HTML} for every page each persona can open, error pages included."""
+        pages: dict[str, str] = {}
+
+        def keep(label: str, url: str, expected: int = 200, method: str = "get") -> None:
+            response = getattr(self.client, method)(url)
+            self.assertEqual(response.status_code, expected, f"{label} {url}")
+            self.assertTrue(response["Content-Type"].startswith("text/html"), url)
+            name = re.sub(r"[^a-z0-9]+", "-", f"{label} {url}".lower()).strip("-")
+            pages[f"{name}.html"] = response.content.decode()
+
+        for url in (
+            reverse("accounts:login"),
+            reverse("accounts:password_reset"),
+            reverse("accounts:password_reset_done"),
+            reverse("accounts:password_reset_complete"),
+        ):
+            keep("anonymous", url)
+        token = default_token_generator.make_token(self.bob)
+        uid = urlsafe_base64_encode(force_bytes(self.bob.pk))
+        link = reverse("accounts:password_reset_confirm", args=[uid, token])
+        choose = self.client.get(link)  # redirects to the form's own URL, token in the session
+        keep("anonymous", choose["Location"])
+        keep("anonymous", reverse("accounts:password_reset_confirm", args=[uid, "bad-token"]))
+
+        for person in (self.alice, self.carol, self.dora, self.adam):
+            self.client.force_login(person)
+            label = person.email.split("@")[0]
+            for url in self.journey_urls():
+                response = self.client.get(url)
+                if response.status_code == 302:
+                    continue  # home sends a one-cohort learner to This week, walked anyway
+                keep(label, url)
+            keep(label, "/no-such-page/", expected=404)
+            keep(label, reverse("home"), expected=405, method="post")
+        self.client.force_login(self.adam)
+        keep("adam", reverse("cohorts:import", args=[self.cohort_a.public_id]))
+        self.client.force_login(self.carol)
+        keep("carol", reverse("cohorts:import", args=[self.cohort_a.public_id]), expected=403)
+        return pages
+
+    def test_every_product_page_has_no_validator_errors(self) -> None:
+        command = validator_command()
+        pages = self.pages()
+        self.assertGreater(len(pages), 40)
+        with tempfile.TemporaryDirectory(prefix="rapport-html-") as folder:
+            for name, html in pages.items():
+                Path(folder, name).write_text(html, encoding="utf-8")
+            result = subprocess.run(
+                [*command, *sorted(str(path) for path in Path(folder).iterdir())],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+        # vnu prints its JSON report on stderr, and exits 1 when it found errors.
+        report = json.loads(result.stderr or '{"messages": []}')
+        errors = [m for m in report["messages"] if m.get("type") in {"error", "non-document-error"}]
+        described = [
+            f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']}"
+            f"  «{(m.get('extract') or '').strip()[:120]}»"
+            for m in errors
+        ]
+        found = "\n".join(described)
+        self.assertEqual(described, [], f"the Nu HTML Checker found errors:\n{found}")

@@ -223,16 +223,34 @@ def test_journey_pages_pass_axe(
             target = blocking if violation["impact"] in BLOCKING_IMPACTS else advisory
             target.extend(describe(label, violation))
 
+    # Every page a learner can open: This week, the journey, each week, each activity (every
+    # kind), Settings.
+    cohort = journey.enrollment.cohort
+    learner_pages = [
+        ("this week", journey.this_week_path()),
+        ("journey", f"{journey.this_week_path()}journey/"),
+        ("settings", "/accounts/settings/"),
+    ]
+    for week in cohort.program.weeks.order_by("number"):
+        learner_pages.append(
+            (f"week {week.number}", f"{journey.this_week_path()}weeks/{week.number}/")
+        )
+        for activity in week.activities.order_by("position"):
+            learner_pages.append(
+                (
+                    f"{activity.kind} {activity.title}",
+                    f"{journey.this_week_path()}activities/{activity.public_id}/",
+                )
+            )
     try:
         page.goto(f"{base}/accounts/sign-in/")
         scan("sign-in")
         sign_in(page, base, journey)
         for size, suffix in ((DESKTOP, ""), (PHONE, " (phone)")):
             page.set_viewport_size(size)
-            page.goto(f"{base}{journey.this_week_path()}")
-            scan(f"this week{suffix}")
-            page.goto(f"{base}{journey.podcast_path()}")
-            scan(f"activity{suffix}")
+            for label, path in learner_pages:
+                page.goto(f"{base}{path}")
+                scan(f"{label}{suffix}")
     finally:
         context.close()
 
