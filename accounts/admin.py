@@ -66,7 +66,18 @@ class PersonAdmin(OrganizationScopedAdmin[User]):
             "Uncheck to close the account: the person can no longer sign in, and what they "
             "wrote stays where it is."
         )
-        return super().get_form(request, obj, change, **kwargs)
+        form_class = super().get_form(request, obj, change, **kwargs)
+        organization = organization_for(request)
+
+        class PersonForm(form_class):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                # An address is unique within the organisation (accounts.User's constraints):
+                # a new person belongs to the admin's, so a duplicate is a form error.
+                if self.instance.pk is None and organization is not None:
+                    self.instance.organization = organization
+
+        return PersonForm
 
     def get_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
         fields = list(super().get_fields(request, obj))

@@ -138,6 +138,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def validate_constraints(self, exclude: Any = None) -> None:
+        """As Django's, but the organisation is always taken into account: no form types it,
+        yet it decides whether an address is taken (forms that add people set it on the
+        instance first), so a duplicate address is a form error rather than a database error."""
+        if exclude and "email" not in exclude:
+            exclude = set(exclude) - {"organization"}
+        super().validate_constraints(exclude=exclude)
+
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()

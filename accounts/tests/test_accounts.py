@@ -177,3 +177,41 @@ class AccountsPerOrganisationSignInTests(PersonaTestCase):
     def test_an_address_is_unique_within_one_organisation_whatever_its_case(self) -> None:
         with self.assertRaises(IntegrityError), transaction.atomic():
             User.objects.create(email="ALICE@northwind.example", organization=self.org)
+
+
+class StudioPeopleAddressTests(PersonaTestCase):
+    """The studio's People page applies the same rule: an address is unique within the
+    organisation, whatever its case, and says nothing about other organisations."""
+
+    def add_person(self, email: str) -> Any:
+        self.client.force_login(self.adam)
+        return self.client.post(
+            reverse("admin:accounts_user_add"),
+            {
+                "email": email,
+                "full_name": "Someone",
+                "time_zone": "UTC",
+                "is_active": "on",
+                "membership-TOTAL_FORMS": "1",
+                "membership-INITIAL_FORMS": "0",
+                "membership-MIN_NUM_FORMS": "0",
+                "membership-MAX_NUM_FORMS": "1000",
+                "membership-0-role": "learner",
+                "_save": "Save",
+            },
+        )
+
+    def test_an_address_already_in_the_organisation_in_another_case_is_a_form_error(
+        self,
+    ) -> None:
+        response = self.add_person("ALICE@Northwind.example")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Someone in this organisation already has this email.")
+        self.assertEqual(User.objects.filter(email__iexact="alice@northwind.example").count(), 1)
+
+    def test_an_address_used_in_another_organisation_is_a_new_account_here(self) -> None:
+        response = self.add_person("oscar@contoso.example")
+        self.assertEqual(response.status_code, 302)
+        ours = User.objects.get(email="oscar@contoso.example", organization=self.org)
+        self.assertNotEqual(ours.pk, self.oscar.pk)
+        self.assertEqual(ours.membership.organization, self.org)
