@@ -76,14 +76,22 @@ class ImportTestCase(PersonaTestCase):
         self.assertTrue(found, "the page shows no report")
         return {key: int(value) for key, value in found}
 
-    def errors_of(self, response: Any) -> dict[int, str]:
-        """Line → problem, read from the report's table."""
+    def table_of(self, response: Any, attribute: str) -> dict[int, str]:
+        """Line → last cell, read from the report table whose rows carry `attribute`."""
         rows = re.findall(
-            r'<tr data-line="(\d+)">\s*<td>\d+</td>\s*<td>.*?</td>\s*<td>(.*?)</td>',
+            rf'<tr {attribute}="(\d+)">\s*<td>\d+</td>\s*<td>.*?</td>\s*<td>(.*?)</td>',
             response.content.decode(),
             re.S,
         )
-        return {int(line): html.unescape(problem) for line, problem in rows}
+        return {int(line): html.unescape(text) for line, text in rows}
+
+    def errors_of(self, response: Any) -> dict[int, str]:
+        """Line → problem, read from the rows-not-imported table."""
+        return self.table_of(response, "data-line")
+
+    def changes_of(self, response: Any) -> dict[int, str]:
+        """Line → what the import changed, read from the changes table."""
+        return self.table_of(response, "data-change-line")
 
 
 class ImportAccessTests(ImportTestCase):
@@ -188,15 +196,6 @@ class ImportGoodFileTests(ImportTestCase):
             self.assertEqual(enrollment.role, EnrollmentRole.LEARNER)
         self.dora.membership.refresh_from_db()
         self.assertEqual(self.dora.membership.role, Role.DESIGNER)
-
-    def changes_of(self, response: Any) -> dict[int, str]:
-        """Line → what the import changed, read from the report's changes table."""
-        rows = re.findall(
-            r'<tr data-change-line="(\d+)">\s*<td>\d+</td>\s*<td>.*?</td>\s*<td>(.*?)</td>',
-            response.content.decode(),
-            re.S,
-        )
-        return {int(line): html.unescape(change) for line, change in rows}
 
     def test_coach_and_organisation_details_are_updated_and_each_change_is_listed(self) -> None:
         coach = make_user(self.org, "cai@northwind.example", role=Role.COACH, name="Cai")
