@@ -1,13 +1,16 @@
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from unittest import mock
 
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from cohorts.actions import set_completed
-from cohorts.models import ActivityProgress, Enrollment
+from cohorts.models import ActivityProgress, Cohort, Enrollment
 from events.models import Event, Verb
 from programs.models import ActivityKind, Week
+from rapport.lib import timezones
 from rapport.testing import PersonaTestCase
 
 
@@ -33,10 +36,28 @@ class ThisWeekTests(PersonaTestCase):
         self.assertContains(response, "1 of 4 done")
         self.assertContains(response, "1 of 8 done")
 
+    def this_week_at(self, instant: datetime, person: User, cohort: Cohort) -> str:
+        self.client.force_login(person)
+        with mock.patch.object(timezones.timezone, "now", return_value=instant):
+            return self.client.get(self.url(cohort)).content.decode()
+
     def test_the_week_follows_the_learners_own_time_zone(self) -> None:
-        # Week 2 started 8 days ago in UTC terms; in Tokyo and in Lima it is still week 2.
-        self.client.force_login(self.bob)
-        self.assertContains(self.client.get(self.url()), "Week 2")
+        # 20:00 UTC on 2 March is already 3 March in Tokyo: a cohort that started on 24 February
+        # is in its second week for Bob (Tokyo) although UTC still says the first.
+        self.cohort_a.start_date = date(2026, 2, 24)
+        self.cohort_a.save()
+        page = self.this_week_at(datetime(2026, 3, 2, 20, tzinfo=UTC), self.bob, self.cohort_a)
+        self.assertIn("Discussion prompt 2.1", page)
+        self.assertNotIn("Video 1.1", page)
+
+    def test_the_week_starts_later_for_a_learner_west_of_utc(self) -> None:
+        # 03:00 UTC on 2 March is still 1 March in Lima: a cohort that started on 23 February is
+        # in its second week in UTC but still in its first for Dave.
+        self.cohort_b.start_date = date(2026, 2, 23)
+        self.cohort_b.save()
+        page = self.this_week_at(datetime(2026, 3, 2, 3, tzinfo=UTC), self.dave, self.cohort_b)
+        self.assertIn("Video 1.1", page)
+        self.assertNotIn("Discussion prompt 2.1", page)
 
     def test_before_the_start_learners_get_a_welcome_and_week_one(self) -> None:
         self.cohort_b.start_date = timezone.localdate() + timedelta(days=10)
