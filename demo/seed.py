@@ -14,9 +14,10 @@ it). It builds, in a single transaction:
 - optionally (`event_days`), a history of events over the last N days for benchmarks.
 
 Speed (measured on SQLite, two shared cores): people, memberships and enrollments go through
-`bulk_create`, since their ids are needed. The high-volume rows (progress and events, millions
-at 100,000 learners) are written by `insert_rows`, which adapts values exactly as Django's fields
-would and hands them to the driver's `executemany`: about 25 µs a row all in, where
+the write actions everyone else uses (organizations.actions.add_members,
+cohorts.actions.enroll_many), which insert in bulk. The high-volume rows (progress and events,
+millions at 100,000 learners) are written by `insert_rows`, which adapts values exactly as
+Django's fields would and hands them to the driver's `executemany`: about 25 µs a row all in, where
 `bulk_create` took about 220 µs. As `loaddata` does, SQLite's per-row foreign-key checks are off
 during the load (they cost a third of the time) and all tables are checked once before commit.
 Events are written in time order with ascending (version 7) ids, so their indexes fill front to
@@ -28,6 +29,7 @@ people and progress; only ids and password salt differ between runs.
 
 import math
 import random
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -44,6 +46,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from cohorts.actions import Seat, enroll_many
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
@@ -64,6 +67,7 @@ from demo.planner import (
     utc_offset,
 )
 from events.models import Event
+from organizations.actions import NewPerson, add_members
 from organizations.models import Competency, Membership, Organization, Role
 from programs.models import Activity, ActivityKind, Program, Week
 
@@ -333,7 +337,6 @@ class _Seeder:
         self.rng = random.Random(options.seed)
         self.people = PeopleGenerator(options.seed)
         self.params = Params()
-        self.password = ""  # hashed once, when the first person is created
         self.counts: dict[str, int] = dict.fromkeys(
             ("learners", "coaches", "staff", "cohorts", "progress", "completed", "events"), 0
         )
@@ -354,6 +357,7 @@ class _Seeder:
         coaches = self._coaches(cohorts, plans)
         self.clock.lap(f"Cohorts: {len(cohorts)}; coaches: {self.counts['coaches']:,}; staff: 2")
         self._learners(cohorts, plans, coaches)
+        self._share_password()
         return self.organization
 
     def _competencies(self) -> dict[str, Competency]:
@@ -449,44 +453,41 @@ class _Seeder:
 
     # -- people -------------------------------------------------------------------------------
 
-    def _users(self, people: Sequence[Person], *, joined: datetime) -> list[User]:
-        # One hash for everyone: PBKDF2 takes about a second by design, per call.
-        self.password = self.password or make_password(DEMO_PASSWORD)
-        users = [
-            User(
-                organization=self.organization,
-                email=p.email,
-                full_name=p.full_name,
-                time_zone=p.time_zone,
-                password=self.password,
-                date_joined=joined,
-            )
-            for p in people
-        ]
-        return User.objects.bulk_create(users, batch_size=BATCH)
-
-    def _memberships(self, people: Sequence[Person], users: Sequence[User], role: Role) -> None:
-        Membership.objects.bulk_create(
-            [
-                Membership(
-                    organization=self.organization,
-                    user=user,
-                    role=role,
+    def _add_people(self, people: Sequence[Person], role: Role, *, joined: datetime) -> list[User]:
+        """Accounts and memberships through organizations.actions.add_members, the one path by
+        which anyone joins an organisation. No invitations: the demo's people sign in with
+        DEMO_PASSWORD, which _share_password gives them all at the end."""
+        memberships = add_members(
+            self.organization,
+            people=[
+                NewPerson(
+                    email=p.email,
+                    full_name=p.full_name,
+                    time_zone=p.time_zone,
                     region=p.region,
                     function=p.function,
                     level=p.level,
                 )
-                for p, user in zip(people, users, strict=True)
+                for p in people
             ],
-            batch_size=BATCH,
+            role=role,
+            joined=joined,
+            invite=False,
+        )
+        return [membership.user for membership in memberships]
+
+    def _share_password(self) -> None:
+        """DEMO_PASSWORD for everyone: one hash and one UPDATE. PBKDF2 takes about a second by
+        design per hash, so a password per add_members call would cost a second per chunk."""
+        User.objects.filter(membership__organization=self.organization).update(
+            password=make_password(DEMO_PASSWORD)
         )
 
     def _staff(self) -> None:
         joined = self.now_aware - timedelta(days=120)
         for person, role in ((DESIGNER, Role.DESIGNER), (ADMIN, Role.ADMIN)):
             # Their role opens the programme studio; is_staff is for platform operators only.
-            users = self._users([person], joined=joined)
-            self._memberships([person], users, role)
+            self._add_people([person], role, joined=joined)
         self.counts["staff"] = 2
 
     def _coaches(self, cohorts: list[Cohort], plans: list[CohortPlan]) -> dict[int, list[int]]:
@@ -495,23 +496,13 @@ class _Seeder:
         wanted = [max(1, round(plan.size / LEARNERS_PER_COACH)) for plan in plans]
         wanted[0] += max(0, 3 - sum(wanted))
         people = [COACH, *(_as_coach(p) for p in self.people.people(sum(wanted) - 1))]
-        users = self._users(people, joined=self.now_aware - timedelta(days=90))
-        self._memberships(people, users, Role.COACH)
+        users = self._add_people(people, Role.COACH, joined=self.now_aware - timedelta(days=90))
         remaining = iter(users)
         by_cohort: dict[int, list[int]] = {}
-        enrollments = []
         for cohort, count in zip(cohorts, wanted, strict=True):
             by_cohort[cohort.pk] = [user.pk for user in islice(remaining, count)]
-            enrollments += [
-                Enrollment(
-                    organization=self.organization,
-                    cohort=cohort,
-                    user_id=pk,
-                    role=EnrollmentRole.COACH,
-                )
-                for pk in by_cohort[cohort.pk]
-            ]
-        Enrollment.objects.bulk_create(enrollments, batch_size=BATCH)
+            seats = [Seat(user_id=pk, role=EnrollmentRole.COACH) for pk in by_cohort[cohort.pk]]
+            enroll_many(cohort, seats=seats)
         self.counts["coaches"] = len(users)
         return by_cohort
 
@@ -540,26 +531,21 @@ class _Seeder:
         people = list(self.people.people(job.size))
         if job.plan.number == 1 and job.first == 0:
             people[:2] = [LEARNER, PEER][: job.size]
-        users = self._users(people, joined=self._joined(cohort))
-        self._memberships(people, users, Role.LEARNER)
+        users = self._add_people(people, Role.LEARNER, joined=self._joined(cohort))
         planner = Planner(self.rng, self.weeks, self.now)
         plans = [self._plan(planner, start, reached, person) for person in people]
         # Consecutive learners share a coach, so the demo learner and peer have the same one.
         per_coach = math.ceil(job.plan.size / len(job.coach_ids))
-        enrollments = Enrollment.objects.bulk_create(
-            [
-                Enrollment(
-                    organization=self.organization,
-                    cohort=cohort,
-                    user=user,
-                    role=EnrollmentRole.LEARNER,
-                    coach_id=job.coach_ids[(job.first + index) // per_coach],
-                    completed_count=plan.completed,
-                )
-                for index, (user, plan) in enumerate(zip(users, plans, strict=True))
-            ],
-            batch_size=BATCH,
-        )
+        seats = [
+            Seat(
+                user_id=user.pk,
+                role=EnrollmentRole.LEARNER,
+                coach_id=job.coach_ids[(job.first + index) // per_coach],
+            )
+            for index, user in enumerate(users)
+        ]
+        enrollments = [enrollment for enrollment, _ in enroll_many(cohort, seats=seats)]
+        self._set_completed_counts(enrollments, plans)
         progress: list[tuple[Any, ...]] = []
         events: list[tuple[int, int, str, object, object]] = []  # (time, actor, verb, ...)
         for enrollment, plan, person in zip(enrollments, plans, people, strict=True):
@@ -601,6 +587,21 @@ class _Seeder:
         )  # fmt: skip
         self.counts["learners"] += len(users)
         self.counts["completed"] += sum(plan.completed for plan in plans)
+
+    def _set_completed_counts(
+        self, enrollments: Sequence[Enrollment], plans: Sequence[LearnerPlan]
+    ) -> None:
+        """Each learner's denormalised count of completed activities, as set_completed keeps it:
+        one UPDATE per distinct count (at most one per activity) and BATCH learners."""
+        by_count: dict[int, list[int]] = defaultdict(list)
+        for enrollment, plan in zip(enrollments, plans, strict=True):
+            if plan.completed:
+                by_count[plan.completed].append(enrollment.pk)
+        for count, pks in by_count.items():
+            for first in range(0, len(pks), BATCH):
+                Enrollment.objects.filter(pk__in=pks[first : first + BATCH]).update(
+                    completed_count=count
+                )
 
     def _joined(self, cohort: Cohort) -> datetime:
         """Imported two weeks before their cohort starts, or before their event history."""

@@ -11,6 +11,7 @@ import re
 import struct
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.contrib.auth import authenticate
@@ -19,6 +20,7 @@ from django.db.models import Count, F, Max, Q
 from django.test import TestCase, override_settings
 
 from accounts.models import User
+from cohorts.actions import enroll_many
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
 from demo.content.specs import ActivitySpec
@@ -34,6 +36,7 @@ from demo.seed import (
     seed_demo,
 )
 from events.models import Event, Verb
+from organizations.actions import add_members
 from organizations.models import Competency, Membership, Organization, Role
 from programs.models import Activity, ActivityKind
 
@@ -350,6 +353,24 @@ class SeedLifecycleTests(TestCase):
     def test_bad_options_get_a_clear_message(self) -> None:
         with pytest.raises(CommandError, match="at least 2"):
             _run("--learners", "1")
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHER)
+class SeedWritePathTests(TestCase):
+    def test_memberships_and_enrolments_are_made_only_by_the_write_actions(self) -> None:
+        with (
+            mock.patch("demo.seed.add_members", wraps=add_members) as adding,
+            mock.patch("demo.seed.enroll_many", wraps=enroll_many) as enrolling,
+        ):
+            organization = seed_demo(
+                SeedOptions(learners=6, short_media=True, now=NOW)
+            ).organization
+        added = sum(len(call.kwargs["people"]) for call in adding.call_args_list)
+        seated = sum(len(call.kwargs["seats"]) for call in enrolling.call_args_list)
+        self.assertEqual(Membership.objects.filter(organization=organization).count(), added)
+        self.assertEqual(Enrollment.objects.filter(organization=organization).count(), seated)
+        # The demo's people sign in with the shared password: nobody is sent an invitation.
+        self.assertFalse(any(call.kwargs["invite"] for call in adding.call_args_list))
 
 
 def test_cohort_plans_cap_the_size_and_spread_the_start_dates() -> None:
