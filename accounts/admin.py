@@ -1,34 +1,36 @@
 """The studio's People page: organisation admins add and edit the people of their organisation.
 
 Nobody's password (or its hash) is ever shown. People created here get an unusable password and
-set their own through "forgot your password", so an admin never knows anyone's password.
+set their own (organizations.actions.add_member), so an admin never knows anyone's password.
 """
 
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from organizations.models import Membership
-from rapport.admin_scoping import (
+from organizations.actions import add_member, change_role, deactivate_member
+from organizations.models import Membership, Role
+from rapport.studio import (
     Audience,
-    OrganizationScopedAdmin,
-    ScopedTabularInline,
+    StudioModelAdmin,
+    StudioTabularInline,
     is_superuser,
     organization_for,
+    studio_site,
+    take_saved,
+    zoned,
 )
 
-# Rapport's roles live on Membership and rapport.policy decides what they allow, so Django's
-# groups would only be a second, ignored place to grant access.
-if admin.site.is_registered(Group):
-    admin.site.unregister(Group)
 
+class MembershipInline(StudioTabularInline[Membership, User]):
+    """The person's one place in the organisation. Its row is created with the person, by
+    organizations.actions.add_member, and a role change goes through change_role."""
 
-class MembershipInline(ScopedTabularInline[Membership, User]):
     model = Membership
     audience = Audience.PEOPLE
     fields = ("role", "region", "function", "level")
@@ -37,16 +39,30 @@ class MembershipInline(ScopedTabularInline[Membership, User]):
     max_num = 1
     extra = 1
 
+    def get_min_num(self, request: HttpRequest, obj: User | None = None, **kwargs: Any) -> int:
+        # A superuser works across organisations: the row, and its organisation, must be filled
+        # in. Anyone else adds people to their own organisation, as learners unless they say.
+        return 1 if obj is None and is_superuser(request) else 0
 
-@admin.register(User)
-class PersonAdmin(OrganizationScopedAdmin[User]):
+    def has_add_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        # Only with the person: a membership is never attached to an existing account here.
+        return obj is None and super().has_add_permission(request, obj)
+
+
+@admin.register(User, site=studio_site)
+class PersonAdmin(StudioModelAdmin[User]):
+    """People of the admin's organisation. Every write goes through organizations.actions: the
+    person and their membership are created together (`add_member`), a role changes through
+    `change_role` and an account closes through `deactivate_member`; a person's own details
+    (name, time zone, region…) are plain edits."""
+
     audience = Audience.PEOPLE
-    fields = ("email", "full_name", "time_zone", "is_active", "last_login", "date_joined")
-    readonly_fields = ("last_login", "date_joined")
+    fields = ("email", "full_name", "time_zone", "is_active", "last_signed_in", "joined")
+    readonly_fields = ("last_signed_in", "joined")
     list_display = ("email", "full_name", "role", "region", "time_zone", "is_active")
     list_filter = ("membership__role", "is_active")
     list_select_related = ("membership",)
-    # Also what the enrollment autocomplete searches, through this page's org-scoped queryset.
+    # Also what the enrollment autocomplete searches, through this page's visible_to queryset.
     search_fields = ("email", "full_name")
     ordering = ("email",)
     inlines = (MembershipInline,)
@@ -94,17 +110,73 @@ class PersonAdmin(OrganizationScopedAdmin[User]):
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         if not change:
-            obj.set_unusable_password()
+            return  # created with their membership in save_related, by add_member
+        closing = "is_active" in form.changed_data and not obj.is_active
+        if closing:
+            obj.is_active = True  # closed below, by the action, once the other edits are saved
         super().save_model(request, obj, form, change)
+        if not closing:
+            return
+        membership = Membership.objects.visible_to(request.user).filter(user=obj).first()
+        if membership is not None:
+            deactivate_member(membership)
+        else:  # a platform account outside every organisation (only superusers see those)
+            User.objects.visible_to(request.user).filter(pk=obj.pk).update(is_active=False)
+        obj.is_active = False
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        # Left untouched, the membership row is not saved; the person still joins the
-        # admin's organisation as a learner, or they would vanish from this very page.
-        organization = organization_for(request)
-        members = Membership.objects.visible_to(request.user)
-        if organization is not None and not members.filter(user=form.instance).exists():
-            Membership(user=form.instance, organization=organization).save()
+        if change:
+            super().save_related(request, form, formsets, change)
+            return
+        row = next((f for fs in formsets if fs.model is Membership for f in fs.forms), None)
+        details = row.cleaned_data if row is not None and row.has_changed() else {}
+        organization = details.get("organization") or organization_for(request)
+        if organization is None:
+            raise PermissionDenied  # has_add_permission lets in only people with a membership
+        person: User = form.instance
+        membership = add_member(
+            organization,
+            email=person.email,
+            full_name=person.full_name,
+            time_zone=person.time_zone,
+            role=details.get("role") or Role.LEARNER,
+            region=details.get("region", ""),
+            function=details.get("function", ""),
+            level=details.get("level", ""),
+            invited_by=request.user,  # type: ignore[arg-type]
+        )
+        take_saved(person, membership.user)
+        for formset in formsets:  # what the page's history entry lists as added
+            formset.new_objects = [membership] if formset.model is Membership else []
+            formset.changed_objects, formset.deleted_objects = [], []
+        if not form.cleaned_data.get("is_active", True):
+            deactivate_member(membership)
+        if form.cleaned_data.get("is_superuser"):
+            person.is_superuser = True
+            person.save(update_fields=["is_superuser"])
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if not row.has_changed() or row.instance.pk is None:
+                continue
+            membership: Membership = row.save(commit=False)
+            role = Role(membership.role)
+            membership.role = row.initial.get("role", role)
+            membership.save()  # region, function and level: the person's details
+            change_role(membership, role=role)
+            formset.changed_objects.append((membership, row.changed_data))
+
+    @admin.display(description=_("last signed in"))
+    def last_signed_in(self, obj: User) -> str:
+        return zoned(obj.last_login)
+
+    @admin.display(description=_("joined"))
+    def joined(self, obj: User) -> str:
+        return zoned(obj.date_joined)
 
     @admin.display(description=_("role"), ordering="membership__role")
     def role(self, obj: User) -> str:

@@ -17,18 +17,22 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cohorts.actions import enroll
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
 from programs.models import Week
-from rapport.admin_scoping import (
+from rapport.studio import (
     Audience,
-    OrganizationScopedAdmin,
-    ScopedTabularInline,
+    StudioModelAdmin,
+    StudioTabularInline,
     allows,
+    studio_site,
+    take_saved,
 )
 
 
-class EnrollmentInline(ScopedTabularInline[Enrollment, Cohort]):
-    """New enrollments only: existing ones are on the enrollment list, which paginates."""
+class EnrollmentInline(StudioTabularInline[Enrollment, Cohort]):
+    """New enrollments only: existing ones are on the enrollment list, which paginates. Saved by
+    cohorts.actions.enroll (CohortAdmin.save_formset)."""
 
     model = Enrollment
     audience = Audience.PEOPLE
@@ -43,14 +47,10 @@ class EnrollmentInline(ScopedTabularInline[Enrollment, Cohort]):
 
 
 def _people_summary(cohort: Cohort) -> str:
-    counts = dict(
-        cohort.enrollments.order_by()
-        .values("role")
-        .annotate(total=Count("id"))
-        .values_list("role", "total")
-    )
-    learners = counts.get(EnrollmentRole.LEARNER, 0)
-    coaches = counts.get(EnrollmentRole.COACH, 0)
+    """ "12 learners, 2 coaches": counts annotated by CohortAdmin.get_queryset, which designers
+    may see although the enrolments themselves are for admins only."""
+    learners = int(getattr(cohort, "learner_total", 0))
+    coaches = int(getattr(cohort, "coach_total", 0))
     return ", ".join(
         (
             ngettext("%(n)d learner", "%(n)d learners", learners) % {"n": learners},
@@ -59,8 +59,22 @@ def _people_summary(cohort: Cohort) -> str:
     )
 
 
-@admin.register(Cohort)
-class CohortAdmin(OrganizationScopedAdmin[Cohort]):
+def save_seat(enrollment: Enrollment) -> Enrollment:
+    """Save a seat the studio's form built through the one enrolment action, and return it as
+    the action saved it (the form's validation already refused people from elsewhere and people
+    enrolled twice)."""
+    saved, _created = enroll(
+        enrollment.user,
+        cohort=enrollment.cohort,
+        role=EnrollmentRole(enrollment.role),
+        coach=enrollment.coach,
+    )
+    take_saved(enrollment, saved)
+    return enrollment
+
+
+@admin.register(Cohort, site=studio_site)
+class CohortAdmin(StudioModelAdmin[Cohort]):
     fields = ("program", "name", "start_date", "week_count", "people")
     readonly_fields = ("week_count", "people", "people_with_link")
     list_display = ("name", "program", "start_date", "week_count", "learner_count")
@@ -78,6 +92,7 @@ class CohortAdmin(OrganizationScopedAdmin[Cohort]):
                 learner_total=Count(
                     "enrollments", filter=Q(enrollments__role=EnrollmentRole.LEARNER)
                 ),
+                coach_total=Count("enrollments", filter=Q(enrollments__role=EnrollmentRole.COACH)),
                 week_total=Subquery(
                     Week.objects.visible_to(request.user)
                     .filter(program=OuterRef("program"))
@@ -88,6 +103,13 @@ class CohortAdmin(OrganizationScopedAdmin[Cohort]):
                 ),
             )
         )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Enrollment:
+            super().save_formset(request, form, formset, change)
+            return
+        for seat in formset.save(commit=False):
+            save_seat(seat)
 
     def get_fields(self, request: HttpRequest, obj: Cohort | None = None) -> Any:
         fields = list(super().get_fields(request, obj))
@@ -122,8 +144,11 @@ class CohortAdmin(OrganizationScopedAdmin[Cohort]):
         )
 
 
-@admin.register(Enrollment)
-class EnrollmentAdmin(OrganizationScopedAdmin[Enrollment]):
+@admin.register(Enrollment, site=studio_site)
+class EnrollmentAdmin(StudioModelAdmin[Enrollment]):
+    """Seats, for admins. A seat's cohort and person are fixed once it exists (another cohort or
+    person is another seat); its role and coach change through cohorts.actions.enroll."""
+
     audience = Audience.PEOPLE
     organization_is_derived = True
     fields = ("cohort", "user", "role", "coach")
@@ -133,3 +158,9 @@ class EnrollmentAdmin(OrganizationScopedAdmin[Enrollment]):
     list_select_related = ("user", "coach", "cohort")
     search_fields = ("user__email", "user__full_name")
     ordering = ("cohort", "user__full_name")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Enrollment | None = None) -> Any:
+        return ("cohort", "user") if obj is not None else ()
+
+    def save_model(self, request: HttpRequest, obj: Enrollment, form: Any, change: bool) -> None:
+        save_seat(obj)

@@ -3,11 +3,11 @@
 from django.contrib import admin
 
 from organizations.models import Competency, Organization
-from rapport.admin_scoping import Audience, OrganizationScopedAdmin
+from rapport.studio import Audience, StudioModelAdmin, studio_site
 
 
-@admin.register(Organization)
-class OrganizationAdmin(OrganizationScopedAdmin[Organization]):
+@admin.register(Organization, site=studio_site)
+class OrganizationAdmin(StudioModelAdmin[Organization]):
     """Tenants are created by whoever runs the installation, never by one of the tenants."""
 
     audience = Audience.PLATFORM
@@ -17,8 +17,8 @@ class OrganizationAdmin(OrganizationScopedAdmin[Organization]):
     search_fields = ("name", "slug")
 
 
-@admin.register(Competency)
-class CompetencyAdmin(OrganizationScopedAdmin[Competency]):
+@admin.register(Competency, site=studio_site)
+class CompetencyAdmin(StudioModelAdmin[Competency]):
     fields = ("name", "framework", "description", "behaviours", "position")
     list_display = ("name", "framework", "position")
     list_filter = ("framework",)

@@ -1,7 +1,7 @@
 """The programme studio's content pages: programmes, their weeks, and the activities in them.
 
 Designers and admins of an organisation build journeys here; everything is scoped to their own
-organisation by rapport.admin_scoping.
+organisation by rapport.studio.
 """
 
 from collections.abc import Mapping
@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Activity, Program, Week
-from rapport.admin_scoping import (
-    OrganizationScopedAdmin,
+from rapport.studio import (
     ProtectedFileInput,
-    ScopedTabularInline,
+    StudioModelAdmin,
+    StudioTabularInline,
+    studio_site,
 )
 
 COMPACT_TEXT: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
@@ -34,7 +35,7 @@ class WeekChoiceField(forms.ModelChoiceField[Any]):
         return f"{obj.program.title} · {obj}"
 
 
-class WeekInline(ScopedTabularInline[Week, Program]):
+class WeekInline(StudioTabularInline[Week, Program]):
     model = Week
     fields = ("number", "title", "summary")
     formfield_overrides = COMPACT_TEXT
@@ -43,8 +44,8 @@ class WeekInline(ScopedTabularInline[Week, Program]):
     extra = 1
 
 
-@admin.register(Program)
-class ProgramAdmin(OrganizationScopedAdmin[Program]):
+@admin.register(Program, site=studio_site)
+class ProgramAdmin(StudioModelAdmin[Program]):
     list_display = ("title", "week_count", "activity_count", "created_at")
     search_fields = ("title",)
     inlines = (WeekInline,)
@@ -70,7 +71,7 @@ class ProgramAdmin(OrganizationScopedAdmin[Program]):
         return int(obj.activity_total)
 
 
-class ActivityInline(ScopedTabularInline[Activity, Week]):
+class ActivityInline(StudioTabularInline[Activity, Week]):
     """The week's running order at a glance; media, links and times are in the full form."""
 
     model = Activity
@@ -81,8 +82,8 @@ class ActivityInline(ScopedTabularInline[Activity, Week]):
     extra = 1
 
 
-@admin.register(Week)
-class WeekAdmin(OrganizationScopedAdmin[Week]):
+@admin.register(Week, site=studio_site)
+class WeekAdmin(StudioModelAdmin[Week]):
     fields = ("program", "number", "title", "summary")
     list_display = ("__str__", "program", "activity_count")
     list_filter = (("program", admin.RelatedOnlyFieldListFilter),)
@@ -100,8 +101,8 @@ class WeekAdmin(OrganizationScopedAdmin[Week]):
         return int(obj.activity_total)
 
 
-@admin.register(Activity)
-class ActivityAdmin(OrganizationScopedAdmin[Activity]):
+@admin.register(Activity, site=studio_site)
+class ActivityAdmin(StudioModelAdmin[Activity]):
     fieldsets = (
         (
             _("Basics"),
@@ -136,7 +137,9 @@ class ActivityAdmin(OrganizationScopedAdmin[Activity]):
             },
         ),
     )
-    filter_horizontal = ("competencies",)
+    # A list of checkboxes rather than the admin's two-box filter, whose search boxes carry ARIA
+    # labels on elements that may not have them (and an organisation has a few dozen at most).
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     list_display = ("title", "kind", "program_title", "week_label", "position")
     list_filter = ("kind", ("week__program", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("week__program",)

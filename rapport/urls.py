@@ -1,11 +1,7 @@
-from django.contrib import admin
 from django.urls import include, path
 
 from rapport import views
-
-admin.site.site_header = "Rapport studio"
-admin.site.site_title = "Rapport studio"
-admin.site.index_title = "Programmes, cohorts and people"
+from rapport.studio import studio_site
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,7 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("content/", include("programs.urls")),
-    path("studio/", admin.site.urls),
+    path("studio/", studio_site.urls),
 ]
 
 handler400 = "rapport.views.bad_request"

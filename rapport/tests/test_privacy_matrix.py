@@ -224,15 +224,15 @@ class PrivacyMatrixTests(PersonaTestCase):
         return self.sample_object(label, organization) if label else None
 
     def test_anonymous_people_see_only_public_pages(self) -> None:
-        studio_login = reverse("admin:login")
+        studio_login = reverse("studio:login")
         for endpoint in self.endpoints():
             url = self.url_of(endpoint, self.sample_object_for(endpoint, self.org))
             response = self.request(endpoint, url)
-            if endpoint.name in PUBLIC | SIGN_IN or endpoint.name == "admin:login":
+            if endpoint.name in PUBLIC | SIGN_IN or endpoint.name == "studio:login":
                 self.assertEqual(response.status_code, 200, url)
             elif endpoint.name in SIGN_OUT:
                 self.assertEqual(response.status_code, 405, url)
-            elif endpoint.name == "admin:logout":
+            elif endpoint.name == "studio:logout":
                 self.assertEqual(response.status_code, 302, url)  # nothing to sign out of
             elif endpoint.app_name == "admin":
                 self.assertEqual(response.status_code, 302, url)
@@ -306,11 +306,14 @@ class PrivacyMatrixTests(PersonaTestCase):
         return set()
 
     def test_the_studio_is_only_for_designers_and_admins(self) -> None:
-        studio_login = reverse("admin:login")
+        studio_login = reverse("studio:login")
         for persona in ("alice", "bob", "carol", "dave", "erin", "oscar"):
             self.as_persona(persona)
             for endpoint in self.endpoints():
-                if endpoint.app_name != "admin" or endpoint.name in {"admin:login", "admin:logout"}:
+                if endpoint.app_name != "admin" or endpoint.name in {
+                    "studio:login",
+                    "studio:logout",
+                }:
                     continue
                 url = self.url_of(endpoint, self.sample_object_for(endpoint, self.org))
                 response = self.request(endpoint, url)
@@ -356,15 +359,15 @@ class PrivacyMatrixTests(PersonaTestCase):
 
     def test_studio_pages_that_are_not_about_one_model(self) -> None:
         expected_for = {
-            "admin:index": {200},
-            "admin:password_change": {200},
-            "admin:password_change_done": {200},
-            "admin:jsi18n": {200},
-            "admin:autocomplete": {403},  # without its parameters
-            "admin:login": {302},
-            "admin:logout": {405},
-            "admin:app_list": {200},  # cohorts: both see cohorts
-            "admin:view_on_site": {302, 404},
+            "studio:index": {200},
+            "studio:password_change": {200},
+            "studio:password_change_done": {200},
+            "studio:jsi18n": {200},
+            "studio:autocomplete": {403},  # without its parameters
+            "studio:login": {302},
+            "studio:logout": {405},
+            "studio:app_list": {200},  # cohorts: both see cohorts
+            "studio:view_on_site": {302, 404},
             None: {404},  # the catch-all
         }
         for persona in ("dora", "adam"):
