@@ -5,10 +5,12 @@ organisation by rapport.studio.
 """
 
 from collections.abc import Mapping
+from pathlib import PurePath
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -16,9 +18,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Activity, Program, Week
+from programs.validators import MAX_CAPTIONS_BYTES, CaptionsError, convert_srt_to_webvtt
 from rapport.studio import (
     ProtectedFileInput,
     StudioModelAdmin,
+    StudioModelForm,
     StudioTabularInline,
     studio_site,
 )
@@ -101,8 +105,58 @@ class WeekAdmin(StudioModelAdmin[Week]):
         return int(obj.activity_total)
 
 
+class ActivityForm(StudioModelForm):
+    """The activity form, with the offer to convert SubRip captions to WebVTT.
+
+    Captions browsers cannot play are refused by the model's validator (programs.validators).
+    When the upload (or the file already stored) is SRT, or WebVTT with SRT commas, ticking
+    "Convert from SRT" converts it with webvtt-py and stores the WebVTT result instead.
+    """
+
+    convert_from_srt = forms.BooleanField(
+        label=_("Convert from SRT"),
+        required=False,
+        help_text=_(
+            "Tick this if the captions are a SubRip (.srt) file, or WebVTT with commas in its "
+            "timings: they are converted to WebVTT, which browsers play."
+        ),
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["captions"]  # the admin adds the other fields of its fieldsets
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("convert_from_srt"):
+            return cleaned
+        upload = cleaned.get("captions")
+        source = upload if upload else (self.instance.captions or None)
+        if not source:
+            self.add_error("convert_from_srt", _("Choose a captions file to convert."))
+            return cleaned
+        if upload:
+            upload.seek(0)
+            data = upload.read(MAX_CAPTIONS_BYTES + 1)
+        else:
+            with source.open("rb") as stored:
+                data = stored.read(MAX_CAPTIONS_BYTES + 1)
+        if len(data) > MAX_CAPTIONS_BYTES:
+            self.add_error("captions", _("A captions file may be at most 2 MB."))
+            return cleaned
+        try:
+            converted = convert_srt_to_webvtt(data)
+        except CaptionsError as exc:
+            self.add_error("captions", exc)
+            return cleaned
+        name = PurePath(source.name or "captions").stem + ".vtt"
+        cleaned["captions"] = SimpleUploadedFile(name, converted, content_type="text/vtt")
+        return cleaned
+
+
 @admin.register(Activity, site=studio_site)
 class ActivityAdmin(StudioModelAdmin[Activity]):
+    form = ActivityForm
     fieldsets = (
         (
             _("Basics"),
@@ -122,7 +176,7 @@ class ActivityAdmin(StudioModelAdmin[Activity]):
         (
             _("Media"),
             {
-                "fields": ("media", "captions", "transcript"),
+                "fields": ("media", "captions", "convert_from_srt", "transcript"),
                 "description": _(
                     "Videos and podcasts only. Add captions or a transcript so that everyone "
                     "can follow."

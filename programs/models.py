@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Competency, Organization, OrganizationScopedQuerySet
-from programs.validators import validate_captions_file, validate_media_file
+from programs.validators import captions_play, validate_captions_file, validate_media_file
 from rapport import policy
 from rapport.lib.text import SingleLineCharField
 
@@ -154,6 +154,9 @@ class Activity(models.Model):
         validators=[validate_captions_file],
         help_text=_("WebVTT captions for the video or podcast."),
     )
+    # Whether the captions parse as WebVTT, checked when the activity is saved (reading the file
+    # on every page would cost a storage round trip). Only then does the player offer them.
+    captions_play = models.BooleanField(default=False, editable=False)
     transcript = models.TextField(blank=True, help_text=_("Full text of the video or podcast."))
     external_url = models.URLField(
         blank=True,
@@ -178,7 +181,16 @@ class Activity(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.organization_id = self.week.organization_id
+        self.captions_play = bool(self.captions) and captions_play(self.captions)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "captions" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "captions_play"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def has_captions(self) -> bool:
+        """Captions a browser will show: a file that parsed as WebVTT when it was saved."""
+        return bool(self.captions) and self.captions_play
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}

@@ -41,7 +41,7 @@ class MediaValidationTests(SimpleTestCase):
         validate_captions_file(SimpleUploadedFile("a.vtt", b"\xef\xbb\xbf" + TINY_VTT))
         with self.assertRaisesMessage(ValidationError, "WebVTT"):
             validate_captions_file(SimpleUploadedFile("a.srt", TINY_VTT))
-        with self.assertRaisesMessage(ValidationError, "must start with"):
+        with self.assertRaisesMessage(ValidationError, "SubRip (SRT) file"):
             validate_captions_file(
                 SimpleUploadedFile("a.vtt", b"1\n00:00:01,000 --> 00:00:02,000\n")
             )
