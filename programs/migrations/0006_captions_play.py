@@ -14,7 +14,7 @@ def check_stored_captions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0004_single_line_titles"),
+        ("programs", "0005_outline_token_set_by_triggers"),
     ]
 
     operations = [
