@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 # Part of every cache key: bump it when the shape of these classes changes, so a new release
 # never unpickles an old release's outlines from a shared cache.
-OUTLINE_FORMAT = 1
+OUTLINE_FORMAT = 2  # 2: has_captions
 CACHE_ALIAS = "default"
 CACHE_SECONDS = 24 * 60 * 60  # a changed programme gets a new key; old keys just expire
 LOCAL_COPIES = 64  # programmes whose outline each process keeps unpickled
@@ -78,6 +78,7 @@ class OutlineActivity:
     media: str
     media_mime_type: str
     captions: str
+    has_captions: bool  # captions that parse as WebVTT (Activity.has_captions)
     transcript: str
     external_url: str
     starts_at: datetime | None
@@ -148,6 +149,7 @@ def _outline_activity(activity: Activity, week: OutlineWeek) -> OutlineActivity:
         media=media,
         media_mime_type=guess_media_type(media) if media else "",
         captions=activity.captions.name or "",
+        has_captions=activity.has_captions,
         transcript=activity.transcript,
         external_url=activity.external_url,
         starts_at=activity.starts_at,
