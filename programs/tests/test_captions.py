@@ -9,7 +9,6 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase
 from django.urls import reverse
-from rapport.tests.test_studio import StudioTestCase
 
 from programs.models import Activity, ActivityKind
 from programs.validators import (
@@ -18,6 +17,7 @@ from programs.validators import (
     parse_webvtt,
     validate_captions_file,
 )
+from rapport.studio_testing import StudioTestCase
 from rapport.testing import TINY_VTT
 
 SRT_COMMAS_VTT = (Path(__file__).parent / "fixtures" / "vtt-srt-commas.vtt").read_bytes()
