@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from cohorts.actions import ensure_session
+from cohorts.models import Cohort, CohortSession, Enrollment, EnrollmentRole
 from programs.outline import OutlineActivity, outline_of
 from rapport import policy
 
@@ -82,6 +83,13 @@ def get_activity_in_seat(seat: CohortSeat, activity_public_id: uuid.UUID) -> Out
     if activity is None:
         raise Http404("No such activity")
     return activity
+
+
+def get_session_in_seat(seat: CohortSeat, activity: OutlineActivity) -> CohortSession | None:
+    """The seat's cohort's own session of a live-session activity (made from the activity's
+    default the first time anyone needs it), or None for other kinds. Precondition: `activity`
+    came from get_activity_in_seat, so the seat may see it. One query once the session exists."""
+    return ensure_session(seat.cohort, activity)
 
 
 def enrollments_of(user: "User | Any") -> list[Enrollment]:

@@ -4,18 +4,29 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
+from cohorts.models import (
+    ActivityProgress,
+    Cohort,
+    CohortSession,
+    Enrollment,
+    EnrollmentRole,
+    ProgressState,
+)
 from events.actions import record_event
 from events.models import ObjectType, Verb
+from programs.models import Activity, ActivityKind
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.models import User
+    from programs.outline import OutlineActivity
 
 MAX_MEDIA_SECONDS = 24 * 60 * 60
 # Rows per look-up and per insert: under SQLite's and PostgreSQL's parameter limits.
@@ -174,3 +185,78 @@ def save_media_position(
             progress.save(update_fields=["position_seconds", "updated_at"])
         _activity_event(enrollment, activity, verb, {"position": round(position, 1)})
     return progress
+
+
+# --- Live sessions: each cohort's own time -------------------------------------------------------
+
+
+def _default_timing(
+    cohort: Cohort, activity: "Activity | OutlineActivity"
+) -> dict[str, Any] | None:
+    """The activity's default time placed in the cohort's week, or None if it has none."""
+    starts_at = activity.default_session_start(cohort.week_starts_on(activity.week.number))
+    if starts_at is None:
+        return None
+    return {"starts_at": starts_at, "duration_minutes": activity.session_minutes}
+
+
+def ensure_session(cohort: Cohort, activity: "Activity | OutlineActivity") -> CohortSession | None:
+    """The cohort's session for a live-session activity, made from the activity's default the
+    first time it is needed. None for other kinds, or a session without a default time.
+    One query when the session exists; a second to create it. The activity (a model row or the
+    cached outline's copy) is kept on the session as `about`, so reading its link and UID costs
+    no query."""
+    if activity.kind != ActivityKind.LIVE_SESSION:
+        return None
+    session = CohortSession.objects.filter(cohort=cohort, activity_id=activity.pk).first()
+    if session is None:
+        timing = _default_timing(cohort, activity)
+        if timing is None:
+            return None
+        session, _ = CohortSession.objects.get_or_create(
+            cohort=cohort, activity_id=activity.pk, defaults=timing
+        )
+    session.cohort = cohort  # already loaded: no query later
+    session.about = activity
+    return session
+
+
+def ensure_sessions(cohort: Cohort) -> None:
+    """Make the missing sessions of every live session in the cohort's programme (so the
+    studio can show and move each one). Existing sessions are left as they are."""
+    activities = Activity.objects.filter(
+        week__program_id=cohort.program_id, kind=ActivityKind.LIVE_SESSION
+    ).select_related("week")
+    have = set(CohortSession.objects.filter(cohort=cohort).values_list("activity_id", flat=True))
+    missing = []
+    for activity in activities:
+        timing = _default_timing(cohort, activity) if activity.pk not in have else None
+        if timing is not None:
+            missing.append(
+                CohortSession(
+                    organization_id=cohort.organization_id,
+                    cohort=cohort,
+                    activity=activity,
+                    **timing,
+                )
+            )
+    CohortSession.objects.bulk_create(missing, ignore_conflicts=True)
+
+
+def follow_session_defaults(sessions: "QuerySet[CohortSession]") -> int:
+    """Move the sessions that still follow their activity's default to the default as it is
+    now (after the designer changed it, or a cohort's start date moved). Sessions moved for
+    their cohort stay where they are. Each moved session's `sequence` increases, so calendar
+    invites update. Returns how many moved."""
+    moved = 0
+    for session in sessions.filter(follows_default=True).select_related("cohort", "activity__week"):
+        timing = _default_timing(session.cohort, session.activity)
+        if timing is None:
+            continue
+        changed = [name for name, value in timing.items() if getattr(session, name) != value]
+        if changed:
+            for name in changed:
+                setattr(session, name, timing[name])
+            session.save()
+            moved += 1
+    return moved

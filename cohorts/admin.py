@@ -17,8 +17,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cohorts.actions import enroll
-from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from cohorts.actions import enroll, ensure_sessions
+from cohorts.forms import CohortSessionForm
+from cohorts.models import Cohort, CohortSession, Enrollment, EnrollmentRole
 from programs.models import Week
 from rapport.studio import (
     Audience,
@@ -44,6 +45,27 @@ class EnrollmentInline(StudioTabularInline[Enrollment, Cohort]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Enrollment]:
         return super().get_queryset(request).none()
+
+
+class CohortSessionInline(StudioTabularInline[CohortSession, Cohort]):
+    """This cohort's own time for each live session of the programme. Each starts at the
+    activity's default day and time in the cohort's week; moving one here keeps it there. Its
+    start is typed and shown in the designer's own zone, labelled (rapport.studio)."""
+
+    model = CohortSession
+    form = CohortSessionForm
+    organization_is_derived = True
+    fields = ("activity", "starts_at", "duration_minutes", "video_url")
+    readonly_fields = ("activity",)
+    verbose_name_plural = _("live sessions of this cohort")
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CohortSession]:
+        return super().get_queryset(request).select_related("activity__week", "cohort")
+
+    def has_add_permission(self, request: HttpRequest, obj: Cohort | None = None) -> bool:
+        return False  # one per live session, made by ensure_sessions
 
 
 def _people_summary(cohort: Cohort) -> str:
@@ -82,7 +104,23 @@ class CohortAdmin(StudioModelAdmin[Cohort]):
     list_select_related = ("program",)
     search_fields = ("name", "program__title")
     organization_is_derived = True
-    inlines = (EnrollmentInline,)
+    inlines = (CohortSessionInline, EnrollmentInline)
+
+    def get_inlines(self, request: HttpRequest, obj: Cohort | None) -> Any:
+        # A new cohort's sessions are made when it is saved, from its start date.
+        return self.inlines if obj is not None else (EnrollmentInline,)
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Any:
+        cohort = super().get_object(request, object_id, from_field)
+        if cohort is not None:
+            ensure_sessions(cohort)  # a live session added since shows up here at once
+        return cohort
+
+    def save_model(self, request: HttpRequest, obj: Cohort, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        ensure_sessions(obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Cohort]:
         return (

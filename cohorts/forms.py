@@ -2,10 +2,14 @@
 carries is parsed here with strict choices and limits: nonsense gets a 400 with the form's
 message, and nothing changes."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.actions import MAX_MEDIA_SECONDS
+from cohorts.models import CohortSession
+from rapport.studio import StudioModelForm
 
 
 class CompletionForm(forms.Form):
@@ -60,3 +64,18 @@ class MediaPositionForm(forms.Form):
         if value != value:  # NaN never equals itself
             raise forms.ValidationError("Position must be a number of seconds.")
         return float(value)
+
+
+class CohortSessionForm(StudioModelForm):
+    """A cohort's live session in the studio. Moving it (time, length or link) detaches it from
+    the activity's default, so a later change of the default leaves it where it was put; the
+    model checks that it stays inside the cohort's week."""
+
+    class Meta:
+        model = CohortSession
+        fields = ["starts_at", "duration_minutes", "video_url"]
+
+    def save(self, commit: bool = True) -> Any:
+        if self.changed_data:
+            self.instance.follows_default = False
+        return super().save(commit=commit)

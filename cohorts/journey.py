@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from cohorts.access import CohortSeat
-from cohorts.models import ActivityProgress, Cohort, ProgressState
+from cohorts.models import ActivityProgress, Cohort, CohortSession, ProgressState
 from programs.outline import OutlineActivity, OutlineWeek, ProgramOutline, outline_of
 
 
@@ -31,6 +31,8 @@ class WeekStatus(StrEnum):
 class ActivityItem:
     activity: OutlineActivity
     progress: ActivityProgress | None
+    # The cohort's own session of a live session, on the activity page (the lists leave it out).
+    session: CohortSession | None = None
 
     @property
     def state(self) -> ItemState:

@@ -1,16 +1,20 @@
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization, OrganizationScopedQuerySet
-from programs.models import Activity, Program
+from programs.models import Activity, ActivityKind, Program
 from rapport import policy
 from rapport.lib.text import SingleLineCharField
+from rapport.lib.timezones import get_zone
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -179,3 +183,132 @@ class ActivityProgress(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.state == ProgressState.COMPLETED
+
+
+class CohortSessionQuerySet(OrganizationScopedQuerySet["CohortSession"]):
+    def visible_to(self, user: "User | Any") -> "CohortSessionQuerySet":
+        """The sessions of the cohorts the person may see: the same rule as Cohort.visible_to."""
+        return self.filter(cohort__in=Cohort.objects.visible_to(user))
+
+
+class CohortSession(models.Model):
+    """When and where one cohort meets for one live-session activity.
+
+    The time belongs to the cohort: it starts as the activity's default for the cohort's week
+    (`Activity.default_session_start`) and follows that default until someone moves it for this
+    cohort in the studio (`follows_default` becomes false). It must fall inside the cohort's
+    week of the activity, read in the activity's time zone (`clean`).
+
+    Calendar invites (.ics) carry `ical_uid`, stable for the pair (activity, cohort), and
+    `sequence`, which increases whenever the time, length or link changes, so calendar programs
+    replace the event they hold instead of adding a second one (RFC 5545 §3.8.7.4).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind": ActivityKind.LIVE_SESSION},
+        verbose_name=_("live session"),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("minutes"), default=60, validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    video_url = models.URLField(
+        _("video link"),
+        blank=True,
+        max_length=500,
+        help_text=_("Leave blank to use the activity's link."),
+    )
+    follows_default = models.BooleanField(default=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CohortSessionQuerySet.as_manager()
+
+    TIMING_FIELDS = ("starts_at", "duration_minutes", "video_url")
+    # Not stored: the activity as the page holds it (see _about).
+    about: Any = None
+
+    class Meta:
+        verbose_name = _("live session time")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "activity"], name="one_session_per_cohort")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} ({self.cohort})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.cohort.organization_id
+        loaded = getattr(self, "_loaded_timing", None)
+        if loaded is not None and loaded != self._timing():
+            self.sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence", "updated_at"}
+        super().save(*args, **kwargs)
+        self._loaded_timing = self._timing()
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> "CohortSession":
+        instance = super().from_db(*args, **kwargs)
+        instance._loaded_timing = instance._timing()
+        return instance
+
+    def _timing(self) -> tuple[Any, ...]:
+        return tuple(self.__dict__.get(name) for name in self.TIMING_FIELDS)
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def _about(self) -> Any:
+        """The activity's fields: the copy a page already holds (`about`, set by
+        cohorts.actions.ensure_session, maybe the cached outline's), else the row."""
+        return self.about or self.activity
+
+    @property
+    def join_url(self) -> str:
+        return self.video_url or self._about.external_url
+
+    @property
+    def ical_uid(self) -> str:
+        """The same for the life of the session, whatever its time (and the UID invites had
+        before sessions belonged to cohorts)."""
+        return f"{self._about.public_id}-{self.cohort.public_id}@rapport"
+
+    def week_dates(self) -> tuple[date, date]:
+        number = self.activity.week.number
+        return self.cohort.week_starts_on(number), self.cohort.week_ends_on(number)
+
+    def clean(self) -> None:
+        if self.starts_at is None or self.activity_id is None or self.cohort_id is None:
+            return
+        if self.activity.week.program_id != self.cohort.program_id:
+            raise ValidationError({"activity": _("This session is not in the cohort's programme.")})
+        first, last = self.week_dates()
+        zone = get_zone(self.activity.session_time_zone)
+        local = self.starts_at.astimezone(zone)
+        if not first <= local.date() <= last:
+            raise ValidationError(
+                {
+                    "starts_at": _(
+                        "Week %(week)d of %(cohort)s runs from %(first)s to %(last)s, but this "
+                        "time is %(when)s (%(zone)s). Choose a time inside that week."
+                    )
+                    % {
+                        "week": self.activity.week.number,
+                        "cohort": self.cohort.name,
+                        "first": formats.date_format(first, "l j F Y"),
+                        "last": formats.date_format(last, "l j F Y"),
+                        "when": formats.date_format(local, "l j F Y, H:i"),
+                        "zone": self.activity.session_time_zone,
+                    }
+                }
+            )

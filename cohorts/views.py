@@ -18,6 +18,7 @@ from cohorts.access import (
     get_activity_in_seat,
     get_learner_seat,
     get_seat_for_user,
+    get_session_in_seat,
 )
 from cohorts.forms import CompletionForm, MediaPositionForm
 from cohorts.journey import (
@@ -99,7 +100,11 @@ def activity_detail(
         {
             "seat": seat,
             "activity": activity,
-            "item": ActivityItem(activity=activity, progress=progress),
+            "item": ActivityItem(
+                activity=activity,
+                progress=progress,
+                session=get_session_in_seat(seat, activity),
+            ),
             "body_html": render_markdown(activity.body),
             "competencies": activity.competencies,
             "previous": siblings[index - 1] if index > 0 else None,
@@ -213,10 +218,12 @@ def activity_launch(
 def activity_invite(
     request: HttpRequest, cohort_id: uuid.UUID, activity_id: uuid.UUID
 ) -> HttpResponse:
+    """The cohort's own session as an iCalendar file. Its UID is stable for the session and its
+    SEQUENCE grows when the time changes, so importing it again updates the calendar entry."""
     seat = get_seat_for_user(request.user, cohort_id)  # type: ignore[arg-type]
     activity = get_activity_in_seat(seat, activity_id)
-    ends_at = activity.ends_at
-    if activity.kind != ActivityKind.LIVE_SESSION or activity.starts_at is None or ends_at is None:
+    session = get_session_in_seat(seat, activity)
+    if session is None:
         raise Http404("This activity is not a live session")
     if seat.is_learner:
         assert seat.enrollment is not None
@@ -225,12 +232,14 @@ def activity_invite(
         reverse("cohorts:activity", args=[seat.cohort.public_id, activity.public_id])
     )
     ics = session_invite(
-        uid=f"{activity.public_id}-{seat.cohort.public_id}@rapport",
+        uid=session.ical_uid,
+        sequence=session.sequence,
+        last_modified=session.updated_at,
         title=activity.title,
         description=f"{activity.summary}\n\n{page}".strip(),
-        starts_at=activity.starts_at,
-        ends_at=ends_at,
-        url=activity.external_url,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        url=session.join_url,
     )
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="rapport-live-session.ics"'

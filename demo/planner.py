@@ -31,7 +31,7 @@ class Act:
     week: int
     media_seconds: float
     minutes: int
-    starts_at: int | None  # epoch seconds, live sessions only
+    session_offset: int | None  # live sessions: seconds after the cohort's first day (UTC)
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Step:
     completed: bool
     position: float
     at: int  # epoch seconds
+    ends: int | None = None  # a live session's end for this learner's cohort (epoch seconds)
 
 
 @dataclass
@@ -81,16 +82,16 @@ class Planner:
         """A moment in the learner's waking hours during the activity's week, never later than
         now; live sessions are joined when they are scheduled."""
         rng = self.rng
-        if act.starts_at is not None:
-            return act.starts_at - rng.randint(1, 30) * 3600
+        if act.session_offset is not None:  # each cohort meets in its own week
+            return start + act.session_offset - rng.randint(1, 30) * 3600
         week_start = start + (act.week - 1) * 7 * DAY
         days = max(1, min(7, (self.today - week_start) // DAY + 1))
         moment = week_start + rng.randrange(days) * DAY + rng.randint(*WAKING_HOURS) - offset
         return min(moment, self.now - rng.randint(300, 14_400))
 
-    def available(self, reached: int) -> list[list[Act]]:
+    def available(self, start: int, reached: int) -> list[list[Act]]:
         return [
-            [a for a in week if a.starts_at is None or a.starts_at < self.now]
+            [a for a in week if a.session_offset is None or start + a.session_offset < self.now]
             for week in self.weeks[:reached]
         ]
 
@@ -102,7 +103,7 @@ class Planner:
         if reached < 1:
             return plan
         profile = profile or self.rng.choices(PROFILES, PROFILE_WEIGHTS)[0]
-        weeks = self.available(reached)
+        weeks = self.available(start, reached)
         if profile == "not_started":
             return plan
         if profile == "dipping_in":
@@ -128,7 +129,7 @@ class Planner:
         the first page after signing in shows a journey in progress and media to resume."""
         plan = self.plan(start, reached, offset, profile="steady")
         plan.steps = [step for step in plan.steps if step.act.week < reached]
-        this_week = self.available(reached)[-1] if reached else []
+        this_week = self.available(start, reached)[-1] if reached else []
         media = next((act for act in this_week if act.media_seconds), None)
         if media is not None:
             plan.steps.append(self.step(start, media, offset, completed=False))
@@ -139,4 +140,7 @@ class Planner:
         if act.media_seconds:
             low, high = 0.15 * act.media_seconds, 0.85 * act.media_seconds
             position = act.media_seconds if completed else round(self.rng.uniform(low, high), 1)
-        return Step(act, completed, position, self._when(start, act, offset))
+        ends = None
+        if act.session_offset is not None:
+            ends = start + act.session_offset + act.minutes * 60
+        return Step(act, completed, position, self._when(start, act, offset), ends)

@@ -46,7 +46,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from cohorts.actions import Seat, enroll_many
+from cohorts.actions import Seat, enroll_many, ensure_sessions
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
@@ -346,13 +346,15 @@ class _Seeder:
     def run(self, plans: list[CohortPlan], assets: dict[str, "MediaAsset"]) -> Organization:
         self.organization = Organization.objects.create(name=DEMO_ORG_NAME, slug=DEMO_ORG_SLUG)
         competencies = self._competencies()
-        program = self._programme(competencies, assets, first_start=plans[0].start)
+        program = self._programme(competencies, assets)
         self.clock.lap(f"Programme: {len(content.WEEKS)} weeks, {len(self.acts)} activities")
         cohorts = [
             Cohort.objects.create(program=program, name=plan.name, start_date=plan.start)
             for plan in plans
         ]
         self.counts["cohorts"] = len(cohorts)
+        for cohort in cohorts:
+            ensure_sessions(cohort)  # each cohort's live sessions, in its own weeks
         self._staff()
         coaches = self._coaches(cohorts, plans)
         self.clock.lap(f"Cohorts: {len(cohorts)}; coaches: {self.counts['coaches']:,}; staff: 2")
@@ -378,7 +380,6 @@ class _Seeder:
         self,
         competencies: dict[str, Competency],
         assets: dict[str, "MediaAsset"],
-        first_start: date,
     ) -> Program:
         program = Program.objects.create(
             organization=self.organization,
@@ -391,10 +392,9 @@ class _Seeder:
             week = Week.objects.create(
                 program=program, number=spec.number, title=spec.title, summary=spec.summary
             )
-            week_start = first_start + timedelta(weeks=spec.number - 1)
             acts = []
             for position, activity_spec in enumerate(spec.activities):
-                activity = self._activity(week, position, activity_spec, assets, week_start)
+                activity = self._activity(week, position, activity_spec, assets)
                 activity.competencies.set([competencies[n] for n in activity_spec.competencies])
                 seconds = assets[activity_spec.media].duration if activity_spec.media else 0.0
                 acts.append(self._act(activity, spec.number, seconds))
@@ -408,7 +408,6 @@ class _Seeder:
         position: int,
         spec: content.ActivitySpec,
         assets: dict[str, "MediaAsset"],
-        week_start: date,
     ) -> Activity:
         asset = assets[spec.media] if spec.media else None
         minutes = asset.minutes if asset is not None else spec.minutes
@@ -425,10 +424,10 @@ class _Seeder:
             external_url=spec.external_url,
         )
         if spec.session is not None:
-            # Scheduled for the first cohort (the demo learner's); a real programme would run a
-            # session per cohort, but an activity has one start time.
-            day = week_start + timedelta(days=spec.session.day)
-            activity.starts_at = datetime.combine(day, time(spec.session.hour_utc), tzinfo=UTC)
+            # The same day and hour of each cohort's week; every cohort gets its own session.
+            activity.session_day = spec.session.day + 1
+            activity.session_time = time(spec.session.hour_utc)
+            activity.session_time_zone = "UTC"
             activity.duration_minutes = spec.session.minutes
         if asset is not None:
             with asset.path.open("rb") as media_file:
@@ -448,7 +447,14 @@ class _Seeder:
             week=week,
             media_seconds=media_seconds,
             minutes=activity.duration_minutes or activity.estimated_minutes,
-            starts_at=epoch(activity.starts_at) if activity.starts_at else None,
+            session_offset=(
+                (week - 1) * 7 * DAY
+                + (activity.session_day - 1) * DAY
+                + activity.session_time.hour * 3600
+                + activity.session_time.minute * 60
+                if activity.session_day and activity.session_time
+                else None
+            ),
         )
 
     # -- people -------------------------------------------------------------------------------
@@ -630,8 +636,8 @@ class _Seeder:
         elif act.kind == ActivityKind.ELEARNING:
             events.append((at + 20, LAUNCHED, act.object_id, p.empty))
         if step.completed:
-            if act.starts_at is not None:
-                finished = act.starts_at + act.minutes * 60
+            if step.ends is not None:
+                finished = step.ends
             else:
                 finished = at + int(act.media_seconds or act.minutes * 60)
             events.append((min(finished, self.now), COMPLETED, act.object_id, p.completion))

@@ -186,8 +186,18 @@ class ActivityAdmin(StudioModelAdmin[Activity]):
         (
             _("Links and times"),
             {
-                "fields": ("external_url", "starts_at", "duration_minutes"),
-                "description": _("E-learning modules and live sessions."),
+                "fields": (
+                    "external_url",
+                    "session_day",
+                    "session_time",
+                    "session_time_zone",
+                    "duration_minutes",
+                ),
+                "description": _(
+                    "E-learning modules and live sessions. A live session's day and time are "
+                    "within each cohort's week; each cohort gets its own session at that time, "
+                    "which can be moved on the cohort's page."
+                ),
             },
         ),
     )

@@ -1,5 +1,5 @@
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from organizations.models import Competency, Organization, OrganizationScopedQue
 from programs.validators import captions_play, validate_captions_file, validate_media_file
 from rapport import policy
 from rapport.lib.text import SingleLineCharField
+from rapport.lib.timezones import get_zone, time_zone_choices
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -94,6 +95,18 @@ class Week(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+def session_start(
+    day: int | None, local_time: time | None, zone: str, week_starts_on: date
+) -> datetime | None:
+    """A live session's default start: day `day` (1 to 7) of a cohort's week that starts on
+    `week_starts_on`, at `local_time` in the IANA zone `zone`, as an aware datetime (so 10:00
+    in London is 09:00 UTC in summer). None when the day or time is not set."""
+    if day is None or local_time is None:
+        return None
+    when = week_starts_on + timedelta(days=day - 1)
+    return datetime.combine(when, local_time, tzinfo=get_zone(zone))
+
+
 class ActivityKind(models.TextChoices):
     """What an activity is. Each kind renders through templates/cohorts/kinds/<value>.html."""
 
@@ -163,7 +176,30 @@ class Activity(models.Model):
         max_length=500,
         help_text=_("The e-learning module, or the video link of a live session."),
     )
-    starts_at = models.DateTimeField(null=True, blank=True, help_text=_("Live sessions only."))
+    # A live session's time belongs to each cohort (cohorts.CohortSession). The programme says
+    # when it usually happens within the cohort's week: a day of that week (1 is the cohort's
+    # start weekday) and a local time in a zone. Each cohort's session starts from this default
+    # and can be moved in the studio; an absolute date would be wrong for every later cohort.
+    session_day = models.PositiveSmallIntegerField(
+        _("day of the week"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+        help_text=_("Live sessions: which day of each cohort's week, 1 to 7 (1 is its first day)."),
+    )
+    session_time = models.TimeField(
+        _("local start time"),
+        null=True,
+        blank=True,
+        help_text=_("Live sessions: for example 14:00."),
+    )
+    session_time_zone = models.CharField(
+        _("time zone of the start time"),
+        max_length=64,
+        default="UTC",
+        choices=time_zone_choices,
+        help_text=_("Live sessions: the zone the start time is in."),
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(5), MaxValueValidator(480)]
     )
@@ -202,8 +238,11 @@ class Activity(models.Model):
             )
         if self.kind == ActivityKind.ELEARNING and not self.external_url:
             errors["external_url"] = _("An e-learning activity needs the link to the module.")
-        if self.kind == ActivityKind.LIVE_SESSION and not self.starts_at:
-            errors["starts_at"] = _("A live session needs a start time.")
+        if self.kind == ActivityKind.LIVE_SESSION:
+            if self.session_day is None:
+                errors["session_day"] = _("A live session needs the day of the week it is on.")
+            if self.session_time is None:
+                errors["session_time"] = _("A live session needs a start time.")
         if self.kind not in MEDIA_KINDS and self.media:
             errors["media"] = _("Only videos and podcasts carry a media file.")
         if errors:
@@ -219,11 +258,16 @@ class Activity(models.Model):
     def is_media(self) -> bool:
         return self.kind in MEDIA_KINDS
 
+    def default_session_start(self, week_starts_on: date) -> "datetime | None":
+        """When this live session starts by default for a cohort whose week (this activity's
+        week) starts on `week_starts_on` (see session_start)."""
+        return session_start(
+            self.session_day, self.session_time, self.session_time_zone, week_starts_on
+        )
+
     @property
-    def ends_at(self) -> "datetime | None":
-        if self.starts_at is None:
-            return None
-        return self.starts_at + timedelta(minutes=self.duration_minutes or 60)
+    def session_minutes(self) -> int:
+        return self.duration_minutes or 60
 
     @property
     def media_mime_type(self) -> str:

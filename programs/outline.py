@@ -25,20 +25,20 @@ import threading
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time
 
 from django.core.cache import caches
 from django.db.models import Prefetch
 
 from organizations.models import Competency
-from programs.models import MEDIA_KINDS, Activity, ActivityKind, Program, Week
+from programs.models import MEDIA_KINDS, Activity, ActivityKind, Program, Week, session_start
 from programs.validators import guess_media_type
 
 logger = logging.getLogger(__name__)
 
 # Part of every cache key: bump it when the shape of these classes changes, so a new release
 # never unpickles an old release's outlines from a shared cache.
-OUTLINE_FORMAT = 2  # 2: has_captions
+OUTLINE_FORMAT = 3  # 2: has_captions; 3: live sessions relative to the cohort's week
 CACHE_ALIAS = "default"
 CACHE_SECONDS = 24 * 60 * 60  # a changed programme gets a new key; old keys just expire
 LOCAL_COPIES = 64  # programmes whose outline each process keeps unpickled
@@ -81,7 +81,9 @@ class OutlineActivity:
     has_captions: bool  # captions that parse as WebVTT (Activity.has_captions)
     transcript: str
     external_url: str
-    starts_at: datetime | None
+    session_day: int | None
+    session_time: time | None
+    session_time_zone: str
     duration_minutes: int | None
     competencies: tuple[OutlineCompetency, ...]
 
@@ -98,12 +100,16 @@ class OutlineActivity:
     def is_media(self) -> bool:
         return self.kind in MEDIA_KINDS
 
+    def default_session_start(self, week_starts_on: date) -> datetime | None:
+        """As Activity.default_session_start: the live session's default start in a cohort
+        whose week of this activity starts on `week_starts_on`."""
+        return session_start(
+            self.session_day, self.session_time, self.session_time_zone, week_starts_on
+        )
+
     @property
-    def ends_at(self) -> datetime | None:
-        """When a live session ends: its start plus its duration (an hour if not given)."""
-        if self.starts_at is None:
-            return None
-        return self.starts_at + timedelta(minutes=self.duration_minutes or 60)
+    def session_minutes(self) -> int:
+        return self.duration_minutes or 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +158,9 @@ def _outline_activity(activity: Activity, week: OutlineWeek) -> OutlineActivity:
         has_captions=activity.has_captions,
         transcript=activity.transcript,
         external_url=activity.external_url,
-        starts_at=activity.starts_at,
+        session_day=activity.session_day,
+        session_time=activity.session_time,
+        session_time_zone=activity.session_time_zone,
         duration_minutes=activity.duration_minutes,
         competencies=tuple(
             OutlineCompetency(id=c.pk, name=c.name) for c in activity.competencies.all()

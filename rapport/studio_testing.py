@@ -64,8 +64,9 @@ class StudioTestCase(PersonaTestCase):
             "body": activity.body,
             "transcript": activity.transcript,
             "external_url": activity.external_url,
-            "starts_at_0": "",
-            "starts_at_1": "",
+            "session_day": activity.session_day or "",
+            "session_time": activity.session_time or "",
+            "session_time_zone": activity.session_time_zone,
             "duration_minutes": activity.duration_minutes or "",
             "_save": "Save",
         }

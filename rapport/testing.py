@@ -10,7 +10,7 @@ The personas (healthchecks' Alice/Bob/Charlie idea):
 """
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -90,7 +90,10 @@ def make_activity(
     if kind == ActivityKind.ELEARNING:
         activity.external_url = "https://learning.example.com/module/1"
     if kind == ActivityKind.LIVE_SESSION:
-        activity.starts_at = timezone.now() + timedelta(days=3)
+        # The last day of its week at noon UTC: for cohort A (in week 2) still ahead.
+        activity.session_day = 7
+        activity.session_time = time(12)
+        activity.session_time_zone = "UTC"
         activity.duration_minutes = 60
         activity.external_url = "https://meet.example.com/rapport-1"
     if kind in (ActivityKind.VIDEO, ActivityKind.AUDIO):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from cohorts.actions import set_completed
+from cohorts.actions import ensure_session, set_completed
 from cohorts.models import ActivityProgress, Cohort, Enrollment
 from events.models import Event, Verb
 from programs.models import ActivityKind, Week
@@ -212,7 +212,8 @@ class ActivityPageTests(PersonaTestCase):
         self.client.force_login(self.bob)  # Asia/Tokyo
         response = self.client.get(self.url(activity))
         self.assertContains(response, "Asia/Tokyo".replace("_", " "))
-        local = activity.starts_at.astimezone(timezone.get_fixed_timezone(9 * 60))
+        session = ensure_session(self.cohort_a, activity)
+        local = session.starts_at.astimezone(timezone.get_fixed_timezone(9 * 60))
         self.assertContains(response, local.strftime("%H:%M"))
         invite = self.client.get(self.url(activity, "activity_invite"))
         self.assertEqual(invite["Content-Type"], "text/calendar; charset=utf-8")
@@ -380,8 +381,9 @@ class MediaFileTests(PersonaTestCase):
 class PastLiveSessionTests(PersonaTestCase):
     def test_a_past_session_says_it_took_place_and_offers_no_invite_button(self) -> None:
         activity = self.first_activity(ActivityKind.LIVE_SESSION)
-        activity.starts_at = timezone.now() - timedelta(days=2)
-        activity.save()
+        session = ensure_session(self.cohort_a, activity)
+        session.starts_at = timezone.now() - timedelta(days=2)
+        session.save()
         self.client.force_login(self.alice)
         response = self.client.get(
             reverse("cohorts:activity", args=[self.cohort_a.public_id, activity.public_id])

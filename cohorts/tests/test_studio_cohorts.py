@@ -7,7 +7,7 @@ from unittest import mock
 from django.urls import reverse
 
 from cohorts import actions
-from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from cohorts.models import Cohort, CohortSession, Enrollment, EnrollmentRole
 from organizations.models import Membership, Role
 from programs.models import Program
 from rapport.studio_testing import StudioTestCase, management_form
@@ -59,6 +59,7 @@ class CohortTests(StudioTestCase):
             "start_date": cohort.start_date.isoformat(),
             **management_form("enrollments", total=1),
             **{f"enrollments-0-{key}": value for key, value in enrollment.items()},
+            **management_form("sessions"),  # the live-session times, left as they are
             "_save": "Save",
         }
 
@@ -93,12 +94,16 @@ class CohortTests(StudioTestCase):
             Enrollment.objects.filter(cohort=self.cohort_a, user=self.alice).count(), 1
         )
 
-    def test_a_designer_sees_the_cohort_without_the_people_inline(self) -> None:
+    def test_a_designer_sees_the_cohort_with_its_sessions_but_without_the_people_inline(
+        self,
+    ) -> None:
         self.client.force_login(self.dora)
         response = self.client.get(reverse("studio:cohorts_cohort_change", args=[self.cohort_a.pk]))
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "2 learners, 1 coach")
-        self.assertEqual(response.context["inline_admin_formsets"], [])
+        # Only the cohort's live-session times: the people inline is for admins.
+        shown = [inline.formset.model for inline in response.context["inline_admin_formsets"]]
+        self.assertEqual(shown, [CohortSession])
         self.assertNotContains(response, "alice@northwind.example")
 
     def test_a_designer_cannot_delete_a_cohort_people_are_enrolled_in(self) -> None:
