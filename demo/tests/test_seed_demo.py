@@ -21,7 +21,14 @@ from django.test import TestCase, override_settings
 
 from accounts.models import User
 from cohorts.actions import enroll_many
-from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
+from cohorts.models import (
+    ActivityProgress,
+    Cohort,
+    CohortSession,
+    Enrollment,
+    EnrollmentRole,
+    ProgressState,
+)
 from demo import content
 from demo.content.specs import ActivitySpec
 from demo.errors import MediaError
@@ -195,6 +202,22 @@ class SeededDemoTests(TestCase):
         weeks = {cohort.week_number_on(NOW.date()) for cohort in cohorts}
         self.assertGreaterEqual(len(weeks), 2)
         self.assertIn(4, weeks)  # the demo learner's cohort, mid-programme
+
+    def test_each_cohort_has_its_live_sessions_inside_its_own_weeks(self) -> None:
+        """Fault case live-session-per-cohort.md: a later cohort's session is in its own week."""
+        cohorts = list(Cohort.objects.filter(organization=self.organization))
+        live = Activity.objects.filter(
+            organization=self.organization, kind=ActivityKind.LIVE_SESSION
+        ).select_related("week")
+        self.assertGreaterEqual(live.count(), 1)
+        for cohort in cohorts:
+            for activity in live:
+                session = CohortSession.objects.get(cohort=cohort, activity=activity)
+                first = cohort.week_starts_on(activity.week.number)
+                self.assertLessEqual(first, session.starts_at.date(), cohort.name)
+                self.assertLessEqual(session.starts_at.date(), first + timedelta(days=6))
+        starts = {s.starts_at for s in CohortSession.objects.filter(cohort__in=cohorts)}
+        self.assertGreater(len(starts), live.count())  # cohorts meet at different times
 
     def test_completed_count_matches_the_completed_progress_rows(self) -> None:
         mismatched = Enrollment.objects.filter(organization=self.organization).annotate(
