@@ -4,7 +4,7 @@ whatever path the write took (programs/outline.py, programs/outline_triggers.py)
 import dataclasses
 import pickle
 import uuid
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import pytest
@@ -31,7 +31,7 @@ from programs.outline import (
 from programs.validators import guess_media_type
 from rapport.testing import PersonaTestCase
 
-PLAIN = (str, int, bool, type(None), uuid.UUID, datetime)
+PLAIN = (str, int, bool, type(None), uuid.UUID, datetime, time)
 
 
 def _leaves(value: Any, path: str = "outline") -> list[tuple[str, Any]]:
@@ -79,7 +79,9 @@ class OutlineValueTests(PersonaTestCase):
         self.assertEqual(item.captions, video.captions.name)
         session = outline.activity(live.public_id)
         assert session is not None
-        self.assertEqual(session.ends_at, live.ends_at)
+        monday = date(2027, 1, 4)
+        self.assertEqual(session.default_session_start(monday), live.default_session_start(monday))
+        self.assertEqual(session.session_minutes, live.session_minutes)
         self.assertFalse(session.is_media)
         self.assertEqual(session.media, "")
         self.assertIsNone(outline.activity(uuid.uuid4()))
@@ -123,6 +125,7 @@ class OutlineValueTests(PersonaTestCase):
                 activity.kind, activity.title, activity.summary, activity.body,
                 activity.transcript, activity.external_url, activity.media.name,
                 activity.captions.name, guess_media_type(activity.media.name or ""),
+                activity.session_time_zone,
             }  # fmt: skip
             content |= set(activity.competencies.values_list("name", flat=True))
         texts = {(path, value) for path, value in _leaves(stored) if isinstance(value, str)}
