@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Activity, Program, Week
@@ -195,7 +196,8 @@ class ActivityAdmin(StudioModelAdmin[Activity]):
                 ),
                 "description": _(
                     "E-learning modules and live sessions. A live session's day and time are "
-                    "within each cohort's week; each cohort gets its own session at that time, "
+                    "within each cohort's week, read in the time zone chosen here (your own "
+                    "unless you choose another); each cohort gets its own session at that time, "
                     "which can be moved on the cohort's page."
                 ),
             },
@@ -210,6 +212,13 @@ class ActivityAdmin(StudioModelAdmin[Activity]):
     search_fields = ("title", "summary", "week__program__title")
     ordering = ("week__program__title", "week__number", "position", "id")
     organization_is_derived = True
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A new activity's live-session time is read in the designer's own zone (the studio
+        runs each page in it) until she chooses another: typing 10:00 means 10:00 where she is."""
+        initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
+        initial.setdefault("session_time_zone", timezone.get_current_timezone_name())
+        return initial
 
     def formfield_for_foreignkey(
         self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any

@@ -28,7 +28,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
-from django.contrib.admin.widgets import AdminFileWidget, AdminSplitDateTime
+from django.contrib.admin.widgets import (
+    AdminDateWidget,
+    AdminFileWidget,
+    AdminSplitDateTime,
+    AdminTimeWidget,
+)
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
@@ -259,6 +264,10 @@ class _StudioRules[M: models.Model](BaseModelAdmin[M]):
         if isinstance(db_field, models.DateTimeField):
             # Read and shown in the person's own zone, and labelled with it.
             kwargs.setdefault("widget", ZonedSplitDateTime)
+        elif isinstance(db_field, models.DateField):
+            kwargs.setdefault("widget", StudioDateInput)
+        elif isinstance(db_field, models.TimeField):
+            kwargs.setdefault("widget", StudioTimeInput)
         elif isinstance(db_field, models.FileField):
             kwargs.setdefault("widget", StudioFileInput)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -526,6 +535,23 @@ class ZonedSplitDateTime(AdminSplitDateTime):
             intro=_("Times are in your own time zone, %(zone)s:") % {"zone": note.zone},
             offset=note.offset,
         )
+
+
+class StudioDateInput(AdminDateWidget):
+    """The admin's date input without Django's "You are 5 hours behind" note, which a date alone
+    (a cohort's start date) has no zone to be behind in: static/studio/zoned-datetime.js removes
+    it once Django's shortcuts have added it."""
+
+    class Media:
+        js = ("studio/zoned-datetime.js",)
+
+
+class StudioTimeInput(AdminTimeWidget):
+    """The admin's time input without Django's note for the same reason: a time alone (a live
+    session's default, read in the zone chosen beside it) is not in the browser's zone."""
+
+    class Media:
+        js = ("studio/zoned-datetime.js",)
 
 
 def zoned(value: datetime | None) -> str:

@@ -10,8 +10,10 @@ from typing import Any
 from django.urls import reverse
 
 from accounts.models import User
+from cohorts.models import Cohort, CohortSession
 from organizations.models import Role
 from programs.models import Activity, Week
+from rapport.lib.timezones import get_zone
 from rapport.testing import PersonaTestCase, make_user
 
 STUDIO = "/studio/"
@@ -71,4 +73,46 @@ class StudioTestCase(PersonaTestCase):
             "_save": "Save",
         }
         data.update(changes)
+        return data
+
+    def cohort_post(
+        self, cohort: Cohort, moves: dict[int, tuple[str, str]] | None = None
+    ) -> dict[str, Any]:
+        """Everything the cohort page posts for `cohort` as the signed-in person gets it: its
+        fields, no new seats, and each live session as the page shows it (in that person's own
+        zone), except the sessions of the activities in `moves`, typed instead as
+        {activity pk: ("2027-04-01", "10:00")}."""
+        page = self.client.get(reverse("studio:cohorts_cohort_change", args=[cohort.pk]))
+        zone = get_zone(page.context["studio_time_zone"])
+        formset = next(
+            inline.formset
+            for inline in page.context["inline_admin_formsets"]
+            if inline.formset.model is CohortSession
+        )
+        total = len(formset.forms)
+        data: dict[str, Any] = {
+            "program": cohort.program_id,
+            "name": cohort.name,
+            "start_date": cohort.start_date.isoformat(),
+            **management_form("enrollments"),
+            **management_form(formset.prefix, total=total, initial=total),
+            "_save": "Save",
+        }
+        for index, form in enumerate(formset.forms):
+            session = form.instance
+            shown = session.starts_at.astimezone(zone)
+            day, clock = (moves or {}).get(
+                session.activity_id, (shown.date().isoformat(), shown.time().isoformat())
+            )
+            prefix = f"{formset.prefix}-{index}"
+            data.update(
+                {
+                    f"{prefix}-id": session.pk,
+                    f"{prefix}-cohort": cohort.pk,
+                    f"{prefix}-starts_at_0": day,
+                    f"{prefix}-starts_at_1": clock,
+                    f"{prefix}-duration_minutes": session.duration_minutes,
+                    f"{prefix}-video_url": session.video_url,
+                }
+            )
         return data

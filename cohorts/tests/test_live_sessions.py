@@ -10,11 +10,11 @@ from unittest.mock import patch
 import icalendar
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from cohorts.actions import enroll, ensure_session, ensure_sessions
 from cohorts.models import Cohort, CohortSession
 from programs.models import Activity, ActivityKind, Week
+from rapport.studio_testing import StudioTestCase
 from rapport.testing import PersonaTestCase, make_activity, make_user
 
 # The demo of the fault case: a programme whose week 4 holds "Practice lab", Thursday 14:00 UTC
@@ -168,40 +168,18 @@ class DefaultsAndMovesTests(LiveSessionTestCase):
         self.assertIn("Thursday 26 November 2026", message)
 
 
-class StudioInlineTests(LiveSessionTestCase):
+class StudioInlineTests(LiveSessionTestCase, StudioTestCase):
     def change_url(self) -> str:
-        return reverse("admin:cohorts_cohort_change", args=[self.cohort_3.pk])
+        return reverse("studio:cohorts_cohort_change", args=[self.cohort_3.pk])
 
     def post(self, starts_at: datetime) -> Any:
+        """dora moves Cohort 3's lab to `starts_at` on the cohort's page (she is in London, where
+        December is UTC+0, so the typed time is the UTC one)."""
         self.client.force_login(self.dora)
-        page = self.client.get(self.change_url())
-        self.assertEqual(page.status_code, 200)
-        formset = page.context["inline_admin_formsets"][0].formset
-        data: dict[str, Any] = {
-            "program": self.program.pk,
-            "name": self.cohort_3.name,
-            "start_date": self.cohort_3.start_date.isoformat(),
-            "enrollments-TOTAL_FORMS": "0",
-            "enrollments-INITIAL_FORMS": "0",
-            f"{formset.prefix}-TOTAL_FORMS": str(len(formset.forms)),
-            f"{formset.prefix}-INITIAL_FORMS": str(len(formset.forms)),
-        }
-        for index, form in enumerate(formset.forms):
-            prefix = f"{formset.prefix}-{index}"
-            instance = form.instance
-            when = starts_at if instance.activity_id == self.lab.pk else instance.starts_at
-            local = timezone.localtime(when)
-            data.update(
-                {
-                    f"{prefix}-id": instance.pk,
-                    f"{prefix}-cohort": self.cohort_3.pk,
-                    f"{prefix}-starts_at_0": local.date().isoformat(),
-                    f"{prefix}-starts_at_1": local.time().isoformat(),
-                    f"{prefix}-duration_minutes": instance.duration_minutes,
-                    f"{prefix}-video_url": instance.video_url,
-                }
-            )
-        return self.client.post(self.change_url(), data)
+        typed = (starts_at.date().isoformat(), starts_at.time().isoformat())
+        return self.client.post(
+            self.change_url(), self.cohort_post(self.cohort_3, {self.lab.pk: typed})
+        )
 
     def test_the_cohort_page_lists_its_sessions_and_a_designer_moves_one(self) -> None:
         response = self.post(datetime(2026, 12, 22, 17, tzinfo=UTC))

@@ -1,7 +1,8 @@
 """The studio's content pages: programmes, weeks and activities (programs/admin.py), and the
-times typed into them, which are read in the designer's own time zone."""
+live-session times typed in the studio (an activity's default, a cohort's own session), which
+are read in the designer's own time zone."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +11,8 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from accounts.models import User
+from cohorts.actions import ensure_sessions
+from cohorts.models import CohortSession
 from organizations.models import Competency, Role
 from programs.models import Activity, ActivityKind, Program, Week
 from rapport.studio_testing import StudioTestCase, changelist, management_form
@@ -185,9 +188,16 @@ class ActivityTests(StudioTestCase):
         self.assertFalse(Week.objects.filter(title="Week five").exists())
 
 
+# Monday 29 March 2027 would also do; a Sunday start puts the night London's clocks go forward
+# (28 March) inside the week, so a time that never happens there can be typed.
+SESSION_WEEK_STARTS = date(2027, 3, 28)
+
+
 class LiveSessionTimeZoneTests(StudioTestCase):
     """issue 6 §1, case studio-time-zone.md: a London designer typed 10:00 for a session after the
-    clocks change and learners in London saw 11:00. Times are now read in the designer's zone."""
+    clocks change and learners in London saw 11:00. The times typed in the studio — a live
+    session's default time on the activity, and each cohort's own session on the cohort's page —
+    are read in the designer's own zone, which the form names."""
 
     live: Activity
 
@@ -195,17 +205,26 @@ class LiveSessionTimeZoneTests(StudioTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.live = cls.first_activity_of(ActivityKind.LIVE_SESSION)
+        # Cohort A's week of this session runs from Sunday 28 March to Saturday 3 April 2027.
+        cls.cohort_a.start_date = SESSION_WEEK_STARTS - timedelta(weeks=cls.live.week.number - 1)
+        cls.cohort_a.save()
+        ensure_sessions(cls.cohort_a)
 
     @classmethod
     def first_activity_of(cls, kind: ActivityKind) -> Activity:
         return Activity.objects.filter(week__program=cls.program, kind=kind).order_by("id")[0]
 
+    def session(self) -> CohortSession:
+        return CohortSession.objects.get(cohort=self.cohort_a, activity=self.live)
+
+    def cohort_url(self) -> str:
+        return reverse("studio:cohorts_cohort_change", args=[self.cohort_a.pk])
+
     def type_start(self, designer: User, day: str, clock: str) -> Any:
+        """`designer` moves cohort A's session to `day` at `clock` on the cohort's page."""
         self.client.force_login(designer)
-        url = reverse("studio:programs_activity_change", args=[self.live.pk])
-        data = self.activity_post(self.live, starts_at_0=day, starts_at_1=clock)
-        data["duration_minutes"] = "60"
-        return self.client.post(url, data)
+        data = self.cohort_post(self.cohort_a, {self.live.pk: (day, clock)})
+        return self.client.post(self.cohort_url(), data)
 
     def learner_sees(self) -> tuple[str, bytes]:
         """The activity page and the calendar invite, as alice (Europe/London) gets them."""
@@ -223,8 +242,7 @@ class LiveSessionTimeZoneTests(StudioTestCase):
     def test_a_london_designers_ten_oclock_after_the_clocks_change_is_ten_in_london(self) -> None:
         response = self.type_start(self.dora, "2027-04-01", "10:00")  # dora: Europe/London
         self.assertEqual(response.status_code, 302)
-        self.live.refresh_from_db()
-        self.assertEqual(self.live.starts_at, datetime(2027, 4, 1, 9, 0, tzinfo=UTC))
+        self.assertEqual(self.session().starts_at, datetime(2027, 4, 1, 9, 0, tzinfo=UTC))
 
         page, invite = self.learner_sees()
         self.assertIn("Thursday 1 April 2027", page)
@@ -238,9 +256,8 @@ class LiveSessionTimeZoneTests(StudioTestCase):
         )
         response = self.type_start(nadia, "2027-04-01", "10:00")
         self.assertEqual(response.status_code, 302)
-        self.live.refresh_from_db()
         # New York is on daylight time (UTC-4) from 14 March 2027.
-        self.assertEqual(self.live.starts_at, datetime(2027, 4, 1, 14, 0, tzinfo=UTC))
+        self.assertEqual(self.session().starts_at, datetime(2027, 4, 1, 14, 0, tzinfo=UTC))
         page, invite = self.learner_sees()
         self.assertIn("15:00 \N{EN DASH} 16:00", page)  # London is UTC+1 that day
         self.assertIn(b"DTSTART:20270401T140000Z", invite)
@@ -248,42 +265,70 @@ class LiveSessionTimeZoneTests(StudioTestCase):
     def test_the_form_shows_the_stored_time_in_the_designers_zone_with_that_dates_offset(
         self,
     ) -> None:
-        Activity.objects.filter(pk=self.live.pk).update(
+        CohortSession.objects.filter(pk=self.session().pk).update(
             starts_at=datetime(2027, 4, 1, 9, 0, tzinfo=UTC)
         )
         self.client.force_login(self.dora)
-        response = self.client.get(reverse("studio:programs_activity_change", args=[self.live.pk]))
-        self.assertContains(response, 'name="starts_at_0" value="2027-04-01"')
-        self.assertContains(response, 'name="starts_at_1" value="10:00:00"')
+        response = self.client.get(self.cohort_url())
+        self.assertContains(response, 'name="sessions-0-starts_at_0" value="2027-04-01"')
+        self.assertContains(response, 'name="sessions-0-starts_at_1" value="10:00:00"')
         self.assertContains(response, "Times are in your own time zone, Europe/London:")
         self.assertContains(response, "UTC+01:00 on 1 April 2027")
         # The note is what the inputs' aria-describedby names, and what stops Django's own
         # warning (computed for today, in the browser) from being added.
-        self.assertContains(response, 'id="id_starts_at_timezone_warning_helptext"')
-        self.assertContains(response, 'aria-describedby="id_starts_at_timezone_warning_helptext')
+        self.assertContains(response, 'id="id_sessions-0-starts_at_timezone_warning_helptext"')
+        self.assertContains(
+            response, 'aria-describedby="id_sessions-0-starts_at_timezone_warning_helptext'
+        )
         self.assertContains(response, "help timezonewarning studio-zone")
         self.assertContains(response, "studio/zoned-datetime.js")
 
     def test_a_typed_date_that_fails_validation_is_shown_with_its_own_offset(self) -> None:
-        self.client.force_login(self.dora)
-        url = reverse("studio:programs_activity_change", args=[self.live.pk])
-        data = self.activity_post(
-            self.live, starts_at_0="2027-07-15", starts_at_1="18:30", title=""
-        )
-        response = self.client.post(url, data)
-        self.assertEqual(response.status_code, 200)  # the empty title is refused
+        # Both dates are outside the cohort's week, so refused; each keeps its own offset.
+        response = self.type_start(self.dora, "2027-07-15", "18:30")
+        self.assertEqual(response.status_code, 200)
         self.assertContains(response, "UTC+01:00 on 15 July 2027")
-        data.update(starts_at_0="2027-01-15")
-        self.assertContains(self.client.post(url, data), "UTC+00:00 on 15 January 2027")
+        response = self.type_start(self.dora, "2027-01-15", "18:30")
+        self.assertContains(response, "UTC+00:00 on 15 January 2027")
 
     def test_a_time_the_clocks_skip_is_a_form_error_not_a_guess(self) -> None:
         # 01:30 on 28 March 2027 never happens in London: the clocks go from 01:00 to 02:00.
+        before = self.session().starts_at
         response = self.type_start(self.dora, "2027-03-28", "01:30")
         self.assertEqual(response.status_code, 200)
-        self.assertIn("starts_at", response.context["adminform"].form.errors)
-        before = self.live.starts_at
-        self.live.refresh_from_db()
-        self.assertEqual(self.live.starts_at, before)
+        formset = next(
+            inline.formset
+            for inline in response.context["inline_admin_formsets"]
+            if inline.formset.model is CohortSession
+        )
+        self.assertIn(
+            "interpreted in time zone Europe/London", str(formset.forms[0].errors["starts_at"])
+        )
+        self.assertEqual(self.session().starts_at, before)
+
+    def test_a_new_activitys_session_time_is_read_in_the_designers_own_zone(self) -> None:
+        nadia = make_user(
+            self.org, "nadia@northwind.example", role=Role.DESIGNER, time_zone="America/New_York"
+        )
+        for designer, zone in ((self.dora, "Europe/London"), (nadia, "America/New_York")):
+            self.client.force_login(designer)
+            form = self.client.get(reverse("studio:programs_activity_add")).context["adminform"]
+            self.assertEqual(form.form["session_time_zone"].value(), zone)
+
+    def test_a_london_designers_default_of_ten_oclock_is_ten_in_london_in_the_cohorts_week(
+        self,
+    ) -> None:
+        self.client.force_login(self.dora)
+        url = reverse("studio:programs_activity_change", args=[self.live.pk])
+        data = self.activity_post(
+            self.live, session_day=5, session_time="10:00", session_time_zone="Europe/London"
+        )
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        # Day 5 of the week that starts on Sunday 28 March is Thursday 1 April (UTC+1).
+        self.assertEqual(self.session().starts_at, datetime(2027, 4, 1, 9, 0, tzinfo=UTC))
+        page, _invite = self.learner_sees()
+        self.assertIn("Thursday 1 April 2027", page)
+        self.assertIn("10:00", page)
 
 
 class StudioFormAccessibilityTests(StudioTestCase):

@@ -107,4 +107,17 @@
             }
         }
     });
+
+    // Django adds its note ("You are 5 hours behind", for today) next to every date and time
+    // input whose page has no note of ours. A date or a time alone is in no zone the browser
+    // could be behind (rapport/studio.py, StudioDateInput and StudioTimeInput): take it away
+    // once Django's shortcuts have added it, on load — after every load handler, whichever
+    // script the page loaded first.
+    window.addEventListener("load", () => {
+        setTimeout(() => {
+            for (const note of document.querySelectorAll(".timezonewarning:not(.studio-zone)")) {
+                note.remove();
+            }
+        }, 0);
+    });
 }

@@ -13,7 +13,6 @@ password change), which the admin's crawl scans: a scan costs a second or more o
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -23,7 +22,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from cohorts.actions import enroll
+from cohorts.actions import enroll, ensure_sessions
 from cohorts.models import EnrollmentRole
 from organizations.models import Role
 from rapport.testing import PASSWORD, make_cohort, make_org, make_program, make_user
@@ -54,9 +53,7 @@ def studio(transactional_db: None) -> None:
     learner = make_user(org, "alice@northwind.example", region="Europe")
     enroll(coach, cohort=cohort, role=EnrollmentRole.COACH)
     enroll(learner, cohort=cohort, coach=coach)
-    live = program.weeks.get(number=1).activities.get(kind="live_session")
-    live.starts_at = timezone.now() + timedelta(days=10)
-    live.save()
+    ensure_sessions(cohort)  # its live sessions are an inline on the cohort's page
 
 
 def sign_in(page: Page, base: str, email: str) -> None:

@@ -1,19 +1,20 @@
-"""A designer types a live session's time in the studio, in a browser whose clock is in another
-zone than the one in their Settings (case studio-time-zone.md). The form names the designer's
-zone, states the offset for the date being typed as it is typed, and Django's own warning
-("You are 5 hours behind", computed for today) never appears; the page runs under the app's
-real Content-Security-Policy."""
+"""A designer types a cohort's live-session time in the studio (the cohort page's inline), in a
+browser whose clock is in another zone than the one in their Settings (case studio-time-zone.md).
+The form names the designer's zone, states the offset for the date being typed as it is typed,
+and Django's own warning ("You are 5 hours behind", computed for today) never appears; the page
+runs under the app's real Content-Security-Policy."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from cohorts.actions import ensure_sessions
+from cohorts.models import CohortSession
 from organizations.models import Role
-from programs.models import Activity, ActivityKind
-from rapport.testing import PASSWORD, make_org, make_program, make_user
+from rapport.testing import PASSWORD, make_cohort, make_org, make_program, make_user
 from tests.browser.conftest import DESKTOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,11 +23,15 @@ DESIGNER = "dora@northwind.example"
 
 
 @pytest.fixture
-def live_session(transactional_db: None) -> Activity:
+def live_session(transactional_db: None) -> CohortSession:
+    """The one live session of a cohort whose first week runs Monday 29 March to Sunday
+    4 April 2027, just after London's clocks go forward."""
     org = make_org()
     program = make_program(org, weeks=1, per_week=7)
     make_user(org, DESIGNER, role=Role.DESIGNER, time_zone="Europe/London")
-    return Activity.objects.get(week__program=program, kind=ActivityKind.LIVE_SESSION)
+    cohort = make_cohort(program, name="Spring cohort", start=date(2027, 3, 29))
+    ensure_sessions(cohort)
+    return CohortSession.objects.get(cohort=cohort)
 
 
 @pytest.fixture
@@ -40,7 +45,7 @@ def browser_context(chromium: Browser) -> Iterator[BrowserContext]:
 
 
 def test_a_designer_sees_her_own_zone_and_the_offset_of_the_date_she_types(
-    live_server: LiveServer, page: Page, script_errors: list[str], live_session: Activity
+    live_server: LiveServer, page: Page, script_errors: list[str], live_session: CohortSession
 ) -> None:
     base = live_server.url
     page.goto(f"{base}/studio/login/")
@@ -49,8 +54,8 @@ def test_a_designer_sees_her_own_zone_and_the_offset_of_the_date_she_types(
     page.press("input[name=password]", "Enter")
     expect(page).to_have_url(f"{base}/studio/")
 
-    page.goto(f"{base}/studio/programs/activity/{live_session.pk}/change/")
-    note = page.locator("#id_starts_at_timezone_warning_helptext")
+    page.goto(f"{base}/studio/cohorts/cohort/{live_session.cohort_id}/change/")
+    note = page.locator("#id_sessions-0-starts_at_timezone_warning_helptext")
     offset = note.locator(".studio-zone-offset")
     expect(note).to_contain_text("Times are in your own time zone, Europe/London:")
     # One note per date-time field, ours: Django's browser-today warning was never added.
@@ -58,17 +63,17 @@ def test_a_designer_sees_her_own_zone_and_the_offset_of_the_date_she_types(
     expect(page.get_by_text("hours behind")).to_have_count(0)
     expect(page.get_by_text("Enter times in the")).to_have_count(0)
 
-    page.fill("#id_starts_at_0", "2027-04-01")
-    page.fill("#id_starts_at_1", "10:00")
+    page.fill("#id_sessions-0-starts_at_0", "2027-04-01")
+    page.fill("#id_sessions-0-starts_at_1", "10:00")
     expect(offset).to_have_text("UTC+01:00 on 1 April 2027")
-    page.fill("#id_starts_at_0", "2027-01-10")
+    page.fill("#id_sessions-0-starts_at_0", "2027-01-10")
     expect(offset).to_have_text("UTC+00:00 on 10 January 2027")
-    page.fill("#id_starts_at_0", "")
+    page.fill("#id_sessions-0-starts_at_0", "")
     expect(offset).to_have_text(note.get_attribute("data-undated") or "")
 
-    page.fill("#id_starts_at_0", "2027-04-01")
+    page.fill("#id_sessions-0-starts_at_0", "2027-04-01")
     page.locator("input[name=_save]").click()
-    expect(page).to_have_url(f"{base}/studio/programs/activity/")
+    expect(page).to_have_url(f"{base}/studio/cohorts/cohort/")
     live_session.refresh_from_db()
     assert live_session.starts_at == datetime(2027, 4, 1, 9, 0, tzinfo=UTC)
 
