@@ -18,7 +18,7 @@ from cohorts.models import (
     EnrollmentRole,
     ProgressState,
 )
-from events.actions import record_event
+from events.actions import new_event, record_event, record_events
 from events.models import ObjectType, Verb
 from programs.models import Activity, ActivityKind
 
@@ -47,8 +47,9 @@ def enroll_many(cohort: Cohort, *, seats: Sequence[Seat]) -> list[tuple[Enrollme
     """Put people in a cohort, or update the role and coach of those already in it. Returns
     (enrollment, created) per seat, in order. Idempotent: the same seats twice change nothing.
 
-    Bulk: one look-up and one insert per BATCH_SIZE seats, plus one UPDATE per distinct change,
-    so 4,500 learners take a handful of queries. Preconditions: each person and coach belongs
+    Bulk: one look-up and one insert per BATCH_SIZE seats, one insert of their `registered`
+    events per BATCH_SIZE new seats, plus one UPDATE per distinct change, so 4,500 learners take
+    a handful of queries. Preconditions: each person and coach belongs
     to the cohort's organisation (the caller checked, as the import and the studio do), and no
     person appears twice in `seats`.
     """
@@ -82,6 +83,21 @@ def enroll_many(cohort: Cohort, *, seats: Sequence[Seat]) -> list[tuple[Enrollme
                 changed[(seat.role, seat.coach_id)].append(enrollment.pk)
             results.append((enrollment, False))
         Enrollment.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        # Each new seat is a `registered` statement by the person enrolled, with the seat's id
+        # as the xAPI registration, so every later statement of theirs in the cohort joins it.
+        record_events(
+            [
+                new_event(
+                    enrollment.user_id,
+                    verb=Verb.REGISTERED,
+                    object_type=ObjectType.COHORT,
+                    object_id=cohort.public_id,
+                    cohort=cohort,
+                    registration=enrollment.public_id,
+                )
+                for enrollment in new
+            ]
+        )
         for (role, coach_id), pks in changed.items():
             for start in range(0, len(pks), BATCH_SIZE):
                 Enrollment.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(

@@ -35,6 +35,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import User
 from cohorts.actions import Seat, enroll_many
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from events.actions import record_event
+from events.models import ObjectType, ResultKey, Verb
 from organizations.actions import NewPerson, add_members
 from organizations.models import Membership, Role
 from rapport.lib.text import normalise_single_line, single_line_problem
@@ -707,6 +709,27 @@ def _apply(plan: _Plan, cohort: Cohort, imported_by: User | None) -> None:
         enroll_many(cohort, seats=plan.seats)
 
 
+def _record_import(cohort: Cohort, imported_by: User | None, report: ImportReport) -> None:
+    """An `imported` statement by the admin: the cohort and the report's counts, never a name
+    or an address (events hold numbers and flags only). Nothing written, nothing recorded."""
+    if imported_by is None or not (report.created or report.enrolled or report.updated):
+        return
+    record_event(
+        imported_by,
+        verb=Verb.IMPORTED,
+        object_type=ObjectType.COHORT,
+        object_id=cohort.public_id,
+        cohort=cohort,
+        result={
+            ResultKey.CREATED: report.created,
+            ResultKey.ENROLLED: report.enrolled,
+            ResultKey.UPDATED: report.updated,
+            ResultKey.UNCHANGED: report.unchanged,
+            ResultKey.ERRORS: report.error_count,
+        },
+    )
+
+
 def import_learners_into(
     cohort: Cohort, parsed: ParsedFile, *, imported_by: User | None = None
 ) -> ImportReport:
@@ -747,6 +770,7 @@ def import_learners_into(
                 if problem:
                     report.errors.append(RowError(row.line, row.typed_email, (problem,)))
             _apply(plan, cohort, imported_by)
+            _record_import(cohort, imported_by, report)
     except IntegrityError as exc:
         raise ImportConflict from exc
     report.errors.sort(key=lambda error: error.line)

@@ -66,7 +66,7 @@ from demo.planner import (
     StepEvent,
     utc_offset,
 )
-from events.models import Event
+from events.models import Event, Verb
 from organizations.actions import NewPerson, add_members
 from organizations.models import Competency, Membership, Organization, Role
 from programs.models import Activity, ActivityKind, Program, Week
@@ -509,6 +509,7 @@ class _Seeder:
             by_cohort[cohort.pk] = [user.pk for user in islice(remaining, count)]
             seats = [Seat(user_id=pk, role=EnrollmentRole.COACH) for pk in by_cohort[cohort.pk]]
             enroll_many(cohort, seats=seats)
+            self._date_registrations(cohort, by_cohort[cohort.pk], self.now_aware - timedelta(90))
         self.counts["coaches"] = len(users)
         return by_cohort
 
@@ -551,6 +552,7 @@ class _Seeder:
             for index, user in enumerate(users)
         ]
         enrollments = [enrollment for enrollment, _ in enroll_many(cohort, seats=seats)]
+        self._date_registrations(cohort, [user.pk for user in users], self._joined(cohort))
         self._set_completed_counts(enrollments, plans)
         progress: list[tuple[Any, ...]] = []
         events: list[tuple[int, int, str, object, object]] = []  # (time, actor, verb, ...)
@@ -608,6 +610,13 @@ class _Seeder:
                 Enrollment.objects.filter(pk__in=pks[first : first + BATCH]).update(
                     completed_count=count
                 )
+
+    def _date_registrations(self, cohort: Cohort, user_ids: list[int], when: datetime) -> None:
+        """Date the `registered` events enroll_many wrote (stamped with the real clock) at the
+        simulated enrolment time, so the demo's history never has events after its `now`."""
+        Event.objects.filter(verb=Verb.REGISTERED, cohort=cohort, actor_id__in=user_ids).update(
+            timestamp=when
+        )
 
     def _joined(self, cohort: Cohort) -> datetime:
         """Imported two weeks before their cohort starts, or before their event history."""

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cohorts.actions import Seat, enroll, enroll_many
 from cohorts.models import Enrollment, EnrollmentRole
+from events.models import Event, ObjectType, Verb
 from organizations.actions import NewPerson, add_members
 from rapport.testing import PersonaTestCase
 
@@ -57,13 +58,30 @@ class EnrollManyTests(PersonaTestCase):
 
     def test_enrolling_many_takes_the_same_queries_for_10_or_600_people(self) -> None:
         ids = self.new_learners(610)
-        # 1 seats already taken, 2 insert the new ones.
-        with self.assertNumQueries(2):
+        # 1 seats already taken, 2 insert the new ones, 3 insert their `registered` events.
+        with self.assertNumQueries(3):
             enroll_many(self.cohort_b, seats=[Seat(pk) for pk in ids[:10]])
-        # 600 seats: two batches of 500 for each of the look-up and the insert.
-        with self.assertNumQueries(4):
+        # 600 seats: two batches of 500 for each of the look-up, the insert and the events.
+        with self.assertNumQueries(6):
             enroll_many(self.cohort_b, seats=[Seat(pk) for pk in ids[10:]])
         self.assertEqual(Enrollment.objects.filter(cohort=self.cohort_b).count(), 611)
+
+    def test_each_new_seat_records_one_registered_event_with_its_registration(self) -> None:
+        ids = self.new_learners(3)
+        results = enroll_many(self.cohort_b, seats=[Seat(pk) for pk in ids])
+        events = Event.objects.filter(verb=Verb.REGISTERED, cohort=self.cohort_b, actor_id__in=ids)
+        self.assertEqual(
+            sorted((e.actor_id, e.registration) for e in events),
+            sorted((e.user_id, e.public_id) for e, _ in results),
+        )
+        self.assertEqual(
+            {(e.object_type, e.object_id, e.cohort_id) for e in events},
+            {(ObjectType.COHORT, self.cohort_b.public_id, self.cohort_b.pk)},
+        )
+        self.assertEqual([e.result for e in events], [{}, {}, {}])
+        # Enrolling the same people again, or changing a coach, is no new registration.
+        enroll_many(self.cohort_b, seats=[Seat(pk, coach_id=self.carol.pk) for pk in ids])
+        self.assertEqual(events.count(), 3)
 
     def test_enroll_is_the_single_seat_form(self) -> None:
         enrollment, created = enroll(self.dave, cohort=self.cohort_b, coach=self.carol)

@@ -25,6 +25,7 @@ from cohorts.imports import (
     parse_csv,
 )
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from events.models import Event, ObjectType, Verb
 from organizations.models import Membership, Role
 from rapport.testing import PASSWORD, PersonaTestCase, make_user
 
@@ -171,6 +172,24 @@ class ImportGoodFileTests(ImportTestCase):
         self.assertIsNone(Enrollment.objects.get(user__email="li@northwind.example").coach)
         self.assertContains(response, "2 new people added and enrolled.")
         self.assertContains(response, "Every row was imported.")
+
+    def test_an_import_records_one_imported_event_with_counts_and_no_text(self) -> None:
+        self.post(people_csv(3) + "alice@northwind.example,Alice,Europe/London,Europe,,,\n")
+        (event,) = Event.objects.filter(verb=Verb.IMPORTED)
+        self.assertEqual(
+            (event.actor, event.object_type, event.object_id, event.cohort),
+            (self.adam, ObjectType.COHORT, self.cohort_a.public_id, self.cohort_a),
+        )
+        self.assertEqual(
+            event.result,
+            {"created": 3, "enrolled": 0, "updated": 0, "unchanged": 1, "errors": 0},
+        )
+        self.assertEqual(
+            Event.objects.filter(verb=Verb.REGISTERED, cohort=self.cohort_a).count(), 3 + 3
+        )
+        # A re-import that changes nothing records nothing.
+        self.post(people_csv(3))
+        self.assertEqual(Event.objects.filter(verb=Verb.IMPORTED).count(), 1)
 
     def test_new_people_are_emailed_an_invitation_naming_the_admin_once_it_commits(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):
@@ -513,11 +532,11 @@ class ImportQueryCountTests(ImportTestCase):
     def test_importing_new_people_takes_the_same_queries_for_10_or_100_rows(self) -> None:
         # 1 savepoint, 2 people by email, 3 coaches by email; organizations.actions.add_members:
         # 4 addresses already taken, 5 insert people, 6 insert memberships;
-        # cohorts.actions.enroll_many: 7 seats already taken, 8 insert enrollments;
-        # 9 release savepoint.
-        with self.assertNumQueries(9):
+        # cohorts.actions.enroll_many: 7 seats already taken, 8 insert enrollments,
+        # 9 insert their `registered` events; 10 release savepoint.
+        with self.assertNumQueries(10):
             import_learners_into(self.cohort, parse_csv(people_csv(10), max_rows=10_000))
-        self.assertEqual(self.import_queries(people_csv(100, start=100)), 9)
+        self.assertEqual(self.import_queries(people_csv(100, start=100)), 10)
 
     def test_updating_existing_people_takes_the_same_queries_for_10_or_100_rows(self) -> None:
         self.import_queries(people_csv(10) + people_csv(100, start=100).removeprefix(HEADER))

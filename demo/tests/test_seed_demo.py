@@ -369,9 +369,15 @@ class SeedLifecycleTests(TestCase):
         assert oldest is not None
         self.assertLess(oldest.timestamp, early - timedelta(days=90))
         self.assertFalse(events.filter(timestamp__gt=early).exists())
-        # Before a learner's cohort started, their activity is not attributed to the cohort.
+        # Before a learner's cohort started, their activity is not attributed to the cohort
+        # (their registration for it, made before it starts, is).
         self.assertTrue(events.filter(cohort=None).exists())
-        self.assertFalse(events.filter(timestamp__lt=F("cohort__start_date")).exists())
+        activity = events.exclude(verb=Verb.REGISTERED)
+        self.assertFalse(activity.filter(timestamp__lt=F("cohort__start_date")).exists())
+        self.assertEqual(
+            events.filter(verb=Verb.REGISTERED).count(),
+            Enrollment.objects.filter(organization=result.organization).count(),
+        )
 
     def test_bad_options_get_a_clear_message(self) -> None:
         with pytest.raises(CommandError, match="at least 2"):
