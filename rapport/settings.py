@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "programs",
     "cohorts",
     "events",
+    "notifications",
+    "circles",
+    "discussions",
+    "moderation",
     "demo",
     "rapport.apps.RapportConfig",  # the access system check (rapport/checks.py)
 ]

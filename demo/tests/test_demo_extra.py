@@ -87,7 +87,18 @@ class RuntimeDependencyTests(SimpleTestCase):
         report = json.loads(result.stdout)
         self.assertTrue(report["blocker_works"], "the demo's media module needs the extra")
         self.assertEqual(report["failed"], {})
-        for app in ("rapport", "accounts", "organizations", "programs", "cohorts", "events"):
+        for app in (
+            "rapport",
+            "accounts",
+            "organizations",
+            "programs",
+            "cohorts",
+            "events",
+            "notifications",
+            "circles",
+            "discussions",
+            "moderation",
+        ):
             self.assertIn(app, report["packages"])
         self.assertIn("rapport.wsgi", report["imported"])
         self.assertIn("cohorts.views", report["imported"])

@@ -1,0 +1,1 @@
+"""Studio pages of this app (registered on rapport.studio.studio_site)."""

@@ -1,0 +1,3 @@
+"""Threads per discussion prompt, circle and cohort community space: posts, replies, reactions,
+drafts.
+"""
