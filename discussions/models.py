@@ -1,3 +1,378 @@
 """Threads per discussion prompt, circle and cohort community space: posts, replies, reactions,
-drafts.
+drafts and read positions.
+
+THE rule is `PostQuerySet.visible_to(user)` (docs/permissions.md, "Discussions"): every page,
+fragment, notification link, count and export reaches posts through it, so the
+respond-before-reveal gate and hidden posts are enforced in the query layer, not in templates.
+
+- A thread is visible (`ThreadQuerySet.visible_to`) to the people with a seat (learner, coach or
+  expert) in its cohort; a circle thread only to the circle's members and its coach. Designers
+  and organisation admins do not read threads: a moderator reaches a reported post through the
+  moderation queue (moderation's `Report.objects.visible_to`), and hides it through
+  `discussions.actions.hide_post`.
+- On a prompt set to *respond before you see others* (`Activity.respond_before_reveal`), a
+  person sees other people's posts only once they have posted in that thread themselves
+  (a post later deleted or hidden still counts: they answered); the cohort's moderators
+  (`is_moderator`) are never gated.
+- A hidden post is visible only to its author (with the reason) and the cohort's moderators.
+- A deleted post stays in the thread as a tombstone, so replies stay readable; its text is
+  never shown again (the page shows "This post was deleted").
 """
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from organizations.models import Organization, OrganizationScopedQuerySet
+from programs.models import Activity
+from rapport import policy
+from rapport.lib.text import SingleLineCharField
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# The longest post, in characters of Markdown source.
+MAX_POST_LENGTH = 10_000
+# The longest pseudonym a person may post under.
+MAX_PSEUDONYM_LENGTH = 40
+
+
+def is_moderator(user: "User | Any", cohort: Cohort) -> bool:
+    """Whether the person moderates the cohort's discussions: an enrolled coach of the cohort,
+    or an admin (Role.ADMIN) of its organisation; platform superusers too. Costs one query for
+    people who are not admins (their coach seat), none otherwise. Moderators are never gated by
+    respond-before-reveal and see hidden posts (with their reason) in threads they can read;
+    admins read no thread, and act on reported posts through the moderation queue."""
+    if policy.is_platform_superuser(user):
+        return True
+    membership = policy.membership_of(user)
+    if membership is None or membership.organization_id != cohort.organization_id:
+        return False
+    if membership.role == policy.Role.ADMIN:
+        return True
+    return Enrollment.objects.filter(user=user, cohort=cohort, role=EnrollmentRole.COACH).exists()
+
+
+def _coached_cohorts(user: "User | Any") -> Any:
+    """The ids of the cohorts the person coaches (as a subquery)."""
+    return Enrollment.objects.filter(user=user, role=EnrollmentRole.COACH).values("cohort_id")
+
+
+class ThreadKind(models.TextChoices):
+    ACTIVITY = "activity", _("Discussion prompt")
+    CIRCLE = "circle", _("Circle")
+    COMMUNITY = "community", _("Community space")
+
+
+class ThreadQuerySet(OrganizationScopedQuerySet["Thread"]):
+    def visible_to(self, user: "User | Any") -> "ThreadQuerySet":
+        """Threads of the person's organisation in a cohort where they have a seat (learner,
+        coach or expert); a circle thread only when they are one of the circle's members or its
+        coach. Designers and admins read no thread (moderation reaches reported posts another
+        way); platform superusers all; anyone else none."""
+        mine: ThreadQuerySet = self.in_organization_of(user)  # type: ignore[assignment]
+        if policy.is_platform_superuser(user) or policy.membership_of(user) is None:
+            return mine
+        seated = Enrollment.objects.filter(user=user).values("cohort_id")
+        # Circle threads arrive with the circles app (its members and coach only); until
+        # then nobody reads a thread of that kind.
+        return mine.filter(cohort_id__in=seated).exclude(kind=ThreadKind.CIRCLE)
+
+
+class Thread(models.Model):
+    """Where a conversation happens: one per discussion-prompt activity and cohort, one per
+    circle, and the cohort's community space. Created on first need
+    (`discussions.actions.thread_for_activity`, `community_thread`, `circle_thread`)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="threads")
+    kind = models.CharField(max_length=16, choices=ThreadKind.choices)
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="threads"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "activity"],
+                condition=Q(kind="activity"),
+                name="one_thread_per_prompt_and_cohort",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort"],
+                condition=Q(kind="community"),
+                name="one_community_space_per_cohort",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="activity", activity__isnull=False)
+                | (~Q(kind="activity") & Q(activity__isnull=True)),
+                name="activity_threads_have_an_activity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} thread in {self.cohort_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.cohort.organization_id
+        super().save(*args, **kwargs)
+
+    @property
+    def respond_before_reveal(self) -> bool:
+        """Whether people must post before they see others' posts (the prompt's setting)."""
+        return self.activity is not None and self.activity.respond_before_reveal
+
+    @property
+    def allows_pseudonyms(self) -> bool:
+        """Whether people may post under a pseudonym here (the prompt's setting)."""
+        return self.activity is not None and self.activity.allow_pseudonyms
+
+
+class PostQuerySet(OrganizationScopedQuerySet["Post"]):
+    def visible_to(self, user: "User | Any") -> "PostQuerySet":
+        """THE rule for posts (the module's docstring says it in words):
+
+        - the thread is visible (ThreadQuerySet.visible_to);
+        - respond-before-reveal: on a gated prompt, someone else's post only once the person
+          has posted in that thread (any post of theirs, even deleted or hidden), unless they
+          coach the cohort;
+        - hidden posts only to their author and to the cohort's coaches.
+
+        Platform superusers see all. Used by every getter and page of this app, and by
+        moderation and notifications for anything that shows or counts posts.
+        """
+        mine: PostQuerySet = self.in_organization_of(user)  # type: ignore[assignment]
+        if policy.is_platform_superuser(user) or policy.membership_of(user) is None:
+            return mine
+        coached = _coached_cohorts(user)
+        answered = Post.objects.filter(thread_id=OuterRef("thread_id"), author=user)
+        ungated = (
+            Q(author=user)
+            | Q(thread__activity__isnull=True)
+            | Q(thread__activity__respond_before_reveal=False)
+            | Q(thread__cohort_id__in=coached)
+            | Exists(answered)
+        )
+        shown = Q(hidden_at__isnull=True) | Q(author=user) | Q(thread__cohort_id__in=coached)
+        return mine.filter(thread__in=Thread.objects.visible_to(user)).filter(ungated, shown)
+
+
+class Post(models.Model):
+    """One post or reply in a thread. `body` is the Markdown source (sanitised when rendered,
+    never trusted); `pseudonym` is the name shown to peers when the prompt allows one (blank:
+    the author's real name), the real author kept for moderators only.
+
+    A deleted post (`deleted_at`) keeps its row so replies stay readable; its text is never
+    shown again. A hidden post (`hidden_at`, set by moderators through
+    `discussions.actions.hide_post`) is seen only by its author, with `hidden_reason`, and by
+    the cohort's moderators."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField(max_length=MAX_POST_LENGTH)
+    pseudonym = SingleLineCharField(max_length=MAX_PSEUDONYM_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = SingleLineCharField(max_length=500, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["thread", "parent", "created_at"]),
+            models.Index(fields=["thread", "author"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Post {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.thread.organization_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    def label_for(self, viewer: "User | Any", *, moderator: bool = False) -> str:
+        """The name to show `viewer` for this post's author: the pseudonym for peers, the real
+        name (with the pseudonym) for the author and moderators."""
+        if not self.pseudonym:
+            return self.author.full_name or str(self.author)
+        if moderator or self.author_id == getattr(viewer, "pk", None):
+            return f"{self.pseudonym} ({self.author.full_name})"
+        return self.pseudonym
+
+    @property
+    def public_label(self) -> str:
+        """The name peers see: the pseudonym, or the author's real name."""
+        return self.pseudonym or self.author.full_name or str(self.author)
+
+
+class PostRevisionQuerySet(OrganizationScopedQuerySet["PostRevision"]):
+    def visible_to(self, user: "User | Any") -> "PostRevisionQuerySet":
+        """A post's earlier versions: its author's, and the cohort's moderators' (coaches) for
+        posts they can see."""
+        mine: PostRevisionQuerySet = self.in_organization_of(user)  # type: ignore[assignment]
+        if policy.is_platform_superuser(user) or policy.membership_of(user) is None:
+            return mine
+        visible = Post.objects.visible_to(user)
+        return mine.filter(post__in=visible).filter(
+            Q(post__author=user) | Q(post__thread__cohort_id__in=_coached_cohorts(user))
+        )
+
+
+class PostRevision(models.Model):
+    """A post's text before an edit, kept so that the history can be read by the author and
+    the cohort's moderators."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField(max_length=MAX_POST_LENGTH)
+    created_at = models.DateTimeField(help_text=_("When this text was written."))
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PostRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["post", "-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Revision of {self.post_id} at {self.replaced_at}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.post.organization_id
+        super().save(*args, **kwargs)
+
+
+class ReactionKind(models.TextChoices):
+    """The small, warm vocabulary people answer a post with, instead of likes."""
+
+    THANKS = "thanks", _("Thank you")
+    RELATE = "relate", _("I relate")
+    HELPED = "helped", _("This helped me")
+    THINK = "think", _("Made me think")
+
+
+class ReactionQuerySet(OrganizationScopedQuerySet["Reaction"]):
+    def visible_to(self, user: "User | Any") -> "ReactionQuerySet":
+        """Reactions on the posts the person can see (Post.visible_to)."""
+        mine: ReactionQuerySet = self.in_organization_of(user)  # type: ignore[assignment]
+        if policy.is_platform_superuser(user) or policy.membership_of(user) is None:
+            return mine
+        return mine.filter(post__in=Post.objects.visible_to(user))
+
+
+class Reaction(models.Model):
+    """One person's reaction of one kind to one post (at most one of each kind)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=ReactionKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReactionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user", "kind"], name="one_reaction_of_a_kind_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.post_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.post.organization_id
+        super().save(*args, **kwargs)
+
+
+class OwnRowQuerySet[M: models.Model](OrganizationScopedQuerySet[M]):
+    def visible_to(self, user: "User | Any") -> "OwnRowQuerySet[M]":
+        """A person's own rows only (in their current organisation); platform superusers all."""
+        mine: OwnRowQuerySet[M] = self.in_organization_of(user)  # type: ignore[assignment]
+        if policy.is_platform_superuser(user) or policy.membership_of(user) is None:
+            return mine
+        return mine.filter(user=user)  # type: ignore[return-value]
+
+
+class Draft(models.Model):
+    """What someone is typing in a thread, saved as they type so that nothing is lost: one per
+    person, thread and place (`key`: "" for a new post, the parent post's public id for a
+    reply). Cleared when the post is sent. Only its author ever sees it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    key = SingleLineCharField(max_length=36, blank=True)
+    body = models.TextField(max_length=MAX_POST_LENGTH, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnRowQuerySet["Draft"].as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread", "key"], name="one_draft_per_place")
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft by {self.user_id} in {self.thread_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.thread.organization_id
+        super().save(*args, **kwargs)
+
+
+class ReadPosition(models.Model):
+    """How far someone has read a thread: the newest post's time they have been shown
+    (`seen_until`), so the next visit marks what is new and opens where they left off."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    seen_until = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnRowQuerySet["ReadPosition"].as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "thread"], name="one_read_position")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.thread_id} until {self.seen_until}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.thread.organization_id
+        super().save(*args, **kwargs)

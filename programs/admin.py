@@ -175,6 +175,13 @@ class ActivityAdmin(StudioModelAdmin[Activity]):
         ),
         (_("Content"), {"fields": ("body",)}),
         (
+            _("Discussion"),
+            {
+                "fields": ("respond_before_reveal", "allow_pseudonyms"),
+                "description": _("Discussion prompts only: how each cohort's thread works."),
+            },
+        ),
+        (
             _("Media"),
             {
                 "fields": ("media", "captions", "convert_from_srt", "transcript"),

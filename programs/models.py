@@ -204,6 +204,23 @@ class Activity(models.Model):
         null=True, blank=True, validators=[MinValueValidator(5), MaxValueValidator(480)]
     )
     competencies = models.ManyToManyField(Competency, blank=True, related_name="activities")
+    # Discussion prompts only (the discussions app reads them; its rule enforces the first).
+    respond_before_reveal = models.BooleanField(
+        _("respond before seeing others"),
+        default=False,
+        help_text=_(
+            "Discussion prompts: each learner sees their peers' answers only after posting "
+            "their own."
+        ),
+    )
+    allow_pseudonyms = models.BooleanField(
+        _("allow pseudonyms"),
+        default=False,
+        help_text=_(
+            "Discussion prompts: learners may post under a name of their choosing; only the "
+            "cohort's moderators see who wrote it."
+        ),
+    )
 
     objects = ActivityQuerySet.as_manager()
 
@@ -243,6 +260,12 @@ class Activity(models.Model):
                 errors["session_day"] = _("A live session needs the day of the week it is on.")
             if self.session_time is None:
                 errors["session_time"] = _("A live session needs a start time.")
+        if self.kind != ActivityKind.DISCUSSION and (
+            self.respond_before_reveal or self.allow_pseudonyms
+        ):
+            errors["respond_before_reveal"] = _(
+                "Only discussion prompts have these discussion settings."
+            )
         if self.kind not in MEDIA_KINDS and self.media:
             errors["media"] = _("Only videos and podcasts carry a media file.")
         if errors:

@@ -1,0 +1,112 @@
+"""Getters for threads and posts, each built on a `visible_to(user)` queryset (the rules are in
+discussions.models): what a person may not see raises Http404 (existence never leaks), what they
+may see but not do raises PermissionDenied."""
+
+import uuid
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from cohorts.access import CohortSeat
+from cohorts.models import Cohort, Enrollment
+from discussions import actions
+from discussions.models import Post, Thread, ThreadKind
+from programs.models import ActivityKind
+from programs.outline import OutlineActivity, outline_of
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# A cohort's threads take new posts until this many days after its last week ends.
+GRACE_DAYS = 14
+
+
+def get_thread_for_user(user: "User | Any", thread_public_id: uuid.UUID) -> Thread:
+    """The thread if the person may read it (Thread.visible_to), with its cohort, programme
+    and activity; else 404. One query."""
+    thread = (
+        Thread.objects.visible_to(user)
+        .select_related("cohort__program", "activity")
+        .filter(public_id=thread_public_id)
+        .first()
+    )
+    if thread is None:
+        raise Http404("No such thread")
+    return thread
+
+
+def get_post_for_user(user: "User | Any", post_public_id: uuid.UUID) -> Post:
+    """The post if the person may see it (Post.visible_to: the thread, the
+    respond-before-reveal gate, hidden posts), with its thread; else 404."""
+    post = (
+        Post.objects.visible_to(user)
+        .select_related("thread__cohort__program", "thread__activity", "author", "parent")
+        .filter(public_id=post_public_id)
+        .first()
+    )
+    if post is None:
+        raise Http404("No such post")
+    return post
+
+
+def get_own_post(user: "User | Any", post_public_id: uuid.UUID) -> Post:
+    """A post the person wrote, to edit or delete: 404 when they cannot see it, 403 when it is
+    someone else's."""
+    post = get_post_for_user(user, post_public_id)
+    if post.author_id != user.pk:
+        raise PermissionDenied("Only the person who wrote a post can change it")
+    return post
+
+
+def get_prompt_thread(seat: CohortSeat, activity: OutlineActivity) -> Thread | None:
+    """The seat's cohort's thread for a discussion prompt (made on first need), or None for
+    people previewing without a seat (designers and admins read no thread) and for other
+    kinds. Precondition: `activity` came from cohorts.access.get_activity_in_seat, so the seat
+    may see it; a seat in the cohort is exactly what Thread.visible_to asks for."""
+    if seat.enrollment is None or activity.kind != ActivityKind.DISCUSSION:
+        return None
+    return actions.thread_for_activity(seat.cohort, activity_id=activity.pk)
+
+
+def get_community_thread(user: "User | Any", cohort_public_id: uuid.UUID) -> Thread:
+    """The community space of a cohort the person has a seat in (made on first need), else
+    404 — designers and admins preview journeys but read no thread."""
+    enrollment = (
+        Enrollment.objects.visible_to(user)
+        .select_related("cohort__program")
+        .filter(user=user, cohort__public_id=cohort_public_id)
+        .first()
+    )
+    if enrollment is None:
+        raise Http404("No such cohort")
+    thread = actions.community_thread(enrollment.cohort)
+    thread.cohort = enrollment.cohort
+    return thread
+
+
+def closes_on(cohort: Cohort) -> date:
+    """The last day a cohort's threads take posts: GRACE_DAYS after its last week ends (the
+    programme outline is cached, so usually no query)."""
+    weeks = max(len(outline_of(cohort.program).weeks), 1)
+    return cohort.week_ends_on(weeks) + timedelta(days=GRACE_DAYS)
+
+
+def is_closed(thread: Thread, *, today: date) -> bool:
+    """Whether the thread no longer takes posts, replies or reactions on the person's local
+    `today`: its cohort ended more than GRACE_DAYS ago."""
+    return today > closes_on(thread.cohort)
+
+
+def check_can_post(thread: Thread, *, today: date) -> None:
+    """PermissionDenied when the thread is closed (the page says so and offers no form)."""
+    if is_closed(thread, today=today):
+        raise PermissionDenied("This cohort has ended; its discussions are read-only now")
+
+
+def thread_kind_label(thread: Thread) -> str:
+    """How a thread is named where it is listed."""
+    if thread.kind == ThreadKind.ACTIVITY and thread.activity is not None:
+        return thread.activity.title
+    return str(ThreadKind(thread.kind).label)

@@ -1,0 +1,274 @@
+"""Writes of the discussions domain: threads on first need, posts, edits, deletions, reactions,
+drafts, read positions, and the moderation hooks (`hide_post`, `unhide_post`) that the
+moderation app calls.
+
+Each write is atomic and keyword-only after the object it acts on. Preconditions are the
+caller's (views load every object through `discussions.access`, so the person may see what they
+act on); what a person may not do here raises `PostingError` with a sentence to show them, and
+nothing changes.
+"""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cohorts.models import Cohort
+from discussions.models import (
+    MAX_POST_LENGTH,
+    Draft,
+    Post,
+    PostRevision,
+    Reaction,
+    ReactionKind,
+    ReadPosition,
+    Thread,
+    ThreadKind,
+)
+from programs.models import Activity, ActivityKind
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class PostingError(Exception):
+    """A write that cannot be done, with a message for the person (nothing was changed)."""
+
+
+# -- threads -----------------------------------------------------------------------------------
+
+
+def thread_for_activity(cohort: Cohort, *, activity_id: int) -> Thread:
+    """The cohort's thread for a discussion-prompt activity, made the first time anyone needs
+    it (idempotent under a double request: the unique constraint decides). Precondition: the
+    activity is a discussion prompt of the cohort's programme."""
+    thread = (
+        Thread.objects.select_related("activity", "cohort")
+        .filter(cohort=cohort, kind=ThreadKind.ACTIVITY, activity_id=activity_id)
+        .first()
+    )
+    if thread is not None:
+        return thread
+    try:
+        with transaction.atomic():
+            thread = Thread(cohort=cohort, kind=ThreadKind.ACTIVITY, activity_id=activity_id)
+            thread.save()
+    except IntegrityError:
+        thread = Thread.objects.get(
+            cohort=cohort, kind=ThreadKind.ACTIVITY, activity_id=activity_id
+        )
+    return Thread.objects.select_related("activity", "cohort").get(pk=thread.pk)
+
+
+def community_thread(cohort: Cohort) -> Thread:
+    """The cohort's community space, made the first time anyone opens it."""
+    thread, _ = Thread.objects.select_related("cohort").get_or_create(
+        cohort=cohort,
+        kind=ThreadKind.COMMUNITY,
+        defaults={"organization_id": cohort.organization_id},
+    )
+    return thread
+
+
+def ensure_prompt_threads(cohort: Cohort) -> list[Thread]:
+    """A thread for every discussion prompt of the cohort's programme (for the demo and for
+    admins setting a cohort up); returns them in programme order."""
+    activities = Activity.objects.filter(
+        week__program_id=cohort.program_id, kind=ActivityKind.DISCUSSION
+    ).order_by("week__number", "position", "id")
+    return [thread_for_activity(cohort, activity_id=a.pk) for a in activities]
+
+
+# -- posts -------------------------------------------------------------------------------------
+
+
+def _clean_body(body: str) -> str:
+    text = (body or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise PostingError("Write something before you post.")
+    if len(text) > MAX_POST_LENGTH:
+        raise PostingError(
+            f"A post can be at most {MAX_POST_LENGTH:,} characters; this one is {len(text):,}."
+        )
+    return text
+
+
+def create_post(
+    thread: Thread,
+    *,
+    author: "User",
+    body: str,
+    parent: Post | None = None,
+    pseudonym: str = "",
+    now: datetime | None = None,
+) -> Post:
+    """Post in a thread, or reply to a post of it. Clears the author's draft for that place.
+
+    Refuses (PostingError): an empty or oversize body, a reply to a deleted or hidden post or
+    to a post of another thread, a reply to a reply (one level of replies), a pseudonym where
+    the prompt does not allow one. Precondition: the author may see the thread and the parent
+    (the caller loaded them through discussions.access) and may post in it (not closed).
+    """
+    text = _clean_body(body)
+    if pseudonym and not thread.allows_pseudonyms:
+        raise PostingError("This prompt does not allow pseudonyms.")
+    if parent is not None:
+        if parent.thread_id != thread.pk:
+            raise PostingError("That post is in another thread.")
+        if parent.is_deleted:
+            raise PostingError("That post was deleted, so it can no longer be replied to.")
+        if parent.is_hidden:
+            raise PostingError("That post was hidden by a moderator and cannot be replied to.")
+        if parent.parent_id is not None:
+            parent = parent.parent  # replies stay one level deep: answer in the same branch
+    with transaction.atomic():
+        post = Post(
+            thread=thread, author=author, parent=parent, body=text, pseudonym=pseudonym.strip()
+        )
+        if now is not None:
+            post.created_at = now
+        post.save()
+        if now is not None:  # auto_now_add ignores a value set before the first save
+            Post.objects.filter(pk=post.pk).update(created_at=now)
+            post.created_at = now
+        Draft.objects.filter(
+            user=author, thread=thread, key=str(parent.public_id) if parent else ""
+        ).delete()
+    return post
+
+
+def edit_post(post: Post, *, by: "User", body: str) -> Post:
+    """Change a post's text, keeping the old text as a PostRevision; marks it edited. Only its
+    author may edit it, and not once it is deleted or hidden (PostingError). The same text
+    again changes nothing."""
+    if post.author_id != by.pk:
+        raise PostingError("Only the person who wrote a post can edit it.")
+    if post.is_deleted:
+        raise PostingError("This post was deleted.")
+    if post.is_hidden:
+        raise PostingError("A moderator hid this post, so it cannot be edited.")
+    text = _clean_body(body)
+    if text == post.body:
+        return post
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        PostRevision.objects.create(
+            post=locked, body=locked.body, created_at=locked.edited_at or locked.created_at
+        )
+        post.body = text
+        post.edited_at = timezone.now()
+        post.save(update_fields=["body", "edited_at"])
+    return post
+
+
+def delete_post(post: Post, *, by: "User") -> Post:
+    """Delete one's own post: it stays as "This post was deleted" so replies stay readable;
+    its text and earlier versions are erased. Deleting twice changes nothing."""
+    if post.author_id != by.pk:
+        raise PostingError("Only the person who wrote a post can delete it.")
+    if post.is_deleted:
+        return post
+    with transaction.atomic():
+        post.deleted_at = timezone.now()
+        post.body = ""
+        post.save(update_fields=["deleted_at", "body"])
+        PostRevision.objects.filter(post=post).delete()
+        Reaction.objects.filter(post=post).delete()
+    return post
+
+
+# -- moderation hooks --------------------------------------------------------------------------
+
+
+def hide_post(post: Post, *, by: "User", reason: str) -> Post:
+    """Hide a post from everyone but its author (who sees `reason`) and the cohort's
+    moderators. For the moderation app, which checks that `by` moderates the cohort
+    (`discussions.models.is_moderator`) and writes its audit log. Hiding a hidden post again
+    only updates the reason."""
+    reason = " ".join((reason or "").split())[:500]
+    if not reason:
+        raise PostingError("Say why the post is hidden: its author will read it.")
+    post.hidden_at = post.hidden_at or timezone.now()
+    post.hidden_reason = reason
+    post.hidden_by = by
+    post.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+    return post
+
+
+def unhide_post(post: Post, *, by: "User") -> Post:
+    """Show a hidden post again (the moderation app checks `by` and logs it)."""
+    post.hidden_at = None
+    post.hidden_reason = ""
+    post.hidden_by = None
+    post.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+    return post
+
+
+# -- reactions ---------------------------------------------------------------------------------
+
+
+def react(post: Post, *, user: "User", kind: str, on: bool = True) -> bool:
+    """Add (`on`) or take back one's reaction of `kind` to a post. Idempotent: reacting twice
+    with the same kind changes nothing. Returns True when something changed. Refuses an unknown
+    kind, one's own post, a deleted or hidden post (PostingError)."""
+    if kind not in ReactionKind.values:
+        raise PostingError("That is not one of the reactions you can give.")
+    if post.is_deleted or post.is_hidden:
+        raise PostingError("You can no longer react to this post.")
+    if post.author_id == user.pk:
+        raise PostingError("You cannot react to your own post.")
+    if not on:
+        deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+        return bool(deleted)
+    try:
+        with transaction.atomic():
+            _, created = Reaction.objects.get_or_create(
+                post=post,
+                user=user,
+                kind=kind,
+                defaults={"organization_id": post.organization_id},
+            )
+    except IntegrityError:  # a double click raced us: the reaction is there
+        return False
+    return created
+
+
+# -- drafts and read positions -----------------------------------------------------------------
+
+
+def save_draft(thread: Thread, *, user: "User", key: str, body: str) -> Draft | None:
+    """Keep what the person is typing (an empty text removes the draft). Bodies are cut at the
+    post limit plus a little, so a draft never loses what the form will refuse with a message."""
+    text = (body or "")[: MAX_POST_LENGTH + 1000]
+    if not text.strip():
+        Draft.objects.filter(user=user, thread=thread, key=key).delete()
+        return None
+    draft, _ = Draft.objects.update_or_create(
+        user=user,
+        thread=thread,
+        key=key,
+        defaults={"body": text, "organization_id": thread.organization_id},
+    )
+    return draft
+
+
+def drafts_of(user: "User", thread: Thread) -> dict[str, str]:
+    """The person's drafts in a thread, by place ("" for a new post, a parent's public id)."""
+    return dict(Draft.objects.filter(user=user, thread=thread).values_list("key", "body"))
+
+
+def mark_read(thread: Thread, *, user: "User", until: datetime | None) -> None:
+    """Remember that the person has been shown the thread's posts up to `until` (never moves
+    backwards). None (nothing shown) changes nothing."""
+    if until is None:
+        return
+    updated = ReadPosition.objects.filter(user=user, thread=thread, seen_until__lt=until).update(
+        seen_until=until, updated_at=timezone.now()
+    )
+    if not updated:
+        ReadPosition.objects.get_or_create(
+            user=user,
+            thread=thread,
+            defaults={"seen_until": until, "organization_id": thread.organization_id},
+        )

@@ -1,0 +1,186 @@
+"""THE rule for posts, persona by persona: thread visibility, the respond-before-reveal gate in
+the query layer (every getter and queryset agrees), hidden posts, and who moderates."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from discussions import access, actions
+from discussions.models import (
+    Draft,
+    Post,
+    PostRevision,
+    Reaction,
+    ReactionKind,
+    ReadPosition,
+    Thread,
+    is_moderator,
+)
+from programs.models import ActivityKind
+from rapport.testing import PersonaTestCase
+
+
+class DiscussionRuleTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.prompt = cls.first_activity_of(ActivityKind.DISCUSSION)
+        cls.prompt.respond_before_reveal = True
+        cls.prompt.save()
+        cls.thread_a = actions.thread_for_activity(cls.cohort_a, activity_id=cls.prompt.pk)
+        cls.thread_b = actions.thread_for_activity(cls.cohort_b, activity_id=cls.prompt.pk)
+        cls.community_a = actions.community_thread(cls.cohort_a)
+        cls.bobs_answer = actions.create_post(cls.thread_a, author=cls.bob, body="Bob's answer")
+        cls.carols_note = actions.create_post(
+            cls.thread_a, author=cls.carol, body="Carol's note", parent=cls.bobs_answer
+        )
+        actions.react(cls.bobs_answer, user=cls.carol, kind=ReactionKind.THANKS)
+        actions.edit_post(cls.bobs_answer, by=cls.bob, body="Bob's answer, edited")
+        cls.daves_answer = actions.create_post(cls.thread_b, author=cls.dave, body="Dave's")
+        cls.community_post = actions.create_post(cls.community_a, author=cls.bob, body="Hello all")
+
+    @classmethod
+    def first_activity_of(cls, kind: ActivityKind) -> Any:
+        from programs.models import Activity
+
+        return (
+            Activity.objects.filter(week__program=cls.program, kind=kind)
+            .order_by("week__number", "position")
+            .first()
+        )
+
+    def bodies(self, person: Any, thread: Thread | None = None) -> set[str]:
+        posts = Post.objects.visible_to(person)
+        if thread is not None:
+            posts = posts.filter(thread=thread)
+        return {p.body for p in posts}
+
+    def test_threads_are_read_by_the_people_with_a_seat_in_their_cohort(self) -> None:
+        expected = {
+            self.alice: {self.thread_a.pk, self.community_a.pk},
+            self.bob: {self.thread_a.pk, self.community_a.pk},
+            self.carol: {self.thread_a.pk, self.community_a.pk},
+            self.dave: {self.thread_b.pk},
+            self.erin: set(),
+            self.dora: set(),  # designers preview journeys but read no thread
+            self.adam: set(),  # admins moderate through reports, and read no thread
+            self.oscar: set(),
+        }
+        for person, threads in expected.items():
+            seen = set(Thread.objects.visible_to(person).values_list("pk", flat=True))
+            self.assertEqual(seen, threads, person.email)
+
+    def test_a_gated_learner_sees_no_peers_post_through_any_getter(self) -> None:
+        # alice has not answered the respond-before-reveal prompt yet
+        self.assertEqual(self.bodies(self.alice, self.thread_a), set())
+        for post in (self.bobs_answer, self.carols_note):
+            with self.assertRaises(Http404):
+                access.get_post_for_user(self.alice, post.public_id)
+        self.assertFalse(Reaction.objects.visible_to(self.alice).exists())
+        self.assertFalse(PostRevision.objects.visible_to(self.alice).exists())
+        # ... while the thread itself is hers to open, so she can answer
+        self.assertEqual(
+            access.get_thread_for_user(self.alice, self.thread_a.public_id), self.thread_a
+        )
+
+    def test_posting_reveals_the_others(self) -> None:
+        actions.create_post(self.thread_a, author=self.alice, body="Alice's answer")
+        self.assertEqual(
+            self.bodies(self.alice, self.thread_a),
+            {"Bob's answer, edited", "Carol's note", "Alice's answer"},
+        )
+        self.assertEqual(
+            access.get_post_for_user(self.alice, self.bobs_answer.public_id), self.bobs_answer
+        )
+        self.assertEqual(Reaction.objects.visible_to(self.alice).count(), 1)
+
+    def test_a_deleted_answer_still_counts_as_answered(self) -> None:
+        mine = actions.create_post(self.thread_a, author=self.alice, body="Alice's answer")
+        actions.delete_post(mine, by=self.alice)
+        self.assertIn("Carol's note", self.bodies(self.alice, self.thread_a))
+
+    def test_the_gate_is_per_thread(self) -> None:
+        actions.create_post(self.community_a, author=self.alice, body="Hi")
+        self.assertEqual(self.bodies(self.alice, self.thread_a), set())
+
+    def test_coaches_are_not_gated(self) -> None:
+        self.assertEqual(
+            self.bodies(self.carol, self.thread_a), {"Bob's answer, edited", "Carol's note"}
+        )
+
+    def test_an_ungated_thread_shows_everything_to_its_cohort(self) -> None:
+        self.assertEqual(self.bodies(self.alice, self.community_a), {"Hello all"})
+        self.prompt.respond_before_reveal = False
+        self.prompt.save()
+        self.assertEqual(
+            self.bodies(self.alice, self.thread_a), {"Bob's answer, edited", "Carol's note"}
+        )
+
+    def test_nobody_outside_the_cohort_sees_any_post(self) -> None:
+        for person in (self.dave, self.erin, self.dora, self.adam, self.oscar):
+            seen = self.bodies(person) - {"Dave's"}
+            self.assertEqual(seen, set(), person.email)
+            for post in (self.bobs_answer, self.carols_note, self.community_post):
+                with self.assertRaises(Http404):
+                    access.get_post_for_user(person, post.public_id)
+            with self.assertRaises(Http404):
+                access.get_thread_for_user(person, self.thread_a.public_id)
+        self.assertEqual(self.bodies(self.dave), {"Dave's"})
+
+    def test_hidden_posts_are_for_their_author_and_the_cohorts_coaches(self) -> None:
+        actions.hide_post(self.community_post, by=self.carol, reason="Shares a colleague's story")
+        self.assertEqual(self.bodies(self.alice, self.community_a), set())
+        self.assertEqual(self.bodies(self.bob, self.community_a), {"Hello all"})
+        self.assertEqual(self.bodies(self.carol, self.community_a), {"Hello all"})
+        with self.assertRaises(Http404):
+            access.get_post_for_user(self.alice, self.community_post.public_id)
+        actions.unhide_post(self.community_post, by=self.carol)
+        self.assertEqual(self.bodies(self.alice, self.community_a), {"Hello all"})
+
+    def test_hiding_needs_a_reason(self) -> None:
+        with self.assertRaises(actions.PostingError):
+            actions.hide_post(self.community_post, by=self.carol, reason="  ")
+        self.community_post.refresh_from_db()
+        self.assertIsNone(self.community_post.hidden_at)
+
+    def test_moderators_are_the_cohorts_coaches_and_the_organisations_admins(self) -> None:
+        self.assertTrue(is_moderator(self.carol, self.cohort_a))
+        self.assertFalse(is_moderator(self.carol, self.cohort_b))
+        self.assertTrue(is_moderator(self.adam, self.cohort_a))
+        self.assertTrue(is_moderator(self.adam, self.cohort_b))
+        for person in (self.alice, self.bob, self.dave, self.dora, self.erin):
+            self.assertFalse(is_moderator(person, self.cohort_a), person.email)
+        self.assertFalse(is_moderator(self.oscar, self.cohort_a))
+        self.assertFalse(is_moderator(self.adam, self.other_cohort))
+
+    def test_revisions_are_for_the_author_and_coaches(self) -> None:
+        self.assertEqual(PostRevision.objects.visible_to(self.bob).count(), 1)
+        self.assertEqual(PostRevision.objects.visible_to(self.carol).count(), 1)
+        actions.create_post(self.thread_a, author=self.alice, body="Alice's answer")
+        self.assertEqual(PostRevision.objects.visible_to(self.alice).count(), 0)
+
+    def test_drafts_and_read_positions_are_their_owners_only(self) -> None:
+        actions.save_draft(self.thread_a, user=self.alice, key="", body="half a thought")
+        actions.mark_read(self.thread_a, user=self.alice, until=self.bobs_answer.created_at)
+        for model in (Draft, ReadPosition):
+            self.assertEqual(model.objects.visible_to(self.alice).count(), 1)
+            for person in (self.bob, self.carol, self.adam, self.oscar):
+                self.assertEqual(model.objects.visible_to(person).count(), 0, person.email)
+
+    def test_editing_or_deleting_someone_elses_post_is_refused(self) -> None:
+        with self.assertRaises(actions.PostingError):
+            actions.edit_post(self.bobs_answer, by=self.carol, body="changed")
+        with self.assertRaises(actions.PostingError):
+            actions.delete_post(self.bobs_answer, by=self.carol)
+        with self.assertRaises(PermissionDenied):
+            access.get_own_post(self.carol, self.bobs_answer.public_id)
+        self.bobs_answer.refresh_from_db()
+        self.assertEqual(self.bobs_answer.body, "Bob's answer, edited")
+
+    def test_a_person_without_a_membership_sees_nothing(self) -> None:
+        from django.contrib.auth.models import AnonymousUser
+
+        self.assertFalse(Post.objects.visible_to(AnonymousUser()).exists())
+        self.bob.is_active = False
+        self.assertFalse(Post.objects.visible_to(self.bob).exists())
