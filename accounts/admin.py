@@ -32,6 +32,7 @@ class MembershipInline(StudioTabularInline[Membership, User]):
     organizations.actions.add_member, and a role change goes through change_role."""
 
     model = Membership
+    fk_name = "user"  # not `line_manager`, the other key to User
     audience = Audience.PEOPLE
     fields = ("role", "region", "function", "level")
     verbose_name = verbose_name_plural = _("role in the organisation")

@@ -76,6 +76,15 @@ class Membership(models.Model):
     region = SingleLineCharField(max_length=80, blank=True)
     function = SingleLineCharField(max_length=80, blank=True)
     level = SingleLineCharField(max_length=80, blank=True)
+    # Who this person reports to: peer circles never put a person with their line manager.
+    line_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("line manager"),
+    )
 
     objects = MembershipQuerySet.as_manager()
 

@@ -7,6 +7,9 @@ The personas (healthchecks' Alice/Bob/Charlie idea):
     oscar  learner in another organisation's cohort
     erin   learner of the same organisation, enrolled in no cohort of this programme (only in
            cohort C of another of its programmes)
+    fay    learner in cohort A, coached by carol, in another peer circle than alice and bob
+
+Peer circles (published, coached by carol): circle_a holds alice and bob, circle_a2 holds fay.
 """
 
 from collections.abc import Sequence
@@ -18,8 +21,9 @@ from django.test import TestCase
 from django.utils import timezone
 
 from accounts.models import User
+from circles.models import Circle, CircleMember, CircleState
 from cohorts.actions import enroll
-from cohorts.models import Cohort, EnrollmentRole
+from cohorts.models import Cohort, Enrollment, EnrollmentRole
 from organizations.actions import add_member
 from organizations.models import Competency, Organization, Role
 from programs.models import Activity, ActivityKind, Program, Week
@@ -105,6 +109,30 @@ def make_activity(
     return activity
 
 
+def make_circle(
+    cohort: Cohort,
+    members: Sequence[User],
+    *,
+    name: str = "Circle",
+    coach: User | None = None,
+    state: CircleState = CircleState.PUBLISHED,
+) -> Circle:
+    """A circle of `members` (each already enrolled in `cohort`), published by default."""
+    circle = Circle.objects.create(cohort=cohort, name=name, coach=coach, state=state)
+    seats = {e.user_id: e for e in Enrollment.objects.filter(cohort=cohort, user__in=members)}
+    CircleMember.objects.bulk_create(
+        CircleMember(
+            circle=circle,
+            organization_id=circle.organization_id,
+            cohort_id=cohort.pk,
+            user=user,
+            enrollment=seats[user.pk],
+        )
+        for user in members
+    )
+    return circle
+
+
 def make_cohort(program: Program, *, name: str = "Cohort", start: date | None = None) -> Cohort:
     return Cohort.objects.create(
         program=program, name=name, start_date=start or timezone.localdate() - timedelta(days=8)
@@ -130,6 +158,9 @@ class PersonaTestCase(TestCase):
     adam: User
     oscar: User
     erin: User
+    fay: User
+    circle_a: Circle
+    circle_a2: Circle
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -159,6 +190,13 @@ class PersonaTestCase(TestCase):
         cls.other_cohort = make_cohort(other_program, name="Contoso cohort")
         cls.oscar = make_user(cls.other_org, "oscar@contoso.example")
         enroll(cls.oscar, cohort=cls.other_cohort)
+
+        cls.fay = make_user(cls.org, "fay@northwind.example", time_zone="Africa/Nairobi")
+        enroll(cls.fay, cohort=cls.cohort_a, coach=cls.carol)
+        cls.circle_a = make_circle(
+            cls.cohort_a, [cls.alice, cls.bob], name="Circle Lisbon", coach=cls.carol
+        )
+        cls.circle_a2 = make_circle(cls.cohort_a, [cls.fay], name="Circle Nairobi", coach=cls.carol)
 
     def first_activity(self, kind: ActivityKind | None = None) -> Activity:
         qs = Activity.objects.filter(week__program=self.program).order_by(

@@ -1,0 +1,65 @@
+"""Getters for circles, each built on `Circle.objects.visible_to(user)` (the rule is in
+circles.models): what a person may not see raises Http404, what they may see but not do raises
+PermissionDenied."""
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from circles.models import Circle
+from cohorts.models import Cohort
+from rapport import policy
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def get_circle_for_user(user: "User | Any", circle_id: uuid.UUID) -> Circle:
+    """The circle (with its cohort, programme and coach) if the person may see it, else 404.
+
+    Members and coaches see published circles only; admins of its organisation see drafts too
+    (for managing them). One query."""
+    circle = (
+        Circle.objects.visible_to(user)
+        .select_related("cohort__program", "coach")
+        .filter(public_id=circle_id)
+        .first()
+    )
+    if circle is None:
+        raise Http404("No such circle")
+    return circle
+
+
+def get_circle_for_management(user: "User | Any", circle_id: uuid.UUID) -> Circle:
+    """As get_circle_for_user, for changing a circle (moving members, publishing): 403 unless the
+    person is an admin of its organisation."""
+    circle = get_circle_for_user(user, circle_id)
+    _require_admin_of(user, circle.organization_id)
+    return circle
+
+
+def get_cohort_for_circles(user: "User | Any", cohort_public_id: uuid.UUID) -> Cohort:
+    """The cohort, for forming and reviewing its circles: 404 if the person may not see it,
+    403 unless they are an admin of its organisation (only admins form circles). One query."""
+    cohort = (
+        Cohort.objects.visible_to(user)
+        .select_related("program")
+        .filter(public_id=cohort_public_id)
+        .first()
+    )
+    if cohort is None:
+        raise Http404("No such cohort")
+    _require_admin_of(user, cohort.organization_id)
+    return cohort
+
+
+def _require_admin_of(user: "User | Any", organization_id: int) -> None:
+    membership = policy.membership_of(user)
+    if not (
+        policy.can_manage_people(user)
+        and membership is not None
+        and membership.organization_id == organization_id
+    ):
+        raise PermissionDenied("Only organisation admins form and publish circles")
