@@ -1,4 +1,4 @@
-"""Peer circles of 5-7 learners in a cohort: formation, review, publication and each circle's page.
+"""Peer circles of 5-7 learners in a cohort: formation, review, publication, each circle's page.
 
 A `Circle` belongs to one cohort; its `CircleMember` rows are its learners (each through their
 seat, `cohorts.Enrollment`). An admin forms circles as a *draft* (only admins see drafts), reviews
