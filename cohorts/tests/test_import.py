@@ -185,7 +185,7 @@ class ImportGoodFileTests(ImportTestCase):
             {"created": 3, "enrolled": 0, "updated": 0, "unchanged": 1, "errors": 0},
         )
         self.assertEqual(
-            Event.objects.filter(verb=Verb.REGISTERED, cohort=self.cohort_a).count(), 3 + 3
+            Event.objects.filter(verb=Verb.REGISTERED, cohort=self.cohort_a).count(), 4 + 3
         )
         # A re-import that changes nothing records nothing.
         self.post(people_csv(3))

@@ -100,7 +100,7 @@ class CohortTests(StudioTestCase):
         self.client.force_login(self.dora)
         response = self.client.get(reverse("studio:cohorts_cohort_change", args=[self.cohort_a.pk]))
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "2 learners, 1 coach")
+        self.assertContains(response, "3 learners, 1 coach")  # alice, bob, fay; carol
         # Only the cohort's live-session times: the people inline is for admins.
         shown = [inline.formset.model for inline in response.context["inline_admin_formsets"]]
         self.assertEqual(shown, [CohortSession])
