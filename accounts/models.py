@@ -149,3 +149,102 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+
+class BlockQuerySet(models.QuerySet["Block"]):
+    def visible_to(self, user: "User | Any") -> "BlockQuerySet":
+        """A person sees only the blocks they made themselves (their own "People you have
+        blocked" list), in their current organisation: nobody, admins included, learns who
+        blocked whom. Platform superusers see all; anonymous and deactivated people and those
+        without a membership see none."""
+        if policy.is_platform_superuser(user):
+            return self
+        membership = policy.membership_of(user)
+        if membership is None:
+            return self.none()
+        return self.filter(blocker=user, organization_id=membership.organization_id)
+
+
+class Block(models.Model):
+    """`blocker` no longer wants to hear from `blocked`: the blocked person's posts are collapsed
+    for the blocker, and they cannot mention or notify the blocker (`notifications.actions.notify`
+    and the discussions' mention check ask `blocker_ids_of`). Both people belong to one
+    organisation (`organization`, taken from the blocker in `save()`); nobody blocks themselves;
+    one row per ordered pair. The blocked person is never told. `label()` is the name to show
+    the blocker. Written by
+    `moderation.actions.block_person` / `unblock_person`."""
+
+    # Unblocking addresses the block, never the person: a block made under a pseudonym must
+    # not put the person's own id on the blocker's page.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        editable=False,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    # The name the blocker knew them by: a pseudonym when blocked from a post written under one
+    # (so their Settings never reveal who is behind it); blank means their real name.
+    blocked_label = SingleLineCharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("block")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["blocker", "blocked"],
+                name="one_block_per_pair",
+                violation_error_message=_("You have already blocked this person."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")),
+                name="no_self_block",
+                violation_error_message=_("You cannot block yourself."),
+            ),
+        ]
+        indexes = [models.Index(fields=["blocked", "blocker"])]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocked {self.blocked_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Takes the organisation from the blocker; refuses (ValueError) a pair that spans two
+        organisations or an operator without one, whoever writes it."""
+        blocker_org = self.blocker.organization_id
+        if blocker_org is None or blocker_org != self.blocked.organization_id:
+            raise ValueError("A block joins two people of one organisation.")
+        self.organization_id = blocker_org
+        super().save(*args, **kwargs)
+
+    def label(self) -> str:
+        """The name to show the blocker: the pseudonym they blocked, or the person's name."""
+        return self.blocked_label or str(self.blocked)
+
+    def clean(self) -> None:
+        """Both people must belong to the same organisation (a ValidationError otherwise)."""
+        super().clean()
+        if self.blocker.organization_id is None or (
+            self.blocker.organization_id != self.blocked.organization_id
+        ):
+            raise ValidationError(_("You can only block people of your own organisation."))
+
+
+def blocked_ids_of(user: "User | Any") -> set[int]:
+    """The ids of the people `user` has blocked (their posts are collapsed for `user`). One
+    query; an empty set for anonymous people."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Block.objects.filter(blocker=user).values_list("blocked_id", flat=True))
+
+
+def blocker_ids_of(user: "User | Any") -> set[int]:
+    """The ids of the people who have blocked `user`: `user` may not mention or notify them.
+    One query; an empty set for anonymous people or None."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Block.objects.filter(blocked=user).values_list("blocker_id", flat=True))

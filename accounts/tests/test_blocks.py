@@ -1,0 +1,77 @@
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import Block, blocked_ids_of, blocker_ids_of
+from organizations.actions import deactivate_member
+from rapport.testing import PersonaTestCase
+
+
+class BlockModelTests(PersonaTestCase):
+    def test_a_block_takes_the_organisation_of_the_people(self) -> None:
+        block = Block.objects.create(blocker=self.alice, blocked=self.bob)
+        self.assertEqual(block.organization_id, self.org.pk)
+
+    def test_one_block_per_pair(self) -> None:
+        Block.objects.create(blocker=self.alice, blocked=self.bob)
+        with transaction.atomic(), self.assertRaises(IntegrityError):
+            Block.objects.create(blocker=self.alice, blocked=self.bob)
+        # The other direction is another person's choice.
+        Block.objects.create(blocker=self.bob, blocked=self.alice)
+        self.assertEqual(Block.objects.count(), 2)
+
+    def test_nobody_blocks_themselves(self) -> None:
+        with self.assertRaisesMessage(ValidationError, "cannot block yourself"):
+            Block(blocker=self.alice, blocked=self.alice).full_clean()
+        with transaction.atomic(), self.assertRaises(IntegrityError):
+            Block.objects.create(blocker=self.alice, blocked=self.alice)
+
+    def test_a_block_never_spans_two_organisations(self) -> None:
+        with self.assertRaisesMessage(ValidationError, "your own organisation"):
+            Block(blocker=self.alice, blocked=self.oscar).full_clean()
+        with self.assertRaises(ValueError):
+            Block.objects.create(blocker=self.alice, blocked=self.oscar)
+        self.assertFalse(Block.objects.exists())
+
+    def test_duplicate_is_a_form_error_not_a_database_error(self) -> None:
+        Block.objects.create(blocker=self.alice, blocked=self.bob)
+        with self.assertRaisesMessage(ValidationError, "already blocked"):
+            Block(blocker=self.alice, blocked=self.bob).full_clean()
+
+
+class BlockVisibilityTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.alice_blocks_bob = Block.objects.create(blocker=cls.alice, blocked=cls.bob)
+        cls.dave_blocks_alice = Block.objects.create(blocker=cls.dave, blocked=cls.alice)
+
+    def test_each_person_sees_only_the_blocks_they_made(self) -> None:
+        self.assertEqual(list(Block.objects.visible_to(self.alice)), [self.alice_blocks_bob])
+        self.assertEqual(list(Block.objects.visible_to(self.dave)), [self.dave_blocks_alice])
+        # The blocked person never learns; nor do admins, coaches or other organisations.
+        for person in (self.bob, self.adam, self.carol, self.dora, self.oscar, self.erin):
+            self.assertFalse(Block.objects.visible_to(person).exists(), person)
+        self.assertFalse(Block.objects.visible_to(AnonymousUser()).exists())
+
+    def test_deactivated_people_see_none(self) -> None:
+        deactivate_member(self.alice.membership)
+        self.alice.refresh_from_db()
+        self.assertFalse(Block.objects.visible_to(self.alice).exists())
+
+    def test_the_helpers_answer_both_directions(self) -> None:
+        self.assertEqual(blocked_ids_of(self.alice), {self.bob.pk})
+        self.assertEqual(blocker_ids_of(self.alice), {self.dave.pk})
+        self.assertEqual(blocked_ids_of(self.bob), set())
+        self.assertEqual(blocker_ids_of(self.bob), {self.alice.pk})
+        self.assertEqual(blocked_ids_of(AnonymousUser()), set())
+        self.assertEqual(blocker_ids_of(None), set())
+        with self.assertNumQueries(1):
+            blocked_ids_of(self.alice)
+
+    def test_the_blocker_sees_the_name_they_blocked(self) -> None:
+        self.assertEqual(self.alice_blocks_bob.label(), self.bob.full_name)
+        under_a_pseudonym = Block.objects.create(
+            blocker=self.bob, blocked=self.alice, blocked_label="Quiet River"
+        )
+        self.assertEqual(under_a_pseudonym.label(), "Quiet River")
