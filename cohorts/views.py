@@ -29,6 +29,7 @@ from cohorts.journey import (
     week_outline,
 )
 from cohorts.models import ActivityProgress
+from cohorts.panels import activity_panel
 from events.models import Verb
 from programs.models import ActivityKind
 from programs.outline import outline_of
@@ -113,6 +114,8 @@ def activity_detail(
             "sibling_count": len(siblings),
             "nav": "journey",
             "now": timezone.now(),
+            # What a higher app adds for this kind (the discussion prompt's thread), or None.
+            "panel": activity_panel(request, seat, activity),
         },
     )
 

@@ -12,7 +12,7 @@ from django.http import Http404
 from cohorts.access import CohortSeat
 from cohorts.models import Cohort, Enrollment
 from discussions import actions
-from discussions.models import Post, Thread, ThreadKind
+from discussions.models import Post, PostRevision, Thread, ThreadKind, is_moderator
 from programs.models import ActivityKind
 from programs.outline import OutlineActivity, outline_of
 
@@ -110,3 +110,14 @@ def thread_kind_label(thread: Thread) -> str:
     if thread.kind == ThreadKind.ACTIVITY and thread.activity is not None:
         return thread.activity.title
     return str(ThreadKind(thread.kind).label)
+
+
+def get_post_history(user: "User | Any", post_public_id: uuid.UUID) -> tuple[Post, list[Any]]:
+    """A post and its earlier versions, newest first, for its author and the cohort's
+    moderators (PostRevision.visible_to); 404 for anyone else, who may see the post but not
+    what it said before."""
+    post = get_post_for_user(user, post_public_id)
+    revisions = list(PostRevision.objects.visible_to(user).filter(post=post))
+    if post.author_id != user.pk and not is_moderator(user, post.thread.cohort):
+        raise Http404("No such history")
+    return post, revisions

@@ -8,6 +8,7 @@ act on); what a person may not do here raises `PostingError` with a sentence to 
 nothing changes.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -101,6 +102,7 @@ def create_post(
     body: str,
     parent: Post | None = None,
     pseudonym: str = "",
+    mentioned: "Sequence[User]" = (),
     now: datetime | None = None,
 ) -> Post:
     """Post in a thread, or reply to a post of it. Clears the author's draft for that place.

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class DiscussionsConfig(AppConfig):
     name = "discussions"
     verbose_name = "Discussions"
+
+    def ready(self) -> None:
+        """Show each discussion prompt's thread on its activity page (cohorts.panels)."""
+        from cohorts.panels import register_activity_panel
+        from discussions.panels import prompt_panel
+        from programs.models import ActivityKind
+
+        register_activity_panel(ActivityKind.DISCUSSION, prompt_panel)

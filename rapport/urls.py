@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("content/", include("programs.urls")),
+    path("discussions/", include("discussions.urls")),
     path("studio/", studio_site.urls),
 ]
 

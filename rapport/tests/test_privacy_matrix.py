@@ -29,6 +29,12 @@ from rapport.testing import PersonaTestCase
 ANONYMOUS = "anonymous"
 POST_ONLY = {"cohorts:activity_complete", "cohorts:media_position"}
 ADMIN_ONLY = {"cohorts:import"}
+DISCUSSION_WRITES = {
+    "discussions:post",
+    "discussions:draft",
+    "discussions:delete",
+    "discussions:react",
+}
 PRODUCT_APPS = {"cohorts", "programs"}
 
 # Pages anyone may open, signed in or not. Signed-in people are sent on from the sign-in pages.
@@ -43,6 +49,10 @@ PUBLIC = {
 SIGN_IN = {"accounts:login"}
 SIGN_OUT = {"accounts:logout"}  # POST only: a GET changes nothing
 SIGNED_IN = {"home", "accounts:profile"}
+# Discussions: the people with a seat in the thread's cohort; everyone else 404 (admins and
+# designers too: they read no thread). What each seated persona gets is in
+# test_discussions_answer_the_threads_audience_only.
+DISCUSSIONS = "discussions"
 
 # Studio pages per model, by who may manage the model's rows (docs/permissions.md).
 STUDIO_CONTENT = {
@@ -132,6 +142,14 @@ class PrivacyMatrixTests(PersonaTestCase):
         "cohorts:activity_invite": ActivityKind.LIVE_SESSION,
     }
 
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        from discussions.actions import community_thread, create_post
+
+        cls.community_a = community_thread(cls.cohort_a)
+        cls.bobs_post = create_post(cls.community_a, author=cls.bob, body="Hello from Bob")
+
     def personas(self) -> dict[str, User | None]:
         return {
             ANONYMOUS: None,
@@ -169,6 +187,8 @@ class PrivacyMatrixTests(PersonaTestCase):
             "content_type_id": ContentType.objects.get_for_model(Cohort).pk,
             "app_label": "cohorts",
             "url": "no-such-page/",
+            "thread_id": self.community_a.public_id,
+            "post_id": self.bobs_post.public_id,
         }
 
     def url_of(self, endpoint: Endpoint, obj: models.Model | None = None) -> str:
@@ -190,6 +210,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             self.assertTrue(
                 endpoint.name in PUBLIC | SIGN_IN | SIGN_OUT | SIGNED_IN
                 or (endpoint.name or "").split(":")[0] in PRODUCT_APPS
+                or (endpoint.name or "").split(":")[0] == DISCUSSIONS
                 or endpoint.app_name == "admin",
                 f"{endpoint.route} ({endpoint.name}): say in this test who may open it",
             )
@@ -203,7 +224,7 @@ class PrivacyMatrixTests(PersonaTestCase):
         return found
 
     def request(self, endpoint: Endpoint, url: str) -> HttpResponse:
-        if endpoint.name in POST_ONLY:
+        if endpoint.name in POST_ONLY or endpoint.name in DISCUSSION_WRITES:
             return self.client.post(url)  # type: ignore[return-value]
         return self.client.get(url)  # type: ignore[return-value]
 
@@ -406,6 +427,39 @@ class PrivacyMatrixTests(PersonaTestCase):
             for name in ("cohorts:this_week", "cohorts:journey"):
                 response = self.client.get(reverse(name, args=[self.cohort_a.public_id]))
                 self.assertNotContains(response, "done")
+
+    def test_discussions_answer_the_threads_audience_only(self) -> None:
+        # An empty POST from a seated person is a refused form (400); bob's post is not alice's
+        # or carol's to edit or delete (403); its history is for bob and the coach only.
+        seated = {
+            "discussions:thread": {200},
+            "discussions:community": {302},
+            "discussions:post": {400},
+            "discussions:draft": {200},
+            "discussions:react": {400},
+            "discussions:edit": {403},
+            "discussions:delete": {403},
+            "discussions:history": {404},
+        }
+        expected_for = {
+            "alice": seated,
+            "carol": {**seated, "discussions:history": {200}},
+            "bob": {**seated, "discussions:edit": {200}, "discussions:history": {200}},
+        }
+        for persona in ("alice", "carol", "dave", "erin", "dora", "adam", "oscar", "bob"):
+            self.as_persona(persona)
+            for endpoint in self.endpoints():
+                if (endpoint.name or "").split(":")[0] != DISCUSSIONS:
+                    continue
+                if persona == "bob" and endpoint.name == "discussions:delete":
+                    continue  # he may delete it; the other personas still need it
+                response = self.request(endpoint, self.url_of(endpoint))
+                allowed = expected_for.get(persona, {}).get(endpoint.name or "", {404})
+                self.assertIn(response.status_code, allowed, f"{persona} {endpoint.name}")
+                if persona not in expected_for:
+                    self.assertNotContains(
+                        response, "Hello from Bob", status_code=response.status_code
+                    )
 
     def test_a_url_with_an_unknown_parameter_fails_with_a_message(self) -> None:
         endpoint = Endpoint(

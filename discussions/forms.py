@@ -1,0 +1,86 @@
+"""Forms for every parameter the discussion views read: strict choices and limits (a post's
+length, a reaction from the vocabulary, a draft's place), so bad input is a clear error and
+nothing changes."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from discussions.models import MAX_POST_LENGTH, MAX_PSEUDONYM_LENGTH, ReactionKind
+from rapport.lib.text import SingleLineFormField, validate_single_line
+
+BODY_HELP = _(
+    "Markdown works: **bold**, *italic*, lists and links. To mention someone who can read this "
+    "discussion, write @[their full name], for example @[Amara Okafor]."
+)
+
+
+class PostForm(forms.Form):
+    """A new post or a reply. `parent` is the public id of the post replied to, if any."""
+
+    body = forms.CharField(
+        label=_("Your post"),
+        max_length=MAX_POST_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=BODY_HELP,
+        error_messages={
+            "required": _("Write something before you post."),
+            "max_length": _(
+                "A post can be at most %(limit_value)d characters; this one is %(show_value)d."
+            ),
+        },
+    )
+    parent = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    pseudonym = SingleLineFormField(
+        label=_("Post under a pseudonym (optional)"),
+        max_length=MAX_PSEUDONYM_LENGTH,
+        required=False,
+        help_text=_(
+            "Your peers will see this name instead of yours. The cohort's coaches and the "
+            "organisation's moderators can still see who wrote it; nobody else can."
+        ),
+        validators=[validate_single_line],
+    )
+
+    def __init__(self, *args: object, allow_pseudonym: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not allow_pseudonym:
+            del self.fields["pseudonym"]
+
+
+class EditForm(forms.Form):
+    body = PostForm.base_fields["body"]
+
+
+class ReactionForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=ReactionKind.choices,
+        error_messages={"invalid_choice": _("That is not one of the reactions you can give.")},
+    )
+    # "1" (or absent) gives the reaction, "0" takes it back.
+    on = forms.ChoiceField(choices=[("1", "1"), ("0", "0")], required=False)
+
+    def clean_on(self) -> bool:
+        return self.cleaned_data.get("on") != "0"
+
+
+class DraftForm(forms.Form):
+    """What someone is typing: `key` is "" for a new post or the replied post's public id."""
+
+    key = forms.CharField(required=False, max_length=36)
+    body = forms.CharField(required=False, strip=False, max_length=MAX_POST_LENGTH + 1000)
+
+    def clean_key(self) -> str:
+        import uuid
+
+        key = self.cleaned_data.get("key") or ""
+        if key:
+            try:
+                return str(uuid.UUID(key))
+            except ValueError:
+                raise forms.ValidationError(_("Not a place in this thread.")) from None
+        return key
+
+
+class PageForm(forms.Form):
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)

@@ -1,0 +1,78 @@
+"""@mentions in posts: `@[Full Name]` names a person who can read the thread.
+
+The brackets make a mention unambiguous whatever the name (spaces, accents, apostrophes). A
+mention of someone who cannot read the thread (unknown, another cohort, another circle) is a
+form error and nothing is posted (the text stays in the form and in the draft); a pseudonym
+cannot be mentioned (that would tie it to a person). Rendered as bold `@Name`; the person is
+notified through notifications.actions.notify, which drops anyone who blocked the author.
+"""
+
+import re
+from typing import Any
+
+from django.db.models import Q
+
+from accounts.models import User
+from cohorts.models import Enrollment
+from discussions.models import Thread
+
+# `@[` + a name of 1 to 150 characters without brackets or line breaks + `]`.
+MENTION = re.compile(r"@\[([^\[\]\n\r<>]{1,150})\]")
+MAX_MENTIONS = 10
+
+
+class MentionError(ValueError):
+    """A mention that cannot be made, with the sentence to show on the form."""
+
+
+def mentioned_names(body: str) -> list[str]:
+    """The names mentioned in a post's source, in order, each once (compared without case)."""
+    seen: dict[str, str] = {}
+    for match in MENTION.finditer(body or ""):
+        name = " ".join(match.group(1).split())
+        seen.setdefault(name.casefold(), name)
+    return list(seen.values())
+
+
+def thread_audience(thread: Thread) -> Any:
+    """The people who can read the thread (Thread.visible_to, seen from the thread's side): the
+    people with a seat in its cohort. A queryset of User."""
+    seated = Enrollment.objects.filter(cohort_id=thread.cohort_id).values("user_id")
+    return User.objects.filter(pk__in=seated, is_active=True)
+
+
+def resolve_mentions(thread: Thread, body: str, *, author: "User | Any") -> list[User]:
+    """The people a post mentions, or MentionError naming the first name nobody who can read
+    the thread has (or a name two of them share). One query. Mentioning oneself is ignored."""
+    names = mentioned_names(body)
+    if not names:
+        return []
+    if len(names) > MAX_MENTIONS:
+        raise MentionError(f"Mention at most {MAX_MENTIONS} people in one post.")
+    condition = Q()
+    for name in names:
+        condition |= Q(full_name__iexact=name)
+    found: dict[str, list[User]] = {}
+    for person in thread_audience(thread).filter(condition).only("id", "full_name", "public_id"):
+        found.setdefault(person.full_name.casefold(), []).append(person)
+    people: list[User] = []
+    for name in names:
+        matches = found.get(name.casefold(), [])
+        if not matches:
+            raise MentionError(
+                f"Nobody called “{name}” can read this discussion, so they cannot be mentioned. "
+                "Check the name, or take away the @[ ] around it."
+            )
+        if len(matches) > 1:
+            raise MentionError(
+                f"More than one person here is called “{name}”: say who you mean in words instead."
+            )
+        if matches[0].pk != getattr(author, "pk", None):
+            people.append(matches[0])
+    return people
+
+
+def highlight_mentions(html: str) -> str:
+    """Mentions as bold `@Name` in a post's HTML (before sanitising: the result goes through
+    nh3 like the rest, so a mention inside an attribute cannot break out of it)."""
+    return MENTION.sub(lambda m: f"<strong>@{m.group(1)}</strong>", html)
