@@ -127,6 +127,11 @@ class Thread(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def is_community(self) -> bool:
+        """The cohort's community space (templates ask this rather than compare kinds)."""
+        return self.kind == ThreadKind.COMMUNITY
+
+    @property
     def respond_before_reveal(self) -> bool:
         """Whether people must post before they see others' posts (the prompt's setting)."""
         return self.activity is not None and self.activity.respond_before_reveal

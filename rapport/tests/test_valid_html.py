@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -115,7 +116,26 @@ class ValidHtmlTests(PersonaTestCase):
         keep("adam", reverse("cohorts:import", args=[self.cohort_a.public_id]))
         self.client.force_login(self.carol)
         keep("carol", reverse("cohorts:import", args=[self.cohort_a.public_id]), expected=403)
+        self.discussion_pages(keep)
         return pages
+
+    def discussion_pages(self, keep: Any) -> None:
+        """A thread with a post, a reply, an edit and a reaction, as its readers see it."""
+        from discussions import actions as talk
+
+        community = talk.community_thread(self.cohort_a)
+        first = talk.create_post(community, author=self.bob, body="Hello **all**")
+        talk.create_post(community, author=self.alice, body="Hi @[Bob]", parent=first)
+        talk.edit_post(first, by=self.bob, body="Hello **everyone**")
+        talk.react(first, user=self.carol, kind="thanks")
+        for person in (self.alice, self.carol, self.bob):
+            self.client.force_login(person)
+            keep(
+                person.email.split("@")[0],
+                reverse("discussions:thread", args=[community.public_id]),
+            )
+        keep("bob", reverse("discussions:edit", args=[first.public_id]))
+        keep("bob", reverse("discussions:history", args=[first.public_id]))
 
     def test_every_product_page_has_no_validator_errors(self) -> None:
         command = validator_command()
