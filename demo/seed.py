@@ -50,6 +50,7 @@ from cohorts.actions import Seat, enroll_many, ensure_sessions
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
+from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
 from demo.people import DOMAIN, PeopleGenerator, Person
 from demo.planner import (
@@ -359,6 +360,14 @@ class _Seeder:
         coaches = self._coaches(cohorts, plans)
         self.clock.lap(f"Cohorts: {len(cohorts)}; coaches: {self.counts['coaches']:,}; staff: 2")
         self._learners(cohorts, plans, coaches)
+        talk = seed_discussions(
+            cohorts[0],
+            learner=LEARNER.email,
+            peer=PEER.email,
+            coach=COACH.email,
+            now=self.now_aware,
+        )
+        self.clock.lap(f"Discussions: {talk['threads']} threads, {talk['posts']} posts")
         self._share_password()
         return self.organization
 

@@ -262,3 +262,53 @@ def page_of(post: Post, *, viewer: "User | Any") -> int:
 def reactions_for(post: Post, viewer: "User | Any") -> list[ReactionView]:
     """One post's reactions as the viewer sees them (after a reaction, for htmx)."""
     return _reactions([post], viewer)[post.pk]
+
+
+@dataclass(frozen=True)
+class WaitingPost:
+    """A post in a thread the coach looks after that nobody has replied to yet."""
+
+    post: Post
+    label: str  # the author as a moderator sees them (pseudonym with the real name)
+    place: str
+    url: str
+
+
+WAITING_LIMIT = 20
+
+
+def waiting_for_reply(coach: "User | Any", *, limit: int = WAITING_LIMIT) -> list[WaitingPost]:
+    """Posts in the threads of the cohorts the person coaches (prompts, community spaces and,
+    with circles, their circles' threads) that have no reply yet, oldest first: the coach's
+    "waiting for a reply" list. Not their own posts, nor deleted or hidden ones. One query,
+    through Post.visible_to (so a coach sees what their seat lets them see, and nothing else)."""
+    from django.db.models import Exists, OuterRef
+    from django.urls import reverse
+
+    from cohorts.models import Enrollment, EnrollmentRole
+
+    coached = Enrollment.objects.filter(user=coach, role=EnrollmentRole.COACH).values("cohort_id")
+    replies = Post.objects.filter(parent=OuterRef("pk"), deleted_at__isnull=True)
+    posts = (
+        Post.objects.visible_to(coach)
+        .filter(
+            parent__isnull=True,
+            deleted_at__isnull=True,
+            hidden_at__isnull=True,
+            thread__cohort_id__in=coached,
+        )
+        .exclude(author=coach)
+        .filter(~Exists(replies))
+        .select_related("author", "thread__activity", "thread__cohort")
+        .order_by("created_at", "id")[:limit]
+    )
+    return [
+        WaitingPost(
+            post=post,
+            label=post.label_for(coach, moderator=True),
+            place=f"{thread_kind_label(post.thread)} · {post.thread.cohort.name}",
+            url=reverse("discussions:thread", args=[post.thread.public_id])
+            + f"#post-{post.public_id}",
+        )
+        for post in posts
+    ]

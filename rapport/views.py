@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from cohorts.access import enrollments_of
 from cohorts.models import Cohort, EnrollmentRole
+from discussions.threads import waiting_for_reply
 from rapport import policy
 
 
@@ -27,6 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
         if staff
         else []
     )
+    coaching = any(e.role == EnrollmentRole.COACH for e in enrollments)
+    waiting = waiting_for_reply(user) if coaching else []
     return render(
         request,
         "home.html",
@@ -35,6 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "org_cohorts": cohorts,
             "can_import": policy.can_manage_people(user),  # type: ignore[arg-type]
             "can_use_studio": policy.can_use_studio(user),  # type: ignore[arg-type]
+            "coaching": coaching,
+            "waiting": waiting,
             "nav": "home",
         },
     )
