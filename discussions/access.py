@@ -28,7 +28,7 @@ def get_thread_for_user(user: "User | Any", thread_public_id: uuid.UUID) -> Thre
     and activity; else 404. One query."""
     thread = (
         Thread.objects.visible_to(user)
-        .select_related("cohort__program", "activity")
+        .select_related("cohort__program", "activity", "circle")
         .filter(public_id=thread_public_id)
         .first()
     )
@@ -42,7 +42,9 @@ def get_post_for_user(user: "User | Any", post_public_id: uuid.UUID) -> Post:
     respond-before-reveal gate, hidden posts), with its thread; else 404."""
     post = (
         Post.objects.visible_to(user)
-        .select_related("thread__cohort__program", "thread__activity", "author", "parent")
+        .select_related(
+            "thread__cohort__program", "thread__activity", "thread__circle", "author", "parent"
+        )
         .filter(public_id=post_public_id)
         .first()
     )
@@ -86,6 +88,20 @@ def get_community_thread(user: "User | Any", cohort_public_id: uuid.UUID) -> Thr
     return thread
 
 
+def get_circle_thread(user: "User | Any", circle: Any) -> Thread | None:
+    """The circle's thread if the person reads it (a member or the circle's coach, of a
+    published circle: Thread.visible_to), made on first need; None for anyone else — an admin
+    may open a circle's page to manage it but does not read its conversation. Precondition:
+    `circle` came from circles.access.get_circle_for_user."""
+    thread = actions.circle_thread(circle)
+    return (
+        Thread.objects.visible_to(user)
+        .select_related("cohort__program", "circle")
+        .filter(pk=thread.pk)
+        .first()
+    )
+
+
 def closes_on(cohort: Cohort) -> date:
     """The last day a cohort's threads take posts: GRACE_DAYS after its last week ends (the
     programme outline is cached, so usually no query)."""
@@ -109,6 +125,8 @@ def thread_kind_label(thread: Thread) -> str:
     """How a thread is named where it is listed."""
     if thread.kind == ThreadKind.ACTIVITY and thread.activity is not None:
         return thread.activity.title
+    if thread.kind == ThreadKind.CIRCLE and thread.circle is not None:
+        return thread.circle.name
     return str(ThreadKind(thread.kind).label)
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from circles.models import Circle
 from cohorts.models import Cohort
 from discussions.models import (
     MAX_POST_LENGTH,
@@ -69,6 +70,20 @@ def community_thread(cohort: Cohort) -> Thread:
         kind=ThreadKind.COMMUNITY,
         defaults={"organization_id": cohort.organization_id},
     )
+    return thread
+
+
+def circle_thread(circle: Circle) -> Thread:
+    """A peer circle's own thread, made the first time anyone opens it (idempotent)."""
+    try:
+        with transaction.atomic():
+            thread, _ = Thread.objects.get_or_create(
+                circle=circle,
+                kind=ThreadKind.CIRCLE,
+                defaults={"cohort_id": circle.cohort_id, "organization_id": circle.organization_id},
+            )
+    except IntegrityError:  # a double request made it first
+        thread = Thread.objects.get(circle=circle, kind=ThreadKind.CIRCLE)
     return thread
 
 

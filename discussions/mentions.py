@@ -13,8 +13,9 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.models import User
+from circles.models import CircleMember
 from cohorts.models import Enrollment
-from discussions.models import Thread
+from discussions.models import Thread, ThreadKind
 
 # `@[` + a name of 1 to 150 characters without brackets or line breaks + `]`.
 MENTION = re.compile(r"@\[([^\[\]\n\r<>]{1,150})\]")
@@ -36,7 +37,13 @@ def mentioned_names(body: str) -> list[str]:
 
 def thread_audience(thread: Thread) -> Any:
     """The people who can read the thread (Thread.visible_to, seen from the thread's side): the
-    people with a seat in its cohort. A queryset of User."""
+    people with a seat in its cohort, or for a circle thread the circle's members and its coach.
+    A queryset of User."""
+    if thread.kind == ThreadKind.CIRCLE:
+        members = CircleMember.objects.filter(circle_id=thread.circle_id or 0).values("user_id")
+        return User.objects.filter(
+            Q(pk__in=members) | Q(coached_circles=thread.circle_id), is_active=True
+        )
     seated = Enrollment.objects.filter(cohort_id=thread.cohort_id).values("user_id")
     return User.objects.filter(pk__in=seated, is_active=True)
 

@@ -6,7 +6,8 @@ fragment, notification link, count and export reaches posts through it, so the
 respond-before-reveal gate and hidden posts are enforced in the query layer, not in templates.
 
 - A thread is visible (`ThreadQuerySet.visible_to`) to the people with a seat (learner, coach or
-  expert) in its cohort; a circle thread only to the circle's members and its coach. Designers
+  expert) in its cohort; a circle thread only to the members and the coach of its published
+  circle. Designers
   and organisation admins do not read threads: a moderator reaches a reported post through the
   moderation queue (moderation's `Report.objects.visible_to`), and hides it through
   `discussions.actions.hide_post`.
@@ -27,6 +28,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from circles.models import Circle, CircleMember
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
 from organizations.models import Organization, OrganizationScopedQuerySet
 from programs.models import Activity
@@ -79,9 +81,18 @@ class ThreadQuerySet(OrganizationScopedQuerySet["Thread"]):
         if policy.is_platform_superuser(user) or policy.membership_of(user) is None:
             return mine
         seated = Enrollment.objects.filter(user=user).values("cohort_id")
-        # Circle threads arrive with the circles app (its members and coach only); until
-        # then nobody reads a thread of that kind.
-        return mine.filter(cohort_id__in=seated).exclude(kind=ThreadKind.CIRCLE)
+        return mine.filter(
+            (~Q(kind=ThreadKind.CIRCLE) & Q(cohort_id__in=seated))
+            | Q(kind=ThreadKind.CIRCLE, circle_id__in=readable_circles(user))
+        )
+
+
+def readable_circles(user: "User | Any") -> Any:
+    """The published circles whose thread the person reads (a subquery of ids): those they are a
+    member of and those they coach, the rule of circles.models.circle_ids_of. Admins manage
+    circles but read no circle's thread."""
+    member = CircleMember.objects.filter(circle=OuterRef("pk"), user=user)
+    return Circle.objects.published().filter(Q(coach=user) | Exists(member)).values("pk")
 
 
 class Thread(models.Model):
@@ -95,6 +106,9 @@ class Thread(models.Model):
     kind = models.CharField(max_length=16, choices=ThreadKind.choices)
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="threads"
+    )
+    circle = models.ForeignKey(
+        Circle, on_delete=models.CASCADE, null=True, blank=True, related_name="threads"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -116,6 +130,14 @@ class Thread(models.Model):
                 condition=Q(kind="activity", activity__isnull=False)
                 | (~Q(kind="activity") & Q(activity__isnull=True)),
                 name="activity_threads_have_an_activity",
+            ),
+            models.UniqueConstraint(
+                fields=["circle"], condition=Q(kind="circle"), name="one_thread_per_circle"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="circle", circle__isnull=False)
+                | (~Q(kind="circle") & Q(circle__isnull=True)),
+                name="circle_threads_have_a_circle",
             ),
         ]
 

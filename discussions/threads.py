@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Q
 from markupsafe import Markup
 
+from accounts.models import blocked_ids_of
 from discussions.access import is_closed, thread_kind_label
 from discussions.mentions import highlight_mentions
 from discussions.models import (
@@ -94,16 +94,8 @@ def render_body(post: Post) -> Markup:
 
 
 def blocked_ids(viewer: "User | Any") -> set[int]:
-    """The people the viewer blocked (their posts are collapsed for them). Empty until the
-    accounts.Block model exists."""
-    from django.apps import apps
-
-    label = "accounts.Block"  # landed by the moderation helper (CONTRACT-7)
-    try:
-        block: Any = apps.get_model(label)
-    except (LookupError, ImproperlyConfigured):
-        return set()
-    return set(block._default_manager.filter(blocker=viewer).values_list("blocked_id", flat=True))
+    """The people the viewer blocked: their posts are collapsed for the viewer. One query."""
+    return blocked_ids_of(viewer)
 
 
 def has_answered(thread: Thread, viewer: "User | Any") -> bool:
@@ -278,8 +270,8 @@ WAITING_LIMIT = 20
 
 
 def waiting_for_reply(coach: "User | Any", *, limit: int = WAITING_LIMIT) -> list[WaitingPost]:
-    """Posts in the threads of the cohorts the person coaches (prompts, community spaces and,
-    with circles, their circles' threads) that have no reply yet, oldest first: the coach's
+    """Posts in the threads of the cohorts the person coaches (prompts, community spaces) and of
+    the circles they coach that have no reply yet, oldest first: the coach's
     "waiting for a reply" list. Not their own posts, nor deleted or hidden ones. One query,
     through Post.visible_to (so a coach sees what their seat lets them see, and nothing else)."""
     from django.db.models import Exists, OuterRef
@@ -295,11 +287,11 @@ def waiting_for_reply(coach: "User | Any", *, limit: int = WAITING_LIMIT) -> lis
             parent__isnull=True,
             deleted_at__isnull=True,
             hidden_at__isnull=True,
-            thread__cohort_id__in=coached,
         )
+        .filter(Q(thread__cohort_id__in=coached) | Q(thread__circle__coach=coach))
         .exclude(author=coach)
         .filter(~Exists(replies))
-        .select_related("author", "thread__activity", "thread__cohort")
+        .select_related("author", "thread__activity", "thread__cohort", "thread__circle")
         .order_by("created_at", "id")[:limit]
     )
     return [

@@ -292,3 +292,16 @@ class QueryCountTests(ThreadTestCase):
         for i in range(20):
             actions.create_post(self.thread, author=self.bob, body=f"Bob {i}")
         self.assertEqual(self.count_queries(self.alice, url), small)
+
+
+class BlockTests(ThreadTestCase):
+    def test_a_blocked_persons_posts_are_collapsed_for_the_blocker_only(self) -> None:
+        from accounts.models import Block
+
+        actions.create_post(self.community, author=self.bob, body="Bob's thoughts")
+        Block.objects.create(blocker=self.alice, blocked=self.bob)
+        self.client.force_login(self.alice)
+        page = self.client.get(self.thread_url(self.community))
+        self.assertContains(page, "You blocked this person")
+        self.client.force_login(self.carol)
+        self.assertNotContains(self.client.get(self.thread_url(self.community)), "You blocked")

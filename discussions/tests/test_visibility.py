@@ -184,3 +184,28 @@ class DiscussionRuleTests(PersonaTestCase):
         self.assertFalse(Post.objects.visible_to(AnonymousUser()).exists())
         self.bob.is_active = False
         self.assertFalse(Post.objects.visible_to(self.bob).exists())
+
+
+class CircleThreadTests(PersonaTestCase):
+    def test_a_circle_thread_is_read_by_its_members_and_coach_only(self) -> None:
+        thread = actions.circle_thread(self.circle_a)
+        self.assertEqual(actions.circle_thread(self.circle_a), thread)  # made once
+        actions.create_post(thread, author=self.alice, body="Circle hello")
+        readers = {self.alice, self.bob, self.carol}
+        for person in (self.alice, self.bob, self.carol, self.fay, self.dave, self.dora,
+                       self.adam, self.erin, self.oscar):  # fmt: skip
+            sees = Thread.objects.visible_to(person).filter(pk=thread.pk).exists()
+            self.assertEqual(sees, person in readers, person.email)
+            posts = {p.body for p in Post.objects.visible_to(person)}
+            self.assertEqual("Circle hello" in posts, person in readers, person.email)
+        self.assertIsNone(access.get_circle_thread(self.adam, self.circle_a))
+        self.assertEqual(access.get_circle_thread(self.bob, self.circle_a), thread)
+
+    def test_mentions_in_a_circle_thread_reach_its_members_only(self) -> None:
+        from discussions.mentions import MentionError, resolve_mentions
+
+        thread = actions.circle_thread(self.circle_a)
+        self.assertEqual(resolve_mentions(thread, "@[Bob] @[Carol]", author=self.alice),
+                         [self.bob, self.carol])  # fmt: skip
+        with self.assertRaises(MentionError):
+            resolve_mentions(thread, "@[Fay]", author=self.alice)
