@@ -10,6 +10,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("content/", include("programs.urls")),
     path("discussions/", include("discussions.urls")),
+    path("notifications/", include("notifications.urls")),
     path("studio/", studio_site.urls),
 ]
 

@@ -22,6 +22,8 @@ from accounts.models import User
 from cohorts.actions import set_completed
 from cohorts.models import ActivityProgress, Cohort, Enrollment
 from events.models import Event, Verb
+from notifications.actions import notify
+from notifications.models import Notification, NotificationKind
 from organizations.models import Organization
 from programs.models import ActivityKind
 from rapport.testing import PersonaTestCase
@@ -53,6 +55,12 @@ SIGNED_IN = {"home", "accounts:profile"}
 # designers too: they read no thread). What each seated persona gets is in
 # test_discussions_answer_the_threads_audience_only.
 DISCUSSIONS = "discussions"
+# Each person's own notifications (docs/permissions.md): pages every signed-in person opens, and
+# the writes on them (POST only; a notification of someone else is a 404).
+NOTIFICATION_PAGES = {"notifications:list", "notifications:badge", "notifications:preferences"}
+NOTIFICATION_WRITES = {"notifications:read_all", "notifications:open"}
+# Public but token-protected: the one-click unsubscribe; a made-up token is a 400 page.
+PUBLIC_TOKEN = {"notifications:unsubscribe"}
 
 # Studio pages per model, by who may manage the model's rows (docs/permissions.md).
 STUDIO_CONTENT = {
@@ -189,6 +197,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             "url": "no-such-page/",
             "thread_id": self.community_a.public_id,
             "post_id": self.bobs_post.public_id,
+            "notification_id": self.notification_of_alice().public_id,
         }
 
     def url_of(self, endpoint: Endpoint, obj: models.Model | None = None) -> str:
@@ -209,6 +218,7 @@ class PrivacyMatrixTests(PersonaTestCase):
         for endpoint in found:
             self.assertTrue(
                 endpoint.name in PUBLIC | SIGN_IN | SIGN_OUT | SIGNED_IN
+                or endpoint.name in NOTIFICATION_PAGES | NOTIFICATION_WRITES | PUBLIC_TOKEN
                 or (endpoint.name or "").split(":")[0] in PRODUCT_APPS
                 or (endpoint.name or "").split(":")[0] == DISCUSSIONS
                 or endpoint.app_name == "admin",
@@ -236,6 +246,20 @@ class PrivacyMatrixTests(PersonaTestCase):
 
     # -- the matrix ------------------------------------------------------------------------
 
+    def notification_of_alice(self) -> Notification:
+        found = Notification.objects.filter(recipient=self.alice).first()
+        if found is None:
+            notify(
+                kind=NotificationKind.REPLY,
+                recipients=[self.alice],
+                actor=self.bob,
+                actor_label="Bob",
+                place="Week 1",
+                url="/",
+            )
+            found = Notification.objects.get(recipient=self.alice)
+        return found
+
     def test_every_url_is_known_and_resolves_to_itself(self) -> None:
         for endpoint in self.endpoints():
             self.url_of(endpoint, self.sample_object_for(endpoint, self.org))
@@ -251,6 +275,8 @@ class PrivacyMatrixTests(PersonaTestCase):
             response = self.request(endpoint, url)
             if endpoint.name in PUBLIC | SIGN_IN or endpoint.name == "studio:login":
                 self.assertEqual(response.status_code, 200, url)
+            elif endpoint.name in PUBLIC_TOKEN:
+                self.assertEqual(response.status_code, 400, url)
             elif endpoint.name in SIGN_OUT:
                 self.assertEqual(response.status_code, 405, url)
             elif endpoint.name == "studio:logout":
@@ -460,6 +486,29 @@ class PrivacyMatrixTests(PersonaTestCase):
                     self.assertNotContains(
                         response, "Hello from Bob", status_code=response.status_code
                     )
+
+    def test_notifications_are_their_recipients_alone(self) -> None:
+        notification = self.notification_of_alice()
+        for persona in self.personas():
+            if persona == ANONYMOUS:
+                continue
+            self.as_persona(persona)
+            for endpoint in self.endpoints():
+                if endpoint.name in NOTIFICATION_PAGES:
+                    response = self.client.get(self.url_of(endpoint))
+                    self.assertEqual(response.status_code, 200, f"{persona} {endpoint.name}")
+                    if persona != "alice":
+                        self.assertNotContains(response, notification.place)
+                elif endpoint.name == "notifications:open":
+                    status = self.client.post(self.url_of(endpoint)).status_code
+                    self.assertEqual(status, 302 if persona == "alice" else 404, persona)
+                elif endpoint.name in NOTIFICATION_WRITES:
+                    self.assertIn(self.client.post(self.url_of(endpoint)).status_code, {302})
+                elif endpoint.name in PUBLIC_TOKEN:
+                    self.assertEqual(self.client.get(self.url_of(endpoint)).status_code, 400)
+        notification.refresh_from_db()
+        self.assertIsNotNone(notification.read_at)  # opened by alice, and by nobody else
+        self.assertEqual(Notification.objects.filter(read_at__isnull=True).count(), 0)
 
     def test_a_url_with_an_unknown_parameter_fails_with_a_message(self) -> None:
         endpoint = Endpoint(

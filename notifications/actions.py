@@ -1,0 +1,230 @@
+"""Writes of the notifications app: creating notifications (`notify`, called by the actions of
+the apps above), reading them, and a person's email preferences and quiet hours.
+
+Notifications are not learning state, so these actions record no `events` Event.
+"""
+
+import uuid
+from collections.abc import Iterable
+from datetime import time
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.models import (
+    DEFAULT_EMAIL,
+    EmailChoice,
+    EmailPreference,
+    Notification,
+    NotificationKind,
+    QuietHours,
+)
+from rapport.lib.text import single_line_problem
+
+if TYPE_CHECKING:
+    from notifications.models import NotificationQuerySet
+
+BATCH_SIZE = 500  # rows per INSERT: under SQLite's parameter limit
+MAX_PLACE = 200
+MAX_LABEL = 150
+MAX_URL = 500
+
+
+class InvalidNotification(ValueError):
+    """A notify() call outside the contract (unknown kind, a URL that is not a relative product
+    path, an over-long or multi-line place or label). Raised before anything is written."""
+
+
+def _user_ids(recipients: Iterable[User | int]) -> list[int]:
+    """Recipient ids in first-seen order, without repeats."""
+    seen: dict[int, None] = {}
+    for recipient in recipients:
+        pk = recipient.pk if isinstance(recipient, User) else int(recipient)
+        seen.setdefault(pk, None)
+    return list(seen)
+
+
+def _check_text(value: str, what: str, limit: int, *, required: bool) -> str:
+    if not isinstance(value, str):
+        raise InvalidNotification(f"{what} must be a string, not {type(value).__name__}")
+    value = value.strip()
+    if required and not value:
+        raise InvalidNotification(f"{what} is required")
+    if len(value) > limit:
+        raise InvalidNotification(f"{what} is longer than {limit} characters")
+    if problem := single_line_problem(value):
+        raise InvalidNotification(f"{what}: {problem}")
+    return value
+
+
+def _check_url(url: str) -> str:
+    if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
+        raise InvalidNotification(
+            f"url must be a relative product path such as /cohorts/…: {url!r}"
+        )
+    if len(url) > MAX_URL or any(c.isspace() or ord(c) < 32 for c in url) or "\\" in url:
+        raise InvalidNotification(f"url is not a clean path of at most {MAX_URL} characters")
+    return url
+
+
+def notify(
+    *,
+    kind: NotificationKind | str,
+    recipients: Iterable[User | int],
+    actor: User | None,
+    actor_label: str,
+    place: str,
+    url: str,
+    target_id: uuid.UUID | None = None,
+) -> int:
+    """Tell each recipient that `actor` did something of `kind` in `place`. Returns how many
+    notifications were created.
+
+    - `recipients`: Users or user ids, in any number; repeats count once. The actor is dropped,
+      as is anyone who blocked the actor (`accounts.Block`), anyone deactivated, and anyone of
+      another organisation than the actor's.
+    - `actor_label`: the name to show — a pseudonym when the actor posted under one (the real
+      name is never looked up when a label is given). Blank for system notices (a new week).
+    - `place`: the title of where it happened ("Week 2 · What listening changed", "Circle
+      Lisbon"). Never text a person typed: post bodies are never copied into notifications or
+      their emails.
+    - `url`: the relative product URL that shows it (its own access rules apply when opened).
+    - `target_id`: the post's public_id, or None.
+
+    One query for the recipients, one for their email preferences (one more for blocks), then
+    bulk inserts. Recipients who want this kind immediately get an email queued when the
+    transaction commits (notifications.tasks.send_immediate_emails), after their quiet hours.
+    Raises InvalidNotification for arguments outside this contract, before writing anything.
+    """
+    try:
+        kind = NotificationKind(kind)
+    except ValueError:
+        raise InvalidNotification(f"unknown notification kind {kind!r}") from None
+    actor_label = _check_text(actor_label, "actor_label", MAX_LABEL, required=False)
+    place = _check_text(place, "place", MAX_PLACE, required=True)
+    url = _check_url(url)
+    if target_id is not None and not isinstance(target_id, uuid.UUID):
+        raise InvalidNotification("target_id must be a UUID (a public_id) or None")
+
+    ids = [pk for pk in _user_ids(recipients) if actor is None or pk != actor.pk]
+    people = User.objects.filter(pk__in=ids, is_active=True, organization__isnull=False)
+    if actor is not None:
+        people = people.filter(organization_id=actor.organization_id)
+    found = dict(people.values_list("pk", "organization_id"))
+    ids = [pk for pk in ids if pk in found]
+    if not ids:
+        return 0
+
+    chosen = dict(
+        EmailPreference.objects.filter(user_id__in=ids, kind=kind).values_list("user_id", "email")
+    )
+    default = DEFAULT_EMAIL[kind]
+    rows = [
+        Notification(
+            organization_id=found[pk],
+            recipient_id=pk,
+            kind=kind,
+            actor=actor,
+            actor_label=actor_label,
+            place=place,
+            url=url,
+            target_id=target_id,
+            email=chosen.get(pk, default),
+        )
+        for pk in ids
+    ]
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        immediate = [row.pk for row in rows if row.email == EmailChoice.IMMEDIATE]
+        if immediate:
+            transaction.on_commit(lambda: _queue_immediate(immediate))
+    return len(rows)
+
+
+def _queue_immediate(notification_ids: list[int]) -> None:
+    from notifications.tasks import queue_immediate_emails
+
+    queue_immediate_emails(notification_ids)
+
+
+def mark_read(notification: Notification) -> bool:
+    """Mark one notification (already loaded through notifications.access) read. Returns
+    whether it was unread. Idempotent."""
+    updated = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return bool(updated)
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification of `user` read. Returns how many changed."""
+    mine: NotificationQuerySet = Notification.objects.visible_to(user)
+    return mine.unread().update(read_at=timezone.now())
+
+
+def _organization_id(user: User) -> int:
+    if user.organization_id is None:
+        raise ValueError("Only people of an organisation have notification preferences.")
+    return user.organization_id
+
+
+def email_choices_of(user: User) -> dict[str, str]:
+    """The person's email choice for every kind: their stored choice or the kind's default."""
+    stored = dict(
+        EmailPreference.objects.visible_to(user).values_list("kind", "email")  # one query
+    )
+    return {kind: stored.get(kind, DEFAULT_EMAIL[kind]) for kind in NotificationKind.values}
+
+
+@transaction.atomic
+def set_email_preferences(user: User, *, choices: dict[str, str]) -> int:
+    """Store the person's email choice for each kind in `choices` (kind → EmailChoice value).
+    Applies to notifications created from now on. Returns how many kinds changed. Raises
+    ValueError for an unknown kind or choice, before writing anything."""
+    for kind, choice in choices.items():
+        NotificationKind(kind)
+        EmailChoice(choice)
+    current = email_choices_of(user)
+    changed = {kind: choice for kind, choice in choices.items() if current[kind] != choice}
+    for kind, choice in changed.items():
+        EmailPreference.objects.update_or_create(
+            user=user,
+            kind=kind,
+            defaults={"email": choice, "organization_id": _organization_id(user)},
+        )
+    return len(changed)
+
+
+def kinds_in_scope(user: User, scope: str) -> list[str]:
+    """The kinds an unsubscribe `scope` stands for: the kind itself, or for "daily"/"weekly"
+    every kind the person now receives in that digest."""
+    if scope in NotificationKind.values:
+        return [scope]
+    return [kind for kind, choice in email_choices_of(user).items() if choice == scope]
+
+
+def unsubscribe(user: User, *, scope: str) -> int:
+    """Stop emails for `user` in `scope` (a kind, or "daily"/"weekly": the kinds of that
+    digest) — the one-click unsubscribe link. Returns how many kinds changed; a second click
+    changes nothing. In-app notifications continue."""
+    kinds = kinds_in_scope(user, scope)
+    return set_email_preferences(user, choices=dict.fromkeys(kinds, EmailChoice.NEVER))
+
+
+@transaction.atomic
+def set_quiet_hours(user: User, *, start: time | None, end: time | None) -> None:
+    """Set (both times) or clear (both None) the person's quiet hours, in their local time.
+    Raises ValueError for one time without the other or an empty span."""
+    if (start is None) != (end is None):
+        raise ValueError("Quiet hours need both a start and an end.")
+    if start is None or end is None:
+        QuietHours.objects.filter(user=user).delete()
+        return
+    if start == end:
+        raise ValueError("Quiet hours cannot start and end at the same time.")
+    QuietHours.objects.update_or_create(
+        user=user,
+        defaults={"start": start, "end": end, "organization_id": _organization_id(user)},
+    )

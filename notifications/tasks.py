@@ -1,0 +1,391 @@
+"""Background work of the notifications app: immediate emails and daily or weekly digests, sent
+through Django's mail backend by the task worker (`manage.py db_worker`), never inside a person's
+quiet hours in their own time zone.
+
+Emails never contain text a person typed: only the notification's headline (the actor's label,
+the kind, the place's title) and links. Every email carries a one-click unsubscribe link
+(RFC 8058 `List-Unsubscribe` and `List-Unsubscribe-Post` headers, and a link in the body).
+
+Digests are exactly-once per person and period, whatever the worker does:
+1. `plan_digests` (run by the periodic command) creates, in ONE transaction, a `DigestDelivery`
+   for each person whose digest is due (unique per person and period) and attaches their pending
+   notifications to it, then queues `send_digests` for the new deliveries when it commits.
+2. `send_digests` claims each delivery (a conditional UPDATE, so two tasks never both send it),
+   sends it, and marks it sent at once.
+3. A delivery whose task died (worker killed) is queued again by the next `plan_digests` once its
+   lease (`RAPPORT_DIGEST_LEASE_SECONDS`, default 300) has passed; its notifications are already
+   attached to it, so they are neither lost nor put in a second digest.
+The only window for a repeat is a worker killed after the mail server accepted a message and
+before the one-row UPDATE that marks it sent commits; such a repeat has the same Message-ID.
+"""
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import mailers
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.emails import MultipartEmail, RenderedEmail, render_email
+from accounts.models import User
+from notifications.models import (
+    DIGEST_HOUR,
+    DIGEST_WEEKDAY,
+    DigestDelivery,
+    EmailChoice,
+    Notification,
+    NotificationKind,
+    in_quiet_hours,
+    quiet_hours_end,
+)
+from notifications.tokens import unsubscribe_token
+from rapport.lib.timezones import get_zone
+
+SEND_BATCH = 500  # deliveries or notifications per task
+
+
+def lease_seconds() -> int:
+    """How long a queued or claimed digest is left alone before it is queued again."""
+    return int(getattr(settings, "RAPPORT_DIGEST_LEASE_SECONDS", 300))
+
+
+def _site(path: str) -> str:
+    return settings.RAPPORT_SITE_URL.rstrip("/") + path
+
+
+def unsubscribe_link(user: User, kind: str) -> str:
+    """The absolute one-click unsubscribe link for `user` and `kind` (a NotificationKind, or
+    "daily"/"weekly" for every kind in that digest)."""
+    return _site(reverse("notifications:unsubscribe", args=[unsubscribe_token(user, kind)]))
+
+
+def _quiet(user: User) -> tuple[Any, Any]:
+    hours = getattr(user, "quiet_hours", None)
+    return (hours.start, hours.end) if hours is not None else (None, None)
+
+
+def _send(
+    rendered: RenderedEmail,
+    *,
+    to: str,
+    unsubscribe: str,
+    connection: Any,
+    message_id: str | None = None,
+) -> int:
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    if message_id:
+        headers["Message-ID"] = message_id
+    message = MultipartEmail(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers=headers,
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    return int(connection.send_messages([message]) or 0)
+
+
+def _message_id(kind: str, public_id: Any) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+    return f"<{kind}-{public_id}@{domain}>"
+
+
+# -- immediate emails --------------------------------------------------------------------------
+
+
+def queue_immediate_emails(notification_ids: Sequence[int], *, now: datetime | None = None) -> int:
+    """Queue `send_immediate_emails` for these notifications, each at the end of its
+    recipient's quiet hours when they are in them now (one task per distinct send time).
+    Returns how many tasks were queued. Called by notify() when its transaction commits."""
+    now = now or timezone.now()
+    rows = Notification.objects.filter(pk__in=list(notification_ids)).select_related(
+        "recipient__quiet_hours"
+    )
+    by_time: dict[datetime, list[int]] = defaultdict(list)
+    for row in rows.only("pk", "recipient__time_zone", "recipient__quiet_hours"):
+        start, end = _quiet(row.recipient)
+        by_time[quiet_hours_end(start, end, row.recipient.time_zone, now)].append(row.pk)
+    can_defer = send_immediate_emails.get_backend().supports_defer
+    queued = 0
+    for when, ids in by_time.items():
+        if when > now and not can_defer:
+            continue  # a backend without run_after: sweep_immediate_emails sends them later
+        runner = (
+            send_immediate_emails.using(run_after=when) if when > now else send_immediate_emails
+        )
+        for chunk in itertools.batched(ids, SEND_BATCH):
+            runner.enqueue(notification_ids=list(chunk))
+            queued += 1
+    return queued
+
+
+def sweep_immediate_emails(*, now: datetime | None = None, age_seconds: int = 600) -> int:
+    """Queue again the immediate emails still unsent `age_seconds` after they were created (a
+    task lost with a killed worker, or a task backend that cannot defer). Run by the periodic
+    command; an email already sent is never sent twice (send_immediate_emails claims each).
+    Returns how many tasks were queued."""
+    now = now or timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            email=EmailChoice.IMMEDIATE,
+            emailed_at__isnull=True,
+            read_at__isnull=True,
+            created_at__lt=now - timedelta(seconds=age_seconds),
+            created_at__gt=now - timedelta(days=7),
+        ).values_list("pk", flat=True)
+    )
+    return queue_immediate_emails(ids, now=now) if ids else 0
+
+
+@task()
+def send_immediate_emails(*, notification_ids: list[int]) -> int:
+    """Email each of these notifications to its recipient, unless it was emailed already, read
+    in the app meanwhile, or the recipient chose otherwise since. Anyone now inside their quiet
+    hours is queued again for when they end. Returns how many emails were sent.
+
+    Each notification is claimed (emailed_at set by a conditional UPDATE) before it is sent, so
+    a repeated task never emails it twice."""
+    now = timezone.now()
+    rows = (
+        Notification.objects.filter(
+            pk__in=notification_ids,
+            email=EmailChoice.IMMEDIATE,
+            emailed_at__isnull=True,
+            read_at__isnull=True,
+            recipient__is_active=True,
+        )
+        .select_related("recipient__quiet_hours")
+        .order_by("pk")
+    )
+    later: list[int] = []
+    sent = 0
+    connection = mailers["default"]
+    for row in rows:
+        user = row.recipient
+        start, end = _quiet(user)
+        if quiet_hours_end(start, end, user.time_zone, now) > now:
+            later.append(row.pk)
+            continue
+        claimed = Notification.objects.filter(pk=row.pk, emailed_at__isnull=True).update(
+            emailed_at=now
+        )
+        if not claimed:
+            continue
+        rendered = render_email(
+            "notifications/email/notification",
+            {
+                "user": user,
+                "notification": row,
+                "link": _site(row.url),
+                "preferences": _site(reverse("notifications:preferences")),
+                "unsubscribe": unsubscribe_link(user, row.kind),
+                "kind_label": NotificationKind(row.kind).label,
+            },
+        )
+        sent += _send(
+            rendered,
+            to=user.email,
+            unsubscribe=unsubscribe_link(user, row.kind),
+            connection=connection,
+            message_id=_message_id("notification", row.public_id),
+        )
+    if later:
+        queue_immediate_emails(later, now=now)
+    return sent
+
+
+# -- digests -----------------------------------------------------------------------------------
+
+
+def digest_period(cadence: str, local: datetime) -> str:
+    """The period a digest sent at the local time `local` belongs to: "daily:2026-11-30" (the
+    local date) or "weekly:2026-W49" (the ISO week)."""
+    if cadence == EmailChoice.DAILY:
+        return f"daily:{local.date().isoformat()}"
+    year, week, _ = local.isocalendar()
+    return f"weekly:{year}-W{week:02d}"
+
+
+def digest_due(cadence: str, local: datetime, start: Any, end: Any) -> bool:
+    """Whether a person's digest of `cadence` may go out at their local time `local`: from
+    DIGEST_HOUR on their local day (weekly: from that hour on DIGEST_WEEKDAY, any later day of
+    the same ISO week), and never inside their quiet hours."""
+    if in_quiet_hours(start, end, local):
+        return False
+    if cadence == EmailChoice.WEEKLY and local.weekday() < DIGEST_WEEKDAY:
+        return False
+    if cadence == EmailChoice.WEEKLY and local.weekday() > DIGEST_WEEKDAY:
+        return True
+    return local.time().replace(tzinfo=None) >= DIGEST_HOUR
+
+
+def plan_digests(*, now: datetime | None = None) -> dict[str, int]:
+    """Create the digests that are due now and queue them, and queue again any digest whose
+    task died. Returns counts: {"planned": new deliveries, "requeued": …, "tasks": …}.
+
+    Run by the periodic command (`manage.py run_periodic`). Safe to run at any moment and any
+    number of times, concurrently too: a digest is unique per person and period, and each
+    pending notification is attached to one digest, in the transaction that creates it."""
+    now = now or timezone.now()
+    pending = (
+        Notification.objects.filter(
+            email__in=[EmailChoice.DAILY, EmailChoice.WEEKLY],
+            emailed_at__isnull=True,
+            digest__isnull=True,
+            recipient__is_active=True,
+        )
+        .values_list(
+            "recipient_id",
+            "email",
+            "organization_id",
+            "recipient__time_zone",
+            "recipient__quiet_hours__start",
+            "recipient__quiet_hours__end",
+        )
+        .order_by()
+        .distinct()
+    )
+    due: dict[str, list[tuple[int, int]]] = defaultdict(list)  # period → (recipient, org)
+    for recipient_id, cadence, organization_id, zone, start, end in pending.iterator(2000):
+        local = now.astimezone(get_zone(zone))
+        if digest_due(cadence, local, start, end):
+            due[digest_period(cadence, local)].append((recipient_id, organization_id))
+
+    planned = 0
+    new_ids: list[int] = []
+    with transaction.atomic():
+        for period, people in due.items():
+            cadence = period.partition(":")[0]
+            existing = set(
+                DigestDelivery.objects.filter(period=period).values_list("recipient_id", flat=True)
+            )
+            fresh = [
+                DigestDelivery(recipient_id=pk, organization_id=org, period=period)
+                for pk, org in people
+                if pk not in existing
+            ]
+            DigestDelivery.objects.bulk_create(fresh, batch_size=SEND_BATCH)
+            planned += len(fresh)
+            # Attach each fresh delivery's pending notifications to it, in this transaction.
+            delivery = DigestDelivery.objects.filter(
+                recipient_id=OuterRef("recipient_id"), period=period, enqueued_at__isnull=True
+            ).values("pk")[:1]
+            Notification.objects.filter(
+                email=cadence,
+                emailed_at__isnull=True,
+                digest__isnull=True,
+                created_at__lte=now,
+                recipient__in=DigestDelivery.objects.filter(
+                    period=period, enqueued_at__isnull=True
+                ).values("recipient_id"),
+            ).update(digest=Subquery(delivery))
+            new_ids.extend(
+                DigestDelivery.objects.filter(period=period, enqueued_at__isnull=True).values_list(
+                    "pk", flat=True
+                )
+            )
+        lease = now - timedelta(seconds=lease_seconds())
+        stale = list(
+            DigestDelivery.objects.unsent()
+            .filter(Q(enqueued_at__lt=lease), Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease))
+            .values_list("pk", flat=True)
+        )
+        ids = new_ids + stale
+        for chunk in itertools.batched(ids, 30000):
+            DigestDelivery.objects.filter(pk__in=chunk).update(enqueued_at=now)
+        chunks = [list(chunk) for chunk in itertools.batched(ids, SEND_BATCH)]
+        transaction.on_commit(lambda: [send_digests.enqueue(delivery_ids=c) for c in chunks])
+    return {"planned": planned, "requeued": len(stale), "tasks": len(chunks)}
+
+
+def _digest_sections(rows: Iterable[Notification]) -> list[tuple[str, list[Notification]]]:
+    by_kind: dict[str, list[Notification]] = defaultdict(list)
+    for row in rows:
+        by_kind[row.kind].append(row)
+    return [
+        (str(NotificationKind(kind).label), by_kind[kind])
+        for kind in NotificationKind.values
+        if kind in by_kind
+    ]
+
+
+@task()
+def send_digests(*, delivery_ids: list[int]) -> int:
+    """Send each of these digests that nobody has sent, over one mail connection. Returns how
+    many emails were sent.
+
+    Each delivery is claimed by a conditional UPDATE (unsent, and not claimed within the lease)
+    before its email is built, and marked sent by a one-row UPDATE right after the mail server
+    accepts it. A digest whose notifications were all deleted is marked sent without an email.
+    A person now in their quiet hours is released and picked up by a later run."""
+    now = timezone.now()
+    lease = now - timedelta(seconds=lease_seconds())
+    deliveries = list(
+        DigestDelivery.objects.unsent()
+        .filter(pk__in=delivery_ids)
+        .select_related("recipient__quiet_hours")
+        .order_by("pk")
+    )
+    rows_of: dict[int, list[Notification]] = defaultdict(list)
+    for row in Notification.objects.filter(digest__in=[d.pk for d in deliveries]).order_by(
+        "created_at", "pk"
+    ):
+        rows_of[row.digest_id].append(row)  # type: ignore[index]
+    preferences = _site(reverse("notifications:preferences"))
+    connection = mailers["default"]
+    sent = 0
+    opened = connection.open() if hasattr(connection, "open") else False
+    try:
+        for delivery in deliveries:
+            user = delivery.recipient
+            start, end = _quiet(user)
+            if in_quiet_hours(start, end, now.astimezone(get_zone(user.time_zone))):
+                continue
+            claimed = (
+                DigestDelivery.objects.filter(pk=delivery.pk, sent_at__isnull=True)
+                .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease))
+                .update(claimed_at=now)
+            )
+            if not claimed:
+                continue
+            rows = rows_of.get(delivery.pk, [])
+            if rows and user.is_active:
+                cadence = delivery.period.partition(":")[0]
+                rendered = render_email(
+                    "notifications/email/digest",
+                    {
+                        "user": user,
+                        "cadence": cadence,
+                        "count": len(rows),
+                        "sections": _digest_sections(rows),
+                        "site": _site(""),
+                        "preferences": preferences,
+                        "unsubscribe": unsubscribe_link(user, cadence),
+                    },
+                )
+                sent += _send(
+                    rendered,
+                    to=user.email,
+                    unsubscribe=unsubscribe_link(user, cadence),
+                    connection=connection,
+                    message_id=_message_id("digest", delivery.public_id),
+                )
+            DigestDelivery.objects.filter(pk=delivery.pk).update(
+                sent_at=timezone.now(), count=len(rows)
+            )
+    finally:
+        if opened:
+            connection.close()
+    return sent

@@ -1,0 +1,100 @@
+"""notify(): the interface the apps above call (CONTRACT-7). Who gets a notification, what it
+holds, and what it never holds."""
+
+import uuid
+
+from django.contrib.auth.models import AnonymousUser
+
+from notifications.actions import InvalidNotification, notify, set_email_preferences
+from notifications.models import EmailChoice, Notification, NotificationKind
+from rapport.testing import PersonaTestCase
+
+
+class NotifyTests(PersonaTestCase):
+    def call(self, **overrides: object) -> int:
+        arguments: dict[str, object] = {
+            "kind": NotificationKind.REPLY,
+            "recipients": [self.alice],
+            "actor": self.bob,
+            "actor_label": "Bob",
+            "place": "Week 2 · What listening changed",
+            "url": "/cohorts/x/",
+        }
+        arguments.update(overrides)
+        return notify(**arguments)  # type: ignore[arg-type]
+
+    def test_it_creates_one_notification_per_recipient_with_what_happened_and_where(self) -> None:
+        target = uuid.uuid4()
+        self.assertEqual(self.call(recipients=[self.alice, self.carol], target_id=target), 2)
+        row = Notification.objects.get(recipient=self.alice)
+        self.assertEqual(
+            (row.kind, row.actor, row.actor_label, row.place, row.url, row.target_id),
+            ("reply", self.bob, "Bob", "Week 2 · What listening changed", "/cohorts/x/", target),
+        )
+        self.assertEqual(row.organization, self.org)
+        self.assertIsNone(row.read_at)
+        self.assertEqual(row.headline, "Bob replied to you in Week 2 · What listening changed")
+
+    def test_it_drops_the_actor_and_repeats_and_accepts_ids(self) -> None:
+        created = self.call(recipients=[self.alice, self.alice.pk, self.bob, self.carol.pk])
+        self.assertEqual(created, 2)
+        self.assertEqual(
+            set(Notification.objects.values_list("recipient__email", flat=True)),
+            {"alice@northwind.example", "carol@northwind.example"},
+        )
+
+    def test_it_never_notifies_another_organisation_or_deactivated_people(self) -> None:
+        self.carol.is_active = False
+        self.carol.save()
+        self.assertEqual(self.call(recipients=[self.oscar, self.carol, 999_999]), 0)
+        self.assertFalse(Notification.objects.exists())
+
+    def test_a_pseudonym_label_is_shown_and_the_real_name_is_not(self) -> None:
+        self.call(actor_label="Quiet Heron")
+        row = Notification.objects.get()
+        self.assertIn("Quiet Heron", row.headline)
+        self.assertNotIn(self.bob.full_name, row.headline)
+
+    def test_a_system_notice_has_no_actor(self) -> None:
+        self.call(kind="new_week", actor=None, actor_label="", place="Week 3 · Feedback")
+        self.assertEqual(
+            Notification.objects.get().headline, "A new week starts: Week 3 · Feedback"
+        )
+
+    def test_arguments_outside_the_contract_raise_and_write_nothing(self) -> None:
+        bad = [
+            {"kind": "like"},
+            {"url": "https://evil.example/"},
+            {"url": "//evil.example/"},
+            {"url": "javascript:alert(1)"},
+            {"url": "/a b"},
+            {"place": ""},
+            {"place": "x" * 201},
+            {"place": "line one\nline two"},
+            {"actor_label": "a\u202eb"},
+            {"target_id": "not-a-uuid"},
+        ]
+        for overrides in bad:
+            with self.subTest(overrides), self.assertRaises(InvalidNotification):
+                self.call(**overrides)
+        self.assertFalse(Notification.objects.exists())
+
+    def test_it_records_each_persons_email_choice_for_the_kind(self) -> None:
+        set_email_preferences(self.alice, choices={"reply": EmailChoice.WEEKLY})
+        self.call(recipients=[self.alice, self.carol])
+        self.assertEqual(
+            dict(Notification.objects.values_list("recipient__email", "email")),
+            {"alice@northwind.example": "weekly", "carol@northwind.example": "immediate"},
+        )
+
+    def test_bulk_notify_costs_a_constant_number_of_queries(self) -> None:
+        people = [self.alice, self.carol, self.dave, self.dora, self.adam, self.erin]
+        # recipients, preferences, the insert (inside a savepoint: 2 more)
+        with self.assertNumQueries(5):
+            self.assertEqual(self.call(recipients=people), 6)
+
+    def test_only_the_recipient_sees_a_notification(self) -> None:
+        self.call()
+        for person in (self.bob, self.carol, self.adam, self.oscar, AnonymousUser()):
+            self.assertFalse(Notification.objects.visible_to(person).exists(), person)
+        self.assertEqual(Notification.objects.visible_to(self.alice).count(), 1)
