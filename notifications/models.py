@@ -95,7 +95,7 @@ class Notification(models.Model):
     # The name shown for the actor: a pseudonym when they posted under one.
     actor_label = SingleLineCharField(max_length=150, blank=True)
     place = SingleLineCharField(max_length=200)
-    url = models.CharField(max_length=500)
+    url = SingleLineCharField(max_length=500)
     target_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -301,7 +301,7 @@ class DigestDelivery(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    period = models.CharField(max_length=20)
+    period = SingleLineCharField(max_length=20)
     created_at = models.DateTimeField(auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

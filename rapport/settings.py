@@ -271,6 +271,8 @@ RAPPORT_MAX_IMPORT_MB = env_int("RAPPORT_MAX_IMPORT_MB", 5)
 RAPPORT_SITE_URL = env_str("RAPPORT_SITE_URL", "http://127.0.0.1:8000")
 # How long an invitation link works; it also stops working once used.
 RAPPORT_INVITATION_DAYS = env_int("RAPPORT_INVITATION_DAYS", 14)
+# A queued or claimed notification digest left unsent this long (its worker died) is queued again.
+RAPPORT_DIGEST_LEASE_SECONDS = env_int("RAPPORT_DIGEST_LEASE_SECONDS", 300)
 
 LOGGING = {
     "version": 1,

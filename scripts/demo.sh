@@ -33,7 +33,10 @@ if ! $PY manage.py seed_demo --check >/dev/null 2>&1; then
 fi
 $PY manage.py db_worker --queue-name '*' &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+# New-week notices and email digests, every minute (rapport/management/commands/run_periodic.py).
+$PY manage.py run_periodic --every 60 -v 0 &
+periodic=$!
+trap 'kill $worker $periodic 2>/dev/null || true' EXIT INT TERM
 [ -n "${seeded:-}" ] || $PY manage.py seed_demo --show-sign-ins --url "http://$HOST:$PORT/"
 exec_status=0
 $PY -m gunicorn rapport.wsgi:application --bind "$HOST:$PORT" --workers "${WEB_WORKERS:-2}" --log-level warning || exec_status=$?

@@ -1,0 +1,51 @@
+"""`manage.py run_periodic [--every SECONDS]`: the periodic jobs, once or in a loop.
+
+- New weeks: each learner hears when their cohort's week starts in their own time zone
+  (cohorts.tasks.notify_new_weeks), once per week.
+- Digests: the daily and weekly digests that are due, and any a dead worker left unsent
+  (notifications.tasks.plan_digests); the task worker (`manage.py db_worker`) sends them.
+- Immediate emails a lost task left unsent (notifications.tasks.sweep_immediate_emails).
+
+Every job is idempotent, so running this more often, twice at once, or after a crash sends
+nobody anything twice. It lives in the project (above every app) because it calls into cohorts
+and notifications. `make demo` runs it with `--every 60`; production runs it from cron or as a
+service (docs/deployment.md).
+"""
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from cohorts.tasks import notify_new_weeks
+from notifications.tasks import plan_digests, sweep_immediate_emails
+
+
+class Command(BaseCommand):
+    help = "Run the periodic jobs (new-week notices, digests, unsent emails) once or every N s."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--every",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="Repeat every SECONDS (at least 10) until stopped; without it, run once.",
+        )
+
+    def handle(self, *args: Any, every: int = 0, **options: Any) -> None:
+        if every and every < 10:
+            self.stderr.write("--every must be at least 10 seconds.")
+            raise SystemExit(2)
+        while True:
+            weeks = notify_new_weeks()
+            digests = plan_digests()
+            swept = sweep_immediate_emails()
+            if options.get("verbosity", 1) >= 1:
+                self.stdout.write(
+                    f"new-week notices {weeks}, digests planned {digests['planned']}, "
+                    f"requeued {digests['requeued']}, immediate emails requeued {swept}"
+                )
+            if not every:
+                return
+            time.sleep(every)
