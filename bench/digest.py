@@ -192,14 +192,11 @@ def check(sink: Path, learners: int) -> dict[str, Any]:
 
 
 def start_workers(env: dict[str, str], count: int, log: Path) -> list[subprocess.Popen[bytes]]:
+    argv = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--batch",
+            "--interval", "0.05", "--no-startup-delay"]  # fmt: skip
     with log.open("ab") as out:
         return [
-            subprocess.Popen(
-                [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--batch",
-                 "--interval", "0.05", "--no-startup-delay"],
-                cwd=ROOT, env=env, stdout=out, stderr=out,
-            )  # fmt: skip
-            for _ in range(count)
+            subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=out) for _ in range(count)
         ]
 
 

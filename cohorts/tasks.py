@@ -81,8 +81,9 @@ def notify_new_weeks(*, now: datetime | None = None) -> int:
             recipients=recipients,
             actor=None,
             actor_label="",
-            place=f"{cohort.program.title} · Week {number}: "
-            f"{titles[(cohort.program_id, number)]}"[:200],
+            place=f"{cohort.program.title} · Week {number}: {titles[(cohort.program_id, number)]}"[
+                :200
+            ],
             url=reverse("cohorts:week", args=[cohort.public_id, number]),
             target_id=target,
         )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import User, blocker_ids_of
 from notifications.models import (
     DEFAULT_EMAIL,
     EmailChoice,
@@ -93,7 +93,8 @@ def notify(
     - `url`: the relative product URL that shows it (its own access rules apply when opened).
     - `target_id`: the post's public_id, or None.
 
-    One query for the recipients, one for their email preferences (one more for blocks), then
+    One query for the recipients, one for who blocked the actor, one for their email
+    preferences, then
     bulk inserts. Recipients who want this kind immediately get an email queued when the
     transaction commits (notifications.tasks.send_immediate_emails), after their quiet hours.
     Raises InvalidNotification for arguments outside this contract, before writing anything.
@@ -113,7 +114,8 @@ def notify(
     if actor is not None:
         people = people.filter(organization_id=actor.organization_id)
     found = dict(people.values_list("pk", "organization_id"))
-    ids = [pk for pk in ids if pk in found]
+    blocked = blocker_ids_of(actor) if actor is not None and found else set()
+    ids = [pk for pk in ids if pk in found and pk not in blocked]
     if not ids:
         return 0
 

@@ -5,6 +5,7 @@ import uuid
 
 from django.contrib.auth.models import AnonymousUser
 
+from accounts.models import Block
 from notifications.actions import InvalidNotification, notify, set_email_preferences
 from notifications.models import EmailChoice, Notification, NotificationKind
 from rapport.testing import PersonaTestCase
@@ -49,6 +50,13 @@ class NotifyTests(PersonaTestCase):
         self.assertEqual(self.call(recipients=[self.oscar, self.carol, 999_999]), 0)
         self.assertFalse(Notification.objects.exists())
 
+    def test_nobody_hears_from_someone_they_blocked(self) -> None:
+        Block.objects.create(blocker=self.alice, blocked=self.bob)
+        self.assertEqual(self.call(recipients=[self.alice, self.carol]), 1)
+        self.assertEqual(Notification.objects.get().recipient, self.carol)
+        # The block is one way: alice's own actions still reach bob.
+        self.assertEqual(self.call(recipients=[self.bob], actor=self.alice), 1)
+
     def test_a_pseudonym_label_is_shown_and_the_real_name_is_not(self) -> None:
         self.call(actor_label="Quiet Heron")
         row = Notification.objects.get()
@@ -89,8 +97,8 @@ class NotifyTests(PersonaTestCase):
 
     def test_bulk_notify_costs_a_constant_number_of_queries(self) -> None:
         people = [self.alice, self.carol, self.dave, self.dora, self.adam, self.erin]
-        # recipients, preferences, the insert (inside a savepoint: 2 more)
-        with self.assertNumQueries(5):
+        # recipients, blocks, preferences, the insert (inside a savepoint: 2 more)
+        with self.assertNumQueries(6):
             self.assertEqual(self.call(recipients=people), 6)
 
     def test_only_the_recipient_sees_a_notification(self) -> None:
