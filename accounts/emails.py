@@ -9,6 +9,7 @@ link is one unbroken line that can be copied from a terminal or a plain-text cli
 import email.policy
 from dataclasses import dataclass
 from email.message import EmailMessage
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -35,11 +36,18 @@ def _environment() -> Environment:
     return backend.env
 
 
+@lru_cache(maxsize=4)
+def _text_environment(env: Environment) -> Environment:
+    """`env` without autoescaping, made once per environment: an overlay has its own template
+    cache, so a fresh one per email would compile the text templates for every message."""
+    return env.overlay(autoescape=False)
+
+
 def render_email(name: str, context: dict[str, Any]) -> RenderedEmail:
     """Render `<name>_subject.txt`, `<name>.txt` and `<name>.html` (template names without the
     suffix, e.g. "accounts/email/invitation"). The subject is joined onto one line."""
     env = _environment()
-    text_env = env.overlay(autoescape=False)
+    text_env = _text_environment(env)
     subject = text_env.get_template(f"{name}_subject.txt").render(context)
     return RenderedEmail(
         subject=" ".join(subject.split()),
