@@ -183,6 +183,7 @@ def send_immediate_emails(*, notification_ids: list[int]) -> int:
         )
         if not claimed:
             continue
+        unsubscribe = unsubscribe_link(user, row.kind)
         rendered = render_email(
             "notifications/email/notification",
             {
@@ -190,14 +191,14 @@ def send_immediate_emails(*, notification_ids: list[int]) -> int:
                 "notification": row,
                 "link": _site(row.url),
                 "preferences": _site(reverse("notifications:preferences")),
-                "unsubscribe": unsubscribe_link(user, row.kind),
+                "unsubscribe": unsubscribe,
                 "kind_label": NotificationKind(row.kind).label,
             },
         )
         sent += _send(
             rendered,
             to=user.email,
-            unsubscribe=unsubscribe_link(user, row.kind),
+            unsubscribe=unsubscribe,
             connection=connection,
             message_id=_message_id("notification", row.public_id),
         )
@@ -363,6 +364,7 @@ def send_digests(*, delivery_ids: list[int]) -> int:
             rows = rows_of.get(delivery.pk, [])
             if rows and user.is_active:
                 cadence = delivery.period.partition(":")[0]
+                unsubscribe = unsubscribe_link(user, cadence)
                 rendered = render_email(
                     "notifications/email/digest",
                     {
@@ -372,13 +374,13 @@ def send_digests(*, delivery_ids: list[int]) -> int:
                         "sections": _digest_sections(rows),
                         "site": _site(""),
                         "preferences": preferences,
-                        "unsubscribe": unsubscribe_link(user, cadence),
+                        "unsubscribe": unsubscribe,
                     },
                 )
                 sent += _send(
                     rendered,
                     to=user.email,
-                    unsubscribe=unsubscribe_link(user, cadence),
+                    unsubscribe=unsubscribe,
                     connection=connection,
                     message_id=_message_id("digest", delivery.public_id),
                 )
