@@ -28,7 +28,7 @@ def get_thread_for_user(user: "User | Any", thread_public_id: uuid.UUID) -> Thre
     and activity; else 404. One query."""
     thread = (
         Thread.objects.visible_to(user)
-        .select_related("cohort__program", "activity", "circle")
+        .select_related("cohort__program", "activity__week", "circle")
         .filter(public_id=thread_public_id)
         .first()
     )
@@ -43,7 +43,11 @@ def get_post_for_user(user: "User | Any", post_public_id: uuid.UUID) -> Post:
     post = (
         Post.objects.visible_to(user)
         .select_related(
-            "thread__cohort__program", "thread__activity", "thread__circle", "author", "parent"
+            "thread__cohort__program",
+            "thread__activity__week",
+            "thread__circle",
+            "author",
+            "parent",
         )
         .filter(public_id=post_public_id)
         .first()
@@ -51,6 +55,21 @@ def get_post_for_user(user: "User | Any", post_public_id: uuid.UUID) -> Post:
     if post is None:
         raise Http404("No such post")
     return post
+
+
+def get_thread_of_post(user: "User | Any", post_public_id: uuid.UUID) -> Thread:
+    """The thread a post is in, when the person reads that thread but may not see the post
+    itself yet (respond-before-reveal, or hidden): a notification's link then opens the thread,
+    which says why. 404 when the thread is not theirs."""
+    thread = (
+        Thread.objects.visible_to(user)
+        .filter(posts__public_id=post_public_id)
+        .select_related("cohort__program", "activity__week", "circle")
+        .first()
+    )
+    if thread is None:
+        raise Http404("No such post")
+    return thread
 
 
 def get_own_post(user: "User | Any", post_public_id: uuid.UUID) -> Post:

@@ -2,7 +2,9 @@
 drafts, read positions, and the moderation hooks (`hide_post`, `unhide_post`) that the
 moderation app calls.
 
-Each write is atomic and keyword-only after the object it acts on. Preconditions are the
+Each write is atomic and keyword-only after the object it acts on. Posts and reactions tell
+the people concerned through `notifications.actions.notify` (reply, mention, circle, reaction),
+never with the post's text. Preconditions are the
 caller's (views load every object through `discussions.access`, so the person may see what they
 act on); what a person may not do here raises `PostingError` with a sentence to show them, and
 nothing changes.
@@ -13,9 +15,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from circles.models import Circle
+from circles.models import Circle, CircleMember
 from cohorts.models import Cohort
 from discussions.models import (
     MAX_POST_LENGTH,
@@ -28,6 +31,8 @@ from discussions.models import (
     Thread,
     ThreadKind,
 )
+from notifications.actions import notify
+from notifications.models import NotificationKind
 from programs.models import Activity, ActivityKind
 
 if TYPE_CHECKING:
@@ -152,7 +157,58 @@ def create_post(
         Draft.objects.filter(
             user=author, thread=thread, key=str(parent.public_id) if parent else ""
         ).delete()
+        _notify_post(post, parent=parent, mentioned=mentioned)
     return post
+
+
+def place_of(thread: Thread) -> str:
+    """Where a thread is, as notifications name it: programme content or names an admin gave
+    (the prompt's week and title, the circle's name, the cohort's community space), never
+    anything a learner typed."""
+    if thread.kind == ThreadKind.ACTIVITY and thread.activity is not None:
+        return f"Week {thread.activity.week.number} · {thread.activity.title}"
+    if thread.kind == ThreadKind.CIRCLE and thread.circle is not None:
+        return f"Circle {thread.circle.name}"
+    return f"Community space · {thread.cohort.name}"
+
+
+def post_link(post: Post) -> str:
+    """The relative URL that opens a post for whoever follows it (its own access rules apply)."""
+    return reverse("discussions:post_link", args=[post.public_id])
+
+
+def _notify_post(post: Post, *, parent: Post | None, mentioned: "Sequence[User]") -> None:
+    """Tell the parent's author about a reply, the people mentioned, and (in a circle thread)
+    the circle's members and coach: each person once, the most specific kind first. No text of
+    the post goes into a notification; notify drops the author and anyone who blocked them."""
+    thread = post.thread
+    common = {
+        "actor": post.author,
+        "actor_label": post.public_label,
+        "place": place_of(thread),
+        "url": post_link(post),
+        "target_id": post.public_id,
+    }
+    told: set[int] = {post.author_id}
+    if parent is not None and parent.author_id not in told:
+        notify(kind=NotificationKind.REPLY, recipients=[parent.author_id], **common)
+        told.add(parent.author_id)
+    mention_ids = [person.pk for person in mentioned if person.pk not in told]
+    if mention_ids:
+        notify(kind=NotificationKind.MENTION, recipients=mention_ids, **common)
+        told.update(mention_ids)
+    if thread.kind == ThreadKind.CIRCLE and thread.circle_id is not None:
+        circle = Circle.objects.only("coach_id").get(pk=thread.circle_id)
+        members = set(
+            CircleMember.objects.filter(circle_id=thread.circle_id).values_list(
+                "user_id", flat=True
+            )
+        )
+        if circle.coach_id:
+            members.add(circle.coach_id)
+        others = sorted(members - told)
+        if others:
+            notify(kind=NotificationKind.CIRCLE, recipients=others, **common)
 
 
 def edit_post(post: Post, *, by: "User", body: str) -> Post:
@@ -246,6 +302,16 @@ def react(post: Post, *, user: "User", kind: str, on: bool = True) -> bool:
                 kind=kind,
                 defaults={"organization_id": post.organization_id},
             )
+            if created:
+                notify(
+                    kind=NotificationKind.REACTION,
+                    recipients=[post.author_id],
+                    actor=user,
+                    actor_label=user.full_name or str(user),
+                    place=place_of(post.thread),
+                    url=post_link(post),
+                    target_id=post.public_id,
+                )
     except IntegrityError:  # a double click raced us: the reaction is there
         return False
     return created

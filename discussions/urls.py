@@ -9,6 +9,7 @@ urlpatterns = [
     path("<uuid:thread_id>/post/", views.post_create, name="post"),
     path("<uuid:thread_id>/draft/", views.draft_save, name="draft"),
     path("community/<uuid:cohort_id>/", views.community, name="community"),
+    path("posts/<uuid:post_id>/", views.post_link, name="post_link"),
     path("posts/<uuid:post_id>/edit/", views.post_edit, name="edit"),
     path("posts/<uuid:post_id>/delete/", views.post_delete, name="delete"),
     path("posts/<uuid:post_id>/react/", views.post_react, name="react"),

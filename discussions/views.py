@@ -155,6 +155,19 @@ def post_create(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def post_link(request: HttpRequest, post_id: uuid.UUID) -> HttpResponse:
+    """A post's permanent address (notifications link here): the page of the thread it is on,
+    for this person; the thread itself when they may not see the post yet (it then says why)."""
+    try:
+        post = access.get_post_for_user(request.user, post_id)
+    except Http404:
+        thread = access.get_thread_of_post(request.user, post_id)
+        return HttpResponseRedirect(reverse("discussions:thread", args=[thread.public_id]))
+    return HttpResponseRedirect(_post_url(post, request.user))
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request: HttpRequest, post_id: uuid.UUID) -> HttpResponse:
     post = access.get_own_post(request.user, post_id)

@@ -460,6 +460,7 @@ class PrivacyMatrixTests(PersonaTestCase):
         seated = {
             "discussions:thread": {200},
             "discussions:community": {302},
+            "discussions:post_link": {302},
             "discussions:post": {400},
             "discussions:draft": {200},
             "discussions:react": {400},

@@ -1,0 +1,175 @@
+"""Discussions in a real browser: a learner answers a respond-before-reveal prompt and only then
+sees her peers' answers; a peer replies; she sees the notification, and her daily digest reaches
+a real SMTP server on loopback without a word of the post. The thread page passes axe at
+desktop and phone width."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from accounts.models import User
+from accounts.tests.test_emails import parse, parts, smtp_server
+from cohorts.actions import enroll
+from cohorts.models import Cohort, EnrollmentRole
+from discussions import actions
+from discussions.models import Thread
+from notifications.actions import set_email_preferences
+from notifications.models import EmailChoice, Notification
+from notifications.tasks import plan_digests
+from programs.models import Activity, ActivityKind
+from rapport.testing import PASSWORD, make_cohort, make_org, make_program, make_user
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_learner_journey import BLOCKING_IMPACTS, axe_violations, describe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PEER_ANSWER = "I listened to a new starter for ten minutes without fixing anything."
+MY_ANSWER = "My sister taught me to ask one more question before answering."
+REPLY = "That one more question is a lovely habit. What did it change for you?"
+
+
+@dataclass(frozen=True)
+class Setting:
+    cohort: Cohort
+    prompt: Activity
+    thread: Thread
+    learner: User
+    peer: User
+
+    def activity_path(self) -> str:
+        return f"/cohorts/{self.cohort.public_id}/activities/{self.prompt.public_id}/"
+
+
+@pytest.fixture
+def setting(transactional_db: None) -> Setting:
+    org = make_org("Tailspin Care")
+    program = make_program(org, weeks=2, per_week=4)
+    cohort = make_cohort(program, name="Spring cohort")
+    prompt = Activity.objects.get(week__program=program, kind=ActivityKind.DISCUSSION)
+    prompt.respond_before_reveal = True
+    prompt.save()
+    learner = make_user(org, "amara@tailspin.example", name="Amara Okafor")
+    peer = make_user(org, "rafael@tailspin.example", name="Rafael Costa")
+    coach = make_user(org, "grace@tailspin.example", name="Grace Mensah")
+    enroll(coach, cohort=cohort, role=EnrollmentRole.COACH)
+    for person in (learner, peer):
+        enroll(person, cohort=cohort, coach=coach)
+    thread = actions.thread_for_activity(cohort, activity_id=prompt.pk)
+    actions.create_post(thread, author=peer, body=PEER_ANSWER)
+    set_email_preferences(learner, choices={"reply": EmailChoice.DAILY})
+    return Setting(cohort, prompt, thread, learner, peer)
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/sign-in/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    expect(page.locator("h1")).to_be_visible()
+
+
+def test_answer_reveal_reply_notification_and_digest(
+    live_server: LiveServer, chromium: Browser, setting: Setting, axe_js: Path
+) -> None:
+    base = live_server.url
+    learner = chromium.new_context(viewport=DESKTOP)
+    learner.set_default_timeout(10_000)
+    page = learner.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        sign_in(page, base, setting.learner.email)
+        page.goto(f"{base}{setting.activity_path()}")
+        page.get_by_role("link", name="Write your answer").click()
+        expect(page.locator("#gate-notice")).to_be_visible()
+        expect(page.get_by_text(PEER_ANSWER)).to_have_count(0)
+        page.get_by_label("Your post").fill(MY_ANSWER)
+        page.get_by_role("button", name="Post", exact=True).click()
+        expect(page.get_by_text(MY_ANSWER)).to_be_visible()
+        expect(page.get_by_text(PEER_ANSWER)).to_be_visible()  # revealed by her own answer
+        # Posts are articles with their author and time, replies in a nested list.
+        expect(page.locator("article.post")).to_have_count(2)
+        expect(page.locator("article.post time")).to_have_count(2)
+
+        peer = chromium.new_context(viewport=PHONE)
+        peer.set_default_timeout(10_000)
+        other = peer.new_page()
+        sign_in(other, base, setting.peer.email)
+        other.goto(f"{base}/discussions/{setting.thread.public_id}/")
+        reply = other.locator("details.reply", has_text="Reply to Amara Okafor")
+        reply.get_by_text("Reply to Amara Okafor").click()
+        reply.get_by_label("Your reply").fill(REPLY)
+        reply.get_by_role("button", name="Post reply").click()
+        expect(other.locator(".thread__replies").get_by_text(REPLY)).to_be_visible()
+        peer.close()
+
+        page.goto(f"{base}/notifications/")
+        expect(page.get_by_text("Rafael Costa replied to you")).to_be_visible()
+        page.get_by_text("Rafael Costa replied to you").first.click()
+        expect(page.get_by_text(REPLY)).to_be_visible()
+        assert not errors, "script errors or CSP refusals:\n" + "\n".join(errors)
+    finally:
+        learner.close()
+
+    # Her daily digest, planned for 08:00 tomorrow in her zone, arrives over real SMTP and
+    # carries who and where, never what was written.
+    note = Notification.objects.get(recipient=setting.learner)
+    assert note.kind == "reply"
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    morning = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 8, tzinfo=UTC)
+    with smtp_server() as inbox:
+        plan_digests(now=morning)
+    assert len(inbox.messages) == 1, "one digest for the learner"
+    message = parse(inbox.messages[0])
+    text, html = parts(message)
+    assert "Rafael Costa replied to you" in text
+    for body in (text, html):
+        assert "one more question" not in body
+        assert "lovely habit" not in body
+
+
+def test_the_thread_page_passes_axe(
+    live_server: LiveServer, chromium: Browser, setting: Setting, axe_js: Path
+) -> None:
+    actions.create_post(setting.thread, author=setting.learner, body=MY_ANSWER)
+    first = setting.thread.posts.order_by("created_at").first()
+    assert first is not None
+    actions.create_post(setting.thread, author=setting.learner, body=REPLY, parent=first)
+    actions.react(first, user=setting.learner, kind="thanks")
+    context = chromium.new_context(bypass_csp=True, viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    blocking: list[str] = []
+    advisory: list[str] = []
+    try:
+        sign_in(page, live_server.url, setting.learner.email)
+        for size, label in ((DESKTOP, "thread"), (PHONE, "thread (phone)")):
+            page.set_viewport_size(size)
+            for path in (
+                f"/discussions/{setting.thread.public_id}/",
+                f"/discussions/community/{setting.cohort.public_id}/",
+                setting.activity_path(),
+            ):
+                page.goto(f"{live_server.url}{path}")
+                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+                violations: list[dict[str, Any]] = axe_violations(page, axe_js)
+                for violation in violations:
+                    target = blocking if violation["impact"] in BLOCKING_IMPACTS else advisory
+                    target.extend(describe(f"{label} {path}", violation))
+        # Keyboard: the skip link between posts takes focus and moves on.
+        page.set_viewport_size(DESKTOP)
+        page.goto(f"{live_server.url}/discussions/{setting.thread.public_id}/")
+        skip = page.locator("a.skip-between").first
+        skip.focus()
+        expect(skip).to_be_visible()
+    finally:
+        context.close()
+    if advisory:
+        print("axe-core, moderate and minor (not failing):\n" + "\n".join(advisory))
+    assert not blocking, "axe-core found serious or critical problems:\n" + "\n".join(blocking)
