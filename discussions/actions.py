@@ -182,20 +182,26 @@ def _notify_post(post: Post, *, parent: Post | None, mentioned: "Sequence[User]"
     the circle's members and coach: each person once, the most specific kind first. No text of
     the post goes into a notification; notify drops the author and anyone who blocked them."""
     thread = post.thread
-    common = {
-        "actor": post.author,
-        "actor_label": post.public_label,
-        "place": place_of(thread),
-        "url": post_link(post),
-        "target_id": post.public_id,
-    }
+    place, url = place_of(thread), post_link(post)
+
+    def tell(kind: NotificationKind, recipients: list[int]) -> None:
+        notify(
+            kind=kind,
+            recipients=recipients,
+            actor=post.author,
+            actor_label=post.public_label,
+            place=place,
+            url=url,
+            target_id=post.public_id,
+        )
+
     told: set[int] = {post.author_id}
     if parent is not None and parent.author_id not in told:
-        notify(kind=NotificationKind.REPLY, recipients=[parent.author_id], **common)
+        tell(NotificationKind.REPLY, [parent.author_id])
         told.add(parent.author_id)
     mention_ids = [person.pk for person in mentioned if person.pk not in told]
     if mention_ids:
-        notify(kind=NotificationKind.MENTION, recipients=mention_ids, **common)
+        tell(NotificationKind.MENTION, mention_ids)
         told.update(mention_ids)
     if thread.kind == ThreadKind.CIRCLE and thread.circle_id is not None:
         circle = Circle.objects.only("coach_id").get(pk=thread.circle_id)
@@ -208,7 +214,7 @@ def _notify_post(post: Post, *, parent: Post | None, mentioned: "Sequence[User]"
             members.add(circle.coach_id)
         others = sorted(members - told)
         if others:
-            notify(kind=NotificationKind.CIRCLE, recipients=others, **common)
+            tell(NotificationKind.CIRCLE, others)
 
 
 def edit_post(post: Post, *, by: "User", body: str) -> Post:
