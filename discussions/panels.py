@@ -1,6 +1,7 @@
-"""The discussion prompt's panel on the activity page (registered with cohorts.panels in
-DiscussionsConfig.ready): the cohort's thread for the prompt, its counts as the person sees
-them, and the way in. Four queries at most, whatever the thread's size."""
+"""Panels other pages show: a discussion prompt's thread on its activity page (registered with
+cohorts.panels in DiscussionsConfig.ready) and a circle's conversation on the circle's page
+(for circles.panels): counts as the person sees them, and the way in, never post text. A fixed
+number of queries whatever the thread's size."""
 
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.template.loader import render_to_string
 from markupsafe import Markup
 
 from cohorts.access import CohortSeat
-from discussions.access import get_prompt_thread
+from discussions.access import get_circle_thread, get_prompt_thread
 from discussions.threads import prompt_summary
 from programs.outline import OutlineActivity
 
@@ -21,4 +22,18 @@ def prompt_panel(request: HttpRequest, seat: CohortSeat, activity: OutlineActivi
         return None
     summary = prompt_summary(thread, viewer=request.user)
     html = render_to_string("discussions/_prompt_panel.html", {"summary": summary}, request=request)
+    return Markup(html)  # rendered by our own autoescaping template just above
+
+
+def circle_panel(request: HttpRequest, circle: Any) -> Any:
+    """A circle's conversation on its page (for circles.panels): how many posts, what is new,
+    and the way in; "" for people who may see the circle but not read its thread (admins
+    managing circles). Precondition: `circle` came from circles.access.get_circle_for_user."""
+    thread = get_circle_thread(request.user, circle)
+    if thread is None:
+        return ""
+    summary = prompt_summary(thread, viewer=request.user)
+    html = render_to_string(
+        "discussions/_circle_panel.html", {"summary": summary, "circle": circle}, request=request
+    )
     return Markup(html)  # rendered by our own autoescaping template just above

@@ -209,3 +209,19 @@ class CircleThreadTests(PersonaTestCase):
                          [self.bob, self.carol])  # fmt: skip
         with self.assertRaises(MentionError):
             resolve_mentions(thread, "@[Fay]", author=self.alice)
+
+
+class CirclePanelTests(PersonaTestCase):
+    def test_the_circle_page_panel_is_for_its_readers_only(self) -> None:
+        from django.test import RequestFactory
+
+        from discussions.panels import circle_panel
+
+        thread = actions.circle_thread(self.circle_a)
+        actions.create_post(thread, author=self.alice, body="Check-in")
+        for person, shown in ((self.bob, True), (self.carol, True), (self.adam, False)):
+            request = RequestFactory().get("/")
+            request.user = person
+            html = str(circle_panel(request, self.circle_a))
+            self.assertEqual(f"/discussions/{thread.public_id}/" in html, shown, person.email)
+            self.assertNotIn("Check-in", html)  # counts and the way in, never the text
