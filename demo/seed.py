@@ -52,6 +52,7 @@ from demo import content
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
 from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
+from demo.notifications import seed_notifications
 from demo.people import DOMAIN, PeopleGenerator, Person
 from demo.planner import (
     COMPLETED,
@@ -368,6 +369,10 @@ class _Seeder:
             now=self.now_aware,
         )
         self.clock.lap(f"Discussions: {talk['threads']} threads, {talk['posts']} posts")
+        heard = seed_notifications(
+            cohorts[0], people=[LEARNER.email, COACH.email], now=self.now_aware
+        )
+        self.clock.lap(f"Notifications: {sum(heard.values()):,}")
         self._share_password()
         return self.organization
 

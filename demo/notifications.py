@@ -1,0 +1,155 @@
+"""The demo's notifications: what is waiting for the demo learner and coach when they sign in.
+
+- Every learner of every cohort has the notice of their cohort's current week
+  (cohorts.tasks.notify_new_weeks, exactly what the periodic job sends); the demo learner also
+  has the earlier weeks' notices, read.
+- The demo learner and coach hear about the conversations the demo seeded (demo.discussions):
+  replies to their posts and reactions to them, with the time each happened, under the name the
+  author posted as (a pseudonym stays a pseudonym). Only posts the person may read give rise to a
+  notification: nobody hears of a post behind a respond-before-reveal gate they have not passed,
+  since only their own posts are answered or reacted to.
+- Notifications older than the learner's last visit are read; the newer ones are not. None of them
+  is emailed: the demo starts with the inbox a person would have, not a burst of old emails.
+
+When discussions.actions notify by themselves, the conversation notifications already exist and
+only the new-week notices are added.
+"""
+
+from datetime import UTC, datetime, time, timedelta
+
+from django.db.models import F, Q
+from django.urls import reverse
+
+from accounts.models import User
+from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from cohorts.tasks import notify_new_weeks, week_notice_id
+from discussions.models import Post, Reaction, ThreadKind
+from notifications.actions import notify
+from notifications.models import Notification, NotificationKind
+
+CONVERSATION_KINDS = (NotificationKind.REPLY, NotificationKind.MENTION, NotificationKind.REACTION)
+
+
+def _place(post: Post) -> str:
+    thread = post.thread
+    if thread.kind == ThreadKind.COMMUNITY:
+        return "Community space"
+    if thread.activity is not None:
+        return f"Week {thread.activity.week.number} · {thread.activity.title}"[:200]
+    return "Your circle"
+
+
+def _label(post: Post) -> str:
+    return post.pseudonym or post.author.full_name
+
+
+def seed_notifications(cohort: Cohort, *, people: list[str], now: datetime) -> dict[str, int]:
+    """New-week notices for every cohort, and conversation notifications in `cohort` for the
+    people with these emails (the demo learner and coach). Returns counts by kind."""
+    counts = {"new_week": notify_new_weeks(now=now)}
+    Notification.objects.filter(kind=NotificationKind.NEW_WEEK).update(
+        created_at=now, emailed_at=now
+    )
+    found = User.objects.filter(email__in=people, organization=cohort.organization)
+    named = {u.pk: u for u in found}
+    counts["earlier_weeks"] = _earlier_weeks(cohort, list(named), now=now)
+    if Notification.objects.filter(recipient__in=list(named), kind__in=CONVERSATION_KINDS).exists():
+        return counts
+    visible = Q(deleted_at__isnull=True, hidden_at__isnull=True)
+    replies = (
+        Post.objects.filter(visible, thread__cohort=cohort, parent__author_id__in=list(named))
+        .exclude(author_id=F("parent__author_id"))
+        .select_related("author", "parent", "thread__activity__week")
+        .order_by("created_at")
+    )
+    made = 0
+    for post in replies:
+        made += _notify_at(
+            post.created_at,
+            kind=NotificationKind.REPLY,
+            recipient=post.parent.author_id,  # type: ignore[union-attr]
+            actor=post.author,
+            label=_label(post),
+            post=post,
+        )
+    counts["reply"] = made
+    made = 0
+    reactions = (
+        Reaction.objects.filter(post__thread__cohort=cohort, post__author_id__in=list(named))
+        .filter(post__deleted_at__isnull=True, post__hidden_at__isnull=True)
+        .exclude(user_id=F("post__author_id"))
+        .select_related("user", "post__author", "post__thread__activity__week")
+        .order_by("created_at")
+    )
+    for reaction in reactions:
+        made += _notify_at(
+            reaction.created_at,
+            kind=NotificationKind.REACTION,
+            recipient=reaction.post.author_id,
+            actor=reaction.user,
+            label=reaction.user.full_name,
+            post=reaction.post,
+        )
+    counts["reaction"] = made
+    # Read up to two days ago (the demo learner's last visit to the thread); newer is unread.
+    Notification.objects.filter(
+        recipient__in=list(named), created_at__lt=now - timedelta(days=2), read_at__isnull=True
+    ).update(read_at=now - timedelta(days=2))
+    return counts
+
+
+def _earlier_weeks(cohort: Cohort, user_ids: list[int], *, now: datetime) -> int:
+    """The notices of the weeks before the current one, each dated at the start of its week
+    (UTC midnight: close enough for the demo) and read, as a learner who has been in the cohort
+    since it started would have them. Only for the named people who learn in the cohort."""
+    learners = list(
+        Enrollment.objects.filter(
+            cohort=cohort, user_id__in=user_ids, role=EnrollmentRole.LEARNER
+        ).values_list("user_id", flat=True)
+    )
+    current = cohort.week_number_on(now.date())
+    weeks = dict(cohort.program.weeks.values_list("number", "title"))
+    made = 0
+    for number in range(1, current):
+        if number not in weeks:
+            continue
+        target = week_notice_id(cohort, number)
+        made += notify(
+            kind=NotificationKind.NEW_WEEK,
+            recipients=learners,
+            actor=None,
+            actor_label="",
+            place=f"{cohort.program.title} · Week {number}: {weeks[number]}"[:200],
+            url=reverse("cohorts:week", args=[cohort.public_id, number]),
+            target_id=target,
+        )
+        started = datetime.combine(cohort.week_starts_on(number), time(), tzinfo=UTC)
+        Notification.objects.filter(target_id=target).update(
+            created_at=started, emailed_at=started, read_at=started + timedelta(hours=9)
+        )
+    return made
+
+
+def _notify_at(
+    when: datetime,
+    *,
+    kind: NotificationKind,
+    recipient: int,
+    actor: User,
+    label: str,
+    post: Post,
+) -> int:
+    created = notify(
+        kind=kind,
+        recipients=[recipient],
+        actor=actor,
+        actor_label=label,
+        place=_place(post),
+        url=reverse("discussions:thread", args=[post.thread.public_id]) + f"#post-{post.public_id}",
+        target_id=post.public_id,
+    )
+    # As it happened, and not emailed again now.
+    Notification.objects.filter(recipient_id=recipient, target_id=post.public_id, kind=kind).update(
+        created_at=when, emailed_at=when
+    )
+    return created

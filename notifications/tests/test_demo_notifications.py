@@ -1,0 +1,58 @@
+"""The demo's notifications (demo/notifications.py): waiting for the demo learner and coach,
+about the demo's own conversations and weeks, read up to the last visit, never emailed."""
+
+from datetime import UTC, datetime
+
+from django.test import TestCase
+from django.urls import reverse
+
+from accounts.models import User
+from demo.seed import COACH, LEARNER, SeedOptions, seed_demo
+from discussions.models import Post
+from notifications.models import Notification, NotificationKind
+
+NOW = datetime(2026, 3, 18, 10, 30, tzinfo=UTC)  # a Wednesday
+
+
+class DemoNotificationTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        seed_demo(SeedOptions(learners=12, short_media=True, now=NOW))
+        cls.learner = User.objects.get(email=LEARNER.email)
+        cls.coach = User.objects.get(email=COACH.email)
+
+    def test_the_learner_and_coach_have_notifications_waiting(self) -> None:
+        mine = Notification.objects.filter(recipient=self.coach).values_list("kind", flat=True)
+        self.assertEqual(set(mine), {NotificationKind.REPLY, NotificationKind.REACTION})
+        weeks = Notification.objects.filter(recipient=self.learner, kind=NotificationKind.NEW_WEEK)
+        self.assertGreaterEqual(weeks.count(), 2)
+        # The earlier weeks are read; the current one is waiting.
+        self.assertEqual(weeks.filter(read_at__isnull=True).count(), 1)
+        self.assertFalse(Notification.objects.filter(emailed_at__isnull=True).exists())
+
+    def test_each_conversation_notification_is_about_a_post_its_recipient_may_read(self) -> None:
+        for notification in Notification.objects.exclude(kind=NotificationKind.NEW_WEEK):
+            post = Post.objects.get(public_id=notification.target_id)
+            self.assertTrue(
+                Post.objects.visible_to(notification.recipient).filter(pk=post.pk).exists(),
+                notification,
+            )
+            if notification.kind == NotificationKind.REPLY:
+                self.assertNotEqual(post.author_id, notification.recipient_id)
+                parent = post.parent
+                self.assertEqual(parent and parent.author_id, notification.recipient_id)
+            else:
+                self.assertEqual(post.author_id, notification.recipient_id)
+            self.assertNotIn(post.body[:30], notification.headline)
+            if post.pseudonym:
+                self.assertIn(post.pseudonym, notification.headline)
+                self.assertNotIn(post.author.full_name, notification.headline)
+
+    def test_the_learner_sees_them_on_the_notifications_page(self) -> None:
+        self.client.force_login(self.learner)
+        response = self.client.get(reverse("notifications:list"))
+        self.assertContains(response, "A new week starts: ")
+        self.assertContains(response, "notification--unread")
+        self.client.force_login(self.coach)
+        response = self.client.get(reverse("notifications:list"))
+        self.assertContains(response, "replied to you in Community space")
