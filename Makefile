@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` and `make test`. Everything else is a helper.
-.PHONY: demo test setup lint typecheck pytest bench clean
+.PHONY: demo test setup lint typecheck pytest bench bench-digest clean
 
 PY := .venv/bin/python
 # The checks and tests run on the real settings plus a throwaway secret key (rapport/settings_test.py);
@@ -29,6 +29,10 @@ pytest: setup
 
 bench: setup
 	$(PY) bench/journey_pages.py $(BENCH_ARGS)
+
+# A weekly digest through the task worker, and the kill-and-restart proof (docs/performance.md).
+bench-digest: setup
+	$(PY) bench/digest.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .venv var

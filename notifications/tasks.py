@@ -20,6 +20,7 @@ before the one-row UPDATE that marks it sent commits; such a repeat has the same
 """
 
 import itertools
+import smtplib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
@@ -95,6 +96,17 @@ def _send(
     )
     message.attach_alternative(rendered.html, "text/html")
     return int(connection.send_messages([message]) or 0)
+
+
+def _send_retrying(rendered: RenderedEmail, *, connection: Any, **kwargs: Any) -> int:
+    """`_send`, opening the connection again once if the server dropped it (a long batch on one
+    connection can outlive the server's idle or session limits). A second failure raises."""
+    try:
+        return _send(rendered, connection=connection, **kwargs)
+    except smtplib.SMTPServerDisconnected:
+        connection.close()
+        connection.open()
+        return _send(rendered, connection=connection, **kwargs)
 
 
 def _message_id(kind: str, public_id: Any) -> str:
@@ -377,7 +389,7 @@ def send_digests(*, delivery_ids: list[int]) -> int:
                         "unsubscribe": unsubscribe,
                     },
                 )
-                sent += _send(
+                sent += _send_retrying(
                     rendered,
                     to=user.email,
                     unsubscribe=unsubscribe,
