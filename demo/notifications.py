@@ -11,13 +11,14 @@
 - Notifications older than the learner's last visit are read; the newer ones are not. None of them
   is emailed: the demo starts with the inbox a person would have, not a burst of old emails.
 
-When discussions.actions notify by themselves, the conversation notifications already exist and
-only the new-week notices are added.
+discussions.actions notify as the demo's posts are written; those notifications are dated when
+their post or reaction happened and marked as emailed then. The notifications are made here
+only when none exist (a discussions app that does not notify).
 """
 
 from datetime import UTC, datetime, time, timedelta
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 
 from accounts.models import User
@@ -53,7 +54,14 @@ def seed_notifications(cohort: Cohort, *, people: list[str], now: datetime) -> d
     found = User.objects.filter(email__in=people, organization=cohort.organization)
     named = {u.pk: u for u in found}
     counts["earlier_weeks"] = _earlier_weeks(cohort, list(named), now=now)
-    if Notification.objects.filter(recipient__in=list(named), kind__in=CONVERSATION_KINDS).exists():
+    talk = Notification.objects.filter(
+        organization=cohort.organization, kind__in=CONVERSATION_KINDS
+    )
+    if talk.exists():
+        # discussions.actions notified as the demo's posts were written: date each notification
+        # when its post or reaction happened, as already emailed, and read before the last visit.
+        counts["conversation"] = _as_it_happened(talk)
+        _read_before_last_visit(talk, now=now)
         return counts
     visible = Q(deleted_at__isnull=True, hidden_at__isnull=True)
     replies = (
@@ -91,11 +99,41 @@ def seed_notifications(cohort: Cohort, *, people: list[str], now: datetime) -> d
             post=reaction.post,
         )
     counts["reaction"] = made
-    # Read up to two days ago (the demo learner's last visit to the thread); newer is unread.
-    Notification.objects.filter(
-        recipient__in=list(named), created_at__lt=now - timedelta(days=2), read_at__isnull=True
-    ).update(read_at=now - timedelta(days=2))
+    _read_before_last_visit(Notification.objects.filter(recipient__in=list(named)), now=now)
     return counts
+
+
+def _read_before_last_visit(rows: "QuerySet[Notification]", *, now: datetime) -> None:
+    """Read up to two days ago (the demo learner's last visit to the thread); newer is unread."""
+    rows.filter(created_at__lt=now - timedelta(days=2), read_at__isnull=True).exclude(
+        kind=NotificationKind.NEW_WEEK
+    ).update(read_at=now - timedelta(days=2))
+
+
+def _as_it_happened(rows: "QuerySet[Notification]") -> int:
+    """Give each conversation notification the time of its post (a reaction's: the reaction's)
+    and mark it emailed then, so the worker sends no email about the demo's past."""
+    posts = {
+        p.public_id: p
+        for p in Post.objects.filter(public_id__in=rows.values("target_id")).only(
+            "pk", "public_id", "created_at"
+        )
+    }
+    reacted: dict[tuple[int, int | None], datetime] = {
+        (r.post_id, r.user_id): r.created_at
+        for r in Reaction.objects.filter(post__public_id__in=list(posts))
+    }
+    changed = 0
+    for row in rows:
+        post = posts.get(row.target_id) if row.target_id else None
+        if post is None:
+            continue
+        when = post.created_at
+        if row.kind == NotificationKind.REACTION:
+            when = reacted.get((post.pk, row.actor_id), when)
+        Notification.objects.filter(pk=row.pk).update(created_at=when, emailed_at=when)
+        changed += 1
+    return changed
 
 
 def _earlier_weeks(cohort: Cohort, user_ids: list[int], *, now: datetime) -> int:

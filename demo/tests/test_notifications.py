@@ -44,7 +44,7 @@ class DemoNotificationTests(TestCase):
             else:
                 self.assertEqual(post.author_id, notification.recipient_id)
             self.assertNotIn(post.body[:30], notification.headline)
-            if post.pseudonym:
+            if post.pseudonym and notification.kind == NotificationKind.REPLY:
                 self.assertIn(post.pseudonym, notification.headline)
                 self.assertNotIn(post.author.full_name, notification.headline)
 
