@@ -1,12 +1,13 @@
 #!/usr/bin/env python
-"""Benchmark: This week and the activity page at the reference scale, under concurrent load.
+"""Benchmark: every learner page (This week, a week, the journey overview, an activity) at the
+reference scale, under concurrent load.
 
 Seeds (once, then reused) an organisation of 100,000 learners in cohorts of 4,500 with a year of
-events, serves it with gunicorn (sync workers) or granian (WSGI), production settings and persistent
-database connections,, and
-loads it with wrk on loopback at 8 connections. The same server's hello-world view is measured
-in the same run as the floor. Prints requests/s, p50/p95/p99, the ratio to hello-world and the
-queries each page makes. It asserts nothing: read the figures (docs/performance.md).
+events, serves it with gunicorn (sync workers) or granian (WSGI), production settings and
+persistent database connections, and loads it with wrk on loopback at 8 connections. The same
+server's hello-world view is measured in the same run as the floor. Prints requests/s,
+p50/p95/p99, the ratio to hello-world, the queries each page makes and the machine's load
+average before and after. It asserts nothing: read the figures (docs/performance.md).
 
     .venv/bin/python bench/journey_pages.py                      # SQLite, 100,000 learners
     .venv/bin/python bench/journey_pages.py --learners 4500      # quicker
@@ -30,7 +31,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = {"rps_ratio": 0.08, "p95_ms": 50.0, "queries": 10}
+# Issue 6: each learner page at least 10% of the same run's hello-world, p95 under 50 ms at 8
+# connections, and (issue 2) at most 10 queries.
+TARGETS = {"rps_ratio": 0.10, "p95_ms": 50.0, "queries": 10}
 
 
 def free_port() -> int:
@@ -78,6 +81,11 @@ def seed(args: argparse.Namespace, env: dict[str, str]) -> float:
         "--cohort-size", "4500",
         "--event-days", str(args.event_days),
     )  # fmt: skip
+    if args.database_url:
+        # Fresh statistics and visibility map after loading millions of rows, as an operator
+        # would after a bulk load; without them PostgreSQL plans the first queries blind.
+        vacuum = "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
+        manage(env, "shell", "-c", vacuum)
     return time.perf_counter() - started
 
 
@@ -120,6 +128,8 @@ def prepare_in_process(env: dict[str, str]) -> dict[str, object]:
     pages = {
         "hello": "/bench/hello",
         "this_week": reverse("cohorts:this_week", args=[cohort.public_id]),
+        "week": reverse("cohorts:week", args=[cohort.public_id, activity.week.number]),
+        "journey": reverse("cohorts:journey", args=[cohort.public_id]),
         "activity": reverse("cohorts:activity", args=[cohort.public_id, activity.public_id]),
     }
     client = Client()
@@ -232,6 +242,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn")
+    parser.add_argument(
+        "--seed-only", action="store_true", help="seed (or find the seeded data) and stop"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -241,20 +254,27 @@ def main() -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     env = bench_env(args, data_dir)
     seed_seconds = seed(args, env)
+    if args.seed_only:
+        print(f"Seeded in {seed_seconds:.0f} s" if seed_seconds else "Already seeded")
+        return 0
     manage(env, "collectstatic", "--no-input", "-v", "0")
     facts = prepare_in_process(env)
 
     port = free_port()
     server = start_server(env, port, args.workers, args.server)
     results: dict[str, dict[str, float]] = {}
+    load_before = os.getloadavg()
     try:
         for name, url in facts["pages"].items():  # type: ignore[attr-defined]
             check_page(port, url, str(facts["session"]))
+            load = os.getloadavg()[0]  # other work on the machine, just before this page's load
             results[name] = run_wrk(port, url, str(facts["session"]), args)
+            results[name]["load_1min_before"] = load
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
+    load_after = os.getloadavg()
     hello = results["hello"]["rps"]
     print()
     print(
@@ -265,6 +285,13 @@ def main() -> int:
     )
     if seed_seconds:
         print(f"Seeded in {seed_seconds:.0f} s")
+    print(
+        "Load average (1, 5, 15 min): before "
+        + ", ".join(f"{x:.2f}" for x in load_before)
+        + "; after "
+        + ", ".join(f"{x:.2f}" for x in load_after)
+        + " (wrk and the server add about 2 on their own)"
+    )
     header = (
         f"{'page':<11} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
         f"{'/hello':>7} {'queries':>8}  verdict"
@@ -283,7 +310,10 @@ def main() -> int:
                 and figures["non_2xx"] == 0
             )
             verdict = (
-                "meets targets" if met else "MISSES a target (≥8% of hello, p95<50 ms, ≤10 queries)"
+                "meets targets"
+                if met
+                else f"MISSES a target (≥{TARGETS['rps_ratio']:.0%} of hello, "
+                f"p95<{TARGETS['p95_ms']:.0f} ms, ≤{TARGETS['queries']} queries)"
             )
         print(
             f"{name:<11} {figures['rps']:>8.0f} {figures['p50_ms']:>8.1f} "
@@ -296,7 +326,13 @@ def main() -> int:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    record = {"backend": backend, "args": vars(args), "facts": facts, "results": results}
+    record = {
+        "backend": backend,
+        "args": vars(args),
+        "facts": facts,
+        "results": results,
+        "load": {"before": load_before, "after": load_after},
+    }
     (out / f"journey_pages-{backend}-{stamp}.json").write_text(
         json.dumps(record, indent=2, default=str)
     )
