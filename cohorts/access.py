@@ -41,11 +41,16 @@ def get_seat_for_user(user: "User | Any", cohort_public_id: uuid.UUID) -> Cohort
     and, for those who preview without one, Cohort.visible_to. One query for anyone enrolled;
     designers and admins, who preview, cost one more.
     """
-    enrollment = (
-        Enrollment.objects.visible_to(user)
-        .select_related("cohort__program", "coach")
-        .filter(user=user, cohort__public_id=cohort_public_id)
-        .first()
+    # At most one row (one enrolment per person and cohort): `[:1]` without `.first()`'s
+    # ORDER BY, which Django spends about a millisecond resolving on every page.
+    enrollment = next(
+        iter(
+            Enrollment.objects.visible_to(user)
+            .select_related("cohort__program", "coach")
+            .filter(user=user, cohort__public_id=cohort_public_id)
+            .order_by()[:1]
+        ),
+        None,
     )
     if enrollment is not None:
         enrollment.user = user  # the same person: saves a query when actions record events
