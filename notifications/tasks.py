@@ -149,15 +149,22 @@ def sweep_immediate_emails(*, now: datetime | None = None, age_seconds: int = 60
     command; an email already sent is never sent twice (send_immediate_emails claims each).
     Returns how many tasks were queued."""
     now = now or timezone.now()
-    ids = list(
-        Notification.objects.filter(
-            email=EmailChoice.IMMEDIATE,
-            emailed_at__isnull=True,
-            read_at__isnull=True,
-            created_at__lt=now - timedelta(seconds=age_seconds),
-            created_at__gt=now - timedelta(days=7),
-        ).values_list("pk", flat=True)
+    pending = Notification.objects.filter(
+        email=EmailChoice.IMMEDIATE,
+        emailed_at__isnull=True,
+        read_at__isnull=True,
+        created_at__lt=now - timedelta(seconds=age_seconds),
+        created_at__gt=now - timedelta(days=7),
+    ).values_list(
+        "pk", "recipient__time_zone", "recipient__quiet_hours__start", "recipient__quiet_hours__end"
     )
+    # People inside their quiet hours already have a task waiting for the end: not one more per
+    # sweep. A sweep after the end picks up whatever that task did not send.
+    ids = [
+        pk
+        for pk, zone, start, end in pending
+        if not in_quiet_hours(start, end, now.astimezone(get_zone(zone)))
+    ]
     return queue_immediate_emails(ids, now=now) if ids else 0
 
 

@@ -157,8 +157,9 @@ class ImmediateEmailTests(PersonaTestCase):
         with smtp_server() as inbox:
             self.reply_to_alice()
         self.assertEqual(inbox.messages, [])
-        set_quiet_hours(self.alice, start=None, end=None)
         later = datetime.now(UTC) + timedelta(minutes=11)
+        self.assertEqual(sweep_immediate_emails(now=later), 0)  # still quiet: nothing more queued
+        set_quiet_hours(self.alice, start=None, end=None)
         with smtp_server() as inbox:
             sweep_immediate_emails(now=later)
             sweep_immediate_emails(now=later)  # a second sweep sends nothing more
