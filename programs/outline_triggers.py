@@ -150,6 +150,29 @@ def install(connection: BaseDatabaseWrapper) -> bool:
     return True
 
 
+def uninstall(connection: BaseDatabaseWrapper) -> None:
+    """Drop the triggers (those present; the others are skipped). `migrate` calls this before it
+    runs (programs/signals.py): SQLite alters a table by rebuilding and renaming it, and refuses
+    the rename while a trigger names the old table ("error in trigger …: no such table"). The
+    `install` after `migrate` puts them back and renews every token, so nothing written while
+    they were away can leave an outline stale. Raises NotImplementedError on other databases."""
+    if connection.vendor == "sqlite":
+        statements = [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGER_NAMES]
+    elif connection.vendor == "postgresql":
+        statements = [
+            f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table, *_ in CONTENT_TRIGGERS
+        ]
+        statements.append(f"DROP TRIGGER IF EXISTS {PROGRAM_TRIGGER} ON {PROGRAM}")
+    else:
+        raise NotImplementedError(f"outline triggers for {connection.vendor}")
+    with connection.cursor() as cursor:
+        existing = set(connection.introspection.table_names(cursor))
+        for statement in statements:
+            table = statement.rsplit(" ON ", 1)[1] if " ON " in statement else None
+            if table is None or table in existing:
+                cursor.execute(statement)
+
+
 def installed(connection: BaseDatabaseWrapper) -> set[str]:
     """The names of the outline triggers present in the database."""
     with connection.cursor() as cursor:
