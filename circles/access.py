@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from circles.models import Circle
+from circles.models import Circle, CircleFormation, CircleMember
 from cohorts.models import Cohort
 from rapport import policy
 
@@ -63,3 +63,47 @@ def _require_admin_of(user: "User | Any", organization_id: int) -> None:
         and membership.organization_id == organization_id
     ):
         raise PermissionDenied("Only organisation admins form and publish circles")
+
+
+def is_circles_admin(user: "User | Any", organization_id: int) -> bool:
+    """True for an organisation admin of that organisation: they form, move and publish."""
+    membership = policy.membership_of(user)
+    return bool(
+        policy.can_manage_people(user)
+        and membership is not None
+        and membership.organization_id == organization_id
+    )
+
+
+def circles_of_cohort(user: "User | Any", cohort: Cohort) -> list[Circle]:
+    """The cohort's circles the person sees (their own, those they coach, all for admins), with
+    their coach, by name. One query."""
+    return list(
+        Circle.objects.visible_to(user)
+        .filter(cohort=cohort)
+        .select_related("coach")
+        .order_by("name")
+    )
+
+
+def get_circle_named(user: "User | Any", cohort: Cohort, name: str) -> Circle | None:
+    """The circle of the cohort with this name (names are unique in a cohort) if the person
+    sees it, or None (for the form that moves a person by the circle's name)."""
+    return Circle.objects.visible_to(user).filter(cohort=cohort, name=name.strip()).first()
+
+
+def members_of(user: "User | Any", circle: Circle) -> list[CircleMember]:
+    """The circle's members (with their accounts and memberships) as the person sees them,
+    by name. One query."""
+    return list(
+        CircleMember.objects.visible_to(user)
+        .filter(circle=circle)
+        .select_related("user__membership")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def formation_of(user: "User | Any", cohort: Cohort) -> CircleFormation | None:
+    """How the cohort's circles were formed, for its admins; None if not formed yet (or for
+    anyone else). One query."""
+    return CircleFormation.objects.visible_to(user).filter(cohort=cohort).first()

@@ -163,3 +163,37 @@ def circle_ids_of(user: "User | Any", cohort: Cohort | int | None = None) -> set
         circles = circles.filter(cohort_id=cohort if isinstance(cohort, int) else cohort.pk)
     member = CircleMember.objects.filter(circle=OuterRef("pk"), user=user)
     return set(circles.filter(Q(coach=user) | Exists(member)).values_list("pk", flat=True))
+
+
+class CircleFormationQuerySet(OrganizationScopedQuerySet["CircleFormation"]):
+    def visible_to(self, user: "User | Any") -> "CircleFormationQuerySet":
+        """How a cohort's circles were formed is for the organisation's admins (and platform
+        superusers) only."""
+        mine: CircleFormationQuerySet = self.in_organization_of(user)  # type: ignore[assignment]
+        if policy.is_platform_superuser(user) or policy.can_manage_people(user):
+            return mine
+        return mine.none()
+
+
+class CircleFormation(models.Model):
+    """How a cohort's circles were formed: the attributes mixed (comma-separated names of
+    `circles.roster.MixAttribute`), by whom and when, and when they were published (late
+    joiners are placed only after that)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="circle_formation")
+    mix = models.CharField(max_length=120)
+    formed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    formed_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CircleFormationQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Circles of {self.cohort_id} ({self.mix})"
+
+    @property
+    def mix_attributes(self) -> tuple[str, ...]:
+        return tuple(name for name in self.mix.split(",") if name)

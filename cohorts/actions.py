@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
 from cohorts.models import (
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 MAX_MEDIA_SECONDS = 24 * 60 * 60
 # Rows per look-up and per insert: under SQLite's and PostgreSQL's parameter limits.
 BATCH_SIZE = 500
+
+# Sent once new seats are committed, with `cohort` and the new `enrollments` (any role), so that
+# apps above cohorts (circles: late joiners) act on every enrolment, however it was made.
+seats_added = Signal()
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,10 @@ def enroll_many(cohort: Cohort, *, seats: Sequence[Seat]) -> list[tuple[Enrollme
                 Enrollment.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(
                     role=role, coach_id=coach_id
                 )
+        if new:
+            transaction.on_commit(
+                lambda: seats_added.send(sender=Enrollment, cohort=cohort, enrollments=new)
+            )
     return results
 
 

@@ -51,6 +51,7 @@ from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole,
 from demo import content
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
 from demo.discussions import seed_discussions
+from demo.circles import seed_circles
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
 from demo.notifications import seed_notifications
 from demo.people import DOMAIN, PeopleGenerator, Person
@@ -374,6 +375,10 @@ class _Seeder:
         )
         self.clock.lap(f"Notifications: {sum(heard.values()):,}")
         self._share_password()
+        circles = seed_circles(
+            self.organization, admin_email=ADMIN.email, today=self.now_aware.date()
+        )
+        self.clock.lap(f"Peer circles: {circles} published")
         return self.organization
 
     def _competencies(self) -> dict[str, Competency]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("content/", include("programs.urls")),
     path("discussions/", include("discussions.urls")),
     path("notifications/", include("notifications.urls")),
+    path("circles/", include("circles.urls")),
     path("studio/", studio_site.urls),
 ]
 

@@ -30,14 +30,18 @@ from rapport.testing import PersonaTestCase
 
 ANONYMOUS = "anonymous"
 POST_ONLY = {"cohorts:activity_complete", "cohorts:media_position"}
-ADMIN_ONLY = {"cohorts:import"}
+ADMIN_ONLY = {"cohorts:import", "circles:manage"}
 DISCUSSION_WRITES = {
     "discussions:post",
     "discussions:draft",
     "discussions:delete",
     "discussions:react",
 }
-PRODUCT_APPS = {"cohorts", "programs"}
+# Admin-only forms: an empty POST is refused (400) or sent back with a message (302) for admins.
+ADMIN_POSTS = {"circles:form", "circles:move", "circles:publish"}
+# Pages of one circle: its members, its coach, the cohort's coaches and admins; 404 for others.
+CIRCLE_PAGES = {"circles:detail"}
+PRODUCT_APPS = {"cohorts", "programs", "circles"}
 
 # Pages anyone may open, signed in or not. Signed-in people are sent on from the sign-in pages.
 PUBLIC = {
@@ -169,6 +173,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             "dora": self.dora,
             "adam": self.adam,
             "oscar": self.oscar,
+            "fay": self.fay,
         }
 
     # -- building URLs ------------------------------------------------------------------
@@ -198,6 +203,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             "thread_id": self.community_a.public_id,
             "post_id": self.bobs_post.public_id,
             "notification_id": self.notification_of_alice().public_id,
+            "circle_id": self.circle_a.public_id,
         }
 
     def url_of(self, endpoint: Endpoint, obj: models.Model | None = None) -> str:
@@ -234,7 +240,7 @@ class PrivacyMatrixTests(PersonaTestCase):
         return found
 
     def request(self, endpoint: Endpoint, url: str) -> HttpResponse:
-        if endpoint.name in POST_ONLY or endpoint.name in DISCUSSION_WRITES:
+        if endpoint.name in POST_ONLY | DISCUSSION_WRITES | ADMIN_POSTS:
             return self.client.post(url)  # type: ignore[return-value]
         return self.client.get(url)  # type: ignore[return-value]
 
@@ -304,6 +310,14 @@ class PrivacyMatrixTests(PersonaTestCase):
         self.assertFalse(ActivityProgress.objects.exists())
         self.assertFalse(Event.objects.exclude(verb=Verb.REGISTERED).exists())  # setup's seats only
 
+    def test_a_learner_of_another_circle_gets_404_on_this_one(self) -> None:
+        # fay learns in cohort A too, in circle_a2: circle_a's pages are not hers.
+        self.as_persona("fay")
+        for endpoint in self.endpoints():
+            if endpoint.name in CIRCLE_PAGES:
+                response = self.request(endpoint, self.url_of(endpoint))
+                self.assertEqual(response.status_code, 404, f"fay {endpoint.name}")
+
     def test_dave_streams_the_programmes_media_through_his_own_cohort(self) -> None:
         self.as_persona("dave")
         for name in ("programs:media", "programs:captions"):
@@ -320,6 +334,10 @@ class PrivacyMatrixTests(PersonaTestCase):
                 if endpoint.name in POST_ONLY:
                     # an empty POST is a bad request for the learner, forbidden for others
                     expected = {200, 302, 400} if persona == "alice" else {403}
+                elif endpoint.name in ADMIN_POSTS:
+                    expected = {302, 400} if persona == "adam" else {403}
+                elif endpoint.name in CIRCLE_PAGES and persona == "dora":
+                    expected = {404}  # a designer is in no circle
                 elif endpoint.name in ADMIN_ONLY:
                     expected = {200} if persona == "adam" else {403}
                 else:
