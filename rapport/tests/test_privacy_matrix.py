@@ -531,11 +531,11 @@ class PrivacyMatrixTests(PersonaTestCase):
 
     def test_a_url_with_an_unknown_parameter_fails_with_a_message(self) -> None:
         endpoint = Endpoint(
-            "circles:detail",
-            "circles/<uuid:circle_id>/",
+            "gardens:detail",
+            "gardens/<uuid:garden_id>/",
             None,
             None,
-            ["circle_id"],  # type: ignore[arg-type]
+            ["garden_id"],  # type: ignore[arg-type]
         )
-        with self.assertRaisesMessage(AssertionError, "add sample values for {'circle_id'}"):
+        with self.assertRaisesMessage(AssertionError, "add sample values for {'garden_id'}"):
             self.url_of(endpoint)
