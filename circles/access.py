@@ -56,12 +56,7 @@ def get_cohort_for_circles(user: "User | Any", cohort_public_id: uuid.UUID) -> C
 
 
 def _require_admin_of(user: "User | Any", organization_id: int) -> None:
-    membership = policy.membership_of(user)
-    if not (
-        policy.can_manage_people(user)
-        and membership is not None
-        and membership.organization_id == organization_id
-    ):
+    if not is_circles_admin(user, organization_id):
         raise PermissionDenied("Only organisation admins form and publish circles")
 
 

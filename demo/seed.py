@@ -50,8 +50,8 @@ from cohorts.actions import Seat, enroll_many, ensure_sessions
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
-from demo.discussions import seed_discussions
 from demo.circles import seed_circles
+from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
 from demo.notifications import seed_notifications
 from demo.people import DOMAIN, PeopleGenerator, Person
