@@ -182,7 +182,7 @@ class CircleFormation(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="circle_formation")
-    mix = models.CharField(max_length=120)
+    mix = SingleLineCharField(max_length=120)
     formed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
