@@ -7,7 +7,6 @@ Preconditions: the caller checked that `by` may manage the cohort's circles
 notification names the circle, never a message.
 """
 
-import importlib
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -21,6 +20,8 @@ from circles import formation
 from circles.models import Circle, CircleFormation, CircleMember, CircleState
 from circles.roster import MixAttribute, Person, load_people
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from notifications.actions import notify
+from notifications.models import NotificationKind
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -260,30 +261,19 @@ def place_late_joiners(
     return results
 
 
-def _notifications_actions() -> object:
-    try:
-        return importlib.import_module("notifications.actions")
-    except ModuleNotFoundError:
-        return None
-
-
 def notify_circle_members(
     placed: Sequence[tuple[Circle, Sequence[int]]], *, actor: "User | None"
 ) -> int:
-    """THE call site for notifications about circles: tells each person placed (and, on
-    publication, the circle's coach) that they are in a circle. Calls
-    notifications.actions.notify (kind `circle`, place "Circle Acacia", the circle's page) when
-    that app provides it; until then it only logs how many would be told. Returns how many
-    notifications were created."""
-    notify = getattr(_notifications_actions(), "notify", None)
-    if notify is None:  # the notifications app has not landed its `notify` yet
-        logger.info("Circle notifications pending: %d circles", len(placed))
-        return 0
+    """The one call site for notifications about circles: tells each person placed (and, on
+    publication, the circle's coach) that they are in a circle, through
+    notifications.actions.notify (kind `circle`, the circle's name as the place, its page as the
+    link; never text anyone typed). `actor` is the admin who published, or None for a late
+    joiner placed automatically. Returns how many notifications were created."""
     created = 0
     for circle, user_ids in placed:
-        recipients = list(user_ids) + ([circle.coach_id] if circle.coach_id and actor else [])
+        recipients = [*user_ids, *([circle.coach_id] if circle.coach_id and actor else [])]
         created += notify(
-            kind="circle",
+            kind=NotificationKind.CIRCLE,
             recipients=recipients,
             actor=actor,
             actor_label=actor.full_name if actor else "",

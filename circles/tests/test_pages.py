@@ -12,6 +12,7 @@ from circles.models import Circle, CircleMember, CircleState
 from circles.prompts import PROMPTS
 from cohorts.actions import Seat, enroll, enroll_many
 from cohorts.models import Cohort, EnrollmentRole
+from notifications.models import Notification, NotificationKind
 from organizations.actions import NewPerson, add_members
 from organizations.models import Membership, Role
 from rapport.testing import PersonaTestCase, make_cohort, make_user
@@ -84,6 +85,17 @@ class CircleFormingTests(PersonaTestCase):
             ]
         )
         self.assertEqual(loads, [1, 2])
+        # Each member and each circle's coach is told, with the circle's name and page only.
+        for circle in circles:
+            told = Notification.objects.filter(kind=NotificationKind.CIRCLE, place=circle.name)
+            self.assertEqual(
+                set(told.values_list("recipient_id", flat=True)),
+                {*circle.members.values_list("user_id", flat=True), circle.coach_id},
+            )
+            self.assertEqual(
+                set(told.values_list("url", flat=True)),
+                {reverse("circles:detail", args=[circle.public_id])},
+            )
         self.client.force_login(member)
         response = self.client.get(reverse("circles:cohort", args=[self.cohort.public_id]))
         circle = Circle.objects.get(members__user=member)
@@ -178,6 +190,11 @@ class CircleFormingTests(PersonaTestCase):
             (late,) = add_learners(self, self.cohort, 1, start=100)
         membership = CircleMember.objects.get(user=late)
         self.assertEqual(membership.circle.state, CircleState.PUBLISHED)
+        self.assertTrue(
+            Notification.objects.filter(
+                recipient=late, kind=NotificationKind.CIRCLE, place=membership.circle.name
+            ).exists()
+        )
         self.assertLessEqual(CircleMember.objects.filter(circle=membership.circle).count(), 7)
 
     def test_a_late_joiner_without_shared_hours_is_left_out_with_the_reason(self) -> None:
