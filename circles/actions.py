@@ -144,12 +144,15 @@ def move_person(
     return problems
 
 
-def publish(cohort: Cohort, *, by: "User", people: dict[int, Person]) -> int:
+def publish(
+    cohort: Cohort, *, by: "User", people: dict[int, Person], notify_members: bool = True
+) -> int:
     """Publish the cohort's draft circles: each gets a coach (the cohort's coaches, balanced:
     the coach with fewest circles so far, preferring the one who coaches most of its members),
     becomes visible to its members and coach, and each member and coach is notified. Refused
-    (CircleError) while any circle breaks a rule or there are none. Returns how many circles
-    were published."""
+    (CircleError) while any circle breaks a rule or there are none. `notify_members=False`
+    (the demo's circles, published long ago) tells nobody. Returns how many circles were
+    published."""
     with transaction.atomic():
         circles = list(
             Circle.objects.select_for_update().filter(cohort=cohort, state=CircleState.DRAFT)
@@ -187,7 +190,8 @@ def publish(cohort: Cohort, *, by: "User", people: dict[int, Person]) -> int:
         Circle.objects.bulk_update(circles, ["coach", "state"], batch_size=500)
         CircleFormation.objects.filter(cohort=cohort).update(published_at=timezone.now())
         placed = [(c, members[c.pk]) for c in circles]
-        transaction.on_commit(lambda: notify_circle_members(placed, actor=by))
+        if notify_members:
+            transaction.on_commit(lambda: notify_circle_members(placed, actor=by))
     return len(circles)
 
 

@@ -54,5 +54,6 @@ def seed_circles(organization: Organization, *, admin_email: str, today: date) -
         if not Enrollment.objects.filter(cohort=cohort, role=EnrollmentRole.LEARNER).exists():
             continue
         form_draft(cohort, mix=("region", "function"), by=admin)
-        published += publish(cohort, by=admin, people=load_people(cohort))
+        # Published when the cohort started: nobody is told again today.
+        published += publish(cohort, by=admin, people=load_people(cohort), notify_members=False)
     return published
