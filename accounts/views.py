@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from accounts.forms import ChoosePasswordForm, ProfileForm
+from accounts.models import Block
 from accounts.tokens import invitation_token_generator
 
 
@@ -22,7 +23,14 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "nav": "profile"},
+        {
+            "form": form,
+            "nav": "profile",
+            # "People you have blocked": the person's own blocks (Block.visible_to).
+            "blocks": Block.objects.visible_to(request.user)
+            .select_related("blocked")
+            .order_by("-created_at", "-id"),
+        },
         status=400 if form.errors else 200,
     )
 

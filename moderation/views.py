@@ -1,0 +1,242 @@
+"""Moderation pages: reporting a post, blocking its author, the moderators' queue and their
+decisions, "My reports", and the admins' audit log. Thin: load through access, validate with a
+form, call an action, render."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from discussions.access import thread_kind_label
+from moderation import access, actions
+from moderation.forms import DismissForm, HideForm, ReportForm, UnhideForm
+from moderation.models import Report
+from rapport.lib.markdown import render_markdown
+
+# The most rows the audit page shows (newest first).
+AUDIT_PAGE_SIZE = 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_post(request: HttpRequest, post_id: uuid.UUID) -> HttpResponse:
+    """The report form for a post the person can see (404 otherwise): reasons, details, and
+    who will see the report. A second report of the same post says so and changes nothing."""
+    post = access.get_reportable_post(request.user, post_id)
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.report_post(
+                post,
+                reporter=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+                anonymous_to_peers=form.cleaned_data["anonymous_to_peers"],
+            )
+        except actions.ModerationError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, _("Thank you. The moderators will look at this post."))
+            return redirect("moderation:mine")
+    invalid = request.method == "POST"
+    return render(
+        request,
+        "moderation/report.html",
+        {
+            "post": post,
+            "form": form,
+            "error": error,
+            "place": thread_kind_label(post.thread),
+            "author_label": post.label_for(request.user),
+            "body_html": render_markdown(post.body),
+        },
+        status=400 if invalid else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def block_author(request: HttpRequest, post_id: uuid.UUID) -> HttpResponse:
+    """Block the author of a post the person can see (404 otherwise): GET explains what
+    blocking does, POST blocks (again: nothing changes) and returns to Settings."""
+    post = access.get_reportable_post(request.user, post_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            block, created = actions.block_author(post, blocker=request.user)  # type: ignore[arg-type]
+        except actions.ModerationError as refused:
+            error = str(refused)
+        else:
+            if created:
+                messages.success(request, _("You blocked %(name)s.") % {"name": block.label()})
+            else:
+                messages.info(
+                    request, _("You had already blocked %(name)s.") % {"name": block.label()}
+                )
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "moderation/block.html",
+        {"post": post, "author_label": post.public_label, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def unblock(request: HttpRequest, block_id: uuid.UUID) -> HttpResponse:
+    """Remove one of the person's own blocks (404 for anyone else's) and return to Settings."""
+    block = access.get_own_block(request.user, block_id)
+    actions.unblock(block)
+    messages.success(request, _("You unblocked %(name)s.") % {"name": block.label()})
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_GET
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """The reports the person made, with where, why, what became of them and the moderators'
+    note. Never shows who else reported, nor the moderator's name."""
+    reports = list(access.reports_made_by(request.user))
+    return render(
+        request,
+        "moderation/mine.html",
+        {"reports": [(r, thread_kind_label(r.post.thread)) for r in reports], "nav": "moderation"},
+    )
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """The moderator's open reports (403 for people who moderate nothing): each with the
+    reported post's text (that post only), where it is, why, and who reported it."""
+    access.check_moderator(request.user)
+    reports = list(access.moderation_queue(request.user))
+    return render(
+        request,
+        "moderation/queue.html",
+        {
+            "items": [_item(r) for r in reports],
+            "is_admin": access.can_read_audit_log(request.user),
+            "nav": "moderation",
+        },
+    )
+
+
+def _item(report: Report) -> dict[str, object]:
+    post = report.post
+    return {
+        "report": report,
+        "post": post,
+        "place": thread_kind_label(post.thread),
+        "author_label": post.label_for(None, moderator=True),
+        "body_html": render_markdown(post.body),
+    }
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+    """One report a person moderates (404 otherwise), with the forms to hide the post, dismiss
+    the report or show a hidden post again."""
+    report = access.get_report_for_moderator(request.user, report_id)
+    return _detail(request, report)
+
+
+def _detail(
+    request: HttpRequest,
+    report: Report,
+    *,
+    hide: HideForm | None = None,
+    dismiss: DismissForm | None = None,
+    unhide: UnhideForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "moderation/report_detail.html",
+        {
+            **_item(report),
+            "hide_form": hide or HideForm(auto_id="hide_%s"),
+            "dismiss_form": dismiss or DismissForm(auto_id="dismiss_%s"),
+            "unhide_form": unhide or UnhideForm(auto_id="unhide_%s"),
+            "error": error,
+            "nav": "moderation",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def hide(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+    """Hide the reported post with a reason for its author (and a note for the reporter)."""
+    report = access.get_report_for_moderator(request.user, report_id)
+    form = HideForm(request.POST, auto_id="hide_%s")
+    if not form.is_valid():
+        return _detail(request, report, hide=form, status=400)
+    try:
+        actions.hide_reported_post(
+            report,
+            by=request.user,  # type: ignore[arg-type]
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except actions.ModerationError as refused:
+        return _detail(request, report, hide=form, error=str(refused), status=400)
+    messages.success(request, _("The post is hidden; its author and the reporter are told."))
+    return redirect("moderation:queue")
+
+
+@login_required
+@require_POST
+def dismiss(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+    """Close the report without action, with an optional note for the reporter."""
+    report = access.get_report_for_moderator(request.user, report_id)
+    form = DismissForm(request.POST, auto_id="dismiss_%s")
+    if not form.is_valid():
+        return _detail(request, report, dismiss=form, status=400)
+    try:
+        actions.dismiss_report(report, by=request.user, note=form.cleaned_data["note"])  # type: ignore[arg-type]
+    except actions.ModerationError as refused:
+        return _detail(request, report, dismiss=form, error=str(refused), status=400)
+    messages.success(request, _("The report is closed; the person who reported it is told."))
+    return redirect("moderation:queue")
+
+
+@login_required
+@require_POST
+def unhide(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+    """Show the reported post again (a hide that was a mistake); logged."""
+    report = access.get_report_for_moderator(request.user, report_id)
+    form = UnhideForm(request.POST, auto_id="unhide_%s")
+    if not form.is_valid():
+        return _detail(request, report, unhide=form, status=400)
+    try:
+        actions.unhide_reported_post(report, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+    except actions.ModerationError as refused:
+        return _detail(request, report, unhide=form, error=str(refused), status=400)
+    messages.success(request, _("The post is shown again."))
+    return redirect("moderation:report_detail", report_id=report.public_id)
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The organisation's moderation audit log, newest first (403 for anyone but admins)."""
+    entries = list(access.audit_log(request.user)[:AUDIT_PAGE_SIZE])
+    return render(
+        request,
+        "moderation/log.html",
+        {
+            "entries": [(e, thread_kind_label(e.post.thread) if e.post else "") for e in entries],
+            "page_size": AUDIT_PAGE_SIZE,
+            "nav": "moderation",
+        },
+    )
