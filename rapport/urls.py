@@ -12,7 +12,6 @@ urlpatterns = [
     path("discussions/", include("discussions.urls")),
     path("notifications/", include("notifications.urls")),
     path("circles/", include("circles.urls")),
-
     path("moderation/", include("moderation.urls")),
     path("studio/", studio_site.urls),
 ]

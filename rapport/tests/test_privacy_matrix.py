@@ -22,6 +22,8 @@ from accounts.models import User
 from cohorts.actions import set_completed
 from cohorts.models import ActivityProgress, Cohort, Enrollment
 from events.models import Event, Verb
+from moderation.actions import block_author, report_post
+from moderation.models import ReportReason
 from notifications.actions import notify
 from notifications.models import Notification, NotificationKind
 from organizations.models import Organization
@@ -42,6 +44,26 @@ ADMIN_POSTS = {"circles:form", "circles:move", "circles:publish"}
 # Pages of one circle: its members, its coach, the cohort's coaches and admins; 404 for others.
 CIRCLE_PAGES = {"circles:detail"}
 PRODUCT_APPS = {"cohorts", "programs", "circles"}
+# Moderation pages, by who may open them (docs/permissions.md, "Moderation"); the fixture is a
+# post of bob's in cohort A's community space, reported by alice, who also blocked him.
+MODERATION_STATUS = {
+    "moderation:queue": {"carol": {200}, "adam": {200}, "*": {403}},
+    "moderation:mine": {"*": {200}},
+    "moderation:log": {"adam": {200}, "*": {403}},
+    "moderation:report": {p: {200} for p in ("alice", "bob", "carol")} | {"*": {404}},
+    "moderation:block": {p: {200} for p in ("alice", "bob", "carol")} | {"*": {404}},
+    "moderation:unblock": {"alice": {302}, "*": {404}},
+    "moderation:report_detail": {"carol": {200}, "adam": {200}, "*": {404}},
+    "moderation:hide": {"carol": {400}, "adam": {400}, "*": {404}},
+    "moderation:dismiss": {"carol": {302, 400}, "adam": {302, 400}, "*": {404}},
+    "moderation:unhide": {"carol": {400}, "adam": {400}, "*": {404}},
+}
+MODERATION_POST_ONLY = {
+    "moderation:unblock",
+    "moderation:hide",
+    "moderation:dismiss",
+    "moderation:unhide",
+}
 
 # Pages anyone may open, signed in or not. Signed-in people are sent on from the sign-in pages.
 PUBLIC = {
@@ -204,6 +226,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             "post_id": self.bobs_post.public_id,
             "notification_id": self.notification_of_alice().public_id,
             "circle_id": self.circle_a.public_id,
+            **self.moderation_sample_values(),
         }
 
     def url_of(self, endpoint: Endpoint, obj: models.Model | None = None) -> str:
@@ -227,6 +250,7 @@ class PrivacyMatrixTests(PersonaTestCase):
                 or endpoint.name in NOTIFICATION_PAGES | NOTIFICATION_WRITES | PUBLIC_TOKEN
                 or (endpoint.name or "").split(":")[0] in PRODUCT_APPS
                 or (endpoint.name or "").split(":")[0] == DISCUSSIONS
+                or endpoint.name in MODERATION_STATUS
                 or endpoint.app_name == "admin",
                 f"{endpoint.route} ({endpoint.name}): say in this test who may open it",
             )
@@ -239,8 +263,21 @@ class PrivacyMatrixTests(PersonaTestCase):
                 )
         return found
 
+    def moderation_sample_values(self) -> dict[str, Any]:
+        """Alice reports bob's post in cohort A's community space and blocks him (made once
+        per test)."""
+        if not hasattr(self, "_moderation_sample"):
+            post = self.bobs_post
+            report = report_post(post, reporter=self.alice, reason=ReportReason.HARASSMENT)
+            block, _ = block_author(post, blocker=self.alice)
+            self._moderation_sample = {
+                "report_id": report.public_id,
+                "block_id": block.public_id,
+            }
+        return self._moderation_sample
+
     def request(self, endpoint: Endpoint, url: str) -> HttpResponse:
-        if endpoint.name in POST_ONLY | DISCUSSION_WRITES | ADMIN_POSTS:
+        if endpoint.name in POST_ONLY | DISCUSSION_WRITES | ADMIN_POSTS | MODERATION_POST_ONLY:
             return self.client.post(url)  # type: ignore[return-value]
         return self.client.get(url)  # type: ignore[return-value]
 
@@ -539,3 +576,16 @@ class PrivacyMatrixTests(PersonaTestCase):
         )
         with self.assertRaisesMessage(AssertionError, "add sample values for {'garden_id'}"):
             self.url_of(endpoint)
+
+    def test_moderation_pages_answer_each_persona_as_the_rules_say(self) -> None:
+        # Those refused go first, so that the moderators' and the blocker's writes come after
+        # every refusal was checked.
+        order = ["dave", "erin", "dora", "oscar", "bob", "alice", "carol", "adam"]
+        endpoints = [e for e in self.endpoints() if e.name in MODERATION_STATUS]
+        self.assertEqual({e.name for e in endpoints}, set(MODERATION_STATUS))
+        for persona in order:
+            self.as_persona(persona)
+            for endpoint in endpoints:
+                rule = MODERATION_STATUS[endpoint.name or ""]
+                status = self.request(endpoint, self.url_of(endpoint)).status_code
+                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
