@@ -367,3 +367,18 @@ class BlockingTests(ModerationTestCase):
             self.client.force_login(person)
             self.assertEqual(self.client.post(self.block_url()).status_code, 404, person)
         self.assertFalse(Block.objects.exists())
+
+
+class PostControlsTests(ModerationTestCase):
+    def test_report_and_block_are_under_other_peoples_posts_only(self) -> None:
+        own = create_post(self.thread, author=self.alice, body="My own thoughts.")
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("discussions:thread", args=[self.thread.public_id]))
+        self.assertContains(page, reverse("moderation:report", args=[self.post.public_id]))
+        self.assertContains(page, reverse("moderation:block", args=[self.post.public_id]))
+        self.assertNotContains(page, reverse("moderation:report", args=[own.public_id]))
+        # Once blocked, the post is collapsed and offers no second "Block".
+        actions.block_author(self.post, blocker=self.alice)
+        page = self.client.get(reverse("discussions:thread", args=[self.thread.public_id]))
+        self.assertContains(page, "You blocked this person")
+        self.assertNotContains(page, reverse("moderation:block", args=[self.post.public_id]))
