@@ -4,12 +4,9 @@
 Every write is atomic and keyword-only after the object it acts on. Preconditions are the
 caller's: views load posts, reports and blocks through `moderation.access`, so the person may
 see (or moderate) what they act on. What a person may not do raises `ModerationError` with a
-sentence to show them, and nothing changes. Notifications never quote what anyone typed: the
-moderators hear that a post in a place was reported, the author that their post was hidden
-(the reason is on the post, for them only), the reporter that their report was handled (the
-note is on "My reports")."""
+sentence to show them, and nothing changes. The author reads the reason on their hidden post
+(for them only); the reporter reads the outcome and the note on "My reports"."""
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -109,8 +106,8 @@ def report_post(
     details: str = "",
     anonymous_to_peers: bool = True,
 ) -> Report:
-    """Report a post to its cohort's moderators (`moderator_ids_for`), who are notified after
-    the commit. Refuses (ModerationError): an unknown reason, details over MAX_DETAILS_LENGTH
+    """Report a post to its cohort's moderators (`moderator_ids_for`: the report is in their
+    queue). Refuses (ModerationError): an unknown reason, details over MAX_DETAILS_LENGTH
     characters, one's own post, a deleted post, a second report of the same post by the same
     person ("already reported": the first stands unchanged). Precondition: the reporter may see
     the post (moderation.access.get_reportable_post)."""
@@ -136,7 +133,6 @@ def report_post(
                 details=details,
                 anonymous_to_peers=anonymous_to_peers,
             )
-            transaction.on_commit(lambda: _tell_moderators(report))
     except IntegrityError:  # a double click raced us
         raise ModerationError(
             "You have already reported this post. The moderators have it."
@@ -191,7 +187,7 @@ def _refuse_handled(report: Report) -> None:
 def hide_reported_post(report: Report, *, by: "User", reason: str, note: str = "") -> Report:
     """Hide the reported post (discussions.actions.hide_post) with `reason`, which its author
     reads on the post; every open report of the post is closed as actioned with `note` for its
-    reporter. Logged; the author and the reporters are notified after the commit. Refuses a
+    reporter. Logged. Refuses a
     blank or oversize reason or note and a report already handled (ModerationError).
     Precondition: `by` moderates the report (moderation.access.get_report_for_moderator)."""
     reason = _clean_note(reason, required="Say why the post is hidden: its author will read it.")
@@ -200,26 +196,21 @@ def hide_reported_post(report: Report, *, by: "User", reason: str, note: str = "
         _refuse_handled(report)
         post = report.post
         discussion_actions.hide_post(post, by=by, reason=reason)
-        closed = _close_open_reports(post, by=by, state=ReportState.ACTIONED, note=note)
+        _close_open_reports(post, by=by, state=ReportState.ACTIONED, note=note)
         _log(ActionKind.HIDE, actor=by, post=post, report=report, reason=reason)
-        transaction.on_commit(lambda: _tell_author_hidden(post))
-        transaction.on_commit(lambda: _tell_reporters(closed))
     report.refresh_from_db()
     return report
 
 
 def dismiss_report(report: Report, *, by: "User", note: str = "") -> Report:
-    """Close one report without action, with `note` for the reporter (notified after the
-    commit). Logged. Refuses an oversize note and a report already handled (ModerationError).
-    Precondition: `by` moderates the report."""
+    """Close one report without action, with `note` for the reporter. Logged. Refuses an
+    oversize note and a report already handled (ModerationError). Precondition: `by`
+    moderates the report."""
     note = _clean_note(note)
     with transaction.atomic():
         _refuse_handled(report)
-        closed = _close_open_reports(
-            report.post, by=by, state=ReportState.DISMISSED, note=note, only=report
-        )
+        _close_open_reports(report.post, by=by, state=ReportState.DISMISSED, note=note, only=report)
         _log(ActionKind.DISMISS, actor=by, post=report.post, report=report, reason=note)
-        transaction.on_commit(lambda: _tell_reporters(closed))
     report.refresh_from_db()
     return report
 
@@ -237,23 +228,3 @@ def unhide_reported_post(report: Report, *, by: "User", reason: str = "") -> Rep
         _log(ActionKind.UNHIDE, actor=by, post=post, report=report, reason=reason)
     report.post = post
     return report
-
-
-# -- notifications -----------------------------------------------------------------------------
-
-
-def _tell_moderators(report: Report) -> None:
-    _notify(moderator_ids_for(report.post), post=report.post, to="queue")
-
-
-def _tell_author_hidden(post: Post) -> None:
-    _notify([post.author_id], post=post, to="post")
-
-
-def _tell_reporters(reports: Iterable[Report]) -> None:
-    for report in reports:
-        _notify([report.reporter_id], post=report.post, to="mine")
-
-
-def _notify(recipients: Iterable[int], *, post: Post, to: str) -> None:  # replaced below
-    del recipients, post, to

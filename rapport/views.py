@@ -38,6 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "org_cohorts": cohorts,
             "can_import": policy.can_manage_people(user),  # type: ignore[arg-type]
             "can_use_studio": policy.can_use_studio(user),  # type: ignore[arg-type]
+            # Moderators (moderation.access.is_a_moderator), from what is loaded: no query.
+            "can_moderate": coaching or policy.can_manage_people(user),  # type: ignore[arg-type]
             "coaching": coaching,
             "waiting": waiting,
             "nav": "home",

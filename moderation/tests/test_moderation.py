@@ -382,3 +382,18 @@ class PostControlsTests(ModerationTestCase):
         page = self.client.get(reverse("discussions:thread", args=[self.thread.public_id]))
         self.assertContains(page, "You blocked this person")
         self.assertNotContains(page, reverse("moderation:block", args=[self.post.public_id]))
+
+
+class FindingTheWayTests(ModerationTestCase):
+    def test_moderators_find_the_queue_from_home_and_everyone_my_reports_from_settings(
+        self,
+    ) -> None:
+        for person in (self.carol, self.adam):
+            self.client.force_login(person)
+            self.assertContains(self.client.get(reverse("home")), reverse("moderation:queue"))
+        self.client.force_login(self.dora)
+        self.assertNotContains(self.client.get(reverse("home")), reverse("moderation:queue"))
+        for person in (self.alice, self.dora):
+            self.client.force_login(person)
+            settings = self.client.get(reverse("accounts:profile"))
+            self.assertContains(settings, reverse("moderation:mine"))

@@ -117,7 +117,35 @@ class ValidHtmlTests(PersonaTestCase):
         self.client.force_login(self.carol)
         keep("carol", reverse("cohorts:import", args=[self.cohort_a.public_id]), expected=403)
         self.discussion_pages(keep)
+        self.moderation_pages(keep)
         return pages
+
+    def moderation_pages(self, keep: Any) -> None:
+        """Reporting, blocking, the queue, a report, My reports, Settings with a block and the
+        audit log, each as the person who opens it; a refused report form too."""
+        from discussions import actions as talk
+        from moderation import actions as moderation
+
+        community = talk.community_thread(self.cohort_a)
+        post = talk.create_post(community, author=self.bob, body="You *always* overshare.")
+        other = talk.create_post(community, author=self.fay, body="Another one.")
+        self.client.force_login(self.alice)
+        keep("alice", reverse("moderation:report", args=[post.public_id]))
+        keep("alice", reverse("moderation:block", args=[post.public_id]))
+        keep("alice", reverse("moderation:report", args=[post.public_id]), 400, "post")
+        report = moderation.report_post(post, reporter=self.alice, reason="vulnerability")
+        handled = moderation.report_post(other, reporter=self.alice, reason="spam")
+        moderation.hide_reported_post(handled, by=self.carol, reason="Off topic.", note="Thanks.")
+        moderation.block_author(post, blocker=self.alice)
+        keep("alice", reverse("moderation:mine"))
+        keep("alice", reverse("accounts:profile") + "?blocked")
+        self.client.force_login(self.carol)
+        keep("carol", reverse("moderation:queue"))
+        keep("carol", reverse("moderation:report_detail", args=[report.public_id]))
+        keep("carol", reverse("moderation:report_detail", args=[handled.public_id]))
+        keep("carol", reverse("moderation:hide", args=[report.public_id]), 400, "post")
+        self.client.force_login(self.adam)
+        keep("adam", reverse("moderation:log"))
 
     def discussion_pages(self, keep: Any) -> None:
         """A thread with a post, a reply, an edit and a reaction, as its readers see it."""
