@@ -53,6 +53,7 @@ from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
 from demo.circles import seed_circles
 from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
+from demo.moderation import seed_moderation
 from demo.notifications import seed_notifications
 from demo.people import DOMAIN, PeopleGenerator, Person
 from demo.planner import (
@@ -374,6 +375,14 @@ class _Seeder:
             cohorts[0], people=[LEARNER.email, COACH.email], now=self.now_aware
         )
         self.clock.lap(f"Notifications: {sum(heard.values()):,}")
+        safety = seed_moderation(
+            cohorts[0],
+            learner=LEARNER.email,
+            peer=PEER.email,
+            coach=COACH.email,
+            now=self.now_aware,
+        )
+        self.clock.lap(f"Moderation: {safety['reports']} reports, {safety['blocks']} block")
         self._share_password()
         circles = seed_circles(
             self.organization, admin_email=ADMIN.email, today=self.now_aware.date()

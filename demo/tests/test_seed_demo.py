@@ -82,6 +82,25 @@ class SeededDemoTests(TestCase):
             Enrollment.objects.filter(organization=self.organization, role=EnrollmentRole.LEARNER)
         )
 
+    def test_a_report_waits_for_the_coach_and_the_admin_and_one_was_answered(self) -> None:
+        from accounts.models import Block, User
+        from moderation.access import moderation_queue, reports_made_by
+
+        people = {
+            u.email.split("@")[0]: u for u in User.objects.filter(organization=self.organization)
+        }
+        for role in ("coach", "admin"):
+            queue = list(moderation_queue(people[role]))
+            self.assertEqual(
+                [r.get_reason_display() for r in queue],
+                ["Uses someone's vulnerability against them"],
+                role,
+            )
+        answered = list(reports_made_by(people["learner"]))
+        self.assertEqual([r.state for r in answered], ["actioned"])
+        self.assertIn("noticeboard", answered[0].outcome_note)
+        self.assertEqual(Block.objects.filter(blocker=people["learner"]).count(), 1)
+
     def test_it_builds_the_seven_week_programme_with_every_kind_of_activity(self) -> None:
         activities = Activity.objects.filter(organization=self.organization)
         self.assertGreaterEqual(activities.count(), 20)
