@@ -3,7 +3,9 @@ decisions, "My reports", and the admins' audit log. Thin: load through access, v
 form, call an action, render."""
 
 import uuid
+from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -148,24 +150,32 @@ def report_detail(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     return _detail(request, report)
 
 
+FORMS: dict[str, type[forms.Form]] = {
+    "hide": HideForm,
+    "dismiss": DismissForm,
+    "unhide": UnhideForm,
+}
+
+
 def _detail(
     request: HttpRequest,
     report: Report,
     *,
-    hide: HideForm | None = None,
-    dismiss: DismissForm | None = None,
-    unhide: UnhideForm | None = None,
+    bound: tuple[str, forms.Form] | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    """The report page, with a fresh form for each decision except `bound` (the name and form
+    of a decision that was sent and refused, shown with its errors)."""
+    decision_forms = {name: form_class(auto_id=f"{name}_%s") for name, form_class in FORMS.items()}
+    if bound is not None:
+        decision_forms[bound[0]] = bound[1]
     return render(
         request,
         "moderation/report_detail.html",
         {
             **_item(report),
-            "hide_form": hide or HideForm(auto_id="hide_%s"),
-            "dismiss_form": dismiss or DismissForm(auto_id="dismiss_%s"),
-            "unhide_form": unhide or UnhideForm(auto_id="unhide_%s"),
+            **{f"{name}_form": form for name, form in decision_forms.items()},
             "error": error,
             "nav": "moderation",
         },
@@ -173,57 +183,79 @@ def _detail(
     )
 
 
+def _decide(
+    request: HttpRequest,
+    report_id: uuid.UUID,
+    name: str,
+    act: Callable[[Report, dict[str, str]], object],
+    done: str,
+) -> HttpResponse:
+    """Load the report as its moderator (404 otherwise), validate the decision's form, call
+    the action; a refused form or action shows the report page again with a 400."""
+    report = access.get_report_for_moderator(request.user, report_id)
+    form = FORMS[name](request.POST, auto_id=f"{name}_%s")
+    if not form.is_valid():
+        return _detail(request, report, bound=(name, form), status=400)
+    try:
+        act(report, form.cleaned_data)
+    except actions.ModerationError as refused:
+        return _detail(request, report, bound=(name, form), error=str(refused), status=400)
+    messages.success(request, done)
+    if name == "unhide":  # stay on the report, now showing the post as visible again
+        return redirect("moderation:report_detail", report_id=report.public_id)
+    return redirect("moderation:queue")  # on to the next report
+
+
 @login_required
 @require_POST
 def hide(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     """Hide the reported post with a reason for its author (and a note for the reporter)."""
-    report = access.get_report_for_moderator(request.user, report_id)
-    form = HideForm(request.POST, auto_id="hide_%s")
-    if not form.is_valid():
-        return _detail(request, report, hide=form, status=400)
-    try:
-        actions.hide_reported_post(
+    return _decide(
+        request,
+        report_id,
+        "hide",
+        lambda report, data: actions.hide_reported_post(
             report,
             by=request.user,  # type: ignore[arg-type]
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-        )
-    except actions.ModerationError as refused:
-        return _detail(request, report, hide=form, error=str(refused), status=400)
-    messages.success(request, _("The post is hidden; its author and the reporter are told."))
-    return redirect("moderation:queue")
+            reason=data["reason"],
+            note=data["note"],
+        ),
+        _("The post is hidden: its author sees your reason, the reporter your note."),
+    )
 
 
 @login_required
 @require_POST
 def dismiss(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     """Close the report without action, with an optional note for the reporter."""
-    report = access.get_report_for_moderator(request.user, report_id)
-    form = DismissForm(request.POST, auto_id="dismiss_%s")
-    if not form.is_valid():
-        return _detail(request, report, dismiss=form, status=400)
-    try:
-        actions.dismiss_report(report, by=request.user, note=form.cleaned_data["note"])  # type: ignore[arg-type]
-    except actions.ModerationError as refused:
-        return _detail(request, report, dismiss=form, error=str(refused), status=400)
-    messages.success(request, _("The report is closed; the person who reported it is told."))
-    return redirect("moderation:queue")
+    return _decide(
+        request,
+        report_id,
+        "dismiss",
+        lambda report, data: actions.dismiss_report(
+            report,
+            by=request.user,  # type: ignore[arg-type]
+            note=data["note"],
+        ),
+        _("The report is closed: the person who reported it sees your note."),
+    )
 
 
 @login_required
 @require_POST
 def unhide(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     """Show the reported post again (a hide that was a mistake); logged."""
-    report = access.get_report_for_moderator(request.user, report_id)
-    form = UnhideForm(request.POST, auto_id="unhide_%s")
-    if not form.is_valid():
-        return _detail(request, report, unhide=form, status=400)
-    try:
-        actions.unhide_reported_post(report, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
-    except actions.ModerationError as refused:
-        return _detail(request, report, unhide=form, error=str(refused), status=400)
-    messages.success(request, _("The post is shown again."))
-    return redirect("moderation:report_detail", report_id=report.public_id)
+    return _decide(
+        request,
+        report_id,
+        "unhide",
+        lambda report, data: actions.unhide_reported_post(
+            report,
+            by=request.user,  # type: ignore[arg-type]
+            reason=data["reason"],
+        ),
+        _("The post is shown again."),
+    )
 
 
 @login_required
