@@ -4,18 +4,26 @@
 Every write is atomic and keyword-only after the object it acts on. Preconditions are the
 caller's: views load posts, reports and blocks through `moderation.access`, so the person may
 see (or moderate) what they act on. What a person may not do raises `ModerationError` with a
-sentence to show them, and nothing changes. The author reads the reason on their hidden post
-(for them only); the reporter reads the outcome and the note on "My reports"."""
+sentence to show them, and nothing changes.
+
+Each decision is notified (kind `moderation`, after the commit) without quoting anything anyone
+typed and without naming anyone (the actor is None: moderators stay unnamed, and a block never
+silences moderation): the moderators hear that a post was reported in a place, the author that
+their post was hidden (the reason is on the post, for them only), the reporter that their
+report was handled (the outcome and note are on "My reports")."""
 
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Block
 from cohorts.models import Enrollment, EnrollmentRole
 from discussions import actions as discussion_actions
+from discussions.access import thread_kind_label
 from discussions.models import Post
 from moderation.models import (
     MAX_DETAILS_LENGTH,
@@ -26,6 +34,8 @@ from moderation.models import (
     ReportReason,
     ReportState,
 )
+from notifications.actions import notify
+from notifications.models import NotificationKind
 from organizations.models import Membership
 from rapport import policy
 
@@ -106,11 +116,11 @@ def report_post(
     details: str = "",
     anonymous_to_peers: bool = True,
 ) -> Report:
-    """Report a post to its cohort's moderators (`moderator_ids_for`: the report is in their
-    queue). Refuses (ModerationError): an unknown reason, details over MAX_DETAILS_LENGTH
-    characters, one's own post, a deleted post, a second report of the same post by the same
-    person ("already reported": the first stands unchanged). Precondition: the reporter may see
-    the post (moderation.access.get_reportable_post)."""
+    """Report a post to its cohort's moderators (`moderator_ids_for`): it is in their queue and
+    they are notified after the commit. Refuses (ModerationError): an unknown reason, details
+    over MAX_DETAILS_LENGTH characters, one's own post, a deleted post, a second report of the
+    same post by the same person ("already reported": the first stands unchanged).
+    Precondition: the reporter may see the post (moderation.access.get_reportable_post)."""
     if reason not in ReportReason.values:
         raise ModerationError("Choose one of the reasons in the list.")
     details = (details or "").replace("\r\n", "\n").strip()
@@ -133,6 +143,7 @@ def report_post(
                 details=details,
                 anonymous_to_peers=anonymous_to_peers,
             )
+            transaction.on_commit(lambda: _tell_moderators(report))
     except IntegrityError:  # a double click raced us
         raise ModerationError(
             "You have already reported this post. The moderators have it."
@@ -187,7 +198,7 @@ def _refuse_handled(report: Report) -> None:
 def hide_reported_post(report: Report, *, by: "User", reason: str, note: str = "") -> Report:
     """Hide the reported post (discussions.actions.hide_post) with `reason`, which its author
     reads on the post; every open report of the post is closed as actioned with `note` for its
-    reporter. Logged. Refuses a
+    reporter. Logged; the author and the reporters are notified after the commit. Refuses a
     blank or oversize reason or note and a report already handled (ModerationError).
     Precondition: `by` moderates the report (moderation.access.get_report_for_moderator)."""
     reason = _clean_note(reason, required="Say why the post is hidden: its author will read it.")
@@ -196,16 +207,18 @@ def hide_reported_post(report: Report, *, by: "User", reason: str, note: str = "
         _refuse_handled(report)
         post = report.post
         discussion_actions.hide_post(post, by=by, reason=reason)
-        _close_open_reports(post, by=by, state=ReportState.ACTIONED, note=note)
+        closed = _close_open_reports(post, by=by, state=ReportState.ACTIONED, note=note)
         _log(ActionKind.HIDE, actor=by, post=post, report=report, reason=reason)
+        transaction.on_commit(lambda: _tell_author(post))
+        transaction.on_commit(lambda: _tell_reporters(closed))
     report.refresh_from_db()
     return report
 
 
 def dismiss_report(report: Report, *, by: "User", note: str = "") -> Report:
-    """Close one report without action, with `note` for the reporter. Logged. Refuses an
-    oversize note and a report already handled (ModerationError). Precondition: `by`
-    moderates the report."""
+    """Close one report without action, with `note` for the reporter (notified after the
+    commit). Logged. Refuses an oversize note and a report already handled (ModerationError).
+    Precondition: `by` moderates the report."""
     note = _clean_note(note)
     with transaction.atomic():
         _refuse_handled(report)
@@ -228,3 +241,46 @@ def unhide_reported_post(report: Report, *, by: "User", reason: str = "") -> Rep
         _log(ActionKind.UNHIDE, actor=by, post=post, report=report, reason=reason)
     report.post = post
     return report
+
+
+# -- notifications -----------------------------------------------------------------------------
+
+
+def _tell_moderators(report: Report) -> None:
+    post = report.post
+    notify(
+        kind=NotificationKind.MODERATION,
+        recipients=moderator_ids_for(post),
+        actor=None,
+        actor_label="",
+        place=_("a post reported in %(place)s") % {"place": thread_kind_label(post.thread)},
+        url=reverse("moderation:report_detail", args=[report.public_id]),
+        target_id=post.public_id,
+    )
+
+
+def _tell_author(post: Post) -> None:
+    thread = post.thread
+    notify(
+        kind=NotificationKind.MODERATION,
+        recipients=[post.author_id],
+        actor=None,
+        actor_label="",
+        place=_("your post in %(place)s") % {"place": thread_kind_label(thread)},
+        url=reverse("discussions:thread", args=[thread.public_id]) + f"#post-{post.public_id}",
+        target_id=post.public_id,
+    )
+
+
+def _tell_reporters(reports: list[Report]) -> None:
+    if not reports:
+        return
+    post = reports[0].post
+    notify(
+        kind=NotificationKind.MODERATION,
+        recipients=[r.reporter_id for r in reports],
+        actor=None,
+        actor_label="",
+        place=_("your report in %(place)s") % {"place": thread_kind_label(post.thread)},
+        url=reverse("moderation:mine"),
+    )

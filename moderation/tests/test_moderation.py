@@ -397,3 +397,48 @@ class FindingTheWayTests(ModerationTestCase):
             self.client.force_login(person)
             settings = self.client.get(reverse("accounts:profile"))
             self.assertContains(settings, reverse("moderation:mine"))
+
+
+class NotificationTests(ModerationTestCase):
+    """Moderation news reaches exactly who it should, quoting nothing anyone typed."""
+
+    def notices(self) -> dict[str, list[str]]:
+        from notifications.models import Notification
+
+        out: dict[str, list[str]] = {}
+        for n in Notification.objects.select_related("recipient").order_by("id"):
+            out.setdefault(n.recipient.email.split("@")[0], []).append(f"{n.headline} → {n.url}")
+        return out
+
+    def test_each_step_tells_the_right_people_and_never_quotes(self) -> None:
+        with self.captureOnCommitCallbacks(execute=True):
+            report = self.report(details="He keeps doing this to Fay.")
+        detail = reverse("moderation:report_detail", args=[report.public_id])
+        notices = self.notices()
+        self.assertEqual(set(notices), {"carol", "adam"})  # never bob, never alice herself
+        self.assertIn(detail, notices["carol"][0])
+        self.assertIn("a post reported in Community space", notices["carol"][0])
+        with self.captureOnCommitCallbacks(execute=True):
+            actions.hide_reported_post(report, by=self.carol, reason="Unkind.", note="Thanks.")
+        notices = self.notices()
+        self.assertIn("your post in Community space", notices["bob"][0])
+        self.assertIn("your report in Community space", notices["alice"][0])
+        everything = str(notices)
+        for typed in ("overshare", "Fay", "Unkind", "Thanks", "Alice", "Carol"):
+            self.assertNotIn(typed, everything)
+
+    def test_a_line_manager_is_never_told(self) -> None:
+        membership = self.bob.membership
+        membership.line_manager = self.adam
+        membership.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.report()
+        self.assertEqual(set(self.notices()), {"carol"})
+
+    def test_blocking_the_coach_does_not_silence_moderation_news(self) -> None:
+        coach_post = create_post(self.thread, author=self.carol, body="Welcome, everyone.")
+        actions.block_author(coach_post, blocker=self.bob)
+        report = self.report()
+        with self.captureOnCommitCallbacks(execute=True):
+            actions.hide_reported_post(report, by=self.carol, reason="Unkind.")
+        self.assertIn("bob", self.notices())
