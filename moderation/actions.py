@@ -254,8 +254,8 @@ def _tell_moderators(report: Report) -> None:
         actor=None,
         actor_label="",
         place=_("a post reported in %(place)s") % {"place": thread_kind_label(post.thread)},
+        # The report page, not the post: an admin reads no thread, only the reported post there.
         url=reverse("moderation:report_detail", args=[report.public_id]),
-        target_id=post.public_id,
     )
 
 
@@ -267,7 +267,7 @@ def _tell_author(post: Post) -> None:
         actor=None,
         actor_label="",
         place=_("your post in %(place)s") % {"place": thread_kind_label(thread)},
-        url=reverse("discussions:thread", args=[thread.public_id]) + f"#post-{post.public_id}",
+        url=reverse("discussions:post_link", args=[post.public_id]),
         target_id=post.public_id,
     )
 
