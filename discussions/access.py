@@ -110,15 +110,17 @@ def get_community_thread(user: "User | Any", cohort_public_id: uuid.UUID) -> Thr
 def get_circle_thread(user: "User | Any", circle: Any) -> Thread | None:
     """The circle's thread if the person reads it (a member or the circle's coach, of a
     published circle: Thread.visible_to), made on first need; None for anyone else — an admin
-    may open a circle's page to manage it but does not read its conversation. Precondition:
-    `circle` came from circles.access.get_circle_for_user."""
-    thread = actions.circle_thread(circle)
-    return (
-        Thread.objects.visible_to(user)
-        .select_related("cohort__program", "circle")
-        .filter(pk=thread.pk)
-        .first()
-    )
+    may open a circle's page to manage it but does not read its conversation. One query once
+    the thread exists for its readers (two for anyone else). Precondition: `circle` came from
+    circles.access.get_circle_for_user."""
+    readable = Thread.objects.visible_to(user).select_related("cohort__program", "circle")
+    thread = readable.filter(kind=ThreadKind.CIRCLE, circle=circle).first()
+    if thread is None and Thread.objects.filter(kind=ThreadKind.CIRCLE, circle=circle).exists():
+        return None  # there is a thread, and it is not theirs to read
+    if thread is None:  # the first visit: make it, then ask the rule again
+        made = actions.circle_thread(circle)
+        thread = readable.filter(pk=made.pk).first()
+    return thread
 
 
 def closes_on(cohort: Cohort) -> date:

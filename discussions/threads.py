@@ -218,8 +218,10 @@ class PromptSummary:
 
 
 def prompt_summary(thread: Thread, *, viewer: "User | Any") -> PromptSummary:
-    """Counts for the activity page's panel: three queries whatever the thread's size."""
-    answered = has_answered(thread, viewer)
+    """Counts for the activity page's and the circle page's panels: two queries (three or four
+    on a respond-before-reveal prompt) whatever the thread's size."""
+    # Only a gated prompt needs to know whether the viewer answered (one or two queries more).
+    answered = thread.respond_before_reveal and has_answered(thread, viewer)
     gated = (
         thread.respond_before_reveal and not answered and not is_moderator(viewer, thread.cohort)
     )

@@ -225,3 +225,18 @@ class CirclePanelTests(PersonaTestCase):
             html = str(circle_panel(request, self.circle_a))
             self.assertEqual(f"/discussions/{thread.public_id}/" in html, shown, person.email)
             self.assertNotIn("Check-in", html)  # counts and the way in, never the text
+
+    def test_the_circle_page_shows_the_conversation_to_members_only(self) -> None:
+        from django.urls import reverse
+
+        thread = actions.circle_thread(self.circle_a)
+        url = reverse("circles:detail", args=[self.circle_a.public_id])
+        link = f"/discussions/{thread.public_id}/"
+        self.client.force_login(self.bob)
+        self.assertContains(self.client.get(url), link)
+        self.client.force_login(self.alice)
+        self.assertContains(self.client.get(link), url)  # the thread leads back to the circle
+        self.client.force_login(self.adam)  # manages circles, reads no thread
+        response = self.client.get(url)
+        if response.status_code == 200:
+            self.assertNotContains(response, link)
