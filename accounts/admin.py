@@ -6,14 +6,16 @@ set their own (organizations.actions.add_member), so an admin never knows anyone
 
 from typing import Any
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from organizations.actions import add_member, change_role, deactivate_member
+from organizations.actions import AlreadyMembers, add_member, change_role, deactivate_member
 from organizations.models import Membership, Role
 from rapport.studio import (
     Audience,
@@ -27,12 +29,36 @@ from rapport.studio import (
 )
 
 
+class MembershipFormSet(BaseInlineFormSet[Membership, User, Any]):
+    """The membership row of the People page. When the row names the organisation (a superuser
+    adding someone), the new person's address is checked against that organisation here, with
+    the model's own rule (User.validate_constraints), so an address already in use there is a
+    form error on the row instead of add_member's AlreadyMembers (a 500). An organisation
+    admin's new person already has their organisation, and the person form checks it."""
+
+    def clean(self) -> None:
+        super().clean()
+        person: User = self.instance
+        if person.pk is not None or not person.email:
+            return
+        for row in self.forms:
+            organization = getattr(row, "cleaned_data", {}).get("organization")
+            if organization is None:
+                continue
+            person.organization = organization
+            try:
+                person.validate_constraints()
+            except ValidationError as error:
+                row.add_error(None, error)
+
+
 class MembershipInline(StudioTabularInline[Membership, User]):
     """The person's one place in the organisation. Its row is created with the person, by
     organizations.actions.add_member, and a role change goes through change_role."""
 
     model = Membership
     fk_name = "user"  # not `line_manager`, the other key to User
+    formset = MembershipFormSet
     audience = Audience.PEOPLE
     fields = ("role", "region", "function", "level")
     verbose_name = verbose_name_plural = _("role in the organisation")
@@ -67,6 +93,31 @@ class PersonAdmin(StudioModelAdmin[User]):
     search_fields = ("email", "full_name")
     ordering = ("email",)
     inlines = (MembershipInline,)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """Django's, with one more refusal answered: if someone else adds the same address in
+        the moment between the form's check and the save, add_member refuses (AlreadyMembers),
+        the page's transaction is rolled back whole, and the admin is sent back to the form
+        with a message saying so, instead of a server error."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except AlreadyMembers:
+            self.message_user(
+                request,
+                gettext(
+                    "Someone in this organisation already has this email: it was added while "
+                    "you were filling in the form. Nothing was saved; search the People page "
+                    "for the address."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         queryset = super().get_queryset(request)

@@ -136,6 +136,30 @@ class Enrollment(models.Model):
         self.organization_id = self.cohort.organization_id
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
+    def clean(self) -> None:
+        """The precondition of cohorts.actions.enroll_many, as form errors: the person and
+        their coach belong to the cohort's organisation, and nobody coaches themself. Studio
+        forms run it, so a superuser (who sees every organisation) gets a message on the field
+        instead of a seat that joins two organisations."""
+        super().clean()
+        try:
+            cohort = self.cohort
+        except Cohort.DoesNotExist:
+            return  # the form reports the missing cohort
+        organization_id = cohort.organization_id or (
+            cohort.program.organization_id if cohort.program_id else None
+        )
+        errors: dict[str, Any] = {}
+        if self.user_id is not None and self.user.organization_id != organization_id:
+            errors["user"] = _("This person is not in the cohort's organisation.")
+        if self.coach is not None:
+            if self.coach_id == self.user_id:
+                errors["coach"] = _("A person cannot be their own coach.")
+            elif self.coach.organization_id != organization_id:
+                errors["coach"] = _("This coach is not in the cohort's organisation.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class ProgressState(models.TextChoices):
     STARTED = "started", _("Started")

@@ -201,3 +201,58 @@ class PeopleTests(StudioTestCase):
         response = self.client.get(reverse("studio:accounts_user_change", args=[self.bob.pk]))
         self.assertContains(response, "(Asia/Tokyo)")
         self.assertContains(response, "Times are in Asia/Tokyo.")
+
+
+class PeopleRefusalTests(StudioTestCase):
+    """Adding someone whose address is taken in the organisation chosen is a clear error with
+    nothing saved, on every path: add_member's AlreadyMembers never reaches the admin as a 500."""
+
+    person_post = PeopleTests.person_post
+
+    def superuser_post(self, email: str, organization_pk: int) -> dict[str, Any]:
+        data = self.person_post(email, role=Role.LEARNER, organization=organization_pk)
+        data["membership-MIN_NUM_FORMS"] = "1"
+        return data
+
+    def accounts(self, email: str) -> list[tuple[int | None, str]]:
+        return sorted(
+            User.objects.filter(email__iexact=email).values_list("organization_id", "full_name")
+        )
+
+    def test_a_superuser_adding_an_existing_person_gets_a_form_error(self) -> None:
+        root = User.objects.create_superuser("root@example.com", PASSWORD, full_name="Root")
+        self.client.force_login(root)
+        before = self.accounts("oscar@contoso.example")
+        response = self.client.post(
+            reverse("studio:accounts_user_add"),
+            self.superuser_post("Oscar@Contoso.example", self.other_org.pk),
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Someone in this organisation already has this email.")
+        self.assertEqual(self.accounts("oscar@contoso.example"), before)
+        # The same address in another organisation is another person, and is added.
+        response = self.client.post(
+            reverse("studio:accounts_user_add"),
+            self.superuser_post("Oscar@Contoso.example", self.org.pk),
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(len(self.accounts("oscar@contoso.example")), 2)
+
+    def test_someone_added_while_the_form_was_open_is_a_message_not_a_500(self) -> None:
+        # The form's check passed; another admin adds the same address before the save.
+        self.client.force_login(self.adam)
+
+        def someone_else_first(organization: Any, **details: Any) -> Membership:
+            make_user(self.org, "nadia@northwind.example")
+            return actions.add_member(organization, **details)
+
+        url = reverse("studio:accounts_user_add")
+        with mock.patch("accounts.admin.add_member", side_effect=someone_else_first):
+            response = self.client.post(
+                url, self.person_post("nadia@northwind.example", role=Role.LEARNER)
+            )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response["Location"], url)
+        page = self.client.get(url)
+        self.assertContains(page, "it was added while you were filling in the form")
+        self.assertEqual(self.accounts("nadia@northwind.example"), [])  # rolled back whole

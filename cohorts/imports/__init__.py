@@ -50,7 +50,7 @@ from cohorts.imports.rows import (
 from cohorts.models import Cohort, EnrollmentRole
 from events.actions import record_event
 from events.models import ObjectType, ResultKey, Verb
-from organizations.actions import NewPerson, add_members
+from organizations.actions import AlreadyMembers, NewPerson, add_members
 from organizations.models import Membership
 
 __all__ = [
@@ -148,7 +148,7 @@ def import_learners_into(
 
     All good rows are written in one transaction; rows with problems are reported and skipped.
     Raises ImportConflict, with nothing changed, if someone else created one of the same people
-    at the same moment.
+    at the same moment (the database's unique constraint or add_members' AlreadyMembers).
 
     Privacy: only the cohort's organisation is searched. An address with an account in another
     organisation is a new person here, handled exactly as an address never seen before, so the
@@ -172,7 +172,8 @@ def import_learners_into(
                     report.errors.append(RowError(row.line, row.typed_email, (problem,)))
             _apply(plan, cohort, imported_by)
             _record_import(cohort, imported_by, report)
-    except IntegrityError as exc:
+    except (IntegrityError, AlreadyMembers) as exc:
+        # AlreadyMembers: someone added one of the file's new people after load_known looked.
         raise ImportConflict from exc
     report.errors.sort(key=lambda error: error.line)
     skipped = {error.line for error in report.errors}
