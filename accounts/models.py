@@ -170,8 +170,14 @@ class Block(models.Model):
     for the blocker, and they cannot mention or notify the blocker (`notifications.actions.notify`
     and the discussions' mention check ask `blocker_ids_of`). Both people belong to one
     organisation (`organization`, taken from the blocker in `save()`); nobody blocks themselves;
-    one row per ordered pair. The blocked person is never told. `label()` is the name to show
-    the blocker. Written by
+    one row per ordered pair and name. The blocked person is never told. `label()` is the name
+    to show the blocker.
+
+    A block is of a person *as the blocker knows them*: their real name (`blocked_label` blank)
+    or one pseudonym. Posts, mentions and notifications under another name are not affected, on
+    purpose: if blocking a pseudonym also folded the person's real-name posts (or a second
+    block said "already blocked"), the blocker would learn who is behind the pseudonym. Abuse
+    under a pseudonym is for the moderators (a report), who see the identity. Written by
     `moderation.actions.block_person` / `unblock_person`."""
 
     # Unblocking addresses the block, never the person: a block made under a pseudonym must
@@ -197,8 +203,8 @@ class Block(models.Model):
         verbose_name = _("block")
         constraints = [
             models.UniqueConstraint(
-                fields=["blocker", "blocked"],
-                name="one_block_per_pair",
+                fields=["blocker", "blocked", "blocked_label"],
+                name="one_block_per_name",
                 violation_error_message=_("You have already blocked this person."),
             ),
             models.CheckConstraint(
@@ -234,17 +240,21 @@ class Block(models.Model):
             raise ValidationError(_("You can only block people of your own organisation."))
 
 
-def blocked_ids_of(user: "User | Any") -> set[int]:
-    """The ids of the people `user` has blocked (their posts are collapsed for `user`). One
-    query; an empty set for anonymous people."""
+def blocked_names_of(user: "User | Any") -> set[tuple[int, str]]:
+    """The people `user` has blocked, each as (person id, name blocked: a pseudonym, or "" for
+    their real name). A post whose (author id, pseudonym) is in the set is collapsed for
+    `user`. One query; an empty set for anonymous people."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(Block.objects.filter(blocker=user).values_list("blocked_id", flat=True))
+    return set(Block.objects.filter(blocker=user).values_list("blocked_id", "blocked_label"))
 
 
-def blocker_ids_of(user: "User | Any") -> set[int]:
-    """The ids of the people who have blocked `user`: `user` may not mention or notify them.
-    One query; an empty set for anonymous people or None."""
+def blocker_ids_of(user: "User | Any", *, label: str = "") -> set[int]:
+    """The ids of the people who have blocked `user` under the name `label` (a pseudonym, or
+    "" for their real name): `user`, acting under that name, may not notify them. One query; an
+    empty set for anonymous people or None."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
-    return set(Block.objects.filter(blocked=user).values_list("blocker_id", flat=True))
+    return set(
+        Block.objects.filter(blocked=user, blocked_label=label).values_list("blocker_id", flat=True)
+    )

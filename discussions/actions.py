@@ -193,6 +193,7 @@ def _notify_post(post: Post, *, parent: Post | None, mentioned: "Sequence[User]"
             place=place,
             url=url,
             target_id=post.public_id,
+            pseudonymous=bool(post.pseudonym),
         )
 
     told: set[int] = {post.author_id}

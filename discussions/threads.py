@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q
 from markupsafe import Markup
 
-from accounts.models import blocked_ids_of
+from accounts.models import blocked_names_of
 from discussions.access import is_closed, thread_kind_label
 from discussions.mentions import highlight_mentions
 from discussions.models import (
@@ -93,9 +93,11 @@ def render_body(post: Post) -> Markup:
     return render_untrusted_markdown(post.body, transform=highlight_mentions)
 
 
-def blocked_ids(viewer: "User | Any") -> set[int]:
-    """The people the viewer blocked: their posts are collapsed for the viewer. One query."""
-    return blocked_ids_of(viewer)
+def blocked_names(viewer: "User | Any") -> set[tuple[int, str]]:
+    """Who the viewer blocked, as (person id, pseudonym or "" for the real name): posts shown
+    under a blocked name are collapsed for the viewer, posts under another name are not (that
+    would unmask a pseudonym: accounts.models.Block). One query."""
+    return blocked_names_of(viewer)
 
 
 def has_answered(thread: Thread, viewer: "User | Any") -> bool:
@@ -155,7 +157,7 @@ def load_thread_page(
         .order_by("created_at", "id")
     )
     reactions = _reactions(top_posts + replies, viewer)
-    blocked = blocked_ids(viewer)
+    blocked = blocked_names(viewer)
     newest: datetime | None = None
 
     def view(post: Post) -> PostView:
@@ -175,7 +177,7 @@ def load_thread_page(
                 and post.created_at > seen_until
             ),
             reactions=reactions[post.pk],
-            collapsed=post.author_id in blocked,
+            collapsed=(post.author_id, post.pseudonym) in blocked,
         )
 
     views = {post.pk: view(post) for post in top_posts}

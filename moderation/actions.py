@@ -59,7 +59,12 @@ def block_author(post: Post, *, blocker: "User") -> tuple[Block, bool]:
         raise ModerationError("You cannot block yourself.")
     if post.author.organization_id != blocker.organization_id:
         raise ModerationError("You can only block people of your own organisation.")
-    existing = Block.objects.filter(blocker=blocker, blocked_id=post.author_id).first()
+    # One block per name: blocking a pseudonym and the same person's real name are two blocks,
+    # so neither answer ("blocked" or "already blocked") tells who is behind the pseudonym.
+    same_name = Block.objects.filter(
+        blocker=blocker, blocked_id=post.author_id, blocked_label=post.pseudonym
+    )
+    existing = same_name.first()
     if existing is not None:
         return existing, False
     try:
@@ -68,7 +73,7 @@ def block_author(post: Post, *, blocker: "User") -> tuple[Block, bool]:
                 blocker=blocker, blocked=post.author, blocked_label=post.pseudonym
             )
     except IntegrityError:  # a double click raced us: the block is there
-        return Block.objects.get(blocker=blocker, blocked_id=post.author_id), False
+        return same_name.get(), False
     return block, True
 
 

@@ -78,6 +78,7 @@ def notify(
     place: str,
     url: str,
     target_id: uuid.UUID | None = None,
+    pseudonymous: bool = False,
 ) -> int:
     """Tell each recipient that `actor` did something of `kind` in `place`. Returns how many
     notifications were created.
@@ -92,6 +93,9 @@ def notify(
       their emails.
     - `url`: the relative product URL that shows it (its own access rules apply when opened).
     - `target_id`: the post's public_id, or None.
+    - `pseudonymous`: True when `actor_label` is a pseudonym. Blocks are per name, so then only
+      the people who blocked that pseudonym are dropped (never those who blocked the person's
+      real name: their silence would tie the pseudonym to the person), and vice versa.
 
     One query for the recipients, one for who blocked the actor, one for their email
     preferences, then
@@ -114,7 +118,12 @@ def notify(
     if actor is not None:
         people = people.filter(organization_id=actor.organization_id)
     found = dict(people.values_list("pk", "organization_id"))
-    blocked = blocker_ids_of(actor) if actor is not None and found else set()
+    # Blocks are per name (accounts.models.Block): a pseudonym silences only that pseudonym.
+    blocked = (
+        blocker_ids_of(actor, label=actor_label if pseudonymous else "")
+        if actor is not None and found
+        else set()
+    )
     ids = [pk for pk in ids if pk in found and pk not in blocked]
     if not ids:
         return 0

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.models import Block, blocked_ids_of, blocker_ids_of
+from accounts.models import Block, blocked_names_of, blocker_ids_of
 from organizations.actions import deactivate_member
 from rapport.testing import PersonaTestCase
 
@@ -12,13 +12,15 @@ class BlockModelTests(PersonaTestCase):
         block = Block.objects.create(blocker=self.alice, blocked=self.bob)
         self.assertEqual(block.organization_id, self.org.pk)
 
-    def test_one_block_per_pair(self) -> None:
+    def test_one_block_per_pair_and_name(self) -> None:
         Block.objects.create(blocker=self.alice, blocked=self.bob)
         with transaction.atomic(), self.assertRaises(IntegrityError):
             Block.objects.create(blocker=self.alice, blocked=self.bob)
+        # Bob under a pseudonym is another block: one must not answer "already blocked".
+        Block.objects.create(blocker=self.alice, blocked=self.bob, blocked_label="Quiet River")
         # The other direction is another person's choice.
         Block.objects.create(blocker=self.bob, blocked=self.alice)
-        self.assertEqual(Block.objects.count(), 2)
+        self.assertEqual(Block.objects.count(), 3)
 
     def test_nobody_blocks_themselves(self) -> None:
         with self.assertRaisesMessage(ValidationError, "cannot block yourself"):
@@ -60,14 +62,20 @@ class BlockVisibilityTests(PersonaTestCase):
         self.assertFalse(Block.objects.visible_to(self.alice).exists())
 
     def test_the_helpers_answer_both_directions(self) -> None:
-        self.assertEqual(blocked_ids_of(self.alice), {self.bob.pk})
+        self.assertEqual(blocked_names_of(self.alice), {(self.bob.pk, "")})
         self.assertEqual(blocker_ids_of(self.alice), {self.dave.pk})
-        self.assertEqual(blocked_ids_of(self.bob), set())
+        self.assertEqual(blocked_names_of(self.bob), set())
         self.assertEqual(blocker_ids_of(self.bob), {self.alice.pk})
-        self.assertEqual(blocked_ids_of(AnonymousUser()), set())
+        self.assertEqual(blocked_names_of(AnonymousUser()), set())
         self.assertEqual(blocker_ids_of(None), set())
         with self.assertNumQueries(1):
-            blocked_ids_of(self.alice)
+            blocked_names_of(self.alice)
+
+    def test_a_block_is_of_one_name(self) -> None:
+        Block.objects.create(blocker=self.dave, blocked=self.bob, blocked_label="Quiet River")
+        self.assertEqual(blocker_ids_of(self.bob, label="Quiet River"), {self.dave.pk})
+        self.assertEqual(blocker_ids_of(self.bob), {self.alice.pk})  # his real name
+        self.assertEqual(blocker_ids_of(self.bob, label="Another Name"), set())
 
     def test_the_blocker_sees_the_name_they_blocked(self) -> None:
         self.assertEqual(self.alice_blocks_bob.label(), self.bob.full_name)

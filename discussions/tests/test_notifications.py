@@ -67,6 +67,19 @@ class NotificationTests(ThreadTestCase):
         actions.react(first, user=self.bob, kind="relate")
         self.assertEqual(self.kinds_for(self.alice), [])
 
+    def test_a_block_of_a_pseudonym_silences_that_pseudonym_only(self) -> None:
+        from accounts.models import Block
+
+        mine = actions.create_post(self.thread, author=self.alice, body="My answer")
+        Block.objects.create(blocker=self.alice, blocked=self.bob, blocked_label="Quiet Owl")
+        actions.create_post(
+            self.thread, author=self.bob, body="Thank you", parent=mine, pseudonym="Quiet Owl"
+        )
+        self.assertEqual(self.kinds_for(self.alice), [])
+        # As himself Bob still reaches her: silence there would unmask Quiet Owl.
+        actions.create_post(self.thread, author=self.bob, body="Me too", parent=mine)
+        self.assertEqual(self.kinds_for(self.alice), [NotificationKind.REPLY])
+
     def test_a_notifications_link_opens_the_thread_for_a_gated_reader(self) -> None:
         post = actions.create_post(
             self.thread, author=self.bob, body="@[Alice] what do you think?", mentioned=[self.alice]

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Block
+from accounts.models import Block, blocker_ids_of
 from discussions.actions import community_thread, create_post
 from discussions.models import Post
 from moderation import actions
@@ -359,6 +359,29 @@ class BlockingTests(ModerationTestCase):
         self.assertContains(settings, "Quiet River")
         self.assertNotContains(settings, "Bob")
         self.assertNotContains(settings, str(self.bob.public_id))
+
+    def test_blocking_a_pseudonym_never_unmasks_it(self) -> None:
+        """Blocks are per name: blocking "Quiet River" folds Quiet River's posts only. Folding
+        Bob's real-name posts too, or answering "already blocked" when Alice then blocks Bob,
+        would tell her who Quiet River is; so would Bob's real-name replies going silent."""
+        Post.objects.filter(pk=self.post.pk).update(pseudonym="Quiet River")
+        real = create_post(self.thread, author=self.bob, body="Under my own name.")
+        self.client.force_login(self.alice)
+        self.client.post(self.block_url())
+        page = self.client.get(reverse("discussions:thread", args=[self.thread.public_id]))
+        self.assertContains(page, "You blocked this person", count=1)
+        self.assertContains(page, "Under my own name.")
+        self.assertEqual(blocker_ids_of(self.bob), set())  # as himself he still reaches her
+        self.assertEqual(blocker_ids_of(self.bob, label="Quiet River"), {self.alice.pk})
+
+        response = self.client.post(self.block_url(real))
+
+        self.assertNotContains(response, "already", status_code=response.status_code)
+        self.assertEqual(
+            set(Block.objects.values_list("blocked_label", flat=True)), {"Quiet River", ""}
+        )
+        page = self.client.get(reverse("discussions:thread", args=[self.thread.public_id]))
+        self.assertContains(page, "You blocked this person", count=2)
 
     def test_nobody_blocks_themselves_or_through_a_post_they_cannot_see(self) -> None:
         self.client.force_login(self.bob)

@@ -57,6 +57,16 @@ class NotifyTests(PersonaTestCase):
         # The block is one way: alice's own actions still reach bob.
         self.assertEqual(self.call(recipients=[self.bob], actor=self.alice), 1)
 
+    def test_a_block_silences_the_name_it_was_made_on(self) -> None:
+        # Alice blocked "Quiet Heron" (Bob under a pseudonym): his pseudonymous posts no longer
+        # reach her, his real-name ones still do — otherwise their silence would unmask him.
+        Block.objects.create(blocker=self.alice, blocked=self.bob, blocked_label="Quiet Heron")
+        pseudonymous = {"actor_label": "Quiet Heron", "pseudonymous": True}
+        self.assertEqual(self.call(recipients=[self.alice], **pseudonymous), 0)
+        self.assertEqual(self.call(recipients=[self.alice]), 1)
+        Block.objects.create(blocker=self.alice, blocked=self.bob)
+        self.assertEqual(self.call(recipients=[self.alice]), 0)
+
     def test_a_pseudonym_label_is_shown_and_the_real_name_is_not(self) -> None:
         self.call(actor_label="Quiet Heron")
         row = Notification.objects.get()
