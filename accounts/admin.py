@@ -6,6 +6,7 @@ set their own (organizations.actions.add_member), so an admin never knows anyone
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from organizations.actions import AlreadyMembers, add_member, change_role, deactivate_member
 from organizations.models import Membership, Role
+from rapport.lib.timezones import time_zone_choices
 from rapport.studio import (
     Audience,
     StudioModelAdmin,
@@ -118,6 +120,21 @@ class PersonAdmin(StudioModelAdmin[User]):
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """The time zone is picked from the same grouped list as in Settings (every IANA zone,
+        by region), not typed: "London" or "CET+1" cannot be entered by mistake."""
+        if db_field.name == "time_zone":
+            return forms.ChoiceField(
+                label=db_field.verbose_name.capitalize(),
+                choices=time_zone_choices,
+                initial=db_field.default,
+                help_text=_(
+                    "Their weeks start at midnight here, and live sessions show in this time. "
+                    "They can change it in Settings."
+                ),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         queryset = super().get_queryset(request)

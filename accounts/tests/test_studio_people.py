@@ -256,3 +256,24 @@ class PeopleRefusalTests(StudioTestCase):
         page = self.client.get(url)
         self.assertContains(page, "it was added while you were filling in the form")
         self.assertEqual(self.accounts("nadia@northwind.example"), [])  # rolled back whole
+
+
+class PersonTimeZoneTests(StudioTestCase):
+    def test_the_time_zone_is_picked_from_the_grouped_list_not_typed(self) -> None:
+        self.client.force_login(self.adam)
+        url = reverse("studio:accounts_user_add")
+        page = self.client.get(url).content.decode()
+        self.assertIn('<select name="time_zone"', page)
+        self.assertIn('<optgroup label="Europe">', page)
+        self.assertIn('<option value="Europe/London">London</option>', page)
+        data = PeopleTests.person_post(self, "lola@northwind.example", role=Role.LEARNER)
+        data["time_zone"] = "London"
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("time_zone", response.context["adminform"].form.errors)
+        self.assertFalse(User.objects.filter(email="lola@northwind.example").exists())
+        data["time_zone"] = "Europe/London"
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        self.assertEqual(
+            User.objects.get(email="lola@northwind.example").time_zone, "Europe/London"
+        )
