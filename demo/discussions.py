@@ -99,6 +99,7 @@ OPEN_THREAD = [
             "borrow that. Did you find it hard to accept the help at the time?"
         ),
         reply_to=3,
+        reactions=((4, ReactionKind.HELPED), (1, ReactionKind.RELATE)),
     ),
     Line(
         4,
@@ -150,6 +151,16 @@ OPEN_THREAD = [
         3,
         "Thank you for being honest about it. Twice noticed is twice more than most.",
         reply_to=8,
+    ),
+    Line(
+        2,
+        2,
+        (
+            "@[Amara Okafor], your question about accepting help is one I would love you to bring "
+            "to your circle this week. Offering a choice is generous; *taking* one can be the "
+            "harder skill for a manager, and I suspect you are not the only one who finds it so."
+        ),
+        reply_to=3,
     ),
 ]
 
@@ -263,6 +274,7 @@ def _write(thread: Thread, lines: Sequence[Line], cast: list[User], now: datetim
             body=line.text,
             parent=parent,
             pseudonym=line.pseudonym,
+            mentioned=[person for person in cast if f"@[{person.full_name}]" in line.text],
             now=now - timedelta(hours=line.hours_ago),
         )
         posts.append(post)

@@ -30,6 +30,13 @@ class DemoNotificationTests(TestCase):
         self.assertEqual(weeks.filter(read_at__isnull=True).count(), 1)
         self.assertFalse(Notification.objects.filter(emailed_at__isnull=True).exists())
 
+    def test_the_learner_has_a_mention_and_reactions_to_read(self) -> None:
+        waiting = Notification.objects.filter(recipient=self.learner, read_at__isnull=True)
+        kinds = set(waiting.values_list("kind", flat=True))
+        self.assertLessEqual({NotificationKind.MENTION, NotificationKind.REACTION}, kinds)
+        mention = waiting.get(kind=NotificationKind.MENTION)
+        self.assertEqual(mention.actor_label, self.coach.full_name)
+
     def test_each_conversation_notification_is_about_a_post_its_recipient_may_read(self) -> None:
         for notification in Notification.objects.exclude(kind=NotificationKind.NEW_WEEK):
             post = Post.objects.get(public_id=notification.target_id)
@@ -41,6 +48,8 @@ class DemoNotificationTests(TestCase):
                 self.assertNotEqual(post.author_id, notification.recipient_id)
                 parent = post.parent
                 self.assertEqual(parent and parent.author_id, notification.recipient_id)
+            elif notification.kind == NotificationKind.MENTION:
+                self.assertIn(f"@[{notification.recipient.full_name}]", post.body)
             else:
                 self.assertEqual(post.author_id, notification.recipient_id)
             self.assertNotIn(post.body[:30], notification.headline)
