@@ -7,12 +7,15 @@ space, after demo.discussions has seeded it. Original text for the demo.
 
 from datetime import datetime, timedelta
 
+from django.db import transaction
+
 from accounts.models import User
 from cohorts.models import Cohort, EnrollmentRole
 from discussions import actions as talk
 from discussions.models import Post, Thread
 from moderation import actions
 from moderation.models import ReportReason
+from notifications.models import Notification, NotificationKind
 
 # A remark that turns something a peer shared in confidence against her: what the open report
 # is about. Pointed, not cruel: the demo stays a place people would want to be.
@@ -67,6 +70,16 @@ def seed_moderation(
     )
     actions.hide_reported_post(handled, by=named[coach], reason=HIDE_REASON, note=OUTCOME_NOTE)
     actions.block_author(advert, blocker=named[learner])
+    # The notices of these reports and decisions went out when they happened, hours ago: the
+    # worker must not email them now, as a burst about the demo's past. moderation.actions
+    # notifies once the seed commits; this runs after those callbacks (registered later).
+    transaction.on_commit(
+        lambda: Notification.objects.filter(
+            organization=cohort.organization,
+            kind=NotificationKind.MODERATION,
+            emailed_at__isnull=True,
+        ).update(emailed_at=now)
+    )
     return {"reports": 2, "blocks": 1}
 
 

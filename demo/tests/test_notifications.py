@@ -65,3 +65,18 @@ class DemoNotificationTests(TestCase):
         self.client.force_login(self.coach)
         response = self.client.get(reverse("notifications:list"))
         self.assertContains(response, "replied to you in Community space")
+
+
+class DemoModerationNoticeTests(TestCase):
+    """moderation.actions notifies once the seed commits; those notices are about the demo's
+    past, so none may be left for the worker to email when `make demo` starts."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        with cls.captureOnCommitCallbacks(execute=True):
+            seed_demo(SeedOptions(learners=12, short_media=True, now=NOW))
+
+    def test_the_demos_moderation_notices_are_not_emailed_at_start(self) -> None:
+        notices = Notification.objects.filter(kind=NotificationKind.MODERATION)
+        self.assertTrue(notices.exists())
+        self.assertFalse(notices.filter(emailed_at__isnull=True).exists())
