@@ -3,12 +3,15 @@ has started, through the circles actions an admin's clicks call. The cohort that
 started yet is left for the admin to form ("Form circles" from the cohort list)."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from accounts.models import User
 from circles.actions import form_draft, publish
+from circles.models import CircleMember, CircleState
 from circles.roster import load_people
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from discussions import actions as talk
+from notifications.models import Notification, NotificationKind
 from organizations.models import Membership, Organization
 
 # Who reports to whom: in each region and function, first-line managers report to a senior
@@ -57,3 +60,74 @@ def seed_circles(organization: Organization, *, admin_email: str, today: date) -
         # Published when the cohort started: nobody is told again today.
         published += publish(cohort, by=admin, people=load_people(cohort), notify_members=False)
     return published
+
+
+# The demo learner's circle, this week: check-ins from three members and their coach, hours old,
+# so that "My circle" opens on a conversation in several voices. Member 0 is the first other
+# member of her circle, and so on; the coach is "coach".
+CHECK_INS: tuple[tuple[float, int | str, str], ...] = (
+    (
+        30,
+        0,
+        "Checking in from a busy week. The feedback I am carrying is one I gave badly: I told a "
+        'new team lead her update was "too long" in front of everyone. She has been quieter '
+        "since. I want to go back to it this week, privately, and start by asking how it landed.",
+    ),
+    (
+        26,
+        1,
+        'Thank you for going first. Mine is one I received: a peer said I "decide before the '
+        'meeting starts". It stung because it is partly true. I am trying to open with a question '
+        "this week instead of my answer.",
+    ),
+    (
+        20,
+        "coach",
+        "Two generous check-ins. Notice that both of you are curious about the other person's "
+        "side before your own. If you try the private conversation or the opening question, "
+        "tell the circle next week how it went; not to report, just so we learn together.",
+    ),
+    (
+        5,
+        2,
+        "Late to this, it was a long day at the plant. I have feedback I have not given yet, to "
+        "someone senior to me. Reading your two posts makes me think I could ask first whether "
+        "they want it. Would anyone be up for practising the first sentence with me?",
+    ),
+)
+
+
+def seed_circle_conversation(
+    organization: Organization, *, learner_email: str, now: datetime
+) -> int:
+    """Post this week's check-ins (CHECK_INS) in the demo learner's published circle, before
+    `now`. The notifications they make are about the demo's past: marked emailed, so the worker
+    sends none when the demo starts. Returns how many posts were written."""
+    learner = User.objects.get(organization=organization, email=learner_email)
+    member = (
+        CircleMember.objects.filter(user=learner, circle__state=CircleState.PUBLISHED)
+        .select_related("circle__coach")
+        .first()
+    )
+    if member is None:
+        return 0
+    circle = member.circle
+    others = [
+        m.user
+        for m in CircleMember.objects.filter(circle=circle)
+        .exclude(user=learner)
+        .select_related("user")
+        .order_by("user_id")
+    ]
+    thread = talk.circle_thread(circle)
+    written = 0
+    for hours_ago, who, body in CHECK_INS:
+        author = circle.coach if who == "coach" else others[int(who) % len(others)]
+        if author is None:
+            continue
+        talk.create_post(thread, author=author, body=body, now=now - timedelta(hours=hours_ago))
+        written += 1
+    Notification.objects.filter(
+        organization=organization, kind=NotificationKind.CIRCLE, emailed_at__isnull=True
+    ).update(emailed_at=now)
+    return written

@@ -50,7 +50,7 @@ from cohorts.actions import Seat, enroll_many, ensure_sessions
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
-from demo.circles import seed_circles
+from demo.circles import seed_circle_conversation, seed_circles
 from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
 from demo.moderation import seed_moderation
@@ -388,6 +388,10 @@ class _Seeder:
             self.organization, admin_email=ADMIN.email, today=self.now_aware.date()
         )
         self.clock.lap(f"Peer circles: {circles} published")
+        check_ins = seed_circle_conversation(
+            self.organization, learner_email=LEARNER.email, now=self.now_aware
+        )
+        self.clock.lap(f"Circle check-ins: {check_ins}")
         return self.organization
 
     def _competencies(self) -> dict[str, Competency]:

@@ -23,7 +23,9 @@ class DemoNotificationTests(TestCase):
 
     def test_the_learner_and_coach_have_notifications_waiting(self) -> None:
         mine = Notification.objects.filter(recipient=self.coach).values_list("kind", flat=True)
-        self.assertEqual(set(mine), {NotificationKind.REPLY, NotificationKind.REACTION})
+        self.assertEqual(
+            set(mine), {NotificationKind.REPLY, NotificationKind.REACTION, NotificationKind.CIRCLE}
+        )
         weeks = Notification.objects.filter(recipient=self.learner, kind=NotificationKind.NEW_WEEK)
         self.assertGreaterEqual(weeks.count(), 2)
         # The earlier weeks are read; the current one is waiting.
@@ -48,6 +50,8 @@ class DemoNotificationTests(TestCase):
                 self.assertNotEqual(post.author_id, notification.recipient_id)
                 parent = post.parent
                 self.assertEqual(parent and parent.author_id, notification.recipient_id)
+            elif notification.kind == NotificationKind.CIRCLE:
+                self.assertIsNotNone(post.thread.circle_id)  # readable by the recipient: above
             elif notification.kind == NotificationKind.MENTION:
                 self.assertIn(f"@[{notification.recipient.full_name}]", post.body)
             else:
@@ -79,4 +83,26 @@ class DemoModerationNoticeTests(TestCase):
     def test_the_demos_moderation_notices_are_not_emailed_at_start(self) -> None:
         notices = Notification.objects.filter(kind=NotificationKind.MODERATION)
         self.assertTrue(notices.exists())
+        self.assertFalse(notices.filter(emailed_at__isnull=True).exists())
+
+
+class DemoCircleConversationTests(TestCase):
+    """The demo learner's circle opens on this week's check-ins, in several voices, none of
+    them emailed when the demo starts."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        seed_demo(SeedOptions(learners=12, short_media=True, now=NOW))
+        cls.learner = User.objects.get(email=LEARNER.email)
+
+    def test_her_circle_has_check_ins_she_can_read(self) -> None:
+        from circles.models import CircleMember
+
+        circle = CircleMember.objects.get(user=self.learner).circle
+        posts = Post.objects.visible_to(self.learner).filter(thread__circle=circle)
+        self.assertEqual(posts.count(), 4)
+        self.assertGreaterEqual(len(set(posts.values_list("author_id", flat=True))), 3)
+        self.assertIn(circle.coach_id, set(posts.values_list("author_id", flat=True)))
+        notices = Notification.objects.filter(kind=NotificationKind.CIRCLE)
+        self.assertTrue(notices.filter(recipient=self.learner).exists())
         self.assertFalse(notices.filter(emailed_at__isnull=True).exists())
