@@ -31,6 +31,8 @@ from discussions.models import (
     Thread,
     ThreadKind,
 )
+from events.actions import new_event, record_events
+from events.models import ObjectType, Verb
 from notifications.actions import notify
 from notifications.models import NotificationKind
 from programs.models import Activity, ActivityKind
@@ -158,7 +160,29 @@ def create_post(
             user=author, thread=thread, key=str(parent.public_id) if parent else ""
         ).delete()
         _notify_post(post, parent=parent, mentioned=mentioned)
+        _record_post(post)
     return post
+
+
+def _record_post(post: Post) -> None:
+    """One `commented` event per post or reply, in the post's transaction. Its object is where
+    the post was made — the prompt (an activity) or, for the community space and circles, the
+    cohort — never the post itself: the record says who took part where, so it can never tie
+    a pseudonymous post to its author, and it holds no text."""
+    thread = post.thread
+    if thread.activity_id is not None:
+        object_type, object_id = ObjectType.ACTIVITY, thread.activity.public_id  # type: ignore[union-attr]
+    else:
+        object_type, object_id = ObjectType.COHORT, thread.cohort.public_id
+    event = new_event(
+        post.author,
+        verb=Verb.COMMENTED,
+        object_type=object_type,
+        object_id=object_id,
+        cohort=thread.cohort,
+    )
+    event.timestamp = post.created_at  # when it was posted (the demo writes its past)
+    record_events([event])
 
 
 def place_of(thread: Thread) -> str:

@@ -42,6 +42,8 @@ class Verb(models.TextChoices):
     UNREGISTERED = "unregistered", _("left the cohort")  # a seat removed: object = the cohort
     IMPORTED = "imported", _("imported")  # a list of people into a cohort: object = the cohort
     INVITED = "invited", _("invited")  # an invitation email sent: object = the person
+    # Conversation (discussions.actions)
+    COMMENTED = "commented", _("posted")  # a post or reply: object = the prompt, or the cohort
 
 
 class ObjectType(models.TextChoices):

@@ -30,6 +30,7 @@ VERB_IRIS: dict[Verb, str] = {
     Verb.UNREGISTERED: f"{TINCAN}unregistered",
     Verb.IMPORTED: f"{ADL}imported",
     Verb.INVITED: "http://activitystrea.ms/schema/1.0/invite",
+    Verb.COMMENTED: f"{ADL}commented",
 }
 
 # xAPI object shape per type: an Activity with a definition type, or an Agent (a person).
