@@ -17,8 +17,11 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     ViewportSize,
+    expect,
     sync_playwright,
 )
+
+from rapport.testing import PASSWORD
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -123,3 +126,13 @@ def axe_js() -> Path:
             "run `make setup` with npm available"
         )
     return AXE_JS
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    """Sign in on the product's sign-in page with the personas' shared test password and wait
+    for the page it leads to (every product page has an h1)."""
+    page.goto(f"{base}/accounts/sign-in/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    expect(page.locator("h1")).to_be_visible()

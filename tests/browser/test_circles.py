@@ -16,7 +16,7 @@ from organizations.actions import NewPerson, add_members
 from organizations.models import Role
 from rapport.lib.timezones import local_today
 from rapport.testing import PASSWORD, make_cohort, make_org, make_program, make_user
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
 from tests.browser.test_learner_journey import BLOCKING_IMPACTS, axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,14 +49,6 @@ def cohort(transactional_db: None) -> Cohort:
     users = [m.user for m in add_members(org, people=people, password=PASSWORD)]
     enroll_many(cohort, seats=[Seat(u.pk, coach_id=coach.pk) for u in users])
     return cohort
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/sign-in/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
 
 
 def test_an_admin_forms_moves_and_publishes_and_a_learner_finds_her_circle(

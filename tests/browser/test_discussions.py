@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
@@ -23,8 +23,8 @@ from notifications.actions import set_email_preferences
 from notifications.models import EmailChoice, Notification
 from notifications.tasks import plan_digests
 from programs.models import Activity, ActivityKind
-from rapport.testing import PASSWORD, make_cohort, make_org, make_program, make_user
-from tests.browser.conftest import DESKTOP, PHONE
+from rapport.testing import make_cohort, make_org, make_program, make_user
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
 from tests.browser.test_learner_journey import BLOCKING_IMPACTS, axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,14 +64,6 @@ def setting(transactional_db: None) -> Setting:
     actions.create_post(thread, author=peer, body=PEER_ANSWER)
     set_email_preferences(learner, choices={"reply": EmailChoice.DAILY})
     return Setting(cohort, prompt, thread, learner, peer)
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/sign-in/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    expect(page.locator("h1")).to_be_visible()
 
 
 def test_answer_reveal_reply_notification_and_digest(

@@ -8,8 +8,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from organizations.models import Role
 from rapport.testing import make_cohort, make_org, make_program, make_user
-from tests.browser.conftest import PHONE
-from tests.browser.test_notifications import sign_in
+from tests.browser.conftest import PHONE, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,13 +5,13 @@ by keyboard: open a notification (it is marked read), mark all read, save prefer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from notifications.actions import notify
 from notifications.models import EmailPreference, Notification, NotificationKind
-from rapport.testing import PASSWORD, make_cohort, make_org, make_program, make_user
-from tests.browser.conftest import DESKTOP, PHONE
+from rapport.testing import make_cohort, make_org, make_program, make_user
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
 from tests.browser.test_learner_journey import BLOCKING_IMPACTS, axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,14 +36,6 @@ def learner() -> str:
             url="/accounts/settings/",
         )
     return ana.email
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/sign-in/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
 
 
 def test_notification_pages_pass_axe(
