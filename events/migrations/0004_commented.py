@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0003_event_vocabulary_and_context'),
+        ("events", "0003_event_vocabulary_and_context"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='event',
-            name='verb',
-            field=models.CharField(choices=[('viewed', 'viewed'), ('played', 'played'), ('paused', 'paused'), ('progressed', 'progressed'), ('completed', 'completed'), ('uncompleted', 'marked not done'), ('launched', 'launched'), ('downloaded', 'downloaded'), ('registered', 'enrolled'), ('unregistered', 'left the cohort'), ('imported', 'imported'), ('invited', 'invited'), ('commented', 'posted')], max_length=16),
+            model_name="event",
+            name="verb",
+            field=models.CharField(
+                choices=[
+                    ("viewed", "viewed"),
+                    ("played", "played"),
+                    ("paused", "paused"),
+                    ("progressed", "progressed"),
+                    ("completed", "completed"),
+                    ("uncompleted", "marked not done"),
+                    ("launched", "launched"),
+                    ("downloaded", "downloaded"),
+                    ("registered", "enrolled"),
+                    ("unregistered", "left the cohort"),
+                    ("imported", "imported"),
+                    ("invited", "invited"),
+                    ("commented", "posted"),
+                ],
+                max_length=16,
+            ),
         ),
     ]
