@@ -32,6 +32,12 @@ if not SECRET_KEY:
             "development machine set DJANGO_DEBUG=1 instead."
         )
     SECRET_KEY = "rapport-development-only-secret-key-never-used-when-debug-is-off-0123456789"
+# Keys a previous secret key signed or encrypted with still open (Django's key rotation): after
+# changing DJANGO_SECRET_KEY, keep the old one here until `manage.py reencrypt` has run
+# (docs/deployment.md). Confidential text at rest is encrypted with keys derived from these and
+# the salts below (rapport/lib/crypto.py); the first of each is the current one.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
+SALT_KEY = env_list("RAPPORT_ENCRYPTION_SALT", "rapport-confidential-text")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
