@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "circles",
     "discussions",
     "moderation",
+    "reflections",
+    "growth",
     "demo",
     "rapport.apps.RapportConfig",  # the access system check (rapport/checks.py)
 ]

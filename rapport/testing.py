@@ -205,3 +205,37 @@ class PersonaTestCase(TestCase):
         if kind is not None:
             qs = qs.filter(kind=kind)
         return qs.first()  # type: ignore[return-value]
+
+
+def raw_database_dump() -> bytes:
+    """The whole test database as raw bytes, as someone holding a backup would read it.
+
+    SQLite: the database file and its write-ahead log, read from disk; PostgreSQL: the output of
+    `pg_dump` for the test database. Only committed rows are in either, so call it from a test
+    marked `@pytest.mark.django_db(transaction=True)` (or a `TransactionTestCase`). Used by the
+    tests that prove confidential text is encrypted at rest (`rapport/lib/crypto.py`).
+    Raises RuntimeError for another database engine.
+    """
+    import os
+    import subprocess
+    from pathlib import Path
+
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        path = Path(settings_dict["NAME"])
+        return b"".join(
+            candidate.read_bytes()
+            for candidate in (path, path.with_name(path.name + "-wal"))
+            if candidate.exists()
+        )
+    if connection.vendor == "postgresql":
+        command = ["pg_dump", "--no-owner", "--dbname", str(settings_dict["NAME"])]
+        for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
+            if settings_dict.get(key):
+                command += [option, str(settings_dict[key])]
+        env = {**os.environ, "PGPASSWORD": str(settings_dict.get("PASSWORD") or "")}
+        return subprocess.run(command, check=True, capture_output=True, env=env).stdout
+    raise RuntimeError(f"raw_database_dump does not know the {connection.vendor} engine")

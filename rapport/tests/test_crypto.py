@@ -16,6 +16,7 @@ from django.test.utils import isolate_apps
 
 from rapport.lib import crypto
 from rapport.lib.crypto import ConfidentialTextField, UndecryptableValue
+from rapport.testing import make_org, make_user, raw_database_dump
 
 OLD_KEY = "old-secret-key-for-rotation-tests-" + "x" * 20
 NEW_KEY = "new-secret-key-for-rotation-tests-" + "y" * 20
@@ -65,6 +66,16 @@ def test_round_trip_and_nothing_plain_in_the_database(diary: type[models.Model])
     assert body and body.startswith(crypto.TOKEN_PREFIX)
     assert "Priya" not in body and note == ""
     assert diary.objects.get(pk=row.pk).body == TEXT  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_raw_dump_holds_plain_text_and_not_confidential_text(diary: type[models.Model]) -> None:
+    # The dump is real (a plain column shows up in it), so its absence below means something.
+    make_user(make_org("Dump Test Org"), "dump@example.com", name="Zebulon Quartermaine")
+    diary.objects.create(body=TEXT)
+    dump = raw_database_dump()
+    assert b"Zebulon Quartermaine" in dump
+    assert b"interrupt Priya" not in dump
 
 
 def test_each_encryption_differs_and_tampering_is_refused() -> None:

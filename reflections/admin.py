@@ -1,0 +1,1 @@
+"""No studio pages: what people write here is confidential (docs/permissions.md)."""
