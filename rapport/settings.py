@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "moderation",
     "reflections",
     "growth",
+    "coaching",
     "demo",
     "rapport.apps.RapportConfig",  # the access system check (rapport/checks.py)
 ]
