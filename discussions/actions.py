@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from circles.models import Circle, CircleMember
 from cohorts.models import Cohort
+from discussions.mentions import mentioned_names
 from discussions.models import (
     MAX_POST_LENGTH,
     Draft,
@@ -242,10 +243,17 @@ def _notify_post(post: Post, *, parent: Post | None, mentioned: "Sequence[User]"
             tell(NotificationKind.CIRCLE, others)
 
 
-def edit_post(post: Post, *, by: "User", body: str) -> Post:
+def edit_post(post: Post, *, by: "User", body: str, mentioned: "Sequence[User]" = ()) -> Post:
     """Change a post's text, keeping the old text as a PostRevision; marks it edited. Only its
     author may edit it, and not once it is deleted or hidden (PostingError). The same text
-    again changes nothing."""
+    again changes nothing.
+
+    `mentioned` is the people the new text mentions (`discussions.mentions.resolve_mentions`,
+    which the caller ran: each can read the thread). Those whom no earlier version of the post
+    mentioned (its text before this edit and its kept revisions, compared by name without
+    case) get a mention notification, under the post's public label, in the edit's transaction;
+    someone mentioned before is never told twice, however often the mention is taken out and
+    put back. notify drops anyone who blocked the author, as for a new post."""
     if post.author_id != by.pk:
         raise PostingError("Only the person who wrote a post can edit it.")
     if post.is_deleted:
@@ -260,10 +268,36 @@ def edit_post(post: Post, *, by: "User", body: str) -> Post:
         PostRevision.objects.create(
             post=locked, body=locked.body, created_at=locked.edited_at or locked.created_at
         )
+        earlier = [
+            locked.body,
+            *PostRevision.objects.filter(post=locked).values_list("body", flat=True),
+        ]
         post.body = text
         post.edited_at = timezone.now()
         post.save(update_fields=["body", "edited_at"])
+        newly = _newly_mentioned(mentioned, earlier=earlier)
+        if newly:
+            notify(
+                kind=NotificationKind.MENTION,
+                recipients=newly,
+                actor=post.author,
+                actor_label=post.public_label,
+                place=place_of(post.thread),
+                url=post_link(post),
+                target_id=post.public_id,
+                pseudonymous=bool(post.pseudonym),
+            )
     return post
+
+
+def _newly_mentioned(mentioned: "Sequence[User]", *, earlier: "Sequence[str]") -> list[int]:
+    """Ids of the people in `mentioned` whose name no text in `earlier` mentions."""
+    before = {name.casefold() for body in earlier for name in mentioned_names(body)}
+    return [
+        person.pk
+        for person in mentioned
+        if " ".join(person.full_name.split()).casefold() not in before
+    ]
 
 
 def delete_post(post: Post, *, by: "User") -> Post:

@@ -178,8 +178,15 @@ def post_edit(request: HttpRequest, post_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                resolve_mentions(post.thread, form.cleaned_data["body"], author=request.user)
-                actions.edit_post(post, by=request.user, body=form.cleaned_data["body"])  # type: ignore[arg-type]
+                mentioned = resolve_mentions(
+                    post.thread, form.cleaned_data["body"], author=request.user
+                )
+                actions.edit_post(
+                    post,
+                    by=request.user,  # type: ignore[arg-type]
+                    body=form.cleaned_data["body"],
+                    mentioned=mentioned,
+                )
             except (actions.PostingError, MentionError) as error:
                 form.add_error("body", str(error))
             else:

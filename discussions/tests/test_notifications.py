@@ -5,6 +5,7 @@ someone who blocked the author; and a notification's link respects the gate."""
 from django.urls import reverse
 
 from discussions import actions
+from discussions.models import PostRevision
 from discussions.tests.test_thread_page import ThreadTestCase
 from notifications.models import Notification, NotificationKind
 
@@ -96,3 +97,82 @@ class NotificationTests(ThreadTestCase):
         self.client.force_login(self.dave)
         self.assertEqual(self.client.get(note.url).status_code, 404)
         self.assertEqual(note.url, reverse("discussions:post_link", args=[post.public_id]))
+
+
+class EditMentionTests(ThreadTestCase):
+    """A mention added by an edit tells the newly mentioned people, by the rules of posting."""
+
+    def edit(self, person: object, post: object, body: str) -> object:
+        self.client.force_login(person)
+        return self.client.post(
+            reverse("discussions:edit", args=[post.public_id]),  # type: ignore[attr-defined]
+            {"body": body},
+        )
+
+    def mentions_for(self, person: object) -> int:
+        return Notification.objects.filter(recipient=person, kind=NotificationKind.MENTION).count()
+
+    def test_an_edit_tells_only_the_people_it_newly_mentions(self) -> None:
+        post = actions.create_post(
+            self.community, author=self.bob, body="Hello @[Alice]", mentioned=[self.alice]
+        )
+        response = self.edit(self.bob, post, "Hello @[Alice] and @[Carol], " + SECRET)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.mentions_for(self.alice), 1)  # told when posted, not again
+        self.assertEqual(self.mentions_for(self.carol), 1)
+        note = Notification.objects.get(recipient=self.carol)
+        self.assertEqual(note.target_id, post.public_id)
+        self.assertEqual(note.actor_label, self.bob.full_name)
+        for value in (note.actor_label, note.place, note.url, note.headline):
+            self.assertNotIn("sister", value)
+
+    def test_taking_a_mention_out_and_putting_it_back_tells_nobody_twice(self) -> None:
+        post = actions.create_post(self.community, author=self.bob, body="Hello")
+        self.edit(self.bob, post, "Hello @[Carol]")
+        self.edit(self.bob, post, "Hello")
+        self.edit(self.bob, post, "Hello again @[carol]")
+        self.assertEqual(self.mentions_for(self.carol), 1)
+        self.assertEqual(PostRevision.objects.filter(post=post).count(), 3)
+
+    def test_an_edit_cannot_mention_someone_who_cannot_read_the_thread(self) -> None:
+        post = actions.create_post(self.community, author=self.bob, body="Hello")
+        response = self.edit(self.bob, post, "Hello @[Dave]")  # cohort B
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "can read this discussion", status_code=400)
+        self.assertContains(response, "Hello @[Dave]", status_code=400)  # the text is kept
+        post.refresh_from_db()
+        self.assertEqual(post.body, "Hello")
+        self.assertEqual(Notification.objects.count(), 0)
+
+    def test_an_edit_in_a_circle_thread_cannot_mention_another_circle(self) -> None:
+        thread = actions.circle_thread(self.circle_a)
+        post = actions.create_post(thread, author=self.alice, body="Check-in")
+        Notification.objects.all().delete()
+        response = self.edit(self.alice, post, "Check-in @[Fay]")  # circle_a2
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.mentions_for(self.fay), 0)
+
+    def test_an_edit_does_not_tell_someone_who_blocked_the_author(self) -> None:
+        from accounts.models import Block
+
+        post = actions.create_post(self.community, author=self.bob, body="Hello")
+        Block.objects.create(blocker=self.alice, blocked=self.bob)
+        self.edit(self.bob, post, "Hello @[Alice] @[Carol]")
+        self.assertEqual(self.mentions_for(self.alice), 0)
+        self.assertEqual(self.mentions_for(self.carol), 1)
+
+    def test_a_pseudonymous_post_edited_announces_its_pseudonym(self) -> None:
+        actions.create_post(self.thread, author=self.alice, body="My answer")
+        post = actions.create_post(self.thread, author=self.bob, body="Mine", pseudonym="Quiet Owl")
+        self.edit(self.bob, post, "Mine, and @[Alice] said it well")
+        note = Notification.objects.get(recipient=self.alice, kind=NotificationKind.MENTION)
+        self.assertEqual(note.actor_label, "Quiet Owl")
+        self.assertNotIn("Bob", note.headline)
+
+    def test_the_same_text_again_tells_nobody(self) -> None:
+        post = actions.create_post(
+            self.community, author=self.bob, body="Hi @[Carol]", mentioned=[self.carol]
+        )
+        Notification.objects.all().delete()
+        actions.edit_post(post, by=self.bob, body="Hi @[Carol]", mentioned=[self.carol])
+        self.assertEqual(Notification.objects.count(), 0)
