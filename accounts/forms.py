@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import accounts_for_password_reset
 from accounts.backends import SeveralAccounts
 from accounts.emails import render_email
+from accounts.erasure import CONFIRMATION_PHRASE
 from accounts.models import User
 from accounts.tasks import send_email
 from accounts.throttling import lift_sign_in_lock
@@ -110,3 +111,40 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "time_zone"]
+
+
+class EraseAccountForm(forms.Form):
+    """The erasure's confirmation: the person's current password and the typed phrase
+    (`accounts.erasure.CONFIRMATION_PHRASE`, any case). Either wrong is a form error and
+    nothing is erased; the typed phrase is shown again, the password never."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirmation = forms.CharField(
+        label=_("Type “erase my account” to confirm"),
+        max_length=100,
+        help_text=_("This cannot be undone."),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("That is not your password."), code="wrong_password")
+        return password
+
+    def clean_confirmation(self) -> str:
+        typed: str = self.cleaned_data["confirmation"]
+        if " ".join(typed.split()).lower() != CONFIRMATION_PHRASE:
+            raise ValidationError(
+                _("Type the words “erase my account” exactly, to show you mean it."),
+                code="confirmation",
+            )
+        return typed

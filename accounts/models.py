@@ -258,3 +258,47 @@ def blocker_ids_of(user: "User | Any", *, label: str = "") -> set[int]:
     return set(
         Block.objects.filter(blocked=user, blocked_label=label).values_list("blocker_id", flat=True)
     )
+
+
+class ErasureRecordQuerySet(models.QuerySet["ErasureRecord"]):
+    def visible_to(self, user: "User | Any") -> "ErasureRecordQuerySet":
+        """Organisation admins see their organisation's records (as a count on their My data
+        page); platform superusers see all; everyone else none. A record names nobody, so
+        this rule only keeps one organisation's numbers from another."""
+        if policy.is_platform_superuser(user):
+            return self
+        membership = policy.membership_of(user)
+        if membership is None or membership.role != policy.Role.ADMIN:
+            return self.none()
+        return self.filter(organization_id=membership.organization_id)
+
+
+class ErasureRecord(models.Model):
+    """That an account was erased at its owner's request (GDPR article 17), and how much was
+    removed: `counts` maps each personal-data section's key (`accounts.personal_data`) to the
+    number of rows it deleted or anonymised. Written once by `accounts.erasure.erase_account`.
+
+    It holds no name, address, identifier of the person or anything they wrote, and no link to
+    the anonymised account: only the organisation, the time and the numbers."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    erased_at = models.DateTimeField(default=timezone.now, editable=False)
+    counts = models.JSONField(default=dict, editable=False)
+
+    objects = ErasureRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("erasure record")
+        ordering = ["-erased_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Erasure {self.public_id}"

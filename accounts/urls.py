@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/", views.profile, name="profile"),
+    path("settings/my-data/", views.my_data, name="my_data"),
+    path("settings/my-data/export.json", views.my_data_export, name="my_data_export"),
+    path("settings/my-data/export/", views.my_data_readable, name="my_data_readable"),
+    path("settings/my-data/erase/", views.erase_account, name="erase"),
+    path("account-erased/", views.erased, name="erased"),
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(

@@ -1,16 +1,28 @@
+import json
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms import ChoosePasswordForm, ProfileForm
-from accounts.models import Block
+from accounts.erasure import CONFIRMATION_PHRASE, erase_person
+from accounts.forms import ChoosePasswordForm, EraseAccountForm, ProfileForm
+from accounts.models import Block, ErasureRecord, User
+from accounts.personal_data import build_export, sections
 from accounts.tokens import invitation_token_generator
+from rapport import policy
+
+# The session key that carries an erasure's counts to the confirmation page, after sign-out.
+ERASED_SESSION_KEY = "erasure_counts"
 
 
 @login_required
@@ -55,3 +67,88 @@ class AcceptInvitationView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         messages.success(self.request, _("Welcome to Rapport. Your password is set."))
         return response
+
+
+@login_required
+@require_GET
+def my_data(request: HttpRequest) -> HttpResponse:
+    """My data: what Rapport holds about the person (the sections, by title), the two ways to
+    read it (JSON download, readable page) and the way to erase the account. Organisation
+    admins also see how many accounts of their organisation were erased (a count; the records
+    name nobody)."""
+    user: User = request.user  # type: ignore[assignment]
+    erased_count = (
+        ErasureRecord.objects.visible_to(user).count() if policy.can_manage_people(user) else None
+    )
+    return render(
+        request,
+        "accounts/my_data.html",
+        {"sections": sections(), "erased_count": erased_count, "nav": "profile"},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    """Everything about the person as a JSON file to download (`accounts.personal_data`
+    describes the shape). Their own data only; never cached anywhere."""
+    user: User = request.user  # type: ignore[assignment]
+    body = json.dumps(build_export(user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"rapport-my-data-{timezone.now():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def my_data_readable(request: HttpRequest) -> HttpResponse:
+    """The same export as a page to read or print."""
+    user: User = request.user  # type: ignore[assignment]
+    return render(
+        request, "accounts/my_data_export.html", {"export": build_export(user), "nav": "profile"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erase_account(request: HttpRequest) -> HttpResponse:
+    """The erasure page: what will happen, then the password and the typed confirmation. On
+    success everything is erased in one transaction (`accounts.erasure.erase_person`), the
+    person is signed out and sent to the confirmation page; a wrong password or phrase is a
+    form error (400) and nothing changes."""
+    user: User = request.user  # type: ignore[assignment]
+    form = EraseAccountForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        record = erase_person(user)
+        logout(request)
+        # Numbers only: what each section removed (none when it was already erased).
+        request.session[ERASED_SESSION_KEY] = record.counts if record is not None else {}
+        return redirect("accounts:erased")
+    return render(
+        request,
+        "accounts/my_data_erase.html",
+        {
+            "form": form,
+            "sections": sections(),
+            "phrase": CONFIRMATION_PHRASE,
+            "nav": "profile",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def erased(request: HttpRequest) -> HttpResponse:
+    """The confirmation after an erasure, in the signed-out session the erasure left. Anyone
+    else is sent on: signed-in people to My data, others to sign in."""
+    if ERASED_SESSION_KEY not in request.session:
+        if request.user.is_authenticated:
+            return redirect("accounts:my_data")
+        return redirect("accounts:login")
+    counts = request.session[ERASED_SESSION_KEY]
+    titles = {section.key: section.title for section in sections()}
+    removed = [(titles.get(key, key), count) for key, count in counts.items() if count]
+    return render(request, "accounts/my_data_erased.html", {"removed": removed})

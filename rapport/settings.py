@@ -126,13 +126,16 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one writer commits; IMMEDIATE transactions avoid the
-    # "database is locked" upgrade deadlock when two requests write at once.
+    # "database is locked" upgrade deadlock when two requests write at once. secure_delete
+    # overwrites deleted content with zeros, so an erased person's text is not left in free
+    # pages of the file (accounts/erasure.py).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-            "PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000; PRAGMA mmap_size=268435456;"
+            "PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000; PRAGMA mmap_size=268435456; "
+            "PRAGMA secure_delete=ON;"
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)

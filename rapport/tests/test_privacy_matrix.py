@@ -77,6 +77,18 @@ PUBLIC = {
 SIGN_IN = {"accounts:login"}
 SIGN_OUT = {"accounts:logout"}  # POST only: a GET changes nothing
 SIGNED_IN = {"home", "accounts:profile"}
+# My data (docs/permissions.md, "My data"): each signed-in person's own export and erasure pages;
+# a GET of the erasure page changes nothing. What is in them is tested in
+# accounts/tests/test_my_data.py (nobody else's words, ever).
+MY_DATA = {
+    "accounts:my_data",
+    "accounts:my_data_export",
+    "accounts:my_data_readable",
+    "accounts:erase",
+}
+# The confirmation after an erasure: only in the signed-out session that erased; anyone else
+# is sent on (signed-in people to My data, others to sign in).
+ERASED = {"accounts:erased"}
 # Discussions: the people with a seat in the thread's cohort; everyone else 404 (admins and
 # designers too: they read no thread). What each seated persona gets is in
 # test_discussions_answer_the_threads_audience_only.
@@ -246,7 +258,7 @@ class PrivacyMatrixTests(PersonaTestCase):
         self.assertGreaterEqual(len(found), 30)
         for endpoint in found:
             self.assertTrue(
-                endpoint.name in PUBLIC | SIGN_IN | SIGN_OUT | SIGNED_IN
+                endpoint.name in PUBLIC | SIGN_IN | SIGN_OUT | SIGNED_IN | MY_DATA | ERASED
                 or endpoint.name in NOTIFICATION_PAGES | NOTIFICATION_WRITES | PUBLIC_TOKEN
                 or (endpoint.name or "").split(":")[0] in PRODUCT_APPS
                 or (endpoint.name or "").split(":")[0] == DISCUSSIONS
@@ -388,10 +400,10 @@ class PrivacyMatrixTests(PersonaTestCase):
                 continue
             self.as_persona(persona)
             for endpoint in self.endpoints():
-                if endpoint.name not in PUBLIC | SIGN_IN | SIGN_OUT | SIGNED_IN:
+                if endpoint.name not in PUBLIC | SIGN_IN | SIGN_OUT | SIGNED_IN | MY_DATA | ERASED:
                     continue
                 status = self.request(endpoint, self.url_of(endpoint)).status_code
-                if endpoint.name in SIGN_IN:
+                if endpoint.name in SIGN_IN | ERASED:
                     expected = {302}
                 elif endpoint.name in SIGN_OUT:
                     expected = {405}
@@ -543,6 +555,20 @@ class PrivacyMatrixTests(PersonaTestCase):
                     self.assertNotContains(
                         response, "Hello from Bob", status_code=response.status_code
                     )
+
+    def test_my_data_is_each_persons_own(self) -> None:
+        people = {name: p for name, p in self.personas().items() if p is not None}
+        self.moderation_sample_values()  # alice reported and blocked bob: hers, never his
+        for name, person in people.items():
+            self.as_persona(name)
+            for url_name in ("accounts:my_data_export", "accounts:my_data_readable"):
+                response = self.client.get(reverse(url_name))
+                self.assertEqual(response.status_code, 200, f"{name} {url_name}")
+                body = response.content.decode()
+                self.assertIn(person.email, body)
+                for other in people.values():
+                    if other != person:
+                        self.assertNotIn(other.email, body, f"{name} {url_name}")
 
     def test_notifications_are_their_recipients_alone(self) -> None:
         notification = self.notification_of_alice()

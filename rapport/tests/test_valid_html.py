@@ -119,7 +119,28 @@ class ValidHtmlTests(PersonaTestCase):
         keep("carol", reverse("cohorts:import", args=[self.cohort_a.public_id]), expected=403)
         self.discussion_pages(keep)
         self.moderation_pages(keep)
+        self.my_data_pages(keep)
         return pages
+
+    def my_data_pages(self, keep: Any) -> None:
+        """My data, the readable copy (after the discussions and moderation pages above have
+        given alice posts, reports and blocks), the erasure page and its refusal, an admin's
+        My data with the count, and the confirmation after fay erases her account."""
+        from rapport.testing import PASSWORD
+
+        self.client.force_login(self.alice)
+        keep("alice", reverse("accounts:my_data"))
+        keep("alice", reverse("accounts:my_data_readable"))
+        keep("alice", reverse("accounts:erase"))
+        keep("alice", reverse("accounts:erase"), 400, "post")
+        self.client.force_login(self.fay)
+        erased = self.client.post(
+            reverse("accounts:erase"), {"password": PASSWORD, "confirmation": "erase my account"}
+        )
+        self.assertEqual(erased.status_code, 302)
+        keep("fay", reverse("accounts:erased"))
+        self.client.force_login(self.adam)
+        keep("adam", reverse("accounts:my_data"))
 
     def moderation_pages(self, keep: Any) -> None:
         """Reporting, blocking, the queue, a report, My reports, Settings with a block and the

@@ -1,0 +1,76 @@
+"""A small world of things two people wrote and did, for the export and erasure tests.
+
+Alice and Bob share a cohort's community space: each posts, edits, replies, reacts, reports
+and blocks the other. Every sentence is unique, so a test can look for it in an export, a
+page, a database row or a raw dump of the database file.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from accounts.models import User
+from cohorts.actions import set_completed
+from cohorts.models import Cohort, Enrollment
+from discussions.actions import (
+    community_thread,
+    create_post,
+    edit_post,
+    mark_read,
+    react,
+    save_draft,
+)
+from discussions.models import Post
+from moderation.actions import block_author, report_post
+from moderation.models import ReportReason
+from programs.models import Activity
+
+ALICE_TEXTS = {
+    "first": "Alice first tried to describe the quiet walk along the canal",
+    "post": "Alice wrote about the Tuesday walk with Priya and the silence that helped",
+    "reply": "Alice answered that the lighthouse keeper story moved her",
+    "draft": "Alice never sent this draft about her brother's new job",
+    "report": "Alice reported it because the harbour remark felt mocking",
+}
+BOB_TEXTS = {
+    "post": "Bob shared the lighthouse keeper story from Hokkaido",
+    "reply": "Bob replied that a Tuesday walk sounded like real listening",
+    "draft": "Bob kept a draft about the ferry crossing in winter",
+    "report": "Bob reported Alice over the tram comment he disliked",
+}
+
+
+@dataclass
+class World:
+    alice_post: Post
+    alice_reply: Post
+    bob_post: Post
+    bob_reply: Post
+
+
+def build_world(*, alice: User, bob: User, cohort: Cohort, activity: Activity) -> World:
+    """Alice and Bob (both with a learner seat in `cohort`) write and do everything the
+    personal-data sections cover, through the apps' own actions."""
+    thread = community_thread(cohort)
+    alice_post = create_post(thread, author=alice, body=ALICE_TEXTS["first"])
+    edit_post(alice_post, by=alice, body=ALICE_TEXTS["post"])
+    bob_post = create_post(thread, author=bob, body=BOB_TEXTS["post"])
+    bob_reply = create_post(thread, author=bob, body=BOB_TEXTS["reply"], parent=alice_post)
+    alice_reply = create_post(thread, author=alice, body=ALICE_TEXTS["reply"], parent=bob_post)
+    react(bob_post, user=alice, kind="thanks")
+    react(alice_post, user=bob, kind="relate")
+    save_draft(thread, user=alice, key="", body=ALICE_TEXTS["draft"])
+    save_draft(thread, user=bob, key="", body=BOB_TEXTS["draft"])
+    mark_read(thread, user=alice, until=timezone.now())
+    report_post(
+        bob_post, reporter=alice, reason=ReportReason.HARASSMENT, details=ALICE_TEXTS["report"]
+    )
+    report_post(alice_post, reporter=bob, reason=ReportReason.OTHER, details=BOB_TEXTS["report"])
+    block_author(bob_post, blocker=alice)
+    block_author(alice_post, blocker=bob)
+    set_completed(Enrollment.objects.get(user=alice, cohort=cohort), activity=activity)
+    for post in (alice_post, alice_reply, bob_post, bob_reply):
+        post.refresh_from_db()
+    return World(
+        alice_post=alice_post, alice_reply=alice_reply, bob_post=bob_post, bob_reply=bob_reply
+    )
