@@ -22,6 +22,7 @@ from cohorts.models import (
 from events.actions import new_event, record_event, record_events
 from events.models import ObjectType, Verb
 from programs.models import Activity, ActivityKind
+from rapport.lib.timezones import local_today
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -160,12 +161,46 @@ def record_visit(
     enrollment: Enrollment, *, activity: ActivityRef, verb: Verb = Verb.VIEWED
 ) -> ActivityProgress:
     """A learner opened an activity (`viewed`), its external module (`launched`) or its calendar
-    invite (`downloaded`): remember the activity as started and log the event."""
+    invite (`downloaded`): remember the activity as started and log the event.
+
+    `viewed` is recorded at most once per activity per learner per day, the learner's own
+    calendar day (`User.time_zone`), kept as `ActivityProgress.viewed_on`: opening the page again
+    that day costs one read and writes nothing, so the page's hot path makes no write and takes
+    no SQLite write lock. Two first views at once record one event (the conditional UPDATE
+    below lets only one of them through). `launched` and `downloaded` are deliberate acts and
+    are recorded every time. Expects `enrollment.user` loaded (the seat getters set it).
+    """
+    today = local_today(enrollment.user.time_zone) if verb == Verb.VIEWED else None
+    progress = next(
+        iter(
+            ActivityProgress.objects.filter(
+                enrollment=enrollment, activity_id=activity.pk
+            ).order_by()[:1]
+        ),
+        None,
+    )
+    if today is not None and progress is not None and progress.viewed_on == today:
+        progress.enrollment = enrollment
+        return progress
     with transaction.atomic():
-        progress, _ = ActivityProgress.objects.get_or_create(
-            enrollment=enrollment, activity_id=activity.pk
-        )
-        _activity_event(enrollment, activity, verb)
+        if progress is None:
+            progress, created = ActivityProgress.objects.get_or_create(
+                enrollment=enrollment, activity_id=activity.pk, defaults={"viewed_on": today}
+            )
+        else:
+            created = False
+        first_today = created
+        if today is not None and not created:
+            # NULL-safe "viewed_on is not today": only one of two concurrent views wins the row.
+            first_today = bool(
+                ActivityProgress.objects.filter(pk=progress.pk)
+                .exclude(viewed_on=today)
+                .update(viewed_on=today)
+            )
+            progress.viewed_on = today
+        if today is None or first_today:
+            _activity_event(enrollment, activity, verb)
+    progress.enrollment = enrollment
     return progress
 
 

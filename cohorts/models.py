@@ -190,6 +190,9 @@ class ActivityProgress(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The learner's own calendar day of the last `viewed` event recorded for this activity:
+    # `record_visit` records at most one a day, and this makes the check free (docs/performance.md).
+    viewed_on = models.DateField(null=True, blank=True)
 
     objects = ActivityProgressQuerySet.as_manager()
 
