@@ -215,7 +215,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 if email_host := env_str("EMAIL_HOST"):
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # Django's SMTP backend with a cheaper check of plain addresses (rapport/mail.py).
+            "BACKEND": "rapport.mail.SMTPBackend",
             "OPTIONS": {
                 "host": email_host,
                 "port": env_int("EMAIL_PORT", 587),

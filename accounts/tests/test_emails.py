@@ -50,7 +50,7 @@ def smtp_server() -> Iterator[_Inbox]:
     try:
         mailers = {
             "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "BACKEND": "rapport.mail.SMTPBackend",
                 "OPTIONS": {
                     "host": "127.0.0.1",
                     "port": controller.port,
