@@ -44,6 +44,10 @@ class Verb(models.TextChoices):
     INVITED = "invited", _("invited")  # an invitation email sent: object = the person
     # Conversation (discussions.actions)
     COMMENTED = "commented", _("posted")  # a post or reply: object = the prompt, or the cohort
+    # Connection (reflections.actions): object = the activity, or the cohort for a free entry
+    PLANNED = "planned", _("planned")  # a mission's plan made
+    REFLECTED = "reflected", _("reflected")  # a journal entry written
+    SHARED = "shared", _("shared")  # a journal entry shared beyond its author
 
 
 class ObjectType(models.TextChoices):

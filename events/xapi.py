@@ -31,6 +31,9 @@ VERB_IRIS: dict[Verb, str] = {
     Verb.IMPORTED: f"{ADL}imported",
     Verb.INVITED: "http://activitystrea.ms/schema/1.0/invite",
     Verb.COMMENTED: f"{ADL}commented",
+    Verb.PLANNED: "/xapi/verbs/planned",  # no ADL-registered verb for making a plan
+    Verb.REFLECTED: "/xapi/verbs/reflected",  # nor for writing a reflection
+    Verb.SHARED: f"{ADL}shared",
 }
 
 # xAPI object shape per type: an Activity with a definition type, or an Agent (a person).

@@ -34,6 +34,8 @@ class NotificationKind(models.TextChoices):
     CIRCLE = "circle", _("Activity in your circle")
     NEW_WEEK = "new_week", _("A new week starts")
     MODERATION = "moderation", _("Moderation of your posts and reports")
+    SHARED_WITH_YOU = "shared_with_you", _("Reflections your learners share with you")
+    MISSION_REMINDER = "mission_reminder", _("Reminders of the missions you planned")
 
 
 class EmailChoice(models.TextChoices):
@@ -54,6 +56,8 @@ DEFAULT_EMAIL: dict[str, str] = {
     NotificationKind.CIRCLE: EmailChoice.DAILY,
     NotificationKind.NEW_WEEK: EmailChoice.IMMEDIATE,
     NotificationKind.MODERATION: EmailChoice.IMMEDIATE,
+    NotificationKind.SHARED_WITH_YOU: EmailChoice.DAILY,
+    NotificationKind.MISSION_REMINDER: EmailChoice.IMMEDIATE,
 }
 DIGEST_CHOICES = (EmailChoice.DAILY, EmailChoice.WEEKLY)
 
@@ -160,6 +164,9 @@ _HEADLINES = {
     NotificationKind.CIRCLE: _("%(actor)s posted in %(place)s"),
     NotificationKind.NEW_WEEK: _("A new week starts: %(place)s"),
     NotificationKind.MODERATION: _("The moderators have news about %(place)s"),
+    # `place` is programme content or "A journal entry": never what the learner wrote.
+    NotificationKind.SHARED_WITH_YOU: _("%(actor)s shared a reflection with you: %(place)s"),
+    NotificationKind.MISSION_REMINDER: _("It is time for the mission you planned: %(place)s"),
 }
 _HEADLINES_WITHOUT_ACTOR = {
     NotificationKind.CIRCLE: _("News from %(place)s"),

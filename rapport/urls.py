@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("circles/", include("circles.urls")),
     path("moderation/", include("moderation.urls")),
+    path("reflections/", include("reflections.urls")),
     path("studio/", studio_site.urls),
 ]
 

@@ -64,6 +64,33 @@ MODERATION_POST_ONLY = {
     "moderation:dismiss",
     "moderation:unhide",
 }
+# Reflections (docs/permissions.md, "Reflections"): the fixture is alice's journal entry
+# shared with her coach carol, and the cohort A mission (or video, for the "connect it" page).
+_LEARNERS_OF_A = ("alice", "bob", "fay")
+_SEE_COHORT_A = ("carol", "dora", "adam")  # may see cohort A's journey without learning in it
+_LEARNER_FORM = {p: {200} for p in _LEARNERS_OF_A} | {p: {403} for p in _SEE_COHORT_A}
+REFLECTIONS_STATUS = {
+    "reflections:journal": {"*": {200}},
+    "reflections:new": {p: {403} for p in _SEE_COHORT_A} | {"*": {200}},
+    "reflections:shared": {"*": {200}},
+    "reflections:access_log": {"*": {200}},
+    "reflections:draft": {"*": {400}},
+    "reflections:entry": {"alice": {200}, "carol": {200}, "*": {404}},
+    "reflections:edit": {"alice": {200}, "carol": {403}, "*": {404}},
+    "reflections:visibility": {"alice": {400}, "carol": {403}, "*": {404}},
+    "reflections:delete": {"alice": {302}, "carol": {403}, "*": {404}},
+    "reflections:mission": _LEARNER_FORM | {"*": {404}},
+    "reflections:plan": _LEARNER_FORM | {p: {400} for p in _LEARNERS_OF_A} | {"*": {404}},
+    "reflections:reflect": _LEARNER_FORM | {p: {400} for p in _LEARNERS_OF_A} | {"*": {404}},
+    "reflections:experience": _LEARNER_FORM | {"*": {404}},
+}
+REFLECTIONS_POST_ONLY = {
+    "reflections:draft",
+    "reflections:visibility",
+    "reflections:delete",
+    "reflections:plan",
+    "reflections:reflect",
+}
 
 # Pages anyone may open, signed in or not. Signed-in people are sent on from the sign-in pages.
 PUBLIC = {
@@ -186,6 +213,9 @@ class PrivacyMatrixTests(PersonaTestCase):
     ACTIVITY_KIND_FOR = {
         "cohorts:activity_launch": ActivityKind.ELEARNING,
         "cohorts:activity_invite": ActivityKind.LIVE_SESSION,
+        "reflections:mission": ActivityKind.MISSION,
+        "reflections:plan": ActivityKind.MISSION,
+        "reflections:reflect": ActivityKind.MISSION,
     }
 
     @classmethod
@@ -195,6 +225,11 @@ class PrivacyMatrixTests(PersonaTestCase):
 
         cls.community_a = community_thread(cls.cohort_a)
         cls.bobs_post = create_post(cls.community_a, author=cls.bob, body="Hello from Bob")
+        from reflections.tests.helpers import free_entry
+
+        cls.alices_entry = free_entry(
+            cls.alice, cls.cohort_a, body="Alice's reflection for Carol", visibility="coach"
+        )
 
     def personas(self) -> dict[str, User | None]:
         return {
@@ -238,6 +273,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             "post_id": self.bobs_post.public_id,
             "notification_id": self.notification_of_alice().public_id,
             "circle_id": self.circle_a.public_id,
+            "entry_id": self.alices_entry.public_id,
             **self.moderation_sample_values(),
         }
 
@@ -263,6 +299,7 @@ class PrivacyMatrixTests(PersonaTestCase):
                 or (endpoint.name or "").split(":")[0] in PRODUCT_APPS
                 or (endpoint.name or "").split(":")[0] == DISCUSSIONS
                 or endpoint.name in MODERATION_STATUS
+                or endpoint.name in REFLECTIONS_STATUS
                 or endpoint.app_name == "admin",
                 f"{endpoint.route} ({endpoint.name}): say in this test who may open it",
             )
@@ -289,7 +326,10 @@ class PrivacyMatrixTests(PersonaTestCase):
         return self._moderation_sample
 
     def request(self, endpoint: Endpoint, url: str) -> HttpResponse:
-        if endpoint.name in POST_ONLY | DISCUSSION_WRITES | ADMIN_POSTS | MODERATION_POST_ONLY:
+        if (
+            endpoint.name in (POST_ONLY | DISCUSSION_WRITES | ADMIN_POSTS | MODERATION_POST_ONLY)
+            or endpoint.name in REFLECTIONS_POST_ONLY
+        ):
             return self.client.post(url)  # type: ignore[return-value]
         return self.client.get(url)  # type: ignore[return-value]
 
@@ -616,3 +656,21 @@ class PrivacyMatrixTests(PersonaTestCase):
                 rule = MODERATION_STATUS[endpoint.name or ""]
                 status = self.request(endpoint, self.url_of(endpoint)).status_code
                 self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
+
+    def test_reflections_answer_each_persona_as_the_rules_say(self) -> None:
+        # alice goes last, so that deleting her entry comes after every refusal was checked.
+        order = ["dave", "erin", "dora", "oscar", "bob", "fay", "adam", "carol", "alice"]
+        endpoints = [e for e in self.endpoints() if e.name in REFLECTIONS_STATUS]
+        self.assertEqual({e.name for e in endpoints}, set(REFLECTIONS_STATUS))
+        endpoints.sort(key=lambda e: e.name == "reflections:delete")
+        for persona in order:
+            self.as_persona(persona)
+            for endpoint in endpoints:
+                rule = REFLECTIONS_STATUS[endpoint.name or ""]
+                response = self.request(endpoint, self.url_of(endpoint))
+                status = response.status_code
+                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
+                if persona not in ("alice", "carol"):
+                    self.assertNotContains(
+                        response, "reflection for Carol", status_code=status, html=False
+                    )

@@ -5,6 +5,8 @@
 - Digests: the daily and weekly digests that are due, and any a dead worker left unsent
   (notifications.tasks.plan_digests); the task worker (`manage.py db_worker`) sends them.
 - Immediate emails a lost task left unsent (notifications.tasks.sweep_immediate_emails).
+- Mission reminders: each learner hears at the time they planned a mission
+  (reflections.tasks.send_mission_reminders), once per planned time.
 
 Every job is idempotent, so running this more often, twice at once, or after a crash sends
 nobody anything twice. It lives in the project (above every app) because it calls into cohorts
@@ -19,10 +21,14 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from cohorts.tasks import notify_new_weeks
 from notifications.tasks import plan_digests, sweep_immediate_emails
+from reflections.tasks import send_mission_reminders
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs (new-week notices, digests, unsent emails) once or every N s."
+    help = (
+        "Run the periodic jobs (new-week notices, digests, unsent emails, mission reminders) "
+        "once or every N s."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -41,10 +47,12 @@ class Command(BaseCommand):
             weeks = notify_new_weeks()
             digests = plan_digests()
             swept = sweep_immediate_emails()
+            reminders = send_mission_reminders()
             if options.get("verbosity", 1) >= 1:
                 self.stdout.write(
                     f"new-week notices {weeks}, digests planned {digests['planned']}, "
-                    f"requeued {digests['requeued']}, immediate emails requeued {swept}"
+                    f"requeued {digests['requeued']}, immediate emails requeued {swept}, "
+                    f"mission reminders {reminders}"
                 )
             if not every:
                 return
