@@ -70,6 +70,7 @@ from demo.planner import (
     StepEvent,
     utc_offset,
 )
+from demo.reflections import seed_reflections
 from events.models import Event, Verb
 from organizations.actions import NewPerson, add_members
 from organizations.models import Competency, Membership, Organization, Role
@@ -392,6 +393,14 @@ class _Seeder:
             self.organization, learner_email=LEARNER.email, now=self.now_aware
         )
         self.clock.lap(f"Circle check-ins: {check_ins}")
+        journals = seed_reflections(
+            cohorts[0],
+            learner=LEARNER.email,
+            peer=PEER.email,
+            coach=COACH.email,
+            now=self.now_aware,
+        )
+        self.clock.lap(f"Journals: {journals['entries']} entries, {journals['views']} views")
         return self.organization
 
     def _competencies(self) -> dict[str, Competency]:
