@@ -119,6 +119,7 @@ class ValidHtmlTests(PersonaTestCase):
         keep("carol", reverse("cohorts:import", args=[self.cohort_a.public_id]), expected=403)
         self.discussion_pages(keep)
         self.moderation_pages(keep)
+        self.reflection_pages(keep)
         self.my_data_pages(keep)
         return pages
 
@@ -141,6 +142,35 @@ class ValidHtmlTests(PersonaTestCase):
         keep("fay", reverse("accounts:erased"))
         self.client.force_login(self.adam)
         keep("adam", reverse("accounts:my_data"))
+
+    def reflection_pages(self, keep: Any) -> None:
+        """The journal, a new entry (and a refused one), an entry as its author and as the
+        coach it was shared with, its edit page, a mission's page and a refused plan, "connect
+        it to your own experience", Shared with me and the access log."""
+        from programs.models import ActivityKind
+        from reflections.tests.helpers import free_entry
+
+        entry = free_entry(self.alice, self.cohort_a, body="A first thought.", visibility="coach")
+        cohort = self.cohort_a.public_id
+        mission = self.first_activity(ActivityKind.MISSION).public_id
+        video = self.first_activity(ActivityKind.VIDEO).public_id
+        self.client.force_login(self.alice)
+        for url in (
+            reverse("reflections:journal"),
+            reverse("reflections:new"),
+            reverse("reflections:entry", args=[entry.public_id]),
+            reverse("reflections:edit", args=[entry.public_id]),
+            reverse("reflections:mission", args=[cohort, mission]),
+            reverse("reflections:experience", args=[cohort, video]),
+        ):
+            keep("alice", url)
+        keep("alice", reverse("reflections:new"), 400, "post")
+        keep("alice", reverse("reflections:plan", args=[cohort, mission]), 400, "post")
+        self.client.force_login(self.carol)
+        keep("carol", reverse("reflections:shared"))
+        keep("carol", reverse("reflections:entry", args=[entry.public_id]))
+        self.client.force_login(self.alice)
+        keep("alice", reverse("reflections:access_log"))
 
     def moderation_pages(self, keep: Any) -> None:
         """Reporting, blocking, the queue, a report, My reports, Settings with a block and the
