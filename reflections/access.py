@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -69,6 +70,22 @@ def journal_of(user: "User | Any") -> list[Entry]:
         .visible_to(user)
         .filter(author=user)
         .order_by("-created_at", "-id")[: PAGE_SIZE + 1]
+    )
+
+
+def plans_of(user: "User | Any") -> list[MissionPlan]:
+    """The person's mission plans not reflected on yet, soonest first (at most PAGE_SIZE).
+    One query whatever their number."""
+    reflected = Entry.objects.filter(
+        enrollment_id=OuterRef("enrollment_id"),
+        activity_id=OuterRef("activity_id"),
+        kind=EntryKind.MISSION,
+    )
+    return list(
+        MissionPlan.objects.visible_to(user)
+        .filter(~Exists(reflected))
+        .select_related("activity", "enrollment__cohort")
+        .order_by("planned_for", "id")[:PAGE_SIZE]
     )
 
 

@@ -76,6 +76,7 @@ def journal(request: HttpRequest) -> HttpResponse:
         {
             "entries": entries[: access.PAGE_SIZE],
             "more": len(entries) > access.PAGE_SIZE,
+            "plans": access.plans_of(request.user),
             "can_write": access.can_write_entries(request.user),
             "nav": "journal",
         },

@@ -380,10 +380,11 @@ class QueryCountTests(PersonaTestCase):
         }
         self.assertEqual(small, large)
         # journal: 1 the person with their membership (the session is cached), 2 the entries
-        # with their activity, cohort, circle and seat's coach, 3 whether they have a seat.
+        # with their activity, cohort, circle and seat's coach, 3 the plans not reflected on
+        # yet, 4 whether they have a learner seat.
         # shared: 1 the person, 2 the entries shared with them.
         # access log: 1 the person, 2 the views with their entries and viewers.
-        self.assertEqual(large, {"journal": 3, "shared": 2, "log": 2})
+        self.assertEqual(large, {"journal": 4, "shared": 2, "log": 2})
 
 
 class ExpiredTimeTests(PersonaTestCase):

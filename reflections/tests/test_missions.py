@@ -54,6 +54,9 @@ class MissionFlowTests(PersonaTestCase):
         page = self.client.get(self.page)
         self.assertContains(page, "Planned for")
         self.assertContains(page, PLAN_SECRET)  # editable
+        journal = self.client.get(reverse("reflections:journal"))
+        self.assertContains(journal, "Missions you planned")
+        self.assertContains(journal, self.mission.title)
         self.assertEqual(Event.objects.filter(verb=Verb.PLANNED, actor=self.alice).count(), 1)
         response = self.client.post(
             reverse("reflections:reflect", args=self.args),
