@@ -5,7 +5,8 @@ ReflectionsConfig.ready, and what a circle's members shared with it, on the circ
 (circles.panels).
 
 The invitation costs no query (it links to the reflection's own page); the mission panel a
-fixed five (plan, reflection, drafts, the seat's circle and the cohort's head count)."""
+fixed six (plan, reflection, drafts, the seat's circle, its members and the cohort's head
+count: reflections/tests/test_journal.py)."""
 
 from typing import Any
 

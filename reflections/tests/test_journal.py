@@ -392,3 +392,30 @@ class ExpiredTimeTests(PersonaTestCase):
         before = timezone.now() - timedelta(seconds=1)
         entry = free_entry(self.alice, self.cohort_a, body="x", visibility="cohort")
         self.assertGreater(entry.shared_at, before)
+
+
+class MissionPanelQueryCountTests(PersonaTestCase):
+    def test_a_missions_page_makes_a_fixed_number_of_queries(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        mission = self.first_activity(ActivityKind.MISSION)
+        url = reverse("cohorts:activity", args=[self.cohort_a.public_id, mission.public_id])
+        self.client.force_login(self.alice)
+        self.client.get(url)  # warm: the first view creates the progress row
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            return len(queries)
+
+        before = count()
+        for i in range(10):
+            free_entry(self.alice, self.cohort_a, body=f"Entry {i}", visibility="circle")
+            free_entry(self.bob, self.cohort_a, body=f"Bob {i}", visibility="cohort")
+        mission_reflection(self.bob, self.cohort_a, mission, happened="Bob went first.")
+        # The activity page's 6 (cohorts/tests/test_query_counts.py), then the panel's 6: the
+        # plan, the reflection, the drafts, the seat's circle, its members, the cohort's head
+        # count.
+        self.assertEqual(count(), before)
+        self.assertEqual(before, 12)
