@@ -56,7 +56,7 @@ DEFAULT_EMAIL: dict[str, str] = {
     NotificationKind.CIRCLE: EmailChoice.DAILY,
     NotificationKind.NEW_WEEK: EmailChoice.IMMEDIATE,
     NotificationKind.MODERATION: EmailChoice.IMMEDIATE,
-    NotificationKind.SHARED_WITH_YOU: EmailChoice.DAILY,
+    NotificationKind.SHARED_WITH_YOU: EmailChoice.IMMEDIATE,
     NotificationKind.MISSION_REMINDER: EmailChoice.IMMEDIATE,
 }
 DIGEST_CHOICES = (EmailChoice.DAILY, EmailChoice.WEEKLY)

@@ -272,9 +272,10 @@ class CircleQueryCountTests(PersonaTestCase):
         # The session comes from the cache (cached_db). 1 user with membership, 1 circle
         # (visible_to, with cohort, programme and coach), 1 members with their accounts and
         # memberships; the conversation's panel (discussions.panels.circle_panel): 1 thread
-        # (Thread.visible_to), 1 read position, 1 counts.
+        # (Thread.visible_to), 1 read position, 1 counts; what was shared with the circle
+        # (reflections.panels.circle_panel): 1 entries (Entry.visible_to).
         self.assertEqual(self.count(url), small)
-        self.assertEqual(small, 6)
+        self.assertEqual(small, 7)
 
     def test_the_review_page_makes_a_fixed_number_of_queries(self) -> None:
         cohort = make_cohort(self.program, name="Cohort E")
