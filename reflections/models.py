@@ -221,7 +221,7 @@ class MissionPlan(models.Model):
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
     planned_for = models.DateTimeField()
-    time_zone = models.CharField(max_length=64)
+    time_zone = SingleLineCharField(max_length=64)
     with_whom: str = ConfidentialTextField(max_length=MAX_WITH_WHOM_LENGTH, blank=True)  # type: ignore[assignment]
     what_i_will_try: str = ConfidentialTextField(max_length=MAX_ANSWER_LENGTH)  # type: ignore[assignment]
     reminded_at = models.DateTimeField(null=True, blank=True)

@@ -206,7 +206,7 @@ class Migration(migrations.Migration):
                 ),
                 ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ("planned_for", models.DateTimeField()),
-                ("time_zone", models.CharField(max_length=64)),
+                ("time_zone", rapport.lib.text.SingleLineCharField(max_length=64)),
                 ("with_whom", rapport.lib.crypto.ConfidentialTextField(blank=True, max_length=300)),
                 ("what_i_will_try", rapport.lib.crypto.ConfidentialTextField(max_length=5000)),
                 ("reminded_at", models.DateTimeField(blank=True, null=True)),
