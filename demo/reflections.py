@@ -12,8 +12,11 @@ voice of the seeds: honest, specific, kind.
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.models import User
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from events.models import Event
 from notifications.models import Notification, NotificationKind
 from programs.models import ActivityKind
 from programs.outline import OutlineActivity, outline_of
@@ -129,7 +132,13 @@ def _widest(seat: Enrollment, wanted: str) -> str:
     return wanted if audiences_for(seat)[wanted].available else Visibility.COHORT
 
 
-def _backdate(entry: Entry, when: datetime) -> None:
+def _backdate_events(author: User, since: datetime, when: datetime) -> None:
+    """The events the last write recorded (after `since`, the real clock) dated `when`."""
+    Event.objects.filter(actor=author, timestamp__gte=since).update(timestamp=when)
+
+
+def _backdate(entry: Entry, when: datetime, since: datetime) -> None:
+    _backdate_events(entry.author, since, when)
     Entry.objects.filter(pk=entry.pk).update(
         created_at=when,
         updated_at=when,
@@ -147,6 +156,8 @@ def seed_reflections(
     missions = _missions(cohort)
     seat = _seat(amara, cohort)
     counts = {"entries": 0, "plans": 0, "views": 0}
+    # The writes below record events at the real time; each is then dated in the demo's past.
+    since = timezone.now()
 
     reflection, _ = actions.write_entry(
         seat,
@@ -155,7 +166,7 @@ def seed_reflections(
         answers=AMARA_MISSION_1,
         visibility=_widest(seat, Visibility.COACH),
     )
-    _backdate(reflection, now - timedelta(days=16, hours=3))
+    _backdate(reflection, now - timedelta(days=16, hours=3), since)
     film = _film(cohort)
     shared_entries: list[Any] = [reflection]
     if film is not None:
@@ -166,12 +177,12 @@ def seed_reflections(
             body=AMARA_CONNECT,
             visibility=_widest(seat, Visibility.CIRCLE),
         )
-        _backdate(connect, now - timedelta(days=19, hours=6))
+        _backdate(connect, now - timedelta(days=19, hours=6), since)
         shared_entries.append(connect)
     private, _ = actions.write_entry(
         seat, kind=EntryKind.FREE, title=AMARA_FREE_TITLE, body=AMARA_FREE
     )
-    _backdate(private, now - timedelta(days=2, hours=9))
+    _backdate(private, now - timedelta(days=2, hours=9), since)
     counts["entries"] += 2 + (film is not None)
     if len(missions) > 1:
         actions.plan_mission(
@@ -181,6 +192,7 @@ def seed_reflections(
             time_zone=amara.time_zone,
             **AMARA_PLAN,
         )
+        _backdate_events(amara, since, now - timedelta(days=6, hours=2))
         counts["plans"] += 1
 
     peer_seat = _seat(rafael, cohort)
@@ -191,7 +203,7 @@ def seed_reflections(
         answers=RAFAEL_MISSION_1,
         visibility=Visibility.COHORT,
     )
-    _backdate(peer_entry, now - timedelta(days=15, hours=20))
+    _backdate(peer_entry, now - timedelta(days=15, hours=20), since)
     counts["entries"] += 1
 
     others = list(
@@ -204,7 +216,7 @@ def seed_reflections(
         entry, _ = actions.write_entry(
             other, kind=EntryKind.FREE, body=text, visibility=_widest(other, visibility)
         )
-        _backdate(entry, now - timedelta(days=days * 2, hours=days))
+        _backdate(entry, now - timedelta(days=days * 2, hours=days), since)
         counts["entries"] += 1
 
     # Who opened what Amara shared: her coach read her mission reflection twice, and whoever
