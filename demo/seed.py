@@ -53,6 +53,7 @@ from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
 from demo.circles import seed_circle_conversation, seed_circles
 from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
+from demo.growth import seed_growth
 from demo.moderation import seed_moderation
 from demo.notifications import seed_notifications
 from demo.people import DOMAIN, PeopleGenerator, Person
@@ -72,7 +73,7 @@ from demo.planner import (
 )
 from demo.reflections import seed_reflections
 from events.models import Event, Verb
-from organizations.actions import NewPerson, add_members
+from organizations.actions import NewPerson, add_members, seed_default_framework
 from organizations.models import Competency, Membership, Organization, Role
 from programs.models import Activity, ActivityKind, Program, Week
 
@@ -401,21 +402,17 @@ class _Seeder:
             now=self.now_aware,
         )
         self.clock.lap(f"Journals: {journals['entries']} entries, {journals['views']} views")
+        grown = seed_growth(cohorts[0], learner=LEARNER.email, now=self.now_aware)
+        self.clock.lap(
+            f"Growth: {grown['goals']} goals, {grown['routine_check_ins']} routine check-ins, "
+            f"{grown['mood_check_ins']:,} emotion check-ins"
+        )
         return self.organization
 
     def _competencies(self) -> dict[str, Competency]:
-        rows = [
-            Competency(
-                organization=self.organization,
-                framework=content.FRAMEWORK,
-                name=spec.name,
-                description=spec.description,
-                behaviours="\n".join(spec.behaviours),
-                position=position,
-            )
-            for position, spec in enumerate(content.COMPETENCIES)
-        ]
-        return {c.name: c for c in Competency.objects.bulk_create(rows)}
+        # The default leadership model, as every new organisation gets it.
+        seed_default_framework(self.organization)
+        return {c.name: c for c in Competency.objects.filter(organization=self.organization)}
 
     def _programme(
         self,

@@ -18,7 +18,8 @@ from django.utils.crypto import get_random_string
 
 from accounts.models import User
 from accounts.tasks import send_invitations
-from organizations.models import Membership, Organization, Role
+from organizations.frameworks import DEFAULT_COMPETENCIES, DEFAULT_FRAMEWORK, CompetencySpec
+from organizations.models import Behaviour, Competency, Membership, Organization, Role
 
 # Inserts per statement: under SQLite's and PostgreSQL's parameter limits for these tables.
 BATCH_SIZE = 500
@@ -218,3 +219,87 @@ def deactivate_member(membership: Membership) -> Membership:
         user.is_active = False
         user.save(update_fields=["is_active"])
     return membership
+
+
+@dataclass(frozen=True)
+class FrameworkChanges:
+    """What `install_framework` did: competencies added and updated, behaviours added."""
+
+    competencies_added: int = 0
+    competencies_updated: int = 0
+    behaviours_added: int = 0
+
+
+@transaction.atomic
+def install_framework(
+    organization: Organization, *, framework: str, competencies: Sequence[CompetencySpec]
+) -> FrameworkChanges:
+    """Merge a leadership model into the organisation's: each competency of `framework` is
+    matched by name (as stored: exact, case-sensitive); a new one is added, a known one gets
+    the spec's description (when not blank) and its place in the file's order; each behaviour
+    is matched by text within its competency and added when new. Nothing is deleted or
+    renamed, so activities keep their competencies and learners their picks and goals; the
+    studio removes what is no longer wanted. Idempotent: installing the same specs twice
+    changes nothing the second time. A fixed number of queries whatever the size."""
+    known = {
+        c.name: c for c in Competency.objects.filter(organization=organization, framework=framework)
+    }
+    texts: dict[int, set[str]] = {}
+    counts: dict[int, int] = {}
+    for competency_id, text in Behaviour.objects.filter(
+        competency__in=list(known.values())
+    ).values_list("competency_id", "text"):
+        texts.setdefault(competency_id, set()).add(text)
+        counts[competency_id] = counts.get(competency_id, 0) + 1
+    added, updated = [], []
+    for position, spec in enumerate(competencies):
+        competency = known.get(spec.name)
+        if competency is None:
+            competency = Competency(
+                organization=organization,
+                framework=framework,
+                name=spec.name,
+                description=spec.description,
+                position=position,
+            )
+            added.append(competency)
+            known[spec.name] = competency
+        elif competency.position != position or (
+            spec.description and competency.description != spec.description
+        ):
+            competency.position = position
+            competency.description = spec.description or competency.description
+            updated.append(competency)
+    Competency.objects.bulk_create(added)
+    Competency.objects.bulk_update(updated, ["position", "description"])
+    behaviours = []
+    for spec in competencies:
+        competency = known[spec.name]
+        seen = texts.setdefault(competency.pk, set())
+        for text in spec.behaviours:
+            if text in seen:
+                continue
+            seen.add(text)
+            behaviours.append(
+                Behaviour(
+                    organization=organization,
+                    competency=competency,
+                    text=text,
+                    position=counts.get(competency.pk, 0),
+                )
+            )
+            counts[competency.pk] = counts.get(competency.pk, 0) + 1
+    Behaviour.objects.bulk_create(behaviours, batch_size=BATCH_SIZE)
+    return FrameworkChanges(
+        competencies_added=len(added),
+        competencies_updated=len(updated),
+        behaviours_added=len(behaviours),
+    )
+
+
+def seed_default_framework(organization: Organization) -> FrameworkChanges:
+    """Give the organisation the default communication-skills model
+    (organizations.frameworks); safe to call again (nothing is added twice)."""
+    return install_framework(
+        organization, framework=DEFAULT_FRAMEWORK, competencies=DEFAULT_COMPETENCIES
+    )

@@ -12,7 +12,14 @@ from rapport.policy import Role
 if TYPE_CHECKING:
     from accounts.models import User
 
-__all__ = ["Competency", "Membership", "Organization", "OrganizationScopedQuerySet", "Role"]
+__all__ = [
+    "Behaviour",
+    "Competency",
+    "Membership",
+    "Organization",
+    "OrganizationScopedQuerySet",
+    "Role",
+]
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
@@ -132,7 +139,6 @@ class Competency(models.Model):
     )
     name = SingleLineCharField(max_length=120)
     description = models.TextField(blank=True)
-    behaviours = models.TextField(blank=True, help_text=_("Observable behaviours, one per line."))
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = CompetencyQuerySet.as_manager()
@@ -150,4 +156,43 @@ class Competency(models.Model):
         return self.name
 
     def behaviour_list(self) -> list[str]:
-        return [line.strip() for line in self.behaviours.splitlines() if line.strip()]
+        """The texts of its observable behaviours, in order (one query unless prefetched as
+        `behaviours`)."""
+        return [b.text for b in self.behaviours.all()]
+
+
+class BehaviourQuerySet(OrganizationScopedQuerySet["Behaviour"]):
+    def visible_to(self, user: "User | Any") -> "BehaviourQuerySet":
+        """Like its competency: every member sees their organisation's leadership model."""
+        return self.in_organization_of(user)  # type: ignore[return-value]
+
+
+class Behaviour(models.Model):
+    """One observable behaviour of a competency ("Plays back what they heard…"): what a learner
+    picks to grow and links a personal goal to (growth app). Its own row, with an opaque id, so
+    a pick survives a reworded behaviour; deleting it deletes nobody's goal (the link is
+    cleared). Not part of the cached programme outline (which holds competency names only)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="behaviours"
+    )
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="behaviours")
+    text = SingleLineCharField(max_length=300, verbose_name=_("behaviour"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = BehaviourQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["competency", "position", "id"]
+        indexes = [
+            models.Index(fields=["organization", "competency"], name="behaviour_org_competency_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Derived from its competency, so a row can never sit in another organisation.
+        self.organization_id = self.competency.organization_id
+        super().save(*args, **kwargs)

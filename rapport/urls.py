@@ -14,6 +14,7 @@ urlpatterns = [
     path("circles/", include("circles.urls")),
     path("moderation/", include("moderation.urls")),
     path("reflections/", include("reflections.urls")),
+    path("growth/", include("growth.urls")),
     path("studio/", studio_site.urls),
 ]
 

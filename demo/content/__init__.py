@@ -18,12 +18,12 @@ from demo.content.programme import (
 )
 from demo.content.specs import (
     ActivitySpec,
-    CompetencySpec,
     SessionTime,
     Slide,
     VideoScript,
     WeekSpec,
 )
+from organizations.frameworks import CompetencySpec
 
 WEEKS: tuple[WeekSpec, ...] = tuple(
     module.WEEK for module in (week_1, week_2, week_3, week_4, week_5, week_6, week_7)

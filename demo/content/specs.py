@@ -1,4 +1,4 @@
-"""The shapes the demo programme is written in: competencies, weeks, activities, video scripts."""
+"""The shapes the demo programme is written in: weeks, activities, video scripts."""
 
 from dataclasses import dataclass
 from textwrap import dedent
@@ -9,13 +9,6 @@ from programs.models import ActivityKind
 def md(text: str) -> str:
     """Source text is indented with the code; the stored Markdown is not."""
     return dedent(text).strip() + "\n"
-
-
-@dataclass(frozen=True)
-class CompetencySpec:
-    name: str
-    description: str
-    behaviours: tuple[str, str, str]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Week 2 of the demo programme: Listen fully."""
 
-from demo.content.programme import LISTEN, NOTE_PRIVATE, RELATE
+from demo.content.programme import NOTE_PRIVATE
 from demo.content.specs import ActivitySpec, WeekSpec, md
+from organizations.frameworks import LISTEN, RELATE
 from programs.models import ActivityKind
 
 WEEK = WeekSpec(

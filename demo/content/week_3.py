@@ -1,7 +1,8 @@
 """Week 3 of the demo programme: Give effective feedback."""
 
-from demo.content.programme import FEEDBACK, NOTE_PRIVATE, RELATE
+from demo.content.programme import NOTE_PRIVATE
 from demo.content.specs import ActivitySpec, WeekSpec, md
+from organizations.frameworks import FEEDBACK, RELATE
 from programs.models import ActivityKind
 
 WEEK = WeekSpec(

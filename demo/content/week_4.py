@@ -1,7 +1,8 @@
 """Week 4 of the demo programme: Manage conflict constructively."""
 
-from demo.content.programme import CLEAR, CONFLICT, LISTEN, NOTE_PRIVATE
+from demo.content.programme import NOTE_PRIVATE
 from demo.content.specs import ActivitySpec, SessionTime, WeekSpec, md
+from organizations.frameworks import CLEAR, CONFLICT, LISTEN
 from programs.models import ActivityKind
 
 WEEK = WeekSpec(

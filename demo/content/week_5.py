@@ -1,7 +1,8 @@
 """Week 5 of the demo programme: Communicate clearly in a digital world."""
 
-from demo.content.programme import CLEAR, NOTE_PRIVATE, RELATE
+from demo.content.programme import NOTE_PRIVATE
 from demo.content.specs import ActivitySpec, WeekSpec, md
+from organizations.frameworks import CLEAR, RELATE
 from programs.models import ActivityKind
 
 WEEK = WeekSpec(

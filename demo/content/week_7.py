@@ -1,7 +1,8 @@
 """Week 7 of the demo programme: Bring it home."""
 
-from demo.content.programme import CLEAR, CONFLICT, FEEDBACK, LISTEN, NOTE_PRIVATE, RELATE
+from demo.content.programme import NOTE_PRIVATE
 from demo.content.specs import ActivitySpec, SessionTime, WeekSpec, md
+from organizations.frameworks import CLEAR, CONFLICT, FEEDBACK, LISTEN, RELATE
 from programs.models import ActivityKind
 
 WEEK = WeekSpec(

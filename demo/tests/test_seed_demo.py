@@ -274,6 +274,30 @@ class SeededDemoTests(TestCase):
         self.assertEqual(events.filter(verb=Verb.PLAYED).count(), media.count())
         self.assertFalse(events.filter(timestamp__gt=NOW).exists())
 
+    def test_the_learner_has_growth_items_and_the_admin_sees_trends_that_pass(self) -> None:
+        from accounts.models import User
+        from growth import aggregates
+        from growth.access import my_growth
+        from growth.mindset import mindset_page
+        from rapport.lib.timezones import local_today
+
+        amara = User.objects.get(email="learner@northwind.example")
+        page = my_growth(amara)
+        self.assertEqual(len(page.goals), 3)
+        self.assertEqual(len(page.picked), 2)
+        self.assertTrue(all(g.behaviour is not None for g in page.goals))
+        today = local_today(amara.time_zone, NOW)
+        beliefs = mindset_page(amara, today=today)
+        self.assertEqual(len(beliefs), 2)
+        self.assertTrue(
+            any(m.state == "done" for b in beliefs for r in b.routines for m in r.marks)
+        )
+        admin = User.objects.get(email="admin@northwind.example")
+        weeks = aggregates.by_week(admin, today=local_today(admin.time_zone, NOW))
+        self.assertTrue(any(week.people is not None for week in weeks))
+        coach = User.objects.get(email="coach@northwind.example")
+        self.assertEqual(my_growth(coach).goals, [])  # nobody else sees Amara's
+
     def test_the_demo_sign_ins_work_with_the_shared_password(self) -> None:
         roles = {
             "learner@northwind.example": Role.LEARNER,

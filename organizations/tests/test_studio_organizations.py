@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from organizations.models import Competency, Organization
-from rapport.studio_testing import StudioTestCase, changelist
+from rapport.studio_testing import StudioTestCase, changelist, management_form
 from rapport.testing import PASSWORD
 
 
@@ -16,9 +16,9 @@ class CompetencyTests(StudioTestCase):
             "name": "Listen fully",
             "framework": "Communication skills",
             "description": "",
-            "behaviours": "",
             "position": "0",
             "_save": "Save",
+            **management_form("behaviours"),
         }
         response = self.client.post(reverse("studio:organizations_competency_add"), data)
         self.assertEqual(response.status_code, 200)
@@ -29,7 +29,12 @@ class CompetencyTests(StudioTestCase):
         # Olga's organisation already has "Listen fully" too; uniqueness is per organisation.
         Competency.objects.filter(organization=self.org).delete()
         self.client.force_login(self.dora)
-        data = {"name": "Listen fully", "framework": "Communication skills", "position": "0"}
+        data = {
+            "name": "Listen fully",
+            "framework": "Communication skills",
+            "position": "0",
+            **management_form("behaviours"),
+        }
         response = self.client.post(reverse("studio:organizations_competency_add"), data)
         self.assertEqual(response.status_code, 302)
         self.assertTrue(Competency.objects.filter(organization=self.org).exists())

@@ -91,6 +91,51 @@ REFLECTIONS_POST_ONLY = {
     "reflections:plan",
     "reflections:reflect",
 }
+# Growth (docs/permissions.md, "Growth"): each person's own pages, for every member; the
+# fixture items are alice's, so every other persona gets 404 on them; the organisation's
+# emotion trends are for admins. Empty POSTs are refused (400) or save an empty answer (302).
+_EVERY_MEMBER = {"*": {200}}
+_ALICES = {"alice": {200}, "*": {404}}
+_ALICES_POST = {"alice": {302, 400}, "*": {404}}
+GROWTH_STATUS = {
+    "growth:index": _EVERY_MEMBER,
+    "growth:mindset": _EVERY_MEMBER,
+    "growth:charters": _EVERY_MEMBER,
+    "growth:conversations": _EVERY_MEMBER,
+    "growth:check_in": _EVERY_MEMBER,
+    "growth:model": _EVERY_MEMBER,
+    "growth:trends": {"adam": {200}, "*": {403}},
+    "growth:whats_in_it": {"*": {302}},
+    "growth:picks": {"*": {302}},
+    "growth:goal_new": {"*": {400}},
+    "growth:belief_new": {"*": {400}},
+    "growth:goal": _ALICES,
+    "growth:belief": _ALICES,
+    "growth:charter": _ALICES,
+    "growth:charter_print": _ALICES,
+    "growth:conversation": _ALICES,
+    "growth:debrief": _ALICES,
+    "growth:routine_new": _ALICES_POST,
+    "growth:routine_check_in": _ALICES_POST,
+    "growth:goal_delete": _ALICES_POST,
+    "growth:belief_delete": _ALICES_POST,
+    "growth:routine_delete": _ALICES_POST,
+    "growth:charter_delete": _ALICES_POST,
+    "growth:conversation_delete": _ALICES_POST,
+}
+GROWTH_POST_ONLY = {
+    "growth:whats_in_it",
+    "growth:picks",
+    "growth:goal_new",
+    "growth:belief_new",
+    "growth:routine_new",
+    "growth:routine_check_in",
+    "growth:goal_delete",
+    "growth:belief_delete",
+    "growth:routine_delete",
+    "growth:charter_delete",
+    "growth:conversation_delete",
+}
 
 # Pages anyone may open, signed in or not. Signed-in people are sent on from the sign-in pages.
 PUBLIC = {
@@ -275,6 +320,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             "circle_id": self.circle_a.public_id,
             "entry_id": self.alices_entry.public_id,
             **self.moderation_sample_values(),
+            **self.growth_sample_values(),
         }
 
     def url_of(self, endpoint: Endpoint, obj: models.Model | None = None) -> str:
@@ -300,6 +346,7 @@ class PrivacyMatrixTests(PersonaTestCase):
                 or (endpoint.name or "").split(":")[0] == DISCUSSIONS
                 or endpoint.name in MODERATION_STATUS
                 or endpoint.name in REFLECTIONS_STATUS
+                or endpoint.name in GROWTH_STATUS
                 or endpoint.app_name == "admin",
                 f"{endpoint.route} ({endpoint.name}): say in this test who may open it",
             )
@@ -325,10 +372,21 @@ class PrivacyMatrixTests(PersonaTestCase):
             }
         return self._moderation_sample
 
+    def growth_sample_values(self) -> dict[str, Any]:
+        """One of each of alice's growth items (made once per test), by URL parameter."""
+        if not hasattr(self, "_growth_sample"):
+            from growth.tests.base import make_items
+            from organizations.actions import seed_default_framework
+
+            seed_default_framework(self.org)
+            self._growth_sample = make_items(self.alice, None)
+        return self._growth_sample
+
     def request(self, endpoint: Endpoint, url: str) -> HttpResponse:
         if (
             endpoint.name in (POST_ONLY | DISCUSSION_WRITES | ADMIN_POSTS | MODERATION_POST_ONLY)
             or endpoint.name in REFLECTIONS_POST_ONLY
+            or endpoint.name in GROWTH_POST_ONLY
         ):
             return self.client.post(url)  # type: ignore[return-value]
         return self.client.get(url)  # type: ignore[return-value]
@@ -674,3 +732,28 @@ class PrivacyMatrixTests(PersonaTestCase):
                     self.assertNotContains(
                         response, "reflection for Carol", status_code=status, html=False
                     )
+
+    def test_growth_pages_answer_each_persona_as_the_rules_say(self) -> None:
+        # alice goes last, her deletions after everything else was checked.
+        from growth.tests.base import SECRET
+
+        order = ["bob", "carol", "dave", "erin", "dora", "adam", "oscar", "fay", "alice"]
+        endpoints = [e for e in self.endpoints() if e.name in GROWTH_STATUS]
+        self.assertEqual({e.name for e in endpoints}, set(GROWTH_STATUS))
+        # Deletions last, the belief's after its routine's (it takes its routines with it).
+        endpoints.sort(
+            key=lambda e: ((e.name or "").endswith("_delete"), e.name == "growth:belief_delete")
+        )
+        for persona in order:
+            self.as_persona(persona)
+            for endpoint in endpoints:
+                rule = GROWTH_STATUS[endpoint.name or ""]
+                response = self.request(endpoint, self.url_of(endpoint))
+                self.assertIn(
+                    response.status_code,
+                    rule.get(persona, rule["*"]),
+                    f"{persona} {endpoint.name}",
+                )
+                if persona != "alice":
+                    for sentence in SECRET.values():
+                        self.assertNotContains(response, sentence, status_code=response.status_code)
