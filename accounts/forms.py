@@ -130,13 +130,28 @@ class EraseAccountForm(forms.Form):
         help_text=_("This cannot be undone."),
     )
 
-    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, request: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
+        """The password is checked as sign-in checks it (`authenticate`), so wrong guesses
+        count towards the same lock as wrong sign-ins (accounts.throttling): a borrowed
+        session cannot be used to try passwords without limit."""
         password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        organization = self.user.organization
+        try:
+            proven = authenticate(
+                self.request,
+                username=self.user.email,
+                password=password,
+                organization=organization.slug if organization is not None else None,
+            )
+        except SeveralAccounts:
+            # An operator whose address and password also open organisation accounts.
+            proven = self.user if self.user.check_password(password) else None
+        if proven is None or proven.pk != self.user.pk:
             raise ValidationError(_("That is not your password."), code="wrong_password")
         return password
 

@@ -22,7 +22,10 @@ from django.utils.translation import ngettext
 def sign_in_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
     """The email a sign-in attempt is counted against: trimmed and lower-cased, as
     accounts.backends.EmailBackend matches it, so "Ada@x" and "ada@x " count as one address."""
-    raw = (credentials or {}).get("username") or request.POST.get("username") or ""
+    # Axes' own backend names the field as the user model does ("email", a lazy string);
+    # Django's failure signal passes what the caller gave ("username").
+    given = {str(key): value for key, value in (credentials or {}).items()}
+    raw = given.get("username") or given.get("email") or request.POST.get("username") or ""
     return str(raw).strip().lower()
 
 

@@ -1,5 +1,7 @@
 import json
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -10,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,6 +23,7 @@ from accounts.models import Block, ErasureRecord, User
 from accounts.personal_data import build_export, sections
 from accounts.tokens import invitation_token_generator
 from rapport import policy
+from rapport.lib.timezones import is_valid_time_zone
 
 # The session key that carries an erasure's counts to the confirmation page, after sign-out.
 ERASED_SESSION_KEY = "erasure_counts"
@@ -101,14 +105,39 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# Keys of the export whose values are ISO 8601 date-times (the rest ending in "_at" too).
+_DATE_TIME_KEYS = {"timestamp", "date_joined", "last_login", "seen_until"}
+
+
+def _readable(value: Any, zone: ZoneInfo, key: str = "") -> Any:
+    """The export with its date-times shown as people read them, in the person's own time
+    zone ("30 Nov 2026, 14:05"); everything else as it is."""
+    if isinstance(value, dict):
+        return {k: _readable(v, zone, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_readable(item, zone) for item in value]
+    if isinstance(value, str) and value and (key in _DATE_TIME_KEYS or key.endswith("_at")):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return date_format(moment.astimezone(zone), "j M Y, H:i")
+    return value
+
+
 @never_cache
 @login_required
 @require_GET
 def my_data_readable(request: HttpRequest) -> HttpResponse:
-    """The same export as a page to read or print."""
+    """The same export as a page to read or print, date-times in the person's own zone."""
     user: User = request.user  # type: ignore[assignment]
+    zone = ZoneInfo(user.time_zone) if is_valid_time_zone(user.time_zone) else ZoneInfo("UTC")
+    export = build_export(user)
+    export["sections"] = _readable(export["sections"], zone)
     return render(
-        request, "accounts/my_data_export.html", {"export": build_export(user), "nav": "profile"}
+        request,
+        "accounts/my_data_export.html",
+        {"export": export, "time_zone": zone.key, "nav": "profile"},
     )
 
 
@@ -120,7 +149,9 @@ def erase_account(request: HttpRequest) -> HttpResponse:
     person is signed out and sent to the confirmation page; a wrong password or phrase is a
     form error (400) and nothing changes."""
     user: User = request.user  # type: ignore[assignment]
-    form = EraseAccountForm(user, request.POST if request.method == "POST" else None)
+    form = EraseAccountForm(
+        user, request.POST if request.method == "POST" else None, request=request
+    )
     if request.method == "POST" and form.is_valid():
         record = erase_person(user)
         logout(request)

@@ -6,11 +6,13 @@ Bob's words (and what Bob did about her) where only Alice's may be.
 
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.db import connection
-from django.test import TransactionTestCase
+from django.test import TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -202,6 +204,13 @@ class ExportTests(MyDataCase):
         for section in sections():
             self.assertIn(f'id="section-{section.key}"', page)
 
+    def test_the_readable_page_shows_times_in_my_own_zone(self) -> None:
+        self.client.force_login(self.bob)  # Asia/Tokyo
+        response = self.client.get(reverse("accounts:my_data_readable"))
+        self.assertContains(response, "times below are in Asia/Tokyo")
+        created = self.world.bob_post.created_at.astimezone(ZoneInfo("Asia/Tokyo"))
+        self.assertContains(response, created.strftime("%-d %b %Y, %H:%M"))
+
     def test_my_data_links_the_copies_and_the_erasure(self) -> None:
         self.client.force_login(self.alice)
         page = self.client.get(reverse("accounts:profile")).content.decode()
@@ -274,6 +283,27 @@ class ErasureTests(MyDataCase):
         response = self.erase()
         self.assertEqual(response.status_code, 400)
         self.assert_nothing_erased()
+
+    @override_settings(AXES_FAILURE_LIMIT=3)
+    def test_wrong_passwords_count_towards_the_sign_in_lock(self) -> None:
+        # Signed in once (signing in again would clear the count, as a real sign-in does).
+        self.client.force_login(self.alice)
+        url = reverse("accounts:erase")
+        for _ in range(3):
+            self.client.post(url, {"password": "a guess", "confirmation": "erase my account"})
+        response = self.client.post(url, {"password": PASSWORD, "confirmation": "erase my account"})
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "Too many attempts", status_code=429)
+        self.assert_nothing_erased()
+
+    def test_failed_sign_ins_under_my_address_are_erased_too(self) -> None:
+        self.client.post(
+            reverse("accounts:login"),
+            {"username": "alice@northwind.example", "password": "a wrong guess"},
+        )
+        self.assertTrue(AccessAttempt.objects.filter(username="alice@northwind.example").exists())
+        erase_person(self.alice)
+        self.assertFalse(AccessAttempt.objects.filter(username="alice@northwind.example").exists())
 
     def test_erasing_signs_me_out_and_confirms_with_numbers(self) -> None:
         response = self.erase(password=PASSWORD, confirmation="  Erase my ACCOUNT ")
