@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -105,18 +106,19 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-# Keys of the export whose values are ISO 8601 date-times (the rest ending in "_at" too).
-_DATE_TIME_KEYS = {"timestamp", "date_joined", "last_login", "seen_until"}
+# An ISO 8601 date-time as exports write it (`accounts.personal_data.iso`, or `isoformat()`).
+_ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
 
 
-def _readable(value: Any, zone: ZoneInfo, key: str = "") -> Any:
-    """The export with its date-times shown as people read them, in the person's own time
+def _readable(value: Any, zone: ZoneInfo) -> Any:
+    """The export with its date-times (any value that is a whole ISO 8601 date-time with its
+    offset, whatever section wrote it) shown as people read them, in the person's own time
     zone ("30 Nov 2026, 14:05"); everything else as it is."""
     if isinstance(value, dict):
-        return {k: _readable(v, zone, k) for k, v in value.items()}
+        return {k: _readable(v, zone) for k, v in value.items()}
     if isinstance(value, list):
         return [_readable(item, zone) for item in value]
-    if isinstance(value, str) and value and (key in _DATE_TIME_KEYS or key.endswith("_at")):
+    if isinstance(value, str) and _ISO_DATE_TIME.fullmatch(value):
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
