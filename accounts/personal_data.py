@@ -153,15 +153,24 @@ def anonymise_account(user: "User") -> int:
     placeholder at a non-routable domain, the password unusable, the time zone UTC; it is
     inactive, holds no staff rights or groups, and gets a new `public_id`, so statements
     already forwarded to a Learning Record Store under the old one no longer link to it.
-    The sign-in throttle's records of failed attempts under the address are deleted.
+    The sign-in throttle's records of failed attempts under the address, and background tasks
+    whose arguments hold it, are deleted.
     Returns 1, or 0 for an account already erased."""
     if is_erased(user):
         return 0
     from axes.models import AccessAttempt, AccessFailureLog
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+    from django_tasks_db.models import DBTaskResult
 
-    # django-axes keeps failed sign-ins by address (accounts.throttling): those go too.
+    # django-axes keeps failed sign-ins by address (accounts.throttling): those go too, and so
+    # do queued or finished background tasks whose arguments hold the address (a password
+    # reset email): an erased account is sent nothing more.
     AccessAttempt.objects.filter(username=user.email).delete()
     AccessFailureLog.objects.filter(username=user.email).delete()
+    DBTaskResult.objects.annotate(arguments=Cast("args_kwargs", TextField())).filter(
+        arguments__contains=user.email
+    ).delete()
     user.email = f"erased-{uuid.uuid4().hex}@{ERASED_EMAIL_DOMAIN}"
     user.full_name = ERASED_NAME
     user.time_zone = "UTC"

@@ -12,9 +12,12 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.test import TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from accounts.erasure import erase_person
 from accounts.models import Block, ErasureRecord, User
@@ -304,6 +307,19 @@ class ErasureTests(MyDataCase):
         self.assertTrue(AccessAttempt.objects.filter(username="alice@northwind.example").exists())
         erase_person(self.alice)
         self.assertFalse(AccessAttempt.objects.filter(username="alice@northwind.example").exists())
+
+    @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+    def test_emails_waiting_for_my_address_are_erased_too(self) -> None:
+        with self.captureOnCommitCallbacks(execute=True):
+            for email in ("alice@northwind.example", "bob@northwind.example"):
+                self.client.post(reverse("accounts:password_reset"), {"email": email})
+        with_address = DBTaskResult.objects.annotate(
+            arguments=Cast("args_kwargs", TextField())
+        ).filter(arguments__contains="@northwind.example")
+        self.assertEqual(with_address.count(), 2)
+        erase_person(self.alice)
+        self.assertEqual(with_address.count(), 1)  # bob's stays
+        self.assertFalse(with_address.filter(arguments__contains="alice@").exists())
 
     def test_erasing_signs_me_out_and_confirms_with_numbers(self) -> None:
         response = self.erase(password=PASSWORD, confirmation="  Erase my ACCOUNT ")
