@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from discussions.models import MAX_POST_LENGTH, MAX_PSEUDONYM_LENGTH, ReactionKind
-from rapport.lib.text import SingleLineFormField, validate_single_line
+from rapport.lib.text import SingleLineFormField, single_line_problem, validate_single_line
 
 BODY_HELP = _(
     "Markdown works: **bold**, *italic*, lists and links. To mention someone who can read this "
@@ -84,3 +84,25 @@ class DraftForm(forms.Form):
 
 class PageForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+
+class MentionQueryForm(forms.Form):
+    """What follows the `@` someone is typing: up to 60 characters on one line, without the
+    brackets that end a mention (`q` absent or empty asks for the first names)."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=60,
+        strip=True,
+        error_messages={
+            "max_length": _("Type at most %(limit_value)d characters of a name."),
+        },
+    )
+
+    def clean_q(self) -> str:
+        value = self.cleaned_data.get("q") or ""
+        if any(c in value for c in "[]<>\n\r") or single_line_problem(value):
+            raise forms.ValidationError(
+                _("A name is one line of letters, without [ ] < or >."), code="invalid"
+            )
+        return value

@@ -41,11 +41,32 @@ def thread_audience(thread: Thread) -> Any:
     A queryset of User."""
     if thread.kind == ThreadKind.CIRCLE:
         members = CircleMember.objects.filter(circle_id=thread.circle_id or 0).values("user_id")
-        return User.objects.filter(
-            Q(pk__in=members) | Q(coached_circles=thread.circle_id), is_active=True
+        people = User.objects.filter(Q(pk__in=members) | Q(coached_circles=thread.circle_id))
+    else:
+        seated = Enrollment.objects.filter(cohort_id=thread.cohort_id).values("user_id")
+        people = User.objects.filter(pk__in=seated)
+    # A seat left behind in an organisation the person has moved from counts for nothing.
+    return people.filter(is_active=True, organization_id=thread.organization_id)
+
+
+MAX_SUGGESTIONS = 8
+
+
+def suggest_people(thread: Thread, *, viewer: "User | Any", query: str) -> list[str]:
+    """The names to offer as someone types `@query` in a post or reply box of `thread`: people
+    of the thread's audience (`thread_audience`, the same rule a mention is checked against, so
+    nobody else's name is ever offered) whose full name or one of its words starts with
+    `query` (any case; an empty query offers the first names in alphabetical order), at most
+    MAX_SUGGESTIONS, the viewer left out (a self-mention is ignored), each name once. One
+    query, whatever the size of the cohort."""
+    words = " ".join((query or "").split())
+    people = thread_audience(thread).exclude(pk=getattr(viewer, "pk", None)).exclude(full_name="")
+    if words:
+        people = people.filter(
+            Q(full_name__istartswith=words) | Q(full_name__icontains=" " + words)
         )
-    seated = Enrollment.objects.filter(cohort_id=thread.cohort_id).values("user_id")
-    return User.objects.filter(pk__in=seated, is_active=True)
+    names = people.order_by("full_name").values_list("full_name", flat=True).distinct()
+    return list(names[:MAX_SUGGESTIONS])
 
 
 def resolve_mentions(thread: Thread, body: str, *, author: "User | Any") -> list[User]:

@@ -16,8 +16,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from discussions import access, actions
-from discussions.forms import DraftForm, EditForm, PageForm, PostForm, ReactionForm
-from discussions.mentions import MentionError, resolve_mentions
+from discussions.forms import (
+    DraftForm,
+    EditForm,
+    MentionQueryForm,
+    PageForm,
+    PostForm,
+    ReactionForm,
+)
+from discussions.mentions import MentionError, resolve_mentions, suggest_people
 from discussions.models import Post, Thread
 from discussions.threads import load_thread_page, page_of, render_body
 from rapport.lib.timezones import local_today
@@ -285,3 +292,20 @@ def draft_save(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
         body=form.cleaned_data["body"],
     )
     return JsonResponse({"saved": draft is not None})
+
+
+@login_required
+@require_GET
+def mention_suggestions(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
+    """The names to offer as someone types `@…` in the thread's post box (static/js/mentions.js):
+    `{"people": ["Amara Okafor", …]}`, only people who can read the thread
+    (`discussions.mentions.suggest_people`); 404 for a thread the person cannot see, 400 with
+    `{"error": …}` for a query that is not a name. Never cached: it is per person."""
+    thread = access.get_thread_for_user(request.user, thread_id)
+    form = MentionQueryForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": _errors(form)}, status=400)
+    names = suggest_people(thread, viewer=request.user, query=form.cleaned_data["q"])
+    response = JsonResponse({"people": names})
+    response["Cache-Control"] = "private, no-store"
+    return response

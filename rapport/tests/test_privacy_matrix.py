@@ -629,6 +629,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             "discussions:post_link": {302},
             "discussions:post": {400},
             "discussions:draft": {200},
+            "discussions:people": {200},  # names of the thread's audience only
             "discussions:react": {400},
             "discussions:edit": {403},
             "discussions:delete": {403},

@@ -165,3 +165,77 @@ def test_the_thread_page_passes_axe(
     if advisory:
         print("axe-core, moderate and minor (not failing):\n" + "\n".join(advisory))
     assert not blocking, "axe-core found serious or critical problems:\n" + "\n".join(blocking)
+
+
+def test_mention_suggestions_by_keyboard_with_a_screen_reader_model(
+    live_server: LiveServer, chromium: Browser, setting: Setting, axe_js: Path
+) -> None:
+    """Typing "@" offers the people who can read the thread as a listbox the box controls
+    (aria-autocomplete, aria-controls, aria-activedescendant, a status); arrows and Enter choose
+    without leaving the box, Escape closes; the chosen mention notifies the person; 0 serious
+    axe violations with the list open, at phone width too."""
+    outsider = make_user(setting.cohort.organization, "rosa@tailspin.example", name="Rosa Ruiz")
+    assert outsider.pk  # same organisation, no seat in the cohort: never offered
+    context = chromium.new_context(bypass_csp=False, viewport=PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        sign_in(page, live_server.url, setting.learner.email)
+        page.goto(f"{live_server.url}/discussions/{setting.thread.public_id}/")
+        box = page.get_by_label("Your post")
+        box.click()
+        box.press_sequentially("Thank you @R")
+        listbox = page.get_by_role("listbox", name="People who can read this discussion")
+        expect(listbox).to_be_visible()
+        expect(listbox.get_by_role("option")).to_have_text(["Rafael Costa"])
+        expect(box).to_have_attribute("aria-autocomplete", "list")
+        expect(box).to_have_attribute("aria-controls", listbox.get_attribute("id") or "")
+        option = listbox.get_by_role("option", name="Rafael Costa")
+        expect(option).to_have_attribute("aria-selected", "true")
+        expect(box).to_have_attribute("aria-activedescendant", option.get_attribute("id") or "")
+        expect(page.get_by_role("status").filter(has_text="1 person found")).to_have_count(1)
+        box.press("Escape")
+        expect(listbox).to_be_hidden()
+        box.press("Backspace")
+        box.press_sequentially("G")  # "@G": Grace the coach
+        expect(listbox.get_by_role("option")).to_have_text(["Grace Mensah"])
+        box.press("Backspace")
+        box.press("Backspace")
+        box.press_sequentially("@")
+        expect(listbox.get_by_role("option")).to_have_text(["Grace Mensah", "Rafael Costa"])
+        box.press("ArrowDown")
+        expect(listbox.get_by_role("option", name="Rafael Costa")).to_have_attribute(
+            "aria-selected", "true"
+        )
+        box.press("Enter")
+        expect(listbox).to_be_hidden()
+        expect(box).to_have_value("Thank you @[Rafael Costa] ")
+        expect(box).to_be_focused()
+        box.press_sequentially("for asking first.")
+        page.get_by_role("button", name="Post", exact=True).click()
+        expect(page.locator("article.post strong", has_text="@Rafael Costa")).to_be_visible()
+        assert not errors, "script errors or CSP refusals:\n" + "\n".join(errors)
+    finally:
+        context.close()
+    assert Notification.objects.filter(recipient=setting.peer, kind="mention").count() == 1
+
+    scan = chromium.new_context(bypass_csp=True, viewport=DESKTOP)
+    scan.set_default_timeout(10_000)
+    page = scan.new_page()
+    try:
+        sign_in(page, live_server.url, setting.learner.email)
+        page.goto(f"{live_server.url}/discussions/{setting.thread.public_id}/")
+        page.get_by_label("Your post").press_sequentially("@")
+        expect(page.get_by_role("option")).to_have_count(2)
+        violations = axe_violations(page, axe_js)
+    finally:
+        scan.close()
+    blocking = [
+        line
+        for violation in violations
+        if violation["impact"] in BLOCKING_IMPACTS
+        for line in describe("thread with suggestions open", violation)
+    ]
+    assert not blocking, "axe-core found serious or critical problems:\n" + "\n".join(blocking)
