@@ -17,6 +17,8 @@ The package is split by role; this module is the entry point and the only part t
 - `reading`: stage 1, the upload becomes rows, or `ImportFileError` for the whole file;
 - `rows`: checking each row on its own (no database): columns, limits, emails, time zones;
 - `plan`: stage 2, compare the rows with what the organisation holds and plan the writes;
+- `managers`: the `line_manager_email` column: who may be a row's line manager (a member or a
+  person the file adds; never the person, a stranger or a loop of reports);
 - this module: stage 3, `import_learners_into` applies the plan through the people and
   enrolment actions (organizations.actions, cohorts.actions) in one transaction and records
   the `imported` event;
@@ -29,7 +31,8 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from cohorts.actions import Seat, enroll_many
 from cohorts.imports.forms import LearnerImportForm
-from cohorts.imports.plan import Plan, coach_problem, load_known, plan_row
+from cohorts.imports.managers import check_line_managers, load_managers
+from cohorts.imports.plan import Plan, coach_problem, load_known, person_problem, plan_row
 from cohorts.imports.reading import (
     ImportFileError,
     ParsedFile,
@@ -105,9 +108,37 @@ def _apply(plan: Plan, cohort: Cohort, imported_by: User | None) -> None:
             Seat(membership.user_id, EnrollmentRole.LEARNER, coach_id)
             for membership, (_row, coach_id) in zip(memberships, plan.new_people, strict=True)
         ]
+        new_ids = {
+            row.email: membership.user_id
+            for membership, (row, _coach_id) in zip(memberships, plan.new_people, strict=True)
+        }
+    else:
+        new_ids = {}
     plan.memberships.save(Membership)
+    _record_line_managers(plan, cohort, new_ids)
     if plan.seats:
         enroll_many(cohort, seats=plan.seats)
+
+
+def _record_line_managers(plan: Plan, cohort: Cohort, new_ids: dict[str, int]) -> None:
+    """Set `Membership.line_manager` for the planned pairs, new people's emails turned into
+    their ids: one UPDATE per manager while there are few, else bulk updates of 500 rows."""
+    if not plan.line_managers:
+        return
+    manager_of = {
+        new_ids[person] if isinstance(person, str) else person: (
+            new_ids[manager] if isinstance(manager, str) else manager
+        )
+        for person, manager in plan.line_managers
+    }
+    rows = list(
+        Membership.objects.filter(
+            organization_id=cohort.organization_id, user_id__in=list(manager_of)
+        ).only("id", "user_id", "line_manager_id")
+    )
+    for membership in rows:
+        membership.line_manager_id = manager_of[membership.user_id]
+    Membership.objects.bulk_update(rows, ["line_manager"], batch_size=500)
 
 
 def _record_import(cohort: Cohort, imported_by: User | None, report: ImportReport) -> None:
@@ -143,8 +174,11 @@ def import_learners_into(
     enrollment; once the import commits, each is emailed an invitation to choose a password
     that names `imported_by` (organizations.actions.add_members). People already in the
     organisation keep their role (an admin who learns stays an admin) and what they set for
-    themselves (name, time zone); their region, function, level and coach are updated where the
-    file gives a different, non-blank value, and `report.changes` lists each such change per row.
+    themselves (name, time zone); their region, function, level, coach and line manager are
+    updated where the file gives a different, non-blank value, and `report.changes` lists each
+    such change per row. A line manager must be a member of the organisation or a person the
+    file adds, never the person nor one of their reports (cohorts.imports.managers); otherwise
+    the row is reported and nothing of it is imported.
 
     All good rows are written in one transaction; rows with problems are reported and skipped.
     Raises ImportConflict, with nothing changed, if someone else created one of the same people
@@ -163,10 +197,24 @@ def import_learners_into(
     try:
         with transaction.atomic():
             known = load_known(cohort, parsed.rows)
+            refused = {
+                row.line: problem
+                for row in parsed.rows
+                if (problem := coach_problem(row, known, file_emails) or person_problem(row, known))
+            }
+            manager_problems, managers_of = check_line_managers(
+                parsed.rows,
+                existing={email: user.pk for email, user in known.users.items()},
+                managers=load_managers(cohort.organization_id, parsed.rows),
+                refused=refused,
+                unreadable={error.email.lower(): error.line for error in parsed.errors},
+            )
             plan = Plan()
             for row in parsed.rows:
-                problem = coach_problem(row, known, file_emails) or plan_row(
-                    row, known, plan, report
+                problem = (
+                    refused.get(row.line)
+                    or manager_problems.get(row.line)
+                    or plan_row(row, known, plan, report, line_manager=managers_of.get(row.line))
                 )
                 if problem:
                     report.errors.append(RowError(row.line, row.typed_email, (problem,)))

@@ -129,6 +129,9 @@ class Plan:
     new_people: list[tuple[ImportRow, int | None]] = field(default_factory=list)
     seats: list[Seat] = field(default_factory=list)  # new seats and changed coaches
     memberships: Changes = field(default_factory=Changes)
+    # Line managers to record, once the new people have ids: (person, manager), each an
+    # existing member's id or a new person's email (cohorts.imports.managers).
+    line_managers: list[tuple[int | str, int | str]] = field(default_factory=list)
 
 
 def coach_problem(row: ImportRow, known: Known, file_emails: set[str]) -> str | None:
@@ -164,19 +167,10 @@ def _describe(column: str, old: str, new: str) -> str:
     }
 
 
-def plan_row(row: ImportRow, known: Known, plan: Plan, report: ImportReport) -> str | None:
-    """Add one row's writes to the plan, count it and note each change it makes to someone
-    already in the organisation; return a problem instead if it has one.
-
-    A person's own choices are never overwritten: for someone already in the organisation the
-    file's name and time zone are ignored (they set those themselves in Settings); region,
-    function, level and coach are the organisation's to set and are updated where given.
-    """
-    coach_id = known.coach_ids.get(row.coach_email) if row.coach_email else None
+def person_problem(row: ImportRow, known: Known) -> str | None:
+    """Why someone already in the organisation cannot be enrolled by this row, or None."""
     user = known.users.get(row.email)
     if user is None:
-        plan.new_people.append((row, coach_id))
-        report.created += 1
         return None
     if not user.is_active:
         return _("This person's account is switched off, so they were not enrolled.")
@@ -185,12 +179,53 @@ def plan_row(row: ImportRow, known: Known, plan: Plan, report: ImportReport) -> 
         return _("This person is already in this cohort as %(role)s, not as a learner.") % {
             "role": enrollment.get_role_display().lower()
         }
+    return None
+
+
+def plan_row(
+    row: ImportRow,
+    known: Known,
+    plan: Plan,
+    report: ImportReport,
+    *,
+    line_manager: tuple[str, int | str] | None = None,
+) -> str | None:
+    """Add one row's writes to the plan, count it and note each change it makes to someone
+    already in the organisation; return a problem instead if it has one.
+
+    A person's own choices are never overwritten: for someone already in the organisation the
+    file's name and time zone are ignored (they set those themselves in Settings); region,
+    function, level, coach and line manager are the organisation's to set and are updated
+    where given. `line_manager` is the row's checked manager (cohorts.imports.managers: an
+    ("id", pk) of a member or a ("new", email) of a person the file adds), or None.
+    """
+    coach_id = known.coach_ids.get(row.coach_email) if row.coach_email else None
+    user = known.users.get(row.email)
+    if user is None:
+        plan.new_people.append((row, coach_id))
+        if line_manager is not None:
+            plan.line_managers.append((row.email, line_manager[1]))
+        report.created += 1
+        return None
+    if problem := person_problem(row, known):
+        return problem
+    enrollment = known.enrollments.get(user.pk)
     changes = [
         _describe(str(_MEMBERSHIP_COLUMNS[column]).capitalize(), old, new)
         for column, old, new in plan.memberships.set_if_given(
             user.membership, {"region": row.region, "function": row.function, "level": row.level}
         )
     ]
+    if line_manager is not None and line_manager != ("id", user.membership.line_manager_id):
+        plan.line_managers.append((user.pk, line_manager[1]))
+        changes.append(
+            (
+                _("Line manager changed to %(manager)s.")
+                if user.membership.line_manager_id
+                else _("Line manager set to %(manager)s.")
+            )
+            % {"manager": row.line_manager_email}
+        )
     if enrollment is None:
         plan.seats.append(Seat(user.pk, EnrollmentRole.LEARNER, coach_id))
         changes.insert(0, _("Enrolled in this cohort."))

@@ -23,7 +23,7 @@ from rapport.lib.text import normalise_single_line, single_line_problem
 from rapport.lib.timezones import all_time_zones, is_valid_time_zone
 
 REQUIRED_COLUMNS = ("email", "name", "time_zone")
-OPTIONAL_COLUMNS = ("region", "function", "level", "coach_email")
+OPTIONAL_COLUMNS = ("region", "function", "level", "coach_email", "line_manager_email")
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 # Stored in single-line fields: normalised and checked by rapport.lib.text, as everywhere else.
 SINGLE_LINE_COLUMNS = ("name", "region", "function", "level")
@@ -59,6 +59,7 @@ class ImportRow:
     function: str = ""
     level: str = ""
     coach_email: str = ""
+    line_manager_email: str = ""
 
 
 @cache
@@ -154,6 +155,11 @@ def _row_problems(cells: dict[str, str]) -> list[str]:
     coach_email = cells.get("coach_email", "")
     if coach_email and (problem := _email_problem(coach_email, what=_("coach's email address"))):
         problems.append(problem)
+    manager_email = cells.get("line_manager_email", "")
+    if manager_email and (
+        problem := _email_problem(manager_email, what=_("line manager's email address"))
+    ):
+        problems.append(problem)
     return problems
 
 
@@ -205,6 +211,7 @@ def validate_rows(
                 function=cells.get("function", ""),
                 level=cells.get("level", ""),
                 coach_email=cells.get("coach_email", "").lower(),
+                line_manager_email=cells.get("line_manager_email", "").lower(),
             )
         )
     return rows, errors
