@@ -1,6 +1,8 @@
 """Writes of the circles domain: forming a cohort's draft circles, moving a person by hand,
 publishing them (with a coach each), and placing a late joiner. Each is atomic; notifications
-are queued with `transaction.on_commit`.
+are queued with `transaction.on_commit`. Every placement in a published circle (publication,
+a late joiner, a move into a published circle) records a `joined` event per person, in the
+same transaction (`record_placements`).
 
 Preconditions: the caller checked that `by` may manage the cohort's circles
 (circles.access.get_cohort_for_circles). Nothing here copies text a person typed anywhere: a
@@ -20,6 +22,8 @@ from circles import formation
 from circles.models import Circle, CircleFormation, CircleMember, CircleState
 from circles.roster import MixAttribute, Person, load_people
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from events.actions import new_event, record_events
+from events.models import ObjectType, Verb
 from notifications.actions import notify
 from notifications.models import NotificationKind
 
@@ -127,6 +131,8 @@ def move_person(
             current.save(update_fields=["circle"])
         else:
             CircleMember.objects.create(circle=to, user=person.user, enrollment=person.enrollment)
+        if to.state == CircleState.PUBLISHED:
+            record_placements(cohort, [(to, person.enrollment)])
         members: dict[int, list[int]] = {}
         for circle_id, user_id in CircleMember.objects.filter(
             circle_id__in=[c for c in (to.pk, left_circle_id) if c]
@@ -189,6 +195,10 @@ def publish(
             circle.state = CircleState.PUBLISHED
         Circle.objects.bulk_update(circles, ["coach", "state"], batch_size=500)
         CircleFormation.objects.filter(cohort=cohort).update(published_at=timezone.now())
+        record_placements(
+            cohort,
+            [(c, people[u].enrollment) for c in circles for u in members[c.pk] if u in people],
+        )
         placed = [(c, members[c.pk]) for c in circles]
         if notify_members:
             transaction.on_commit(lambda: notify_circle_members(placed, actor=by))
@@ -260,9 +270,33 @@ def place_late_joiners(
             told.append((circle, [enrollment.user_id]))
             results[enrollment.pk] = circle
         CircleMember.objects.bulk_create(new_rows, batch_size=500)
+        record_placements(
+            cohort, [(circle, people[user_ids[0]].enrollment) for circle, user_ids in told]
+        )
         if told:
             transaction.on_commit(lambda: notify_circle_members(told, actor=None))
     return results
+
+
+def record_placements(cohort: Cohort, placed: Sequence[tuple[Circle, Enrollment]]) -> int:
+    """One `joined` event per person placed in a published circle: the learner is the actor,
+    the circle the object, their seat the registration and the cohort the context (xAPI:
+    Activity Streams' `join` of a group). Only ids: who is with whom is for the platform's
+    record and its analytics of new ties, never text. One bulk insert per 500 people, in the
+    caller's transaction; returns how many were recorded."""
+    events = [
+        new_event(
+            enrollment.user_id,
+            verb=Verb.JOINED,
+            object_type=ObjectType.CIRCLE,
+            object_id=circle.public_id,
+            cohort=cohort,
+            registration=enrollment.public_id,
+        )
+        for circle, enrollment in placed
+    ]
+    record_events(events)
+    return len(events)
 
 
 def notify_circle_members(

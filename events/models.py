@@ -48,6 +48,8 @@ class Verb(models.TextChoices):
     PLANNED = "planned", _("planned")  # a mission's plan made
     REFLECTED = "reflected", _("reflected")  # a journal entry written
     SHARED = "shared", _("shared")  # a journal entry shared beyond its author
+    # Community (circles.actions)
+    JOINED = "joined", _("joined a circle")  # placed in a published circle: object = the circle
 
 
 class ObjectType(models.TextChoices):
@@ -58,6 +60,7 @@ class ObjectType(models.TextChoices):
     PROGRAM = "program", _("programme")  # programs.Program
     COHORT = "cohort", _("cohort")  # cohorts.Cohort
     PERSON = "person", _("person")  # accounts.User, as an opaque account
+    CIRCLE = "circle", _("circle")  # circles.Circle
 
 
 class ResultKey(models.TextChoices):

@@ -34,6 +34,7 @@ VERB_IRIS: dict[Verb, str] = {
     Verb.PLANNED: "/xapi/verbs/planned",  # no ADL-registered verb for making a plan
     Verb.REFLECTED: "/xapi/verbs/reflected",  # nor for writing a reflection
     Verb.SHARED: f"{ADL}shared",
+    Verb.JOINED: "http://activitystrea.ms/schema/1.0/join",
 }
 
 # xAPI object shape per type: an Activity with a definition type, or an Agent (a person).
@@ -42,6 +43,7 @@ ACTIVITY_TYPE_IRIS: dict[ObjectType, str | None] = {
     ObjectType.PROGRAM: "http://adlnet.gov/expapi/activities/course",
     ObjectType.COHORT: "http://activitystrea.ms/schema/1.0/group",
     ObjectType.PERSON: None,  # an Agent, not an Activity
+    ObjectType.CIRCLE: "http://activitystrea.ms/schema/1.0/group",
 }
 
 # Where each result key goes: the xAPI `completion` property, or an extension IRI.
