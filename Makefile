@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` and `make test`. Everything else is a helper.
-.PHONY: demo test setup lint typecheck pytest bench bench-digest clean
+.PHONY: demo test setup lint typecheck pytest bench bench-digest bench-thread clean
 
 PY := .venv/bin/python
 # The checks and tests run on the real settings plus a throwaway secret key (rapport/settings_test.py);
@@ -33,6 +33,10 @@ bench: setup
 # A weekly digest through the task worker, and the kill-and-restart proof (docs/performance.md).
 bench-digest: setup
 	$(PY) bench/digest.py $(BENCH_ARGS)
+
+# A thread page and posting a reply with 1,000,000 posts in the database (docs/performance.md).
+bench-thread: setup
+	$(PY) bench/thread_page.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .venv var

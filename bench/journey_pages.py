@@ -207,7 +207,11 @@ def check_page(port: int, url: str, session: str) -> None:
                 raise SystemExit(f"{url} answered {response.status} at {response.url}")
 
 
-def run_wrk(port: int, url: str, session: str, args: argparse.Namespace) -> dict[str, float]:
+def run_wrk(
+    port: int, url: str, session: str, args: argparse.Namespace, *, script: Path | None = None
+) -> dict[str, float]:
+    """wrk's figures for one URL (`script`: a Lua script of its own, ending with what
+    bench/wrk_report.lua does; the default is a GET with the session cookie)."""
     output = subprocess.run(
         [
             "wrk",
@@ -219,7 +223,7 @@ def run_wrk(port: int, url: str, session: str, args: argparse.Namespace) -> dict
             f"{args.duration}s",
             "--latency",
             "-s",
-            str(ROOT / "bench" / "wrk_report.lua"),
+            str(script or ROOT / "bench" / "wrk_report.lua"),
             "-H",
             f"Cookie: sessionid={session}",
             f"http://127.0.0.1:{port}{url}",

@@ -4,7 +4,8 @@ Every post comes through `Post.objects.visible_to(viewer)` (the one rule). A pag
 posts with all their (visible) replies; the queries are fixed whatever the number of posts,
 reactions and members (asserted in discussions/tests/test_thread_page.py): the moderator
 check, the gate, the count, the page of posts, their replies, the reactions, the read position,
-the drafts and the blocks.
+the drafts and the blocks (and one write, only when the page shows something newer than the
+read position).
 """
 
 import math
@@ -187,9 +188,10 @@ def load_thread_page(
     all_views = [v for top_view in ordered for v in (top_view, *top_view.replies)]
     first_new = next((v.anchor for v in all_views if v.is_new), None)
     new_count = sum(1 for v in all_views if v.is_new)
-    from discussions.actions import mark_read
+    if newest is not None and (seen_until is None or newest > seen_until):
+        from discussions.actions import mark_read
 
-    mark_read(thread, user=viewer, until=newest)
+        mark_read(thread, user=viewer, until=newest)  # only when this page moves it on
     drafts = dict(Draft.objects.filter(user=viewer, thread=thread).values_list("key", "body"))
     return ThreadPage(
         thread=thread,

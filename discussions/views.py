@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -69,6 +70,8 @@ def _render_thread(
             "reply_form": reply_form,
             "reply_to": reply_to,
             "nav": "discussions",
+            # The CSRF field once for the page's many forms (reactions, delete, reply).
+            "csrf_field": csrf_input(request),
         },
         status=status,
     )

@@ -286,6 +286,21 @@ class QueryCountTests(ThreadTestCase):
         self.assertEqual(self.count_queries(self.alice, url), small)
         self.assertLessEqual(small, 16)
 
+    def test_a_thread_page_read_again_makes_ten_named_queries_whatever_its_size(self) -> None:
+        url = self.thread_url(self.community) + "?page=1"
+        self.client.force_login(self.alice)
+        for posts in (1, 40):  # 2 posts and 80 (two pages, with replies and reactions)
+            self.add_posts(posts)
+            self.client.get(url)  # the first visit moves the read position on
+            # 1 the person (the session is cached), 2 the thread through Thread.visible_to,
+            # 3 is_moderator (a coach seat), 4 the read position, 5 the count of top-level
+            # posts (total and seen), 6 the page of top-level posts with their authors,
+            # 7 their replies with authors, 8 the reaction counts, 9 the blocks, 10 the drafts.
+            # Nothing is written: the read position is already past this page.
+            with self.assertNumQueries(10):
+                response = self.client.get(url)
+            self.assertEqual(response.status_code, 200)
+
     def test_the_prompt_panel_makes_a_fixed_number_of_queries(self) -> None:
         url = reverse("cohorts:activity", args=[self.cohort_a.public_id, self.prompt.public_id])
         actions.create_post(self.thread, author=self.alice, body="Mine")
