@@ -27,8 +27,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 # Issue 6: each learner page at least 10% of the same run's hello-world, p95 under 50 ms at 8
@@ -279,7 +281,6 @@ def main() -> int:
         server.wait(timeout=30)
 
     load_after = os.getloadavg()
-    hello = results["hello"]["rps"]
     print()
     print(
         f"Rapport journey pages — {backend}, {facts['learners']:,} learners "
@@ -289,58 +290,85 @@ def main() -> int:
     )
     if seed_seconds:
         print(f"Seeded in {seed_seconds:.0f} s")
-    print(
-        "Load average (1, 5, 15 min): before "
-        + ", ".join(f"{x:.2f}" for x in load_before)
-        + "; after "
-        + ", ".join(f"{x:.2f}" for x in load_after)
-        + " (the run's own server and wrk count in it)"
+    print_load(load_before, load_after)
+
+    def verdict(name: str, figures: dict[str, float], ratio: float, queries: int) -> str:
+        if name == "hello":
+            return ""
+        met = (
+            ratio >= TARGETS["rps_ratio"]
+            and figures["p95_ms"] < TARGETS["p95_ms"]
+            and queries <= TARGETS["queries"]
+            and figures["non_2xx"] == 0
+        )
+        return (
+            "meets targets"
+            if met
+            else f"MISSES a target (≥{TARGETS['rps_ratio']:.0%} of hello, "
+            f"p95<{TARGETS['p95_ms']:.0f} ms, ≤{TARGETS['queries']} queries)"
+        )
+
+    print_figures(results, facts["queries"], verdict, label="page")  # type: ignore[arg-type]
+
+    save_results(
+        "journey_pages",
+        {
+            "backend": backend,
+            "args": vars(args),
+            "facts": facts,
+            "results": results,
+            "load": {"before": load_before, "after": load_after},
+        },
     )
+    return 0
+
+
+def print_figures(
+    results: dict[str, dict[str, float]],
+    queries: dict[str, int],
+    verdict: "Callable[[str, dict[str, float], float, int], str]",
+    *,
+    label: str,
+) -> None:
+    """One line per measured URL: req/s, p50/p95/p99 in ms, the ratio to the run's `hello`,
+    its queries and `verdict(name, figures, ratio, queries)` (the targets met or missed)."""
+    hello = results["hello"]["rps"]
     header = (
-        f"{'page':<11} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{label:<11} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
         f"{'/hello':>7} {'queries':>8}  verdict"
     )
     print(header)
     print("-" * len(header))
     for name, figures in results.items():
         ratio = figures["rps"] / hello if hello else 0.0
-        queries = facts["queries"][name]  # type: ignore[index]
-        verdict = ""
-        if name != "hello":
-            met = (
-                ratio >= TARGETS["rps_ratio"]
-                and figures["p95_ms"] < TARGETS["p95_ms"]
-                and queries <= TARGETS["queries"]
-                and figures["non_2xx"] == 0
-            )
-            verdict = (
-                "meets targets"
-                if met
-                else f"MISSES a target (≥{TARGETS['rps_ratio']:.0%} of hello, "
-                f"p95<{TARGETS['p95_ms']:.0f} ms, ≤{TARGETS['queries']} queries)"
-            )
         print(
             f"{name:<11} {figures['rps']:>8.0f} {figures['p50_ms']:>8.1f} "
             f"{figures['p95_ms']:>8.1f} {figures['p99_ms']:>8.1f} {ratio:>6.1%} "
-            f"{queries:>8}  {verdict}"
+            f"{queries[name]:>8}  {verdict(name, figures, ratio, queries[name])}"
         )
         if figures["errors"] or figures["non_2xx"]:
-            print(f"  ! {figures['errors']} socket errors, {figures['non_2xx']} non-2xx answers")
+            print(f"  ! {figures['errors']} socket errors, {figures['non_2xx']} answers ≥ 400")
 
+
+def print_load(before: tuple[float, ...], after: tuple[float, ...]) -> None:
+    """The machine's load average before and after a run: its figures are read beside it."""
+    print(
+        "Load average (1, 5, 15 min): before "
+        + ", ".join(f"{x:.2f}" for x in before)
+        + "; after "
+        + ", ".join(f"{x:.2f}" for x in after)
+        + " (the run's own server and wrk count in it)"
+    )
+
+
+def save_results(name: str, record: dict[str, Any]) -> Path:
+    """Keep a run's figures as bench/results/<name>-<backend>-<UTC time>.json (not committed)."""
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    record = {
-        "backend": backend,
-        "args": vars(args),
-        "facts": facts,
-        "results": results,
-        "load": {"before": load_before, "after": load_after},
-    }
-    (out / f"journey_pages-{backend}-{stamp}.json").write_text(
-        json.dumps(record, indent=2, default=str)
-    )
-    return 0
+    path = out / f"{name}-{record['backend']}-{stamp}.json"
+    path.write_text(json.dumps(record, indent=2, default=str))
+    return path
 
 
 if __name__ == "__main__":

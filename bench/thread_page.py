@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,10 @@ from bench.journey_pages import (  # noqa: E402
     check_page,
     free_port,
     manage,
+    print_figures,
+    print_load,
     run_wrk,
+    save_results,
     start_server,
 )
 
@@ -396,7 +399,6 @@ def main() -> int:
         script.unlink(missing_ok=True)
     load_after = os.getloadavg()
 
-    hello = results["hello"]["rps"]
     print()
     print(
         f"Rapport thread page — {backend}, {facts['posts']:,} posts in the database, the "
@@ -407,51 +409,32 @@ def main() -> int:
     )
     if seed_seconds:
         print(f"Seeded in {seed_seconds:.0f} s")
-    print(
-        "Load average (1, 5, 15 min): before "
-        + ", ".join(f"{x:.2f}" for x in load_before)
-        + "; after "
-        + ", ".join(f"{x:.2f}" for x in load_after)
-    )
-    header = (
-        f"{'request':<8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'/hello':>7} {'queries':>8}  verdict"
-    )
-    print(header)
-    print("-" * len(header))
-    for name, figures in results.items():
-        ratio = figures["rps"] / hello if hello else 0.0
-        verdict = ""
+    print_load(load_before, load_after)
+
+    def verdict(name: str, figures: dict[str, float], ratio: float, queries: int) -> str:
         if name == "thread":
             met = (
                 ratio >= TARGETS["thread_ratio"]
                 and figures["p95_ms"] < TARGETS["thread_p95_ms"]
                 and figures["non_2xx"] == 0
             )
-            verdict = "meets targets" if met else "MISSES a target (≥6% of hello, p95<50 ms)"
-        elif name == "reply":
+            return "meets targets" if met else "MISSES a target (≥6% of hello, p95<50 ms)"
+        if name == "reply":
             met = figures["p95_ms"] < TARGETS["reply_p95_ms"] and figures["non_2xx"] == 0
-            verdict = "meets the target" if met else "MISSES the target (p95<100 ms)"
-        print(
-            f"{name:<8} {figures['rps']:>8.0f} {figures['p50_ms']:>8.1f} "
-            f"{figures['p95_ms']:>8.1f} {figures['p99_ms']:>8.1f} {ratio:>6.1%} "
-            f"{facts['queries'][name]:>8}  {verdict}"
-        )
-        if figures["errors"] or figures["non_2xx"]:
-            print(f"  ! {figures['errors']} socket errors, {figures['non_2xx']} answers ≥ 400")
+            return "meets the target" if met else "MISSES the target (p95<100 ms)"
+        return ""
 
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    record = {
-        "backend": backend,
-        "args": vars(args),
-        "facts": {k: v for k, v in facts.items() if k not in ("csrf_secret", "csrf_token")},
-        "results": results,
-        "load": {"before": load_before, "after": load_after},
-    }
-    (out / f"thread_page-{backend}-{stamp}.json").write_text(
-        json.dumps(record, indent=2, default=str)
+    print_figures(results, facts["queries"], verdict, label="request")
+
+    save_results(
+        "thread_page",
+        {
+            "backend": backend,
+            "args": vars(args),
+            "facts": {k: v for k, v in facts.items() if k not in ("csrf_secret", "csrf_token")},
+            "results": results,
+            "load": {"before": load_before, "after": load_after},
+        },
     )
     return 0
 
