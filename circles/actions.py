@@ -12,6 +12,7 @@ notification names the circle, never a message.
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -151,14 +152,19 @@ def move_person(
 
 
 def publish(
-    cohort: Cohort, *, by: "User", people: dict[int, Person], notify_members: bool = True
+    cohort: Cohort,
+    *,
+    by: "User",
+    people: dict[int, Person],
+    notify_members: bool = True,
+    at: datetime | None = None,
 ) -> int:
     """Publish the cohort's draft circles: each gets a coach (the cohort's coaches, balanced:
     the coach with fewest circles so far, preferring the one who coaches most of its members),
     becomes visible to its members and coach, and each member and coach is notified. Refused
     (CircleError) while any circle breaks a rule or there are none. `notify_members=False`
-    (the demo's circles, published long ago) tells nobody. Returns how many circles were
-    published."""
+    (the demo's circles, published long ago) tells nobody, and `at` dates their `joined`
+    events (default now). Returns how many circles were published."""
     with transaction.atomic():
         circles = list(
             Circle.objects.select_for_update().filter(cohort=cohort, state=CircleState.DRAFT)
@@ -198,6 +204,7 @@ def publish(
         record_placements(
             cohort,
             [(c, people[u].enrollment) for c in circles for u in members[c.pk] if u in people],
+            at=at,
         )
         placed = [(c, members[c.pk]) for c in circles]
         if notify_members:
@@ -278,12 +285,15 @@ def place_late_joiners(
     return results
 
 
-def record_placements(cohort: Cohort, placed: Sequence[tuple[Circle, Enrollment]]) -> int:
+def record_placements(
+    cohort: Cohort, placed: Sequence[tuple[Circle, Enrollment]], *, at: datetime | None = None
+) -> int:
     """One `joined` event per person placed in a published circle: the learner is the actor,
     the circle the object, their seat the registration and the cohort the context (xAPI:
     Activity Streams' `join` of a group). Only ids: who is with whom is for the platform's
     record and its analytics of new ties, never text. One bulk insert per 500 people, in the
-    caller's transaction; returns how many were recorded."""
+    caller's transaction, timestamped `at` (default now: the demo dates its past); returns how
+    many were recorded."""
     events = [
         new_event(
             enrollment.user_id,
@@ -295,6 +305,9 @@ def record_placements(cohort: Cohort, placed: Sequence[tuple[Circle, Enrollment]
         )
         for circle, enrollment in placed
     ]
+    if at is not None:
+        for event in events:
+            event.timestamp = at
     record_events(events)
     return len(events)
 

@@ -3,7 +3,7 @@ has started, through the circles actions an admin's clicks call. The cohort that
 started yet is left for the admin to form ("Form circles" from the cohort list)."""
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from accounts.models import User
 from circles.actions import form_draft, publish
@@ -58,7 +58,13 @@ def seed_circles(organization: Organization, *, admin_email: str, today: date) -
             continue
         form_draft(cohort, mix=("region", "function"), by=admin)
         # Published when the cohort started: nobody is told again today.
-        published += publish(cohort, by=admin, people=load_people(cohort), notify_members=False)
+        published += publish(
+            cohort,
+            by=admin,
+            people=load_people(cohort),
+            notify_members=False,
+            at=datetime.combine(cohort.start_date, time.min, tzinfo=UTC),
+        )
     return published
 
 

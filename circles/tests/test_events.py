@@ -96,3 +96,17 @@ class CirclePlacementEventTests(PersonaTestCase):
         )
         self.assertIn(str(event.object_id), statement["object"]["id"])
         self.assertEqual(statement["context"]["registration"], str(event.registration))
+
+    def test_a_publication_dated_in_the_past_dates_its_events(self) -> None:
+        from datetime import UTC, datetime
+
+        self.form()
+        when = datetime(2026, 3, 2, tzinfo=UTC)
+        actions.publish(
+            self.cohort,
+            by=self.adam,
+            people=load_people(self.cohort),
+            notify_members=False,
+            at=when,
+        )
+        self.assertEqual({e.timestamp for e in self.joined()}, {when})
