@@ -29,6 +29,7 @@ def export_cohorts(user: User) -> list[dict[str, Any]]:
                 "position_seconds": row.position_seconds,
                 "started_at": iso(row.started_at),
                 "completed_at": iso(row.completed_at),
+                "last_viewed_on": iso(row.viewed_on),  # the day of the last `viewed` recorded
             }
         )
     return [

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cohorts.actions import record_visit
 from cohorts.models import ActivityProgress, Enrollment
+from cohorts.personal_data import export_cohorts
 from events.models import Event, Verb
 from programs.models import ActivityKind
 from rapport.testing import PersonaTestCase
@@ -30,6 +31,13 @@ class OncePerDayTests(PersonaTestCase):
             Event.objects.filter(actor=person, verb=Verb.VIEWED, object_id=self.activity.public_id)
         )
 
+    def unviewed_progress(self) -> Enrollment:
+        """Alice's progress row on the activity, made as another action makes it (no view
+        recorded yet); returns her enrollment."""
+        enrollment = Enrollment.objects.get(user=self.alice, cohort=self.cohort_a)
+        ActivityProgress.objects.create(enrollment=enrollment, activity=self.activity)
+        return enrollment
+
     def test_a_second_view_the_same_day_records_nothing_and_writes_nothing(self) -> None:
         self.client.force_login(self.alice)
         with at(datetime(2026, 11, 30, 9, 0, tzinfo=UTC)):
@@ -42,6 +50,9 @@ class OncePerDayTests(PersonaTestCase):
         progress = ActivityProgress.objects.get(enrollment__user=self.alice, activity=self.activity)
         self.assertEqual(progress.viewed_on, date(2026, 11, 30))
         self.assertEqual(progress.state, "started")
+        # The day is the learner's own data: it is in their export.
+        (seat,) = [s for s in export_cohorts(self.alice) if s["cohort"] == self.cohort_a.name]
+        self.assertEqual([row["last_viewed_on"] for row in seat["progress"]], ["2026-11-30"])
 
     def test_coming_back_the_next_day_records_a_second_view(self) -> None:
         self.client.force_login(self.alice)
@@ -70,8 +81,7 @@ class OncePerDayTests(PersonaTestCase):
     def test_a_view_of_a_row_made_by_another_action_is_recorded_once(self) -> None:
         # Progress made by saving a media position has never been viewed: the first view of
         # the day is recorded, the second is not.
-        enrollment = Enrollment.objects.get(user=self.alice, cohort=self.cohort_a)
-        ActivityProgress.objects.create(enrollment=enrollment, activity=self.activity)
+        enrollment = self.unviewed_progress()
         with at(datetime(2026, 11, 30, 9, 0, tzinfo=UTC)):
             record_visit(enrollment, activity=self.activity)
             record_visit(enrollment, activity=self.activity)
@@ -80,8 +90,7 @@ class OncePerDayTests(PersonaTestCase):
     def test_a_view_that_lost_the_race_records_nothing(self) -> None:
         # Two first views at once: both read the row before either wrote. The conditional
         # UPDATE lets one through; the other's read is stale and it records nothing.
-        enrollment = Enrollment.objects.get(user=self.alice, cohort=self.cohort_a)
-        ActivityProgress.objects.create(enrollment=enrollment, activity=self.activity)
+        enrollment = self.unviewed_progress()
         with at(datetime(2026, 11, 30, 9, 0, tzinfo=UTC)):
             record_visit(enrollment, activity=self.activity)
             stale = ActivityProgress.objects.get(enrollment=enrollment, activity=self.activity)
