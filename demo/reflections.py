@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
+from circles.models import CircleMember
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
 from events.models import Event
 from notifications.models import Notification, NotificationKind
@@ -87,22 +88,26 @@ RAFAEL_MISSION_1 = {
     "learned": "Speed can look like unavailability, especially to someone new.",
     "next_step": "Find her this week and introduce her to two people on her line.",
 }
-# Short entries from three more people of the cohort: shared with the coach or the circle.
+# Short entries from three more people of the cohort (who can see it, title, text): shared with
+# the coach or the circle.
 OTHERS = (
     (
         Visibility.COACH,
+        "The feedback that didn't come",
         "I asked my team for feedback on how I run our weekly meeting and got silence, then "
         "a polite 'it's fine'. I think I asked in a way that made 'fine' the only safe "
         "answer. Could we talk about how to ask again in our next session?",
     ),
     (
         Visibility.COACH,
+        "He is thinking about leaving",
         "Tried the no-agenda conversation with my most senior engineer. Ten minutes in he "
         "told me he has been thinking about leaving. I am glad he told me, and I am not "
         "sure what to do with it yet.",
     ),
     (
         Visibility.CIRCLE,
+        "Three seconds",
         "Small win: I waited three seconds before answering in every conversation today. "
         "People finished their sentences. One of them said something I would have talked "
         "over, and it changed my decision.",
@@ -212,9 +217,13 @@ def seed_reflections(
         .exclude(user__in=[amara, rafael])
         .order_by("pk")[: len(OTHERS)]
     )
-    for days, (other, (visibility, text)) in enumerate(zip(others, OTHERS, strict=False), 1):
+    for days, (other, (visibility, title, text)) in enumerate(zip(others, OTHERS, strict=False), 1):
         entry, _ = actions.write_entry(
-            other, kind=EntryKind.FREE, body=text, visibility=_widest(other, visibility)
+            other,
+            kind=EntryKind.FREE,
+            title=title,
+            body=text,
+            visibility=_widest(other, visibility),
         )
         _backdate(entry, now - timedelta(days=days * 2, hours=days), since)
         counts["entries"] += 1
@@ -226,9 +235,10 @@ def seed_reflections(
         EntryView(entry=reflection, viewer=grace, organization_id=cohort.organization_id),
     ]
     if len(shared_entries) > 1:
-        reader = (
-            Entry.objects.visible_to(rafael).filter(pk=shared_entries[1].pk).exists() and rafael
-        ) or grace
+        # A peer of her circle (or, shared with the cohort, her peer Rafael) read it.
+        connect = shared_entries[1]
+        peers = CircleMember.objects.filter(circle_id=connect.circle_id).exclude(user=amara)
+        reader = next((m.user for m in peers.select_related("user").order_by("pk")), rafael)
         views.append(
             EntryView(
                 entry=shared_entries[1], viewer=reader, organization_id=cohort.organization_id

@@ -10,7 +10,7 @@ from accounts.models import User
 from demo.reflections import AMARA_FREE, AMARA_MISSION_1, RAFAEL_MISSION_1
 from demo.seed import COACH, LEARNER, PEER, SeedOptions, seed_demo
 from notifications.models import Notification, NotificationKind
-from reflections.models import Entry, MissionPlan
+from reflections.models import Entry, EntryView, MissionPlan
 
 NOW = datetime(2026, 3, 18, 10, 30, tzinfo=UTC)  # a Wednesday
 
@@ -29,6 +29,7 @@ class DemoReflectionTests(TestCase):
         self.assertIn("Notice your default", page)  # Amara's mission reflection
         self.assertIn(self.learner.full_name, page)
         self.assertNotIn("After Tuesday", page)  # her private entry
+        self.assertIn("He is thinking about leaving", page)  # another learner's, titled
         self.assertTrue(
             Notification.objects.filter(
                 recipient=self.coach, kind=NotificationKind.SHARED_WITH_YOU
@@ -45,6 +46,12 @@ class DemoReflectionTests(TestCase):
         self.assertContains(journal, "Only me")
         log = self.client.get(reverse("reflections:access_log"))
         self.assertContains(log, self.coach.full_name)
+        viewers = set(
+            EntryView.objects.visible_to(self.learner).values_list("viewer__email", flat=True)
+        )
+        self.assertGreaterEqual(len(viewers), 2)  # her coach and a peer
+        for view in EntryView.objects.visible_to(self.learner).select_related("entry", "viewer"):
+            self.assertTrue(Entry.objects.visible_to(view.viewer).filter(pk=view.entry.pk).exists())
         self.assertTrue(MissionPlan.objects.filter(author=self.learner).exists())
 
     def test_private_entries_reach_nobody_else(self) -> None:
