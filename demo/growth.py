@@ -13,9 +13,11 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from cohorts.models import Cohort, EnrollmentRole
+from events.models import Event
 from growth import actions
 from growth.models import Cadence, GoalStatus, MoodCheckIn
 from organizations.models import Behaviour
@@ -159,6 +161,7 @@ def seed_growth(cohort: Cohort, *, learner: str, now: datetime) -> dict[str, int
     """The growth tools of the demo learner (`learner`, an email) and emotion check-ins of the
     cohort's learners over the last eight weeks before `now`. Returns counts by kind."""
     amara = User.objects.select_related("membership").get(email=learner)
+    since = timezone.now()  # the writes below record events at the real time
     organization_id = cohort.organization_id
     today = local_today(amara.time_zone, now)
     rng = random.Random(8)  # the same demo on every run
@@ -230,6 +233,10 @@ def seed_growth(cohort: Cohort, *, learner: str, now: datetime) -> dict[str, int
         )
         moods += 1
     moods += _cohort_moods(cohort, exclude=amara.pk, today=today, rng=rng)
+    # Her events are dated in the demo's past, like every other seeded event.
+    Event.objects.filter(actor=amara, timestamp__gte=since).update(
+        timestamp=now - timedelta(hours=2)
+    )
     return {"goals": goals, "routine_check_ins": check_ins, "mood_check_ins": moods}
 
 

@@ -50,6 +50,12 @@ class Verb(models.TextChoices):
     SHARED = "shared", _("shared")  # a journal entry shared beyond its author
     # Community (circles.actions)
     JOINED = "joined", _("joined a circle")  # placed in a published circle: object = the circle
+    # Growth (growth.actions): the object is the person's own item, by its opaque id; never text
+    # and never a score (a mood check-in records that it happened, not how the person felt)
+    COMMITTED = "committed", _("set a goal")  # object = the goal
+    ACHIEVED = "achieved", _("achieved a goal")  # object = the goal
+    PRACTISED = "practised", _("checked in on a routine")  # object = the routine; completion
+    CHECKED_IN = "checked_in", _("checked in")  # an emotion and energy check-in; object = it
 
 
 class ObjectType(models.TextChoices):
@@ -61,6 +67,10 @@ class ObjectType(models.TextChoices):
     COHORT = "cohort", _("cohort")  # cohorts.Cohort
     PERSON = "person", _("person")  # accounts.User, as an opaque account
     CIRCLE = "circle", _("circle")  # circles.Circle
+    GOAL = "goal", _("goal")  # growth.Goal
+    ROUTINE = "routine", _("routine")  # growth.Routine
+    CONVERSATION = "conversation", _("conversation plan")  # growth.ConversationPlan
+    CHECK_IN = "check_in", _("check-in")  # growth.MoodCheckIn
 
 
 class ResultKey(models.TextChoices):

@@ -35,6 +35,10 @@ VERB_IRIS: dict[Verb, str] = {
     Verb.REFLECTED: "/xapi/verbs/reflected",  # nor for writing a reflection
     Verb.SHARED: f"{ADL}shared",
     Verb.JOINED: "http://activitystrea.ms/schema/1.0/join",
+    Verb.COMMITTED: "/xapi/verbs/committed",  # growth: no published verb for setting a goal
+    Verb.ACHIEVED: "/xapi/verbs/achieved",
+    Verb.PRACTISED: "/xapi/verbs/practised",
+    Verb.CHECKED_IN: "/xapi/verbs/checked-in",
 }
 
 # xAPI object shape per type: an Activity with a definition type, or an Agent (a person).
@@ -44,6 +48,10 @@ ACTIVITY_TYPE_IRIS: dict[ObjectType, str | None] = {
     ObjectType.COHORT: "http://activitystrea.ms/schema/1.0/group",
     ObjectType.PERSON: None,  # an Agent, not an Activity
     ObjectType.CIRCLE: "http://activitystrea.ms/schema/1.0/group",
+    ObjectType.GOAL: "http://adlnet.gov/expapi/activities/objective",
+    ObjectType.ROUTINE: "http://adlnet.gov/expapi/activities/performance",
+    ObjectType.CONVERSATION: "http://adlnet.gov/expapi/activities/meeting",
+    ObjectType.CHECK_IN: "http://adlnet.gov/expapi/activities/interaction",
 }
 
 # Where each result key goes: the xAPI `completion` property, or an extension IRI.

@@ -4,7 +4,10 @@ is idempotent where a double click is possible: creating functions take the form
 `submission` id and return the row already made for it.
 
 Privacy: everything written here is the owner's alone (docs/permissions.md, "Growth"). No
-notification is sent and no text leaves the row; the text columns are encrypted at rest.
+notification is sent and no text leaves the row; the text columns are encrypted at rest. Each
+meaningful write records one event (a goal set or achieved, a routine or an emotion check-in, a
+conversation planned or debriefed) naming the item by its opaque id only: never its text, and
+never how the person said they felt.
 """
 
 import uuid
@@ -15,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
+from events.actions import record_event
+from events.models import ObjectType, ResultKey, Verb
 from growth.models import (
     Belief,
     Cadence,
@@ -22,6 +27,7 @@ from growth.models import (
     ConversationDebrief,
     ConversationPlan,
     Goal,
+    GoalStatus,
     GrowthProfile,
     MoodCheckIn,
     Routine,
@@ -110,27 +116,46 @@ def create_goal(
     """A new goal (or the one this submission already made); `(goal, created)`."""
     if behaviour is not None and behaviour.organization_id != _organization_id(owner):
         raise ValueError("A behaviour of another organisation")
-    return _create_once(
-        Goal,
-        owner,
-        submission,
-        {
-            "title": title,
-            "why": why,
-            "how_i_will_know": how_i_will_know,
-            "behaviour": behaviour,
-            "target_date": target_date,
-        },
-    )
+    with transaction.atomic():
+        goal, created = _create_once(
+            Goal,
+            owner,
+            submission,
+            {
+                "title": title,
+                "why": why,
+                "how_i_will_know": how_i_will_know,
+                "behaviour": behaviour,
+                "target_date": target_date,
+            },
+        )
+        if created:
+            record_event(
+                owner, verb=Verb.COMMITTED, object_type=ObjectType.GOAL, object_id=goal.public_id
+            )
+    return goal, created
 
 
 @transaction.atomic
 def update_row[M: SubmittedModel | ConversationDebrief](row: M, **fields: Any) -> M:
     """Change the given fields of one of the owner's rows (a goal's status, a plan's answers).
-    The caller loaded `row` through growth.access for its owner."""
+    The caller loaded `row` through growth.access for its owner. A goal that becomes achieved
+    records `achieved`."""
+    achieved = (
+        isinstance(row, Goal)
+        and row.status != GoalStatus.ACHIEVED
+        and fields.get("status") == GoalStatus.ACHIEVED
+    )
     for name, value in fields.items():
         setattr(row, name, value)
     row.save(update_fields=[*fields, "updated_at"])
+    if achieved:
+        record_event(
+            row.owner,  # type: ignore[union-attr]
+            verb=Verb.ACHIEVED,
+            object_type=ObjectType.GOAL,
+            object_id=row.public_id,
+        )
     return row
 
 
@@ -186,6 +211,13 @@ def check_in_routine(
             "organization_id": routine.organization_id,
         },
     )
+    record_event(
+        owner,
+        verb=Verb.PRACTISED,
+        object_type=ObjectType.ROUTINE,
+        object_id=routine.public_id,
+        result={ResultKey.COMPLETION: done},
+    )
     return check_in
 
 
@@ -206,9 +238,18 @@ def create_conversation_plan(
     owner: "User", *, submission: uuid.UUID | None, planned_for: date | None = None, **answers: str
 ) -> tuple[ConversationPlan, bool]:
     """A difficult-conversation plan; submitting the same planner twice makes one plan."""
-    return _create_once(
-        ConversationPlan, owner, submission, {"planned_for": planned_for, **answers}
-    )
+    with transaction.atomic():
+        plan, created = _create_once(
+            ConversationPlan, owner, submission, {"planned_for": planned_for, **answers}
+        )
+        if created:
+            record_event(
+                owner,
+                verb=Verb.PLANNED,
+                object_type=ObjectType.CONVERSATION,
+                object_id=plan.public_id,
+            )
+    return plan, created
 
 
 @transaction.atomic
@@ -216,10 +257,17 @@ def save_debrief(owner: "User", *, plan: ConversationPlan, **answers: str) -> Co
     """Write (or rewrite) the blameless debrief of one of the owner's plans."""
     if plan.owner_id != owner.pk:
         raise ValueError("Not the owner's plan")
-    debrief, _ = ConversationDebrief.objects.update_or_create(
+    debrief, created = ConversationDebrief.objects.update_or_create(
         plan=plan,
         defaults={"owner": owner, "organization_id": plan.organization_id, **answers},
     )
+    if created:
+        record_event(
+            owner,
+            verb=Verb.REFLECTED,
+            object_type=ObjectType.CONVERSATION,
+            object_id=plan.public_id,
+        )
     return debrief
 
 
@@ -237,9 +285,19 @@ def record_mood(
     anything else is refused with ValueError (forms refuse it first, with a message)."""
     if not (1 <= feeling <= 5 and 1 <= energy <= 5):
         raise ValueError("Feeling and energy are 1 to 5")
-    return _create_once(
-        MoodCheckIn,
-        owner,
-        submission,
-        {"day": day, "feeling": feeling, "energy": energy, "word": word, "note": note},
-    )
+    with transaction.atomic():
+        mood, created = _create_once(
+            MoodCheckIn,
+            owner,
+            submission,
+            {"day": day, "feeling": feeling, "energy": energy, "word": word, "note": note},
+        )
+        if created:
+            # That it happened, never the answers: those are the person's alone.
+            record_event(
+                owner,
+                verb=Verb.CHECKED_IN,
+                object_type=ObjectType.CHECK_IN,
+                object_id=mood.public_id,
+            )
+    return mood, created

@@ -270,6 +270,13 @@ class PrivacyMatrixTests(PersonaTestCase):
 
         cls.community_a = community_thread(cls.cohort_a)
         cls.bobs_post = create_post(cls.community_a, author=cls.bob, body="Hello from Bob")
+        # One of each of alice's growth items, made here so that their events are part of the
+        # set-up the tests count from.
+        from growth.tests.base import make_items
+        from organizations.actions import seed_default_framework
+
+        seed_default_framework(cls.org)
+        cls.growth_sample = make_items(cls.alice, None)
         from reflections.tests.helpers import free_entry
 
         cls.alices_entry = free_entry(
@@ -373,14 +380,8 @@ class PrivacyMatrixTests(PersonaTestCase):
         return self._moderation_sample
 
     def growth_sample_values(self) -> dict[str, Any]:
-        """One of each of alice's growth items (made once per test), by URL parameter."""
-        if not hasattr(self, "_growth_sample"):
-            from growth.tests.base import make_items
-            from organizations.actions import seed_default_framework
-
-            seed_default_framework(self.org)
-            self._growth_sample = make_items(self.alice, None)
-        return self._growth_sample
+        """One of each of alice's growth items (made with the test data), by URL parameter."""
+        return self.growth_sample
 
     def request(self, endpoint: Endpoint, url: str) -> HttpResponse:
         if (
