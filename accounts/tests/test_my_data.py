@@ -29,7 +29,13 @@ from accounts.personal_data import (
     is_erased,
     sections,
 )
-from accounts.tests.personal_data_world import ALICE_TEXTS, BOB_TEXTS, World, build_world
+from accounts.tests.personal_data_world import (
+    ALICE_TEXTS,
+    BOB_TEXTS,
+    PLAIN,
+    World,
+    build_world,
+)
 from circles.models import CircleMember
 from cohorts.actions import enroll
 from cohorts.models import Enrollment
@@ -42,6 +48,7 @@ from notifications.models import Notification, NotificationKind
 from organizations.models import Membership
 from programs.models import ActivityKind
 from rapport.lib.crypto import confidential_fields
+from rapport.policy import Visibility
 from rapport.testing import (
     PASSWORD,
     PersonaTestCase,
@@ -51,6 +58,11 @@ from rapport.testing import (
     make_user,
     raw_database_dump,
 )
+from reflections.actions import record_view, write_entry
+from reflections.models import Entry
+
+BOB_SHARED = "Bob told his circle that the Friday stand-up leaves the quiet ones out"
+ALICE_SHARED = "Alice told her coach she is afraid of the conversation with Joao"
 
 # The item keys of each section this change registers: the export's documented shape
 # (accounts.personal_data). Changing one is a new EXPORT_VERSION.
@@ -130,6 +142,22 @@ class MyDataCase(PersonaTestCase):
                 place="Community space · Cohort A",
                 url="/",
             )
+            # Bob shares an entry with his circle, which alice is in: she may read it in the
+            # app, yet it is his, never in her export. She shares hers with carol, her coach,
+            # who opens it: the view is in alice's access log, and not in carol's export.
+            write_entry(
+                Enrollment.objects.get(user=cls.bob, cohort=cls.cohort_a),
+                kind="free",
+                body=BOB_SHARED,
+                visibility=Visibility.CIRCLE,
+            )
+            shared, _ = write_entry(
+                Enrollment.objects.get(user=cls.alice, cohort=cls.cohort_a),
+                kind="free",
+                body=ALICE_SHARED,
+                visibility=Visibility.COACH,
+            )
+            record_view(shared, viewer=cls.carol)
 
     def export_as(self, user: User) -> dict[str, Any]:
         self.client.force_login(user)
@@ -178,6 +206,13 @@ class ExportTests(MyDataCase):
         for sentence in BOB_TEXTS.values():
             self.assertNotIn(sentence, text)
         self.assertNotIn("bob@northwind.example", text)
+        self.assertIn(ALICE_SHARED, text)
+        self.assertNotIn(BOB_SHARED, text)  # shared with her circle, yet his
+
+    def test_my_coach_export_holds_no_entry_shared_with_her(self) -> None:
+        text = json.dumps(self.export_as(self.carol), ensure_ascii=False)
+        for sentence in (ALICE_SHARED, BOB_SHARED, *ALICE_TEXTS.values(), *BOB_TEXTS.values()):
+            self.assertNotIn(sentence, text)
 
     def test_it_never_says_who_reported_or_blocked_me(self) -> None:
         data = self.export_as(self.alice)
@@ -219,7 +254,12 @@ class ExportTests(MyDataCase):
         page = self.client.get(reverse("accounts:profile")).content.decode()
         self.assertIn(reverse("accounts:my_data"), page)
         page = self.client.get(reverse("accounts:my_data")).content.decode()
-        for name in ("accounts:my_data_export", "accounts:my_data_readable", "accounts:erase"):
+        for name in (
+            "accounts:my_data_export",
+            "accounts:my_data_readable",
+            "accounts:erase",
+            "reflections:access_log",
+        ):
             self.assertIn(reverse(name), page)
         self.assertNotIn("erased their account", page)  # the count is for admins
 
@@ -373,6 +413,8 @@ class ErasureTests(MyDataCase):
             {(ERASED_NAME,)},
         )
         self.assertFalse(CircleMember.objects.filter(user=self.alice).exists())
+        self.assertFalse(Entry.objects.filter(author=self.alice).exists())
+        self.assertEqual(Entry.objects.filter(author=self.bob).count(), 2)
 
     def test_no_section_has_anything_of_mine_left_to_export(self) -> None:
         erase_person(self.alice)
@@ -385,6 +427,7 @@ class ErasureTests(MyDataCase):
     def test_no_confidential_text_of_mine_remains_in_any_model(self) -> None:
         """Every model with confidential fields (reflections, growth, …): no row that points to
         the erased person keeps text in them."""
+        self.assertTrue(Entry.objects.filter(author=self.alice).exists())  # can fail
         erase_person(self.alice)
         for model, names in confidential_fields():
             links = [
@@ -472,7 +515,8 @@ class RawDumpAfterErasureTests(TransactionTestCase):
         assert activity is not None
         build_world(alice=alice, bob=bob, cohort=cohort, activity=activity)
         before = raw_database_dump()
-        for sentence in (*ALICE_TEXTS.values(), "ingrid.solvang@fabrikam.example"):
+        plain = [ALICE_TEXTS[key] for key in PLAIN]
+        for sentence in (*plain, "ingrid.solvang@fabrikam.example"):
             self.assertTrue(sentence.encode() in before, sentence)  # the test can fail
 
         self.client.force_login(alice)
