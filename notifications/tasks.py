@@ -34,7 +34,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.emails import FastMultipartEmail, RenderedEmail, render_email
+from accounts.emails import MultipartEmail, RenderedEmail, render_email
 from accounts.models import User
 from notifications.models import (
     DIGEST_HOUR,
@@ -87,7 +87,7 @@ def _send(
     }
     if message_id:
         headers["Message-ID"] = message_id
-    message = FastMultipartEmail(
+    message = MultipartEmail(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -215,8 +215,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 if email_host := env_str("EMAIL_HOST"):
     MAILERS = {
         "default": {
-            # Django's SMTP backend with a cheaper check of plain addresses (rapport/mail.py).
-            "BACKEND": "rapport.mail.SMTPBackend",
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": email_host,
                 "port": env_int("EMAIL_PORT", 587),

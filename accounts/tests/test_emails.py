@@ -50,7 +50,7 @@ def smtp_server() -> Iterator[_Inbox]:
     try:
         mailers = {
             "default": {
-                "BACKEND": "rapport.mail.SMTPBackend",
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
                 "OPTIONS": {
                     "host": "127.0.0.1",
                     "port": controller.port,
