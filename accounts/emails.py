@@ -64,9 +64,16 @@ class MultipartEmail(EmailMultiAlternatives):
         return super().message(policy=policy.clone(max_line_length=MAX_LINE_LENGTH))
 
 
-def send_rendered(rendered: RenderedEmail, *, to: list[str]) -> int:
+def send_rendered(
+    rendered: RenderedEmail, *, to: list[str], calendar: str = "", calendar_method: str = ""
+) -> int:
     """Send one rendered email now (call it from a task, not a request). Returns the number
-    of messages sent (1), or raises the mail backend's error."""
+    of messages sent (1), or raises the mail backend's error.
+
+    `calendar` (with `calendar_method`, "REQUEST" or "CANCEL") is an iTIP message
+    (rapport.lib.calendar.scheduling_message): it goes in as a third alternative,
+    `text/calendar; method=…` (iMIP, RFC 6047 §2.4), which calendar programs act on, and as an
+    `invite.ics` attachment for those that only offer attachments."""
     message = MultipartEmail(
         subject=rendered.subject,
         body=rendered.text,
@@ -74,4 +81,11 @@ def send_rendered(rendered: RenderedEmail, *, to: list[str]) -> int:
         to=to,
     )
     message.attach_alternative(rendered.html, "text/html")
+    if calendar:
+        if calendar_method not in ("REQUEST", "CANCEL"):
+            raise ValueError(f"unsupported calendar method {calendar_method!r}")
+        message.attach_alternative(
+            calendar, f"text/calendar; method={calendar_method}; charset=utf-8"
+        )
+        message.attach("invite.ics", calendar, "application/ics")
     return message.send()

@@ -13,9 +13,23 @@ from accounts.tokens import invitation_token_generator
 
 
 @task()
-def send_email(*, subject: str, text: str, html: str, to: list[str]) -> int:
-    """Send an email already rendered by the caller (accounts.emails.render_email)."""
-    return send_rendered(RenderedEmail(subject=subject, text=text, html=html), to=to)
+def send_email(
+    *,
+    subject: str,
+    text: str,
+    html: str,
+    to: list[str],
+    calendar: str = "",
+    calendar_method: str = "",
+) -> int:
+    """Send an email already rendered by the caller (accounts.emails.render_email), with an
+    optional iTIP calendar message (accounts.emails.send_rendered)."""
+    return send_rendered(
+        RenderedEmail(subject=subject, text=text, html=html),
+        to=to,
+        calendar=calendar,
+        calendar_method=calendar_method,
+    )
 
 
 def invitation_link(user: User) -> str:

@@ -1,6 +1,33 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoachingConfig(AppConfig):
     name = "coaching"
     verbose_name = "Coaching"
+
+    def ready(self) -> None:
+        """A person's coaching sessions and a coach's availability are sections of their data
+        (accounts.personal_data)."""
+        from accounts.personal_data import register_personal_data
+        from coaching.personal_data import (
+            erase_availability,
+            erase_sessions,
+            export_availability,
+            export_sessions,
+        )
+
+        register_personal_data(
+            "coaching_sessions",
+            title=_("Your coaching sessions"),
+            export=export_sessions,
+            erase=erase_sessions,
+            order=60,
+        )
+        register_personal_data(
+            "coaching_availability",
+            title=_("Your availability as a coach"),
+            export=export_availability,
+            erase=erase_availability,
+            order=61,
+        )

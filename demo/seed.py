@@ -51,6 +51,7 @@ from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole,
 from demo import content
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
 from demo.circles import seed_circle_conversation, seed_circles
+from demo.coaching import seed_coaching
 from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
 from demo.growth import seed_growth
@@ -407,6 +408,10 @@ class _Seeder:
             f"Growth: {grown['goals']} goals, {grown['routine_check_ins']} routine check-ins, "
             f"{grown['mood_check_ins']:,} emotion check-ins"
         )
+        sessions = seed_coaching(
+            cohorts[0], learner=LEARNER.email, coach=COACH.email, now=self.now_aware
+        )
+        self.clock.lap(f"Coaching: {sessions['sessions']} sessions booked this week")
         return self.organization
 
     def _competencies(self) -> dict[str, Competency]:

@@ -56,6 +56,10 @@ class Verb(models.TextChoices):
     ACHIEVED = "achieved", _("achieved a goal")  # object = the goal
     PRACTISED = "practised", _("checked in on a routine")  # object = the routine; completion
     CHECKED_IN = "checked_in", _("checked in")  # an emotion and energy check-in; object = it
+    # Coaching sessions (coaching.actions): object = the session (its public id)
+    SCHEDULED = "scheduled", _("booked a session")
+    RESCHEDULED = "rescheduled", _("moved a session")
+    CANCELLED = "cancelled", _("cancelled a session")
 
 
 class ObjectType(models.TextChoices):
@@ -71,6 +75,7 @@ class ObjectType(models.TextChoices):
     ROUTINE = "routine", _("routine")  # growth.Routine
     CONVERSATION = "conversation", _("conversation plan")  # growth.ConversationPlan
     CHECK_IN = "check_in", _("check-in")  # growth.MoodCheckIn
+    COACHING_SESSION = "coaching_session", _("coaching session")  # coaching.Booking
 
 
 class ResultKey(models.TextChoices):

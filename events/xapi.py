@@ -39,6 +39,10 @@ VERB_IRIS: dict[Verb, str] = {
     Verb.ACHIEVED: "/xapi/verbs/achieved",
     Verb.PRACTISED: "/xapi/verbs/practised",
     Verb.CHECKED_IN: "/xapi/verbs/checked-in",
+    # No published verb books, moves or cancels a meeting: the deployment's own IRIs.
+    Verb.SCHEDULED: "/xapi/verbs/scheduled",
+    Verb.RESCHEDULED: "/xapi/verbs/rescheduled",
+    Verb.CANCELLED: "/xapi/verbs/cancelled",
 }
 
 # xAPI object shape per type: an Activity with a definition type, or an Agent (a person).
@@ -52,6 +56,7 @@ ACTIVITY_TYPE_IRIS: dict[ObjectType, str | None] = {
     ObjectType.ROUTINE: "http://adlnet.gov/expapi/activities/performance",
     ObjectType.CONVERSATION: "http://adlnet.gov/expapi/activities/meeting",
     ObjectType.CHECK_IN: "http://adlnet.gov/expapi/activities/interaction",
+    ObjectType.COACHING_SESSION: "http://adlnet.gov/expapi/activities/meeting",
 }
 
 # Where each result key goes: the xAPI `completion` property, or an extension IRI.

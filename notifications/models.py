@@ -36,6 +36,7 @@ class NotificationKind(models.TextChoices):
     MODERATION = "moderation", _("Moderation of your posts and reports")
     SHARED_WITH_YOU = "shared_with_you", _("Reflections your learners share with you")
     MISSION_REMINDER = "mission_reminder", _("Reminders of the missions you planned")
+    SESSION = "session", _("Reminders of your coaching sessions")
 
 
 class EmailChoice(models.TextChoices):
@@ -58,6 +59,7 @@ DEFAULT_EMAIL: dict[str, str] = {
     NotificationKind.MODERATION: EmailChoice.IMMEDIATE,
     NotificationKind.SHARED_WITH_YOU: EmailChoice.IMMEDIATE,
     NotificationKind.MISSION_REMINDER: EmailChoice.IMMEDIATE,
+    NotificationKind.SESSION: EmailChoice.IMMEDIATE,
 }
 DIGEST_CHOICES = (EmailChoice.DAILY, EmailChoice.WEEKLY)
 
@@ -167,9 +169,11 @@ _HEADLINES = {
     # `place` is programme content or "A journal entry": never what the learner wrote.
     NotificationKind.SHARED_WITH_YOU: _("%(actor)s shared a reflection with you: %(place)s"),
     NotificationKind.MISSION_REMINDER: _("It is time for the mission you planned: %(place)s"),
+    NotificationKind.SESSION: _("Coming up within a day: %(place)s"),
 }
 _HEADLINES_WITHOUT_ACTOR = {
     NotificationKind.CIRCLE: _("News from %(place)s"),
+    NotificationKind.SESSION: _("Coming up within a day: %(place)s"),
 }
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("moderation/", include("moderation.urls")),
     path("reflections/", include("reflections.urls")),
     path("growth/", include("growth.urls")),
+    path("sessions/", include("coaching.urls")),
     path("studio/", studio_site.urls),
 ]
 

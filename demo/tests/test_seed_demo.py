@@ -332,6 +332,20 @@ class SeededDemoTests(TestCase):
         self.assertEqual(peer.cohort_id, amara.cohort_id)
         self.assertEqual(peer.coach_id, amara.coach_id)
 
+    def test_the_demo_coach_has_availability_and_sessions_booked_this_week(self) -> None:
+        from coaching.access import bookings_of, coaches_of, free_slots
+
+        grace = User.objects.get(email="coach@northwind.example")
+        amara = User.objects.get(email="learner@northwind.example")
+        sessions = list(bookings_of(grace, now=NOW))
+        self.assertEqual(len(sessions), 4)
+        self.assertTrue(all(b.starts_at < NOW + timedelta(days=7) for b in sessions))
+        self.assertIn(amara, [b.learner for b in sessions])
+        self.assertEqual(len(list(bookings_of(amara, now=NOW))), 1)
+        self.assertEqual(coaches_of(amara), [grace])
+        self.assertTrue(free_slots(amara, grace, now=NOW))
+        self.assertTrue(all(b.video_url.startswith("https://") for b in sessions))
+
     def test_nobody_in_the_demo_is_a_platform_operator(self) -> None:
         # Designers and admins reach the studio through their role, not through is_staff.
         self.assertFalse(User.objects.filter(is_staff=True).exists())

@@ -10,6 +10,7 @@ add, so a new endpoint is covered the day it is added.
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
@@ -17,8 +18,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 
 from accounts.models import User
+from coaching import actions as coaching_actions
+from coaching.access import free_slots
 from cohorts.actions import set_completed
 from cohorts.models import ActivityProgress, Cohort, Enrollment
 from events.models import Event
@@ -57,6 +61,40 @@ MODERATION_STATUS = {
     "moderation:hide": {"carol": {400}, "adam": {400}, "*": {404}},
     "moderation:dismiss": {"carol": {302, 400}, "adam": {302, 400}, "*": {404}},
     "moderation:unhide": {"carol": {400}, "adam": {400}, "*": {404}},
+}
+# Coaching sessions (docs/permissions.md, "Coaching sessions"); the fixture is carol's weekly
+# block and day off and a session alice booked with her. An empty POST is a refused form (400).
+# Carol goes last: her removals delete the fixture's block and day off.
+LEARNERS_OF_CAROL = ("alice", "bob", "fay")
+COACHING_STATUS: dict[str, dict[str, set[int]]] = {
+    "coaching:sessions": {"*": {200}},
+    "coaching:book": {"*": {200}},
+    "coaching:book_slot": {p: {400} for p in LEARNERS_OF_CAROL} | {"*": {404}},
+    "coaching:session": {"alice": {200}, "carol": {200}, "*": {404}},
+    # alice's pass ends by cancelling it, so carol then finds it cancelled: 403, nothing to move.
+    "coaching:move": {"alice": {400}, "carol": {403}, "*": {404}},
+    "coaching:cancel": {"alice": {302}, "carol": {302}, "*": {404}},
+    # The coach's alone; by carol's pass alice has cancelled the session (403 either way).
+    "coaching:video_link": {"alice": {403}, "carol": {403}, "*": {404}},
+    "coaching:availability": {"carol": {200}, "*": {403}},
+    "coaching:add_day_off": {"carol": {400}, "*": {403}},
+    "coaching:remove_availability": {"carol": {302}}
+    | {p: {403} for p in LEARNERS_OF_CAROL}
+    | {"*": {404}},
+    "coaching:remove_day_off": {"carol": {302}}
+    | {p: {403} for p in LEARNERS_OF_CAROL}
+    | {"*": {404}},
+    "coaching:readiness": {"*": {200}},
+    "coaching:readiness_probe": {"*": {200}},
+}
+COACHING_POST_ONLY = {
+    "coaching:book_slot",
+    "coaching:move",
+    "coaching:cancel",
+    "coaching:video_link",
+    "coaching:add_day_off",
+    "coaching:remove_availability",
+    "coaching:remove_day_off",
 }
 MODERATION_POST_ONLY = {
     "moderation:unblock",
@@ -282,6 +320,27 @@ class PrivacyMatrixTests(PersonaTestCase):
         cls.alices_entry = free_entry(
             cls.alice, cls.cohort_a, body="Alice's reflection for Carol", visibility="coach"
         )
+        cls.coaching_sample = cls.make_coaching_sample()
+
+    @classmethod
+    def make_coaching_sample(cls) -> dict[str, Any]:
+        from coaching.tests.base import open_every_day
+
+        blocks = open_every_day(cls.carol)
+        day_off, _ = coaching_actions.add_day_off(
+            cls.carol, day=timezone.localdate() + timedelta(days=20)
+        )
+        now = timezone.now()
+        slots = free_slots(cls.alice, cls.carol, now=now)
+        booking = coaching_actions.book_session(
+            cls.alice, coach=cls.carol, starts_at=slots[0].starts_at, slots=slots, now=now
+        ).booking
+        return {
+            "coach_id": cls.carol.public_id,
+            "booking_id": booking.public_id,
+            "availability_id": blocks[0].public_id,
+            "day_off_id": day_off.public_id,
+        }
 
     def personas(self) -> dict[str, User | None]:
         return {
@@ -328,6 +387,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             "entry_id": self.alices_entry.public_id,
             **self.moderation_sample_values(),
             **self.growth_sample_values(),
+            **self.coaching_sample_values(),
         }
 
     def url_of(self, endpoint: Endpoint, obj: models.Model | None = None) -> str:
@@ -354,6 +414,7 @@ class PrivacyMatrixTests(PersonaTestCase):
                 or endpoint.name in MODERATION_STATUS
                 or endpoint.name in REFLECTIONS_STATUS
                 or endpoint.name in GROWTH_STATUS
+                or endpoint.name in COACHING_STATUS
                 or endpoint.app_name == "admin",
                 f"{endpoint.route} ({endpoint.name}): say in this test who may open it",
             )
@@ -383,11 +444,18 @@ class PrivacyMatrixTests(PersonaTestCase):
         """One of each of alice's growth items (made with the test data), by URL parameter."""
         return self.growth_sample
 
+    def coaching_sample_values(self) -> dict[str, Any]:
+        """Carol's weekly block and a day off, and a session alice booked with her (made in
+        setUpTestData, so that the events its booking records are there before any test
+        counts events)."""
+        return self.coaching_sample
+
     def request(self, endpoint: Endpoint, url: str) -> HttpResponse:
         if (
             endpoint.name in (POST_ONLY | DISCUSSION_WRITES | ADMIN_POSTS | MODERATION_POST_ONLY)
             or endpoint.name in REFLECTIONS_POST_ONLY
             or endpoint.name in GROWTH_POST_ONLY
+            or endpoint.name in COACHING_POST_ONLY
         ):
             return self.client.post(url)  # type: ignore[return-value]
         return self.client.get(url)  # type: ignore[return-value]
@@ -759,3 +827,23 @@ class PrivacyMatrixTests(PersonaTestCase):
                 if persona != "alice":
                     for sentence in SECRET.values():
                         self.assertNotContains(response, sentence, status_code=response.status_code)
+
+    def test_coaching_sessions_answer_each_persona_as_the_rules_say(self) -> None:
+        # Those refused go first; carol last (her removals delete the fixture).
+        order = ["dave", "erin", "dora", "adam", "oscar", "bob", "fay", "alice", "carol"]
+        endpoints = [e for e in self.endpoints() if e.name in COACHING_STATUS]
+        self.assertEqual({e.name for e in endpoints}, set(COACHING_STATUS))
+        booking_id = str(self.coaching_sample_values()["booking_id"])
+        for persona in order:
+            self.as_persona(persona)
+            for endpoint in endpoints:
+                rule = COACHING_STATUS[endpoint.name or ""]
+                response = self.request(endpoint, self.url_of(endpoint))
+                status = response.status_code
+                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
+                if persona not in ("alice", "carol") and response["Content-Type"].startswith(
+                    "text/html"
+                ):
+                    # Nobody but its two people learns the session exists.
+                    self.assertNotContains(response, booking_id, status_code=status)
+                    self.assertNotContains(response, "Coaching session with", status_code=status)

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -118,6 +119,7 @@ class ValidHtmlTests(PersonaTestCase):
         self.client.force_login(self.carol)
         keep("carol", reverse("cohorts:import", args=[self.cohort_a.public_id]), expected=403)
         self.discussion_pages(keep)
+        self.coaching_pages(keep)
         self.moderation_pages(keep)
         self.reflection_pages(keep)
         self.my_data_pages(keep)
@@ -216,6 +218,32 @@ class ValidHtmlTests(PersonaTestCase):
             )
         keep("bob", reverse("discussions:edit", args=[first.public_id]))
         keep("bob", reverse("discussions:history", args=[first.public_id]))
+
+    def coaching_pages(self, keep: Any) -> None:
+        """My sessions, booking, one session, the availability page (also with a refused
+        block) and the readiness check."""
+        from coaching import actions as coaching
+        from coaching.access import free_slots
+        from coaching.tests.base import open_every_day
+
+        open_every_day(self.carol)
+        now = timezone.now()
+        slots = free_slots(self.alice, self.carol, now=now)
+        booking = coaching.book_session(
+            self.alice, coach=self.carol, starts_at=slots[0].starts_at, slots=slots, now=now
+        ).booking
+        for person in (self.alice, self.carol):
+            self.client.force_login(person)
+            label = person.email.split("@")[0]
+            keep(label, reverse("coaching:sessions"))
+            keep(label, reverse("coaching:session", args=[booking.public_id]))
+            keep(label, reverse("coaching:readiness"))
+        self.client.force_login(self.alice)
+        keep("alice", reverse("coaching:book"))
+        keep("alice", reverse("coaching:book_slot", args=[self.carol.public_id]), 400, "post")
+        self.client.force_login(self.carol)
+        keep("carol", reverse("coaching:availability"))
+        keep("carol", reverse("coaching:availability"), 400, "post")
 
     def test_every_product_page_has_no_validator_errors_or_warnings(self) -> None:
         command = validator_command()

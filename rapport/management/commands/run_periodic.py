@@ -7,6 +7,7 @@
 - Immediate emails a lost task left unsent (notifications.tasks.sweep_immediate_emails).
 - Mission reminders: each learner hears at the time they planned a mission
   (reflections.tasks.send_mission_reminders), once per planned time.
+- Coaching-session reminders, a day ahead, once per booking (coaching.tasks.send_reminders).
 
 Every job is idempotent, so running this more often, twice at once, or after a crash sends
 nobody anything twice. It lives in the project (above every app) because it calls into cohorts
@@ -19,6 +20,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from coaching.tasks import send_reminders
 from cohorts.tasks import notify_new_weeks
 from notifications.tasks import plan_digests, sweep_immediate_emails
 from reflections.tasks import send_mission_reminders
@@ -26,7 +28,8 @@ from reflections.tasks import send_mission_reminders
 
 class Command(BaseCommand):
     help = (
-        "Run the periodic jobs (new-week notices, digests, unsent emails, mission reminders) "
+        "Run the periodic jobs (new-week notices, digests, unsent emails, mission and session "
+        "reminders) "
         "once or every N s."
     )
 
@@ -48,11 +51,12 @@ class Command(BaseCommand):
             digests = plan_digests()
             swept = sweep_immediate_emails()
             reminders = send_mission_reminders()
+            sessions = send_reminders()
             if options.get("verbosity", 1) >= 1:
                 self.stdout.write(
                     f"new-week notices {weeks}, digests planned {digests['planned']}, "
                     f"requeued {digests['requeued']}, immediate emails requeued {swept}, "
-                    f"mission reminders {reminders}"
+                    f"mission reminders {reminders}, session reminders {sessions}"
                 )
             if not every:
                 return

@@ -1,0 +1,147 @@
+"""Background work of the coaching app: the calendar invites of a booking (to both people, as
+iTIP messages through the accounts email task) and the reminders before a session (run by
+`manage.py run_periodic`)."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.emails import render_email
+from accounts.tasks import send_email
+from coaching.models import Booking, BookingStatus
+from notifications.actions import notify
+from notifications.models import NotificationKind
+from rapport.lib.calendar import scheduling_message
+from rapport.lib.timezones import get_zone
+
+# How long before a session both people get a reminder.
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+def site_url(path: str) -> str:
+    return settings.RAPPORT_SITE_URL.rstrip("/") + path
+
+
+def session_title(booking: Booking) -> str:
+    """ "Coaching session · Carol Jones and Alice Smith": names only, never typed text."""
+    return _("Coaching session · %(coach)s and %(learner)s") % {
+        "coach": booking.coach.full_name,
+        "learner": booking.learner.full_name,
+    }
+
+
+def invite_for(booking: Booking, method: str) -> bytes:
+    """The booking's iTIP message: the coach organises, the learner attends."""
+    description = "\n".join(
+        line
+        for line in (
+            _("A 1:1 coaching session on Rapport."),
+            _("Video link: %(url)s") % {"url": booking.video_url} if booking.video_url else "",
+            _("Check your camera, microphone and connection before you join: %(url)s")
+            % {"url": site_url(reverse("coaching:readiness"))},
+            _("Your sessions: %(url)s") % {"url": site_url(reverse("coaching:sessions"))},
+        )
+        if line
+    )
+    return scheduling_message(
+        method=method,
+        uid=booking.ical_uid,
+        sequence=booking.sequence,
+        title=session_title(booking),
+        description=description,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        organizer=(booking.coach.full_name, booking.coach.email),
+        attendees=[(booking.learner.full_name, booking.learner.email)],
+        url=booking.video_url,
+        last_modified=booking.updated_at,
+    )
+
+
+@task()
+def send_invites(*, booking_id: int, method: str, change: str = "") -> int:
+    """Email the booking's coach and learner its calendar message (`method` "REQUEST" for a
+    new or moved session, "CANCEL" for a cancelled one; `change` "link" when only the video
+    link changed), each with the time in their own zone.
+    A REQUEST for a booking cancelled meanwhile is not sent (its CANCEL follows). Returns how
+    many emails were queued."""
+    booking = Booking.objects.select_related("coach", "learner").filter(pk=booking_id).first()
+    if booking is None:
+        return 0
+    if method == "REQUEST" and booking.status != BookingStatus.BOOKED:
+        return 0
+    calendar = invite_for(booking, method).decode()
+    queued = 0
+    for person, other in ((booking.learner, booking.coach), (booking.coach, booking.learner)):
+        if not person.is_active:
+            continue
+        zone = get_zone(person.time_zone)
+        rendered = render_email(
+            "coaching/email/invite",
+            {
+                "person": person,
+                "other": other,
+                "booking": booking,
+                "method": method,
+                "change": change,
+                "starts": booking.starts_at.astimezone(zone),
+                "ends": booking.ends_at.astimezone(zone),
+                "zone": person.time_zone,
+                "sessions_url": site_url(reverse("coaching:sessions")),
+                "readiness_url": site_url(reverse("coaching:readiness")),
+            },
+        )
+        send_email.enqueue(
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            to=[person.email],
+            calendar=calendar,
+            calendar_method=method,
+        )
+        queued += 1
+    return queued
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Remind both people of each active session starting within REMINDER_BEFORE, exactly
+    once: each booking is claimed by a conditional UPDATE of `reminded_at` (moving a booking
+    clears it), so two runs at once or a rerun after a crash remind nobody twice. The
+    notification (kind `session`) names the session only — no text anyone typed — and goes
+    by email as the person chose. Returns how many bookings were reminded."""
+    now = now or timezone.now()
+    due = list(
+        Booking.objects.filter(
+            status=BookingStatus.BOOKED,
+            reminded_at__isnull=True,
+            starts_at__gt=now,
+            starts_at__lte=now + REMINDER_BEFORE,
+        )
+        .select_related("coach", "learner")
+        .order_by("starts_at")[:500]
+    )
+    reminded = 0
+    url = reverse("coaching:sessions")
+    for booking in due:
+        with transaction.atomic():
+            claimed = Booking.objects.filter(
+                pk=booking.pk, reminded_at__isnull=True, status=BookingStatus.BOOKED
+            ).update(reminded_at=now)
+            if not claimed:
+                continue
+            notify(
+                kind=NotificationKind.SESSION,
+                recipients=[booking.learner, booking.coach],
+                actor=None,
+                actor_label="",
+                place=str(_("Your coaching session")),
+                url=url,
+                target_id=booking.public_id,
+            )
+            reminded += 1
+    return reminded

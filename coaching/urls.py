@@ -1,0 +1,25 @@
+from django.urls import path
+
+from coaching import views
+
+app_name = "coaching"
+
+urlpatterns = [
+    path("", views.sessions, name="sessions"),
+    path("book/", views.book, name="book"),
+    path("book/<uuid:coach_id>/", views.book_slot, name="book_slot"),
+    path("<uuid:booking_id>/", views.session, name="session"),
+    path("<uuid:booking_id>/move/", views.move, name="move"),
+    path("<uuid:booking_id>/cancel/", views.cancel, name="cancel"),
+    path("<uuid:booking_id>/video-link/", views.video_link, name="video_link"),
+    path("availability/", views.availability, name="availability"),
+    path("availability/day-off/", views.add_day_off, name="add_day_off"),
+    path(
+        "availability/<uuid:availability_id>/remove/",
+        views.remove_availability,
+        name="remove_availability",
+    ),
+    path("day-off/<uuid:day_off_id>/remove/", views.remove_day_off, name="remove_day_off"),
+    path("readiness/", views.readiness, name="readiness"),
+    path("readiness/probe/", views.readiness_probe, name="readiness_probe"),
+]

@@ -1,0 +1,359 @@
+"""Coaching-session pages: My sessions, booking a slot with one's coach, one session (move,
+cancel), the coach's availability, and the readiness check with its connection probe.
+
+Thin: load through coaching.access (404 for what a person may not see, 403 for what they may
+see but not change), validate with a form, call coaching.actions, render or redirect.
+"""
+
+import os
+import uuid
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coaching import actions
+from coaching.access import (
+    availability_of,
+    coaches_of,
+    free_slots,
+    get_availability_for_coach,
+    get_booking_for_coach,
+    get_booking_for_user,
+    get_coach_of,
+    get_day_off_for_coach,
+    is_coach,
+    require_coach,
+)
+from coaching.calendar import my_calendar
+from coaching.forms import AvailabilityForm, DayOffForm, SlotForm, VideoLinkForm
+from coaching.slots import Slot
+from rapport.lib.timezones import get_zone, local_today
+
+# Bytes the connection probe sends: enough to time a download, small enough for a phone.
+PROBE_BYTES = 256 * 1024
+
+
+def _days(slots: list[Slot], zone_name: str) -> list[tuple[date, list[dict[str, Any]]]]:
+    """Slots grouped by the viewer's local day, each with its local and coach-local times."""
+    zone = get_zone(zone_name)
+    days: dict[date, list[dict[str, Any]]] = defaultdict(list)
+    for slot in slots:
+        local = slot.starts_at.astimezone(zone)
+        coach_local = slot.starts_at.astimezone(get_zone(slot.availability.time_zone))
+        days[local.date()].append(
+            {
+                "value": slot.starts_at.isoformat(),
+                "local": local,
+                "local_end": slot.ends_at.astimezone(zone),
+                "coach_local": coach_local,
+                "coach_zone": slot.availability.time_zone,
+                "minutes": int((slot.ends_at - slot.starts_at).total_seconds() // 60),
+            }
+        )
+    return sorted(days.items())
+
+
+@login_required
+@require_GET
+def sessions(request: HttpRequest) -> HttpResponse:
+    """My sessions: the person's upcoming coaching sessions (as learner or coach) and their
+    cohorts' live sessions, in one list, in their own zone. A constant number of queries."""
+    user: Any = request.user
+    now = timezone.now()
+    entries = my_calendar(user, now=now)
+    return render(
+        request,
+        "coaching/sessions.html",
+        {
+            "entries": entries,
+            "coaches": coaches_of(user),
+            "coaching": is_coach(user),
+            "zone": user.time_zone,
+            "nav": "sessions",
+        },
+    )
+
+
+def _book_page(
+    request: HttpRequest, *, coach_errors: dict[int, str] | None = None, status: int = 200
+) -> HttpResponse:
+    user: Any = request.user
+    now = timezone.now()
+    coaches = coaches_of(user)
+    sections = [
+        {
+            "coach": coach,
+            "days": _days(free_slots(user, coach, now=now), user.time_zone),
+            "error": (coach_errors or {}).get(coach.pk, ""),
+            "chosen": request.POST.get("starts_at", "") if request.method == "POST" else "",
+        }
+        for coach in coaches
+    ]
+    return render(
+        request,
+        "coaching/book.html",
+        {"sections": sections, "zone": user.time_zone, "nav": "sessions"},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def book(request: HttpRequest) -> HttpResponse:
+    """The free slots of each of the learner's coaches, in the learner's zone (the coach's
+    time beside it when their zones differ)."""
+    return _book_page(request)
+
+
+@login_required
+@require_POST
+def book_slot(request: HttpRequest, coach_id: uuid.UUID) -> HttpResponse:
+    """Book one slot with one's own coach: 404 for someone else's coach; 400 with the page and
+    a message for a bad, past, taken or raced slot (nothing written)."""
+    user: Any = request.user
+    coach = get_coach_of(user, coach_id)
+    form = SlotForm(request.POST)
+    if not form.is_valid():
+        error = str(form.errors["starts_at"][0])
+        return _book_page(request, coach_errors={coach.pk: error}, status=400)
+    now = timezone.now()
+    try:
+        result = actions.book_session(
+            user,
+            coach=coach,
+            starts_at=form.cleaned_data["starts_at"],
+            slots=free_slots(user, coach, now=now),
+            now=now,
+        )
+    except actions.BookingRefused as refusal:
+        return _book_page(request, coach_errors={coach.pk: str(refusal)}, status=400)
+    if result.created:
+        messages.success(
+            request,
+            _("Booked. You and %(name)s each get a calendar invite by email.")
+            % {"name": coach.full_name},
+        )
+    return redirect("coaching:session", booking_id=result.booking.public_id)
+
+
+def _session_page(
+    request: HttpRequest,
+    booking: Any,
+    *,
+    error: str = "",
+    link_form: VideoLinkForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
+    now = timezone.now()
+    can_move = booking.is_active and booking.starts_at > now
+    days = _days(free_slots_for_booking(user, booking, now=now), user.time_zone) if can_move else []
+    zone = get_zone(user.time_zone)
+    return render(
+        request,
+        "coaching/session.html",
+        {
+            "booking": booking,
+            "other": booking.other_party(user),
+            "i_coach": booking.coach_id == user.pk,
+            "starts": booking.starts_at.astimezone(zone),
+            "ends": booking.ends_at.astimezone(zone),
+            "zone": user.time_zone,
+            "can_move": can_move,
+            "can_cancel": booking.is_active and booking.ends_at > now,
+            "days": days,
+            "error": error,
+            "link_form": link_form
+            or VideoLinkForm(initial={"video_url": booking.video_url}, auto_id="link-%s"),
+            "nav": "sessions",
+        },
+        status=status,
+    )
+
+
+def free_slots_for_booking(user: Any, booking: Any, *, now: datetime) -> list[Slot]:
+    """The coach's free slots for moving this booking. The coach reads their own availability;
+    the learner their coach's (the booking's coach, who may no longer coach their seat: then
+    the slots are those the learner can still see, possibly none)."""
+    return free_slots(user, booking.coach, now=now, ignore=booking)
+
+
+@login_required
+@require_GET
+def session(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
+    """One session for its learner or coach (404 for anyone else): when, with whom, the video
+    link, and the ways to move or cancel it."""
+    return _session_page(request, get_booking_for_user(request.user, booking_id))
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
+    """Move a session to another free slot of its coach (either person). 400 with a message
+    for a bad, taken or raced time; 403 once cancelled."""
+    user: Any = request.user
+    booking = get_booking_for_user(user, booking_id, for_write=True)
+    form = SlotForm(request.POST)
+    if not form.is_valid():
+        return _session_page(request, booking, error=str(form.errors["starts_at"][0]), status=400)
+    now = timezone.now()
+    try:
+        actions.move_session(
+            booking,
+            by=user,
+            starts_at=form.cleaned_data["starts_at"],
+            slots=free_slots_for_booking(user, booking, now=now),
+            now=now,
+        )
+    except actions.BookingRefused as refusal:
+        return _session_page(request, booking, error=str(refusal), status=400)
+    messages.success(request, _("Moved. You both get an updated calendar invite by email."))
+    return redirect("coaching:session", booking_id=booking.public_id)
+
+
+@login_required
+@require_POST
+def video_link(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
+    """The coach sets or clears a session's video link (403 for its learner or once
+    cancelled); a bad address is a 400 with the typed text kept."""
+    user: Any = request.user
+    booking = get_booking_for_coach(user, booking_id)
+    form = VideoLinkForm(request.POST, auto_id="link-%s")
+    if not form.is_valid():
+        return _session_page(request, booking, link_form=form, status=400)
+    try:
+        changed = actions.change_video_link(
+            booking, by=user, video_url=form.cleaned_data["video_url"]
+        )
+    except actions.BookingRefused as refusal:
+        return _session_page(request, booking, error=str(refusal), status=400)
+    if changed:
+        messages.success(request, _("Saved. You both get an updated calendar invite by email."))
+    return redirect("coaching:session", booking_id=booking.public_id)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
+    """Cancel a session (either person; a second click changes nothing). 400 once it is over."""
+    user: Any = request.user
+    booking = get_booking_for_user(user, booking_id)
+    was_active = booking.is_active
+    try:
+        actions.cancel_session(booking, by=user, now=timezone.now())
+    except actions.BookingRefused as refusal:
+        return _session_page(request, booking, error=str(refusal), status=400)
+    if was_active:
+        messages.success(request, _("Cancelled. You both get a cancellation by email."))
+    return redirect("coaching:sessions")
+
+
+def _availability_page(
+    request: HttpRequest,
+    *,
+    form: AvailabilityForm | None = None,
+    day_off_form: DayOffForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
+    blocks, days_off = availability_of(user, user)
+    today = local_today(user.time_zone)
+    return render(
+        request,
+        "coaching/availability.html",
+        {
+            "blocks": blocks,
+            "days_off": [d for d in days_off if d.day >= today],
+            "form": form
+            or AvailabilityForm(coach=user, existing=blocks, initial={"starts_on": today}),
+            "day_off_form": day_off_form or DayOffForm(),
+            "zone": user.time_zone,
+            "nav": "sessions",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def availability(request: HttpRequest) -> HttpResponse:
+    """The coach's weekly availability and days off (403 for anyone who does not coach); a
+    POST adds a block (400 with the form and its message for overlap or bad times)."""
+    user: Any = request.user
+    require_coach(user)
+    if request.method == "GET":
+        return _availability_page(request)
+    blocks, _days_off = availability_of(user, user)
+    form = AvailabilityForm(request.POST, coach=user, existing=blocks)
+    if not form.is_valid():
+        return _availability_page(request, form=form, status=400)
+    actions.add_availability(user, **form.cleaned_data)
+    messages.success(request, _("Added. Your learners can book these times now."))
+    return redirect("coaching:availability")
+
+
+@login_required
+@require_POST
+def add_day_off(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    require_coach(user)
+    form = DayOffForm(request.POST)
+    if not form.is_valid():
+        return _availability_page(request, day_off_form=form, status=400)
+    if form.cleaned_data["day"] < local_today(user.time_zone):
+        form.add_error("day", _("That day has passed. Choose today or a later day."))
+        return _availability_page(request, day_off_form=form, status=400)
+    actions.add_day_off(user, day=form.cleaned_data["day"])
+    messages.success(request, _("Day off added: no sessions can be booked that day."))
+    return redirect("coaching:availability")
+
+
+@login_required
+@require_POST
+def remove_availability(request: HttpRequest, availability_id: uuid.UUID) -> HttpResponse:
+    block = get_availability_for_coach(request.user, availability_id)
+    actions.remove_availability(block)
+    messages.success(request, _("Removed. Sessions already booked in it stay booked."))
+    return redirect("coaching:availability")
+
+
+@login_required
+@require_POST
+def remove_day_off(request: HttpRequest, day_off_id: uuid.UUID) -> HttpResponse:
+    day_off = get_day_off_for_coach(request.user, day_off_id)
+    actions.remove_day_off(day_off)
+    messages.success(request, _("Day off removed."))
+    return redirect("coaching:availability")
+
+
+@login_required
+@require_GET
+def readiness(request: HttpRequest) -> HttpResponse:
+    """The readiness check: camera preview, microphone level, a connection check against
+    `readiness_probe`, and plain advice (static/js/coaching-readiness.js; no inline script)."""
+    return render(
+        request,
+        "coaching/readiness.html",
+        {"probe_bytes": PROBE_BYTES, "nav": "sessions"},
+    )
+
+
+@login_required
+@require_GET
+@never_cache
+def readiness_probe(request: HttpRequest) -> HttpResponse:
+    """Random bytes for the connection check to time (never cached, never compressed):
+    `?size=small` sends one byte, for a round-trip time."""
+    size = 1 if request.GET.get("size") == "small" else PROBE_BYTES
+    response = HttpResponse(os.urandom(size), content_type="application/octet-stream")
+    response["Cache-Control"] = "no-store"
+    return response
