@@ -192,7 +192,7 @@ def write_entry(
     entry = None
     if activity is not None:
         entry = (
-            Entry.objects.select_for_update()
+            Entry.objects.select_for_update(of=("self",))
             .select_related("activity", "cohort", "enrollment__coach", "author")
             .filter(enrollment=enrollment, activity_id=activity.pk, kind=kind)
             .first()
