@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "reflections",
     "growth",
     "coaching",
+    "experts",
+    "assessments",
+    "analytics",
+    "design_review",
     "demo",
     "rapport.apps.RapportConfig",  # the access system check (rapport/checks.py)
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DesignReviewConfig(AppConfig):
+    name = "design_review"
+    verbose_name = "Design review"

@@ -1,0 +1,1 @@
+"""No studio pages yet."""
