@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 PAGE_SIZE = 50
+# Pages linked either side of the current one in a thread's page navigation.
+PAGE_WINDOW = 2
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,22 @@ class ThreadPage:
     @property
     def pages(self) -> range:
         return range(1, self.page_count + 1)
+
+    @property
+    def page_links(self) -> list[int | None]:
+        """The pages the navigation links to: the first, the last, and PAGE_WINDOW either side
+        of this one, None where pages are left out ("…"). A thread of 151 pages listed all 151,
+        a long list to hear with a screen reader and a tenth of the page's HTML to make."""
+        near = range(
+            max(1, self.page - PAGE_WINDOW), min(self.page_count, self.page + PAGE_WINDOW) + 1
+        )
+        shown = sorted({1, self.page_count, *near})
+        links: list[int | None] = []
+        for number in shown:
+            if links and number - (links[-1] or 0) > 1:
+                links.append(None)
+            links.append(number)
+        return links
 
 
 def render_body(post: Post) -> Markup:

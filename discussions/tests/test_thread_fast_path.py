@@ -287,3 +287,48 @@ class ReplyPathTests(PersonaTestCase):
             sorted(told.values_list("recipient__email", "kind")),
             [(self.alice.email, "reply"), (self.fay.email, "mention")],
         )
+
+
+class PageLinksTests(PersonaTestCase):
+    def view(self, page: int, page_count: int) -> Any:
+        from discussions.threads import ThreadPage
+
+        return ThreadPage(
+            thread=Thread(),
+            title="",
+            viewer_is_moderator=False,
+            gated=False,
+            closed=False,
+            posts=[],
+            page=page,
+            page_count=page_count,
+            total=0,
+            new_count=0,
+            drafts={},
+            first_new=None,
+        )
+
+    def test_the_navigation_links_the_ends_and_the_pages_near_this_one(self) -> None:
+        self.assertEqual(self.view(75, 151).page_links, [1, None, 73, 74, 75, 76, 77, None, 151])
+        self.assertEqual(self.view(1, 151).page_links, [1, 2, 3, None, 151])
+        self.assertEqual(self.view(151, 151).page_links, [1, None, 149, 150, 151])
+        self.assertEqual(self.view(4, 7).page_links, [1, 2, 3, 4, 5, 6, 7])
+        self.assertEqual(self.view(1, 1).page_links, [1])
+
+    def test_a_long_thread_page_links_its_first_last_and_near_pages_only(self) -> None:
+        from discussions import threads
+
+        thread = actions.community_thread(self.cohort_a)
+        for n in range(12):
+            actions.create_post(thread, author=self.bob, body=f"Post {n}")
+        self.client.force_login(self.alice)
+        url = reverse("discussions:thread", args=[thread.public_id])
+        from unittest import mock
+
+        with mock.patch.object(threads, "PAGE_SIZE", 1):
+            page = self.client.get(url + "?page=6").content.decode()
+        for number in (1, 4, 5, 7, 8, 12):
+            self.assertIn(f'href="?page={number}"', page)
+        for number in (2, 3, 9, 10, 11):
+            self.assertNotIn(f'href="?page={number}"', page)
+        self.assertIn('<span aria-current="page">6</span>', page)
