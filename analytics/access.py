@@ -46,3 +46,9 @@ def cohorts_of(user: "User | Any", program: Program) -> list[Cohort]:
     return list(
         Cohort.objects.visible_to(user).filter(program=program).order_by("start_date", "name")
     )
+
+
+def require_coach(user: "User | Any") -> None:
+    """Raises PermissionDenied for anyone but a coach: the "not yet connected" list is theirs."""
+    if policy.role_of(user) != policy.Role.COACH:
+        raise PermissionDenied("Only coaches have circles to look after")

@@ -10,6 +10,7 @@ import pygal
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
+from analytics.connections import ConnectionWeek
 from analytics.dashboard import RESOURCE_KINDS, Cell, WeekRow
 
 # The product's palette (static/css), dark enough on white for WCAG's 3:1 for graphics.
@@ -74,4 +75,16 @@ def resource_use(weeks: Sequence[WeekRow]) -> str:
     chart.x_labels = _labels(weeks, [w.kinds for w in weeks])
     for index, (_kind, label) in enumerate(RESOURCE_KINDS):
         chart.add(str(label), [_value(w.kinds[index]) for w in weeks])
+    return str(chart.render_data_uri())
+
+
+def connections(weeks: Sequence[ConnectionWeek]) -> str:
+    """Learners with a tie and learners with none yet, week by week, as a `data:` URI."""
+    chart = _chart(pygal.Bar, _("Learners connected and not yet connected"))
+    chart.x_labels = [
+        _("Week %(n)d") % {"n": w.number} + (" " + _("(suppressed)") if w.isolated.hidden else "")
+        for w in weeks
+    ]
+    chart.add(_("Not yet connected"), [w.isolated.value for w in weeks])
+    chart.add(_("With a new tie that week"), [w.new_tie.value for w in weeks])
     return str(chart.render_data_uri())

@@ -79,3 +79,30 @@ class DashboardFilterForm(forms.Form):
             start=data.get("start"),
             end=data.get("end"),
         )
+
+
+class ConnectionFilterForm(forms.Form):
+    """`cohort`: the public id of one of the programme's cohorts (connections are a cohort's)."""
+
+    cohort = forms.ChoiceField(label=_("Cohort"))
+
+    def __init__(self, data: Any, *, cohorts: list[Cohort]) -> None:
+        super().__init__(data)
+        self.cohorts = {str(c.public_id): c for c in cohorts}
+        cast(forms.ChoiceField, self.fields["cohort"]).choices = [
+            (str(c.public_id), f"{c.name} ({c.start_date.isoformat()})") for c in cohorts
+        ]
+        self.unknown = sorted(set(data.keys()) - {"cohort"}) if data is not None else []
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.unknown:
+            raise forms.ValidationError(
+                _("Unknown filters: %(names)s. This page takes a cohort."),
+                params={"names": ", ".join(self.unknown)},
+            )
+        return cleaned
+
+    def chosen(self) -> Cohort:
+        """The validated cohort (call after `is_valid()` is true)."""
+        return self.cohorts[self.cleaned_data["cohort"]]

@@ -1,5 +1,6 @@
 """The programme dashboards (organisation admins): the list of programmes, a programme's
-dashboard with its filters, and the same numbers as a CSV file.
+dashboard with its filters, the same numbers as a CSV file, and a cohort's connections; and
+the coach's private list of the members of their circles who are not yet connected.
 
 Thin: load through analytics.access (403 for non-admins, 404 for another organisation's
 programme), validate the filters with analytics.forms (a bad filter is a 400 page that says
@@ -11,15 +12,17 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from analytics import access, charts
+from analytics import connections as links
 from analytics import dashboard as boards
 from analytics.dashboard import FUNNEL, RESOURCE_KINDS, Cell
-from analytics.forms import DashboardFilterForm
+from analytics.forms import ConnectionFilterForm, DashboardFilterForm
 from rapport import policy
 
 if TYPE_CHECKING:
@@ -141,3 +144,48 @@ def dashboard_csv(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
         for (key, _label), cell in zip(FUNNEL, row.funnel, strict=True):
             out.writerow(["cohorts", row.cohort.name, "", key, _csv_cell(cell), ""])
     return response
+
+
+@require_GET
+@login_required
+def connections(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+    """A cohort's connections week by week, in aggregate (the latest cohort that has started
+    unless `cohort` names another)."""
+    program = access.get_program_for_admin(request.user, program_id)
+    cohorts = access.cohorts_of(request.user, program)
+    data: QueryDict | None = request.GET if request.GET else None
+    if data is None and cohorts:
+        today = timezone.localdate()
+        started = [c for c in cohorts if c.start_date <= today] or cohorts
+        default = QueryDict(mutable=True)
+        default["cohort"] = str(started[-1].public_id)
+        data = default
+    form = ConnectionFilterForm(data, cohorts=cohorts)
+    context: dict[str, object] = {
+        "program": program,
+        "form": form,
+        "nav": "home",
+        "min_group": policy.min_group_size(),
+        "result": None,
+    }
+    if data is None:
+        return render(request, "analytics/connections.html", context)
+    if not form.is_valid():
+        return render(request, "analytics/connections.html", context, status=BAD_REQUEST)
+    result = links.for_cohort(form.chosen())
+    context["result"] = result
+    if result.weeks:
+        context["chart"] = charts.connections(result.weeks)
+    return render(request, "analytics/connections.html", context)
+
+
+@require_GET
+@login_required
+def not_connected(request: HttpRequest) -> HttpResponse:
+    """A coach's own circles and their members with no tie to a peer yet: for the coach alone."""
+    access.require_coach(request.user)
+    return render(
+        request,
+        "analytics/not_connected.html",
+        {"circles": links.not_yet_connected(request.user), "nav": "home"},
+    )

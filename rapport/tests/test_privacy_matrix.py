@@ -190,6 +190,9 @@ ANALYTICS_STATUS = {
     "analytics:index": {"adam": {200}, "*": {403}},
     "analytics:dashboard": {"adam": {200}, "*": {403}},
     "analytics:dashboard_csv": {"adam": {200}, "*": {403}},
+    "analytics:connections": {"adam": {200}, "*": {403}},
+    # A coach's own circles' members not yet connected: coaches only.
+    "analytics:not_connected": {"carol": {200}, "*": {403}},
 }
 
 # Pages anyone may open, signed in or not. Signed-in people are sent on from the sign-in pages.

@@ -55,6 +55,9 @@ def test_the_admin_sees_the_cohort_dashboard_with_suppressed_cells_marked(
             url,
             f"{url}?cohort={cohort.public_id}",
             f"{url}?cohort={cohort.public_id}&group=region:Africa",
+            live_server.url
+            + reverse("analytics:connections", args=[data["program"].public_id])
+            + f"?cohort={cohort.public_id}",
         ):
             found += violations(context, path, axe_js)
         context.close()
