@@ -248,15 +248,28 @@ class Board:
         uses = self.tally.uses.get(key, {}).get(node, 0) if with_uses else None
         return Cell(value, round(100 * value / size) if size else None, uses)
 
+    def size_of(self, node: Node) -> int | None:
+        """The number of learners in group `node`, or None where it is suppressed."""
+        if node in self.hidden_sizes or node not in self.sizes:
+            return None
+        return self.sizes[node]
+
+    def measures(self) -> list[Any]:
+        """Every measure a page of this board can show."""
+        keys: list[Any] = [("funnel", key) for key, _l in FUNNEL if key != "enrolled"]
+        for week in self.weeks:
+            keys += [("active", week), ("completed", week)]
+            keys += [(kind, week) for kind, _l in RESOURCE_KINDS]
+        return keys + [("activity", a["pk"]) for a in self.activities]
+
     def view(self, filters: Filters) -> Dashboard:
         """The page for `filters` (no query)."""
         node = filters.node
-        hidden = node in self.hidden_sizes or node not in self.sizes
         board = Dashboard(
             program=self.program,
             filters=filters,
             threshold=self.threshold,
-            size=None if hidden else self.sizes[node],
+            size=self.size_of(node),
             values=self.values,
         )
         for cohort in self.cohorts:

@@ -93,3 +93,25 @@ class RollupMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_event_id}"
+
+
+class DashboardSnapshotQuerySet(OrganizationScopedQuerySet["DashboardSnapshot"]):
+    def visible_to(self, user: "User | Any") -> "DashboardSnapshotQuerySet":
+        """Platform superusers only: admins read a snapshot through their dashboard pages."""
+        return self if policy.is_platform_superuser(user) else self.none()
+
+
+class DashboardSnapshot(models.Model):
+    """A programme dashboard's solved cells (`analytics.snapshots`): only counts that passed
+    the small-group rule, by measure and group, as JSON; rebuilt after each rollup refresh
+    that touched the programme's cohorts."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    program = models.OneToOneField("programs.Program", on_delete=models.CASCADE, related_name="+")
+    built_at = models.DateTimeField()
+    data = models.JSONField(default=dict)
+
+    objects = DashboardSnapshotQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.program_id} @ {self.built_at:%Y-%m-%d %H:%M}"

@@ -19,7 +19,7 @@ still open for longer than `settle` would be missed (the seeds write theirs befo
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,12 +54,14 @@ COUNTERS = ("events", "completions", "video", "audio", "article", "elearning", "
 @dataclass
 class RefreshReport:
     """What one `refresh()` did: events read, learner-weeks written (inserted or added to),
-    batches committed, and the mark it left."""
+    batches committed, the mark it left, and the cohorts its events were about (their
+    dashboards' snapshots are out of date: `analytics.snapshots.rebuild_for_cohorts`)."""
 
     events: int = 0
     rows: int = 0
     batches: int = 0
     mark: int = 0
+    cohorts: set[int] = field(default_factory=set)
 
 
 class _Lookups:
@@ -195,6 +197,7 @@ def refresh(
                 _upsert(counts, lookups)
             mark.last_event_id = rows[-1][0] if len(rows) == batch_size else upper
             mark.save(update_fields=["last_event_id", "updated_at"])
+            report.cohorts.update(row[1] for row in rows)
             report.events += len(rows)
             report.rows += len(counts)
             report.batches += 1

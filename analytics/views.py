@@ -9,6 +9,7 @@ what is wrong, with the filters typed still in the form), build with analytics.d
 
 import csv
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from analytics import access, charts
+from analytics import access, charts, snapshots
 from analytics import connections as links
 from analytics import dashboard as boards
 from analytics.dashboard import FUNNEL, RESOURCE_KINDS, Cell
@@ -46,20 +47,21 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _load(
     request: HttpRequest, program_id: uuid.UUID
-) -> tuple[boards.Dashboard | None, DashboardFilterForm, "Program"]:
+) -> tuple[boards.Dashboard | None, DashboardFilterForm, "Program", datetime]:
     program = access.get_program_for_admin(request.user, program_id)
-    board = boards.load(program, access.cohorts_of(request.user, program))
+    board = snapshots.board_for(program, access.cohorts_of(request.user, program))
     form = DashboardFilterForm(request.GET or None, cohorts=board.cohorts, values=board.values)
     if request.GET and not form.is_valid():
-        return None, form, program
-    return board.view(form.filters() if request.GET else boards.Filters()), form, program
+        return None, form, program, board.built_at
+    filters = form.filters() if request.GET else boards.Filters()
+    return board.view(filters), form, program, board.built_at
 
 
 @require_GET
 @login_required
 def dashboard(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     """A programme's dashboard for the filters in the query string."""
-    board, form, program = _load(request, program_id)
+    board, form, program, built_at = _load(request, program_id)
     context = {
         "program": program,
         "form": form,
@@ -73,6 +75,7 @@ def dashboard(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     if board is None:
         return render(request, "analytics/dashboard.html", context, status=BAD_REQUEST)
     context["description"] = boards.describe(board.filters)
+    context["built_at"] = built_at
     if board.weeks:
         context["active_chart"] = charts.weekly_active(board.weeks)
         context["resource_chart"] = charts.resource_use(board.weeks)
@@ -88,7 +91,7 @@ def _csv_cell(cell: Cell) -> str:
 def dashboard_csv(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     """The dashboard's numbers for the same filters as a CSV file: one row per number, with
     `suppressed` where the page shows it suppressed. A bad filter is a 400 in plain text."""
-    board, form, _program = _load(request, program_id)
+    board, form, _program, _built_at = _load(request, program_id)
     if board is None:
         problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         return HttpResponse(
