@@ -46,6 +46,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from analytics.rollups import refresh as refresh_rollups
+from analytics.snapshots import rebuild_for_cohorts
 from cohorts.actions import Seat, enroll_many, ensure_sessions
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
@@ -218,6 +220,11 @@ def seed_demo(options: SeedOptions | None = None, *, log: Log = lambda line: Non
         seeder = _Seeder(options, now=now, clock=clock)
         organization = seeder.run(plans, assets)
         connection.check_constraints(table_names=SEEDED_TABLES)
+    # The dashboards read rollups: fold the seeded history in now, as run_periodic would.
+    rolled = refresh_rollups(settle=timedelta(0))
+    clock.lap(f"Rollups: {rolled.events:,} events into {rolled.rows:,} learner-weeks")
+    rebuilt = rebuild_for_cohorts(rolled.cohorts)
+    clock.lap(f"Dashboards: {rebuilt} solved")
     counts = seeder.counts
     clock.total(
         f"Seeded {counts['learners']:,} learners, {counts['progress']:,} progress rows and "

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reflections/", include("reflections.urls")),
     path("growth/", include("growth.urls")),
     path("sessions/", include("coaching.urls")),
+    path("analytics/", include("analytics.urls")),
     path("studio/", studio_site.urls),
 ]
 

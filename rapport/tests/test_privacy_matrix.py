@@ -32,7 +32,8 @@ from notifications.actions import notify
 from notifications.models import Notification, NotificationKind
 from organizations.models import Organization
 from programs.models import ActivityKind
-from rapport.testing import PersonaTestCase
+from rapport.policy import Role
+from rapport.testing import PersonaTestCase, make_user
 
 ANONYMOUS = "anonymous"
 POST_ONLY = {"cohorts:activity_complete", "cohorts:media_position"}
@@ -181,6 +182,17 @@ GROWTH_POST_ONLY = {
     "growth:routine_delete",
     "growth:charter_delete",
     "growth:conversation_delete",
+}
+
+# Programme dashboards (analytics): an organisation's admins only, counts through the
+# small-group rule; everyone else 403 (oscar, of another organisation, too: he is no admin).
+ANALYTICS_STATUS = {
+    "analytics:index": {"adam": {200}, "*": {403}},
+    "analytics:dashboard": {"adam": {200}, "*": {403}},
+    "analytics:dashboard_csv": {"adam": {200}, "*": {403}},
+    "analytics:connections": {"adam": {200}, "*": {403}},
+    # A coach's own circles' members not yet connected: coaches only.
+    "analytics:not_connected": {"carol": {200}, "*": {403}},
 }
 
 # Pages anyone may open, signed in or not. Signed-in people are sent on from the sign-in pages.
@@ -406,6 +418,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             **self.moderation_sample_values(),
             **self.growth_sample_values(),
             **self.coaching_sample_values(),
+            "program_id": self.program.public_id,
         }
 
     def url_of(self, endpoint: Endpoint, obj: models.Model | None = None) -> str:
@@ -433,6 +446,7 @@ class PrivacyMatrixTests(PersonaTestCase):
                 or endpoint.name in REFLECTIONS_STATUS
                 or endpoint.name in GROWTH_STATUS
                 or endpoint.name in COACHING_STATUS
+                or endpoint.name in ANALYTICS_STATUS
                 or endpoint.app_name == "admin",
                 f"{endpoint.route} ({endpoint.name}): say in this test who may open it",
             )
@@ -845,6 +859,25 @@ class PrivacyMatrixTests(PersonaTestCase):
                 if persona != "alice":
                     for sentence in SECRET.values():
                         self.assertNotContains(response, sentence, status_code=response.status_code)
+
+    def test_programme_dashboards_answer_each_persona_as_the_rules_say(self) -> None:
+        endpoints = [e for e in self.endpoints() if e.name in ANALYTICS_STATUS]
+        self.assertEqual({e.name for e in endpoints}, set(ANALYTICS_STATUS))
+        for persona in ("alice", "bob", "carol", "dave", "erin", "dora", "adam", "oscar", "fay"):
+            self.as_persona(persona)
+            for endpoint in endpoints:
+                rule = ANALYTICS_STATUS[endpoint.name or ""]
+                response = self.request(endpoint, self.url_of(endpoint))
+                self.assertIn(
+                    response.status_code, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}"
+                )
+        # Another organisation's admin gets 404 for this one's programme.
+        other_admin = make_user(self.other_org, "olga@contoso.example", role=Role.ADMIN)
+        self.client.force_login(other_admin)
+        for endpoint in endpoints:
+            if "program_id" in endpoint.parameters:
+                response = self.request(endpoint, self.url_of(endpoint))
+                self.assertEqual(response.status_code, 404, endpoint.name)
 
     def test_coaching_sessions_answer_each_persona_as_the_rules_say(self) -> None:
         # Those refused go first; carol last (her removals delete the fixture).
