@@ -54,6 +54,7 @@ from demo import content
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
 from demo.circles import seed_circle_conversation, seed_circles
 from demo.coaching import seed_coaching, seed_group_session
+from demo.coaching_talk import seed_coaching_talk
 from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
 from demo.growth import seed_growth
@@ -423,6 +424,13 @@ class _Seeder:
             cohorts[0], learner=LEARNER.email, coach=COACH.email, now=self.now_aware
         )
         self.clock.lap(f"Coaching: {circle_sessions} circle session this week")
+        talk = seed_coaching_talk(
+            cohorts[0], learner=LEARNER.email, coach=COACH.email, now=self.now_aware
+        )
+        self.clock.lap(
+            f"Coaching messages: {talk['conversations']} threads, {talk['messages']} messages, "
+            f"{talk['notes']} session notes, {talk['items']} action plan items"
+        )
         return self.organization
 
     def _competencies(self) -> dict[str, Competency]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("growth/", include("growth.urls")),
     path("sessions/", include("coaching.urls")),
     path("analytics/", include("analytics.urls")),
+    path("coach/", include("coaching.talk_urls")),
     path("studio/", studio_site.urls),
 ]
 
