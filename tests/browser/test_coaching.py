@@ -216,7 +216,7 @@ def test_the_note_stays_the_coachs_and_a_message_with_a_file_goes_both_ways(
         page.context.clear_cookies()
         sign_in(page, live_server.url, people.coach.email)
         page.goto(session_url)
-        expect(page.get_by_text("Learner cannot see this")).to_be_visible()
+        expect(page.get_by_text("Learner cannot see this", exact=True)).to_be_visible()
         page.get_by_label("Your private note").fill(NOTE)
         page.get_by_role("button", name="Save the note").click()
         expect(page.locator(".notice--success")).to_contain_text("Only you can see it")
