@@ -18,12 +18,19 @@ Erasure by an admin on someone's behalf is not offered: a person erases their ow
 """
 
 from django.db import connection, transaction
+from django.dispatch import Signal
 
 from accounts.models import ErasureRecord, User
 from accounts.personal_data import is_erased, sections
 
 # What the person types to confirm, compared without regard to case or surrounding spaces.
 CONFIRMATION_PHRASE = "erase my account"
+
+
+erasure_starting = Signal()
+"""Sent with `user=` (the person, still as they were) inside the erasure's transaction,
+before any section erases anything. A receiver may queue work with `transaction.on_commit`
+(it then happens only if the erasure commits); it must not keep the person's data anywhere."""
 
 
 def erase_person(user: User) -> ErasureRecord | None:
@@ -40,6 +47,9 @@ def erase_person(user: User) -> ErasureRecord | None:
         if is_erased(locked):
             return None
         organization_id = locked.organization_id
+        # Apps above act while the person's rows are still whole (coaching sends the other
+        # person of each session still ahead its cancellation); inside this transaction.
+        erasure_starting.send(sender=User, user=locked)
         counts = {section.key: int(section.erase(locked)) for section in sections()}
         record = ErasureRecord.objects.create(organization_id=organization_id, counts=counts)
         transaction.on_commit(_truncate_write_ahead_log)

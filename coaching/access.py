@@ -3,19 +3,33 @@ coaching.models): what a person may not see raises Http404, what they may see bu
 raises PermissionDenied."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404
 
 from accounts.models import User
 from circles.models import Circle, CircleMember, CircleState
-from coaching.models import Availability, Booking, BookingStatus, DayOff, GroupSession
+from coaching.models import (
+    ActionItem,
+    Attachment,
+    Availability,
+    Booking,
+    BookingStatus,
+    Conversation,
+    DayOff,
+    GroupSession,
+    Message,
+    SessionNote,
+)
 from coaching.slots import BOOKING_HORIZON_DAYS, Slot, slots_of
 from cohorts.models import Enrollment, EnrollmentRole
-from organizations.models import Role
+from growth.models import Goal
+from organizations.models import Behaviour, Role
 from rapport import policy
 
 if TYPE_CHECKING:
@@ -268,4 +282,255 @@ def sessions_overlapping(
         bookings.order_by()
         .values_list("starts_at", "ends_at")
         .union(groups.order_by().values_list("starts_at", "ends_at"), all=True)
+    )
+
+
+# -- Messages, session notes and action plans (coach-talk) --------------------------------------
+# The rules are in coaching.models (Conversation, Message, Attachment, ActionItem, SessionNote):
+# a conversation is its learner's, and its coach's while the learner's current seat names them.
+
+MESSAGES_PER_PAGE = 30
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A coach and one of their learners, as seen by one of the two (`me`).
+
+    `conversation` is None until the first message or action item. `can_write` is whether the
+    two are coach and learner now (a learner keeps reading a conversation with a former coach,
+    without writing to it)."""
+
+    me: User
+    coach: User
+    learner: User
+    conversation: Conversation | None
+    can_write: bool
+
+    @property
+    def other(self) -> User:
+        return self.learner if self.me.pk == self.coach.pk else self.coach
+
+    @property
+    def i_coach(self) -> bool:
+        return self.me.pk == self.coach.pk
+
+
+def _learner_seat_coached_by(coach: "User | Any", learner_id: uuid.UUID) -> Enrollment | None:
+    """A current learner seat of the person `learner_id` names that names `coach` as coach
+    (their organisation, an active learner), with its learner. One query."""
+    return (
+        Enrollment.objects.in_organization_of(coach)
+        .filter(
+            coach=coach,
+            role=EnrollmentRole.LEARNER,
+            user__public_id=learner_id,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .first()
+    )
+
+
+def get_pair(user: "User | Any", person_id: uuid.UUID) -> Pair:
+    """The person's coaching pair with `person_id`: one of their own coaches, a learner whose
+    current seat names them as coach, or the other person of a conversation they can still
+    see (a former coach: read only). Anything else — someone else's learner, another coach,
+    a tampered id — raises Http404. At most three queries."""
+    coach: User | None = None
+    learner: User | None = None
+    for candidate in coaches_of(user):
+        if candidate.public_id == person_id:
+            coach, learner = candidate, user
+    if coach is None:
+        seat = _learner_seat_coached_by(user, person_id)
+        if seat is not None:
+            coach, learner = user, seat.user
+    conversation = (
+        Conversation.objects.visible_to(user)
+        .filter(
+            Q(coach=user, learner__public_id=person_id)
+            | Q(learner=user, coach__public_id=person_id)
+        )
+        .select_related("coach", "learner")
+        .first()
+    )
+    if coach is not None and learner is not None:
+        return Pair(user, coach, learner, conversation, can_write=True)
+    if conversation is not None:
+        return Pair(user, conversation.coach, conversation.learner, conversation, can_write=False)
+    raise Http404("No such conversation")
+
+
+def get_writable_pair(user: "User | Any", person_id: uuid.UUID) -> Pair:
+    """As get_pair, for writing: 403 when the two are no longer coach and learner."""
+    pair = get_pair(user, person_id)
+    if not pair.can_write:
+        raise PermissionDenied("No longer your coach")
+    return pair
+
+
+def _unread_filter(user: "User | Any") -> Q:
+    """Messages of a conversation that are unread for `user`: by the other person, after the
+    user last opened it."""
+    return ~Q(messages__author_id=user.pk) & (
+        Q(coach_id=user.pk, coach_read_at__isnull=True)
+        | Q(coach_id=user.pk, messages__created_at__gt=F("coach_read_at"))
+        | Q(learner_id=user.pk, learner_read_at__isnull=True)
+        | Q(learner_id=user.pk, messages__created_at__gt=F("learner_read_at"))
+    )
+
+
+def conversations_of(user: "User | Any") -> list[Conversation]:
+    """The conversations the person sees, latest message first, each with both people and
+    `unread` (messages from the other person since they last opened it). One query."""
+    return list(
+        Conversation.objects.visible_to(user)
+        .select_related("coach", "learner")
+        .annotate(unread=Count("messages", filter=_unread_filter(user)))
+        .order_by(F("last_message_at").desc(nulls_last=True), "id")
+    )
+
+
+def unread_counts_for_coach(coach: "User | Any") -> dict[int, int]:
+    """For a coach's caseload: {learner's user id: unread messages from that learner}, for the
+    learners they coach now who have written something the coach has not opened yet (learners
+    with nothing unread are left out). Counts only, never text. One query, whatever the
+    caseload's size."""
+    rows = (
+        Conversation.objects.visible_to(coach)
+        .filter(coach_id=coach.pk)
+        .annotate(unread=Count("messages", filter=_unread_filter(coach)))
+        .filter(unread__gt=0)
+        .values_list("learner_id", "unread")
+    )
+    return dict(rows)
+
+
+def unread_total(user: "User | Any") -> int:
+    """How many messages wait unread for the person across their conversations. One query."""
+    return sum(c for c in unread_counts_of(user).values())
+
+
+def unread_counts_of(user: "User | Any") -> dict[int, int]:
+    """{conversation id: unread messages} for the person, as coach or learner. One query."""
+    rows = (
+        Conversation.objects.visible_to(user)
+        .annotate(unread=Count("messages", filter=_unread_filter(user)))
+        .filter(unread__gt=0)
+        .values_list("id", "unread")
+    )
+    return dict(rows)
+
+
+def learners_of(coach: "User | Any") -> list[User]:
+    """The active learners whose current seat names the person as coach, by name, each once.
+    One query."""
+    seats = (
+        Enrollment.objects.in_organization_of(coach)
+        .filter(coach=coach, role=EnrollmentRole.LEARNER, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user_id")
+    )
+    learners: dict[int, User] = {}
+    for seat in seats:
+        learners.setdefault(seat.user_id, seat.user)
+    return list(learners.values())
+
+
+def messages_page(pair: Pair, page_number: Any) -> Page[Message]:
+    """One page of the pair's messages, newest page first (page 1 holds the latest
+    MESSAGES_PER_PAGE), each with its author, the activity it asks about and its attachments;
+    an empty page when there is no conversation yet. A page number that is not a page gives
+    the nearest one. Three queries (count, page, attachments), whatever the thread's length."""
+    if pair.conversation is None:
+        rows = Message.objects.none()
+    else:
+        rows = (
+            Message.objects.visible_to(pair.me)
+            .filter(conversation=pair.conversation)
+            .select_related("author", "activity", "cohort")
+            .prefetch_related("attachments")
+            .order_by("-created_at", "-id")
+        )
+    return Paginator(rows, MESSAGES_PER_PAGE).get_page(page_number)
+
+
+def get_attachment_for_user(user: "User | Any", attachment_id: uuid.UUID) -> Attachment:
+    """An attachment of a conversation the person sees, else 404. One query."""
+    attachment = Attachment.objects.visible_to(user).filter(public_id=attachment_id).first()
+    if attachment is None:
+        raise Http404("No such file")
+    return attachment
+
+
+def action_items_of(pair: Pair) -> list[ActionItem]:
+    """The pair's action plan, oldest first, with each item's behaviour (and its competency),
+    the goal the learner linked and who added it. One query (none without a conversation)."""
+    if pair.conversation is None:
+        return []
+    return list(
+        ActionItem.objects.visible_to(pair.me)
+        .filter(conversation=pair.conversation)
+        .select_related("behaviour__competency", "goal", "added_by")
+        .order_by("created_at", "id")
+    )
+
+
+def get_action_item_for_user(user: "User | Any", item_id: uuid.UUID) -> ActionItem:
+    """An item of an action plan the person sees, with its conversation and both people,
+    else 404; 403 when the two are no longer coach and learner (a plan with a former coach
+    is read only). Two queries."""
+    item = (
+        ActionItem.objects.visible_to(user)
+        .select_related("conversation__coach", "conversation__learner")
+        .filter(public_id=item_id)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such item")
+    conversation = item.conversation
+    if conversation.learner_id == user.pk and not any(
+        c.pk == conversation.coach_id for c in coaches_of(user)
+    ):
+        raise PermissionDenied("No longer your coach")
+    return item
+
+
+def behaviours_for(user: "User | Any") -> "QuerySet[Behaviour]":
+    """The organisation's leadership-model behaviours, by competency, for an action item's
+    link."""
+    return Behaviour.objects.visible_to(user).select_related("competency")
+
+
+def goals_for(user: "User | Any") -> "QuerySet[Goal]":
+    """The person's own growth goals (growth.Goal is its owner's alone), for a learner to link
+    one to an action item."""
+    return Goal.objects.visible_to(user).order_by("created_at", "id")
+
+
+def get_note_for_coach(
+    user: "User | Any", booking_id: uuid.UUID
+) -> tuple[Booking, SessionNote | None]:
+    """A session the person coaches and their private note on it (None before they write one).
+    404 for a session they cannot see, 403 for its learner (notes are the coach's alone).
+    Two queries."""
+    booking = get_booking_for_user(user, booking_id)
+    if booking.coach_id != user.pk:
+        raise PermissionDenied("Only the coach writes notes")
+    return booking, note_of(user, booking)
+
+
+def note_of(user: "User | Any", booking: Booking) -> SessionNote | None:
+    """The person's own note on a booking, or None (always None for its learner). One query."""
+    return SessionNote.objects.visible_to(user).filter(booking=booking).first()
+
+
+def sessions_of_pair(pair: Pair, *, limit: int = 6) -> list[Booking]:
+    """The pair's latest 1:1 sessions that were not cancelled, latest first, at most `limit`
+    (for links from their conversation to each session's page). One query."""
+    return list(
+        Booking.objects.visible_to(pair.me)
+        .active()
+        .filter(coach=pair.coach, learner=pair.learner)
+        .order_by("-starts_at")[:limit]
     )

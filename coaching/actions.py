@@ -9,9 +9,13 @@ video link and its status.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,18 +23,32 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from circles.models import Circle, CircleMember
 from coaching.access import sessions_overlapping
+from coaching.attachments import CheckedFile
 from coaching.models import (
+    ActionItem,
+    Attachment,
     Availability,
     Booking,
     BookingStatus,
+    Conversation,
     DayOff,
     GroupInvitee,
     GroupSession,
+    Message,
+    SessionNote,
 )
 from coaching.slots import Slot, find_slot
 from events.actions import ObjectRef, record_event
-from events.models import ObjectType, Verb
+from events.models import ObjectType, ResultKey, Verb
+from growth.models import Goal
+from notifications.actions import notify
+from notifications.models import NotificationKind
+from organizations.models import Behaviour
+from rapport.lib.crypto import encrypt_bytes
 from rapport.lib.timezones import get_zone
+
+if TYPE_CHECKING:
+    from coaching.access import Pair
 
 
 class BookingRefused(Exception):
@@ -611,3 +629,191 @@ def sync_group_sessions_of(user_ids: Iterable[int], *, now: datetime) -> int:
         joined, left = sync_group_invitees(session_id, now=now)
         changed += len(joined) + len(left)
     return changed
+
+
+# -- Messages, session notes and action plans (coach-talk) --------------------------------------
+# Confidential text (a message, a note, an action item) is written to its encrypted field and
+# nowhere else: events name the conversation or item by its opaque id, notifications say who
+# wrote and link to the conversation, never what was written.
+
+
+def _conversation_for(pair: "Pair") -> Conversation:
+    """The pair's conversation, made on first use. Two people writing their first message at
+    the same moment both end up in the one conversation (`one_conversation_per_pair`)."""
+    if pair.conversation is not None:
+        return pair.conversation
+    try:
+        with transaction.atomic():
+            return Conversation.objects.create(coach=pair.coach, learner=pair.learner)
+    except IntegrityError:
+        return Conversation.objects.get(coach=pair.coach, learner=pair.learner)
+
+
+def send_message(
+    pair: "Pair",
+    *,
+    body: str,
+    files: tuple[CheckedFile, ...] = (),
+    activity_id: int | None = None,
+    cohort_id: int | None = None,
+) -> Message:
+    """`pair.me` sends the other person a message (text and/or files checked by
+    coaching.attachments.check_upload), optionally about an activity of the learner's cohort.
+
+    Preconditions: `pair` came from coaching.access.get_writable_pair (the two are coach and
+    learner now); `activity` and `cohort` were checked against the learner's seat. Atomic:
+    the conversation (made on first use), the message, its attachments (encrypted at rest), the
+    conversation's last-message time and the sender's read state, and one `commented` event
+    naming the conversation by its opaque id. Once committed, the other person gets a
+    notification (kind `coach_message`) that says who wrote, never what; its email follows
+    their preferences. Files written before a failure are deleted again.
+    """
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            conversation = _conversation_for(pair)
+            now = timezone.now()
+            message = Message.objects.create(
+                conversation=conversation,
+                author=pair.me,
+                body=body,
+                activity_id=activity_id,
+                cohort_id=cohort_id,
+                created_at=now,
+            )
+            for checked in files:
+                attachment = Attachment(
+                    message=message,
+                    name=checked.name,
+                    content_type=checked.content_type,
+                    size=checked.size,
+                )
+                attachment.file.save(
+                    "attachment.bin", ContentFile(encrypt_bytes(checked.data)), save=False
+                )
+                stored.append(str(attachment.file.name))
+                attachment.save()
+            read_field = "coach_read_at" if pair.i_coach else "learner_read_at"
+            Conversation.objects.filter(pk=conversation.pk).update(
+                last_message_at=now, **{read_field: now}
+            )
+            record_event(
+                pair.me,
+                verb=Verb.COMMENTED,
+                object_type=ObjectType.COACHING_CONVERSATION,
+                object_id=conversation.public_id,
+            )
+            recipient, author = pair.other, pair.me
+            url = reverse("talk:thread", args=[author.public_id])
+            transaction.on_commit(
+                lambda: notify(
+                    kind=NotificationKind.COACH_MESSAGE,
+                    recipients=[recipient],
+                    actor=author,
+                    actor_label=author.full_name,
+                    place=str(_("your coaching conversation")),
+                    url=url,
+                )
+            )
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return message
+
+
+def mark_read(pair: "Pair", *, now: datetime) -> bool:
+    """Record that `pair.me` has read the conversation up to `now`. Writes only when a message
+    arrived since they last opened it (a repeat view writes nothing). Returns whether it
+    wrote."""
+    conversation = pair.conversation
+    if conversation is None or conversation.last_message_at is None:
+        return False
+    read_at = conversation.read_at_of(pair.me)
+    if read_at is not None and read_at >= conversation.last_message_at:
+        return False
+    read_field = "coach_read_at" if pair.i_coach else "learner_read_at"
+    Conversation.objects.filter(pk=conversation.pk).update(**{read_field: now})
+    setattr(conversation, read_field, now)
+    return True
+
+
+def save_note(booking: Booking, *, coach: User, body: str) -> SessionNote:
+    """Write (or rewrite) the coach's private note on a session, encrypted at rest.
+
+    Precondition: `coach` is the booking's coach (coaching.access.get_note_for_coach). Records
+    no event and notifies nobody: a coach's private note is not the learner's learning record,
+    and its existence is for the coach alone."""
+    note, created = SessionNote.objects.get_or_create(
+        booking=booking, defaults={"coach": coach, "body": body}
+    )
+    if not created and note.body != body:
+        note.body = body
+        note.save(update_fields=["body", "updated_at"])
+    return note
+
+
+def add_action_item(
+    pair: "Pair",
+    *,
+    text: str,
+    behaviour: Behaviour | None = None,
+    goal: Goal | None = None,
+) -> ActionItem:
+    """Add an item to the pair's action plan (either person may). `goal` is one of the
+    learner's own goals and only the learner links one (the coach then sees its title on the
+    plan). Precondition: `pair` from get_writable_pair. Atomic, with one `committed` event
+    naming the item by its opaque id."""
+    if goal is not None and pair.i_coach:
+        raise ValueError("Only the learner links one of their goals")
+    with transaction.atomic():
+        item = ActionItem.objects.create(
+            conversation=_conversation_for(pair),
+            text=text,
+            behaviour=behaviour,
+            goal=goal,
+            added_by=pair.me,
+        )
+        record_event(
+            pair.me,
+            verb=Verb.COMMITTED,
+            object_type=ObjectType.ACTION_ITEM,
+            object_id=item.public_id,
+        )
+    return item
+
+
+def set_action_item_done(item: ActionItem, *, by: User, done: bool) -> bool:
+    """Mark an action item done or not yet (either person). Returns False, writing nothing,
+    when it already is; otherwise records `completed` or `uncompleted`."""
+    if item.is_done == done:
+        return False
+    with transaction.atomic():
+        item.done_at = timezone.now() if done else None
+        item.save(update_fields=["done_at"])
+        record_event(
+            by,
+            verb=Verb.COMPLETED if done else Verb.UNCOMPLETED,
+            object_type=ObjectType.ACTION_ITEM,
+            object_id=item.public_id,
+            result={ResultKey.COMPLETION: done},
+        )
+    return True
+
+
+def follow_up_draft(booking: Booking, items: list[ActionItem], *, zone: str) -> str:
+    """The follow-up a coach is offered after a session: a draft message built from the
+    action plan's open items, for the coach to edit and send (never sent by itself). Plain
+    text; the date in the coach's own zone."""
+    day = booking.starts_at.astimezone(get_zone(zone))
+    lines = [
+        _("Hello %(name)s,") % {"name": booking.learner.get_short_name()},
+        "",
+        _("Thank you for our conversation on %(day)s.") % {"day": f"{day:%A %-d %B}"},
+    ]
+    open_items = [item for item in items if not item.is_done]
+    if open_items:
+        lines += ["", _("What we agreed:")]
+        lines += [f"- {item.text}" for item in open_items]
+    lines += ["", _("I look forward to hearing how it goes.")]
+    return "\n".join(lines)

@@ -4,10 +4,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from circles.models import Circle
+from coaching.attachments import ACCEPT, CheckedFile, check_upload
 from coaching.models import Availability, SlotLength, Weekday
 from rapport.lib.timezones import get_zone
 
@@ -199,3 +201,136 @@ class GroupSessionForm(forms.Form):
                 data["starts_at"] = starts_at
                 data["ends_at"] = starts_at + timedelta(minutes=minutes)
         return data
+
+
+# -- Messages, session notes and action plans (coach-talk) --------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern), each checked by
+    coaching.attachments.check_upload in MessageForm.clean_attachments."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class MessageForm(forms.Form):
+    """A message: text, files, or both. `activity` and `cohort` (hidden) name the activity a
+    learner asks about; the view checks them against the learner's seat. Refused with a
+    message: nothing at all, too many files, a file too big or of a kind not accepted (the
+    typed text is kept; nothing is saved)."""
+
+    body = forms.CharField(
+        label=_("Your message"),
+        required=False,
+        max_length=10_000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Only the two of you can read it."),
+    )
+    attachments = MultipleFileField(
+        label=_("Attach files (optional)"),
+        required=False,
+        help_text=_(
+            "PDF, images, Office documents or plain text; up to %(n)s files of %(mb)s MB each."
+        ),
+    )
+    activity = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    cohort = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = str(self.fields["attachments"].help_text) % {
+            "n": settings.RAPPORT_MAX_ATTACHMENTS,
+            "mb": settings.RAPPORT_MAX_ATTACHMENT_MB,
+        }
+
+    def clean_attachments(self) -> list[CheckedFile]:
+        uploads = self.cleaned_data.get("attachments") or []
+        if len(uploads) > settings.RAPPORT_MAX_ATTACHMENTS:
+            raise forms.ValidationError(
+                _("Attach at most %(n)s files to one message.")
+                % {"n": settings.RAPPORT_MAX_ATTACHMENTS},
+                code="too_many",
+            )
+        checked, errors = [], []
+        for upload in uploads:
+            try:
+                checked.append(check_upload(upload))
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return checked
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("body") and not data.get("attachments"):
+            raise forms.ValidationError(
+                _("Write a message or attach a file before you send."), code="empty"
+            )
+        if bool(data.get("activity")) != bool(data.get("cohort")):
+            raise forms.ValidationError(_("That activity link is incomplete."), code="activity")
+        return data
+
+
+class NoteForm(forms.Form):
+    """The coach's private note on a session."""
+
+    body = forms.CharField(
+        label=_("Your private note"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Only you can see this. Your learner cannot see this note."),
+    )
+
+
+class ActionItemForm(forms.Form):
+    """An action plan item. `behaviours`: the organisation's (coaching.access.behaviours_for);
+    `goals`: the learner's own goals (coaching.access.goals_for), offered to the learner only
+    (None for the coach, who never links a goal)."""
+
+    text = forms.CharField(
+        label=_("What we agreed"),
+        max_length=1_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    behaviour: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Behaviour it practises (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
+    )
+
+    def __init__(self, *args: Any, behaviours: Any, goals: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["behaviour"]
+        field.queryset = behaviours  # type: ignore[attr-defined]
+        field.label_from_instance = lambda b: f"{b.competency.name}: {b.text}"  # type: ignore[attr-defined]
+        if goals is not None:
+            self.fields["goal"] = forms.ModelChoiceField(
+                label=_("One of your goals (optional)"),
+                queryset=goals,
+                required=False,
+                empty_label=_("None"),
+                help_text=_("Your coach will see this goal's title on your action plan."),
+            )
+            self.fields["goal"].label_from_instance = lambda g: g.title  # type: ignore[attr-defined]
+
+
+class ItemStatusForm(forms.Form):
+    done = forms.TypedChoiceField(
+        choices=[("1", _("Done")), ("0", _("Not yet"))], coerce=lambda v: v == "1"
+    )

@@ -16,12 +16,14 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from circles.models import Circle, CircleMember
 from cohorts.models import Enrollment, EnrollmentRole
 from organizations.models import Organization, OrganizationScopedQuerySet
 from rapport import policy
+from rapport.lib.crypto import ConfidentialTextField
 from rapport.lib.text import SingleLineCharField
 
 if TYPE_CHECKING:
@@ -388,3 +390,248 @@ class GroupInvitee(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.organization_id = self.session.organization_id
         super().save(*args, **kwargs)
+
+
+# -- Messages, session notes and action plans (coach-talk) --------------------------------------
+#
+# Who sees what (docs/permissions.md, "Coaching messages, notes and action plans"):
+# - a conversation (one per coach and learner pair), its messages, attachments and action items:
+#   its learner, always (their own history, even after their coach changes), and its coach
+#   while a current learner seat of the learner names them as coach. A coach who replaces
+#   another starts a new conversation and sees none of the earlier one. Nobody else: not
+#   another coach, not an admin or designer, not a platform superuser.
+# - a session note: the coach who wrote it, only. Never its learner.
+
+
+class ConversationQuerySet(OrganizationScopedQuerySet["Conversation"]):
+    def visible_to(self, user: "User | Any") -> "ConversationQuerySet":
+        """The person's conversations as learner (all of them), and as coach those with the
+        learners whose current seat names them as coach (`Enrollment.coach`), in their current
+        organisation. Nobody else's."""
+        membership = policy.membership_of(user)
+        if membership is None:
+            return self.none()
+        coached = Enrollment.objects.filter(
+            user=OuterRef("learner_id"),
+            coach=user,
+            role=EnrollmentRole.LEARNER,
+            cohort__organization_id=membership.organization_id,
+        )
+        return self.filter(
+            Q(learner=user) | Q(Q(coach=user) & Q(Exists(coached))),
+            organization_id=membership.organization_id,
+        )
+
+
+class Conversation(models.Model):
+    """The confidential thread between a coach and one of their learners: one per pair.
+
+    Read state is per person: `coach_read_at` / `learner_read_at` is when each last opened it;
+    a message by the other person after that is unread for them. `last_message_at` orders the
+    inbox and tells whether opening it has anything to mark read (so a repeat view writes
+    nothing). Holds no text itself.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_conversations"
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_conversations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    coach_read_at = models.DateTimeField(null=True, blank=True)
+    learner_read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_message_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["coach", "learner"], name="one_conversation_per_pair")
+        ]
+        indexes = [models.Index(fields=["learner"], name="conversation_learner_idx")]
+
+    def __str__(self) -> str:
+        return f"conversation {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.coach.organization_id  # type: ignore[assignment]
+        super().save(*args, **kwargs)
+
+    def other_party(self, user: "User | Any") -> "User":
+        return self.learner if user.pk == self.coach_id else self.coach
+
+    def read_at_of(self, user: "User | Any") -> datetime | None:
+        return self.coach_read_at if user.pk == self.coach_id else self.learner_read_at
+
+
+class MessageQuerySet(OrganizationScopedQuerySet["Message"]):
+    def visible_to(self, user: "User | Any") -> "MessageQuerySet":
+        """The messages of the conversations the person sees (Conversation.visible_to)."""
+        return self.filter(conversation__in=Conversation.objects.visible_to(user))
+
+
+class Message(models.Model):
+    """One message in a conversation. `body` is confidential (encrypted at rest); it never
+    reaches an event, a notification, an email, a log line, the studio or a cache.
+
+    `activity` (with the `cohort` of the learner's seat) is the activity a learner asked about
+    ("Ask my coach"): a reference, never a copy of its text.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body: str = ConfidentialTextField(_("message"), max_length=10_000, blank=True)
+    activity = models.ForeignKey(
+        "programs.Activity", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["conversation", "created_at"], name="message_thread_idx")]
+
+    def __str__(self) -> str:
+        return f"message {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.conversation.organization_id
+        super().save(*args, **kwargs)
+
+
+def _attachment_path(instance: "Attachment", filename: str) -> str:
+    """A random name: the person's file name is confidential and kept (encrypted) in `name`."""
+    return f"coaching/attachments/{uuid.uuid4().hex}.bin"
+
+
+class AttachmentQuerySet(OrganizationScopedQuerySet["Attachment"]):
+    def visible_to(self, user: "User | Any") -> "AttachmentQuerySet":
+        """The attachments of messages the person sees (Message.visible_to's rule)."""
+        return self.filter(message__conversation__in=Conversation.objects.visible_to(user))
+
+
+class Attachment(models.Model):
+    """A file sent with a message: PDF, image, Office document or plain text, checked by its
+    bytes (coaching.attachments). Stored encrypted under a random name outside any public URL;
+    served only through `coaching.talk_views.attachment` to the conversation's two people.
+    `name` (the file's own name) is confidential too; `size` is the original size in bytes."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    name: str = ConfidentialTextField(max_length=255)
+    content_type = SingleLineCharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"attachment {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.message.organization_id
+        self.uploaded_by_id = self.message.author_id
+        super().save(*args, **kwargs)
+
+
+class SessionNoteQuerySet(OrganizationScopedQuerySet["SessionNote"]):
+    def visible_to(self, user: "User | Any") -> "SessionNoteQuerySet":
+        """The notes the person wrote as coach, in their current organisation. Nobody else
+        sees a note: not the session's learner, not an admin, not a platform superuser."""
+        membership = policy.membership_of(user)
+        if membership is None:
+            return self.none()
+        return self.filter(coach=user, organization_id=membership.organization_id)
+
+
+class SessionNote(models.Model):
+    """A coach's private note on one session (encrypted at rest). The learner cannot see it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="note")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body: str = ConfidentialTextField(_("private note"), max_length=20_000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionNoteQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"note {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.booking.organization_id
+        super().save(*args, **kwargs)
+
+
+class ActionItemQuerySet(OrganizationScopedQuerySet["ActionItem"]):
+    def visible_to(self, user: "User | Any") -> "ActionItemQuerySet":
+        """The action plan of the conversations the person sees (Conversation.visible_to):
+        the learner and their current coach, both."""
+        return self.filter(conversation__in=Conversation.objects.visible_to(user))
+
+
+class ActionItem(models.Model):
+    """One item of the action plan a coach and learner agree (either may add one), linked to
+    a behaviour of the organisation's leadership model and, only if the learner picks it, to
+    one of the learner's growth goals (the coach then sees that goal's title on the plan).
+    `text` is confidential; `done_at` is set while it is done."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="action_items"
+    )
+    text: str = ConfidentialTextField(_("what we agreed"), max_length=1_000)
+    behaviour = models.ForeignKey(
+        "organizations.Behaviour",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    goal = models.ForeignKey(
+        "growth.Goal", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"action item {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.conversation.organization_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None

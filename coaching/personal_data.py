@@ -3,11 +3,24 @@
 
 from typing import Any
 
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import User
 from accounts.personal_data import iso
-from coaching.models import Availability, Booking, DayOff, GroupInvitee, GroupSession
+from coaching.models import (
+    ActionItem,
+    Attachment,
+    Availability,
+    Booking,
+    Conversation,
+    DayOff,
+    GroupInvitee,
+    GroupSession,
+    Message,
+    SessionNote,
+)
 
 
 def export_sessions(user: User) -> list[dict[str, Any]]:
@@ -69,7 +82,8 @@ def export_availability(user: User) -> list[dict[str, Any]]:
 
 def erase_sessions(user: User) -> int:
     """Delete every session the person booked or coaches (the other person's list no longer
-    shows it; an invite already in their calendar stays there until they remove it).
+    shows it; for a session still ahead they were sent its cancellation first, by
+    coaching.tasks.cancel_sessions_before_erasure, so it leaves their calendar).
     Returns the rows deleted."""
     return Booking.objects.filter(Q(learner=user) | Q(coach=user)).delete()[0]
 
@@ -121,3 +135,96 @@ def erase_group_sessions(user: User) -> int:
         GroupSession.objects.filter(coach=user).delete()[0]
         + GroupInvitee.objects.filter(user=user).delete()[0]
     )
+
+
+# -- Messages, session notes and action plans (coach-talk) --------------------------------------
+
+
+def export_messages(user: User) -> list[dict[str, Any]]:
+    """A learner's conversations with their coaches: every message (who wrote it, when, its
+    text, the activity it asked about, its files by name and size) and the action plan. Only
+    in the learner's own export: a coach's export holds none of their learners' words (the
+    brief: messages are in no export but the learner's). Three queries."""
+    rows: list[dict[str, Any]] = []
+    messages = (
+        Message.objects.filter(conversation__learner=user)
+        .select_related("conversation__coach", "author", "activity")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+    for message in messages:
+        rows.append(
+            {
+                "type": "message",
+                "with": message.conversation.coach.full_name,
+                "from": "me" if message.author_id == user.pk else message.author.full_name,
+                "sent_at": iso(message.created_at),
+                "text": message.body,
+                "about_activity": message.activity.title if message.activity else None,
+                "files": [
+                    {"name": file.name, "bytes": file.size} for file in message.attachments.all()
+                ],
+            }
+        )
+    items = (
+        ActionItem.objects.filter(conversation__learner=user)
+        .select_related("conversation__coach", "behaviour", "goal")
+        .order_by("created_at", "id")
+    )
+    for item in items:
+        rows.append(
+            {
+                "type": "action plan item",
+                "with": item.conversation.coach.full_name,
+                "text": item.text,
+                "behaviour": item.behaviour.text if item.behaviour else None,
+                "goal": item.goal.title if item.goal else None,
+                "added_by": "me" if item.added_by_id == user.pk else "coach",
+                "added_at": iso(item.created_at),
+                "done_at": iso(item.done_at),
+            }
+        )
+    return rows
+
+
+def export_session_notes(user: User) -> list[dict[str, Any]]:
+    """A coach's own private notes (they wrote them): the session's time, the learner's name,
+    the note. Never in the learner's export. One query."""
+    notes = SessionNote.objects.filter(coach=user).select_related("booking__learner")
+    return [
+        {
+            "session_starts_at": iso(note.booking.starts_at),
+            "learner": note.booking.learner.full_name,
+            "note": note.body,
+            "changed_at": iso(note.updated_at),
+        }
+        for note in notes.order_by("created_at", "id")
+    ]
+
+
+def erase_messages(user: User) -> int:
+    """Delete every conversation the person is in, as learner or coach, with its messages,
+    attachments (their files too, once the erasure commits) and action plan. A coach's
+    erasure takes the conversations with their learners away from those learners as well
+    (as their sessions go): the words in them are both people's. Returns the rows deleted."""
+    conversations = Conversation.objects.filter(Q(learner=user) | Q(coach=user))
+    files = list(
+        Attachment.objects.filter(message__conversation__in=conversations).values_list(
+            "file", flat=True
+        )
+    )
+    deleted = conversations.delete()[0]
+    transaction.on_commit(lambda: _delete_files(files))
+    return deleted
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+def erase_session_notes(user: User) -> int:
+    """Delete a coach's private notes (a learner's sessions, deleted with their account, take
+    the notes on them along). Returns the rows deleted."""
+    return SessionNote.objects.filter(coach=user).delete()[0]

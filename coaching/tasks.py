@@ -3,15 +3,17 @@ iTIP messages through the accounts email task) and the reminders before a sessio
 `manage.py run_periodic`)."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.emails import render_email
+from accounts.emails import RenderedEmail, render_email, send_rendered
 from accounts.models import User
 from accounts.tasks import send_email
 from coaching.models import Booking, BookingStatus, GroupInvitee, GroupSession
@@ -64,6 +66,62 @@ def invite_for(booking: Booking, method: str) -> bytes:
     )
 
 
+def render_invite_email(
+    booking: Booking, person: User, other: User, *, method: str, change: str = ""
+) -> RenderedEmail:
+    """The email to `person` carrying the booking's calendar message, times in their zone."""
+    zone = get_zone(person.time_zone)
+    return render_email(
+        "coaching/email/invite",
+        {
+            "person": person,
+            "other": other,
+            "booking": booking,
+            "method": method,
+            "change": change,
+            "starts": booking.starts_at.astimezone(zone),
+            "ends": booking.ends_at.astimezone(zone),
+            "zone": person.time_zone,
+            "sessions_url": site_url(reverse("coaching:sessions")),
+            "readiness_url": site_url(reverse("coaching:readiness")),
+        },
+    )
+
+
+def cancel_sessions_before_erasure(sender: object, *, user: User, **kwargs: object) -> int:
+    """Receiver of `accounts.erasure.erasure_starting`: the other person of each of the erased
+    person's sessions still ahead gets its cancellation (METHOD:CANCEL, the booking's UID, a
+    higher sequence), so the event leaves their calendar before the booking rows go.
+
+    Rendered now, while names and addresses are whole (the organiser must match the invite
+    calendars hold), and sent once the erasure commits, straight through the mail backend:
+    not as a background task, whose stored arguments would keep the erased person's address
+    after the erasure. A failure to send is logged and does not undo the erasure. Returns how
+    many cancellations were queued."""
+    now = timezone.now()
+    bookings = Booking.objects.filter(
+        Q(learner=user) | Q(coach=user), status=BookingStatus.BOOKED, ends_at__gt=now
+    ).select_related("coach", "learner")
+    queued = 0
+    for booking in bookings:
+        other = booking.other_party(user)
+        if not other.is_active:
+            continue
+        booking.status = BookingStatus.CANCELLED
+        booking.sequence += 1
+        booking.updated_at = now
+        calendar = invite_for(booking, "CANCEL").decode()
+        me = booking.learner if other.pk == booking.coach_id else booking.coach
+        rendered = render_invite_email(booking, other, me, method="CANCEL")
+        to = [other.email]
+        transaction.on_commit(
+            partial(send_rendered, rendered, to=to, calendar=calendar, calendar_method="CANCEL"),
+            robust=True,
+        )
+        queued += 1
+    return queued
+
+
 @task()
 def send_invites(*, booking_id: int, method: str, change: str = "") -> int:
     """Email the booking's coach and learner its calendar message (`method` "REQUEST" for a
@@ -81,22 +139,7 @@ def send_invites(*, booking_id: int, method: str, change: str = "") -> int:
     for person, other in ((booking.learner, booking.coach), (booking.coach, booking.learner)):
         if not person.is_active:
             continue
-        zone = get_zone(person.time_zone)
-        rendered = render_email(
-            "coaching/email/invite",
-            {
-                "person": person,
-                "other": other,
-                "booking": booking,
-                "method": method,
-                "change": change,
-                "starts": booking.starts_at.astimezone(zone),
-                "ends": booking.ends_at.astimezone(zone),
-                "zone": person.time_zone,
-                "sessions_url": site_url(reverse("coaching:sessions")),
-                "readiness_url": site_url(reverse("coaching:readiness")),
-            },
-        )
+        rendered = render_invite_email(booking, person, other, method=method, change=change)
         send_email.enqueue(
             subject=rendered.subject,
             text=rendered.text,

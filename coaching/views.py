@@ -35,6 +35,7 @@ from coaching.access import (
     get_group_session_for_user,
     group_members_of,
     is_coach,
+    note_of,
     require_coach,
 )
 from coaching.calendar import my_calendar
@@ -42,6 +43,7 @@ from coaching.forms import (
     AvailabilityForm,
     DayOffForm,
     GroupSessionForm,
+    NoteForm,
     SlotForm,
     VideoLinkForm,
 )
@@ -161,10 +163,15 @@ def _session_page(
     *,
     error: str = "",
     link_form: VideoLinkForm | None = None,
+    note_form: NoteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user: Any = request.user
     now = timezone.now()
+    i_coach = booking.coach_id == user.pk
+    if i_coach and note_form is None:  # the coach's private note (coach-talk)
+        note = note_of(user, booking)
+        note_form = NoteForm(initial={"body": note.body if note else ""}, auto_id="note-%s")
     can_move = booking.is_active and booking.starts_at > now
     days = _days(free_slots_for_booking(user, booking, now=now), user.time_zone) if can_move else []
     zone = get_zone(user.time_zone)
@@ -174,7 +181,9 @@ def _session_page(
         {
             "booking": booking,
             "other": booking.other_party(user),
-            "i_coach": booking.coach_id == user.pk,
+            "i_coach": i_coach,
+            "note_form": note_form,
+            "ended": booking.ends_at <= now,
             "starts": booking.starts_at.astimezone(zone),
             "ends": booking.ends_at.astimezone(zone),
             "zone": user.time_zone,
@@ -188,6 +197,9 @@ def _session_page(
         },
         status=status,
     )
+
+
+session_page = _session_page  # for coaching.talk_views (a refused note shows this page)
 
 
 def free_slots_for_booking(user: Any, booking: Any, *, now: datetime) -> list[Slot]:

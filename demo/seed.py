@@ -46,12 +46,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from analytics.rollups import refresh as refresh_rollups
+from analytics.snapshots import rebuild_for_cohorts
 from cohorts.actions import Seat, enroll_many, ensure_sessions
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
 from demo.circles import seed_circle_conversation, seed_circles
 from demo.coaching import seed_coaching, seed_group_session
+from demo.coaching_talk import seed_coaching_talk
 from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
 from demo.growth import seed_growth
@@ -218,6 +221,11 @@ def seed_demo(options: SeedOptions | None = None, *, log: Log = lambda line: Non
         seeder = _Seeder(options, now=now, clock=clock)
         organization = seeder.run(plans, assets)
         connection.check_constraints(table_names=SEEDED_TABLES)
+    # The dashboards read rollups: fold the seeded history in now, as run_periodic would.
+    rolled = refresh_rollups(settle=timedelta(0))
+    clock.lap(f"Rollups: {rolled.events:,} events into {rolled.rows:,} learner-weeks")
+    rebuilt = rebuild_for_cohorts(rolled.cohorts)
+    clock.lap(f"Dashboards: {rebuilt} solved")
     counts = seeder.counts
     clock.total(
         f"Seeded {counts['learners']:,} learners, {counts['progress']:,} progress rows and "
@@ -416,6 +424,13 @@ class _Seeder:
             cohorts[0], learner=LEARNER.email, coach=COACH.email, now=self.now_aware
         )
         self.clock.lap(f"Coaching: {circle_sessions} circle session this week")
+        talk = seed_coaching_talk(
+            cohorts[0], learner=LEARNER.email, coach=COACH.email, now=self.now_aware
+        )
+        self.clock.lap(
+            f"Coaching messages: {talk['conversations']} threads, {talk['messages']} messages, "
+            f"{talk['notes']} session notes, {talk['items']} action plan items"
+        )
         return self.organization
 
     def _competencies(self) -> dict[str, Competency]:

@@ -76,6 +76,8 @@ class ObjectType(models.TextChoices):
     CONVERSATION = "conversation", _("conversation plan")  # growth.ConversationPlan
     CHECK_IN = "check_in", _("check-in")  # growth.MoodCheckIn
     COACHING_SESSION = "coaching_session", _("coaching session")  # coaching.Booking
+    COACHING_CONVERSATION = "coaching_conversation", _("coaching conversation")  # a Conversation
+    ACTION_ITEM = "action_item", _("action plan item")  # coaching.ActionItem
 
 
 class ResultKey(models.TextChoices):

@@ -57,6 +57,8 @@ ACTIVITY_TYPE_IRIS: dict[ObjectType, str | None] = {
     ObjectType.CONVERSATION: "http://adlnet.gov/expapi/activities/meeting",
     ObjectType.CHECK_IN: "http://adlnet.gov/expapi/activities/interaction",
     ObjectType.COACHING_SESSION: "http://adlnet.gov/expapi/activities/meeting",
+    ObjectType.COACHING_CONVERSATION: "http://id.tincanapi.com/activitytype/chat-channel",
+    ObjectType.ACTION_ITEM: "http://adlnet.gov/expapi/activities/objective",
 }
 
 # Where each result key goes: the xAPI `completion` property, or an extension IRI.

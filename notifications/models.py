@@ -37,6 +37,7 @@ class NotificationKind(models.TextChoices):
     SHARED_WITH_YOU = "shared_with_you", _("Reflections your learners share with you")
     MISSION_REMINDER = "mission_reminder", _("Reminders of the missions you planned")
     SESSION = "session", _("Reminders of your coaching sessions")
+    COACH_MESSAGE = "coach_message", _("Messages between you and your coach or learners")
 
 
 class EmailChoice(models.TextChoices):
@@ -60,6 +61,7 @@ DEFAULT_EMAIL: dict[str, str] = {
     NotificationKind.SHARED_WITH_YOU: EmailChoice.IMMEDIATE,
     NotificationKind.MISSION_REMINDER: EmailChoice.IMMEDIATE,
     NotificationKind.SESSION: EmailChoice.IMMEDIATE,
+    NotificationKind.COACH_MESSAGE: EmailChoice.IMMEDIATE,
 }
 DIGEST_CHOICES = (EmailChoice.DAILY, EmailChoice.WEEKLY)
 
@@ -170,6 +172,8 @@ _HEADLINES = {
     NotificationKind.SHARED_WITH_YOU: _("%(actor)s shared a reflection with you: %(place)s"),
     NotificationKind.MISSION_REMINDER: _("It is time for the mission you planned: %(place)s"),
     NotificationKind.SESSION: _("Coming up within a day: %(place)s"),
+    # `place` is "Messages with <name>": never the message's text.
+    NotificationKind.COACH_MESSAGE: _("%(actor)s sent you a message: %(place)s"),
 }
 _HEADLINES_WITHOUT_ACTOR = {
     NotificationKind.CIRCLE: _("News from %(place)s"),

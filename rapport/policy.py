@@ -13,7 +13,7 @@ rule, written in the app that owns the model (docs/permissions.md lists them), a
 library, so every app may build on it (`lint-imports` checks this).
 """
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -124,7 +124,10 @@ class GroupCounts[K: Hashable]:
 
 
 def suppress_small_groups[K: Hashable](
-    counts: Mapping[K, int], *, min_size: int | None = None
+    counts: Mapping[K, int],
+    *,
+    min_size: int | None = None,
+    hidden: Collection[K] = (),
 ) -> GroupCounts[K]:
     """Hide every count of people under the threshold, and whatever would give one away.
 
@@ -153,6 +156,13 @@ def suppress_small_groups[K: Hashable](
     knows the shown cells, the total, the threshold and this algorithm still finds at least two
     values possible for every hidden cell.
 
+    `hidden` names cells already hidden for a reason outside this table (a linked table, such as
+    a dashboard's breakdown of the same people by another attribute, hid them): they are hidden
+    here too and count as hidden for step 3. When step 3 still finds the hidden cells
+    recoverable and no shown cell is left to hide (every cell hidden, all at threshold - 1, or
+    a forced cell alone in its table), the total is hidden as well: `total` is None then even
+    though the group is not small.
+
     Raises ValueError for a negative count and TypeError for a count that is not an int.
     """
     threshold = max(SMALLEST_ALLOWED_GROUP, min_group_size() if min_size is None else min_size)
@@ -165,16 +175,19 @@ def suppress_small_groups[K: Hashable](
     if total < threshold:
         return GroupCounts(dict.fromkeys(counts), None, threshold)
 
-    hidden = {key for key, value in counts.items() if value < threshold}
-    while hidden and _recoverable(counts, hidden, threshold):
-        shown = [counts[key] for key in counts if key not in hidden]
+    hidden_keys = {key for key, value in counts.items() if value < threshold}
+    hidden_keys.update(key for key in hidden if key in counts)
+    shown_total: int | None = total
+    while hidden_keys and _recoverable(counts, hidden_keys, threshold):
+        shown = [counts[key] for key in counts if key not in hidden_keys]
         if not shown:
-            break  # everything is hidden: only the total is shown
+            shown_total = None  # nothing left to hide: the total would give them away
+            break
         smallest = min(shown)
-        hidden.update(key for key, value in counts.items() if value == smallest)
+        hidden_keys.update(key for key, value in counts.items() if value == smallest)
     return GroupCounts(
-        {key: None if key in hidden else value for key, value in counts.items()},
-        total,
+        {key: None if key in hidden_keys else value for key, value in counts.items()},
+        shown_total,
         threshold,
     )
 

@@ -283,6 +283,9 @@ RAPPORT_MIN_GROUP_SIZE = env_int("RAPPORT_MIN_GROUP_SIZE", 5)
 RAPPORT_MAX_MEDIA_UPLOAD_MB = env_int("RAPPORT_MAX_MEDIA_UPLOAD_MB", 500)
 RAPPORT_MAX_IMPORT_ROWS = env_int("RAPPORT_MAX_IMPORT_ROWS", 20000)
 RAPPORT_MAX_IMPORT_MB = env_int("RAPPORT_MAX_IMPORT_MB", 5)
+# Largest file a coach or learner may attach to a message (coaching.attachments), and how many.
+RAPPORT_MAX_ATTACHMENT_MB = env_int("RAPPORT_MAX_ATTACHMENT_MB", 10)
+RAPPORT_MAX_ATTACHMENTS = env_int("RAPPORT_MAX_ATTACHMENTS", 3)
 # Where people reach Rapport: links in emails sent by the task worker (which has no request).
 RAPPORT_SITE_URL = env_str("RAPPORT_SITE_URL", "http://127.0.0.1:8000")
 # How long an invitation link works; it also stops working once used.

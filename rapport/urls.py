@@ -16,6 +16,8 @@ urlpatterns = [
     path("reflections/", include("reflections.urls")),
     path("growth/", include("growth.urls")),
     path("sessions/", include("coaching.urls")),
+    path("analytics/", include("analytics.urls")),
+    path("coach/", include("coaching.talk_urls")),
     path("studio/", studio_site.urls),
 ]
 

@@ -59,3 +59,57 @@ class CoachingPersonalDataTests(CoachingTestCase):
         erase_person(self.carol)
         self.assertFalse(Booking.objects.exists())
         self.assertFalse(Availability.objects.exists())
+
+
+class ErasureCancelsSessionsTests(CoachingTestCase):
+    def erase_and_send(self, person: User) -> list[bytes]:
+        """Erase `person`, then run the emails queued for after the commit (only those: the
+        erasure's WAL checkpoint cannot run inside a test's transaction). Nothing is sent
+        before the erasure commits."""
+        from functools import partial
+
+        from django.core import mail
+
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks() as callbacks:
+            erase_person(User.objects.get(pk=person.pk))
+        self.assertEqual(mail.outbox, [])
+        for callback in callbacks:
+            if isinstance(callback, partial):
+                callback()
+        return [m.message().as_bytes() for m in mail.outbox]
+
+    def test_the_other_person_gets_a_cancellation_for_each_session_still_ahead(self) -> None:
+        from coaching.models import BookingStatus
+        from coaching.tests.test_invites import calendar_part, event_of, libical
+
+        ahead = self.book(self.alice, 0)
+        cancelled = self.book(self.alice, 1)
+        cancelled.status = BookingStatus.CANCELLED
+        cancelled.save()
+        sent = self.erase_and_send(self.alice)
+        self.assertEqual(len(sent), 1)
+        self.assertIn(b"carol@northwind.example", sent[0].split(b"\n\n")[0])
+        method, ics = calendar_part(sent[0])
+        calendar, event = event_of(ics)
+        self.assertEqual((method, str(calendar["METHOD"])), ("CANCEL", "CANCEL"))
+        self.assertEqual((str(event["UID"]), int(event["SEQUENCE"])), (ahead.ical_uid, 1))
+        self.assertEqual(str(event["STATUS"]), "CANCELLED")
+        self.assertTrue(libical(ics)["itip_ok"])
+        self.assertFalse(Booking.objects.filter(learner=self.alice).exists())
+        from django_tasks_db.models import DBTaskResult
+
+        self.assertFalse(DBTaskResult.objects.filter(args_kwargs__icontains="alice@").exists())
+
+    def test_a_coachs_erasure_cancels_each_learners_session_ahead(self) -> None:
+        from coaching.tests.test_invites import calendar_part
+
+        self.book(self.alice, 0)
+        self.book(self.bob, 1)
+        sent = self.erase_and_send(self.carol)
+        recipients = sorted(
+            b"alice" if b"To: alice@" in raw else b"bob" if b"To: bob@" in raw else b"?"
+            for raw in sent
+        )
+        self.assertEqual(recipients, [b"alice", b"bob"])
+        self.assertTrue(all(calendar_part(raw)[0] == "CANCEL" for raw in sent))

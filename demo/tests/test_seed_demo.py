@@ -368,6 +368,29 @@ class SeededDemoTests(TestCase):
             )
         )
 
+    def test_the_demo_coach_has_threads_notes_and_an_action_plan(self) -> None:
+        from coaching.access import get_pair, unread_counts_for_coach, unread_total
+        from coaching.models import ActionItem, SessionNote
+
+        grace = User.objects.get(email="coach@northwind.example")
+        amara = User.objects.get(email="learner@northwind.example")
+        self.assertEqual(len(unread_counts_for_coach(grace)), 2)  # two learners waiting
+        self.assertEqual(unread_total(amara), 1)
+        pair = get_pair(amara, grace.public_id)
+        self.assertTrue(pair.can_write)
+        assert pair.conversation is not None
+        self.assertEqual(pair.conversation.messages.count(), 8)
+        self.assertTrue(pair.conversation.messages.filter(attachments__isnull=False).exists())
+        self.assertTrue(pair.conversation.messages.filter(activity__isnull=False).exists())
+        notes = SessionNote.objects.filter(coach=grace, booking__learner=amara)
+        self.assertEqual(notes.count(), 2)
+        self.assertTrue(all(n.booking.ends_at < NOW for n in notes))
+        items = ActionItem.objects.filter(conversation=pair.conversation)
+        self.assertEqual(items.count(), 4)
+        self.assertEqual(items.filter(done_at__isnull=False).count(), 2)
+        self.assertTrue(items.filter(goal__owner=amara).exists())
+        self.assertFalse(items.filter(behaviour__isnull=True).exists())
+
     def test_nobody_in_the_demo_is_a_platform_operator(self) -> None:
         # Designers and admins reach the studio through their role, not through is_staff.
         self.assertFalse(User.objects.filter(is_staff=True).exists())

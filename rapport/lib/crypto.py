@@ -115,6 +115,25 @@ def decrypt(stored: str) -> str:
         ) from None
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's bytes as a Fernet token under the current key (for confidential files at
+    rest, such as a coaching message's attachments). About 4/3 of the size, plus 57 bytes."""
+    current, _all = _fernet()
+    return current.encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """The bytes `encrypt_bytes` stored, under any configured key. Raises
+    `UndecryptableValue` for a token no configured key opens (a lost key, or tampering)."""
+    _current, every = _fernet()
+    try:
+        return every.decrypt(token)
+    except InvalidToken:
+        raise UndecryptableValue(
+            "A confidential file cannot be decrypted with the configured keys."
+        ) from None
+
+
 def needs_reencryption(stored: str) -> bool:
     """True for a stored value that is plain text, or a token under an older key."""
     if not stored:

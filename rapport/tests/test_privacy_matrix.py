@@ -32,7 +32,8 @@ from notifications.actions import notify
 from notifications.models import Notification, NotificationKind
 from organizations.models import Organization
 from programs.models import ActivityKind
-from rapport.testing import PersonaTestCase
+from rapport.policy import Role
+from rapport.testing import PersonaTestCase, make_user
 
 ANONYMOUS = "anonymous"
 POST_ONLY = {"cohorts:activity_complete", "cohorts:media_position"}
@@ -104,6 +105,25 @@ COACHING_POST_ONLY = {
     "coaching:group_change",
     "coaching:group_cancel",
 }
+# Coaching messages, action plans and notes (docs/permissions.md, "Coaching messages, notes and
+# action plans"): the fixture is a message with a file alice sent carol and an item of their
+# action plan; `person_id` is carol, so her learners reach their own conversation with her and
+# everyone else (carol included: she is not her own learner) gets 404.
+TALK_STATUS: dict[str, dict[str, set[int]]] = {
+    "talk:inbox": {"*": {200}},
+    "talk:thread": {p: {200} for p in LEARNERS_OF_CAROL} | {"*": {404}},
+    "talk:plan": {p: {200} for p in LEARNERS_OF_CAROL} | {"*": {404}},
+    "talk:item_status": {"alice": {400}, "carol": {400}, "*": {404}},
+    "talk:attachment": {"alice": {200}, "carol": {200}, "*": {404}},
+    "talk:ask": {p: {200} for p in LEARNERS_OF_CAROL}
+    | {p: {403} for p in ("carol", "dora", "adam")}
+    | {"*": {404}},
+    # carol's empty note is saved (302); its learner is refused (403).
+    "talk:note": {"carol": {302}, "alice": {403}, "*": {404}},
+    # The session is still ahead (or, by carol's pass, cancelled): no follow-up yet (403).
+    "talk:follow_up": {"carol": {403}, "alice": {403}, "*": {404}},
+}
+TALK_POST_ONLY = {"talk:item_status", "talk:note"}
 MODERATION_POST_ONLY = {
     "moderation:unblock",
     "moderation:hide",
@@ -181,6 +201,17 @@ GROWTH_POST_ONLY = {
     "growth:routine_delete",
     "growth:charter_delete",
     "growth:conversation_delete",
+}
+
+# Programme dashboards (analytics): an organisation's admins only, counts through the
+# small-group rule; everyone else 403 (oscar, of another organisation, too: he is no admin).
+ANALYTICS_STATUS = {
+    "analytics:index": {"adam": {200}, "*": {403}},
+    "analytics:dashboard": {"adam": {200}, "*": {403}},
+    "analytics:dashboard_csv": {"adam": {200}, "*": {403}},
+    "analytics:connections": {"adam": {200}, "*": {403}},
+    # A coach's own circles' members not yet connected: coaches only.
+    "analytics:not_connected": {"carol": {200}, "*": {403}},
 }
 
 # Pages anyone may open, signed in or not. Signed-in people are sent on from the sign-in pages.
@@ -352,12 +383,19 @@ class PrivacyMatrixTests(PersonaTestCase):
             video_url="",
             now=now,
         ).session
+        from coaching.tests.talk_helpers import add_item, checked, send
+
+        message = send(cls.alice, cls.carol, "Alice's message for Carol", files=(checked(),))
+        item = add_item(cls.alice, cls.carol)
         return {
             "coach_id": cls.carol.public_id,
             "booking_id": booking.public_id,
             "group_id": group.public_id,
             "availability_id": blocks[0].public_id,
             "day_off_id": day_off.public_id,
+            "person_id": cls.carol.public_id,
+            "item_id": item.public_id,
+            "attachment_id": message.attachments.get().public_id,
         }
 
     def personas(self) -> dict[str, User | None]:
@@ -406,6 +444,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             **self.moderation_sample_values(),
             **self.growth_sample_values(),
             **self.coaching_sample_values(),
+            "program_id": self.program.public_id,
         }
 
     def url_of(self, endpoint: Endpoint, obj: models.Model | None = None) -> str:
@@ -433,6 +472,8 @@ class PrivacyMatrixTests(PersonaTestCase):
                 or endpoint.name in REFLECTIONS_STATUS
                 or endpoint.name in GROWTH_STATUS
                 or endpoint.name in COACHING_STATUS
+                or endpoint.name in ANALYTICS_STATUS
+                or endpoint.name in TALK_STATUS
                 or endpoint.app_name == "admin",
                 f"{endpoint.route} ({endpoint.name}): say in this test who may open it",
             )
@@ -474,6 +515,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             or endpoint.name in REFLECTIONS_POST_ONLY
             or endpoint.name in GROWTH_POST_ONLY
             or endpoint.name in COACHING_POST_ONLY
+            or endpoint.name in TALK_POST_ONLY
         ):
             return self.client.post(url)  # type: ignore[return-value]
         return self.client.get(url)  # type: ignore[return-value]
@@ -845,6 +887,41 @@ class PrivacyMatrixTests(PersonaTestCase):
                 if persona != "alice":
                     for sentence in SECRET.values():
                         self.assertNotContains(response, sentence, status_code=response.status_code)
+
+    def test_programme_dashboards_answer_each_persona_as_the_rules_say(self) -> None:
+        endpoints = [e for e in self.endpoints() if e.name in ANALYTICS_STATUS]
+        self.assertEqual({e.name for e in endpoints}, set(ANALYTICS_STATUS))
+        for persona in ("alice", "bob", "carol", "dave", "erin", "dora", "adam", "oscar", "fay"):
+            self.as_persona(persona)
+            for endpoint in endpoints:
+                rule = ANALYTICS_STATUS[endpoint.name or ""]
+                response = self.request(endpoint, self.url_of(endpoint))
+                self.assertIn(
+                    response.status_code, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}"
+                )
+        # Another organisation's admin gets 404 for this one's programme.
+        other_admin = make_user(self.other_org, "olga@contoso.example", role=Role.ADMIN)
+        self.client.force_login(other_admin)
+        for endpoint in endpoints:
+            if "program_id" in endpoint.parameters:
+                response = self.request(endpoint, self.url_of(endpoint))
+                self.assertEqual(response.status_code, 404, endpoint.name)
+
+    def test_coaching_messages_answer_each_persona_as_the_rules_say(self) -> None:
+        order = ["dave", "erin", "dora", "adam", "oscar", "bob", "fay", "alice", "carol"]
+        endpoints = [e for e in self.endpoints() if e.name in TALK_STATUS]
+        self.assertEqual({e.name for e in endpoints}, set(TALK_STATUS))
+        for persona in order:
+            self.as_persona(persona)
+            for endpoint in endpoints:
+                rule = TALK_STATUS[endpoint.name or ""]
+                response = self.request(endpoint, self.url_of(endpoint))
+                status = response.status_code
+                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
+                if persona not in ("alice", "carol"):
+                    # Nobody but its two people reads the conversation or its plan.
+                    self.assertNotContains(response, "Alice's message", status_code=status)
+                    self.assertNotContains(response, "one open question a day", status_code=status)
 
     def test_coaching_sessions_answer_each_persona_as_the_rules_say(self) -> None:
         # Those refused go first; carol last (her removals delete the fixture).

@@ -259,6 +259,34 @@ class ValidHtmlTests(PersonaTestCase):
         keep("carol", reverse("coaching:group_new"))
         keep("carol", reverse("coaching:group_new"), 400, "post")
         keep("carol", reverse("coaching:group_change", args=[group.public_id]), 400, "post")
+        self.talk_pages(keep, booking)
+
+    def talk_pages(self, keep: Any, booking: Any) -> None:
+        """Messages (inbox, a thread with a file and an activity link, a refused message),
+        the action plan (also with a refused item), "Ask my coach" and a follow-up draft."""
+        from coaching.tests.talk_helpers import add_item, checked, send
+
+        send(self.alice, self.carol, "Can we talk about feedback?", files=(checked(),))
+        add_item(self.carol, self.alice, "Ask for feedback once a week")
+        activity = self.first_activity()
+        for person, other in ((self.alice, self.carol), (self.carol, self.alice)):
+            self.client.force_login(person)
+            label = person.email.split("@")[0]
+            keep(label, reverse("talk:inbox"))
+            keep(label, reverse("talk:thread", args=[other.public_id]))
+            keep(label, reverse("talk:thread", args=[other.public_id]), 400, "post")
+            keep(label, reverse("talk:plan", args=[other.public_id]))
+            keep(label, reverse("talk:plan", args=[other.public_id]), 400, "post")
+        self.client.force_login(self.alice)
+        keep("alice", reverse("talk:ask", args=[self.cohort_a.public_id, activity.public_id]))
+        self.client.force_login(self.carol)
+        from coaching.models import Booking
+
+        Booking.objects.filter(pk=booking.pk).update(
+            starts_at=booking.starts_at - timedelta(days=30),
+            ends_at=booking.ends_at - timedelta(days=30),
+        )
+        keep("carol", reverse("talk:follow_up", args=[booking.public_id]))
 
     def test_every_product_page_has_no_validator_errors_or_warnings(self) -> None:
         command = validator_command()

@@ -1,7 +1,9 @@
 """Coaching sessions in Chromium: a learner books a session and both invites reach a real SMTP
-server on loopback; the readiness check runs with Chromium's fake camera and microphone (and
-says so clearly without them); every coaching page has 0 axe-core violations at desktop and
-phone width; all under the app's real Content-Security-Policy."""
+server on loopback; the coach writes a private note the learner cannot see (page or HTML);
+a message with a file goes to the coach and an answer comes back; the readiness check runs
+with Chromium's fake camera and microphone (and says so clearly without them); every coaching
+page, messages and action plans included, has 0 axe-core violations at desktop and phone
+width; all under the app's real Content-Security-Policy."""
 
 import shutil
 from collections.abc import Iterator
@@ -185,6 +187,123 @@ def test_coaching_pages_have_no_axe_violations(
         expect(page.locator(".field-error").first).to_be_visible()
         for violation in axe_violations(page, axe_js):
             found.extend(describe("availability with errors", violation))
+    finally:
+        context.close()
+    assert found == [], "\n".join(found)
+
+
+# -- Messages, private notes, action plans (coach-talk) -------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+NOTE = "Amara wants to rehearse the feedback to Ines first"
+
+
+def test_the_note_stays_the_coachs_and_a_message_with_a_file_goes_both_ways(
+    live_server: LiveServer, page: Page, people: People, script_errors: list[str], tmp_path: Path
+) -> None:
+    with smtp_server() as inbox:
+        # The learner books a session; both invites reach the SMTP server on loopback.
+        sign_in(page, live_server.url, people.learner.email)
+        page.goto(f"{live_server.url}/sessions/book/")
+        page.locator("input[name=starts_at]").first.check()
+        page.get_by_role("button", name="Book this time").click()
+        expect(page.locator("h1")).to_have_text("Coaching session with Grace Mensah")
+        session_url = page.url
+        received = sorted(parse(raw)["To"] for raw in inbox.messages)
+        assert received == [people.learner.email, people.coach.email]
+
+        # The coach writes a private note on it.
+        page.context.clear_cookies()
+        sign_in(page, live_server.url, people.coach.email)
+        page.goto(session_url)
+        expect(page.get_by_text("Learner cannot see this", exact=True)).to_be_visible()
+        page.get_by_label("Your private note").fill(NOTE)
+        page.get_by_role("button", name="Save the note").click()
+        expect(page.locator(".notice--success")).to_contain_text("Only you can see it")
+        expect(page.get_by_label("Your private note")).to_have_value(NOTE)
+
+        # The learner's page of the same session shows none of it, not even in its HTML.
+        page.context.clear_cookies()
+        sign_in(page, live_server.url, people.learner.email)
+        page.goto(session_url)
+        expect(page.locator("h1")).to_have_text("Coaching session with Grace Mensah")
+        assert "rehearse the feedback" not in page.content()
+        assert "Private note" not in page.content()
+
+        # She writes to her coach with a file attached.
+        page.get_by_role("link", name="Messages with Grace").click()
+        page.get_by_label("Your message").fill("Here is my plan for Thursday.")
+        plan_file = tmp_path / "my plan.pdf"
+        plan_file.write_bytes(PDF)
+        page.get_by_label("Attach files (optional)").set_input_files(str(plan_file))
+        page.get_by_role("button", name="Send").click()
+        expect(page.locator(".notice--success")).to_contain_text("Sent")
+        expect(page.locator(".message").last).to_contain_text("Here is my plan for Thursday.")
+
+        # The coach sees it waiting, opens it, downloads the file and answers.
+        page.context.clear_cookies()
+        sign_in(page, live_server.url, people.coach.email)
+        page.get_by_role("link", name="Messages", exact=True).click()
+        expect(page.locator(".conversation-item")).to_contain_text("1 unread")
+        page.get_by_role("link", name="With Amara Okafor").click()
+        expect(page.locator(".message").last).to_contain_text("Here is my plan for Thursday.")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="my plan.pdf").click()
+        assert Path(download.value.path()).read_bytes() == PDF
+        page.get_by_label("Your message").fill("Thank you, this looks good. See you Thursday.")
+        page.get_by_role("button", name="Send").click()
+        expect(page.locator(".message").last).to_contain_text("See you Thursday.")
+
+        page.context.clear_cookies()
+        sign_in(page, live_server.url, people.learner.email)
+        page.goto(f"{live_server.url}/coach/messages/")
+        expect(page.locator(".conversation-item")).to_contain_text("1 unread")
+        page.get_by_role("link", name="With Grace Mensah").click()
+        expect(page.locator(".message").last).to_contain_text("See you Thursday.")
+    assert script_errors == []
+
+
+def test_message_and_plan_pages_have_no_axe_violations(
+    live_server: LiveServer, chromium: Browser, people: People, axe_js: Path
+) -> None:
+    from coaching.tests.talk_helpers import add_item, checked, send
+
+    send(people.learner, people.coach, "Can we talk about feedback?", files=(checked(),))
+    send(people.coach, people.learner, "Of course. Bring one example.")
+    add_item(people.coach, people.learner, "Ask one open question in each 1:1")
+    learner_id, coach_id = people.learner.public_id, people.coach.public_id
+    pages = {
+        people.learner.email: [
+            "/coach/messages/",
+            f"/coach/messages/{coach_id}/",
+            f"/coach/messages/{coach_id}/plan/",
+        ],
+        people.coach.email: [
+            "/coach/messages/",
+            f"/coach/messages/{learner_id}/",
+            f"/coach/messages/{learner_id}/plan/",
+        ],
+    }
+    context = chromium.new_context(bypass_csp=True, viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    found: list[str] = []
+    try:
+        for email, paths in pages.items():
+            page.context.clear_cookies()
+            sign_in(page, live_server.url, email)
+            for size, suffix in ((DESKTOP, ""), (PHONE, " (phone)")):
+                page.set_viewport_size(size)
+                for path in paths:
+                    page.goto(f"{live_server.url}{path}")
+                    for violation in axe_violations(page, axe_js):
+                        found.extend(describe(f"{email} {path}{suffix}", violation))
+        # A refused message (nothing typed) keeps the page accessible too.
+        page.goto(f"{live_server.url}/coach/messages/{learner_id}/")
+        page.get_by_role("button", name="Send").click()
+        expect(page.locator("#message-errors")).to_be_visible()
+        for violation in axe_violations(page, axe_js):
+            found.extend(describe("message with errors", violation))
     finally:
         context.close()
     assert found == [], "\n".join(found)

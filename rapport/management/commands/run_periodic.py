@@ -8,6 +8,9 @@
 - Mission reminders: each learner hears at the time they planned a mission
   (reflections.tasks.send_mission_reminders), once per planned time.
 - Coaching-session reminders, a day ahead, once per booking (coaching.tasks.send_reminders).
+- The dashboards' rollups: the learning record's new events folded into them
+  (analytics.rollups.refresh), after a high-water mark, in batches that commit with it; then
+  the dashboards of the programmes they touched are solved again (analytics.snapshots).
 
 Every job is idempotent, so running this more often, twice at once, or after a crash sends
 nobody anything twice. It lives in the project (above every app) because it calls into cohorts
@@ -20,6 +23,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from analytics.rollups import refresh as refresh_rollups
+from analytics.snapshots import rebuild_for_cohorts
 from coaching.tasks import send_reminders
 from cohorts.tasks import notify_new_weeks
 from notifications.tasks import plan_digests, sweep_immediate_emails
@@ -52,11 +57,14 @@ class Command(BaseCommand):
             swept = sweep_immediate_emails()
             reminders = send_mission_reminders()
             sessions = send_reminders()
+            rollup = refresh_rollups()
+            rebuilt = rebuild_for_cohorts(rollup.cohorts)
             if options.get("verbosity", 1) >= 1:
                 self.stdout.write(
                     f"new-week notices {weeks}, digests planned {digests['planned']}, "
                     f"requeued {digests['requeued']}, immediate emails requeued {swept}, "
-                    f"mission reminders {reminders}, session reminders {sessions}"
+                    f"mission reminders {reminders}, session reminders {sessions}, "
+                    f"events rolled up {rollup.events}, dashboards rebuilt {rebuilt}"
                 )
             if not every:
                 return

@@ -1,0 +1,250 @@
+"""Connection analytics: who got to know whom in a cohort, week by week, in aggregate only.
+
+The interaction graph of a cohort's learners (networkx): a *tie* joins two learners once one
+replied to the other's post or reacted to it (either way round), read from the discussions of
+the cohort (its prompts' threads, its community space and its circles' conversations). Circle
+co-membership is read too, to tell ties *beyond one's circle* (people who would not otherwise
+have met) from ties inside it; coaching contacts are the learners who have had a 1:1 session
+with their coach. Nothing a person wrote is read: authors, parents, reactions and dates only.
+
+`for_cohort(cohort)` makes six queries whatever the size (the seats with their region and
+function, replies, reactions, circle members, coaching sessions, and the programme's weeks) and
+returns, for each programme week (cumulative to its end): the learners with a new tie that week,
+the learners with no tie yet (isolates), those who have met their coach, as counts of people
+through `rapport.policy.suppress_small_groups` (each against the rest of the cohort); and the
+ties made, their share across regions, across functions and beyond one's circle, and how many
+of the directed interactions were returned (reciprocity), shown only when the learners with a
+tie are a shown count. `not_yet_connected(coach)` is the one list with names: for a coach, the
+members of the published circles they coach who have no tie yet; nobody else sees it.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+from django.db.models import F, Max
+from django.utils import timezone
+
+from circles.models import Circle, CircleMember, CircleState
+from coaching.models import Booking, BookingStatus
+from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from discussions.models import Post, Reaction
+from programs.models import Week
+from rapport import policy
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+@dataclass
+class People:
+    """A count of people and the rest of the cohort, as they may be shown (None: suppressed)."""
+
+    value: int | None
+    percent: int | None = None
+
+    @property
+    def hidden(self) -> bool:
+        return self.value is None
+
+
+@dataclass
+class ConnectionWeek:
+    """One programme week, counted to its end. The tie figures are None when suppressed."""
+
+    number: int
+    new_tie: People
+    isolated: People
+    coached: People
+    ties: int | None
+    new_ties: int | None
+    per_learner: float | None
+    across_regions: int | None  # percent of the ties
+    across_functions: int | None
+    beyond_circle: int | None
+    reciprocity: int | None  # percent of directed interactions returned
+
+
+@dataclass
+class CohortConnections:
+    cohort: Cohort
+    learners: int | None  # None: the cohort is too small to show anything
+    weeks: list[ConnectionWeek] = field(default_factory=list)
+
+
+def _week(cohort: Cohort, moment: datetime | date, last: int) -> int:
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return min(max(cohort.week_number_on(day), 1), max(last, 1))
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def _people(value: int, size: int) -> People:
+    shown = policy.suppress_small_groups({"yes": value, "no": size - value})
+    count = shown.cells["yes"]
+    return People(count, None if count is None else _percent(count, size))
+
+
+def interactions(cohort: Cohort, learners: Iterable[int], last: int) -> list[tuple[int, int, int]]:
+    """Directed interactions between the cohort's learners: (from, to, week), replies and
+    reactions, oldest first (two queries). Self-replies and anyone else are left out."""
+    seated = set(learners)
+    found = []
+    replies = (
+        Post.objects.filter(thread__cohort=cohort, parent__isnull=False)
+        .values_list("author_id", "parent__author_id", "created_at")
+        .order_by()
+    )
+    reactions = (
+        Reaction.objects.filter(post__thread__cohort=cohort)
+        .values_list("user_id", "post__author_id", "created_at")
+        .order_by()
+    )
+    for rows in (replies, reactions):
+        for source, target, moment in rows.iterator(chunk_size=10_000):
+            if source != target and source in seated and target in seated:
+                found.append((source, target, _week(cohort, moment, last)))
+    found.sort(key=lambda item: item[2])
+    return found
+
+
+def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnections:
+    """The cohort's connections week by week (six queries; see the module's docstring)."""
+    now = now or timezone.now()
+    seats = list(
+        Enrollment.objects.filter(cohort=cohort, role=EnrollmentRole.LEARNER).values_list(
+            "user_id", F("user__membership__region"), F("user__membership__function")
+        )
+    )
+    threshold = policy.min_group_size()
+    size = len(seats)
+    result = CohortConnections(cohort, size if size >= threshold else None)
+    if result.learners is None:
+        return result
+    last = Week.objects.filter(program_id=cohort.program_id).aggregate(n=Max("number"))["n"] or 1
+    region = {user: r for user, r, _f in seats}
+    function = {user: f for user, _r, f in seats}
+    circle_of = dict(
+        CircleMember.objects.filter(cohort=cohort, circle__state=CircleState.PUBLISHED)
+        .values_list("user_id", "circle_id")
+        .order_by()
+    )
+    first_session: dict[int, int] = {}
+    for learner, starts in (
+        Booking.objects.filter(
+            learner_id__in=region.keys(), status=BookingStatus.BOOKED, starts_at__lte=now
+        )
+        .values_list("learner_id", "starts_at")
+        .order_by("starts_at")
+    ):
+        first_session.setdefault(learner, _week(cohort, starts, last))
+    by_week: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for source, target, week in interactions(cohort, region.keys(), last):
+        by_week[week].append((source, target))
+
+    ties = nx.Graph()
+    ties.add_nodes_from(region)
+    directed = nx.DiGraph()
+    directed.add_nodes_from(region)
+    across_regions = across_functions = beyond = 0
+    for number in range(1, last + 1):
+        met: set[int] = set()
+        new = 0
+        for source, target in by_week.get(number, ()):
+            directed.add_edge(source, target)
+            if ties.has_edge(source, target):
+                continue
+            ties.add_edge(source, target)
+            new += 1
+            met.update((source, target))
+            across_regions += region[source] != region[target]
+            across_functions += function[source] != function[target]
+            beyond += circle_of.get(source) is None or circle_of.get(source) != circle_of.get(
+                target
+            )
+        isolated = nx.number_of_isolates(ties)
+        connected = _people(size - isolated, size)
+        total = ties.number_of_edges()
+        shown = not connected.hidden  # tie figures only beside a shown count of people
+        result.weeks.append(
+            ConnectionWeek(
+                number=number,
+                new_tie=_people(len(met), size),
+                isolated=_people(isolated, size),
+                coached=_people(sum(1 for w in first_session.values() if w <= number), size),
+                ties=total if shown else None,
+                new_ties=new if shown else None,
+                per_learner=round(2 * total / size, 1) if shown else None,
+                across_regions=_percent(across_regions, total) if shown else None,
+                across_functions=_percent(across_functions, total) if shown else None,
+                beyond_circle=_percent(beyond, total) if shown else None,
+                reciprocity=round(100 * nx.overall_reciprocity(directed))
+                if shown and directed.number_of_edges()
+                else None,
+            )
+        )
+    return result
+
+
+@dataclass
+class CircleList:
+    """A circle the coach coaches and its members with no tie yet (names: the coach's own)."""
+
+    circle: Circle
+    members: int
+    not_connected: list["User"]
+
+
+def not_yet_connected(coach: "User | Any") -> list[CircleList]:
+    """For each published circle `coach` coaches (`Circle.coach`, through
+    `Circle.objects.visible_to`), its members who have not yet replied or reacted to a peer
+    of their cohort, nor been replied or reacted to by one (five queries, whatever the
+    number of circles). Empty for anyone who coaches no circle."""
+    circles = list(
+        Circle.objects.visible_to(coach)
+        .filter(coach=coach, state=CircleState.PUBLISHED)
+        .select_related("cohort")
+        .order_by("cohort__start_date", "name")
+    )
+    if not circles:
+        return []
+    members = list(
+        CircleMember.objects.filter(circle__in=circles)
+        .select_related("user")
+        .order_by("user__full_name", "user_id")
+    )
+    cohorts = {c.cohort_id for c in circles}
+    learners = set(
+        Enrollment.objects.filter(cohort_id__in=cohorts, role=EnrollmentRole.LEARNER)
+        .values_list("cohort_id", "user_id")
+        .order_by()
+    )
+    tied: set[tuple[int, int]] = set()  # (cohort, user) with at least one tie to a peer
+    for rows in (
+        Post.objects.filter(thread__cohort_id__in=cohorts, parent__isnull=False).values_list(
+            "thread__cohort_id", "author_id", "parent__author_id"
+        ),
+        Reaction.objects.filter(post__thread__cohort_id__in=cohorts).values_list(
+            "post__thread__cohort_id", "user_id", "post__author_id"
+        ),
+    ):
+        for cohort_id, source, target in rows.order_by().iterator(chunk_size=10_000):
+            if source != target and {(cohort_id, source), (cohort_id, target)} <= learners:
+                tied.add((cohort_id, source))
+                tied.add((cohort_id, target))
+    by_circle: dict[int, list[CircleMember]] = defaultdict(list)
+    for member in members:
+        by_circle[member.circle_id].append(member)
+    return [
+        CircleList(
+            circle,
+            len(by_circle[circle.pk]),
+            [m.user for m in by_circle[circle.pk] if (circle.cohort_id, m.user_id) not in tied],
+        )
+        for circle in circles
+    ]

@@ -1,0 +1,141 @@
+"""The dashboards' solved cells, kept as a rollup: what a page may show, worked out once.
+
+Solving the small-group rule over a programme's whole tree of groups (`analytics.dashboard`,
+`analytics.suppression`) takes seconds at 100,000 learners, so it is not done per request:
+`rebuild` solves a programme's board and stores only the counts that may be shown (hidden ones
+are simply absent) in its `DashboardSnapshot`; `board_for` serves pages from it in one query.
+`manage.py run_periodic` rebuilds the snapshots of the programmes whose cohorts had new events
+after each rollup refresh (a seat, a completion, a post all record one), and a programme
+without a snapshot gets one on its first view. Pages say when their figures were computed.
+
+A snapshot holds counts already through the small-group rule, the same an admin's page shows:
+no person's row, no name, nothing typed.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from analytics.dashboard import (
+    ATTRIBUTES,
+    Board,
+    Cell,
+    Dashboard,
+    Filters,
+    Node,
+    activities_of,
+    load,
+)
+from analytics.models import DashboardSnapshot
+from cohorts.models import Cohort
+from programs.models import Program
+from rapport import policy
+
+VERSION = 1
+
+
+def _key(parts: Iterable[Any]) -> str:
+    return "|".join(str(part) for part in parts)
+
+
+def freeze(board: Board) -> dict[str, Any]:
+    """The board's shown counts, as JSON: sizes and cells by group, uses beside their count."""
+    sizes = {_key(node): size for node in board.sizes if (size := board.size_of(node)) is not None}
+    cells: dict[str, dict[str, list[int | None]]] = {}
+    for measure in board.measures():
+        shown: dict[str, list[int | None]] = {}
+        for node in board.sizes:
+            cell = board.cell(measure, node, with_uses=True)
+            if cell.value is not None:
+                shown[_key(node)] = [cell.value, cell.uses]
+        cells[_key(measure)] = shown
+    return {
+        "version": VERSION,
+        "threshold": board.threshold,
+        "sizes": sizes,
+        "cells": cells,
+        "values": board.values,
+    }
+
+
+class FrozenBoard(Board):
+    """A board served from its snapshot: the same `view` and `cell` as `Board`, no solving."""
+
+    def __init__(
+        self,
+        program: Program,
+        cohorts: list[Cohort],
+        activities: list[dict[str, Any]],
+        data: dict[str, Any],
+        built_at: datetime,
+    ) -> None:
+        self.program = program
+        self.cohorts = sorted(cohorts, key=lambda c: (c.start_date, c.name))
+        self.activities = activities
+        self.weeks = sorted({a["week_number"] for a in activities})
+        self.data = data
+        self.values = {name: list(data["values"].get(name, [])) for name, _l in ATTRIBUTES}
+        self.threshold = int(data["threshold"])
+        self.built_at = built_at
+
+    def size_of(self, node: Node) -> int | None:
+        size = self.data["sizes"].get(_key(node))
+        return None if size is None else int(size)
+
+    def cell(self, key: Any, node: Node, *, with_uses: bool = False) -> Cell:
+        size = self.size_of(node)
+        if size is None:
+            return Cell(None)
+        if key == ("funnel", "enrolled"):
+            return Cell(size, 100 if size else None)
+        found = self.data["cells"].get(_key(key), {}).get(_key(node))
+        if found is None:
+            return Cell(None)
+        value, uses = found
+        return Cell(value, round(100 * value / size) if size else None, uses if with_uses else None)
+
+    def view(self, filters: Filters) -> Dashboard:
+        return Board.view(self, filters)
+
+
+def rebuild(program: Program) -> DashboardSnapshot:
+    """Solve `program`'s board over all its cohorts and store what may be shown."""
+    cohorts = list(Cohort.objects.filter(program=program))
+    data = freeze(load(program, cohorts))
+    with transaction.atomic():
+        snapshot, _created = DashboardSnapshot.objects.update_or_create(
+            program=program,
+            defaults={
+                "organization_id": program.organization_id,
+                "data": data,
+                "built_at": timezone.now(),
+            },
+        )
+    return snapshot
+
+
+def rebuild_for_cohorts(cohort_ids: Iterable[int]) -> int:
+    """Rebuild the snapshots of the programmes of these cohorts; returns how many."""
+    programs = Program.objects.filter(cohorts__pk__in=list(cohort_ids)).distinct()
+    count = 0
+    for program in programs:
+        rebuild(program)
+        count += 1
+    return count
+
+
+def board_for(program: Program, cohorts: list[Cohort]) -> FrozenBoard:
+    """The programme's board from its snapshot (two queries: the activities and the snapshot),
+    made now when it has none or it was made under another threshold."""
+    activities = activities_of(program)
+    snapshot = DashboardSnapshot.objects.filter(program=program).first()
+    if (
+        snapshot is None
+        or snapshot.data.get("version") != VERSION
+        or snapshot.data.get("threshold") != policy.min_group_size()
+    ):
+        snapshot = rebuild(program)
+    return FrozenBoard(program, cohorts, activities, snapshot.data, snapshot.built_at)

@@ -1,0 +1,194 @@
+"""The programme dashboards (organisation admins): the list of programmes, a programme's
+dashboard with its filters, the same numbers as a CSV file, and a cohort's connections; and
+the coach's private list of the members of their circles who are not yet connected.
+
+Thin: load through analytics.access (403 for non-admins, 404 for another organisation's
+programme), validate the filters with analytics.forms (a bad filter is a 400 page that says
+what is wrong, with the filters typed still in the form), build with analytics.dashboard, render.
+"""
+
+import csv
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from analytics import access, charts, snapshots
+from analytics import connections as links
+from analytics import dashboard as boards
+from analytics.dashboard import FUNNEL, RESOURCE_KINDS, Cell
+from analytics.forms import ConnectionFilterForm, DashboardFilterForm
+from rapport import policy
+
+if TYPE_CHECKING:
+    from programs.models import Program
+
+BAD_REQUEST = 400
+SUPPRESSED = "suppressed"
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The organisation's programmes, each a link to its dashboard."""
+    programs = access.programs_for_admin(request.user)
+    return render(
+        request,
+        "analytics/index.html",
+        {"programs": programs, "nav": "home", "min_group": policy.min_group_size()},
+    )
+
+
+def _load(
+    request: HttpRequest, program_id: uuid.UUID
+) -> tuple[boards.Dashboard | None, DashboardFilterForm, "Program", datetime]:
+    program = access.get_program_for_admin(request.user, program_id)
+    board = snapshots.board_for(program, access.cohorts_of(request.user, program))
+    form = DashboardFilterForm(request.GET or None, cohorts=board.cohorts, values=board.values)
+    if request.GET and not form.is_valid():
+        return None, form, program, board.built_at
+    filters = form.filters() if request.GET else boards.Filters()
+    return board.view(filters), form, program, board.built_at
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+    """A programme's dashboard for the filters in the query string."""
+    board, form, program, built_at = _load(request, program_id)
+    context = {
+        "program": program,
+        "form": form,
+        "board": board,
+        "nav": "home",
+        "kinds": RESOURCE_KINDS,
+        "funnel_labels": FUNNEL,
+        "min_group": policy.min_group_size(),
+        "query": request.GET.urlencode(),
+    }
+    if board is None:
+        return render(request, "analytics/dashboard.html", context, status=BAD_REQUEST)
+    context["description"] = boards.describe(board.filters)
+    context["built_at"] = built_at
+    if board.weeks:
+        context["active_chart"] = charts.weekly_active(board.weeks)
+        context["resource_chart"] = charts.resource_use(board.weeks)
+    return render(request, "analytics/dashboard.html", context)
+
+
+def _csv_cell(cell: Cell) -> str:
+    return SUPPRESSED if cell.value is None else str(cell.value)
+
+
+@require_GET
+@login_required
+def dashboard_csv(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+    """The dashboard's numbers for the same filters as a CSV file: one row per number, with
+    `suppressed` where the page shows it suppressed. A bad filter is a 400 in plain text."""
+    board, form, _program, _built_at = _load(request, program_id)
+    if board is None:
+        problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        return HttpResponse(
+            _("Bad filters: %(problems)s") % {"problems": problems},
+            status=BAD_REQUEST,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="dashboard.csv"'
+    response["Cache-Control"] = "private, no-store"
+    out = csv.writer(response)
+    out.writerow(["section", "item", "week", "measure", "people", "uses"])
+    out.writerow(
+        [
+            "group",
+            boards.describe(board.filters),
+            "",
+            "learners",
+            board.size if board.size is not None else SUPPRESSED,
+            "",
+        ]
+    )
+    if board.size is not None:
+        for label, cell in board.funnel:
+            out.writerow(["funnel", label, "", "people", _csv_cell(cell), ""])
+        for week in board.weeks:
+            out.writerow(["weekly", "active", week.number, "people", _csv_cell(week.active), ""])
+            out.writerow(
+                [
+                    "weekly",
+                    "completed an activity",
+                    week.number,
+                    "people",
+                    _csv_cell(week.completed),
+                    "",
+                ]
+            )
+            for (kind, _label), cell in zip(RESOURCE_KINDS, week.kinds, strict=True):
+                uses = "" if cell.uses is None or cell.value is None else str(cell.uses)
+                out.writerow(["resource use", kind, week.number, "people", _csv_cell(cell), uses])
+        for activity in board.activities:
+            out.writerow(
+                [
+                    "completion",
+                    activity.title,
+                    activity.week,
+                    "people",
+                    _csv_cell(activity.completed),
+                    "",
+                ]
+            )
+    for row in board.cohorts:
+        for (key, _label), cell in zip(FUNNEL, row.funnel, strict=True):
+            out.writerow(["cohorts", row.cohort.name, "", key, _csv_cell(cell), ""])
+    return response
+
+
+@require_GET
+@login_required
+def connections(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+    """A cohort's connections week by week, in aggregate (the latest cohort that has started
+    unless `cohort` names another)."""
+    program = access.get_program_for_admin(request.user, program_id)
+    cohorts = access.cohorts_of(request.user, program)
+    data: QueryDict | None = request.GET if request.GET else None
+    if data is None and cohorts:
+        today = timezone.localdate()
+        started = [c for c in cohorts if c.start_date <= today] or cohorts
+        default = QueryDict(mutable=True)
+        default["cohort"] = str(started[-1].public_id)
+        data = default
+    form = ConnectionFilterForm(data, cohorts=cohorts)
+    context: dict[str, object] = {
+        "program": program,
+        "form": form,
+        "nav": "home",
+        "min_group": policy.min_group_size(),
+        "result": None,
+    }
+    if data is None:
+        return render(request, "analytics/connections.html", context)
+    if not form.is_valid():
+        return render(request, "analytics/connections.html", context, status=BAD_REQUEST)
+    result = links.for_cohort(form.chosen())
+    context["result"] = result
+    if result.weeks:
+        context["chart"] = charts.connections(result.weeks)
+    return render(request, "analytics/connections.html", context)
+
+
+@require_GET
+@login_required
+def not_connected(request: HttpRequest) -> HttpResponse:
+    """A coach's own circles and their members with no tie to a peer yet: for the coach alone."""
+    access.require_coach(request.user)
+    return render(
+        request,
+        "analytics/not_connected.html",
+        {"circles": links.not_yet_connected(request.user), "nav": "home"},
+    )
