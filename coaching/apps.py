@@ -14,9 +14,11 @@ class CoachingConfig(AppConfig):
         from coaching.personal_data import (
             erase_availability,
             erase_group_sessions,
+            erase_matching,
             erase_sessions,
             export_availability,
             export_group_sessions,
+            export_matching,
             export_sessions,
         )
 
@@ -40,4 +42,11 @@ class CoachingConfig(AppConfig):
             export=export_group_sessions,
             erase=erase_group_sessions,
             order=62,
+        )
+        register_personal_data(
+            "coaching_matching",
+            title=_("Your coach matching"),
+            export=export_matching,
+            erase=erase_matching,
+            order=63,
         )

@@ -7,7 +7,15 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.personal_data import iso
-from coaching.models import Availability, Booking, DayOff, GroupInvitee, GroupSession
+from coaching.models import (
+    Availability,
+    Booking,
+    CoachChangeRequest,
+    DayOff,
+    GroupInvitee,
+    GroupSession,
+    MatchProfile,
+)
 
 
 def export_sessions(user: User) -> list[dict[str, Any]]:
@@ -120,4 +128,45 @@ def erase_group_sessions(user: User) -> int:
     return (
         GroupSession.objects.filter(coach=user).delete()[0]
         + GroupInvitee.objects.filter(user=user).delete()[0]
+    )
+
+
+def export_matching(user: User) -> list[dict[str, Any]]:
+    """What matching knows of the person (languages, focus competencies by name, a coach's
+    capacity) and the changes of coach they asked for (the cohort, when, what became of it):
+    never who resolved them. Two queries (three with competencies)."""
+    out: list[dict[str, Any]] = []
+    profile = MatchProfile.objects.filter(user=user).prefetch_related("competencies").first()
+    if profile is not None:
+        out.append(
+            {
+                "kind": "matching preferences",
+                "languages": profile.languages,
+                "focus": [c.name for c in profile.competencies.all()],
+                "capacity": profile.capacity,
+            }
+        )
+    for change in (
+        CoachChangeRequest.objects.filter(learner=user)
+        .select_related("enrollment__cohort")
+        .order_by("created_at")
+    ):
+        out.append(
+            {
+                "kind": "change of coach asked for",
+                "cohort": change.enrollment.cohort.name,
+                "asked_at": iso(change.created_at),
+                "status": change.get_status_display(),
+                "resolved_at": iso(change.resolved_at),
+            }
+        )
+    return out
+
+
+def erase_matching(user: User) -> int:
+    """Delete the person's matching preferences and the changes of coach they asked for.
+    Returns the rows deleted."""
+    return (
+        MatchProfile.objects.filter(user=user).delete()[0]
+        + CoachChangeRequest.objects.filter(learner=user).delete()[0]
     )

@@ -37,6 +37,8 @@ class NotificationKind(models.TextChoices):
     SHARED_WITH_YOU = "shared_with_you", _("Reflections your learners share with you")
     MISSION_REMINDER = "mission_reminder", _("Reminders of the missions you planned")
     SESSION = "session", _("Reminders of your coaching sessions")
+    COACH_MATCH = "coach_match", _("A new coach, or a new learner to coach")
+    COACH_REQUEST = "coach_request", _("Requests for a change of coach (admins)")
 
 
 class EmailChoice(models.TextChoices):
@@ -60,6 +62,8 @@ DEFAULT_EMAIL: dict[str, str] = {
     NotificationKind.SHARED_WITH_YOU: EmailChoice.IMMEDIATE,
     NotificationKind.MISSION_REMINDER: EmailChoice.IMMEDIATE,
     NotificationKind.SESSION: EmailChoice.IMMEDIATE,
+    NotificationKind.COACH_MATCH: EmailChoice.IMMEDIATE,
+    NotificationKind.COACH_REQUEST: EmailChoice.IMMEDIATE,
 }
 DIGEST_CHOICES = (EmailChoice.DAILY, EmailChoice.WEEKLY)
 
@@ -170,10 +174,15 @@ _HEADLINES = {
     NotificationKind.SHARED_WITH_YOU: _("%(actor)s shared a reflection with you: %(place)s"),
     NotificationKind.MISSION_REMINDER: _("It is time for the mission you planned: %(place)s"),
     NotificationKind.SESSION: _("Coming up within a day: %(place)s"),
+    # Neither names anyone: the page it links to says who (coaching.actions).
+    NotificationKind.COACH_MATCH: _("Your coaching changed in %(place)s"),
+    NotificationKind.COACH_REQUEST: _("A learner asked for a change of coach in %(place)s"),
 }
 _HEADLINES_WITHOUT_ACTOR = {
     NotificationKind.CIRCLE: _("News from %(place)s"),
     NotificationKind.SESSION: _("Coming up within a day: %(place)s"),
+    NotificationKind.COACH_MATCH: _("Your coaching changed in %(place)s"),
+    NotificationKind.COACH_REQUEST: _("A learner asked for a change of coach in %(place)s"),
 }
 
 

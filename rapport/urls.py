@@ -16,6 +16,8 @@ urlpatterns = [
     path("reflections/", include("reflections.urls")),
     path("growth/", include("growth.urls")),
     path("sessions/", include("coaching.urls")),
+    path("caseload/", include("coaching.caseload_urls")),
+    path("matching/", include("coaching.matching_urls")),
     path("studio/", studio_site.urls),
 ]
 
