@@ -36,6 +36,14 @@ class CaseloadFilterForm(forms.Form):
         error_messages={"invalid": _("A week is a whole number from 1 to 52.")},
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
+    # The table's page (PAGE_SIZE learners a page; past the last page shows the last).
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("A page is a whole number from 1.")},
+    )
 
     def __init__(self, *args: Any, cohorts: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

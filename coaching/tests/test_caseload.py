@@ -319,3 +319,11 @@ class QueryCountTests(CaseloadTestCase):
             self.client.get(reverse("caseload:index"), {"status": "needs", "week": "2"})
         self.assertEqual(self.count(), small)
         self.assertEqual(len(caseload_of(self.carol, now=timezone.now()).rows), 300)
+        # The table is paged (50 a page); "needs you now" is whole on every page.
+        page = self.client.get(reverse("caseload:index"), {"page": "6"})
+        self.assertContains(page, "Page 6 of 6")
+        self.assertContains(page, "Q 99")  # needs you now: every learner with a missed session
+        last = self.client.get(reverse("caseload:index"), {"page": "99"})
+        self.assertContains(last, "Page 6 of 6")
+        refused = self.client.get(reverse("caseload:index"), {"page": "zero"})
+        self.assertContains(refused, "A page is a whole number from 1.", status_code=400)
