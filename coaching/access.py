@@ -20,9 +20,13 @@ from coaching.models import (
     Availability,
     Booking,
     BookingStatus,
+    CoachChangeRequest,
     Conversation,
     DayOff,
     GroupSession,
+    MatchProfile,
+    MatchProposal,
+    MatchRow,
     Message,
     SessionNote,
 )
@@ -34,6 +38,8 @@ from rapport import policy
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+
+    from cohorts.models import Cohort
 
 
 def is_coach(user: "User | Any") -> bool:
@@ -533,4 +539,220 @@ def sessions_of_pair(pair: Pair, *, limit: int = 6) -> list[Booking]:
         .active()
         .filter(coach=pair.coach, learner=pair.learner)
         .order_by("-starts_at")[:limit]
+    )
+
+
+# -- Caseload and matching (issue 9) -------------------------------------------------------------
+
+
+def caseload_seats(coach: "User | Any") -> "QuerySet[Enrollment]":
+    """THE rule for a coach's caseload: the learner seats of their current organisation that
+    name them as coach (`Enrollment.coach`), of active people. A seat that names another coach
+    is never in it, whatever cohort the two share. Lazy; one query when evaluated."""
+    membership = policy.membership_of(coach)
+    if membership is None:
+        return Enrollment.objects.none()
+    return Enrollment.objects.filter(
+        organization_id=membership.organization_id,
+        coach=coach,
+        role=EnrollmentRole.LEARNER,
+        user__is_active=True,
+    )
+
+
+def require_admin(user: "User | Any") -> None:
+    """403 for anyone who does not manage the organisation's people (matching is theirs)."""
+    if not policy.can_manage_people(user):
+        raise PermissionDenied("Only your organisation's admins match coaches")
+
+
+def get_cohort_for_admin(user: "User | Any", cohort_id: uuid.UUID) -> "Cohort":
+    """A cohort of the admin's organisation (404 otherwise); 403 for anyone who is not an
+    organisation admin but may see it."""
+    from cohorts.models import Cohort
+
+    cohort = (
+        Cohort.objects.visible_to(user)
+        .select_related("program")
+        .filter(public_id=cohort_id)
+        .first()
+    )
+    if cohort is None:
+        raise Http404("No such cohort")
+    require_admin(user)
+    return cohort
+
+
+def get_proposal_for_admin(user: "User | Any", proposal_id: uuid.UUID) -> MatchProposal:
+    """A match proposal of the admin's organisation, with its cohort, else 404 (everyone who
+    is not its organisation's admin: proposals are theirs alone). One query."""
+    proposal = (
+        MatchProposal.objects.visible_to(user)
+        .select_related("cohort__program")
+        .filter(public_id=proposal_id)
+        .first()
+    )
+    if proposal is None:
+        raise Http404("No such proposal")
+    return proposal
+
+
+def get_change_request_for_admin(user: "User | Any", request_id: uuid.UUID) -> CoachChangeRequest:
+    """An open or closed change-of-coach request an admin may see (never one about themself as
+    the coach), else 404; 403 for the learner who made it (they may see it, not resolve it)."""
+    found = (
+        CoachChangeRequest.objects.visible_to(user)
+        .select_related("enrollment__cohort", "learner", "coach_at_request")
+        .filter(public_id=request_id)
+        .first()
+    )
+    if found is None:
+        raise Http404("No such request")
+    require_admin(user)
+    if found.learner_id == user.pk:
+        raise PermissionDenied("Your own request is for an admin to resolve")
+    return found
+
+
+def change_requests_of(user: "User | Any") -> list[CoachChangeRequest]:
+    """The person's own change-of-coach requests, newest first, with their seat's cohort.
+    One query."""
+    return list(
+        CoachChangeRequest.objects.visible_to(user)
+        .filter(learner=user)
+        .select_related("enrollment__cohort")
+        .order_by("-created_at")
+    )
+
+
+def open_change_requests(user: "User | Any") -> list[CoachChangeRequest]:
+    """The open requests an admin may resolve (their organisation's, never about themself as
+    the coach, never their own), oldest first. One query; [] for anyone else."""
+    if not policy.can_manage_people(user):
+        return []
+    return list(
+        CoachChangeRequest.objects.visible_to(user)
+        .open()
+        .exclude(learner=user)
+        .select_related("enrollment__cohort", "learner", "coach_at_request")
+        .order_by("created_at")
+    )
+
+
+def get_own_coached_seat(user: "User | Any", seat_id: uuid.UUID) -> Enrollment:
+    """One of the person's own learner seats that has a coach, by public id, else 404."""
+    seat = (
+        Enrollment.objects.visible_to(user)
+        .filter(user=user, role=EnrollmentRole.LEARNER, coach__isnull=False, public_id=seat_id)
+        .select_related("cohort", "coach")
+        .first()
+    )
+    if seat is None:
+        raise Http404("No such seat")
+    return seat
+
+
+def get_match_profile(user: "User | Any", person: User) -> MatchProfile | None:
+    """`person`'s match profile if `user` may see it (their own, or an admin's organisation's).
+    One query."""
+    return (
+        MatchProfile.objects.visible_to(user)
+        .filter(user=person)
+        .prefetch_related("competencies")
+        .first()
+    )
+
+
+def cohort_seats_for_admin(user: "User | Any", cohort: "Cohort") -> list[Enrollment]:
+    """The cohort's learner seats (with each person, their membership and their coach) as an
+    admin sees them, by name. One query."""
+    require_admin(user)
+    return list(
+        Enrollment.objects.visible_to(user)
+        .filter(cohort=cohort, role=EnrollmentRole.LEARNER)
+        .select_related("user", "coach", "cohort")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def get_seat_for_admin(user: "User | Any", seat_id: uuid.UUID) -> Enrollment:
+    """A learner seat of the admin's organisation (404 for a seat the person may not see,
+    403 for one they see, their own, without being an admin). One query."""
+    seat = (
+        Enrollment.objects.visible_to(user)
+        .filter(public_id=seat_id, role=EnrollmentRole.LEARNER)
+        .select_related("cohort", "user", "coach")
+        .first()
+    )
+    if seat is None:
+        raise Http404("No such seat")
+    require_admin(user)
+    return seat
+
+
+def get_coach_for_admin(user: "User | Any", coach_id: uuid.UUID) -> User:
+    """A coach of the admin's organisation (someone who coaches: `is_coach`), else 404;
+    403 for a person who is not an admin (they may only see themself)."""
+    person = User.objects.visible_to(user).filter(public_id=coach_id, is_active=True).first()
+    if person is None or not is_coach(person):
+        raise Http404("No such coach")
+    require_admin(user)
+    return person
+
+
+def proposal_rows(user: "User | Any", proposal: MatchProposal) -> list[MatchRow]:
+    """A proposal's rows with each seat's person and both coaches, by name. One query."""
+    return list(
+        MatchRow.objects.visible_to(user)
+        .filter(proposal=proposal)
+        .select_related("enrollment__user", "proposed_coach", "current_coach")
+        .order_by("enrollment__user__full_name", "pk")
+    )
+
+
+def get_proposal_row(user: "User | Any", proposal: MatchProposal, seat_id: uuid.UUID) -> MatchRow:
+    """The row of a proposal for one seat, else 404."""
+    row = (
+        MatchRow.objects.visible_to(user)
+        .filter(proposal=proposal, enrollment__public_id=seat_id)
+        .select_related("enrollment__user", "enrollment__cohort")
+        .first()
+    )
+    if row is None:
+        raise Http404("No such row")
+    return row
+
+
+def proposals_of(user: "User | Any", cohort: "Cohort") -> list[MatchProposal]:
+    """The cohort's proposals, newest first (admins only; [] for anyone else). One query."""
+    return list(MatchProposal.objects.visible_to(user).filter(cohort=cohort)[:5])
+
+
+def coaches_of_organisation(user: "User | Any") -> list[User]:
+    """The active people of the admin's organisation whose role is coach, by name (for the
+    admin's list of coach profiles). One query; [] for anyone but an admin."""
+    if not policy.can_manage_people(user):
+        return []
+    return list(
+        User.objects.visible_to(user)
+        .filter(is_active=True, membership__role=Role.COACH)
+        .select_related("match_profile")
+        .order_by("full_name")
+    )
+
+
+def competencies_of(user: "User | Any") -> "QuerySet[Any]":
+    """The organisation's leadership-model competencies (everyone may read them)."""
+    from organizations.models import Competency
+
+    return Competency.objects.visible_to(user).order_by("position", "pk")
+
+
+def own_coached_seats(user: "User | Any") -> list[Enrollment]:
+    """The person's own learner seats that have a coach, with the coach and cohort. One query."""
+    return list(
+        Enrollment.objects.visible_to(user)
+        .filter(user=user, role=EnrollmentRole.LEARNER, coach__isnull=False)
+        .select_related("cohort", "coach")
+        .order_by("cohort__start_date")
     )

@@ -14,36 +14,46 @@ from typing import TYPE_CHECKING
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from circles.formation import reference_day, working_window
 from circles.models import Circle, CircleMember
 from coaching.access import sessions_overlapping
 from coaching.attachments import CheckedFile
+from coaching.matching import CoachFacts, LearnerFacts, propose, score_pair
 from coaching.models import (
     ActionItem,
     Attachment,
     Availability,
     Booking,
     BookingStatus,
+    CoachChangeRequest,
+    CoachChangeStatus,
     Conversation,
     DayOff,
     GroupInvitee,
     GroupSession,
+    MatchProfile,
+    MatchProposal,
+    MatchRow,
     Message,
+    ProposalState,
     SessionNote,
 )
 from coaching.slots import Slot, find_slot
-from events.actions import ObjectRef, record_event
+from cohorts.actions import Seat, enroll_many
+from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from events.actions import ObjectRef, new_event, record_event, record_events
 from events.models import ObjectType, ResultKey, Verb
 from growth.models import Goal
 from notifications.actions import notify
 from notifications.models import NotificationKind
-from organizations.models import Behaviour
+from organizations.models import Behaviour, Competency, Membership, Role
 from rapport.lib.crypto import encrypt_bytes
 from rapport.lib.timezones import get_zone
 
@@ -817,3 +827,382 @@ def follow_up_draft(booking: Booking, items: list[ActionItem], *, zone: str) -> 
         lines += [f"- {item.text}" for item in open_items]
     lines += ["", _("I look forward to hearing how it goes.")]
     return "\n".join(lines)
+
+
+# -- Caseload and matching (issue 9) -------------------------------------------------------------
+# Drafting a proposal, editing its rows and a person's match profile change nothing anyone else
+# sees and record no event; what changes a coaching pair (publishing, an admin's assignment, a
+# resolved request) records `assigned` per seat, and a request records `requested`.
+
+
+class MatchRefused(Exception):
+    """An assignment, a proposal edit or a publication that cannot happen, with the message to
+    show. Raised before anything is written: nothing changed."""
+
+
+def mark_missed(coach: User, *, booking: Booking, now: datetime | None = None) -> Booking:
+    """The coach says the learner did not come to a session that has ended: its status becomes
+    `missed` (the caseload lists the learner under "needs you now" for
+    caseload.MISSED_DAYS days). Only the session's coach, only an active session that has
+    ended; anything else is refused (BookingRefused) and nothing changes. Records `missed`."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.coach_id != coach.pk:
+            raise BookingRefused(_("Only the coach of a session says it was missed."))
+        if locked.status != BookingStatus.BOOKED:
+            raise BookingRefused(_("This session was cancelled or already marked missed."))
+        if locked.ends_at > now:
+            raise BookingRefused(_("A session can be marked missed once it has ended."))
+        locked.status = BookingStatus.MISSED
+        locked.save(update_fields=["status", "updated_at"])
+        _record(coach, Verb.MISSED, locked)
+    return locked
+
+
+def cohort_coaches(cohort: Cohort) -> list[User]:
+    """The people holding a coach's seat in the cohort, active, by name: the coaches a learner
+    of it may be given. One query."""
+    seats = Enrollment.objects.filter(
+        cohort=cohort, role=EnrollmentRole.COACH, user__is_active=True
+    ).select_related("user")
+    return sorted((seat.user for seat in seats), key=lambda u: (u.full_name, u.pk))
+
+
+def _managers_of(user_ids: list[int]) -> dict[int, int | None]:
+    """Each person's line manager's id (Membership.line_manager). One query."""
+    return dict(
+        Membership.objects.filter(user_id__in=user_ids).values_list("user_id", "line_manager_id")
+    )
+
+
+def check_pair(
+    seat: Enrollment, coach: User | None, *, coaches: list[User], manager_id: int | None
+) -> None:
+    """Raise MatchRefused if `coach` may not coach the seat's learner: not a coach of the
+    cohort, the learner themself, or the learner's line manager. None (no coach) is allowed."""
+    if coach is None:
+        return
+    if coach.pk not in {c.pk for c in coaches}:
+        raise MatchRefused(_("%(name)s does not coach this cohort.") % {"name": coach.full_name})
+    if coach.pk == seat.user_id:
+        raise MatchRefused(_("A person cannot be their own coach."))
+    if coach.pk == manager_id:
+        raise MatchRefused(
+            _("%(name)s is this learner's line manager: a coach never is.")
+            % {"name": coach.full_name}
+        )
+
+
+def _assign(actor: User, cohort: Cohort, changes: list[tuple[Enrollment, int | None]]) -> int:
+    """Give each seat its new coach (through cohorts.actions.enroll_many, the seats' one write
+    path), record `assigned` per seat whose coach changed, and tell each learner and new coach
+    (kind `coach_match`, naming only the cohort). The coach a learner leaves is told nothing:
+    a reassignment looks the same whatever prompted it. Returns how many seats changed."""
+    changed = [(seat, coach_id) for seat, coach_id in changes if seat.coach_id != coach_id]
+    if not changed:
+        return 0
+    enroll_many(
+        cohort,
+        seats=[Seat(seat.user_id, EnrollmentRole.LEARNER, coach_id) for seat, coach_id in changed],
+    )
+    learners = {u.pk: u for u in User.objects.filter(pk__in=[s.user_id for s, _c in changed])}
+    record_events(
+        [
+            new_event(
+                actor,
+                verb=Verb.ASSIGNED,
+                object_type=ObjectType.PERSON,
+                object_id=learners[seat.user_id].public_id,
+                cohort=cohort,
+                registration=seat.public_id,
+            )
+            for seat, _coach_id in changed
+        ]
+    )
+    learner_ids = [seat.user_id for seat, _c in changed]
+    coach_ids = sorted({c for _s, c in changed if c is not None})
+    place = cohort.name
+
+    def tell() -> None:
+        notify(
+            kind=NotificationKind.COACH_MATCH,
+            recipients=learner_ids,
+            actor=None,
+            actor_label="",
+            place=place,
+            url=reverse("coaching:sessions"),
+        )
+        notify(
+            kind=NotificationKind.COACH_MATCH,
+            recipients=coach_ids,
+            actor=None,
+            actor_label="",
+            place=place,
+            url=reverse("caseload:index"),
+        )
+
+    transaction.on_commit(tell)
+    return len(changed)
+
+
+def assign_coach(admin: User, *, seat: Enrollment, coach: User | None) -> bool:
+    """An admin gives a learner's seat a coach by hand (or none). Refused (MatchRefused) for a
+    coach who does not coach the cohort or is the learner's line manager. Closes an open
+    change-of-coach request of the seat when the coach changes. Returns whether it changed."""
+    cohort = seat.cohort
+    coaches = cohort_coaches(cohort)
+    check_pair(
+        seat, coach, coaches=coaches, manager_id=_managers_of([seat.user_id]).get(seat.user_id)
+    )
+    with transaction.atomic():
+        changed = _assign(admin, cohort, [(seat, coach.pk if coach else None)])
+        if changed:
+            _close_requests(admin, [seat.pk], CoachChangeStatus.CHANGED)
+    return bool(changed)
+
+
+def _close_requests(admin: User, seat_ids: list[int], status: CoachChangeStatus) -> None:
+    CoachChangeRequest.objects.filter(
+        enrollment_id__in=seat_ids, status=CoachChangeStatus.OPEN
+    ).update(status=status, resolved_at=timezone.now(), resolved_by=admin)
+
+
+def request_coach_change(learner: User, *, seat: Enrollment) -> tuple[CoachChangeRequest, bool]:
+    """A learner asks for another coach for their seat; no reason is asked or stored.
+    Idempotent: an open request of the seat is returned as it is. The organisation's admins
+    are told (kind `coach_request`, naming only the cohort) — never the coach, even one who is
+    an admin. Records `requested` (object: the cohort). Returns (request, created)."""
+    with transaction.atomic():
+        existing = CoachChangeRequest.objects.filter(
+            enrollment=seat, status=CoachChangeStatus.OPEN
+        ).first()
+        if existing is not None:
+            return existing, False
+        try:
+            with transaction.atomic():
+                found = CoachChangeRequest.objects.create(
+                    enrollment=seat, learner=learner, coach_at_request_id=seat.coach_id
+                )
+        except IntegrityError:  # a double click committed first
+            return CoachChangeRequest.objects.get(
+                enrollment=seat, status=CoachChangeStatus.OPEN
+            ), False
+        record_event(
+            learner,
+            verb=Verb.REQUESTED,
+            object_type=ObjectType.COHORT,
+            object_id=seat.cohort.public_id,
+            cohort=seat.cohort,
+            registration=seat.public_id,
+        )
+        admins = list(
+            Membership.objects.filter(
+                organization_id=seat.organization_id, role=Role.ADMIN, user__is_active=True
+            )
+            .exclude(user_id=seat.coach_id or 0)
+            .values_list("user_id", flat=True)
+        )
+        place = seat.cohort.name
+        transaction.on_commit(
+            lambda: notify(
+                kind=NotificationKind.COACH_REQUEST,
+                recipients=admins,
+                actor=None,
+                actor_label="",
+                place=place,
+                url=reverse("matching:requests"),
+            )
+        )
+    return found, True
+
+
+def resolve_change_request(
+    admin: User, *, change: CoachChangeRequest, coach: User | None
+) -> CoachChangeRequest:
+    """An admin resolves an open request: `coach` becomes the seat's coach (status `changed`),
+    or None keeps the present one (status `kept`). Refused (MatchRefused) when it is already
+    resolved, or `coach` is the present coach or may not coach the learner."""
+    seat = change.enrollment
+    with transaction.atomic():
+        locked = CoachChangeRequest.objects.select_for_update().get(pk=change.pk)
+        if locked.status != CoachChangeStatus.OPEN:
+            raise MatchRefused(_("This request was resolved already."))
+        if coach is None:
+            _close_requests(admin, [seat.pk], CoachChangeStatus.KEPT)
+        else:
+            if coach.pk == seat.coach_id:
+                raise MatchRefused(_("Choose a coach other than the present one."))
+            coaches = cohort_coaches(seat.cohort)
+            check_pair(
+                seat,
+                coach,
+                coaches=coaches,
+                manager_id=_managers_of([seat.user_id]).get(seat.user_id),
+            )
+            _assign(admin, seat.cohort, [(seat, coach.pk)])
+            _close_requests(admin, [seat.pk], CoachChangeStatus.CHANGED)
+    locked.refresh_from_db()
+    return locked
+
+
+def save_match_profile(
+    person: User, *, languages: str, competencies: list[Competency], capacity: int | None = None
+) -> MatchProfile:
+    """Write what matching uses about `person` (their own preferences, or a coach's as an admin
+    sets them). `capacity` is left as it is when None. Competencies must be of the person's
+    organisation (the form offers only those)."""
+    with transaction.atomic():
+        profile, _created = MatchProfile.objects.get_or_create(user=person)
+        profile.languages = languages
+        if capacity is not None:
+            profile.capacity = capacity
+        profile.save()
+        profile.competencies.set(
+            [c for c in competencies if c.organization_id == person.organization_id]
+        )
+    return profile
+
+
+def _facts(cohort: Cohort) -> tuple[list[Enrollment], list[LearnerFacts], list[CoachFacts]]:
+    """The plain data coaching.matching works on, for a cohort: its learner seats, and its
+    coaches with their room. Five queries."""
+    day = reference_day(cohort.start_date)
+    seats = list(
+        Enrollment.objects.filter(cohort=cohort, role=EnrollmentRole.LEARNER, user__is_active=True)
+        .select_related("user", "user__membership")
+        .order_by("user__full_name", "pk")
+    )
+    coaches = cohort_coaches(cohort)
+    people = [s.user_id for s in seats] + [c.pk for c in coaches]
+    profiles = {
+        p.user_id: p
+        for p in MatchProfile.objects.filter(user_id__in=people).prefetch_related("competencies")
+    }
+    elsewhere = dict(
+        Enrollment.objects.filter(coach_id__in=[c.pk for c in coaches], role=EnrollmentRole.LEARNER)
+        .exclude(cohort=cohort)
+        .values("coach_id")
+        .annotate(n=Count("pk"))
+        .values_list("coach_id", "n")
+    )
+
+    def langs(user_id: int) -> frozenset[str]:
+        profile = profiles.get(user_id)
+        return profile.language_codes if profile else frozenset()
+
+    def focus(user_id: int) -> frozenset[int]:
+        profile = profiles.get(user_id)
+        return frozenset(c.pk for c in profile.competencies.all()) if profile else frozenset()
+
+    learners = [
+        LearnerFacts(
+            seat_id=seat.pk,
+            user_id=seat.user_id,
+            languages=langs(seat.user_id),
+            focus=focus(seat.user_id),
+            window=working_window(seat.user.time_zone, day),
+            manager_id=seat.user.membership.line_manager_id,
+            current_coach_id=seat.coach_id,
+        )
+        for seat in seats
+    ]
+    default_capacity = MatchProfile._meta.get_field("capacity").default
+    coach_facts = [
+        CoachFacts(
+            user_id=coach.pk,
+            languages=langs(coach.pk),
+            focus=focus(coach.pk),
+            window=working_window(coach.time_zone, day),
+            room=max(
+                0,
+                (profiles[coach.pk].capacity if coach.pk in profiles else default_capacity)
+                - elsewhere.get(coach.pk, 0),
+            ),
+        )
+        for coach in coaches
+    ]
+    return seats, learners, coach_facts
+
+
+def propose_matches(admin: User, *, cohort: Cohort) -> MatchProposal:
+    """Rapport proposes a coach for every learner of the cohort in one action
+    (coaching.matching.propose: exact, under every rule), stored as a draft for the admin to
+    review, edit and publish. Nothing changes for anyone until it is published."""
+    seats, learners, coaches = _facts(cohort)
+    pairings = propose(learners, coaches)
+    with transaction.atomic():
+        proposal = MatchProposal.objects.create(cohort=cohort, created_by=admin)
+        MatchRow.objects.bulk_create(
+            [
+                MatchRow(
+                    organization_id=proposal.organization_id,
+                    proposal=proposal,
+                    enrollment=seat,
+                    proposed_coach_id=pairing.coach_id,
+                    current_coach_id=seat.coach_id,
+                    score=pairing.why.score if pairing.why else 0,
+                    shared_language=pairing.why.shared_language if pairing.why else False,
+                    overlap_minutes=pairing.why.overlap_minutes if pairing.why else 0,
+                    shared_focus=pairing.why.shared_focus if pairing.why else 0,
+                )
+                for seat, pairing in zip(seats, pairings, strict=True)
+            ]
+        )
+    return proposal
+
+
+def _editable(proposal: MatchProposal) -> None:
+    if proposal.state != ProposalState.DRAFT:
+        raise MatchRefused(_("This proposal was published already; make a new one."))
+
+
+def set_proposed_coach(
+    admin: User, *, proposal: MatchProposal, row: MatchRow, coach: User | None
+) -> MatchRow:
+    """The admin picks another coach (or none) for one row of a draft proposal; the row's
+    score becomes that pair's (coaching.matching.score_pair). Refused (MatchRefused) for a
+    published proposal or a coach the rules forbid (check_pair)."""
+    _editable(proposal)
+    seat = row.enrollment
+    coaches = cohort_coaches(proposal.cohort)
+    manager_id = _managers_of([seat.user_id]).get(seat.user_id)
+    check_pair(seat, coach, coaches=coaches, manager_id=manager_id)
+    row.proposed_coach = coach
+    row.edited = True
+    row.score, row.shared_language, row.overlap_minutes, row.shared_focus = 0, False, 0, 0
+    if coach is not None:
+        _seats, learners, facts = _facts(proposal.cohort)
+        learner = next((f for f in learners if f.seat_id == seat.pk), None)
+        fact = next((f for f in facts if f.user_id == coach.pk), None)
+        why = score_pair(learner, fact) if learner and fact else None
+        if why is not None:
+            row.score, row.shared_language = why.score, why.shared_language
+            row.overlap_minutes, row.shared_focus = why.overlap_minutes, why.shared_focus
+    row.save()
+    return row
+
+
+def publish_proposal(admin: User, *, proposal: MatchProposal) -> int:
+    """Apply every row of a draft proposal in one transaction: each seat gets its proposed
+    coach (a row without one keeps the coach it has), `assigned` is recorded per seat that
+    changed, learners and new coaches are told after the commit, open change-of-coach requests
+    of the seats that changed are closed as changed. Refused (MatchRefused) when it was
+    published already (a second click changes nothing). Returns how many seats changed."""
+    with transaction.atomic():
+        locked = MatchProposal.objects.select_for_update().get(pk=proposal.pk)
+        _editable(locked)
+        rows = list(
+            MatchRow.objects.filter(proposal=locked, proposed_coach__isnull=False).select_related(
+                "enrollment"
+            )
+        )
+        changes = [(row.enrollment, row.proposed_coach_id) for row in rows]
+        moved = [seat.pk for seat, coach_id in changes if seat.coach_id != coach_id]
+        changed = _assign(admin, locked.cohort, changes)
+        _close_requests(admin, moved, CoachChangeStatus.CHANGED)
+        locked.state = ProposalState.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.save(update_fields=["state", "published_at"])
+    proposal.state, proposal.published_at = locked.state, locked.published_at
+    return changed

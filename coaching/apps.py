@@ -15,11 +15,13 @@ class CoachingConfig(AppConfig):
         from coaching.personal_data import (
             erase_availability,
             erase_group_sessions,
+            erase_matching,
             erase_messages,
             erase_session_notes,
             erase_sessions,
             export_availability,
             export_group_sessions,
+            export_matching,
             export_messages,
             export_session_notes,
             export_sessions,
@@ -64,4 +66,11 @@ class CoachingConfig(AppConfig):
             export=export_session_notes,
             erase=erase_session_notes,
             order=59,
+        )
+        register_personal_data(
+            "coaching_matching",
+            title=_("Your coach matching"),
+            export=export_matching,
+            erase=erase_matching,
+            order=63,
         )

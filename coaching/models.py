@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from circles.models import Circle, CircleMember
 from cohorts.models import Enrollment, EnrollmentRole
-from organizations.models import Organization, OrganizationScopedQuerySet
+from organizations.models import Competency, Organization, OrganizationScopedQuerySet
 from rapport import policy
 from rapport.lib.crypto import ConfidentialTextField
 from rapport.lib.text import SingleLineCharField
@@ -163,6 +163,9 @@ class DayOff(models.Model):
 class BookingStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
     CANCELLED = "cancelled", _("Cancelled")
+    # The session's time passed and the learner did not come: the coach says so afterwards
+    # (coaching.actions.mark_missed); the caseload's "needs you now" lists it.
+    MISSED = "missed", _("Missed")
 
 
 class BookingQuerySet(OrganizationScopedQuerySet["Booking"]):
@@ -635,3 +638,229 @@ class ActionItem(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+# -- Caseload and matching (issue 9: matching, change of coach) ----------------------------------
+
+
+def _admin_org_id(user: "User | Any") -> int | None:
+    """The organisation a person manages people in (an org admin), else None."""
+    if not policy.can_manage_people(user):
+        return None
+    membership = policy.membership_of(user)
+    return None if membership is None else membership.organization_id
+
+
+class MatchProfileQuerySet(OrganizationScopedQuerySet["MatchProfile"]):
+    def visible_to(self, user: "User | Any") -> "MatchProfileQuerySet":
+        """A person's own profile; an organisation admin every profile of their organisation
+        (they match people with it). Nobody else's."""
+        membership = policy.membership_of(user)
+        if membership is None:
+            return self.none()
+        mine = self.filter(organization_id=membership.organization_id)
+        if _admin_org_id(user) is not None:
+            return mine
+        return mine.filter(user=user)
+
+
+class MatchProfile(models.Model):
+    """What matching a learner with a coach uses about one person (coaching.matching):
+    the languages they can be coached in (or coach in) as ISO 639-1 codes, the competencies
+    of the leadership model they want to focus on (or coach best), and, for a coach, how many
+    learners they can take (`capacity`, across cohorts). Nothing confidential: the person and
+    their organisation's admins see it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="match_profile"
+    )
+    languages = SingleLineCharField(
+        _("languages"),
+        max_length=100,
+        blank=True,
+        help_text=_("Two-letter codes, separated by commas: en, fr, pt."),
+    )
+    competencies = models.ManyToManyField(
+        Competency, blank=True, related_name="+", verbose_name=_("focus competencies")
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("learners at most"), default=12, validators=[MaxValueValidator(500)]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MatchProfileQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"match profile {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.user.organization_id  # type: ignore[assignment]
+        super().save(*args, **kwargs)
+
+    @property
+    def language_codes(self) -> frozenset[str]:
+        return frozenset(c.strip().lower() for c in self.languages.split(",") if c.strip())
+
+
+class CoachChangeStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for an admin")
+    CHANGED = "changed", _("New coach assigned")
+    KEPT = "kept", _("Closed without a change")
+
+
+class CoachChangeRequestQuerySet(OrganizationScopedQuerySet["CoachChangeRequest"]):
+    def visible_to(self, user: "User | Any") -> "CoachChangeRequestQuerySet":
+        """The learner's own requests; an organisation admin's organisation's requests except
+        one about themself as the coach (an admin who coaches the learner never learns of it).
+        Never the coach: no rule shows a coach a request about them."""
+        membership = policy.membership_of(user)
+        if membership is None:
+            return self.none()
+        mine = self.filter(organization_id=membership.organization_id)
+        if _admin_org_id(user) is not None:
+            return mine.filter(
+                Q(learner=user) | ~Q(coach_at_request=user) | Q(coach_at_request=None)
+            )
+        return mine.filter(learner=user)
+
+    def open(self) -> "CoachChangeRequestQuerySet":
+        return self.filter(status=CoachChangeStatus.OPEN)
+
+
+class CoachChangeRequest(models.Model):
+    """A learner asked for another coach for one seat, without a reason (none is asked).
+
+    It goes to the organisation's admins (a notification of kind `coach_request`), never to
+    the coach: nothing about it reaches the coach on any page, notification, email or event
+    they can read, and when an admin assigns another coach the old coach is told nothing
+    (any reassignment looks the same to them). At most one open request per seat."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    coach_at_request = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=12, choices=CoachChangeStatus.choices, default=CoachChangeStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = CoachChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment"],
+                condition=Q(status="open"),
+                name="one_open_coach_change_per_seat",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"coach change {self.public_id} ({self.status})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.enrollment.organization_id
+        super().save(*args, **kwargs)
+
+
+class ProposalState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class MatchProposalQuerySet(OrganizationScopedQuerySet["MatchProposal"]):
+    def visible_to(self, user: "User | Any") -> "MatchProposalQuerySet":
+        """An organisation's admins only: they propose, edit and publish."""
+        org_id = _admin_org_id(user)
+        if org_id is None:
+            return self.none()
+        return self.filter(organization_id=org_id)
+
+
+class MatchProposal(models.Model):
+    """Rapport's proposal of a coach for every learner of a cohort (coaching.matching), which
+    an admin reviews, edits row by row and publishes in one transaction
+    (coaching.actions.publish_proposal)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    state = models.CharField(
+        max_length=12, choices=ProposalState.choices, default=ProposalState.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MatchProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"match proposal {self.public_id} ({self.state})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.cohort.organization_id
+        super().save(*args, **kwargs)
+
+
+class MatchRowQuerySet(OrganizationScopedQuerySet["MatchRow"]):
+    def visible_to(self, user: "User | Any") -> "MatchRowQuerySet":
+        """The rows of the proposals the person may see (admins of the organisation)."""
+        org_id = _admin_org_id(user)
+        if org_id is None:
+            return self.none()
+        return self.filter(organization_id=org_id)
+
+
+class MatchRow(models.Model):
+    """One learner's line of a proposal: the coach proposed (None: nobody fits), the coach
+    they had when it was made, and why (the score's parts). `edited`: an admin chose it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    proposal = models.ForeignKey(MatchProposal, on_delete=models.CASCADE, related_name="rows")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    proposed_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    current_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    score = models.FloatField(default=0)
+    shared_language = models.BooleanField(default=True)
+    overlap_minutes = models.PositiveIntegerField(default=0)
+    shared_focus = models.PositiveSmallIntegerField(default=0)
+    edited = models.BooleanField(default=False)
+
+    objects = MatchRowQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "enrollment"], name="one_row_per_seat")
+        ]
+
+    def __str__(self) -> str:
+        return f"match row {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.proposal.organization_id
+        super().save(*args, **kwargs)
+
+    @property
+    def moves(self) -> bool:
+        return self.proposed_coach_id != self.current_coach_id

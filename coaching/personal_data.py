@@ -14,10 +14,12 @@ from coaching.models import (
     Attachment,
     Availability,
     Booking,
+    CoachChangeRequest,
     Conversation,
     DayOff,
     GroupInvitee,
     GroupSession,
+    MatchProfile,
     Message,
     SessionNote,
 )
@@ -228,3 +230,44 @@ def erase_session_notes(user: User) -> int:
     """Delete a coach's private notes (a learner's sessions, deleted with their account, take
     the notes on them along). Returns the rows deleted."""
     return SessionNote.objects.filter(coach=user).delete()[0]
+
+
+def export_matching(user: User) -> list[dict[str, Any]]:
+    """What matching knows of the person (languages, focus competencies by name, a coach's
+    capacity) and the changes of coach they asked for (the cohort, when, what became of it):
+    never who resolved them. Two queries (three with competencies)."""
+    out: list[dict[str, Any]] = []
+    profile = MatchProfile.objects.filter(user=user).prefetch_related("competencies").first()
+    if profile is not None:
+        out.append(
+            {
+                "kind": "matching preferences",
+                "languages": profile.languages,
+                "focus": [c.name for c in profile.competencies.all()],
+                "capacity": profile.capacity,
+            }
+        )
+    for change in (
+        CoachChangeRequest.objects.filter(learner=user)
+        .select_related("enrollment__cohort")
+        .order_by("created_at")
+    ):
+        out.append(
+            {
+                "kind": "change of coach asked for",
+                "cohort": change.enrollment.cohort.name,
+                "asked_at": iso(change.created_at),
+                "status": change.get_status_display(),
+                "resolved_at": iso(change.resolved_at),
+            }
+        )
+    return out
+
+
+def erase_matching(user: User) -> int:
+    """Delete the person's matching preferences and the changes of coach they asked for.
+    Returns the rows deleted."""
+    return (
+        MatchProfile.objects.filter(user=user).delete()[0]
+        + CoachChangeRequest.objects.filter(learner=user).delete()[0]
+    )

@@ -52,6 +52,7 @@ from cohorts.actions import Seat, enroll_many, ensure_sessions
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
+from demo.caseload import seed_caseload
 from demo.circles import seed_circle_conversation, seed_circles
 from demo.coaching import seed_coaching, seed_group_session
 from demo.coaching_talk import seed_coaching_talk
@@ -430,6 +431,14 @@ class _Seeder:
         self.clock.lap(
             f"Coaching messages: {talk['conversations']} threads, {talk['messages']} messages, "
             f"{talk['notes']} session notes, {talk['items']} action plan items"
+        )
+        caseload = seed_caseload(
+            cohorts, learner=LEARNER.email, coach=COACH.email, admin=ADMIN.email, now=self.now_aware
+        )
+        self.clock.lap(
+            f"Caseload: {caseload['missed']} missed session, {caseload['low_energy']} shared "
+            f"low-energy check-in, {caseload['requests']} change-of-coach request, "
+            f"{caseload['proposals']} match proposal"
         )
         return self.organization
 

@@ -60,6 +60,12 @@ class Verb(models.TextChoices):
     SCHEDULED = "scheduled", _("booked a session")
     RESCHEDULED = "rescheduled", _("moved a session")
     CANCELLED = "cancelled", _("cancelled a session")
+    # Caseload and matching (coaching.actions): a session marked missed (object = the session);
+    # a coach assigned to a learner's seat (object = the learner, registration = the seat);
+    # a change of coach asked for (object = the cohort; never shown to the coach)
+    MISSED = "missed", _("marked a session missed")
+    ASSIGNED = "assigned", _("assigned a coach")
+    REQUESTED = "requested", _("asked for a change of coach")
 
 
 class ObjectType(models.TextChoices):

@@ -43,6 +43,10 @@ VERB_IRIS: dict[Verb, str] = {
     Verb.SCHEDULED: "/xapi/verbs/scheduled",
     Verb.RESCHEDULED: "/xapi/verbs/rescheduled",
     Verb.CANCELLED: "/xapi/verbs/cancelled",
+    # Nor one for a missed meeting, a coach assigned or a change of coach asked for.
+    Verb.MISSED: "/xapi/verbs/missed",
+    Verb.ASSIGNED: "/xapi/verbs/assigned",
+    Verb.REQUESTED: "/xapi/verbs/requested",
 }
 
 # xAPI object shape per type: an Activity with a definition type, or an Agent (a person).

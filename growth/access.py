@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from cohorts.models import Enrollment, EnrollmentRole
 from growth.models import (
     Belief,
     Charter,
@@ -142,6 +143,16 @@ def charters_of(user: "User | Any") -> list[Charter]:
 def plans_of(user: "User | Any") -> list[ConversationPlan]:
     """The person's conversation plans, newest first, with their debriefs (one query)."""
     return list(ConversationPlan.objects.visible_to(user).select_related("debrief"))
+
+
+def has_coach(user: "User | Any") -> bool:
+    """Whether one of the person's learner seats (in their current organisation) names a coach:
+    only then is "share with my coach" offered on a check-in. One query."""
+    return (
+        Enrollment.objects.visible_to(user)
+        .filter(user=user, role=EnrollmentRole.LEARNER, coach__isnull=False)
+        .exists()
+    )
 
 
 def moods_of(user: "User | Any", *, since: Any) -> list[MoodCheckIn]:

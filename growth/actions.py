@@ -280,9 +280,12 @@ def record_mood(
     energy: int,
     word: str = "",
     note: str = "",
+    shared_with_coach: bool = False,
 ) -> tuple[MoodCheckIn, bool]:
     """An emotion and energy check-in for `day` (the owner's local date). Scales are 1-5;
-    anything else is refused with ValueError (forms refuse it first, with a message)."""
+    anything else is refused with ValueError (forms refuse it first, with a message).
+    `shared_with_coach`: the owner's coach may see the day and the two numbers (never the
+    word or the note) on their caseload; off unless the owner chose it."""
     if not (1 <= feeling <= 5 and 1 <= energy <= 5):
         raise ValueError("Feeling and energy are 1 to 5")
     with transaction.atomic():
@@ -290,7 +293,14 @@ def record_mood(
             MoodCheckIn,
             owner,
             submission,
-            {"day": day, "feeling": feeling, "energy": energy, "word": word, "note": note},
+            {
+                "day": day,
+                "feeling": feeling,
+                "energy": energy,
+                "word": word,
+                "note": note,
+                "shared_with_coach": shared_with_coach,
+            },
         )
         if created:
             # That it happened, never the answers: those are the person's alone.

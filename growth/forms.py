@@ -354,3 +354,8 @@ class MoodForm(SubmissionForm):
     )
     word = _text(_("One word for it (optional)"), WORD_TEXT)
     note = _text(_("Note (optional)"), NOTE_TEXT, rows=2)
+    shared_with_coach = forms.BooleanField(
+        label=_("Share how I feel and my energy with my coach"),
+        help_text=_("Your coach sees the two numbers and the day, never your word or note."),
+        required=False,
+    )

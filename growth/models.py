@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.models import Enrollment, EnrollmentRole
 from organizations.models import Behaviour, Organization, OrganizationScopedQuerySet
+from rapport import policy
 from rapport.lib.crypto import ConfidentialTextField
 
 if TYPE_CHECKING:
@@ -261,18 +264,46 @@ class ConversationDebrief(OwnedModel):
 SCALE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
+class MoodCheckInQuerySet(OwnedQuerySet["MoodCheckIn"]):
+    def shared_with_coach(self, coach: "User | Any") -> "MoodCheckInQuerySet":
+        """The check-ins their owners chose to share with `coach` (`shared_with_coach`, off by
+        default, per check-in) while `coach` is the coach of one of the owner's learner seats,
+        in the coach's current organisation. What a coach may read of them is the two numbers
+        and the day (coaching.caseload): never the word or the note, which stay the owner's.
+        Nobody else gets any row from this (it is not part of `visible_to`)."""
+        membership = policy.membership_of(coach)
+        if membership is None:
+            return self.none()
+        coached = Enrollment.objects.filter(
+            user_id=OuterRef("owner_id"),
+            coach=coach,
+            role=EnrollmentRole.LEARNER,
+            organization_id=membership.organization_id,
+        )
+        return self.filter(  # type: ignore[no-any-return]
+            Exists(coached), shared_with_coach=True, organization_id=membership.organization_id
+        )
+
+
 class MoodCheckIn(SubmittedModel):
     """Ten seconds: how I feel (1 = very low … 5 = very good) and my energy (1 = drained …
     5 = full of energy), an optional word and note. `day` is the date in the owner's time zone.
-    Only the owner sees a check-in; admins see weekly aggregates over enough people."""
+    Only the owner sees a check-in; admins see weekly aggregates over enough people.
+
+    `shared_with_coach` (off unless the owner ticks it, per check-in): the owner's coach may
+    then see the day and the two numbers on their caseload (`MoodCheckInQuerySet.
+    shared_with_coach`); never the word or the note."""
 
     day = models.DateField()
     feeling = models.PositiveSmallIntegerField(validators=SCALE)
     energy = models.PositiveSmallIntegerField(validators=SCALE)
     word: str = ConfidentialTextField(max_length=WORD_TEXT, blank=True)
     note: str = ConfidentialTextField(max_length=NOTE_TEXT, blank=True)
+    shared_with_coach = models.BooleanField(
+        _("share how I feel and my energy with my coach"), default=False
+    )
 
-    objects = OwnedQuerySet.as_manager()
+    objects = MoodCheckInQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

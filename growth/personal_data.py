@@ -112,6 +112,7 @@ def export_growth(user: "User") -> list[dict[str, Any]]:
                 "energy": mood.energy,
                 "word": mood.word,
                 "note": mood.note,
+                "shared_with_coach": mood.shared_with_coach,
             }
         )
     return out

@@ -559,6 +559,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
     today = _today(user)
     form = MoodForm()
     status = 200
+    has_coach = access.has_coach(user)
     if request.method == "POST":
         form = MoodForm(request.POST)
         if form.is_valid():
@@ -571,8 +572,14 @@ def check_in(request: HttpRequest) -> HttpResponse:
                 energy=data["energy"],
                 word=data["word"],
                 note=data["note"],
+                shared_with_coach=data["shared_with_coach"] and has_coach,
             )
-            messages.success(request, _("Thank you for checking in. Only you can see this."))
+            messages.success(
+                request,
+                _("Thank you for checking in. Your coach sees how you feel and your energy.")
+                if data["shared_with_coach"] and has_coach
+                else _("Thank you for checking in. Only you can see this."),
+            )
             return redirect("growth:check_in")
         status = BAD_REQUEST
     since = today - timedelta(days=trends.TREND_DAYS - 1)
@@ -584,6 +591,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
             "form": form,
             "trend": trends.own_trend(moods, today=today),
             "recent": moods[:10],
+            "has_coach": has_coach,
             "nav": "growth",
         },
         status=status,

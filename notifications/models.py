@@ -38,6 +38,8 @@ class NotificationKind(models.TextChoices):
     MISSION_REMINDER = "mission_reminder", _("Reminders of the missions you planned")
     SESSION = "session", _("Reminders of your coaching sessions")
     COACH_MESSAGE = "coach_message", _("Messages between you and your coach or learners")
+    COACH_MATCH = "coach_match", _("A new coach, or a new learner to coach")
+    COACH_REQUEST = "coach_request", _("Requests for a change of coach (admins)")
 
 
 class EmailChoice(models.TextChoices):
@@ -62,6 +64,8 @@ DEFAULT_EMAIL: dict[str, str] = {
     NotificationKind.MISSION_REMINDER: EmailChoice.IMMEDIATE,
     NotificationKind.SESSION: EmailChoice.IMMEDIATE,
     NotificationKind.COACH_MESSAGE: EmailChoice.IMMEDIATE,
+    NotificationKind.COACH_MATCH: EmailChoice.IMMEDIATE,
+    NotificationKind.COACH_REQUEST: EmailChoice.IMMEDIATE,
 }
 DIGEST_CHOICES = (EmailChoice.DAILY, EmailChoice.WEEKLY)
 
@@ -174,10 +178,15 @@ _HEADLINES = {
     NotificationKind.SESSION: _("Coming up within a day: %(place)s"),
     # `place` is "Messages with <name>": never the message's text.
     NotificationKind.COACH_MESSAGE: _("%(actor)s sent you a message: %(place)s"),
+    # Neither names anyone: the page it links to says who (coaching.actions).
+    NotificationKind.COACH_MATCH: _("Your coaching changed in %(place)s"),
+    NotificationKind.COACH_REQUEST: _("A learner asked for a change of coach in %(place)s"),
 }
 _HEADLINES_WITHOUT_ACTOR = {
     NotificationKind.CIRCLE: _("News from %(place)s"),
     NotificationKind.SESSION: _("Coming up within a day: %(place)s"),
+    NotificationKind.COACH_MATCH: _("Your coaching changed in %(place)s"),
+    NotificationKind.COACH_REQUEST: _("A learner asked for a change of coach in %(place)s"),
 }
 
 

@@ -280,6 +280,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Product settings
 RAPPORT_MIN_GROUP_SIZE = env_int("RAPPORT_MIN_GROUP_SIZE", 5)
+# Days without any activity after which a learner is on their coach's "needs you now" list.
+RAPPORT_CASELOAD_QUIET_DAYS = env_int("RAPPORT_CASELOAD_QUIET_DAYS", 7)
 RAPPORT_MAX_MEDIA_UPLOAD_MB = env_int("RAPPORT_MAX_MEDIA_UPLOAD_MB", 500)
 RAPPORT_MAX_IMPORT_ROWS = env_int("RAPPORT_MAX_IMPORT_ROWS", 20000)
 RAPPORT_MAX_IMPORT_MB = env_int("RAPPORT_MAX_IMPORT_MB", 5)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("sessions/", include("coaching.urls")),
     path("analytics/", include("analytics.urls")),
     path("coach/", include("coaching.talk_urls")),
+    path("caseload/", include("coaching.caseload_urls")),
+    path("matching/", include("coaching.matching_urls")),
     path("studio/", studio_site.urls),
 ]
 

@@ -5,8 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from coaching.access import open_change_requests
+from coaching.caseload import caseload_of
 from cohorts.access import enrollments_of
 from cohorts.models import Cohort, EnrollmentRole
 from discussions.threads import waiting_for_reply
@@ -30,16 +33,21 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     coaching = any(e.role == EnrollmentRole.COACH for e in enrollments)
     waiting = waiting_for_reply(user) if coaching else []
+    # A coach's home starts with their caseload's health and who needs them now (coaching).
+    caseload = caseload_of(user, now=timezone.now()) if coaching else None  # type: ignore[arg-type]
+    can_manage = policy.can_manage_people(user)  # type: ignore[arg-type]
     return render(
         request,
         "home.html",
         {
             "enrollments": enrollments,
             "org_cohorts": cohorts,
-            "can_import": policy.can_manage_people(user),  # type: ignore[arg-type]
+            "can_import": can_manage,
+            "caseload": caseload,
+            "change_requests": len(open_change_requests(user)) if can_manage else 0,
             "can_use_studio": policy.can_use_studio(user),  # type: ignore[arg-type]
             # Moderators (moderation.access.is_a_moderator), from what is loaded: no query.
-            "can_moderate": coaching or policy.can_manage_people(user),  # type: ignore[arg-type]
+            "can_moderate": coaching or can_manage,
             "coaching": coaching,
             "waiting": waiting,
             "nav": "home",

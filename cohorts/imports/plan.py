@@ -135,12 +135,25 @@ class Plan:
 
 
 def coach_problem(row: ImportRow, known: Known, file_emails: set[str]) -> str | None:
-    """Why the row's coach cannot be used (not a coach here, the person themself), or None.
+    """Why the row's coach cannot be used (not a coach here, the person themself, their line
+    manager), or None.
     `file_emails` are the file's addresses, to explain that a coach cannot come with the file."""
     if not row.coach_email:
         return None
     if row.coach_email == row.email:
         return _("A person cannot be their own coach.")
+    # Never the person's own line manager: the one this row names, or the one they have now
+    # when the row names none (docs/permissions.md, "Caseload and matching").
+    person = known.users.get(row.email)
+    present_manager = person.membership.line_manager_id if person is not None else None
+    if row.coach_email == row.line_manager_email or (
+        not row.line_manager_email
+        and present_manager is not None
+        and known.coach_ids.get(row.coach_email) == present_manager
+    ):
+        return _("%(coach)s is this person's line manager, who is never their coach.") % {
+            "coach": row.coach_email
+        }
     if row.coach_email in known.coach_ids:
         return None
     problem = _("%(coach)s is not a coach in this organisation.") % {"coach": row.coach_email}

@@ -178,3 +178,38 @@ class ExampleFileTests(ImportTestCase):
         self.assertEqual(self.counts(response)["created"], 5)
         self.assertEqual(self.errors_of(response), {})
         self.assertEqual(manager_of("mei.tanaka@example.com"), "joao.ferreira@example.com")
+
+
+class CoachIsNeverTheLineManagerTests(ImportTestCase):
+    """The `coach_email` column beside `line_manager_email`: a learner's coach is never their
+    line manager, whether the file names that manager or the membership already does."""
+
+    def test_a_coach_who_is_the_rows_line_manager_is_a_row_error(self) -> None:
+        header = "email,name,time_zone,coach_email,line_manager_email\n"
+        before = snapshot()
+        response = self.post(
+            header + "amara@northwind.example,Amara Okafor,Africa/Lagos,"
+            "carol@northwind.example,carol@northwind.example\n"
+        )
+        self.assertEqual(
+            self.errors_of(response),
+            {2: "carol@northwind.example is this person's line manager, who is never their coach."},
+        )
+        self.assertEqual(snapshot(), before)
+
+    def test_a_coach_who_is_the_present_line_manager_is_a_row_error(self) -> None:
+        Membership.objects.filter(user=self.alice).update(line_manager=self.carol)
+        response = self.post(
+            "email,name,time_zone,coach_email\n"
+            "alice@northwind.example,Alice,Europe/London,carol@northwind.example\n"
+        )
+        self.assertIn("line manager", self.errors_of(response)[2])
+
+    def test_a_coach_from_the_file_sets_the_seats_coach(self) -> None:
+        self.post(
+            "email,name,time_zone,coach_email,line_manager_email\n"
+            "amara@northwind.example,Amara Okafor,Africa/Lagos,carol@northwind.example,"
+            "adam@northwind.example\n"
+        )
+        seat = Enrollment.objects.get(user__email="amara@northwind.example", cohort=self.cohort_a)
+        self.assertEqual(seat.coach, self.carol)

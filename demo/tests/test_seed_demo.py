@@ -391,6 +391,22 @@ class SeededDemoTests(TestCase):
         self.assertTrue(items.filter(goal__owner=amara).exists())
         self.assertFalse(items.filter(behaviour__isnull=True).exists())
 
+    def test_the_demo_coach_has_someone_for_each_reason_in_needs_you_now(self) -> None:
+        from coaching.access import open_change_requests
+        from coaching.caseload import Reason, caseload_of
+        from coaching.models import MatchProposal
+
+        grace = User.objects.get(email="coach@northwind.example")
+        caseload = caseload_of(grace, now=NOW)
+        reasons = {reason for row in caseload.needs_you for reason in row.reasons}
+        self.assertEqual(reasons, set(Reason))
+        self.assertGreater(caseload.health.people, 3)
+        tom = User.objects.get(email="admin@northwind.example")
+        requests = open_change_requests(tom)
+        self.assertEqual(len(requests), 1)
+        self.assertNotEqual(requests[0].coach_at_request, grace)  # never about the demo coach
+        self.assertEqual(MatchProposal.objects.visible_to(tom).count(), 1)
+
     def test_nobody_in_the_demo_is_a_platform_operator(self) -> None:
         # Designers and admins reach the studio through their role, not through is_staff.
         self.assertFalse(User.objects.filter(is_staff=True).exists())

@@ -69,5 +69,6 @@ class QueryCountTests(GrowthTestCase):
         self.assert_constant(reverse("growth:mindset"), self.add_routines, 4)
 
     def test_the_check_in_page(self) -> None:
-        # 1 the user, 2 the check-ins of the last two weeks
-        self.assert_constant(reverse("growth:check_in"), self.add_moods, 2)
+        # 1 the user, 2 whether they have a coach (to offer "share with my coach"), 3 the
+        # check-ins of the last two weeks
+        self.assert_constant(reverse("growth:check_in"), self.add_moods, 3)

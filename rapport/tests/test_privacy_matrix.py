@@ -124,6 +124,38 @@ TALK_STATUS: dict[str, dict[str, set[int]]] = {
     "talk:follow_up": {"carol": {403}, "alice": {403}, "*": {404}},
 }
 TALK_POST_ONLY = {"talk:item_status", "talk:note"}
+# The caseload and matching (docs/permissions.md, "Caseload and matching"): the fixture is
+# alice's seat (her coach is carol), a proposal adam made for cohort A, a change-of-coach
+# request alice made, and the session alice booked with carol (not ended: marking it missed
+# is refused with a message). adam goes last: his empty POSTs take alice's coach away.
+_NOT_IN_A = ("dave", "erin", "oscar")
+CASELOAD_STATUS: dict[str, dict[str, set[int]]] = {
+    "caseload:index": {"carol": {200}, "*": {403}},
+    "caseload:overview": {"adam": {200}, "*": {403}},
+    "caseload:mark_missed": {"carol": {302}, "alice": {403}, "*": {404}},
+    "matching:index": {"adam": {200}, "*": {403}},
+    "matching:cohort": {"adam": {200}} | {p: {404} for p in _NOT_IN_A} | {"*": {403}},
+    "matching:propose": {"adam": {302}} | {p: {404} for p in _NOT_IN_A} | {"*": {403}},
+    "matching:assign": {"adam": {302}, "alice": {403}, "*": {404}},
+    "matching:proposal": {"adam": {200}, "*": {404}},
+    "matching:proposal_row": {"adam": {302, 400}, "*": {404}},
+    "matching:publish": {"adam": {302}, "*": {404}},
+    "matching:coach_profile": {"adam": {200}, "carol": {403}, "*": {404}},
+    "matching:requests": {"adam": {200}, "*": {403}},
+    "matching:resolve": {"adam": {302}, "alice": {403}, "*": {404}},
+    "matching:my_coach": {"*": {200}},
+    "matching:ask_for_change": {"alice": {302}, "*": {404}},
+    "matching:my_preferences": {"*": {200}},
+}
+CASELOAD_POST_ONLY = {
+    "caseload:mark_missed",
+    "matching:propose",
+    "matching:assign",
+    "matching:proposal_row",
+    "matching:publish",
+    "matching:resolve",
+    "matching:ask_for_change",
+}
 MODERATION_POST_ONLY = {
     "moderation:unblock",
     "moderation:hide",
@@ -360,6 +392,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             cls.alice, cls.cohort_a, body="Alice's reflection for Carol", visibility="coach"
         )
         cls.coaching_sample = cls.make_coaching_sample()
+        cls.caseload_sample = cls.make_caseload_sample()
 
     @classmethod
     def make_coaching_sample(cls) -> dict[str, Any]:
@@ -445,6 +478,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             **self.growth_sample_values(),
             **self.coaching_sample_values(),
             "program_id": self.program.public_id,
+            **self.caseload_sample_values(),
         }
 
     def url_of(self, endpoint: Endpoint, obj: models.Model | None = None) -> str:
@@ -474,6 +508,7 @@ class PrivacyMatrixTests(PersonaTestCase):
                 or endpoint.name in COACHING_STATUS
                 or endpoint.name in ANALYTICS_STATUS
                 or endpoint.name in TALK_STATUS
+                or endpoint.name in CASELOAD_STATUS
                 or endpoint.app_name == "admin",
                 f"{endpoint.route} ({endpoint.name}): say in this test who may open it",
             )
@@ -509,6 +544,23 @@ class PrivacyMatrixTests(PersonaTestCase):
         counts events)."""
         return self.coaching_sample
 
+    @classmethod
+    def make_caseload_sample(cls) -> dict[str, Any]:
+        """alice's seat, a proposal of adam's for cohort A and alice's change-of-coach request
+        (made in setUpTestData, so that the event of the request is there before any test
+        counts events)."""
+        seat = Enrollment.objects.get(user=cls.alice, cohort=cls.cohort_a)
+        change, _ = coaching_actions.request_coach_change(cls.alice, seat=seat)
+        proposal = coaching_actions.propose_matches(cls.adam, cohort=cls.cohort_a)
+        return {
+            "seat_id": seat.public_id,
+            "proposal_id": proposal.public_id,
+            "request_id": change.public_id,
+        }
+
+    def caseload_sample_values(self) -> dict[str, Any]:
+        return self.caseload_sample
+
     def request(self, endpoint: Endpoint, url: str) -> HttpResponse:
         if (
             endpoint.name in (POST_ONLY | DISCUSSION_WRITES | ADMIN_POSTS | MODERATION_POST_ONLY)
@@ -516,6 +568,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             or endpoint.name in GROWTH_POST_ONLY
             or endpoint.name in COACHING_POST_ONLY
             or endpoint.name in TALK_POST_ONLY
+            or endpoint.name in CASELOAD_POST_ONLY
         ):
             return self.client.post(url)  # type: ignore[return-value]
         return self.client.get(url)  # type: ignore[return-value]
@@ -922,6 +975,25 @@ class PrivacyMatrixTests(PersonaTestCase):
                     # Nobody but its two people reads the conversation or its plan.
                     self.assertNotContains(response, "Alice's message", status_code=status)
                     self.assertNotContains(response, "one open question a day", status_code=status)
+
+    def test_the_caseload_and_matching_answer_each_persona_as_the_rules_say(self) -> None:
+        order = ["dave", "erin", "dora", "oscar", "bob", "fay", "carol", "alice", "adam"]
+        endpoints = [e for e in self.endpoints() if e.name in CASELOAD_STATUS]
+        self.assertEqual({e.name for e in endpoints}, set(CASELOAD_STATUS))
+        request_id = str(self.caseload_sample_values()["request_id"])
+        for persona in order:
+            self.as_persona(persona)
+            for endpoint in endpoints:
+                rule = CASELOAD_STATUS[endpoint.name or ""]
+                response = self.request(endpoint, self.url_of(endpoint))
+                status = response.status_code
+                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
+                if persona not in ("alice", "adam"):
+                    # Nobody but alice and the admins learns that she asked for another coach.
+                    self.assertNotContains(response, request_id, status_code=status)
+                    self.assertNotContains(response, "asked for another", status_code=status)
+                if persona != "adam":
+                    self.assertNotContains(response, "Proposed matches", status_code=status)
 
     def test_coaching_sessions_answer_each_persona_as_the_rules_say(self) -> None:
         # Those refused go first; carol last (her removals delete the fixture).

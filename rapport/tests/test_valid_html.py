@@ -84,8 +84,14 @@ class ValidHtmlTests(PersonaTestCase):
         """{file name: HTML} for every page each persona can open, error pages included."""
         pages: dict[str, str] = {}
 
-        def keep(label: str, url: str, expected: int = 200, method: str = "get") -> None:
-            response = getattr(self.client, method)(url)
+        def keep(
+            label: str,
+            url: str,
+            expected: int = 200,
+            method: str = "get",
+            data: dict[str, str] | None = None,
+        ) -> None:
+            response = getattr(self.client, method)(url, data or {})
             self.assertEqual(response.status_code, expected, f"{label} {url}")
             self.assertTrue(response["Content-Type"].startswith("text/html"), url)
             name = re.sub(r"[^a-z0-9]+", "-", f"{label} {url}".lower()).strip("-")
@@ -121,6 +127,7 @@ class ValidHtmlTests(PersonaTestCase):
         keep("carol", reverse("cohorts:import", args=[self.cohort_a.public_id]), expected=403)
         self.discussion_pages(keep)
         self.coaching_pages(keep)
+        self.caseload_pages(keep)
         self.moderation_pages(keep)
         self.reflection_pages(keep)
         self.my_data_pages(keep)
@@ -287,6 +294,52 @@ class ValidHtmlTests(PersonaTestCase):
             ends_at=booking.ends_at - timedelta(days=30),
         )
         keep("carol", reverse("talk:follow_up", args=[booking.public_id]))
+
+    def caseload_pages(self, keep: Any) -> None:
+        """The coach's caseload (with a shared low-energy check-in, a refused filter), the
+        admins' aggregates and matching pages (a proposal, a refused edit, the requests), and
+        a learner's My coach and preferences (also refused)."""
+        import uuid as uuid_module
+
+        from coaching import actions as coaching
+        from cohorts.models import Enrollment
+        from growth.actions import record_mood
+
+        record_mood(
+            self.alice,
+            submission=uuid_module.uuid4(),
+            day=timezone.localdate(),
+            feeling=2,
+            energy=1,
+            shared_with_coach=True,
+        )
+        seat = Enrollment.objects.get(user=self.alice, cohort=self.cohort_a)
+        self.client.force_login(self.alice)
+        keep("alice", reverse("matching:my_coach"))
+        keep("alice", reverse("matching:my_preferences"))
+        keep("alice", reverse("matching:my_preferences"), 400, "post", {"languages": "??"})
+        keep("alice", reverse("growth:check_in"))
+        coaching.request_coach_change(self.alice, seat=seat)
+        keep("alice-asked", reverse("matching:my_coach"))
+        self.client.force_login(self.carol)
+        keep("carol", reverse("caseload:index"))
+        keep("carol", reverse("caseload:index") + "?week=nonsense", 400)
+        self.client.force_login(self.adam)
+        proposal = coaching.propose_matches(self.adam, cohort=self.cohort_a)
+        keep("adam", reverse("caseload:overview"))
+        keep("adam", reverse("matching:index"))
+        keep("adam", reverse("matching:cohort", args=[self.cohort_a.public_id]))
+        keep("adam", reverse("matching:assign", args=[seat.public_id]), 400, "post", {"coach": "x"})
+        keep("adam", reverse("matching:proposal", args=[proposal.public_id]))
+        keep(
+            "adam",
+            reverse("matching:proposal_row", args=[proposal.public_id, seat.public_id]),
+            400,
+            "post",
+            {"coach": "x"},
+        )
+        keep("adam", reverse("matching:requests"))
+        keep("adam", reverse("matching:coach_profile", args=[self.carol.public_id]))
 
     def test_every_product_page_has_no_validator_errors_or_warnings(self) -> None:
         command = validator_command()
