@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` and `make test`. Everything else is a helper.
-.PHONY: demo test setup lint typecheck pytest bench bench-digest bench-thread clean
+.PHONY: demo test setup lint typecheck pytest bench bench-digest bench-thread bench-xapi clean
 
 PY := .venv/bin/python
 # The checks and tests run on the real settings plus a throwaway secret key (rapport/settings_test.py);
@@ -37,6 +37,10 @@ bench-digest: setup
 # A thread page and posting a reply with 1,000,000 posts in the database (docs/performance.md).
 bench-thread: setup
 	$(PY) bench/thread_page.py $(BENCH_ARGS)
+
+# xAPI statements per second to a loopback Ralph LRS, and a day's backlog drain (docs/performance.md).
+bench-xapi: setup
+	$(PY) bench/xapi_forwarding.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .venv var

@@ -8,6 +8,8 @@
 - Mission reminders: each learner hears at the time they planned a mission
   (reflections.tasks.send_mission_reminders), once per planned time.
 - Coaching-session reminders, a day ahead, once per booking (coaching.tasks.send_reminders).
+- xAPI statements waiting for the Learning Record Store, when one is configured
+  (events.tasks.queue_forwarding queues events.tasks.forward_statements for the task worker).
 
 Every job is idempotent, so running this more often, twice at once, or after a crash sends
 nobody anything twice. It lives in the project (above every app) because it calls into cohorts
@@ -22,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from coaching.tasks import send_reminders
 from cohorts.tasks import notify_new_weeks
+from events.tasks import queue_forwarding
 from notifications.tasks import plan_digests, sweep_immediate_emails
 from reflections.tasks import send_mission_reminders
 
@@ -52,11 +55,13 @@ class Command(BaseCommand):
             swept = sweep_immediate_emails()
             reminders = send_mission_reminders()
             sessions = send_reminders()
+            xapi = queue_forwarding()
             if options.get("verbosity", 1) >= 1:
                 self.stdout.write(
                     f"new-week notices {weeks}, digests planned {digests['planned']}, "
                     f"requeued {digests['requeued']}, immediate emails requeued {swept}, "
-                    f"mission reminders {reminders}, session reminders {sessions}"
+                    f"mission reminders {reminders}, session reminders {sessions}, "
+                    f"xAPI forwarding {'queued' if xapi else 'idle'}"
                 )
             if not every:
                 return
