@@ -1,6 +1,5 @@
 # The two commands of the README: `make demo` and `make test`. Everything else is a helper.
-.PHONY: demo test setup lint typecheck pytest bench bench-digest bench-thread bench-analytics clean
-.PHONY: demo test setup lint typecheck pytest bench bench-digest bench-thread bench-caseload clean
+.PHONY: demo test setup lint typecheck pytest bench bench-digest bench-thread bench-analytics bench-caseload bench-xapi clean
 
 PY := .venv/bin/python
 # The checks and tests run on the real settings plus a throwaway secret key (rapport/settings_test.py);
@@ -42,9 +41,14 @@ bench-thread: setup
 # Dashboards, rollup refresh and connection analytics at 100,000 learners (docs/performance.md).
 bench-analytics: setup
 	$(PY) bench/analytics.py $(BENCH_ARGS)
+
 # A coach's caseload page with 300 learners (docs/performance.md).
 bench-caseload: setup
 	$(PY) bench/caseload_page.py $(BENCH_ARGS)
+
+# xAPI statements per second to a loopback Ralph LRS, and a day's backlog drain (docs/performance.md).
+bench-xapi: setup
+	$(PY) bench/xapi_forwarding.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .venv var

@@ -205,10 +205,17 @@ def record_visit(
 
 
 def set_completed(
-    enrollment: Enrollment, *, activity: ActivityRef, completed: bool = True
+    enrollment: Enrollment,
+    *,
+    activity: ActivityRef,
+    completed: bool = True,
+    position: float | None = None,
+    length: float | None = None,
 ) -> ActivityProgress:
     """Mark an activity done (`completed`) or not done again (`uncompleted`). Idempotent: a
-    second click changes nothing and records nothing."""
+    second click changes nothing and records nothing. A video or podcast played to its end
+    gives its final `position` and `length` (seconds), which its `completed` event carries
+    (the xAPI video profile's time, progress and length)."""
     with transaction.atomic():
         progress, _ = ActivityProgress.objects.select_for_update().get_or_create(
             enrollment=enrollment, activity_id=activity.pk
@@ -223,16 +230,34 @@ def set_completed(
         )
         enrollment.completed_count += 1 if completed else -1
         if completed:
-            _activity_event(enrollment, activity, Verb.COMPLETED, {"completion": True})
+            result: dict[str, int | float | bool] = {"completion": True}
+            result.update(_media_result(position, length))
+            _activity_event(enrollment, activity, Verb.COMPLETED, result)
         else:
             _activity_event(enrollment, activity, Verb.UNCOMPLETED, {"completion": False})
     return progress
 
 
+def _media_result(position: float | None, length: float | None) -> dict[str, float]:
+    """An event's media result: the playhead and the media's length, in seconds, where known."""
+    result: dict[str, float] = {}
+    if position is not None:
+        result["position"] = round(min(max(position, 0.0), float(MAX_MEDIA_SECONDS)), 1)
+    if length:
+        result["length"] = round(min(max(length, 0.0), float(MAX_MEDIA_SECONDS)), 1)
+    return result
+
+
 def save_media_position(
-    enrollment: Enrollment, *, activity: ActivityRef, position: float, verb: Verb
+    enrollment: Enrollment,
+    *,
+    activity: ActivityRef,
+    position: float,
+    verb: Verb,
+    length: float | None = None,
 ) -> ActivityProgress:
-    """Remember where the learner is in a video or podcast, so they can resume on any device."""
+    """Remember where the learner is in a video or podcast, so they can resume on any device.
+    The event carries the position and, when the player knows it, the media's `length`."""
     position = min(max(position, 0.0), float(MAX_MEDIA_SECONDS))
     with transaction.atomic():
         progress, created = ActivityProgress.objects.get_or_create(
@@ -243,7 +268,7 @@ def save_media_position(
         if not created:
             progress.position_seconds = position
             progress.save(update_fields=["position_seconds", "updated_at"])
-        _activity_event(enrollment, activity, verb, {"position": round(position, 1)})
+        _activity_event(enrollment, activity, verb, _media_result(position, length))
     return progress
 
 

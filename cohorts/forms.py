@@ -32,8 +32,9 @@ class CompletionForm(forms.Form):
 
 class MediaPositionForm(forms.Form):
     """Where a learner is in a video or podcast: `position` in seconds (a finite number from 0
-    to 24 hours) and what happened (`play`, `pause`, `progress`, the default, or `ended`: the
-    player reached the end, which marks the activity done)."""
+    to 24 hours), optionally the media's `length` in seconds, and what happened (`play`,
+    `pause`, `progress`, the default, or `ended`: the player reached the end, which marks the
+    activity done)."""
 
     position = forms.FloatField(
         min_value=0,
@@ -42,6 +43,14 @@ class MediaPositionForm(forms.Form):
             "required": _("Send the position in seconds."),
             "invalid": _("The position must be a number of seconds."),
         },
+    )
+    # Optional: the media's length as the player reports it (the xAPI video profile needs it
+    # for a video's paused and completed statements).
+    length = forms.FloatField(
+        min_value=0,
+        max_value=MAX_MEDIA_SECONDS,
+        required=False,
+        error_messages={"invalid": _("The length must be a number of seconds.")},
     )
     event = forms.ChoiceField(
         choices=[
@@ -58,6 +67,14 @@ class MediaPositionForm(forms.Form):
 
     def clean_event(self) -> str:
         return self.cleaned_data.get("event") or "progress"
+
+    def clean_length(self) -> float | None:
+        value = self.cleaned_data.get("length")
+        if value is None:
+            return None
+        if value != value:  # NaN never equals itself
+            raise forms.ValidationError("The length must be a number of seconds.")
+        return float(value) or None  # 0: the player does not know it yet
 
     def clean_position(self) -> float:
         value = self.cleaned_data["position"]

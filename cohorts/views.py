@@ -193,9 +193,15 @@ def media_position(
         activity=activity,
         position=form.cleaned_data["position"],
         verb=_POSITION_VERBS[form.cleaned_data["event"]],
+        length=form.cleaned_data["length"],
     )
     if form.cleaned_data["event"] == "ended":  # watched or listened to the end: done
-        progress = actions.set_completed(seat.enrollment, activity=activity)
+        progress = actions.set_completed(
+            seat.enrollment,
+            activity=activity,
+            position=form.cleaned_data["position"],
+            length=form.cleaned_data["length"],
+        )
     return JsonResponse({"position": progress.position_seconds, "completed": progress.is_completed})
 
 

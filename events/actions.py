@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
-from events.models import Event, ObjectType, ResultKey, Verb
+from events.models import Event, ObjectType, PendingStatement, ResultKey, Verb
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -23,6 +24,7 @@ BATCH_SIZE = 500  # rows per insert in record_events: under SQLite's parameter l
 RESULT_TYPES: dict[ResultKey, type] = {
     ResultKey.COMPLETION: bool,
     ResultKey.POSITION: float,
+    ResultKey.LENGTH: float,
     ResultKey.CREATED: int,
     ResultKey.ENROLLED: int,
     ResultKey.UPDATED: int,
@@ -168,6 +170,18 @@ def new_event(
     return event
 
 
+def queue_statements(events: Sequence[Event]) -> None:
+    """Put saved events in the xAPI outbox (`PendingStatement`), in the caller's transaction, so
+    a statement is waiting exactly when its event exists. Does nothing (no query) while no
+    Learning Record Store is configured (`RAPPORT_XAPI_LRS_URL` empty): `manage.py forward_xapi
+    --backfill` queues the history once one is. One insert per BATCH_SIZE events."""
+    if not events or not getattr(settings, "RAPPORT_XAPI_LRS_URL", ""):
+        return
+    PendingStatement.objects.bulk_create(
+        [PendingStatement(event_id=event.pk) for event in events], batch_size=BATCH_SIZE
+    )
+
+
 def record_event(
     actor: "User",
     *,
@@ -195,6 +209,7 @@ def record_event(
         result=result,
     )
     event.save(force_insert=True)
+    queue_statements([event])
     return event
 
 
@@ -206,4 +221,6 @@ def record_events(events: Sequence[Event]) -> list[Event]:
         _member(Verb, event.verb, "event verb")
         _member(ObjectType, event.object_type, "event object type")
         checked_result(event.result)
-    return Event.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    created = Event.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    queue_statements(created)
+    return created

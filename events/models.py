@@ -92,6 +92,7 @@ class ResultKey(models.TextChoices):
 
     COMPLETION = "completion", _("completion")  # bool: the activity is done
     POSITION = "position", _("position")  # float seconds into a video or podcast
+    LENGTH = "length", _("length")  # float seconds: the whole video or podcast, as played
     # Counts of people, for `imported` (cohorts.imports.ImportReport's buckets)
     CREATED = "created", _("people created")
     ENROLLED = "enrolled", _("people enrolled")
@@ -155,3 +156,81 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.verb} {self.object_type}:{self.object_id}"
+
+
+class PendingStatementQuerySet(models.QuerySet["PendingStatement"]):
+    def visible_to(self, user: "User | Any") -> "PendingStatementQuerySet":
+        """The outbox is machinery of the platform: superusers only, like the event log."""
+        if policy.is_platform_superuser(user):
+            return self
+        return self.none()
+
+
+class PendingStatement(models.Model):
+    """The xAPI outbox: one row per event still to reach the Learning Record Store.
+
+    Written in the transaction that records the event (`events.actions`, only while an LRS is
+    configured, or by `manage.py forward_xapi --backfill`), so it survives restarts; claimed a
+    batch at a time by a conditional UPDATE (`events.forwarding`), deleted once the LRS has
+    accepted the statement, or moved to `DeadStatement` when the LRS refuses it for good.
+    `next_attempt_at` holds the exponential backoff after a failed attempt.
+    """
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PendingStatementQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["next_attempt_at"], name="events_pending_due")]
+        verbose_name = _("waiting xAPI statement")
+
+    def __str__(self) -> str:
+        return f"pending statement of event {self.event_id}"
+
+
+class DeadReason(models.TextChoices):
+    """Why the LRS refused a statement for good (a closed vocabulary: the LRS's answer itself
+    is never stored, as it may echo the statement)."""
+
+    INVALID = "invalid", _("refused as invalid (400)")
+    CONFLICT = "conflict", _("another statement has this id (409)")
+    TOO_LARGE = "too_large", _("too large (413)")
+    UNPROCESSABLE = "unprocessable", _("not processable (422)")
+    REFUSED = "refused", _("refused (another 4xx)")
+
+
+class DeadStatementQuerySet(models.QuerySet["DeadStatement"]):
+    def visible_to(self, user: "User | Any") -> "DeadStatementQuerySet":
+        """Dead letters are read by platform superusers only (the studio's PLATFORM pages)."""
+        if policy.is_platform_superuser(user):
+            return self
+        return self.none()
+
+
+class DeadStatement(models.Model):
+    """A statement the LRS refused on its own (a 4xx for a batch of one): kept out of the
+    outbox so it never blocks the others, with the HTTP status and a reason from a closed
+    vocabulary — no personal data, no text of the LRS's answer. A superuser sees them in the
+    studio and can send them again (`events.forwarding.requeue_dead`)."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    status = models.PositiveSmallIntegerField(help_text=_("The LRS's HTTP status."))
+    reason = models.CharField(max_length=16, choices=DeadReason.choices)
+    attempts = models.PositiveIntegerField(default=1)
+    failed_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeadStatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-failed_at"]
+        verbose_name = _("dead xAPI statement")
+
+    def __str__(self) -> str:
+        return f"dead statement of event {self.event_id} ({self.status})"

@@ -294,6 +294,14 @@ RAPPORT_SITE_URL = env_str("RAPPORT_SITE_URL", "http://127.0.0.1:8000")
 RAPPORT_INVITATION_DAYS = env_int("RAPPORT_INVITATION_DAYS", 14)
 # A queued or claimed notification digest left unsent this long (its worker died) is queued again.
 RAPPORT_DIGEST_LEASE_SECONDS = env_int("RAPPORT_DIGEST_LEASE_SECONDS", 300)
+# xAPI statements forwarded to a Learning Record Store (events/forwarding.py,
+# docs/deployment.md). Empty URL: nothing is queued or sent.
+RAPPORT_XAPI_LRS_URL = env_str("RAPPORT_XAPI_LRS_URL")  # the xAPI endpoint, before /statements
+RAPPORT_XAPI_LRS_USERNAME = env_str("RAPPORT_XAPI_LRS_USERNAME")
+RAPPORT_XAPI_LRS_PASSWORD = env_secret("RAPPORT_XAPI_LRS_PASSWORD")
+RAPPORT_XAPI_BATCH_SIZE = env_int("RAPPORT_XAPI_BATCH_SIZE", 200)  # statements per POST
+RAPPORT_XAPI_TIMEOUT_SECONDS = env_int("RAPPORT_XAPI_TIMEOUT_SECONDS", 30)
+RAPPORT_XAPI_LEASE_SECONDS = env_int("RAPPORT_XAPI_LEASE_SECONDS", 300)  # a dead worker's claim
 
 LOGGING = {
     "version": 1,
@@ -301,7 +309,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("RAPPORT_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # httpx logs every request at INFO (the xAPI forwarder's POSTs): the forwarder logs counts.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "rapport.views.csrf_failure"
 

@@ -152,7 +152,11 @@ class StatementTests(PersonaTestCase):
         grouping = [ref["id"] for ref in context["contextActivities"]["grouping"]]
         self.assertEqual(
             grouping,
-            [f"{BASE}/xapi/cohort/{self.cohort_a.public_id}", f"{BASE}/xapi/cohort/{circle}"],
+            [
+                f"{BASE}/xapi/cohort/{self.cohort_a.public_id}",
+                f"{BASE}/xapi/program/{self.program.public_id}",  # the cohort's programme
+                f"{BASE}/xapi/cohort/{circle}",
+            ],
         )
 
     def test_an_invited_person_is_an_agent_known_only_by_an_opaque_id(self) -> None:

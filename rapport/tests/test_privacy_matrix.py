@@ -293,6 +293,7 @@ STUDIO_PEOPLE = {"accounts.user", "organizations.membership", "cohorts.enrollmen
 PLATFORM_ONLY = {
     "organizations.organization",
     "events.event",
+    "events.deadstatement",
     "django_tasks_database.dbtaskresult",
     "axes.accessattempt",
     "axes.accessfailurelog",

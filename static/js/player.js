@@ -18,6 +18,10 @@
     const body = new FormData();
     body.append("position", player.currentTime.toFixed(1));
     body.append("event", event);
+    // The media's length, for the xAPI video profile's progress and length (events/xapi.py).
+    if (isFinite(player.duration) && player.duration > 0) {
+      body.append("length", player.duration.toFixed(1));
+    }
     body.append("csrfmiddlewaretoken", csrfToken);
     return body;
   }

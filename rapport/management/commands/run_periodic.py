@@ -11,6 +11,8 @@
 - The dashboards' rollups: the learning record's new events folded into them
   (analytics.rollups.refresh), after a high-water mark, in batches that commit with it; then
   the dashboards of the programmes they touched are solved again (analytics.snapshots).
+- xAPI statements waiting for the Learning Record Store, when one is configured
+  (events.tasks.queue_forwarding queues events.tasks.forward_statements for the task worker).
 
 Every job is idempotent, so running this more often, twice at once, or after a crash sends
 nobody anything twice. It lives in the project (above every app) because it calls into cohorts
@@ -27,6 +29,7 @@ from analytics.rollups import refresh as refresh_rollups
 from analytics.snapshots import rebuild_for_cohorts
 from coaching.tasks import send_reminders
 from cohorts.tasks import notify_new_weeks
+from events.tasks import queue_forwarding
 from notifications.tasks import plan_digests, sweep_immediate_emails
 from reflections.tasks import send_mission_reminders
 
@@ -59,12 +62,14 @@ class Command(BaseCommand):
             sessions = send_reminders()
             rollup = refresh_rollups()
             rebuilt = rebuild_for_cohorts(rollup.cohorts)
+            xapi = queue_forwarding()
             if options.get("verbosity", 1) >= 1:
                 self.stdout.write(
                     f"new-week notices {weeks}, digests planned {digests['planned']}, "
                     f"requeued {digests['requeued']}, immediate emails requeued {swept}, "
                     f"mission reminders {reminders}, session reminders {sessions}, "
-                    f"events rolled up {rollup.events}, dashboards rebuilt {rebuilt}"
+                    f"events rolled up {rollup.events}, dashboards rebuilt {rebuilt}, "
+                    f"xAPI forwarding {'queued' if xapi else 'idle'}"
                 )
             if not every:
                 return
