@@ -49,6 +49,7 @@ from accounts.models import User
 from cohorts.actions import Seat, enroll_many, ensure_sessions
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
+from demo.assessments import seed_assessments
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
 from demo.circles import seed_circle_conversation, seed_circles
 from demo.coaching import seed_coaching
@@ -412,6 +413,16 @@ class _Seeder:
             cohorts[0], learner=LEARNER.email, coach=COACH.email, now=self.now_aware
         )
         self.clock.lap(f"Coaching: {sessions['sessions']} sessions booked this week")
+        rated = seed_assessments(
+            cohorts[0],
+            learner=LEARNER.email,
+            peer=PEER.email,
+            coach=COACH.email,
+            now=self.now_aware,
+        )
+        self.clock.lap(
+            f"Assessments: {rated['responses']} answers, {rated['peers_asked']} peers asked"
+        )
         return self.organization
 
     def _competencies(self) -> dict[str, Competency]:

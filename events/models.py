@@ -60,6 +60,9 @@ class Verb(models.TextChoices):
     SCHEDULED = "scheduled", _("booked a session")
     RESCHEDULED = "rescheduled", _("moved a session")
     CANCELLED = "cancelled", _("cancelled a session")
+    # Assessments (assessments.actions): never who was rated, never a score or a comment
+    ASKED = "asked", _("asked peers for their view")  # object = the learner's cohort's round
+    RESPONDED = "responded", _("answered an assessment")  # object = the round
 
 
 class ObjectType(models.TextChoices):
@@ -76,6 +79,7 @@ class ObjectType(models.TextChoices):
     CONVERSATION = "conversation", _("conversation plan")  # growth.ConversationPlan
     CHECK_IN = "check_in", _("check-in")  # growth.MoodCheckIn
     COACHING_SESSION = "coaching_session", _("coaching session")  # coaching.Booking
+    ASSESSMENT_ROUND = "assessment_round", _("assessment round")  # assessments.AssessmentRound
 
 
 class ResultKey(models.TextChoices):

@@ -37,6 +37,7 @@ class NotificationKind(models.TextChoices):
     SHARED_WITH_YOU = "shared_with_you", _("Reflections your learners share with you")
     MISSION_REMINDER = "mission_reminder", _("Reminders of the missions you planned")
     SESSION = "session", _("Reminders of your coaching sessions")
+    ASSESSMENT = "assessment", _("Assessments: your view asked for, rounds opening and closing")
 
 
 class EmailChoice(models.TextChoices):
@@ -60,6 +61,7 @@ DEFAULT_EMAIL: dict[str, str] = {
     NotificationKind.SHARED_WITH_YOU: EmailChoice.IMMEDIATE,
     NotificationKind.MISSION_REMINDER: EmailChoice.IMMEDIATE,
     NotificationKind.SESSION: EmailChoice.IMMEDIATE,
+    NotificationKind.ASSESSMENT: EmailChoice.IMMEDIATE,
 }
 DIGEST_CHOICES = (EmailChoice.DAILY, EmailChoice.WEEKLY)
 
@@ -170,10 +172,13 @@ _HEADLINES = {
     NotificationKind.SHARED_WITH_YOU: _("%(actor)s shared a reflection with you: %(place)s"),
     NotificationKind.MISSION_REMINDER: _("It is time for the mission you planned: %(place)s"),
     NotificationKind.SESSION: _("Coming up within a day: %(place)s"),
+    # `place` names the round and the cohort; never who rated whom, never a score.
+    NotificationKind.ASSESSMENT: _("%(actor)s asked for your view: %(place)s"),
 }
 _HEADLINES_WITHOUT_ACTOR = {
     NotificationKind.CIRCLE: _("News from %(place)s"),
     NotificationKind.SESSION: _("Coming up within a day: %(place)s"),
+    NotificationKind.ASSESSMENT: _("Your view is asked for: %(place)s"),
 }
 
 

@@ -346,6 +346,41 @@ class SeededDemoTests(TestCase):
         self.assertTrue(free_slots(amara, grace, now=NOW))
         self.assertTrue(all(b.video_url.startswith("https://") for b in sessions))
 
+    def test_the_demo_learner_sees_her_growth_from_baseline_to_end(self) -> None:
+        from assessments.access import tasks_of
+        from assessments.report import growth_report
+
+        amara = User.objects.get(email="learner@northwind.example")
+        (report,) = growth_report(amara, today=NOW.date())
+        baseline, end, later = report.columns
+        self.assertTrue(baseline.peers_shown and end.peers_shown and not later.opened)
+        self.assertEqual((baseline.peers_answered, end.peers_answered), (5, 5))
+        self.assertEqual(end.coach_name, "Grace Mensah")
+        self.assertEqual(len(end.peers_observed.strengths), 5)
+        listen, _, conflict, *_ = report.competencies
+        self.assertGreater(listen.rows[0].cells[1].peer_mean, listen.rows[0].cells[0].peer_mean)
+        self.assertLessEqual(
+            conflict.rows[2].cells[1].peer_mean, conflict.rows[2].cells[0].peer_mean
+        )
+        rafael = User.objects.get(email="peer@northwind.example")
+        self.assertEqual(tasks_of(rafael, today=NOW.date()), [])  # both rounds are closed
+        grace = User.objects.get(email="coach@northwind.example")
+        waiting = [t for t in tasks_of(grace, today=NOW.date()) if not t.answered]
+        self.assertTrue(waiting)
+        self.assertTrue(all(t.round.kind == "year_later" for t in waiting))
+
+    def test_last_years_cohort_has_its_three_rounds_answered(self) -> None:
+        from assessments.models import AssessmentRound, Response
+
+        previous = Cohort.objects.get(
+            organization=self.organization, name__startswith="Cohort 2025"
+        )
+        rounds = AssessmentRound.objects.filter(cohort=previous)
+        self.assertEqual(rounds.count(), 3)
+        for round_ in rounds:
+            self.assertLessEqual(round_.opens_on, NOW.date())
+            self.assertGreaterEqual(Response.objects.filter(round=round_).count(), 12 * 4)
+
     def test_nobody_in_the_demo_is_a_platform_operator(self) -> None:
         # Designers and admins reach the studio through their role, not through is_staff.
         self.assertFalse(User.objects.filter(is_staff=True).exists())

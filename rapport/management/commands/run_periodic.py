@@ -8,6 +8,8 @@
 - Mission reminders: each learner hears at the time they planned a mission
   (reflections.tasks.send_mission_reminders), once per planned time.
 - Coaching-session reminders, a day ahead, once per booking (coaching.tasks.send_reminders).
+- Assessment rounds: each cohort's three rounds scheduled from its dates, and the notices when
+  a round opens and before it closes (assessments.tasks.schedule_rounds, send_round_notices).
 
 Every job is idempotent, so running this more often, twice at once, or after a crash sends
 nobody anything twice. It lives in the project (above every app) because it calls into cohorts
@@ -20,6 +22,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from assessments.tasks import schedule_rounds, send_round_notices
 from coaching.tasks import send_reminders
 from cohorts.tasks import notify_new_weeks
 from notifications.tasks import plan_digests, sweep_immediate_emails
@@ -52,11 +55,14 @@ class Command(BaseCommand):
             swept = sweep_immediate_emails()
             reminders = send_mission_reminders()
             sessions = send_reminders()
+            rounds = schedule_rounds()
+            round_notices = send_round_notices()
             if options.get("verbosity", 1) >= 1:
                 self.stdout.write(
                     f"new-week notices {weeks}, digests planned {digests['planned']}, "
                     f"requeued {digests['requeued']}, immediate emails requeued {swept}, "
-                    f"mission reminders {reminders}, session reminders {sessions}"
+                    f"mission reminders {reminders}, session reminders {sessions}, "
+                    f"assessment rounds scheduled {rounds}, assessment notices {round_notices}"
                 )
             if not every:
                 return
