@@ -61,7 +61,7 @@ class Verb(models.TextChoices):
     RESCHEDULED = "rescheduled", _("moved a session")
     CANCELLED = "cancelled", _("cancelled a session")
     # Assessments (assessments.actions): never who was rated, never a score or a comment
-    ASKED = "asked", _("asked peers for their view")  # object = the learner's cohort's round
+    ASKED = "asked", _("asked peers for their view")  # object = the learner's own cohort
     RESPONDED = "responded", _("answered an assessment")  # object = the round
 
 
