@@ -121,7 +121,8 @@ def seed(args: argparse.Namespace) -> float:
     from cohorts.actions import Seat, enroll_many
     from cohorts.models import EnrollmentRole
     from discussions.actions import community_thread
-    from discussions.models import Post, Reaction, ReactionKind
+    from discussions.models import Post, Reaction, ReactionKind, Thread
+    from discussions.rendering import render_post_html
     from organizations.actions import NewPerson, add_members
     from organizations.models import Role
     from rapport.testing import make_cohort, make_org, make_program
@@ -163,7 +164,7 @@ def seed(args: argparse.Namespace) -> float:
 
     columns = [
         "id", "public_id", "organization_id", "thread_id", "author_id", "parent_id", "body",
-        "pseudonym", "created_at", "hidden_reason",
+        "body_html", "pseudonym", "created_at", "hidden_reason",
     ]  # fmt: skip
     insert = (
         f"INSERT INTO {Post._meta.db_table} ({', '.join(columns)}) "
@@ -171,7 +172,8 @@ def seed(args: argparse.Namespace) -> float:
     )
     adapt = connection.ops.adapt_datetimefield_value
     start_at = timezone.now() - timedelta(days=60)
-    bodies = [body(rng) for _ in range(500)]
+    # Each text with its stored HTML, as discussions.actions.create_post writes them.
+    bodies = [(text, render_post_html(text)) for text in (body(rng) for _ in range(500))]
 
     def rows(thread: Any, count: int, first_id: int) -> Any:
         """`count` posts of `thread`, one in four a reply to one of the last 200 top-level
@@ -190,7 +192,7 @@ def seed(args: argparse.Namespace) -> float:
                 thread.pk,
                 rng.choice(author_ids),
                 parent,
-                rng.choice(bodies),
+                *rng.choice(bodies),
                 "",
                 adapt(start_at + step * n),
                 "",
@@ -211,6 +213,11 @@ def seed(args: argparse.Namespace) -> float:
             if batch:
                 cursor.executemany(insert, batch)
             next_id += count
+        # Each thread's count of top-level posts, which create_post keeps.
+        for thread, _ in plan:
+            Thread.objects.filter(pk=thread.pk).update(
+                top_level_posts=Post.objects.filter(thread=thread, parent__isnull=True).count()
+            )
     print(f"  {args.posts:,} posts: {time.perf_counter() - started:.0f} s", flush=True)
 
     # Reactions on the measured thread's posts: a few on most of them.

@@ -7,10 +7,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from accounts.models import User
-from coaching.models import Availability, Booking, BookingStatus, DayOff
+from circles.models import Circle, CircleMember, CircleState
+from coaching.models import Availability, Booking, BookingStatus, DayOff, GroupSession
 from coaching.slots import BOOKING_HORIZON_DAYS, Slot, slots_of
 from cohorts.models import Enrollment, EnrollmentRole
 from organizations.models import Role
@@ -70,16 +72,20 @@ def availability_of(user: "User | Any", coach: User) -> tuple[list[Availability]
 
 
 def busy_times_of(coach: User, *, now: datetime) -> list[tuple[datetime, datetime]]:
-    """(starts_at, ends_at) of the coach's active bookings from now on, whoever booked them:
-    the times only, never who (this is what makes a slot look taken to another learner).
-    One query."""
-    return list(
-        Booking.objects.filter(
-            coach=coach,
-            status=BookingStatus.BOOKED,
-            ends_at__gt=now,
-        ).values_list("starts_at", "ends_at")
+    """(starts_at, ends_at) of the coach's active 1:1 bookings and group sessions from now on,
+    whoever booked them: the times only, never who (this is what makes a slot look taken to
+    another learner). One query (a UNION)."""
+    bookings = (
+        Booking.objects.filter(coach=coach, status=BookingStatus.BOOKED, ends_at__gt=now)
+        .order_by()
+        .values_list("starts_at", "ends_at")
     )
+    groups = (
+        GroupSession.objects.filter(coach=coach, status=BookingStatus.BOOKED, ends_at__gt=now)
+        .order_by()
+        .values_list("starts_at", "ends_at")
+    )
+    return sorted(bookings.union(groups, all=True))
 
 
 def free_slots(
@@ -91,7 +97,9 @@ def free_slots(
     busy = busy_times_of(coach, now=now)
     if ignore is not None:
         busy = [t for t in busy if t != (ignore.starts_at, ignore.ends_at)]
-    return slots_of(blocks, days_off, now=now, taken=busy, horizon_days=BOOKING_HORIZON_DAYS)
+    slots = slots_of(blocks, days_off, now=now, taken=busy, horizon_days=BOOKING_HORIZON_DAYS)
+    # A slot that overlaps a session (a group session need not start on the slot grid).
+    return [s for s in slots if not any(b < s.ends_at and s.starts_at < e for b, e in busy)]
 
 
 def get_booking_for_user(
@@ -153,4 +161,111 @@ def bookings_of(user: "User | Any", *, now: datetime) -> "QuerySet[Booking]":
         .filter(ends_at__gt=now)
         .select_related("coach", "learner")
         .order_by("starts_at")
+    )
+
+
+# --- Group (circle) sessions and overlapping sessions ---------------------------------------
+
+
+def coached_circles(user: "User | Any") -> list[Circle]:
+    """The published circles the person coaches (`Circle.coach`), with their cohorts, by
+    cohort and name: the circles they may hold group sessions with. One query."""
+    if policy.membership_of(user) is None:
+        return []
+    return list(
+        Circle.objects.visible_to(user)
+        .filter(coach=user, state=CircleState.PUBLISHED)
+        .select_related("cohort")
+        .order_by("cohort__name", "name")
+    )
+
+
+def get_coached_circle(user: "User | Any", circle_id: uuid.UUID) -> Circle:
+    """One of the circles the person coaches, by public id, else 404 (another coach's circle,
+    a circle of another organisation, a tampered id). One query."""
+    for circle in coached_circles(user):
+        if circle.public_id == circle_id:
+            return circle
+    raise Http404("Not a circle you coach")
+
+
+def get_group_session_for_user(
+    user: "User | Any", session_id: uuid.UUID, *, for_write: bool = False
+) -> GroupSession:
+    """A group session (with its circle, cohort and coach) for its coach or a current member
+    of its circle, else 404. `for_write`: 403 for a member (only the coach changes it) and
+    once it is cancelled. One query."""
+    session = (
+        GroupSession.objects.visible_to(user)
+        .select_related("circle__cohort", "coach")
+        .filter(public_id=session_id)
+        .first()
+    )
+    if session is None:
+        raise Http404("No such session")
+    if for_write:
+        if session.coach_id != user.pk:
+            raise PermissionDenied("Only the coach changes a group session")
+        if not session.is_active:
+            raise PermissionDenied("This session was cancelled")
+    return session
+
+
+def group_members_of(session: GroupSession) -> list[User]:
+    """The circle's current members (active accounts), by name: the people a group session's
+    page lists (each member already sees them on the circle's page). One query."""
+    return [
+        row.user
+        for row in CircleMember.objects.filter(circle_id=session.circle_id, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user_id")
+    ]
+
+
+def group_sessions_of(user: "User | Any", *, now: datetime) -> "QuerySet[GroupSession]":
+    """The person's active group sessions that have not ended (as coach or circle member),
+    soonest first, with circle, cohort and coach. One query when evaluated."""
+    return (
+        GroupSession.objects.visible_to(user)
+        .active()
+        .filter(ends_at__gt=now)
+        .select_related("circle__cohort", "coach")
+        .order_by("starts_at")
+    )
+
+
+def sessions_overlapping(
+    user_ids: "list[int]",
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    ignore_booking: int | None = None,
+    ignore_group: int | None = None,
+) -> list[tuple[datetime, datetime]]:
+    """(starts_at, ends_at) of the active sessions of any of these people that overlap
+    [starts_at, ends_at): 1:1 bookings as learner or coach, group sessions they coach or whose
+    circle they are in. `ignore_*`: the session being moved (its primary key). Times only,
+    never with whom. One query (a UNION). The rule it serves: nobody has two sessions at once
+    (coaching.actions)."""
+    bookings = Booking.objects.filter(
+        Q(learner_id__in=user_ids) | Q(coach_id__in=user_ids),
+        status=BookingStatus.BOOKED,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    )
+    if ignore_booking is not None:
+        bookings = bookings.exclude(pk=ignore_booking)
+    member = CircleMember.objects.filter(circle=OuterRef("circle_id"), user_id__in=user_ids)
+    groups = GroupSession.objects.filter(
+        Q(coach_id__in=user_ids) | Q(Exists(member)),
+        status=BookingStatus.BOOKED,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    )
+    if ignore_group is not None:
+        groups = groups.exclude(pk=ignore_group)
+    return sorted(
+        bookings.order_by()
+        .values_list("starts_at", "ends_at")
+        .union(groups.order_by().values_list("starts_at", "ends_at"), all=True)
     )

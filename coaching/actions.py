@@ -6,18 +6,31 @@ Nothing here stores or sends text a person typed: a booking holds times, the two
 video link and its status.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from coaching.models import Availability, Booking, BookingStatus, DayOff
+from circles.models import Circle, CircleMember
+from coaching.access import sessions_overlapping
+from coaching.models import (
+    Availability,
+    Booking,
+    BookingStatus,
+    DayOff,
+    GroupInvitee,
+    GroupSession,
+)
 from coaching.slots import Slot, find_slot
-from events.actions import record_event
+from events.actions import ObjectRef, record_event
 from events.models import ObjectType, Verb
+from rapport.lib.timezones import get_zone
 
 
 class BookingRefused(Exception):
@@ -37,6 +50,56 @@ def _lost_race() -> BookingRefused:
     return BookingRefused(
         _("Someone booked that time a moment before you. Choose another time from the list.")
     )
+
+
+def lock_people(user_ids: Iterable[int]) -> None:
+    """Serialise the writes that decide who is busy when: on PostgreSQL, lock the people's
+    account rows (`SELECT … FOR UPDATE`, in id order so two writers never deadlock) until the
+    transaction ends; on SQLite every write transaction is IMMEDIATE (rapport.settings), which
+    already lets one writer at a time check and write. Call inside `transaction.atomic`."""
+    list(
+        User.objects.select_for_update()
+        .filter(pk__in=sorted(set(user_ids)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _when(person: User, starts_at: datetime, ends_at: datetime) -> str:
+    """A time span in the person's zone: "Tuesday 3 December, 09:00-09:45 (Asia/Tokyo)"."""
+    zone = get_zone(person.time_zone)
+    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    return f"{date_format(start, 'l j F')}, {start:%H:%M}\u2013{end:%H:%M} ({person.time_zone})"
+
+
+def _refuse_overlap(
+    learner: User,
+    coach: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    ignore: int | None = None,
+) -> None:
+    """BookingRefused when the learner already has a session (1:1 with any coach, or a group
+    session of their circle) overlapping the time, or the coach has one (booked or scheduled
+    a moment ago: the refusal of a lost race). Called under `lock_people`, so two bookings of
+    the same person cannot both pass."""
+    mine = sessions_overlapping(
+        [learner.pk], starts_at=starts_at, ends_at=ends_at, ignore_booking=ignore
+    )
+    if mine:
+        raise BookingRefused(
+            _(
+                "You already have a session then (%(when)s). Choose a time that does not "
+                "overlap it, or move or cancel that session first."
+            )
+            % {"when": _when(learner, *mine[0])}
+        )
+    if sessions_overlapping(
+        [coach.pk], starts_at=starts_at, ends_at=ends_at, ignore_booking=ignore
+    ):
+        # The slot was free when the page listed it: someone took it meanwhile.
+        raise _lost_race()
 
 
 def _record(actor: User, verb: Verb, booking: Booking) -> None:
@@ -89,6 +152,8 @@ def book_session(
         )
     try:
         with transaction.atomic():
+            lock_people([learner.pk, coach.pk])
+            _refuse_overlap(learner, coach, slot.starts_at, slot.ends_at)
             booking = Booking.objects.create(
                 coach=coach,
                 learner=learner,
@@ -128,6 +193,10 @@ def move_session(
         )
     try:
         with transaction.atomic():
+            lock_people([booking.learner_id, booking.coach_id])
+            _refuse_overlap(
+                booking.learner, booking.coach, slot.starts_at, slot.ends_at, ignore=booking.pk
+            )
             updated = Booking.objects.filter(
                 pk=booking.pk, status=BookingStatus.BOOKED, sequence=booking.sequence
             ).update(
@@ -231,3 +300,314 @@ def add_day_off(coach: User, *, day: date) -> tuple[DayOff, bool]:
 
 def remove_day_off(day_off: DayOff) -> None:
     day_off.delete()
+
+
+# --- Group (circle) sessions ---------------------------------------------------------------
+# A coach schedules a session with a circle they coach; every current member is invited, and
+# the invitee list follows the circle (sync_group_invitees). The same rule as 1:1 booking:
+# nobody — coach or member — has two sessions at once.
+
+# How far ahead a group session may be scheduled.
+GROUP_HORIZON = timedelta(days=180)
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    session: GroupSession
+    created: bool
+
+
+def _members_of(circle_id: int) -> list[int]:
+    """The user ids of the circle's members with active accounts, in id order."""
+    return list(
+        CircleMember.objects.filter(circle_id=circle_id, user__is_active=True)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def _check_group_time(
+    coach: User,
+    members: list[int],
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    now: datetime,
+    ignore: int | None = None,
+) -> None:
+    """BookingRefused for a past or far-off time, or one at which the coach or any member
+    already has a session. For members the message says only that someone is busy, never who
+    or with whom (the coach may not read another coach's calendar)."""
+    if starts_at <= now:
+        raise BookingRefused(_("That time has already passed. Choose a time ahead."))
+    if starts_at > now + GROUP_HORIZON:
+        raise BookingRefused(_("Choose a time within the next six months."))
+    theirs = sessions_overlapping(
+        [coach.pk], starts_at=starts_at, ends_at=ends_at, ignore_group=ignore
+    )
+    if theirs:
+        raise BookingRefused(
+            _("You already have a session then (%(when)s). Choose a time that does not overlap it.")
+            % {"when": _when(coach, *theirs[0])}
+        )
+    if members and sessions_overlapping(
+        members, starts_at=starts_at, ends_at=ends_at, ignore_group=ignore
+    ):
+        raise BookingRefused(
+            _(
+                "Someone in this circle already has a session at that time. Choose another "
+                "time, so that everyone can come."
+            )
+        )
+
+
+def _record_group(actor: User, verb: Verb, session: GroupSession) -> None:
+    """The learning record of scheduling, moving or cancelling a group session: the session
+    (its opaque id) in the circle's cohort, grouped by the circle. No time, no text."""
+    circle = session.circle
+    record_event(
+        actor,
+        verb=verb,
+        object_type=ObjectType.COACHING_SESSION,
+        object_id=session.public_id,
+        cohort=circle.cohort,
+        grouping=ObjectRef(ObjectType.CIRCLE, circle.public_id),
+    )
+
+
+def _queue_group_invites(
+    session: GroupSession, method: str, user_ids: Iterable[int], *, change: str = ""
+) -> None:
+    """Email these people the session's calendar message once the transaction commits
+    (coaching.tasks.send_group_invites decides, at sending time, what each may still get)."""
+    from coaching.tasks import send_group_invites
+
+    session_id, ids = session.pk, sorted(set(user_ids))
+    if ids:
+        transaction.on_commit(
+            lambda: send_group_invites.enqueue(
+                session_id=session_id, method=method, user_ids=ids, change=change
+            )
+        )
+
+
+def _queue_sync(session: GroupSession) -> None:
+    """Reconcile the invitees with the circle once this commits: a member who joined or left
+    while this transaction ran (on PostgreSQL it could not see them) is then told."""
+    session_id = session.pk
+    transaction.on_commit(lambda: sync_group_invitees(session_id, now=timezone.now()))
+
+
+def schedule_group_session(
+    coach: User,
+    *,
+    circle: Circle,
+    starts_at: datetime,
+    ends_at: datetime,
+    video_url: str,
+    now: datetime,
+) -> GroupResult:
+    """Schedule a session of `coach` with `circle` and invite each current member.
+
+    Preconditions: the coach coaches the circle (coaching.access.get_coached_circle) and the
+    times are aware, `ends_at` after `starts_at`. Idempotent for a double click: the circle's
+    active session at that very start is returned (`created` false). Refused (BookingRefused,
+    nothing written) for a circle without members, a past or far-off time, and a time at which
+    the coach or a member already has a session — checked under `lock_people` on the coach
+    and every member, so a 1:1 booked at the same moment cannot slip in beside it.
+    The coach and every member get an iTIP REQUEST (one event, every member an ATTENDEE).
+    """
+    with transaction.atomic():
+        members = _members_of(circle.pk)
+        lock_people([coach.pk, *members])
+        same = (
+            GroupSession.objects.filter(
+                circle=circle, starts_at=starts_at, status=BookingStatus.BOOKED
+            )
+            .select_related("circle__cohort", "coach")
+            .first()
+        )
+        if same is not None:
+            return GroupResult(same, created=False)
+        if not members:
+            raise BookingRefused(_("This circle has no members yet, so there is nobody to invite."))
+        _check_group_time(coach, members, starts_at, ends_at, now=now)
+        try:
+            with transaction.atomic():
+                session = GroupSession.objects.create(
+                    circle=circle,
+                    coach=coach,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    video_url=video_url,
+                )
+        except IntegrityError:
+            raise BookingRefused(
+                _("This circle has a session starting then already. Look at My sessions.")
+            ) from None
+        GroupInvitee.objects.bulk_create(
+            GroupInvitee(
+                organization_id=session.organization_id,
+                session=session,
+                user_id=uid,
+                invited_at=now,
+            )
+            for uid in members
+        )
+        _record_group(coach, Verb.SCHEDULED, session)
+        _queue_group_invites(session, "REQUEST", [coach.pk, *members])
+        _queue_sync(session)
+    return GroupResult(session, created=True)
+
+
+def change_group_session(
+    session: GroupSession,
+    *,
+    by: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    video_url: str,
+    now: datetime,
+) -> bool:
+    """Move a group session, change its length or its video link (its coach's to do:
+    coaching.access.get_group_session_for_user with `for_write`). Everyone invited gets an
+    updated REQUEST (same UID, a higher SEQUENCE). Returns False, sending nothing, when nothing
+    changed. Refused as `schedule_group_session` for a new time, and when it already started
+    or was changed meanwhile (nothing changes)."""
+    if (starts_at, ends_at, video_url) == (session.starts_at, session.ends_at, session.video_url):
+        return False
+    if session.starts_at <= now:
+        raise BookingRefused(_("This session has already started, so it cannot change."))
+    moved = (starts_at, ends_at) != (session.starts_at, session.ends_at)
+    with transaction.atomic():
+        members = _members_of(session.circle_id)
+        lock_people([session.coach_id, *members])
+        if moved:
+            _check_group_time(
+                session.coach, members, starts_at, ends_at, now=now, ignore=session.pk
+            )
+        try:
+            with transaction.atomic():
+                updated = GroupSession.objects.filter(
+                    pk=session.pk, status=BookingStatus.BOOKED, sequence=session.sequence
+                ).update(
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    video_url=video_url,
+                    sequence=session.sequence + 1,
+                    updated_at=timezone.now(),
+                )
+        except IntegrityError:
+            raise BookingRefused(
+                _("This circle has a session starting then already. Choose another time.")
+            ) from None
+        if not updated:
+            raise BookingRefused(
+                _("This session changed a moment ago. Look at it again, then change it.")
+            )
+        if moved:
+            _record_group(by, Verb.RESCHEDULED, session)
+        invited = GroupInvitee.objects.filter(session=session, removed_at__isnull=True)
+        _queue_group_invites(
+            session,
+            "REQUEST",
+            [session.coach_id, *invited.values_list("user_id", flat=True)],
+            change="" if moved else "link",
+        )
+        _queue_sync(session)
+    session.refresh_from_db()
+    return True
+
+
+def cancel_group_session(session: GroupSession, *, by: User, now: datetime) -> GroupSession:
+    """Cancel a group session (its coach's to do) until it ends: the coach and everyone
+    invited get METHOD:CANCEL with a higher SEQUENCE. Idempotent: a second cancel changes and
+    sends nothing. Refused (BookingRefused) once it is over."""
+    if not session.is_active:
+        return session
+    if session.ends_at <= now:
+        raise BookingRefused(_("This session is over, so there is nothing to cancel."))
+    with transaction.atomic():
+        updated = GroupSession.objects.filter(pk=session.pk, status=BookingStatus.BOOKED).update(
+            status=BookingStatus.CANCELLED,
+            sequence=session.sequence + 1,
+            cancelled_at=now,
+            updated_at=timezone.now(),
+        )
+        if updated:
+            _record_group(by, Verb.CANCELLED, session)
+            invited = GroupInvitee.objects.filter(session=session, removed_at__isnull=True)
+            _queue_group_invites(
+                session, "CANCEL", [session.coach_id, *invited.values_list("user_id", flat=True)]
+            )
+    session.refresh_from_db()
+    return session
+
+
+def sync_group_invitees(session_id: int, *, now: datetime) -> tuple[list[int], list[int]]:
+    """Bring an upcoming, active group session's invitees in line with its circle: invite
+    whoever joined (a REQUEST naming every attendee), cancel for whoever left or was
+    deactivated (a CANCEL naming only them), and grow the SEQUENCE once when anyone changed.
+    Returns (joined, left) user ids. Race-free: the session row is locked while it compares,
+    so two runs at once tell each person once; safe to run any number of times."""
+    with transaction.atomic():
+        session = (
+            GroupSession.objects.select_for_update()
+            .filter(pk=session_id, status=BookingStatus.BOOKED, ends_at__gt=now)
+            .first()
+        )
+        if session is None:
+            return [], []
+        members = set(_members_of(session.circle_id))
+        rows = {row.user_id: row for row in GroupInvitee.objects.filter(session=session)}
+        invited = {uid for uid, row in rows.items() if row.removed_at is None}
+        joined, left = sorted(members - invited), sorted(invited - members)
+        if not joined and not left:
+            return [], []
+        GroupInvitee.objects.filter(session=session, user_id__in=left).update(removed_at=now)
+        back = [uid for uid in joined if uid in rows]
+        GroupInvitee.objects.filter(session=session, user_id__in=back).update(
+            removed_at=None, invited_at=now
+        )
+        GroupInvitee.objects.bulk_create(
+            GroupInvitee(
+                organization_id=session.organization_id,
+                session=session,
+                user_id=uid,
+                invited_at=now,
+            )
+            for uid in joined
+            if uid not in rows
+        )
+        GroupSession.objects.filter(pk=session.pk).update(
+            sequence=session.sequence + 1, updated_at=timezone.now()
+        )
+        _queue_group_invites(session, "REQUEST", joined)
+        _queue_group_invites(session, "CANCEL", left)
+    return joined, left
+
+
+def group_sessions_to_sync(user_ids: Iterable[int], *, now: datetime) -> list[int]:
+    """The upcoming active group sessions whose invitees may be out of step for these people:
+    those of the circles they are in now and those they hold an invite to."""
+    ids = sorted(set(user_ids))
+    circles = CircleMember.objects.filter(user_id__in=ids).values("circle_id")
+    invited = GroupInvitee.objects.filter(user_id__in=ids, removed_at__isnull=True).values(
+        "session_id"
+    )
+    return list(
+        GroupSession.objects.filter(status=BookingStatus.BOOKED, ends_at__gt=now)
+        .filter(Q(circle_id__in=circles) | Q(pk__in=invited))
+        .values_list("pk", flat=True)
+    )
+
+
+def sync_group_sessions_of(user_ids: Iterable[int], *, now: datetime) -> int:
+    """`sync_group_invitees` for every group session these people's circle changes may touch
+    (coaching.receivers calls it once a circle placement, move or removal commits). Returns
+    how many people were invited or cancelled."""
+    changed = 0
+    for session_id in group_sessions_to_sync(user_ids, now=now):
+        joined, left = sync_group_invitees(session_id, now=now)
+        changed += len(joined) + len(left)
+    return changed

@@ -10,10 +10,13 @@ class CoachingConfig(AppConfig):
         """A person's coaching sessions and a coach's availability are sections of their data
         (accounts.personal_data)."""
         from accounts.personal_data import register_personal_data
+        from coaching import receivers  # noqa: F401  (group sessions follow their circle)
         from coaching.personal_data import (
             erase_availability,
+            erase_group_sessions,
             erase_sessions,
             export_availability,
+            export_group_sessions,
             export_sessions,
         )
 
@@ -30,4 +33,11 @@ class CoachingConfig(AppConfig):
             export=export_availability,
             erase=erase_availability,
             order=61,
+        )
+        register_personal_data(
+            "coaching_group_sessions",
+            title=_("Your circle sessions"),
+            export=export_group_sessions,
+            erase=erase_group_sessions,
+            order=62,
         )

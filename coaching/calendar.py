@@ -1,13 +1,13 @@
-"""My sessions: one person's upcoming coaching sessions and their cohorts' live sessions, in
-one list in time order. A fixed number of queries whatever the number of sessions or cohorts
-(coaching/tests/test_pages.py counts them)."""
+"""My sessions: one person's upcoming coaching sessions (1:1 and with their circle) and their
+cohorts' live sessions, in one list in time order. A fixed number of queries whatever the
+number of sessions or cohorts (coaching/tests/test_pages.py counts them)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from coaching.access import bookings_of
-from coaching.models import Booking
+from coaching.access import bookings_of, group_sessions_of
+from coaching.models import Booking, GroupSession
 from cohorts.models import CohortSession, Enrollment
 from programs.models import Activity, ActivityKind
 
@@ -22,10 +22,11 @@ class CalendarEntry:
 
     starts_at: datetime
     ends_at: datetime
-    kind: str  # "coaching" or "live"
+    kind: str  # "coaching", "group" (a circle session) or "live"
     title: str
     join_url: str
     booking: Booking | None = None
+    group: GroupSession | None = None
     cohort_name: str = ""
     activity_id: Any = None
     cohort_id: Any = None
@@ -86,7 +87,8 @@ def live_sessions_of(user: Any, *, now: datetime) -> list[CalendarEntry]:
 
 
 def my_calendar(user: Any, *, now: datetime) -> list[CalendarEntry]:
-    """Coaching sessions and live sessions ahead, soonest first. Four queries."""
+    """Coaching sessions (1:1 and circle) and live sessions ahead, soonest first. Five
+    queries."""
     entries = [
         CalendarEntry(
             starts_at=booking.starts_at,
@@ -98,5 +100,17 @@ def my_calendar(user: Any, *, now: datetime) -> list[CalendarEntry]:
         )
         for booking in bookings_of(user, now=now)
     ]
+    entries.extend(
+        CalendarEntry(
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            kind="group",
+            title=session.circle.name,
+            join_url=session.video_url,
+            group=session,
+            cohort_name=session.circle.cohort.name,
+        )
+        for session in group_sessions_of(user, now=now)
+    )
     entries.extend(live_sessions_of(user, now=now))
     return sorted(entries, key=lambda entry: (entry.starts_at, entry.kind))

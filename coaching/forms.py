@@ -1,13 +1,15 @@
 """Forms of the coaching pages. They only validate; coaching.actions writes."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from circles.models import Circle
 from coaching.models import Availability, SlotLength, Weekday
+from rapport.lib.timezones import get_zone
 
 
 class AvailabilityForm(forms.Form):
@@ -119,3 +121,81 @@ class SlotForm(forms.Form):
                 _("That is not a time from the list. Choose a time from the list."), code="invalid"
             )
         return value.astimezone(UTC)
+
+
+GROUP_MINUTES = [
+    (30, _("30 minutes")),
+    (45, _("45 minutes")),
+    (60, _("60 minutes")),
+    (90, _("90 minutes")),
+]
+
+
+def local_instant(day: Any, at: Any, zone_name: str) -> datetime | None:
+    """`day` at wall-clock `at` in the zone, as an aware UTC datetime; None when that wall time
+    does not exist there that day (the clocks jump forward over it). A time that exists twice
+    (the clocks go back) is the first of the two (fold=0)."""
+    zone = get_zone(zone_name)
+    local = datetime.combine(day, at).replace(tzinfo=zone)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return instant
+
+
+class GroupSessionForm(forms.Form):
+    """A circle session: which of the coach's circles (new sessions only), the day and time in
+    the coach's own zone, its length and a video link. `cleaned_data` gains `starts_at` and
+    `ends_at` (aware, UTC). Refused with a message: a circle not in the list, a wall-clock
+    time that does not exist that day in the coach's zone."""
+
+    circle = forms.ChoiceField(label=_("Circle"))
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    minutes = forms.TypedChoiceField(
+        label=_("Length"), choices=GROUP_MINUTES, coerce=int, initial=60
+    )
+    video_url = forms.URLField(
+        label=_("Video link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Any provider. Everyone invited gets it in their invite."),
+    )
+
+    def __init__(self, *args: Any, coach: User, circles: list[Circle] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.coach = coach
+        self.circles = {str(c.public_id): c for c in circles or []}
+        if circles is None:
+            del self.fields["circle"]
+        else:
+            self.fields["circle"].choices = [  # type: ignore[attr-defined]
+                (key, f"{c.name} · {c.cohort.name}") for key, c in self.circles.items()
+            ]
+        self.fields["start_time"].help_text = _("In your time zone, %(zone)s.") % {
+            "zone": coach.time_zone
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "circle" in data:
+            data["circle"] = self.circles[data["circle"]]
+        day, at, minutes = data.get("day"), data.get("start_time"), data.get("minutes")
+        if day and at and minutes:
+            starts_at = local_instant(day, at, self.coach.time_zone)
+            if starts_at is None:
+                self.add_error(
+                    "start_time",
+                    _(
+                        "%(time)s does not exist on that day in %(zone)s: the clocks go "
+                        "forward. Choose another time."
+                    )
+                    % {"time": f"{at:%H:%M}", "zone": self.coach.time_zone},
+                )
+            else:
+                data["starts_at"] = starts_at
+                data["ends_at"] = starts_at + timedelta(minutes=minutes)
+        return data

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from circles.models import Circle, CircleMember
 from cohorts.models import Enrollment, EnrollmentRole
 from organizations.models import Organization, OrganizationScopedQuerySet
 from rapport import policy
@@ -262,3 +263,128 @@ class Booking(models.Model):
 
     def is_upcoming(self, now: datetime) -> bool:
         return self.is_active and self.ends_at > now
+
+
+# --- Group (circle) sessions ---------------------------------------------------------------
+# A coach's session with one of the circles they coach. Who is invited follows the circle's
+# membership (coaching.actions.sync_group_invitees keeps GroupInvitee in step with it, so a
+# person who leaves gets a cancellation and one who joins an invite).
+
+
+class GroupSessionQuerySet(OrganizationScopedQuerySet["GroupSession"]):
+    def visible_to(self, user: "User | Any") -> "GroupSessionQuerySet":
+        """A group session is its coach's and its circle's current members', in their current
+        organisation. Nobody else sees it: not another circle, not an admin, not a platform
+        superuser (as 1:1 sessions). A member who leaves the circle stops seeing it."""
+        if policy.membership_of(user) is None:
+            return self.none()
+        member = CircleMember.objects.filter(circle=OuterRef("circle_id"), user=user)
+        return self.filter(
+            Q(coach=user) | Q(Exists(member)), organization_id=user.membership.organization_id
+        )
+
+    def active(self) -> "GroupSessionQuerySet":
+        return self.filter(status=BookingStatus.BOOKED)
+
+
+class GroupSession(models.Model):
+    """A session a coach holds with one of the circles they coach (`circle.coach`).
+
+    Holds no text anyone typed: its title is made from the circle's name. Calendar invites
+    carry `ical_uid` and `sequence` as a 1:1 booking's do; `sequence` also grows when someone
+    joins or leaves the circle (the invitee list changed). At most one active session of a
+    circle starts at a given time (`one_active_group_session_per_start`: a double click
+    schedules one).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="group_sessions")
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_sessions_coached"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    status = models.CharField(
+        max_length=12, choices=BookingStatus.choices, default=BookingStatus.BOOKED
+    )
+    video_url = models.URLField(_("video link"), max_length=500, blank=True)
+    sequence = models.PositiveIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(2**31 - 1)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GroupSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["coach", "starts_at"], name="group_session_coach_time")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circle", "starts_at"],
+                condition=Q(status="booked"),
+                name="one_active_group_session_per_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="group_session_ends_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} UTC ({self.status})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.circle.organization_id
+        super().save(*args, **kwargs)
+
+    @property
+    def ical_uid(self) -> str:
+        """The same for the session's whole life, whatever its time, members or status."""
+        return f"{self.public_id}@rapport"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == BookingStatus.BOOKED
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class GroupInviteeQuerySet(OrganizationScopedQuerySet["GroupInvitee"]):
+    def visible_to(self, user: "User | Any") -> "GroupInviteeQuerySet":
+        """The invitees of the group sessions the person sees (their circle's members, whom
+        they already see on the circle's page)."""
+        return self.filter(session__in=GroupSession.objects.visible_to(user))
+
+
+class GroupInvitee(models.Model):
+    """Who holds a group session's invite: a row per person ever invited, `removed_at` set when
+    they left the circle (they were sent a cancellation) and cleared if they come back. The
+    circle's membership decides who is invited; this row records what was sent, so that a
+    leaver is told exactly once."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="invitees")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_invites"
+    )
+    invited_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GroupInviteeQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="one_invite_per_person")
+        ]
+        indexes = [models.Index(fields=["user", "session"], name="group_invitee_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.session_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.session.organization_id
+        super().save(*args, **kwargs)

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.personal_data import iso
-from coaching.models import Availability, Booking, DayOff
+from coaching.models import Availability, Booking, DayOff, GroupInvitee, GroupSession
 
 
 def export_sessions(user: User) -> list[dict[str, Any]]:
@@ -79,4 +79,45 @@ def erase_availability(user: User) -> int:
     return (
         Availability.objects.filter(coach=user).delete()[0]
         + DayOff.objects.filter(coach=user).delete()[0]
+    )
+
+
+def export_group_sessions(user: User) -> list[dict[str, Any]]:
+    """Every circle session the person coached or was invited to, cancelled ones and those of
+    a circle they left too: their role, the circle's name, times (UTC), status, video link and,
+    for a member, when they were invited and whether the invite was withdrawn. Two queries."""
+    invites = {
+        row.session_id: row
+        for row in GroupInvitee.objects.filter(user=user).only(
+            "session_id", "invited_at", "removed_at"
+        )
+    }
+    sessions = (
+        GroupSession.objects.filter(Q(coach=user) | Q(pk__in=list(invites)))
+        .select_related("circle")
+        .order_by("starts_at", "id")
+    )
+    return [
+        {
+            "role": "coach" if session.coach_id == user.pk else "member",
+            "circle": session.circle.name,
+            "starts_at": iso(session.starts_at),
+            "ends_at": iso(session.ends_at),
+            "status": session.get_status_display(),
+            "video_link": session.video_url,
+            "invited_at": iso(invites[session.pk].invited_at) if session.pk in invites else None,
+            "invite_withdrawn_at": (
+                iso(invites[session.pk].removed_at) if session.pk in invites else None
+            ),
+        }
+        for session in sessions
+    ]
+
+
+def erase_group_sessions(user: User) -> int:
+    """Delete the circle sessions the person coaches (their members' lists no longer show
+    them) and the person's invites to others' sessions. Returns the rows deleted."""
+    return (
+        GroupSession.objects.filter(coach=user).delete()[0]
+        + GroupInvitee.objects.filter(user=user).delete()[0]
     )

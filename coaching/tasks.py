@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.emails import render_email
+from accounts.models import User
 from accounts.tasks import send_email
-from coaching.models import Booking, BookingStatus
+from coaching.models import Booking, BookingStatus, GroupInvitee, GroupSession
 from notifications.actions import notify
 from notifications.models import NotificationKind
 from rapport.lib.calendar import scheduling_message
@@ -145,3 +146,117 @@ def send_reminders(*, now: datetime | None = None) -> int:
             )
             reminded += 1
     return reminded
+
+
+# --- Group (circle) sessions ---------------------------------------------------------------
+
+
+def group_title(session: GroupSession) -> str:
+    """ "Circle session · Circle Lisbon with Carol Jones": names only, never typed text."""
+    return _("Circle session · %(circle)s with %(coach)s") % {
+        "circle": session.circle.name,
+        "coach": session.coach.full_name,
+    }
+
+
+def group_invite_for(session: GroupSession, method: str, attendees: list[User]) -> bytes:
+    """The group session's iTIP message: the coach organises; `attendees` are every member
+    invited (a REQUEST, or the CANCEL of the whole session) or only the person who left (the
+    CANCEL that takes the event out of their calendar, RFC 5546 §3.2.5)."""
+    description = "\n".join(
+        line
+        for line in (
+            _("A circle session on Rapport with %(circle)s.") % {"circle": session.circle.name},
+            _("Video link: %(url)s") % {"url": session.video_url} if session.video_url else "",
+            _("Check your camera, microphone and connection before you join: %(url)s")
+            % {"url": site_url(reverse("coaching:readiness"))},
+            _("Your sessions: %(url)s") % {"url": site_url(reverse("coaching:sessions"))},
+        )
+        if line
+    )
+    return scheduling_message(
+        method=method,
+        uid=session.ical_uid,
+        sequence=session.sequence,
+        title=group_title(session),
+        description=description,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        organizer=(session.coach.full_name, session.coach.email),
+        attendees=[(person.full_name, person.email) for person in attendees],
+        url=session.video_url,
+        last_modified=session.updated_at,
+    )
+
+
+@task()
+def send_group_invites(
+    *, session_id: int, method: str, user_ids: list[int], change: str = ""
+) -> int:
+    """Email each of `user_ids` the group session's calendar message, in their own zone, as
+    things stand when the task runs (a REQUEST is for the coach and members still invited, and
+    not once the session is cancelled; a CANCEL of a session still on goes only to those whose
+    invite was withdrawn: they left the circle). `change` "link" when only the video link
+    changed. Returns how many emails were queued."""
+    session = GroupSession.objects.select_related("circle", "coach").filter(pk=session_id).first()
+    if session is None:
+        return 0
+    rows = {
+        row.user_id: row
+        for row in GroupInvitee.objects.filter(session=session).select_related("user")
+    }
+    invited = sorted(
+        (row.user for row in rows.values() if row.removed_at is None and row.user.is_active),
+        key=lambda person: (person.full_name, person.pk),
+    )
+    whole_cancel = method == "CANCEL" and session.status != BookingStatus.BOOKED
+    if method == "REQUEST" and session.status != BookingStatus.BOOKED:
+        return 0
+    queued = 0
+    shared: bytes | None = None
+    for user_id in user_ids:
+        if user_id == session.coach_id:
+            person = session.coach
+            left = False
+        elif user_id in rows:
+            person = rows[user_id].user
+            left = rows[user_id].removed_at is not None
+        else:
+            continue
+        if not person.is_active or (method == "REQUEST" and left):
+            continue
+        if method == "CANCEL" and not whole_cancel and not left:
+            continue  # they came back meanwhile: their invite stands
+        if method == "CANCEL" and not whole_cancel:
+            calendar = group_invite_for(session, method, [person])
+        else:
+            if not invited:
+                return queued
+            shared = shared or group_invite_for(session, method, invited)
+            calendar = shared
+        zone = get_zone(person.time_zone)
+        rendered = render_email(
+            "coaching/email/group_invite",
+            {
+                "person": person,
+                "session": session,
+                "method": method,
+                "left": left,
+                "change": change,
+                "starts": session.starts_at.astimezone(zone),
+                "ends": session.ends_at.astimezone(zone),
+                "zone": person.time_zone,
+                "sessions_url": site_url(reverse("coaching:sessions")),
+                "readiness_url": site_url(reverse("coaching:readiness")),
+            },
+        )
+        send_email.enqueue(
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            to=[person.email],
+            calendar=calendar.decode(),
+            calendar_method=method,
+        )
+        queued += 1
+    return queued

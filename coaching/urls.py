@@ -20,6 +20,10 @@ urlpatterns = [
         name="remove_availability",
     ),
     path("day-off/<uuid:day_off_id>/remove/", views.remove_day_off, name="remove_day_off"),
+    path("groups/new/", views.group_new, name="group_new"),
+    path("groups/<uuid:group_id>/", views.group_session, name="group_session"),
+    path("groups/<uuid:group_id>/change/", views.group_change, name="group_change"),
+    path("groups/<uuid:group_id>/cancel/", views.group_cancel, name="group_cancel"),
     path("readiness/", views.readiness, name="readiness"),
     path("readiness/probe/", views.readiness_probe, name="readiness_probe"),
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coaching import actions
 from coaching.access import (
     availability_of,
+    coached_circles,
     coaches_of,
     free_slots,
     get_availability_for_coach,
@@ -30,11 +32,19 @@ from coaching.access import (
     get_booking_for_user,
     get_coach_of,
     get_day_off_for_coach,
+    get_group_session_for_user,
+    group_members_of,
     is_coach,
     require_coach,
 )
 from coaching.calendar import my_calendar
-from coaching.forms import AvailabilityForm, DayOffForm, SlotForm, VideoLinkForm
+from coaching.forms import (
+    AvailabilityForm,
+    DayOffForm,
+    GroupSessionForm,
+    SlotForm,
+    VideoLinkForm,
+)
 from coaching.slots import Slot
 from rapport.lib.timezones import get_zone, local_today
 
@@ -357,3 +367,165 @@ def readiness_probe(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(os.urandom(size), content_type="application/octet-stream")
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- Group (circle) sessions ---------------------------------------------------------------
+
+
+def _group_new_page(
+    request: HttpRequest,
+    *,
+    form: GroupSessionForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
+    circles = coached_circles(user)
+    return render(
+        request,
+        "coaching/group_new.html",
+        {
+            "form": form
+            or GroupSessionForm(
+                coach=user,
+                circles=circles,
+                initial={"day": local_today(user.time_zone), "minutes": 60},
+            ),
+            "circles": circles,
+            "error": error,
+            "zone": user.time_zone,
+            "nav": "sessions",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_new(request: HttpRequest) -> HttpResponse:
+    """A coach schedules a session with one of the circles they coach (403 for anyone who
+    does not coach). A POST that is refused (a bad or past time, someone busy, a circle not
+    theirs) is a 400 with the form as typed and the reason; nothing is written."""
+    user: Any = request.user
+    require_coach(user)
+    if request.method == "GET":
+        return _group_new_page(request)
+    form = GroupSessionForm(request.POST, coach=user, circles=coached_circles(user))
+    if not form.is_valid():
+        return _group_new_page(request, form=form, status=400)
+    data = form.cleaned_data
+    try:
+        result = actions.schedule_group_session(
+            user,
+            circle=data["circle"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            video_url=data["video_url"],
+            now=timezone.now(),
+        )
+    except actions.BookingRefused as refusal:
+        return _group_new_page(request, form=form, error=str(refusal), status=400)
+    if result.created:
+        messages.success(
+            request, _("Scheduled. You and every member of the circle get a calendar invite.")
+        )
+    return redirect("coaching:group_session", group_id=result.session.public_id)
+
+
+def _group_page(
+    request: HttpRequest,
+    session: Any,
+    *,
+    form: GroupSessionForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
+    now = timezone.now()
+    zone = get_zone(user.time_zone)
+    i_coach = session.coach_id == user.pk
+    coach_zone = get_zone(session.coach.time_zone)
+    local_start = session.starts_at.astimezone(coach_zone)
+    return render(
+        request,
+        "coaching/group_session.html",
+        {
+            "session": session,
+            "members": group_members_of(session),
+            "i_coach": i_coach,
+            "starts": session.starts_at.astimezone(zone),
+            "ends": session.ends_at.astimezone(zone),
+            "zone": user.time_zone,
+            "can_change": i_coach and session.is_active and session.starts_at > now,
+            "can_cancel": i_coach and session.is_active and session.ends_at > now,
+            "form": form
+            or GroupSessionForm(
+                coach=user,
+                auto_id="change-%s",
+                initial={
+                    "day": local_start.date(),
+                    "start_time": local_start.time().replace(second=0, microsecond=0),
+                    "minutes": session.minutes,
+                    "video_url": session.video_url,
+                },
+            ),
+            "error": error,
+            "nav": "sessions",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def group_session(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
+    """One circle session for its coach and the circle's current members (404 for anyone
+    else): when, with whom, the video link; for the coach the ways to change or cancel it."""
+    return _group_page(request, get_group_session_for_user(request.user, group_id))
+
+
+@login_required
+@require_POST
+def group_change(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
+    """The coach moves a circle session, changes its length or its video link: everyone
+    invited gets an updated invite. 403 for a member or once cancelled; 400 with the form as
+    typed for a bad, past or busy time."""
+    user: Any = request.user
+    session = get_group_session_for_user(user, group_id, for_write=True)
+    form = GroupSessionForm(request.POST, coach=user, auto_id="change-%s")
+    if not form.is_valid():
+        return _group_page(request, session, form=form, status=400)
+    data = form.cleaned_data
+    try:
+        changed = actions.change_group_session(
+            session,
+            by=user,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            video_url=data["video_url"],
+            now=timezone.now(),
+        )
+    except actions.BookingRefused as refusal:
+        return _group_page(request, session, form=form, error=str(refusal), status=400)
+    if changed:
+        messages.success(request, _("Saved. Everyone invited gets an updated calendar invite."))
+    return redirect("coaching:group_session", group_id=session.public_id)
+
+
+@login_required
+@require_POST
+def group_cancel(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
+    """The coach cancels a circle session (a second click changes nothing): everyone invited
+    gets a cancellation. 403 for a member; 400 once it is over."""
+    user: Any = request.user
+    session = get_group_session_for_user(user, group_id)
+    if session.coach_id != user.pk:
+        raise PermissionDenied("Only the coach cancels a circle session")
+    was_active = session.is_active
+    try:
+        actions.cancel_group_session(session, by=user, now=timezone.now())
+    except actions.BookingRefused as refusal:
+        return _group_page(request, session, error=str(refusal), status=400)
+    if was_active:
+        messages.success(request, _("Cancelled. Everyone invited gets a cancellation by email."))
+    return redirect("coaching:sessions")

@@ -11,10 +11,12 @@ booked them.
 from datetime import date, datetime, time, timedelta
 
 from accounts.models import User
+from circles.models import CircleMember
 from coaching.actions import add_availability, add_day_off
-from coaching.models import Booking
+from coaching.models import Booking, GroupInvitee, GroupSession
 from coaching.slots import slots_of
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from rapport.lib.timezones import get_zone
 
 VIDEO_ROOM = "https://meet.northwind.example/grace-mensah"
 # (weekday, from, until, minutes): Tuesday mornings, Wednesday lunchtimes, Thursday afternoons.
@@ -82,3 +84,45 @@ def seed_coaching(cohort: Cohort, *, learner: str, coach: str, now: datetime) ->
 
 def _next_weekday(day: date, *, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+CIRCLE_ROOM = "https://meet.northwind.example/grace-circle"
+# The circle session: 16:00 for 60 minutes, in the coach's zone, on the first Monday or Friday
+# ahead (her 1:1 blocks are Tuesday to Thursday, so it never overlaps a booked session).
+CIRCLE_SESSION_TIME = time(16)
+CIRCLE_SESSION_DAYS = (0, 4)
+
+
+def seed_group_session(cohort: Cohort, *, learner: str, coach: str, now: datetime) -> int:
+    """A circle session this week: the demo coach with the demo learner's circle (when she
+    coaches it), every member invited. Written directly, so seeding emails nobody. Returns 1,
+    or 0 when the learner has no circle the coach coaches."""
+    grace = User.objects.get(email=coach)
+    place = (
+        CircleMember.objects.filter(cohort=cohort, user__email=learner, circle__coach=grace)
+        .select_related("circle")
+        .first()
+    )
+    if place is None:
+        return 0
+    zone = get_zone(grace.time_zone)
+    local_now = now.astimezone(zone)
+    day = local_now.date() + timedelta(days=1)
+    while day.weekday() not in CIRCLE_SESSION_DAYS:
+        day += timedelta(days=1)
+    starts_at = datetime.combine(day, CIRCLE_SESSION_TIME, tzinfo=zone)
+    session = GroupSession.objects.create(
+        circle=place.circle,
+        coach=grace,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=60),
+        video_url=CIRCLE_ROOM,
+    )
+    members = CircleMember.objects.filter(circle=place.circle).values_list("user_id", flat=True)
+    GroupInvitee.objects.bulk_create(
+        GroupInvitee(
+            organization_id=session.organization_id, session=session, user_id=uid, invited_at=now
+        )
+        for uid in members
+    )
+    return 1

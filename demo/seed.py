@@ -52,7 +52,7 @@ from demo import content
 from demo.assessments import seed_assessments
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
 from demo.circles import seed_circle_conversation, seed_circles
-from demo.coaching import seed_coaching
+from demo.coaching import seed_coaching, seed_group_session
 from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
 from demo.growth import seed_growth
@@ -413,6 +413,10 @@ class _Seeder:
             cohorts[0], learner=LEARNER.email, coach=COACH.email, now=self.now_aware
         )
         self.clock.lap(f"Coaching: {sessions['sessions']} sessions booked this week")
+        circle_sessions = seed_group_session(
+            cohorts[0], learner=LEARNER.email, coach=COACH.email, now=self.now_aware
+        )
+        self.clock.lap(f"Coaching: {circle_sessions} circle session this week")
         rated = seed_assessments(
             cohorts[0],
             learner=LEARNER.email,

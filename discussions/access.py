@@ -12,7 +12,14 @@ from django.http import Http404
 from cohorts.access import CohortSeat
 from cohorts.models import Cohort, Enrollment
 from discussions import actions
-from discussions.models import Post, PostRevision, Thread, ThreadKind, is_moderator
+from discussions.models import (
+    Post,
+    PostRevision,
+    Thread,
+    ThreadKind,
+    coaches_cohort,
+    is_moderator,
+)
 from programs.models import ActivityKind
 from programs.outline import OutlineActivity, outline_of
 
@@ -54,6 +61,30 @@ def get_post_for_user(user: "User | Any", post_public_id: uuid.UUID) -> Post:
     )
     if post is None:
         raise Http404("No such post")
+    return post
+
+
+def get_post_in_thread(user: "User | Any", thread: Thread, post_public_id: uuid.UUID) -> Post:
+    """A post of `thread` if the person may see it, else 404: the post to reply to. The same
+    rule as get_post_for_user (`Post.visible_in_thread` returns visible_to's rows) in the
+    thread's own index, without visible_to's subqueries: two queries (whether they coach the
+    cohort, the post), three on a respond-before-reveal prompt. Precondition: `thread` came
+    from get_thread_for_user. A post of another thread is a 404 like an unknown one."""
+    sees_all = coaches_cohort(user, thread.cohort_id)
+    answered = (
+        thread.respond_before_reveal
+        and not sees_all
+        and Post.objects.filter(thread=thread, author=user).exists()
+    )
+    post = (
+        Post.objects.visible_in_thread(thread, user, sees_all=sees_all, answered=answered)
+        .select_related("author", "parent")
+        .filter(public_id=post_public_id)
+        .first()
+    )
+    if post is None:
+        raise Http404("No such post")
+    post.thread = thread
     return post
 
 

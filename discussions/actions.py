@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,10 +33,11 @@ from discussions.models import (
     Thread,
     ThreadKind,
 )
+from discussions.rendering import render_post_html
 from events.actions import new_event, record_events
 from events.models import ObjectType, Verb
-from notifications.actions import notify
-from notifications.models import NotificationKind
+from notifications.actions import notify, plan_notifications, save_notifications
+from notifications.models import Notification, NotificationKind
 from programs.models import Activity, ActivityKind
 
 if TYPE_CHECKING:
@@ -147,20 +149,30 @@ def create_post(
             raise PostingError("That post was hidden by a moderator and cannot be replied to.")
         if parent.parent_id is not None:
             parent = parent.parent  # replies stay one level deep: answer in the same branch
+    post = Post(
+        thread=thread,
+        author=author,
+        parent=parent,
+        body=text,
+        body_html=render_post_html(text),
+        pseudonym=pseudonym.strip(),
+    )
+    # Who is told is read before the transaction: with SQLite's write lock taken at its start
+    # (BEGIN IMMEDIATE), the transaction holds only the inserts (docs/performance.md).
+    told = _plan_post_notifications(post, parent=parent, mentioned=mentioned)
     with transaction.atomic():
-        post = Post(
-            thread=thread, author=author, parent=parent, body=text, pseudonym=pseudonym.strip()
-        )
         if now is not None:
             post.created_at = now
         post.save()
         if now is not None:  # auto_now_add ignores a value set before the first save
             Post.objects.filter(pk=post.pk).update(created_at=now)
             post.created_at = now
+        if parent is None:  # the thread page's count of top-level posts, in this transaction
+            Thread.objects.filter(pk=thread.pk).update(top_level_posts=F("top_level_posts") + 1)
         Draft.objects.filter(
             user=author, thread=thread, key=str(parent.public_id) if parent else ""
         ).delete()
-        _notify_post(post, parent=parent, mentioned=mentioned)
+        save_notifications(told)
         _record_post(post)
     return post
 
@@ -202,23 +214,30 @@ def post_link(post: Post) -> str:
     return reverse("discussions:post_link", args=[post.public_id])
 
 
-def _notify_post(post: Post, *, parent: Post | None, mentioned: "Sequence[User]") -> None:
-    """Tell the parent's author about a reply, the people mentioned, and (in a circle thread)
-    the circle's members and coach: each person once, the most specific kind first. No text of
-    the post goes into a notification; notify drops the author and anyone who blocked them."""
+def _plan_post_notifications(
+    post: Post, *, parent: Post | None, mentioned: "Sequence[User]"
+) -> "list[Notification]":
+    """The notifications of a new post (not saved yet: `save_notifications` does, in the
+    post's transaction): the parent's author about a reply, the people mentioned, and (in a
+    circle thread) the circle's members and coach: each person once, the most specific kind
+    first. No text of the post goes into a notification; plan_notifications drops the author
+    and anyone who blocked them."""
     thread = post.thread
     place, url = place_of(thread), post_link(post)
+    rows: list[Notification] = []
 
     def tell(kind: NotificationKind, recipients: list[int]) -> None:
-        notify(
-            kind=kind,
-            recipients=recipients,
-            actor=post.author,
-            actor_label=post.public_label,
-            place=place,
-            url=url,
-            target_id=post.public_id,
-            pseudonymous=bool(post.pseudonym),
+        rows.extend(
+            plan_notifications(
+                kind=kind,
+                recipients=recipients,
+                actor=post.author,
+                actor_label=post.public_label,
+                place=place,
+                url=url,
+                target_id=post.public_id,
+                pseudonymous=bool(post.pseudonym),
+            )
         )
 
     told: set[int] = {post.author_id}
@@ -241,6 +260,7 @@ def _notify_post(post: Post, *, parent: Post | None, mentioned: "Sequence[User]"
         others = sorted(members - told)
         if others:
             tell(NotificationKind.CIRCLE, others)
+    return rows
 
 
 def edit_post(post: Post, *, by: "User", body: str, mentioned: "Sequence[User]" = ()) -> Post:
@@ -273,8 +293,9 @@ def edit_post(post: Post, *, by: "User", body: str, mentioned: "Sequence[User]" 
             *PostRevision.objects.filter(post=locked).values_list("body", flat=True),
         ]
         post.body = text
+        post.body_html = render_post_html(text)
         post.edited_at = timezone.now()
-        post.save(update_fields=["body", "edited_at"])
+        post.save(update_fields=["body", "body_html", "edited_at"])
         newly = _newly_mentioned(mentioned, earlier=earlier)
         if newly:
             notify(
@@ -310,7 +331,8 @@ def delete_post(post: Post, *, by: "User") -> Post:
     with transaction.atomic():
         post.deleted_at = timezone.now()
         post.body = ""
-        post.save(update_fields=["deleted_at", "body"])
+        post.body_html = ""
+        post.save(update_fields=["deleted_at", "body", "body_html"])
         PostRevision.objects.filter(post=post).delete()
         Reaction.objects.filter(post=post).delete()
     return post
@@ -323,23 +345,27 @@ def hide_post(post: Post, *, by: "User", reason: str) -> Post:
     """Hide a post from everyone but its author (who sees `reason`) and the cohort's
     moderators. For the moderation app, which checks that `by` moderates the cohort
     (`discussions.models.is_moderator`) and writes its audit log. Hiding a hidden post again
-    only updates the reason."""
+    only updates the reason. Its stored HTML is cleared while it is hidden (the few who still
+    see it get it rendered on the fly: discussions.threads.render_body)."""
     reason = " ".join((reason or "").split())[:500]
     if not reason:
         raise PostingError("Say why the post is hidden: its author will read it.")
     post.hidden_at = post.hidden_at or timezone.now()
     post.hidden_reason = reason
     post.hidden_by = by
-    post.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+    post.body_html = ""
+    post.save(update_fields=["hidden_at", "hidden_reason", "hidden_by", "body_html"])
     return post
 
 
 def unhide_post(post: Post, *, by: "User") -> Post:
-    """Show a hidden post again (the moderation app checks `by` and logs it)."""
+    """Show a hidden post again (the moderation app checks `by` and logs it), with its HTML
+    stored again."""
     post.hidden_at = None
     post.hidden_reason = ""
     post.hidden_by = None
-    post.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+    post.body_html = "" if post.is_deleted else render_post_html(post.body)
+    post.save(update_fields=["hidden_at", "hidden_reason", "hidden_by", "body_html"])
     return post
 
 

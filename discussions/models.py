@@ -111,6 +111,11 @@ class Thread(models.Model):
         Circle, on_delete=models.CASCADE, null=True, blank=True, related_name="threads"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Every top-level post ever made in the thread (deleted and hidden ones included: a deleted
+    # post stays as a tombstone), kept by `discussions.actions.create_post` in the post's own
+    # transaction. The thread page counts its pages from it instead of counting posts
+    # (docs/performance.md); the viewer's hidden posts are taken off with one indexed query.
+    top_level_posts = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ThreadQuerySet.as_manager()
 
@@ -192,6 +197,43 @@ class PostQuerySet(OrganizationScopedQuerySet["Post"]):
         shown = Q(hidden_at__isnull=True) | Q(author=user) | Q(thread__cohort_id__in=coached)
         return mine.filter(thread__in=Thread.objects.visible_to(user)).filter(ungated, shown)
 
+    def visible_in_thread(
+        self, thread: "Thread", user: "User | Any", *, sees_all: bool, answered: bool
+    ) -> "PostQuerySet":
+        """`visible_to(user)` for the posts of one thread the person reads, in a form the
+        database answers from the thread's index instead of row by row (the thread page's
+        queries, docs/performance.md): the thread's visibility and the gate are decided here,
+        once, not per post.
+
+        Precondition: `thread` came through `discussions.access` (Thread.visible_to), and
+        - `sees_all` is whether the rule lets the person see every post of the thread: a
+          platform superuser, or a coach of the thread's cohort (`coaches_cohort`; not an admin
+          without a coach seat, whom visible_to does not exempt);
+        - `answered` is whether they have posted in the thread (`has_answered`), asked only
+          on a respond-before-reveal prompt.
+
+        The same rows as `visible_to(user).filter(thread=thread)` for every person
+        (discussions/tests/test_visibility.py compares the two for every persona)."""
+        posts = self.filter(thread=thread)
+        if sees_all:
+            return posts
+        if thread.respond_before_reveal and not answered:
+            # Gated: only their own posts, and having none is what "not answered" means.
+            return posts.filter(author=user)
+        return posts.filter(Q(hidden_at__isnull=True) | Q(author=user))
+
+
+def coaches_cohort(user: "User | Any", cohort_id: int) -> bool:
+    """Whether `Post.visible_to` lets the person see every post of the cohort's threads: a
+    platform superuser, or someone with a coach seat in the cohort. One query (none for a
+    superuser). Unlike `is_moderator`, an organisation admin without a coach seat is not
+    exempt: admins reach posts through the moderation queue."""
+    if policy.is_platform_superuser(user):
+        return True
+    return Enrollment.objects.filter(
+        user=user, cohort_id=cohort_id, role=EnrollmentRole.COACH
+    ).exists()
+
 
 class Post(models.Model):
     """One post or reply in a thread. `body` is the Markdown source (sanitised when rendered,
@@ -213,6 +255,11 @@ class Post(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
     body = models.TextField(max_length=MAX_POST_LENGTH)
+    # `body` rendered and sanitised (`discussions.threads.render_post_html`), written with it by
+    # every action that changes it, so that a page does not render Markdown for each post it
+    # shows. Empty for a deleted or erased post (like `body`) and while a post is hidden (its
+    # author and the moderators then see it rendered on the fly).
+    body_html = models.TextField(blank=True, default="", editable=False)
     pseudonym = SingleLineCharField(max_length=MAX_PSEUDONYM_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -234,6 +281,12 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["thread", "parent", "created_at"]),
             models.Index(fields=["thread", "author"]),
+            # The few hidden posts of a thread, which the page takes off its top-level count.
+            models.Index(
+                fields=["thread", "parent"],
+                condition=Q(hidden_at__isnull=False),
+                name="discussions_post_hidden",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -85,17 +85,20 @@ def export_discussions(user: User) -> list[dict[str, Any]]:
 
 def erase_discussions(user: User) -> int:
     """Every post and reply of the person becomes "This post was deleted", as
-    `discussions.actions.delete_post` leaves it (text and pseudonym emptied, earlier versions
-    and the reactions on it deleted), so replies by others keep their place; their drafts,
-    the reactions they gave and their read positions are deleted. Statements about their
-    posts stay in the event log, anonymous (`events.personal_data`). Returns the rows changed
-    or deleted."""
+    `discussions.actions.delete_post` leaves it (text, its stored HTML and pseudonym emptied,
+    earlier versions and the reactions on it deleted), so replies by others keep their place;
+    their drafts, the reactions they gave and their read positions are deleted. Statements
+    about their posts stay in the event log, anonymous (`events.personal_data`). Returns the
+    rows changed or deleted."""
     count = PostRevision.objects.filter(post__author=user).delete()[0]
     count += Reaction.objects.filter(post__author=user).delete()[0]
     count += Reaction.objects.filter(user=user).delete()[0]
     count += Draft.objects.filter(user=user).delete()[0]
     count += ReadPosition.objects.filter(user=user).delete()[0]
     count += Post.objects.filter(author=user).update(
-        body="", pseudonym="", deleted_at=Coalesce("deleted_at", Value(timezone.now()))
+        body="",
+        body_html="",
+        pseudonym="",
+        deleted_at=Coalesce("deleted_at", Value(timezone.now())),
     )
     return count

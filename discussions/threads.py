@@ -9,16 +9,18 @@ read position).
 """
 
 import math
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
+from django.utils.dates import MONTHS_3
 from markupsafe import Markup
 
 from accounts.models import blocked_names_of
 from discussions.access import is_closed, thread_kind_label
-from discussions.mentions import highlight_mentions
 from discussions.models import (
     Draft,
     Post,
@@ -26,9 +28,13 @@ from discussions.models import (
     ReactionKind,
     ReadPosition,
     Thread,
+    coaches_cohort,
     is_moderator,
 )
-from rapport.lib.markdown import render_untrusted_markdown
+from discussions.rendering import render_post_html, stored_html
+from rapport import policy
+from rapport.jinja2 import url
+from rapport.lib.timezones import get_zone
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -44,10 +50,65 @@ class ReactionView:
     mine: bool
 
 
+@dataclass(frozen=True)
+class PostLinks:
+    """The addresses a post's article links to (its edit, delete, history and reaction forms,
+    and moderation's report and block pages)."""
+
+    edit: str
+    delete: str
+    history: str
+    react: str
+    report: str
+    block: str
+
+
+# The views a post's article links to, each taking the post's public id.
+_POST_VIEWS = {
+    "edit": "discussions:edit",
+    "delete": "discussions:delete",
+    "history": "discussions:history",
+    "react": "discussions:react",
+    "report": "moderation:report",
+    "block": "moderation:block",
+}
+_PLACEHOLDER = uuid.UUID(int=0)
+
+
+def post_links_maker() -> Callable[[str], PostLinks]:
+    """A function from a post's public id (as text) to its PostLinks: each view reversed once
+    (for a placeholder id) and the id put in its place, rather than six reversals per post on a
+    page of 78 posts. The URL patterns take the id as one `<uuid:…>` segment, so the answer is
+    what `reverse` gives (discussions/tests/test_thread_fast_path.py)."""
+    parts = {
+        name: url(view, _PLACEHOLDER).partition(str(_PLACEHOLDER))
+        for name, view in _POST_VIEWS.items()
+    }
+
+    def links(key: str) -> PostLinks:
+        return PostLinks(
+            **{name: f"{before}{key}{after}" for name, (before, _, after) in parts.items()}
+        )
+
+    return links
+
+
+def short_time(moment: datetime, zone: tzinfo) -> str:
+    """A post's time as the page shows it, in the reader's zone: Django's `date_format` with
+    "j M Y, H:i" ("3 Mar 2026, 09:05"), written directly because Django's formatter cost
+    more than a post's text on a page of 78 posts. Months are Django's translated
+    abbreviations, as `M` gives them."""
+    local = moment.astimezone(zone)
+    month = str(MONTHS_3[local.month]).title()
+    return f"{local.day} {month} {local.year}, {local.hour:02d}:{local.minute:02d}"
+
+
 @dataclass
 class PostView:
     """One post as a viewer sees it. `body_html` is empty for deleted posts (their text is
-    gone) and for posts of someone the viewer blocked (collapsed: shown on request)."""
+    gone) and for posts of someone the viewer blocked (collapsed: shown on request). `key` is
+    the post's public id as text, `when` its time for the reader (`short_time`) and
+    `counted` whether any reaction has a count."""
 
     post: Post
     label: str
@@ -57,10 +118,14 @@ class PostView:
     reactions: list[ReactionView]
     collapsed: bool = False
     replies: list["PostView"] = field(default_factory=list)
+    key: str = ""
+    links: PostLinks | None = None
+    when: str = ""
+    counted: bool = False
 
     @property
     def anchor(self) -> str:
-        return f"post-{self.post.public_id}"
+        return f"post-{self.key or self.post.public_id}"
 
 
 @dataclass
@@ -88,10 +153,14 @@ class ThreadPage:
 
 
 def render_body(post: Post) -> Markup:
-    """A post's sanitised HTML (mentions in bold); empty once it is deleted."""
+    """A post's sanitised HTML (mentions in bold); empty once it is deleted. The HTML stored
+    when it was written (`Post.body_html`); rendered here only for a post that has none
+    stored — a hidden post, which its author and the moderators still see."""
     if post.is_deleted:
         return Markup("")
-    return render_untrusted_markdown(post.body, transform=highlight_mentions)
+    if post.body_html:
+        return stored_html(post.body_html)
+    return Markup(render_post_html(post.body))  # sanitised by nh3 (render_post_html)
 
 
 def blocked_names(viewer: "User | Any") -> set[tuple[int, str]]:
@@ -115,14 +184,33 @@ def _reactions(posts: list[Post], viewer: "User | Any") -> dict[int, list[Reacti
     counts: dict[int, dict[str, tuple[int, bool]]] = {}
     for row in rows:
         counts.setdefault(row["post_id"], {})[row["kind"]] = (row["n"], row["mine"] > 0)
+    labels = [(kind, str(label)) for kind, label in ReactionKind.choices]  # translated once
     out: dict[int, list[ReactionView]] = {}
     for post in posts:
         mine = counts.get(post.pk, {})
         out[post.pk] = [
-            ReactionView(kind, str(label), *mine.get(kind, (0, False)))
-            for kind, label in ReactionKind.choices
+            ReactionView(kind, label, *mine.get(kind, (0, False))) for kind, label in labels
         ]
     return out
+
+
+def _top_level_count(
+    thread: Thread, viewer: "User | Any", *, sees_all: bool, answered: bool
+) -> tuple[int, bool]:
+    """How many top-level posts of the thread the viewer sees (visible_in_thread's rows), and
+    whether they are all of its top-level posts. From the thread's counter: all of them for
+    someone who sees all, none while gated (they have not posted), otherwise all but the
+    hidden ones of other people (one query on the small index of hidden posts)."""
+    if sees_all:
+        return thread.top_level_posts, True
+    if thread.respond_before_reveal and not answered:
+        return 0, thread.top_level_posts == 0
+    hidden = (
+        Post.objects.filter(thread=thread, parent__isnull=True, hidden_at__isnull=False)
+        .exclude(author=viewer)
+        .count()
+    )
+    return max(thread.top_level_posts - hidden, 0), hidden == 0
 
 
 def load_thread_page(
@@ -132,25 +220,37 @@ def load_thread_page(
     discussions.access). `page` None opens where they left off: the page of their first unread
     post. Marks what was shown as read."""
     moderator = is_moderator(viewer, thread.cohort)
-    gated = thread.respond_before_reveal and not moderator and not has_answered(thread, viewer)
-    visible = Post.objects.visible_to(viewer).filter(thread=thread)
+    # Who sees every post, by Post.visible_to's rule: a coach seat (is_moderator's query for
+    # anyone but an admin), not an admin's role.
+    membership = policy.membership_of(viewer)
+    sees_all = (
+        coaches_cohort(viewer, thread.cohort_id)
+        if membership is not None and membership.role == policy.Role.ADMIN
+        else moderator
+    )
+    answered = thread.respond_before_reveal and not sees_all and has_answered(thread, viewer)
+    gated = thread.respond_before_reveal and not moderator and not answered
+    visible = Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
     position = ReadPosition.objects.filter(user=viewer, thread=thread).first()
     seen_until: datetime | None = position.seen_until if position else None
     top = visible.filter(parent__isnull=True)
-    counts = top.aggregate(
-        total=Count("id"),
-        seen=Count("id", filter=Q(created_at__lte=seen_until)) if seen_until else Count("id"),
-    )
-    total = counts["total"]
+    total, sees_every_top = _top_level_count(thread, viewer, sees_all=sees_all, answered=answered)
     page_count = max(1, math.ceil(total / PAGE_SIZE))
     if page is None:
-        seen = counts["seen"] if seen_until else 0
+        # The page of the first unread post: count the (few) posts after the read position.
+        unseen = top.filter(created_at__gt=seen_until).count() if seen_until else total
+        seen = total - unseen
         page = min(page_count, seen // PAGE_SIZE + 1) if seen < total else page_count
     page = min(max(page, 1), page_count)
+    # The page's ids first, then its rows: when the viewer sees every top-level post (no
+    # hidden post of someone else's), the offset is walked in the thread's index alone instead
+    # of row by row (the same rows: nothing is filtered out).
+    listed = Post.objects.filter(thread=thread, parent__isnull=True) if sees_every_top else top
+    page_ids = listed.order_by("created_at", "id").values("id")[
+        (page - 1) * PAGE_SIZE : page * PAGE_SIZE
+    ]
     top_posts = list(
-        top.select_related("author").order_by("created_at", "id")[
-            (page - 1) * PAGE_SIZE : page * PAGE_SIZE
-        ]
+        Post.objects.filter(pk__in=page_ids).select_related("author").order_by("created_at", "id")
     )
     replies = list(
         visible.filter(parent__in=[p.pk for p in top_posts])
@@ -160,12 +260,16 @@ def load_thread_page(
     reactions = _reactions(top_posts + replies, viewer)
     blocked = blocked_names(viewer)
     newest: datetime | None = None
+    links = post_links_maker()
+    zone = get_zone(viewer.time_zone)
 
     def view(post: Post) -> PostView:
         nonlocal newest
         is_mine = post.author_id == viewer.pk
         if newest is None or post.created_at > newest:
             newest = post.created_at
+        key = str(post.public_id)
+        shown = reactions[post.pk]
         return PostView(
             post=post,
             label=post.label_for(viewer, moderator=moderator),
@@ -177,8 +281,12 @@ def load_thread_page(
                 and seen_until is not None
                 and post.created_at > seen_until
             ),
-            reactions=reactions[post.pk],
+            reactions=shown,
             collapsed=(post.author_id, post.pseudonym) in blocked,
+            key=key,
+            links=links(key),
+            when=short_time(post.created_at, zone),
+            counted=any(r.count for r in shown),
         )
 
     views = {post.pk: view(post) for post in top_posts}
@@ -246,12 +354,21 @@ def prompt_summary(thread: Thread, *, viewer: "User | Any") -> PromptSummary:
 
 def page_of(post: Post, *, viewer: "User | Any") -> int:
     """The page of the thread on which `post` (or, for a reply, its parent) is shown to the
-    viewer. One query."""
+    viewer, who may see it (the caller loaded it through discussions.access). Counts through
+    `Post.visible_in_thread`, in the thread's index: two queries (whether they coach the
+    cohort, the count), three on a respond-before-reveal prompt for someone else's post."""
+    thread = post.thread
     top = post.parent or post
+    sees_all = coaches_cohort(viewer, thread.cohort_id)
+    answered = (
+        thread.respond_before_reveal
+        and not sees_all
+        and (post.author_id == viewer.pk or has_answered(thread, viewer))
+    )
     before = (
-        Post.objects.visible_to(viewer)
-        .filter(thread_id=post.thread_id, parent__isnull=True)
-        .filter(Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, id__lt=top.pk))
+        Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
+        .filter(parent__isnull=True, created_at__lte=top.created_at)  # a range of the index
+        .exclude(created_at=top.created_at, id__gte=top.pk)
         .count()
     )
     return before // PAGE_SIZE + 1

@@ -141,7 +141,7 @@ def post_create(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
     parent = None
     if form.cleaned_data["parent"]:
         try:
-            parent = access.get_post_for_user(request.user, form.cleaned_data["parent"])
+            parent = access.get_post_in_thread(request.user, thread, form.cleaned_data["parent"])
         except Http404:
             return refuse(
                 "That post is not there any more, so it cannot be replied to.", box_gone=True

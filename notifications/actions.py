@@ -81,7 +81,37 @@ def notify(
     pseudonymous: bool = False,
 ) -> int:
     """Tell each recipient that `actor` did something of `kind` in `place`. Returns how many
-    notifications were created.
+    notifications were created: `save_notifications(plan_notifications(...))`, whose
+    arguments, rules and errors are plan_notifications'."""
+    return save_notifications(
+        plan_notifications(
+            kind=kind,
+            recipients=recipients,
+            actor=actor,
+            actor_label=actor_label,
+            place=place,
+            url=url,
+            target_id=target_id,
+            pseudonymous=pseudonymous,
+        )
+    )
+
+
+def plan_notifications(
+    *,
+    kind: NotificationKind | str,
+    recipients: Iterable[User | int],
+    actor: User | None,
+    actor_label: str,
+    place: str,
+    url: str,
+    target_id: uuid.UUID | None = None,
+    pseudonymous: bool = False,
+) -> list[Notification]:
+    """The notifications `notify` would create, unsaved: the reads (who may receive them, who
+    blocked the actor, their email choices) without the write, so that a caller can make them
+    before its own write transaction and keep that transaction, which holds SQLite's write
+    lock, to its inserts (`save_notifications`; docs/performance.md, posting a reply).
 
     - `recipients`: Users or user ids, in any number; repeats count once. The actor is dropped,
       as is anyone who blocked the actor (`accounts.Block`), anyone deactivated, and anyone of
@@ -98,10 +128,8 @@ def notify(
       real name: their silence would tie the pseudonym to the person), and vice versa.
 
     One query for the recipients, one for who blocked the actor, one for their email
-    preferences, then
-    bulk inserts. Recipients who want this kind immediately get an email queued when the
-    transaction commits (notifications.tasks.send_immediate_emails), after their quiet hours.
-    Raises InvalidNotification for arguments outside this contract, before writing anything.
+    preferences (none when nobody is left). Raises InvalidNotification for arguments outside
+    this contract, before anything is written.
     """
     try:
         kind = NotificationKind(kind)
@@ -126,13 +154,13 @@ def notify(
     )
     ids = [pk for pk in ids if pk in found and pk not in blocked]
     if not ids:
-        return 0
+        return []
 
     chosen = dict(
         EmailPreference.objects.filter(user_id__in=ids, kind=kind).values_list("user_id", "email")
     )
     default = DEFAULT_EMAIL[kind]
-    rows = [
+    return [
         Notification(
             organization_id=found[pk],
             recipient_id=pk,
@@ -146,6 +174,15 @@ def notify(
         )
         for pk in ids
     ]
+
+
+def save_notifications(rows: list[Notification]) -> int:
+    """Insert notifications that `plan_notifications` made (of any kinds, in one bulk insert)
+    and, when the transaction commits, queue one email task for those whose recipients want
+    them immediately (notifications.tasks.send_immediate_emails, after their quiet hours).
+    Returns how many were saved."""
+    if not rows:
+        return 0
     with transaction.atomic():
         Notification.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         immediate = [row.pk for row in rows if row.email == EmailChoice.IMMEDIATE]

@@ -48,10 +48,11 @@ class MySessionsTests(CoachingTestCase):
         enroll(self.alice, cohort=extra, coach=self.carol)
         more = self.queries(url)
         self.assertEqual(len(few), len(more), "\n".join(more))
-        # 1 the user with her membership; 2 her bookings with both people; 3 her seats with
-        # their cohorts; 4 the live-session activities of their programmes; 5 the cohorts' own
-        # session times; 6 her coaches (for the Book link); 7-8 whether she coaches (two EXISTS).
-        with self.assertNumQueries(8):
+        # 1 the user with her membership; 2 her bookings with both people; 3 her circle
+        # sessions with circle, cohort and coach; 4 her seats with their cohorts; 5 the
+        # live-session activities of their programmes; 6 the cohorts' own session times; 7 her
+        # coaches (for the Book link); 8-9 whether she coaches (two EXISTS).
+        with self.assertNumQueries(9):
             self.client.get(url)
 
     def test_the_availability_page_makes_a_fixed_number_of_queries(self) -> None:

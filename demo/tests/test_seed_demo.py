@@ -20,6 +20,7 @@ from django.db.models import Count, F, Max, Q
 from django.test import TestCase, override_settings
 
 from accounts.models import User
+from coaching.models import Booking
 from cohorts.actions import enroll_many
 from cohorts.models import (
     ActivityProgress,
@@ -380,6 +381,27 @@ class SeededDemoTests(TestCase):
         for round_ in rounds:
             self.assertLessEqual(round_.opens_on, NOW.date())
             self.assertGreaterEqual(Response.objects.filter(round=round_).count(), 12 * 4)
+
+    def test_the_demo_coach_has_a_circle_session_this_week_with_the_learners_circle(
+        self,
+    ) -> None:
+        from coaching.access import group_sessions_of
+
+        grace = User.objects.get(email="coach@northwind.example")
+        amara = User.objects.get(email="learner@northwind.example")
+        [session] = list(group_sessions_of(grace, now=NOW))
+        self.assertEqual(list(group_sessions_of(amara, now=NOW)), [session])
+        self.assertLess(session.starts_at, NOW + timedelta(days=7))
+        self.assertTrue(session.circle.members.filter(user=amara).exists())
+        self.assertEqual(
+            session.invitees.count(), session.circle.members.count()
+        )  # every member invited
+        self.assertFalse(
+            any(
+                b.starts_at < session.ends_at and session.starts_at < b.ends_at
+                for b in Booking.objects.filter(coach=grace)
+            )
+        )
 
     def test_nobody_in_the_demo_is_a_platform_operator(self) -> None:
         # Designers and admins reach the studio through their role, not through is_staff.

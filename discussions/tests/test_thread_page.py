@@ -293,9 +293,10 @@ class QueryCountTests(ThreadTestCase):
             self.add_posts(posts)
             self.client.get(url)  # the first visit moves the read position on
             # 1 the person (the session is cached), 2 the thread through Thread.visible_to,
-            # 3 is_moderator (a coach seat), 4 the read position, 5 the count of top-level
-            # posts (total and seen), 6 the page of top-level posts with their authors,
-            # 7 their replies with authors, 8 the reaction counts, 9 the blocks, 10 the drafts.
+            # 3 is_moderator (a coach seat), 4 the read position, 5 other people's hidden
+            # top-level posts (the total is the thread's counter less those), 6 the page of
+            # top-level posts with their authors (its ids in a subquery), 7 their replies with
+            # authors, 8 the reaction counts, 9 the blocks, 10 the drafts.
             # Nothing is written: the read position is already past this page.
             with self.assertNumQueries(10):
                 response = self.client.get(url)

@@ -87,6 +87,12 @@ COACHING_STATUS: dict[str, dict[str, set[int]]] = {
     | {"*": {404}},
     "coaching:readiness": {"*": {200}},
     "coaching:readiness_probe": {"*": {200}},
+    # A circle session carol scheduled with Circle Lisbon (alice, bob); fay is in another
+    # circle. Only a coach schedules; members read but do not change it.
+    "coaching:group_new": {"carol": {200}, "*": {403}},
+    "coaching:group_session": {"alice": {200}, "bob": {200}, "carol": {200}, "*": {404}},
+    "coaching:group_change": {"alice": {403}, "bob": {403}, "carol": {400, 403}, "*": {404}},
+    "coaching:group_cancel": {"alice": {403}, "bob": {403}, "carol": {302}, "*": {404}},
 }
 COACHING_POST_ONLY = {
     "coaching:book_slot",
@@ -96,6 +102,8 @@ COACHING_POST_ONLY = {
     "coaching:add_day_off",
     "coaching:remove_availability",
     "coaching:remove_day_off",
+    "coaching:group_change",
+    "coaching:group_cancel",
 }
 MODERATION_POST_ONLY = {
     "moderation:unblock",
@@ -353,9 +361,19 @@ class PrivacyMatrixTests(PersonaTestCase):
         booking = coaching_actions.book_session(
             cls.alice, coach=cls.carol, starts_at=slots[0].starts_at, slots=slots, now=now
         ).booking
+        start = now.replace(microsecond=0) + timedelta(days=3, hours=5)
+        group = coaching_actions.schedule_group_session(
+            cls.carol,
+            circle=cls.circle_a,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=60),
+            video_url="",
+            now=now,
+        ).session
         return {
             "coach_id": cls.carol.public_id,
             "booking_id": booking.public_id,
+            "group_id": group.public_id,
             "availability_id": blocks[0].public_id,
             "day_off_id": day_off.public_id,
         }
@@ -868,6 +886,7 @@ class PrivacyMatrixTests(PersonaTestCase):
         endpoints = [e for e in self.endpoints() if e.name in COACHING_STATUS]
         self.assertEqual({e.name for e in endpoints}, set(COACHING_STATUS))
         booking_id = str(self.coaching_sample_values()["booking_id"])
+        group_id = str(self.coaching_sample_values()["group_id"])
         for persona in order:
             self.as_persona(persona)
             for endpoint in endpoints:
@@ -881,3 +900,9 @@ class PrivacyMatrixTests(PersonaTestCase):
                     # Nobody but its two people learns the session exists.
                     self.assertNotContains(response, booking_id, status_code=status)
                     self.assertNotContains(response, "Coaching session with", status_code=status)
+                if persona not in ("alice", "bob", "carol") and response["Content-Type"].startswith(
+                    "text/html"
+                ):
+                    # Nor anyone outside Circle Lisbon its circle session.
+                    self.assertNotContains(response, group_id, status_code=status)
+                    self.assertNotContains(response, "Circle session", status_code=status)

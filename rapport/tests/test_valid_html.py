@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -221,7 +222,8 @@ class ValidHtmlTests(PersonaTestCase):
 
     def coaching_pages(self, keep: Any) -> None:
         """My sessions, booking, one session, the availability page (also with a refused
-        block) and the readiness check."""
+        block), a circle session (for a member and its coach; the coach's scheduling and change
+        forms, also refused) and the readiness check."""
         from coaching import actions as coaching
         from coaching.access import free_slots
         from coaching.tests.base import open_every_day
@@ -232,11 +234,21 @@ class ValidHtmlTests(PersonaTestCase):
         booking = coaching.book_session(
             self.alice, coach=self.carol, starts_at=slots[0].starts_at, slots=slots, now=now
         ).booking
+        start = timezone.now().replace(microsecond=0) + timedelta(days=3, hours=5)
+        group = coaching.schedule_group_session(
+            self.carol,
+            circle=self.circle_a,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=60),
+            video_url="https://meet.example.com/lisbon",
+            now=now,
+        ).session
         for person in (self.alice, self.carol):
             self.client.force_login(person)
             label = person.email.split("@")[0]
             keep(label, reverse("coaching:sessions"))
             keep(label, reverse("coaching:session", args=[booking.public_id]))
+            keep(label, reverse("coaching:group_session", args=[group.public_id]))
             keep(label, reverse("coaching:readiness"))
         self.client.force_login(self.alice)
         keep("alice", reverse("coaching:book"))
@@ -244,6 +256,9 @@ class ValidHtmlTests(PersonaTestCase):
         self.client.force_login(self.carol)
         keep("carol", reverse("coaching:availability"))
         keep("carol", reverse("coaching:availability"), 400, "post")
+        keep("carol", reverse("coaching:group_new"))
+        keep("carol", reverse("coaching:group_new"), 400, "post")
+        keep("carol", reverse("coaching:group_change", args=[group.public_id]), 400, "post")
 
     def test_every_product_page_has_no_validator_errors_or_warnings(self) -> None:
         command = validator_command()

@@ -51,3 +51,47 @@
     });
   });
 })();
+
+// On a narrow screen the main navigation folds behind a "Menu" button (the WAI-ARIA disclosure
+// pattern: a button with aria-expanded controlling the list). Escape closes it and returns focus
+// to the button. Wider screens, and browsers without JavaScript, show the whole list.
+(function () {
+  "use strict";
+  const nav = document.querySelector(".site-nav");
+  const toggle = nav && nav.querySelector(".site-nav__toggle");
+  const list = nav && document.getElementById("site-nav-list");
+  if (!nav || !toggle || !list) return;
+  const narrow = window.matchMedia("(max-width: 719px)");
+  function setOpen(open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    list.hidden = !open;
+    nav.classList.toggle("site-nav--open", open);
+  }
+  function apply() {
+    const fold = narrow.matches;
+    nav.classList.toggle("site-nav--folded", fold);
+    toggle.hidden = !fold;
+    if (fold) setOpen(false); else { list.hidden = false; nav.classList.remove("site-nav--open"); }
+  }
+  toggle.addEventListener("click", function () {
+    setOpen(toggle.getAttribute("aria-expanded") !== "true");
+  });
+  nav.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && narrow.matches && !list.hidden) {
+      setOpen(false);
+      toggle.focus();
+    }
+  });
+  narrow.addEventListener("change", apply);
+  apply();
+  // The unread count travels with the button while the list is folded.
+  const badge = document.getElementById("notification-badge");
+  const copy = toggle.querySelector("[data-nav-badge]");
+  if (badge && copy) {
+    const mirror = function () {
+      copy.replaceChildren(...Array.from(badge.childNodes, function (node) { return node.cloneNode(true); }));
+    };
+    new MutationObserver(mirror).observe(badge, { childList: true, subtree: true, characterData: true });
+    mirror();
+  }
+})();

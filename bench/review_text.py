@@ -1,0 +1,151 @@
+#!/usr/bin/env python
+"""Benchmark: the design review's three budgets (issue 11), wall time and CPU time.
+
+1. `manage.py review_text` on 1,000 distinct prompts, cold (a new process: Django, the rules,
+   the ONNX model and the tokenizer all load inside the measurement). Budget: under 5 s.
+2. The studio panel: `review()` of a 2,000-character activity text, p95 over `--runs` runs.
+   "cold" makes every sentence new on every run (nothing memoised); "one edit" changes one
+   sentence per run, as a designer typing does. Budget: p95 under 150 ms.
+3. The 28-activity demo programme (title, summary and body of each), in a new process with the
+   model loaded inside the measurement. Budget: under 2 s.
+
+The machine is shared: wall time includes waiting for a core; CPU time is what the work costs.
+
+    .venv/bin/python bench/review_text.py [--runs 40]
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings_test")
+PY = sys.executable
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def thousand_prompts() -> list[str]:
+    from design_review import dataset
+
+    texts = [ex.text for name in ("train", "heldout") for ex in dataset.load(name)]
+    out = []
+    for i in range(1000):
+        base = texts[i % len(texts)]
+        out.append(base if i < len(texts) else f"In week {i % 7 + 1}, {base[0].lower()}{base[1:]}")
+    assert len(set(out)) == 1000
+    return out
+
+
+def bench_command() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "prompts.txt"
+        path.write_text("\n".join(thousand_prompts()) + "\n")
+        cpu0, t0 = children_cpu(), time.perf_counter()
+        done = subprocess.run(
+            [PY, "manage.py", "review_text", str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        wall, cpu = time.perf_counter() - t0, children_cpu() - cpu0
+    lines = done.stdout.splitlines()
+    flagged = sum(line.startswith("1") for line in lines)
+    print(
+        f"review_text, 1,000 prompts, cold: wall {wall:.2f} s, CPU {cpu:.2f} s "
+        f"({len(lines)} lines, {flagged} flagged; budget 5 s)"
+    )
+
+
+DEMO_SCRIPT = """
+import time
+t0, c0 = time.perf_counter(), time.process_time()
+import django; django.setup()
+from demo.content import WEEKS
+from design_review.checker import ReviewContext, review_many
+from design_review.visibility import answer_visibility
+n = found = 0
+for week in WEEKS:
+    for a in week.activities:
+        n += 1
+        ctx = ReviewContext(kind=a.kind, visibility=answer_visibility(a.kind))
+        reviews = review_many([a.title, a.summary, a.body], context=ctx)
+        found += sum(len(r.findings) for r in reviews)
+print(n, found, time.perf_counter() - t0, time.process_time() - c0)
+"""
+
+
+def bench_demo_programme() -> None:
+    done = subprocess.run(
+        [PY, "-c", DEMO_SCRIPT], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    n, found, wall, cpu = done.stdout.split()
+    print(
+        f"demo programme, {n} activities, new process incl. Django and model load: "
+        f"wall {float(wall):.2f} s, CPU {float(cpu):.2f} s, {found} findings (budget 2 s)"
+    )
+
+
+def panel_text() -> str:
+    from demo.content import WEEKS
+
+    bodies = " ".join(a.body for w in WEEKS for a in w.activities if a.body)
+    cut = bodies[:2000]
+    return cut[: cut.rfind(".") + 1]
+
+
+def bench_panel(runs: int) -> None:
+    import django
+
+    django.setup()
+    from design_review.checker import ReviewContext, review
+
+    text = panel_text()
+    context = ReviewContext(kind="article", visibility="private")
+    review(text, context=context)  # load the model once, as a running server has
+    for label, vary in (("cold", "all"), ("one edit", "one")):
+        walls, cpus = [], []
+        for i in range(runs):
+            if vary == "all":
+                variant = text.replace("?", f" (run {i})?").replace(". ", f" {i}. ")
+            else:
+                variant = text.replace("?", f" ({i})?", 1)
+            t0, c0 = time.perf_counter(), time.process_time()
+            review(variant, context=context)
+            walls.append((time.perf_counter() - t0) * 1000)
+            cpus.append((time.process_time() - c0) * 1000)
+        q = statistics.quantiles
+        print(
+            f"panel, {len(text)} characters, {label}: wall p50 {statistics.median(walls):.0f} ms "
+            f"p95 {q(walls, n=20)[18]:.0f} ms; CPU p50 {statistics.median(cpus):.0f} ms "
+            f"p95 {q(cpus, n=20)[18]:.0f} ms (budget p95 150 ms)"
+        )
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=40)
+    args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    bench_command()
+    bench_demo_programme()
+    bench_panel(args.runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,443 @@
+"""The design-review checker: one function, `review(text, *, context)`, used by the studio
+panel, the programme review, the programme import and `manage.py review_text` alike.
+
+It combines the rules of `design_review.rules` (patterns over parsed sentences), the safe-space
+honesty check below (what the text promises about who will see an answer, against the item's
+real visibility, which the caller reads from the models: `design_review.visibility`), a
+reading-level check against the organisation's level, and the local classifier of
+`design_review.classifier` for judging tone the rules cannot reach. It never raises on odd
+input: empty text, binary data, 100 KB, other scripts, Markdown and HTML each get a clear note.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from rapport.policy import Visibility
+
+from . import rules
+from .classifier import Embedder, ToneModel, default_embedder, default_model
+from .codes import CODES, Category
+from .textprep import (
+    MAX_REVIEW_CHARS,
+    Sentence,
+    control_share,
+    mask_markup,
+    mask_quotes,
+    non_latin_share,
+    sentences,
+)
+
+#: The classifier reads at most this many sentences of one text (the rules read them all).
+MAX_CLASSIFIER_SENTENCES = 64
+#: The reading level (Flesch-Kincaid grade) above which a sentence is a finding, unless the
+#: organisation set another (`ReviewSettings.max_reading_grade`).
+DEFAULT_MAX_GRADE = 12.0
+#: Sentences shorter than this many words are not graded (the formula is noise on them).
+MIN_GRADED_WORDS = 15
+#: How much one rule finding adds to the score (0 to 1); classifier findings add their probability.
+RULE_WEIGHT = 0.8
+
+NOTES = {
+    "empty": "There is no text to review.",
+    "not-text": "This does not look like text (binary data or control characters); nothing was "
+    "reviewed.",
+    "truncated": f"Only the first {MAX_REVIEW_CHARS:,} characters were reviewed.",
+    "other-script": "Most of this text is in a script other than Latin; the checks read English "
+    "and may miss what it says.",
+    "classifier-partial": f"The classifier read the first {MAX_CLASSIFIER_SENTENCES} sentences; "
+    "the rules read them all.",
+    "classifier-off": "The classifier is not available; only the rules ran.",
+}
+
+
+@dataclass(frozen=True)
+class ReviewContext:
+    """What the checker needs to know about where a text is used.
+
+    `kind` is the activity kind (`programs.models.ActivityKind` value) or None; `visibility` is
+    the real visibility of the learner's answer on that item (a `rapport.policy.Visibility`
+    value, from `design_review.visibility.answer_visibility`), None when unknown (then only the
+    "who will see it" question is checked, not the promise against reality); `max_grade` is the
+    organisation's reading level; `classifier` turns the local classifier off when False."""
+
+    kind: str | None = None
+    visibility: str | None = None
+    max_grade: float = DEFAULT_MAX_GRADE
+    classifier: bool = True
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the review found.
+
+    `start`/`end` are offsets into the reviewed text of the words the finding is about (to
+    highlight); `rewrite` is a proposed replacement of the text between `rewrite_start` and
+    `rewrite_end` (the sentence), or None where no rewrite can be proposed automatically.
+    `probability` is the classifier's p(judging) for `tone` findings, else None."""
+
+    code: str
+    start: int
+    end: int
+    words: str
+    rewrite: str | None
+    rewrite_start: int
+    rewrite_end: int
+    probability: float | None = None
+
+    @property
+    def category(self) -> Category:
+        """The category (one of the four questions) of the code."""
+        return CODES[self.code].category
+
+    @property
+    def explanation(self) -> str:
+        """The code's explanation for designers."""
+        return CODES[self.code].explanation
+
+    @property
+    def question(self) -> str:
+        """The one of the four questions the finding answers."""
+        return CODES[self.code].question
+
+
+@dataclass(frozen=True)
+class Review:
+    """The outcome: `flagged` when there is any finding; `score` from 0 (nothing judging) to 1;
+    findings in text order; `notes` are codes of `NOTES` about the input itself."""
+
+    flagged: bool
+    score: float
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def codes(self) -> list[str]:
+        """The distinct finding codes, in text order."""
+        return list(dict.fromkeys(f.code for f in self.findings))
+
+    def categories(self) -> set[Category]:
+        """The categories with at least one finding."""
+        return {f.category for f in self.findings}
+
+
+# -- The safe-space honesty check --------------------------------------------------------------
+
+_SENSITIVE = re.compile(
+    r"\b(fail(ed|ing|ure)?|ashamed|shame|fears?|afraid|hurt|painful|vulnerab\w*|anxious|"
+    r"anxiety|overwhelmed|insecur\w*|doubt(ed)?|excluded|lonely|personal|embarrass\w*|"
+    r"hardest|struggl\w*|impostor|out of your depth|lost your temper|hidden|never say|"
+    r"biggest mistake|worst|dread\w*|went wrong|cry|cried|grief|difficult personal)\b",
+    re.IGNORECASE,
+)
+_PRIVATE_PROMISE = re.compile(
+    r"\b(private(ly)?|only you|just for you|no one (else )?will|nobody (else )?will|"
+    r"no one (else )?can|confidential|stays? (between you|with you|in your)|for yourself|"
+    r"your (private )?journal|for your eyes only|keep it private|just you)\b",
+    re.IGNORECASE,
+)
+_AUDIENCE = re.compile(
+    r"\b(?P<who>(whole |the whole |your |the |others in your |everyone in your |peers in "
+    r"your |your peers in the |people in your |rest of your )?(?P<group>cohort|circle|coach|"
+    r"group|peers|organi[sz]ation)\b)[^.?!:]{0,40}\b(see|read|visible|reads)\b|"
+    r"\b(visible|shown) to (your|the) (?P<group2>cohort|circle|coach|organi[sz]ation)\b|"
+    r"\b(post|share)\b[^.?!:]{0,40}\b(in|with) (the|your) (whole )?"
+    r"(?P<group3>cohort|circle|coach|group|organi[sz]ation)\b|"
+    r"\btell the (?P<group4>group|cohort|circle)\b",
+    re.IGNORECASE,
+)
+_OPTIONAL = re.compile(
+    r"\b(if you (like|want|wish|choose|are comfortable)|unless you|you can share|you may share|"
+    r"choose to share|as much as you|if you would like|may want to|might want to|your choice|"
+    r"up to you|you might|you could)\b",
+    re.IGNORECASE,
+)
+_LEVEL = {
+    Visibility.PRIVATE: 0,
+    Visibility.COACH: 1,
+    Visibility.CIRCLE: 2,
+    Visibility.COHORT: 3,
+    Visibility.ORGANISATION: 4,
+}
+_GROUP_VISIBILITY = {
+    "coach": Visibility.COACH,
+    "circle": Visibility.CIRCLE,
+    "cohort": Visibility.COHORT,
+    "group": Visibility.COHORT,
+    "peers": Visibility.COHORT,
+    "organisation": Visibility.ORGANISATION,
+    "organization": Visibility.ORGANISATION,
+}
+AUDIENCE_SENTENCES = {
+    Visibility.PRIVATE: "Only you will see your answer unless you choose to share it.",
+    Visibility.COACH: "Only you and your coach will read your answer.",
+    Visibility.CIRCLE: "Your peer circle will read your answer.",
+    Visibility.COHORT: "Your cohort will read your answer.",
+    Visibility.ORGANISATION: "People across your organisation will read your answer.",
+}
+
+
+def _invites_sharing(s: Sentence) -> re.Match[str] | None:
+    """The sensitive words of a sentence that asks the learner to share something personal."""
+    m = _SENSITIVE.search(s.text)
+    if m is None:
+        return None
+    asks = s.text.endswith("?") or re.match(
+        r"^(share|tell|describe|write|talk|open up|post|think|note|explain|name)\b",
+        s.text,
+        re.IGNORECASE,
+    )
+    return m if asks else None
+
+
+def _after_colon_or_so(text: str) -> str:
+    for marker in (":", ", so ", " so "):
+        if marker in text:
+            return text.split(marker, 1)[1].strip()
+    return ""
+
+
+def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> list[Finding]:
+    findings: list[Finding] = []
+    real = Visibility(context.visibility) if context.visibility else None
+    stated_any = False
+    for s in sents:
+        optional = _OPTIONAL.search(s.text) is not None
+        promise = _PRIVATE_PROMISE.search(s.text)
+        audience = _AUDIENCE.search(s.text)
+        stated_any = stated_any or promise is not None or audience is not None
+        if real is None:
+            continue
+        said: tuple[Visibility, re.Match[str]] | None = None
+        if promise is not None:
+            said = (Visibility.PRIVATE, promise)
+        elif audience is not None and not optional:
+            group = next(
+                g for g in (audience.group(k) for k in ("group", "group2", "group3", "group4")) if g
+            )
+            said = (_GROUP_VISIBILITY[group.lower()], audience)
+        if said is None or _LEVEL[said[0]] == _LEVEL[real]:
+            continue
+        # A private promise on a private item that also offers sharing is true.
+        if said[0] == Visibility.PRIVATE and real == Visibility.PRIVATE:
+            continue
+        m = said[1]
+        rest = _after_colon_or_so(s.text)
+        rewrite = rules.tidy(f"{AUDIENCE_SENTENCES[real]} {rest}")
+        findings.append(
+            Finding(
+                "audience-mismatch",
+                s.start + m.start(),
+                s.start + m.end(),
+                text[s.start + m.start() : s.start + m.end()],
+                rewrite,
+                s.start,
+                s.end,
+            )
+        )
+    if not stated_any:
+        for s in sents:
+            invitation = _invites_sharing(s)
+            if invitation is None:
+                continue
+            m = invitation
+            proposal = (
+                rules.tidy(f"{AUDIENCE_SENTENCES[real]} {s.text}") if real is not None else None
+            )
+            findings.append(
+                Finding(
+                    "audience-missing",
+                    s.start + m.start(),
+                    s.start + m.end(),
+                    text[s.start + m.start() : s.start + m.end()],
+                    proposal,
+                    s.start,
+                    s.end,
+                )
+            )
+            break  # one per text: the fix is one sentence saying who will read it
+    return findings
+
+
+# -- Reading level ----------------------------------------------------------------------------
+
+
+@cache
+def _hyphenator() -> Any:
+    import pyphen
+
+    return pyphen.Pyphen(lang="en_US")
+
+
+def reading_grade(sentence: str) -> tuple[float, int]:
+    """The Flesch-Kincaid grade of one sentence and its word count. Syllables are counted by
+    pyphen's hyphenation dictionary (a close, conservative estimate)."""
+    words = re.findall(r"[A-Za-z]+(?:'[a-z]+)?", sentence)
+    if not words:
+        return 0.0, 0
+    hyph = _hyphenator()
+    syllables = sum(len(hyph.positions(w)) + 1 for w in words)
+    return 0.39 * len(words) + 11.8 * syllables / len(words) - 15.59, len(words)
+
+
+# -- The review ------------------------------------------------------------------------------
+
+
+def _rule_findings(text: str, sents: list[Sentence]) -> list[Finding]:
+    findings = []
+    for s in sents:
+        seen: set[tuple[str, int]] = set()
+        for rule in rules.RULES:
+            m = rule.pattern.search(s.text)
+            if m is None or (rule.code, m.start()) in seen:
+                continue
+            # One finding per code and sentence: the first rule of a code carries the rewrite.
+            if any(code == rule.code for code, _ in seen):
+                continue
+            seen.add((rule.code, m.start()))
+            findings.append(
+                Finding(
+                    rule.code,
+                    s.start + m.start(),
+                    s.start + m.end(),
+                    text[s.start + m.start() : s.start + m.end()],
+                    rules.rewrite_sentence(rule, s.text, m),
+                    s.start,
+                    s.end,
+                )
+            )
+    return findings
+
+
+def _reading_findings(text: str, sents: list[Sentence], max_grade: float) -> list[Finding]:
+    """One finding when the text as a whole (Flesch-Kincaid over all its sentences) reads above
+    `max_grade`, on its hardest sentence; a text under `MIN_GRADED_WORDS` words is not graded."""
+    graded = [(s, *reading_grade(s.text)) for s in sents]
+    words = sum(n for _, _, n in graded)
+    if words < MIN_GRADED_WORDS:
+        return []
+    # The text's grade: words per sentence and syllables per word over the whole text, which is
+    # the weighted mean of the sentences' grades by their word counts.
+    overall = sum(g * n for _, g, n in graded) / words
+    if overall <= max_grade:
+        return []
+    s = max(graded, key=lambda row: row[1])[0]
+    return [Finding("reading-level", s.start, s.end, text[s.start : s.end], None, s.start, s.end)]
+
+
+_ADDRESSES = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
+
+
+def review(
+    text: str,
+    *,
+    context: ReviewContext | None = None,
+    embedder: Embedder | None = None,
+    model: ToneModel | None = None,
+) -> Review:
+    """Review one text a learner will read or answer.
+
+    `text` is the designer's text as typed (Markdown or HTML allowed); `context` says where it
+    is used (`ReviewContext`). `embedder` and `model` replace the shipped classifier (tests,
+    experiments). Returns a `Review`; never raises on any string."""
+    return review_many([text], context=context, embedder=embedder, model=model)[0]
+
+
+@dataclass
+class _Draft:
+    text: str
+    sents: list[Sentence] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    probabilities: list[float] = field(default_factory=list)
+    done: bool = False
+
+
+def _prepare(text: str, context: ReviewContext) -> _Draft:
+    draft = _Draft(text)
+    if not text or not text.strip():
+        draft.notes.append("empty")
+        draft.done = True
+        return draft
+    if control_share(text[:MAX_REVIEW_CHARS]) > 0.05:
+        draft.notes.append("not-text")
+        draft.done = True
+        return draft
+    if len(text) > MAX_REVIEW_CHARS:
+        draft.notes.append("truncated")
+    body = text[:MAX_REVIEW_CHARS]
+    draft.text = body
+    if non_latin_share(body) > 0.5:
+        draft.notes.append("other-script")
+    draft.sents = sentences(mask_quotes(mask_markup(body)))
+    draft.findings = _rule_findings(body, draft.sents)
+    draft.findings += _safe_space(body, draft.sents, context)
+    draft.findings += _reading_findings(body, draft.sents, context.max_grade)
+    return draft
+
+
+def _candidates(draft: _Draft) -> list[Sentence]:
+    """The sentences the classifier reads: questions to the learner (the prompts it was trained
+    on) that no judgement rule already explained. Statements are left to the rules: trained on
+    prompts, the classifier over-reads the prose of articles."""
+    judged = {
+        (f.rewrite_start, f.rewrite_end) for f in draft.findings if f.category == Category.JUDGEMENT
+    }
+    out = [
+        s
+        for s in draft.sents
+        if (s.start, s.end) not in judged and s.text.endswith("?") and _ADDRESSES.search(s.text)
+    ]
+    if len(out) > MAX_CLASSIFIER_SENTENCES:
+        draft.notes.append("classifier-partial")
+        out = out[:MAX_CLASSIFIER_SENTENCES]
+    return out
+
+
+def _finish(draft: _Draft) -> Review:
+    findings = sorted(draft.findings, key=lambda f: (f.start, f.code))
+    keep = 1.0
+    for f in findings:
+        keep *= 1.0 - (f.probability if f.probability is not None else RULE_WEIGHT)
+    score = 1.0 - keep if findings else max(draft.probabilities, default=0.0) * 0.5
+    return Review(bool(findings), round(min(max(score, 0.0), 1.0), 3), findings, draft.notes)
+
+
+def review_many(
+    texts: list[str],
+    *,
+    context: ReviewContext | None = None,
+    embedder: Embedder | None = None,
+    model: ToneModel | None = None,
+) -> list[Review]:
+    """Review many texts in the same context at once (the classifier embeds all their
+    sentences in shared batches): one `Review` per text, in order. Same rules as `review`."""
+    context = context or ReviewContext()
+    drafts = [_prepare(t, context) for t in texts]
+    if context.classifier:
+        tone_model = model or default_model()
+        if tone_model is None:
+            for d in drafts:
+                if not d.done:
+                    d.notes.append("classifier-off")
+        else:
+            jobs = [(d, s) for d in drafts if not d.done for s in _candidates(d)]
+            if jobs:
+                vectors = (embedder or default_embedder()).embed([s.text for _, s in jobs])
+                for (d, s), p in zip(jobs, tone_model.probabilities(vectors), strict=True):
+                    d.probabilities.append(float(p))
+                    if p >= tone_model.threshold:
+                        d.findings.append(
+                            Finding(
+                                "tone",
+                                s.start,
+                                s.end,
+                                d.text[s.start : s.end],
+                                None,
+                                s.start,
+                                s.end,
+                                probability=round(float(p), 3),
+                            )
+                        )
+    return [_finish(d) for d in drafts]

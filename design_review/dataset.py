@@ -1,0 +1,157 @@
+"""The labelled data set of the design review and its evaluation.
+
+`design_review/data/train.tsv` and `heldout.tsv` hold original prompts written for Rapport,
+tab-separated: `label` (1 a finding is expected, 0 respectful), `category` (the question it is
+about: for a respectful row, the category whose words it uses respectfully — the hard cases),
+`kind` (the activity kind it would appear on) and `text`. The held-out file was written before
+the classifier was trained and is never used to train or to pick its threshold
+(docs/design-review.md says how the rules relate to it).
+
+`evaluate` gives per-category recall, precision and false-alarm rate, the figures the docs
+table and `design_review/tests/test_metrics.py` use; `vader_baseline` the same for an
+off-the-shelf sentiment lexicon (VADER), to show what such a lexicon catches.
+"""
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checker import Review, ReviewContext, review
+from .codes import Category
+from .visibility import answer_visibility
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled prompt."""
+
+    label: int
+    category: Category
+    kind: str
+    text: str
+
+
+def load(name: str) -> list[Example]:
+    """The examples of `train` or `heldout` (`ValueError` on a malformed row)."""
+    path = DATA / f"{name}.tsv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    out = []
+    for i, row in enumerate(rows, start=2):
+        if row["label"] not in ("0", "1") or not row["text"]:
+            raise ValueError(f"{path.name} line {i}: bad label or empty text")
+        out.append(Example(int(row["label"]), Category(row["category"]), row["kind"], row["text"]))
+    return out
+
+
+def context_for(example: Example, *, classifier: bool = True) -> ReviewContext:
+    """The context an example is reviewed in: its kind and that kind's real visibility."""
+    return ReviewContext(
+        kind=example.kind, visibility=answer_visibility(example.kind), classifier=classifier
+    )
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Counts for one category: flagged rows caught with a finding of the category (`hits`),
+    flagged rows in all (`positives`), respectful rows of the category flagged with any finding
+    (`false_alarms`) out of `negatives`, and rows of any label given a finding of this category
+    (`predicted`) of which `correct` were flagged rows of the category."""
+
+    positives: int = 0
+    hits: int = 0
+    negatives: int = 0
+    false_alarms: int = 0
+    predicted: int = 0
+    correct: int = 0
+
+    @property
+    def recall(self) -> float:
+        """Share of the category's flagged rows caught (1.0 when there are none)."""
+        return self.hits / self.positives if self.positives else 1.0
+
+    @property
+    def precision(self) -> float:
+        """Share of the category's findings that were on rows labelled for it."""
+        return self.correct / self.predicted if self.predicted else 1.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        """Share of the category's respectful rows that got any finding."""
+        return self.false_alarms / self.negatives if self.negatives else 0.0
+
+
+Predictor = Callable[[Example], set[Category]]
+
+
+def checker_predictor(*, classifier: bool = True) -> Predictor:
+    """The categories the real checker finds in an example."""
+
+    def predict(example: Example) -> set[Category]:
+        result: Review = review(example.text, context=context_for(example, classifier=classifier))
+        return result.categories()
+
+    return predict
+
+
+def vader_predictor(threshold: float = -0.05) -> Predictor:
+    """VADER (vaderSentiment, a sentiment lexicon): a text whose compound score is below
+    `threshold` (VADER's own cut-off for negative) counts as a finding of the example's own
+    category — generous to the baseline, which has no categories."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyser = SentimentIntensityAnalyzer()
+
+    def predict(example: Example) -> set[Category]:
+        negative = analyser.polarity_scores(example.text)["compound"] < threshold
+        return {example.category} if negative else set()
+
+    return predict
+
+
+def evaluate(examples: Iterable[Example], predict: Predictor) -> dict[str, Scores]:
+    """Scores per category and over all rows (`"all"`: any finding on a flagged row is a hit)."""
+    counts: dict[str, dict[str, int]] = {
+        key: dict.fromkeys(Scores.__dataclass_fields__, 0) for key in [*Category, "all"]
+    }
+    for ex in examples:
+        found = predict(ex)
+        for cat in found:
+            counts[cat]["predicted"] += 1
+            if ex.label == 1 and cat == ex.category:
+                counts[cat]["correct"] += 1
+        overall = counts["all"]
+        own = counts[ex.category]
+        if ex.label == 1:
+            own["positives"] += 1
+            own["hits"] += ex.category in found
+            overall["positives"] += 1
+            overall["hits"] += bool(found)
+            overall["predicted"] += bool(found)
+            overall["correct"] += bool(found)
+        else:
+            own["negatives"] += 1
+            own["false_alarms"] += bool(found)
+            overall["negatives"] += 1
+            overall["false_alarms"] += bool(found)
+            overall["predicted"] += bool(found)
+    return {key: Scores(**c) for key, c in counts.items()}
+
+
+def table(rows: dict[str, dict[str, Scores]]) -> str:
+    """A Markdown table: one line per (method, category) with recall, precision, false alarms."""
+    lines = [
+        "| method | category | flagged rows | recall | precision | respectful rows "
+        "| false alarms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for method, scores in rows.items():
+        for key, s in scores.items():
+            lines.append(
+                f"| {method} | {key} | {s.positives} | {s.recall:.0%} | {s.precision:.0%} | "
+                f"{s.negatives} | {s.false_alarm_rate:.0%} ({s.false_alarms}) |"
+            )
+    return "\n".join(lines)

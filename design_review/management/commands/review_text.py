@@ -1,0 +1,61 @@
+"""`manage.py review_text`: review texts in bulk, one per line, with the studio's own checker.
+
+Reads a file (or standard input with `-` or no argument), one text per line, and writes one
+tab-separated line per input line: `flagged` (1 or 0), the score (0 to 1, two decimals) and the
+finding codes (comma-separated, empty when none). Lines that are empty, not text or too long get
+a note on standard error naming the line; the output keeps one line per input line, so it can be
+pasted beside the input.
+"""
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from design_review.checker import NOTES, ReviewContext, review_many
+from design_review.visibility import answer_visibility
+from programs.models import ActivityKind
+
+#: Lines reviewed per round (the classifier embeds a round's sentences in shared batches).
+ROUND = 500
+
+
+class Command(BaseCommand):
+    help = "Review texts (one per line, from a file or standard input) for respect and honesty."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("path", nargs="?", default="-", help="a file, or - for stdin")
+        parser.add_argument(
+            "--kind",
+            choices=[k.value for k in ActivityKind],
+            help="the activity kind the texts appear on (enables the visibility check)",
+        )
+        parser.add_argument("--no-classifier", action="store_true", help="rules only")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = options["path"]
+        if path == "-":
+            raw = sys.stdin.buffer.read()
+        else:
+            try:
+                raw = Path(path).read_bytes()
+            except OSError as exc:
+                raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
+        text = raw.decode("utf-8", errors="replace")
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        kind = options["kind"]
+        context = ReviewContext(
+            kind=kind,
+            visibility=answer_visibility(kind) if kind else None,
+            classifier=not options["no_classifier"],
+        )
+        out = self.stdout
+        for i in range(0, len(lines), ROUND):
+            chunk = [line.rstrip("\r") for line in lines[i : i + ROUND]]
+            for n, result in enumerate(review_many(chunk, context=context), start=i + 1):
+                for note in result.notes:
+                    self.stderr.write(f"line {n}: {NOTES[note]}")
+                out.write(f"{int(result.flagged)}\t{result.score:.2f}\t{','.join(result.codes)}")

@@ -1,0 +1,478 @@
+"""The rules of the design review: patterns over the parsed sentences of a text.
+
+Each rule is a regular expression over one sentence (markup masked, quotes straightened, matched
+without regard to case) and a way to propose a respectful rewrite of that sentence: a phrase to
+put in place of the words found, a function of the sentence, or the code's default. Verb forms
+in rewrites are lemmatised with simplemma (a well-kept lemmatiser for 54 languages from PyPI),
+so "Why haven't you had…" becomes "What has made it hard to have…".
+
+Rules say what is judging; the respectful uses of the same words (a curious "why", a neutral
+"should", a mistake named safely) are left alone by what the patterns require around them, and
+the data set in `design_review/data/` holds those hard cases (see docs/design-review.md).
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+Fix = Callable[[str, "re.Match[str]"], str] | str | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One pattern: its finding code, the compiled regex and how to rewrite the sentence.
+
+    `fix` is a replacement for the matched words (a string, "" deletes them), a function of
+    the sentence and the match returning the whole new sentence, or None for the code's default
+    sentence (`DEFAULT_REWRITES`)."""
+
+    code: str
+    pattern: re.Pattern[str]
+    fix: Fix = None
+
+
+def _r(code: str, pattern: str, fix: Fix = None) -> Rule:
+    # A space in a pattern matches any run of spaces: masked markup leaves runs of them.
+    return Rule(code, re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE), fix)
+
+
+@cache
+def lemma(word: str) -> str:
+    """The English lemma of one word (`avoiding` → `avoid`), lower case."""
+    import simplemma  # loaded on first use: its dictionary costs about half a second
+
+    return str(simplemma.lemmatize(word.lower(), lang="en"))
+
+
+def tidy(sentence: str) -> str:
+    """Collapse spaces, drop spaces before punctuation and a dangling leading comma or colon,
+    and capitalise the first letter."""
+    s = re.sub(r"\s+", " ", sentence).strip()
+    s = re.sub(r"\s+([,.;:!?])", r"\1", s)
+    s = re.sub(r"^[,;:\s]+", "", s)
+    s = re.sub(r"([,;:])(?=[.!?]$)", "", s)
+    s = re.sub(r"^[.!?]+\s*", "", s)
+    s = re.sub(r"([.!?:]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), s)
+    return s[:1].upper() + s[1:] if s else s
+
+
+def _rest(sentence: str, m: re.Match[str]) -> str:
+    """The sentence after the match, without its closing punctuation."""
+    rest = sentence[m.end() :].strip().rstrip(".!?").strip()
+    return re.sub(r"\s+(yet|again|still|already)$", "", rest)
+
+
+def _why_template(head: str) -> Callable[[str, re.Match[str]], str]:
+    """A rewrite for a 'why didn't you <verb> …' question: `head` + the verb's lemma + the rest."""
+
+    def fix(sentence: str, m: re.Match[str]) -> str:
+        verb = lemma(m.group("verb"))
+        rest = _rest(sentence, m)
+        before = sentence[: m.start()].strip()
+        return tidy(f"{before} {head} {verb} {rest}?")
+
+    return fix
+
+
+def _why_keep(sentence: str, m: re.Match[str]) -> str:
+    verb = lemma(m.group("verb"))
+    return tidy(
+        f"{sentence[: m.start()]} What tends to happen when you {verb} {_rest(sentence, m)}?"
+    )
+
+
+def _why_so(sentence: str, m: re.Match[str]) -> str:
+    return tidy(
+        f"{sentence[: m.start()]} What do you notice about feeling {m.group('adj')} "
+        f"{_rest(sentence, m)}?"
+    )
+
+
+def _to_what_extent(sentence: str, m: re.Match[str]) -> str:
+    rest = _rest(sentence, m)
+    rest = re.sub(r",?\s*(wouldn't|don't|won't|isn't|aren't|didn't) (you|it|they)$", "", rest)
+    return tidy(f"{sentence[: m.start()]} To what extent do you think {rest}?")
+
+
+def _might_have_helped(sentence: str, m: re.Match[str]) -> str:
+    verb = lemma(m.group("verb"))
+    return tidy(f"{sentence[: m.start()]} What might help you {verb} {_rest(sentence, m)}?")
+
+
+# -- Judgement ------------------------------------------------------------------------------
+
+_NEG_VERBS = (
+    r"(fail|let|ignore|miss|forget|avoid|upset|lose|break|refuse|neglect|ruin|mess|blame|skip|"
+    r"waste|interrupt|drop|hide|disappoint|mislead|overlook|hurt|abandon)\w*"
+)
+_IMPERATIVES = (
+    r"(ask|stop|tell|do|have|say|give|be|trust|try|listen|prepare|get|talk|let|write|move|"
+    r"accept|admit|relax|follow|pick|make|start|change|delegate|speak|thank|smile)"
+)
+_LABELS = (
+    r"(lazy|defensive|controlling|difficult|impatient|negative|emotional|weak|arrogant|"
+    r"stubborn|rigid|resistant|insecure|aggressive|passive|disorganised|disorganized|selfish|"
+    r"bossy|needy|toxic|incompetent|careless|naive|micromanager|control freak|poor listener|"
+    r"bad listener|bad manager|poor manager|bad boss|terrible|hopeless|useless|clueless)"
+)
+
+JUDGEMENT_RULES = [
+    _r("blame", r"\bwhy (didn't|did not) you (?P<verb>\w+)", _why_template("What made it hard to")),
+    _r("blame", r"\bwhy (don't|do not) you (?P<verb>\w+)", _why_template("What would help you")),
+    _r(
+        "blame",
+        r"\bwhy (can't|cannot|can not|couldn't) you (just )?(?P<verb>\w+)",
+        _why_template("What makes it hard to"),
+    ),
+    _r(
+        "blame",
+        r"\bwhy (won't|will not|wouldn't) you (?P<verb>\w+)",
+        _why_template("What would make it easier to"),
+    ),
+    _r(
+        "blame",
+        r"\bwhy (haven't|have not|hasn't|has not) you (?P<verb>\w+)",
+        _why_template("What has made it hard to"),
+    ),
+    _r(
+        "blame",
+        r"\bwhy (aren't|are not|are you still not|are you not) (you )?(?P<verb>\w+)",
+        _why_template("What is making it hard to"),
+    ),
+    _r("blame", r"\bwhy (do|did) you (keep|always|still|never|even) (?P<verb>\w+)", _why_keep),
+    _r("blame", r"\bwhy (are|were) you (still|always|such)\b"),
+    _r("blame", r"\bwhy (are|were) you (so|this|that) (?P<adj>\w+)", _why_so),
+    _r("blame", r"\bwhy did you " + _NEG_VERBS),
+    _r("blame", r"\b(your|whose|my|his|her|their) fault\b"),
+    _r("blame", r"\b(what did you do wrong|the reason (the|this|that) \w+ (slipped|failed))\b"),
+    _r("blame", r"\b(take|takes|took) the blame\b"),
+    _r("blame", r"\bcaus(e|ed|ing) (the|this|that) (problem|project|failure|issue|delay)"),
+    _r("blame", r"\bmistake did you make\b"),
+    _r("blame", r"\b(you|your team) (failed|fail) to\b"),
+    _r("blame", r"\bhow (did|could) you (manage to )?(upset|lose|fail|miss|ignore|let)\b"),
+    _r("blame", r"\blet (your|the|a|them|him|her|his|their|my)( \w+){0,3} down\b"),
+    _r("blame", r"\b(what|which) excuses?\b"),
+    _r("blame", r"\bconfess\b"),
+    _r("blame", r"\bbe honest(:| about how| about why|, how)"),
+    _r("blame", r"\bexplain why your (team|colleagues|reports|manager) (doesn't|don't|won't)\b"),
+    _r(
+        "blame",
+        r"\byour (poor|weak|bad|lousy|terrible|lack of|failure|failures|"
+        r"mistakes? (is|are|has|have))\b",
+    ),
+    _r("blame", r"\bis costing your\b"),
+    _r("shame", r"\b(ashamed|shame on|shameful|embarrass(ed|ing)|disappointing|pathetic)\b"),
+    _r("shame", r"\bhow could you\b"),
+    _r("shame", r"\bwhat('s| is) wrong with (you|the way you|your)\b"),
+    _r("shame", r"\b(everything|all) that('s| is) wrong with\b"),
+    _r("shame", r"\bhow (badly|poorly)\b"),
+    _r("shame", r"\bsuch a (poor|bad|terrible|weak|silly|stupid)\b"),
+    _r("label", r"\byou('re| are)( so| too| such an?| really| clearly| a| an| just)+ " + _LABELS),
+    _r("label", r"\byou('re| are) (a|an) " + _LABELS),
+    _r("label", r"\b(as|being) (a|an) \w*\s?" + _LABELS + r" (person|manager|leader|boss)\b"),
+    _r("label", r"\b(as|being) (a|an) " + _LABELS + r"\b"),
+    _r("label", r"\b(people|managers|leaders|someone|bosses|those) like you\b"),
+    _r("label", r"\b(the |one of those )(kind|sort|type) of (boss|manager|leader|person)s? who\b"),
+    _r("label", r"\bone of those (bosses|managers|leaders|people) who\b"),
+    _r("label", r"\byour (personality|character)\b"),
+    _r("label", r"\bby nature\b"),
+    _r("label", r"\bstop being\b"),
+    _r("label", r"\b(makes?|made) you such\b"),
+    _r("label", r"\bare you (brave|man|woman|strong|good) enough\b"),
+    _r("label", r"\bdon't be (the|that|a|one of those) (manager|boss|leader|person)\b"),
+    _r(
+        "presume",
+        r"\byou (probably|no doubt|undoubtedly|certainly|surely) (felt|feel|think|thought|were|are|"
+        r"blamed|talk|avoid|know|believe|wanted|want)\b",
+    ),
+    _r("presume", r"\byou must have (felt|been|thought|known)\b"),
+    _r("presume", r"\b(we|i) know (that )?you\b"),
+    _r("presume", r"\b(since|because|as) you (obviously|clearly)\b"),
+    _r("presume", r"\blike most (managers|people|leaders|bosses), you\b"),
+    _r("presume", r"\byou (clearly|obviously) \w+"),
+    _r("presume", r"\bclearly,? you\b"),
+    _r("presume", r"\badmit (it|that|how)\b"),
+    _r("presume", r"\bhow did it feel to (let|be the reason|fail|lose|disappoint|be the one)\b"),
+    _r("presume", r"\byour team (doesn't|does not|don't) trust you\b"),
+    _r("presume", r"\bwhat was going through your (head|mind) when you made\b"),
+    _r(
+        "leading",
+        r"\b(don't|do not|wouldn't|would not) you (agree|think|say|feel)( that)?\b",
+        _to_what_extent,
+    ),
+    _r("leading", r"\bdo you agree that\b", _to_what_extent),
+    _r("leading", r"\bisn't it (true|obvious|clear|fair to say)( that)?\b", _to_what_extent),
+    _r(
+        "leading", r"\bsurely,? you (can see|agree|know|understand)( that| why)?\b", _to_what_extent
+    ),
+    _r("leading", r"\bsurely\b"),
+    _r("leading", r"\b(you'd|you would) agree\b"),
+    _r("leading", r"\b(wouldn't|isn't|won't) it be (better|best|easier|wiser)\b"),
+    _r("leading", r"^(isn't|aren't|don't|wouldn't|shouldn't|doesn't) (it|you|that|this)\b"),
+    _r("leading", r"\b(don't|do not) you wish\b"),
+    _r("leading", r",\s*(wouldn't|don't|won't|isn't|aren't|didn't|shouldn't) (you|it|they)\?"),
+    _r("leading", r"\b(the )?(right|correct) (answer|way|response|thing to (do|say))\b"),
+    _r(
+        "compare",
+        r"\b(everyone|everybody) else (has|have|in|finished|already|is|did|on|seems)\b",
+    ),
+    _r("compare", r"\bunlike (you|your|the other|other|most)\b"),
+    _r("compare", r"\bcompared (with|to) (your|other|the rest)\b"),
+    _r(
+        "compare",
+        r"\b(the |a |real |true )?(best|top|great|real|good|successful|decent|responsible|"
+        r"effective|true) (managers|leaders|performers|bosses)\b",
+    ),
+    _r("compare", r"\b(most|other|all the other|the other) (managers|leaders|bosses)\b"),
+    _r(
+        "compare",
+        r"\b(peers|colleagues|others|everyone|cohort|other managers)\b[^.?!]{0,40}\balready\b",
+    ),
+    _r("compare", r"\b(your|the other) (colleagues|peers) have all\b"),
+    _r("compare", r"\beven (new|junior|first-time) (managers|leaders)\b"),
+    _r("compare", r"\byou are the only one\b"),
+    _r(
+        "minimise",
+        r"\bjust " + _IMPERATIVES + r"\b",
+        lambda s, m: tidy(s[: m.start()] + m.group(1) + s[m.end() :]),
+    ),
+    _r("minimise", r"\bsimply (?=stop\b)", ""),
+    _r("minimise", r"\bobviously,?", ""),
+    _r("minimise", r"\bof course,?", ""),
+    _r("minimise", r"\b(it's|it is|it really is|really is that|is) (so |really |very )?easy\b"),
+    _r("minimise", r"\b(is|it's|it is) (so |really |very )?simple\b"),
+    _r("minimise", r"\b(no|not a) big deal\b"),
+    _r("minimise", r"\b(only|just) takes\b", "can take"),
+    _r("minimise", r"\bhow hard can it be\b"),
+    _r("minimise", r"\bin (their|your|his|her) sleep\b"),
+    _r("minimise", r"\bstop worrying\b"),
+    _r("minimise", r"\bno reason not to\b"),
+    _r(
+        "moralise",
+        r"\byou (should|shouldn't|should not) have (?P<verb>\w+)",
+        _might_have_helped,
+    ),
+    _r("moralise", r"\bshould you have\b", "could you"),
+    _r(
+        "moralise",
+        r"\byou (must|have to|ought to|'ve got to|have got to)\b(?! have (felt|been))",
+        None,
+    ),
+    _r(
+        "moralise",
+        r"\byou need to (stop|start|be|change|face|fix|improve|learn|admit|apologi[sz]e)\b",
+    ),
+    _r("moralise", r"\b(it is|it's) your (duty|job|responsibility) to\b"),
+    _r(
+        "moralise",
+        r"\b(a|any) (good|real|decent|responsible|true|great) (manager|leader|boss) "
+        r"(would|should|always|never|knows|listens|does|doesn't)\b",
+    ),
+    _r("moralise", r"^be (a|the|more|better) (better |kind |good |real )?"),
+    _r("moralise", r"\bbe a better\b"),
+    _r("absolute", r"\byou('re| are)? (always|never)\b"),
+    _r("absolute", r"\bno excuses?\b"),
+    _r("absolute", r"\bthere is no excuse\b"),
+    _r("absolute", r"\bor else\b"),
+    _r("absolute", r"^either\b.*\bor\b"),
+    _r("absolute", r"\bif you (can't|cannot|can not|don't|do not) [^,]{1,60}, (you|are you)\b"),
+    _r("absolute", r"\b(final|last) chance to change\b"),
+    _r("absolute", r"\bfor once\b", ""),
+    _r("absolute", r"\bfinally\b(?! (noticing|remembering))", ""),
+    _r("absolute", r"\bor don't bother\b|\bdon't bother\b"),
+    _r("absolute", r"\bever\.$"),
+    _r("absolute", r"\bprove (that )?you\b"),
+    _r(
+        "sarcasm",
+        r"\b(great|nice|brilliant|good|excellent|lovely) (job|work|idea|move)\b[^.?!]{0,30}"
+        r"\b(ignor|pretend|skip|without|forget|miss)",
+    ),
+    _r("sarcasm", r"\bcongratulations on (finally|another|yet)\b"),
+    _r("sarcasm", r"\bwell done (for|on) finally\b"),
+    _r("sarcasm", r"\bfinally (noticing|remembering|realising|realizing|figuring)\b"),
+    _r("sarcasm", r"^oh,? "),
+    _r(
+        "sarcasm", r"\b(i'm|i am) sure (your|the) (team|reports|colleagues) (loves?|enjoys?|likes?)"
+    ),
+    _r("sarcasm", r"\byeah,? right\b"),
+    _r("sarcasm", r"\bas if you\b"),
+    _r("sarcasm", r"\binteresting\.$"),
+    _r("sarcasm", r"\bhow did that work out\b"),
+    _r("sarcasm", r"\bfor real this time\b"),
+    _r("sarcasm", r"\blet's test that\b"),
+]
+
+# -- Context ----------------------------------------------------------------------------------
+
+IDIOMS: dict[str, str] = {
+    r"hit (it|one|that) out of the park": "did very well",
+    r"out of the park": "very well",
+    r"low-hanging fruit|low hanging fruit": "easy wins",
+    r"touch base": "check in",
+    r"step up to the plate": "take the lead",
+    r"move the needle": "make a real difference",
+    r"drop(ping|ped|s)? the ball": "miss something",
+    r"boil the ocean": "change everything at once",
+    r"think outside the box": "try a new approach",
+    r"circle back": "come back",
+    r"bite the bullet": "face it",
+    r"home run": "great success",
+    r"strike out": "disappointment",
+    r"rocket science": "very hard",
+    r"on the same page": "in agreement",
+    r"team player": "person who helps the team",
+    r"piece of cake": "easy",
+    r"ballpark( figure)?": "rough estimate",
+    r"go the extra mile": "do a little more",
+    r"slam dunk": "sure success",
+    r"firing on all cylinders": "working at its best",
+    r"hail mary": "last attempt",
+    r"monday morning quarterback": "judge with hindsight",
+    r"par for the course": "normal",
+    r"cover all (the|your) bases": "cover everything",
+    r"ducks in a row": "things organised",
+    r"back to square one": "back to the start",
+    r"jump the gun": "act too early",
+    r"raise the bar": "aim higher",
+    r"learn the ropes": "learn how things work",
+    r"call the shots": "decide",
+    r"game changer": "big change",
+    r"level playing field": "fair situation",
+    r"when push comes to shove": "when it really matters",
+    r"elephant in the room": "topic no one mentions",
+    r"pull your socks up": "make more effort",
+    r"get the hang of": "learn",
+    r"hit the ground running": "start quickly",
+    r"110 ?%": "full effort",
+    r"a whole new ball ?game": "very different",
+    r"the ball is in your court": "it is your decision",
+    r"back burner": "later list",
+    r"curve ?ball": "surprise",
+    r"in your wheelhouse": "in your area of strength",
+    r"herding cats": "coordinating many people",
+    r"drink the kool-aid": "accept without question",
+    r"keep your eye on the ball": "stay focused",
+    r"in the same boat": "in the same situation",
+    r"across the pond": "abroad",
+    r"knock it out of the park": "do very well",
+}
+
+_ASSUMPTIONS: dict[str, str | None] = {
+    r"your (wife|husband|spouse)( or (wife|husband|spouse))?": "someone close to you",
+    r"your (girlfriend|boyfriend)( or (girlfriend|boyfriend))?": "someone close to you",
+    r"your (kids|children|son|daughter)": "the people you care for",
+    r"(picking|pick) up your kids": "caring for others",
+    r"your (mother|father|mum|mom|dad|parents)": "someone you trust",
+    r"your dad|your mum|your mom": "someone you trust",
+    r"(a )?photo of your family": "something about yourself",
+    r"your family": "the people close to you",
+    (
+        r"over (the )?(christmas|thanksgiving|easter|ramadan|diwali|hanukkah|new year)"
+        r"( break| holidays?)?"
+    ): "at a quiet moment",
+    r"(at|over) (the )?(weekend )?(barbecue|bbq|dinner party)": "at a relaxed moment",
+    r"(the )?(weekend )?(barbecue|bbq)": "a relaxed moment",
+    r"(weekend )?dinner": "a relaxed moment",
+    r"(your )?(college|university|school) (days|experience)": "earlier experiences",
+    r"at (college|university|school)": "earlier in your life",
+    r"what sport did you play": "what activity taught you something",
+    r"when you were a (kid|child)": "earlier in your life",
+    r"go for a (run|jog)": "do something that helps you feel calm",
+    r"(on )?your (drive|commute)( to work)?": "at a quiet moment",
+    r"as a (man|woman|working mother|working father|mother|father|mom|dad|female|male)\b": None,
+    r"(which |your )?(church|mosque|temple|synagogue)": "community",
+    r"have a (drink|beer|pint)|drinks after work": "spend relaxed time",
+    r"your husband|your wife": "someone close to you",
+}
+
+CONTEXT_RULES = [_r("idiom", rf"\b({pattern})\b", plain) for pattern, plain in IDIOMS.items()] + [
+    _r("assumption", rf"\b({pattern})", plain) for pattern, plain in _ASSUMPTIONS.items()
+]
+
+# -- Honesty ----------------------------------------------------------------------------------
+
+HONESTY_RULES = [
+    _r("urgency", r"\bhurry\b[!,.]?", ""),
+    _r("urgency", r"\bact now\b[!:,.]?", ""),
+    _r(
+        "urgency",
+        r"\b(sign up|book|do|finish|complete|act|register|start|reply|respond|decide|join)"
+        r"( \w+){0,3} right now\b",
+    ),
+    _r("urgency", r"\bimmediately\b", "when it suits you"),
+    _r("urgency", r"\bbefore it'?s too late\b", ""),
+    _r("urgency", r"\btonight\b", "when it suits you"),
+    _r("urgency", r"\bdon'?t miss out( on)?\b"),
+    _r("urgency", r"\blast chance\b"),
+    _r("urgency", r"\bcloses in (one|an|a|\d+) (minutes?|hours?)\b"),
+    _r("urgency", r"\bdisappears at\b"),
+    _r("urgency", r"\b(today|now) or (you|lose)\b"),
+    _r("urgency", r"\bevery day you wait\b"),
+    _r(
+        "scarcity",
+        r"\bonly (a few |\w+ )?(spots?|seats?|places?) (left|remain)\b|"
+        r"\b(spots?|seats?|places?) (left|remain(ing)?)\b",
+    ),
+    _r("scarcity", r"\blimited (spots|places|seats)\b|\bfirst come,? first served\b"),
+    _r("scarcity", r"\b(few|limited) (places|spots|seats)? ?(left|remain)\b"),
+    _r("scarcity", r"\blose your place\b"),
+    _r("guilt", r"\bfalling behind\b|\bleave you behind\b|\byou('re| are) behind\b"),
+    _r("guilt", r"\bcounting on you\b"),
+    _r("guilt", r"\bletting (them|\w+ \w+) down\b"),
+    _r("guilt", r"\b(let|letting) your (circle|cohort|team|coach|peers|group) down\b"),
+    _r("guilt", r"\bdisappoint(ed|ing)?\b(?! that)|\bis disappointed\b"),
+    _r("guilt", r"\b(break|lose|keep) your streak\b|\bstreak alive\b"),
+    _r("guilt", r"\b(waiting|is waiting) (on|for) you\b"),
+    _r("guilt", r"\blose everything\b"),
+    _r("guilt", r"\bhaven't logged in\b"),
+    _r("overclaim", r"\bguarantee(d|s)?\b( to)?", "designed to"),
+    _r("overclaim", r"\b100 ?%"),
+    _r("overclaim", r"\b(totally|completely|fully|100%) (anonymous|private|secure|confidential)\b"),
+    _r(
+        "overclaim",
+        r"\bcan never be traced\b|\bnever be seen by anyone\b|\bno one will ever know\b",
+    ),
+    _r("overclaim", r"\bforever\b", ""),
+    _r(
+        "overclaim", r"\b(will|you'll|they'll) \w+ (\w+ )?instantly\b|\binstantly (trust|transform)"
+    ),
+    _r("overclaim", r"\bmaster every\b"),
+    _r("overclaim", r"\bscientifically proven\b"),
+    _r("overclaim", r"\bwill transform\b", "can help"),
+    _r("overclaim", r"\bdouble your\b"),
+]
+
+RULES = JUDGEMENT_RULES + CONTEXT_RULES + HONESTY_RULES
+
+DEFAULT_REWRITES: dict[str, str | None] = {
+    "blame": "Looking back, what happened, and what would you like to try next time?",
+    "shame": "What did you notice about how this went, and what would you like to do next?",
+    "label": "What do you notice about how you respond in situations like this?",
+    "presume": "How was this for you, if you would like to say?",
+    "leading": "What is your view, and what makes you see it that way?",
+    "compare": "What would be a good next step for you, at your own pace?",
+    "minimise": "This can take some effort. What would help you take the first step?",
+    "moralise": "What might you try, and what would help?",
+    "absolute": "When does this tend to happen, and what helps?",
+    "sarcasm": "What did you learn from how this went?",
+    "tone": None,
+    "idiom": None,
+    "assumption": None,
+    "reading-level": None,
+    "urgency": "Take this step when it suits you.",
+    "scarcity": "Places are limited so that everyone can take part; sign up if it suits you.",
+    "guilt": "Pick up where you left off whenever it suits you.",
+    "overclaim": None,
+}
+
+
+def rewrite_sentence(rule: Rule, sentence: str, m: re.Match[str]) -> str | None:
+    """The respectful rewrite a rule proposes for `sentence` (the masked sentence the match is
+    in), or None where no rewrite can be proposed automatically."""
+    if callable(rule.fix):
+        return rule.fix(sentence, m)
+    if isinstance(rule.fix, str):
+        # An empty result proposes removing the sentence (a lone "Hurry!").
+        return tidy(sentence[: m.start()] + rule.fix + sentence[m.end() :])
+    return DEFAULT_REWRITES.get(rule.code)

@@ -1,0 +1,224 @@
+"""The checker's behaviour: what each kind of check finds, what it leaves alone, the rewrites it
+proposes, and clear answers for odd input (empty, binary, 100 KB, other scripts, markup)."""
+
+import numpy as np
+from django.test import SimpleTestCase
+
+from design_review.checker import ReviewContext, review, review_many
+from design_review.classifier import ToneModel
+from design_review.codes import CODES, QUESTIONS, Category
+from design_review.visibility import answer_visibility
+from programs.models import ActivityKind
+from rapport.policy import Visibility
+
+RULES_ONLY = ReviewContext(classifier=False)
+
+
+def codes(text: str, context: ReviewContext = RULES_ONLY) -> list[str]:
+    return review(text, context=context).codes
+
+
+def on(kind: ActivityKind) -> ReviewContext:
+    return ReviewContext(kind=kind, visibility=answer_visibility(kind), classifier=False)
+
+
+class JudgementTests(SimpleTestCase):
+    def test_it_finds_each_kind_of_judging_phrase(self) -> None:
+        cases = {
+            "Why didn't you raise it with your team?": "blame",
+            "You should be ashamed of that meeting.": "shame",
+            "As a defensive person, how do you take criticism?": "label",
+            "You probably felt threatened. Describe it.": "presume",
+            "Don't you agree that listening matters most?": "leading",
+            "Everyone else has finished; what held you up?": "compare",
+            "Just ask your colleague. It only takes a minute.": "minimise",
+            "You should have asked your team first.": "moralise",
+            "You never ask your team what they think.": "absolute",
+            "Congratulations on finally noticing your team.": "sarcasm",
+        }
+        for text, code in cases.items():
+            with self.subTest(text):
+                self.assertIn(code, codes(text))
+
+    def test_it_leaves_the_same_words_alone_when_they_are_used_respectfully(self) -> None:
+        for text in (
+            "Why does this skill matter to you?",  # a curious why
+            "Which of these steps should come first in your team?",  # a neutral should
+            "Name one mistake you learned from. What did it teach you?",
+            "There is always more than one way to open a hard conversation.",
+            "What is just and fair when two people want the same project?",
+            "How did you feel after the conversation, if you would like to note it?",
+        ):
+            with self.subTest(text):
+                self.assertEqual(codes(text), [])
+
+    def test_a_finding_highlights_the_words_and_proposes_a_rewrite_of_the_sentence(self) -> None:
+        text = "Good morning. Why haven't you had a career conversation with your reports yet?"
+        (finding,) = review(text, context=RULES_ONLY).findings
+        self.assertEqual(finding.code, "blame")
+        self.assertEqual(text[finding.start : finding.end], "Why haven't you had")
+        self.assertEqual(finding.words, "Why haven't you had")
+        self.assertEqual(text[finding.rewrite_start : finding.rewrite_end], text[14:])
+        self.assertEqual(
+            finding.rewrite,
+            "What has made it hard to have a career conversation with your reports?",
+        )
+        self.assertEqual(finding.category, Category.JUDGEMENT)
+        self.assertEqual(finding.question, str(QUESTIONS[Category.JUDGEMENT]))
+
+    def test_leading_questions_become_open_ones(self) -> None:
+        (finding,) = review(
+            "Don't you agree that listening is more important than talking?", context=RULES_ONLY
+        ).findings
+        self.assertEqual(
+            finding.rewrite, "To what extent do you think listening is more important than talking?"
+        )
+
+    def test_quoted_examples_in_an_article_are_not_said_to_the_learner(self) -> None:
+        text = 'Feedback goes wrong when it is vague ("you need to be more strategic").'
+        self.assertEqual(codes(text), [])
+
+
+class SafeSpaceTests(SimpleTestCase):
+    def test_the_real_visibility_comes_from_the_models(self) -> None:
+        self.assertEqual(answer_visibility(ActivityKind.DISCUSSION), Visibility.COHORT)
+        self.assertEqual(answer_visibility(ActivityKind.MISSION), Visibility.PRIVATE)
+
+    def test_a_promise_of_privacy_on_a_prompt_the_cohort_reads_is_a_finding(self) -> None:
+        text = "Only you will see this. Describe the feedback that hurt you most."
+        result = review(text, context=on(ActivityKind.DISCUSSION))
+        (finding,) = [f for f in result.findings if f.code == "audience-mismatch"]
+        self.assertEqual(finding.words, "Only you")
+        self.assertEqual(finding.rewrite, "Your cohort will read your answer.")
+
+    def test_the_same_promise_on_a_private_reflection_is_true(self) -> None:
+        text = "Only you will see this unless you choose to share it. What felt hardest?"
+        self.assertEqual(codes(text, on(ActivityKind.MISSION)), [])
+
+    def test_saying_the_cohort_will_read_a_private_reflection_is_a_finding(self) -> None:
+        text = "Share your reflection with your cohort: what did you find hardest?"
+        self.assertIn("audience-mismatch", codes(text, on(ActivityKind.MISSION)))
+
+    def test_a_personal_question_must_say_who_will_read_the_answer(self) -> None:
+        text = "Tell us about a time you felt like you were failing as a manager."
+        (finding,) = review(text, context=on(ActivityKind.DISCUSSION)).findings
+        self.assertEqual(finding.code, "audience-missing")
+        self.assertTrue(finding.rewrite.startswith("Your cohort will read your answer. Tell us"))
+        stated = "Your cohort will read your reply. " + text
+        self.assertEqual(codes(stated, on(ActivityKind.DISCUSSION)), [])
+
+
+class ContextAndHonestyTests(SimpleTestCase):
+    def test_idioms_get_a_plain_rewrite(self) -> None:
+        (finding,) = review("What is your low-hanging fruit?", context=RULES_ONLY).findings
+        self.assertEqual((finding.code, finding.rewrite), ("idiom", "What is your easy wins?"))
+
+    def test_assumptions_about_family_and_holidays(self) -> None:
+        self.assertIn("assumption", codes("Ask your wife how you come across."))
+        self.assertIn("assumption", codes("Over the Christmas break, reflect on the year."))
+        self.assertEqual(codes("Ask someone you trust how you come across."), [])
+
+    def test_reading_level_follows_the_organisations_setting(self) -> None:
+        text = (
+            "The effective manager, notwithstanding organisational contingencies and "
+            "interpersonal considerations, systematically operationalises feedback mechanisms, "
+            "thereby institutionalising developmental dialogue."
+        )
+        self.assertIn("reading-level", codes(text))
+        lenient = ReviewContext(max_grade=60, classifier=False)
+        self.assertNotIn("reading-level", codes(text, lenient))
+
+    def test_pressure_and_promises_the_product_cannot_keep(self) -> None:
+        self.assertIn("urgency", codes("Hurry! Finish this today or lose your progress."))
+        self.assertIn("scarcity", codes("Only three spots left, sign up now."))
+        self.assertIn("guilt", codes("You're falling behind your cohort."))
+        self.assertIn("overclaim", codes("Your answers are completely anonymous."))
+        self.assertEqual(codes("You can finish this mission any time this week."), [])
+
+
+class OddInputTests(SimpleTestCase):
+    def test_empty_text_is_a_clear_answer(self) -> None:
+        for text in ("", "   \n\t"):
+            result = review(text)
+            self.assertEqual((result.flagged, result.score, result.notes), (False, 0.0, ["empty"]))
+
+    def test_binary_data_is_not_reviewed(self) -> None:
+        result = review(bytes(range(256)).decode("latin-1"))
+        self.assertEqual((result.flagged, result.notes), (False, ["not-text"]))
+
+    def test_a_100_kb_text_is_reviewed_in_part_and_says_so(self) -> None:
+        text = "Why didn't you ask? " + "What helps you listen? " * 5000
+        result = review(text, context=RULES_ONLY)
+        self.assertIn("truncated", result.notes)
+        self.assertEqual(result.codes, ["blame"])
+
+    def test_other_scripts_are_noted_and_mixed_text_still_checked(self) -> None:
+        result = review("私はあなたのフィードバックが好きです。ありがとう。", context=RULES_ONLY)
+        self.assertEqual((result.flagged, result.notes), (False, ["other-script"]))
+        mixed = review("Why didn't you listen? 为什么你不听", context=RULES_ONLY)
+        self.assertEqual(mixed.codes, ["blame"])
+
+    def test_markdown_and_html_keep_offsets_into_the_original(self) -> None:
+        for text in (
+            "**Why didn't you** ask your team?",
+            "<p>Why <em>didn't</em> you ask your team?</p>",
+            "Read [this](https://example.com/x).\n\n- Why didn't you ask?",
+        ):
+            with self.subTest(text):
+                (finding,) = review(text, context=RULES_ONLY).findings
+                self.assertEqual(finding.code, "blame")
+                self.assertIn("Why", text[finding.start : finding.end])
+
+    def test_a_line_break_inside_a_paragraph_does_not_end_the_sentence(self) -> None:
+        text = "Think of one behaviour people\nwould recognise. Which routine keeps it?"
+        self.assertEqual(codes(text), [])
+
+
+class FakeEmbedder:
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def embed(self, sentences: list[str]) -> np.ndarray:
+        self.calls.append(sentences)
+        return np.array([[1.0 if "brave" in s else 0.0, 1.0] for s in sentences], np.float32)
+
+
+class ClassifierTests(SimpleTestCase):
+    model = ToneModel("fake", np.array([8.0, 0.0], np.float32), -4.0, 0.9)
+
+    def test_the_classifier_finds_judging_questions_the_rules_miss(self) -> None:
+        fake = FakeEmbedder()
+        result = review("Were you brave today? What helped you?", embedder=fake, model=self.model)
+        (finding,) = result.findings
+        self.assertEqual((finding.code, finding.words), ("tone", "Were you brave today?"))
+        self.assertGreater(finding.probability, 0.9)
+        self.assertIsNone(finding.rewrite)
+        self.assertEqual(fake.calls, [["Were you brave today?", "What helped you?"]])
+
+    def test_sentences_a_rule_explained_are_not_sent_to_the_classifier(self) -> None:
+        fake = FakeEmbedder()
+        review("Why didn't you ask? What helped you?", embedder=fake, model=self.model)
+        self.assertEqual(fake.calls, [["What helped you?"]])
+
+    def test_many_texts_share_one_batch(self) -> None:
+        fake = FakeEmbedder()
+        results = review_many(
+            ["Were you brave?", "What helped you?", ""], embedder=fake, model=self.model
+        )
+        self.assertEqual(len(fake.calls), 1)
+        self.assertEqual([r.flagged for r in results], [True, False, False])
+
+    def test_the_shipped_model_runs_offline_on_the_shipped_embedder(self) -> None:
+        result = review("What will you try in your next one-to-one?")
+        self.assertFalse(result.flagged)
+        self.assertEqual(result.notes, [])
+        self.assertLess(result.score, 0.5)
+
+
+class CodeTests(SimpleTestCase):
+    def test_every_code_explains_itself_and_names_its_question(self) -> None:
+        for info in CODES.values():
+            self.assertGreater(len(info.explanation), 40, info.code)
+            self.assertIn(info.question, [str(q) for q in QUESTIONS.values()])

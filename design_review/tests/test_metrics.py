@@ -1,0 +1,61 @@
+"""The data set and the figures docs/design-review.md reports: the held-out targets (at least
+90% of judging prompts caught, at most 10% false alarms on respectful ones) and the lexicon
+baseline they are compared with."""
+
+from django.test import SimpleTestCase
+
+from design_review import dataset
+from design_review.codes import Category
+
+
+class DataSetTests(SimpleTestCase):
+    def test_there_are_at_least_400_original_prompts_in_every_category(self) -> None:
+        train, heldout = dataset.load("train"), dataset.load("heldout")
+        self.assertGreaterEqual(len(train) + len(heldout), 400)
+        for split in (train, heldout):
+            for category in Category:
+                labels = {ex.label for ex in split if ex.category == category}
+                self.assertEqual(labels, {0, 1}, category)
+
+    def test_the_held_out_split_shares_no_prompt_with_training(self) -> None:
+        train = {ex.text for ex in dataset.load("train")}
+        heldout = {ex.text for ex in dataset.load("heldout")}
+        self.assertEqual(train & heldout, set())
+
+
+class HeldOutTargetTests(SimpleTestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls.heldout = dataset.load("heldout")
+        cls.scores = dataset.evaluate(cls.heldout, dataset.checker_predictor())
+
+    def test_it_catches_at_least_90_percent_of_judging_prompts(self) -> None:
+        self.assertGreaterEqual(self.scores["all"].recall, 0.90)
+        self.assertGreaterEqual(self.scores[Category.JUDGEMENT].recall, 0.90)
+
+    def test_it_raises_at_most_10_percent_false_alarms_on_respectful_prompts(self) -> None:
+        self.assertLessEqual(self.scores["all"].false_alarm_rate, 0.10)
+        for category in Category:
+            self.assertLessEqual(self.scores[category].false_alarm_rate, 0.10, category)
+
+    def test_a_sentiment_lexicon_misses_most_of_what_the_checker_catches(self) -> None:
+        vader = dataset.evaluate(self.heldout, dataset.vader_predictor())
+        self.assertLess(vader["all"].recall, self.scores["all"].recall)
+        self.assertLess(vader[Category.CONTEXT].recall, 0.5)
+
+
+class DemoProgrammeTests(SimpleTestCase):
+    def test_the_demo_programme_passes_review(self) -> None:
+        from demo.content import WEEKS
+        from design_review.checker import ReviewContext, review
+        from design_review.visibility import answer_visibility
+
+        for week in WEEKS:
+            for activity in week.activities:
+                context = ReviewContext(
+                    kind=activity.kind, visibility=answer_visibility(activity.kind)
+                )
+                for text in (activity.title, activity.summary, activity.body):
+                    with self.subTest(activity.title):
+                        self.assertEqual(review(text, context=context).codes, [])

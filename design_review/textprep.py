@@ -1,0 +1,90 @@
+"""Preparing a text for review: what kind of input it is, markup masked, sentences with offsets.
+
+Everything here keeps character offsets into the original text, so a finding can highlight the
+designer's own words and a rewrite replaces exactly the sentence it is about. Markup (HTML tags,
+Markdown punctuation, entities) is blanked out with spaces of the same length rather than
+removed, for the same reason.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+#: Only the first this many characters are reviewed; a longer text gets a note saying so.
+MAX_REVIEW_CHARS = 20_000
+
+_TAG = re.compile(r"<[^>\n]{0,500}>|&[#a-zA-Z0-9]{1,10};")
+_MD_LINK_TARGET = re.compile(r"\]\([^)\n]{0,500}\)")
+_MD_PUNCT = re.compile(r"[\[\]*_`#>|~]")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+# A line break inside a paragraph is a space; one before a blank line, a list item, a heading,
+# a quote or a table row ends the sentence.
+_SOFT_BREAK = re.compile(r"(?<=\S)[ \t]*\n(?![ \t]*(\n|[-+*>#|]|\d+[.)]\s))")
+_QUOTED = re.compile(r'"[^"\n]{1,300}"')
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"')\]]*|(?=\n)|$)")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the masked text: its offsets into the original and its masked text."""
+
+    start: int
+    end: int
+    text: str
+
+
+def mask_markup(text: str) -> str:
+    """`text` with HTML tags, entities and Markdown punctuation replaced by spaces (same
+    length, so offsets hold), curly quotes straightened (one character each)."""
+
+    def blank(m: re.Match[str]) -> str:
+        return " " * len(m.group(0))
+
+    masked = _SOFT_BREAK.sub(blank, text)
+    masked = _TAG.sub(blank, masked)
+    masked = _MD_LINK_TARGET.sub(blank, masked)
+    masked = _MD_PUNCT.sub(" ", masked)
+    return masked.translate(_QUOTES)
+
+
+def mask_quotes(masked: str) -> str:
+    """Quoted speech blanked out: an article quoting a judging phrase as an example ("you need
+    to be more strategic") is not saying it to the learner. Same length, offsets hold."""
+    return _QUOTED.sub(lambda m: '"' + " " * (len(m.group(0)) - 2) + '"', masked)
+
+
+def sentences(masked: str) -> list[Sentence]:
+    """The sentences of a masked text, each trimmed of surrounding spaces, empty ones dropped."""
+    out = []
+    for m in _SENTENCE.finditer(masked):
+        raw = m.group(0)
+        stripped = raw.strip()
+        if not stripped or not any(ch.isalpha() for ch in stripped):
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        start = m.start() + lead
+        out.append(Sentence(start, start + len(stripped), stripped))
+    return out
+
+
+def control_share(text: str) -> float:
+    """The share of characters that are control or replacement characters (0 to 1): binary
+    data read as text scores high, any real prose near 0."""
+    if not text:
+        return 0.0
+    bad = sum(
+        1
+        for ch in text
+        if ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t")
+    )
+    return bad / len(text)
+
+
+def non_latin_share(text: str) -> float:
+    """The share of letters outside the Latin script (0 to 1), to say when a text is mostly in
+    another script that the English checks cannot read."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    other = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
+    return other / len(letters)

@@ -1,0 +1,289 @@
+"""The thread page's cheaper forms of the rule (docs/performance.md, "A discussion thread with
+1,000,000 posts"): `Post.visible_in_thread` returns exactly `Post.visible_to`'s rows for every
+persona, the thread's counter of top-level posts gives every viewer the count the rule gives,
+and the HTML stored with each post follows its text through every write and every erasure."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse
+
+from cohorts.models import EnrollmentRole
+from discussions import actions
+from discussions.models import Post, Thread, coaches_cohort, is_moderator
+from discussions.personal_data import erase_discussions
+from discussions.threads import _top_level_count, has_answered, load_thread_page
+from programs.models import Activity, ActivityKind
+from rapport.testing import PersonaTestCase, enroll
+
+
+class FastPathTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        prompt = Activity.objects.get(week__program=cls.program, kind=ActivityKind.DISCUSSION)
+        prompt.respond_before_reveal = True
+        prompt.save()
+        cls.gated = actions.thread_for_activity(cls.cohort_a, activity_id=prompt.pk)
+        cls.community = actions.community_thread(cls.cohort_a)
+        cls.circle = actions.circle_thread(cls.circle_a)
+        cls.other = actions.community_thread(cls.cohort_b)
+        # An admin who also has a learner seat: a moderator by role, but not exempt from the
+        # gate or from hidden posts in Post.visible_to (no coach seat).
+        enroll(cls.adam, cohort=cls.cohort_a, role=EnrollmentRole.LEARNER)
+        cls.superuser = get_user_model().objects.create_superuser(
+            "root@northwind.example", "a long enough password"
+        )
+        for thread in (cls.gated, cls.community, cls.circle):
+            bob = actions.create_post(thread, author=cls.bob, body="Bob's **first** thought")
+            actions.create_post(thread, author=cls.alice, body="Alice answers", parent=bob)
+            hidden = actions.create_post(thread, author=cls.fay, body="Fay's post, hidden later")
+            actions.create_post(thread, author=cls.bob, body="A reply, hidden", parent=bob)
+            gone = actions.create_post(thread, author=cls.alice, body="Alice, deleted later")
+            actions.delete_post(gone, by=cls.alice)
+            actions.hide_post(hidden, by=cls.carol, reason="Off topic")
+            reply = Post.objects.get(thread=thread, body="A reply, hidden")
+            actions.hide_post(reply, by=cls.carol, reason="Off topic")
+        actions.create_post(cls.other, author=cls.dave, body="Dave in cohort B")
+
+    def people(self) -> list[Any]:
+        return [
+            self.alice,
+            self.bob,
+            self.carol,
+            self.dave,
+            self.dora,
+            self.adam,
+            self.erin,
+            self.fay,
+            self.oscar,
+            self.superuser,
+        ]
+
+    def fast(self, thread: Thread, person: Any) -> set[int]:
+        sees_all = coaches_cohort(person, thread.cohort_id)
+        answered = thread.respond_before_reveal and not sees_all and has_answered(thread, person)
+        posts = Post.objects.visible_in_thread(thread, person, sees_all=sees_all, answered=answered)
+        return set(posts.values_list("pk", flat=True))
+
+    def test_the_thread_form_of_the_rule_returns_the_rules_rows_for_everyone(self) -> None:
+        checked = 0
+        for thread in Thread.objects.select_related("activity", "cohort"):
+            for person in self.people():
+                if not Thread.objects.visible_to(person).filter(pk=thread.pk).exists():
+                    continue  # the precondition: only threads the person reads
+                expected = set(
+                    Post.objects.visible_to(person)
+                    .filter(thread=thread)
+                    .values_list("pk", flat=True)
+                )
+                self.assertEqual(self.fast(thread, person), expected, (thread, person))
+                checked += 1
+        self.assertGreater(checked, 12)
+
+    def test_the_gate_and_hidden_posts_are_kept_by_the_thread_form(self) -> None:
+        gated = Thread.objects.select_related("activity", "cohort").get(pk=self.gated.pk)
+        # The admin with a learner seat moderates by role, yet the rule gates him: nothing yet.
+        self.assertTrue(is_moderator(self.adam, gated.cohort))
+        self.assertEqual(self.fast(gated, self.adam), set())
+        actions.create_post(gated, author=self.adam, body="Adam answers at last")
+        seen = {p.body for p in Post.objects.filter(pk__in=self.fast(gated, self.adam))}
+        self.assertIn("Bob's **first** thought", seen)
+        self.assertIn("Adam answers at last", seen)
+        self.assertNotIn("Fay's post, hidden later", seen)  # someone else's, hidden
+        fay_sees = {p.body for p in Post.objects.filter(pk__in=self.fast(gated, self.fay))}
+        self.assertIn("Fay's post, hidden later", fay_sees)  # her own, hidden
+        self.assertNotIn("A reply, hidden", fay_sees)
+
+    def test_every_viewer_gets_the_rules_count_of_top_level_posts(self) -> None:
+        for thread in Thread.objects.select_related("activity", "cohort"):
+            stored = Post.objects.filter(thread=thread, parent__isnull=True).count()
+            self.assertEqual(thread.top_level_posts, stored)
+            for person in self.people():
+                if not Thread.objects.visible_to(person).filter(pk=thread.pk).exists():
+                    continue
+                sees_all = coaches_cohort(person, thread.cohort_id)
+                answered = (
+                    thread.respond_before_reveal and not sees_all and has_answered(thread, person)
+                )
+                expected = (
+                    Post.objects.visible_to(person)
+                    .filter(thread=thread, parent__isnull=True)
+                    .count()
+                )
+                total, every = _top_level_count(
+                    thread, person, sees_all=sees_all, answered=answered
+                )
+                self.assertEqual(total, expected, (thread, person))
+                self.assertEqual(every, expected == thread.top_level_posts, (thread, person))
+
+    def test_replies_do_not_count_and_pages_follow_the_counter(self) -> None:
+        before = Thread.objects.get(pk=self.community.pk).top_level_posts
+        top = actions.create_post(self.community, author=self.bob, body="Another")
+        actions.create_post(self.community, author=self.alice, body="A reply", parent=top)
+        thread = Thread.objects.select_related("activity", "cohort").get(pk=self.community.pk)
+        self.assertEqual(thread.top_level_posts, before + 1)
+        from datetime import date
+
+        view = load_thread_page(thread, viewer=self.alice, page=None, today=date(2026, 1, 1))
+        self.assertEqual(view.total, before + 1 - 1)  # Fay's hidden post is not Alice's to see
+        view = load_thread_page(thread, viewer=self.fay, page=None, today=date(2026, 1, 1))
+        self.assertEqual(view.total, before + 1)  # her own hidden post counts for her
+
+
+class StoredHtmlTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.thread = actions.community_thread(cls.cohort_a)
+
+    def html(self, post: Post) -> str:
+        return Post.objects.get(pk=post.pk).body_html
+
+    def test_the_html_is_written_with_the_text_and_follows_each_edit(self) -> None:
+        post = actions.create_post(self.thread, author=self.bob, body="A **bold** @[Alice] idea")
+        self.assertIn("<strong>bold</strong>", self.html(post))
+        self.assertIn("<strong>@Alice</strong>", self.html(post))
+        actions.edit_post(post, by=self.bob, body="Now *gently* <script>alert(1)</script>")
+        html = self.html(post)
+        self.assertIn("<em>gently</em>", html)
+        self.assertNotIn("bold", html)
+        self.assertNotIn("<script", html)  # sanitised before it is stored
+
+    def test_the_page_shows_the_stored_html(self) -> None:
+        post = actions.create_post(self.thread, author=self.bob, body="Plain words")
+        Post.objects.filter(pk=post.pk).update(body_html="<p>What the column holds</p>")
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("discussions:thread", args=[self.thread.public_id]))
+        self.assertContains(page, "<p>What the column holds</p>", html=False)
+
+    def test_deleting_hiding_and_erasing_clear_the_html(self) -> None:
+        deleted = actions.create_post(self.thread, author=self.bob, body="Gone soon")
+        actions.delete_post(deleted, by=self.bob)
+        self.assertEqual(self.html(deleted), "")
+
+        hidden = actions.create_post(self.thread, author=self.bob, body="Hidden **soon**")
+        actions.hide_post(hidden, by=self.carol, reason="Off topic")
+        self.assertEqual(self.html(hidden), "")
+        # Its author still sees it, rendered on the fly.
+        self.client.force_login(self.bob)
+        page = self.client.get(reverse("discussions:thread", args=[self.thread.public_id]))
+        self.assertContains(page, "Hidden <strong>soon</strong>", html=False)
+        actions.unhide_post(hidden, by=self.carol)
+        self.assertIn("Hidden <strong>soon</strong>", self.html(hidden))
+
+        erased = actions.create_post(self.thread, author=self.fay, body="Fay's own words")
+        erase_discussions(self.fay)
+        self.assertEqual(self.html(erased), "")
+        self.assertFalse(Post.objects.filter(author=self.fay).exclude(body_html="").exists())
+
+
+class ReplyPathTests(PersonaTestCase):
+    """Posting a reply: the redirect's page, the parent's lookup, and a write transaction that
+    holds only writes (docs/performance.md, "Posting a reply")."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        prompt = Activity.objects.get(week__program=cls.program, kind=ActivityKind.DISCUSSION)
+        prompt.respond_before_reveal = True
+        prompt.save()
+        cls.gated = actions.thread_for_activity(cls.cohort_a, activity_id=prompt.pk)
+        cls.community = actions.community_thread(cls.cohort_a)
+        for thread in (cls.gated, cls.community):
+            for n in range(4):
+                author = (cls.bob, cls.fay, cls.alice, cls.carol)[n]
+                post = actions.create_post(thread, author=author, body=f"Post {n}")
+                actions.create_post(thread, author=cls.bob, body=f"Reply {n}", parent=post)
+                if n == 1:
+                    actions.hide_post(post, by=cls.carol, reason="Off topic")
+
+    def test_page_of_counts_what_the_rule_shows(self) -> None:
+        from unittest import mock
+
+        from discussions import threads
+
+        with mock.patch.object(threads, "PAGE_SIZE", 1):  # the page is then the count + 1
+            for post in Post.objects.select_related("thread__activity", "thread__cohort", "parent"):
+                for person in (self.alice, self.bob, self.carol, self.fay, self.adam):
+                    if not Post.objects.visible_to(person).filter(pk=post.pk).exists():
+                        continue
+                    top = post.parent or post
+                    expected = (
+                        Post.objects.visible_to(person)
+                        .filter(thread=post.thread, parent__isnull=True)
+                        .filter(
+                            Q(created_at__lt=top.created_at)
+                            | Q(created_at=top.created_at, id__lt=top.pk)
+                        )
+                        .count()
+                    )
+                    self.assertEqual(
+                        threads.page_of(post, viewer=person), expected + 1, (post, person)
+                    )
+
+    def test_the_parent_is_found_by_the_rule_in_its_own_thread_only(self) -> None:
+        from django.http import Http404
+
+        from discussions.access import get_post_in_thread
+
+        gated = Thread.objects.select_related("activity", "cohort").get(pk=self.gated.pk)
+        community = Thread.objects.select_related("activity", "cohort").get(pk=self.community.pk)
+        hidden = Post.objects.get(thread=gated, body="Post 1")
+        first = Post.objects.get(thread=gated, body="Post 0")
+        for person in (self.alice, self.bob, self.carol, self.fay, self.adam, self.dave):
+            for thread in (gated, community):
+                if not Thread.objects.visible_to(person).filter(pk=thread.pk).exists():
+                    continue  # the precondition: the thread came from get_thread_for_user
+                for post in Post.objects.filter(thread__in=[gated, community]):
+                    rule = (
+                        Post.objects.visible_to(person).filter(pk=post.pk, thread=thread).exists()
+                    )
+                    try:
+                        get_post_in_thread(person, thread, post.public_id)
+                        found = True
+                    except Http404:
+                        found = False
+                    self.assertEqual(found, rule, (person, thread, post))
+        with self.assertRaises(Http404):  # someone else's hidden post
+            get_post_in_thread(self.alice, gated, hidden.public_id)
+        self.assertEqual(get_post_in_thread(self.alice, gated, first.public_id), first)
+
+    def test_a_replys_transaction_holds_only_writes_and_queues_one_email_task(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from notifications.models import EmailChoice, EmailPreference, NotificationKind
+
+        for kind in (NotificationKind.REPLY, NotificationKind.MENTION):
+            EmailPreference.objects.create(
+                organization=self.org, user=self.alice, kind=kind, email=EmailChoice.IMMEDIATE
+            )
+            EmailPreference.objects.create(
+                organization=self.org, user=self.fay, kind=kind, email=EmailChoice.IMMEDIATE
+            )
+        parent = Post.objects.get(thread=self.community, body="Post 2")  # Alice's
+        self.client.force_login(self.bob)
+        url = reverse("discussions:post", args=[self.community.public_id])
+        with (
+            CaptureQueriesContext(connection) as queries,
+            self.captureOnCommitCallbacks(execute=True) as callbacks,
+        ):
+            response = self.client.post(
+                url, {"body": "Thank you @[Fay], and you", "parent": parent.public_id}
+            )
+        self.assertEqual(response.status_code, 302, response.content[:300])
+        self.assertEqual(len(callbacks), 1)  # one email task for the reply and the mention
+        sql = [q["sql"] for q in queries.captured_queries]
+        begin = next(i for i, q in enumerate(sql) if 'INSERT INTO "discussions_post"' in q)
+        end = next(i for i, q in enumerate(sql) if 'INSERT INTO "events_event"' in q)
+        inside = [q.split()[0] for q in sql[begin : end + 1]]
+        self.assertNotIn("SELECT", inside, sql[begin : end + 1])
+        from notifications.models import Notification
+
+        told = Notification.objects.filter(target_id=Post.objects.latest("id").public_id)
+        self.assertEqual(
+            sorted(told.values_list("recipient__email", "kind")),
+            [(self.alice.email, "reply"), (self.fay.email, "mention")],
+        )
