@@ -14,7 +14,6 @@ import random
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
@@ -27,10 +26,7 @@ from assessments.models import (
     RoundKind,
 )
 from assessments.tasks import round_dates, schedule_rounds
-from cohorts.actions import Seat, enroll_many
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
-from demo.people import PeopleGenerator
-from organizations.actions import NewPerson, add_members
 from organizations.models import Behaviour
 
 # One score per behaviour of the default model, in its order: listen fully (3), give effective
@@ -213,7 +209,6 @@ COACH_WORDS = {
 }
 
 PREVIOUS_COHORT_SIZE = 12
-PREVIOUS_COACH_EMAIL = "coach@northwind.example"
 
 
 def _clip(value: int) -> int:
@@ -257,11 +252,12 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def seed_assessments(
-    cohort: Cohort, *, learner: str, peer: str, coach: str, now: datetime
+    cohort: Cohort, *, previous: Cohort, learner: str, peer: str, coach: str, now: datetime
 ) -> dict[str, int]:
     """The demo cohort's rounds answered about `learner` (by herself, `peer` and four more
-    peers of the cohort, and `coach`), and last year's cohort of the same programme with every
-    round answered by its learners, their peers and the coach. Returns counts by kind."""
+    peers of the cohort, and `coach`), and `previous` (last year's cohort of the same
+    programme, seated) with every round that has opened answered by its learners, their peers
+    and the coach. Returns counts by kind."""
     today = now.date()
     schedule_rounds(today=today)
     behaviours = list(
@@ -308,50 +304,30 @@ def seed_assessments(
                 PEER_WORDS[kind][n], _at(day + timedelta(days=1 + n), 10 + n),
             )  # fmt: skip
         count += 2 + len(peer_ids)
-    count += _previous_year(cohort, behaviours, coach=grace, today=today)
+    count += _previous_year(previous, behaviours, coach=grace, today=today)
     # The rounds that have opened were announced at the time: run_periodic does not announce
     # them again (the second cohort's open baseline, say, is announced by it as usual).
     AssessmentRound.objects.filter(
         organization=cohort.organization, opens_on__lte=today, closes_on__lt=today
     ).update(opened_notice_at=now, reminded_at=now)
-    AssessmentRound.objects.filter(
-        organization=cohort.organization, cohort__name__startswith="Cohort 2025"
-    ).update(opened_notice_at=now)
+    AssessmentRound.objects.filter(cohort=previous).update(opened_notice_at=now)
     return {"responses": count, "peers_asked": len(peer_ids)}
 
 
-def _previous_year(
-    cohort: Cohort, behaviours: Sequence[Behaviour], *, coach: User, today: date
-) -> int:
-    """Last year's cohort of the programme: started so that its year-later round opened two
-    weeks ago; each learner asked three peers; every round answered by most of them, with
-    growth from baseline to end that mostly held a year later. Returns the responses written."""
-    weeks = cohort.program.weeks.aggregate(n=Count("id"))["n"] or 1
+def previous_year_start(today: date, weeks: int) -> date:
+    """The Monday on which last year's cohort of a `weeks`-week programme started, so that its
+    year-later round opened two to three weeks before `today`."""
     end_offset = round_dates(today, weeks)[2].opens_on - today  # start -> year-later opening
     start = today - end_offset - timedelta(days=14)
-    start -= timedelta(days=start.weekday())
-    previous = Cohort.objects.create(
-        program=cohort.program, name=f"Cohort 2025 · {start.day} {start:%b %Y}", start_date=start
-    )
-    generator = PeopleGenerator(2025)
-    people = []
-    for person in generator.people(PREVIOUS_COHORT_SIZE):
-        people.append(
-            NewPerson(
-                email=person.email.replace("@", ".2025@"),
-                full_name=person.full_name,
-                time_zone=person.time_zone,
-                region=person.region,
-                function=person.function,
-                level=person.level,
-            )
-        )
-    members = add_members(
-        cohort.organization, people=people, invite=False, joined=_at(start - timedelta(days=14), 9)
-    )
-    users = [m.user for m in members]
-    enroll_many(previous, seats=[Seat(coach.pk, EnrollmentRole.COACH, None)])
-    enroll_many(previous, seats=[Seat(u.pk, EnrollmentRole.LEARNER, coach.pk) for u in users])
+    return start - timedelta(days=start.weekday())
+
+
+def _previous_year(
+    previous: Cohort, behaviours: Sequence[Behaviour], *, coach: User, today: date
+) -> int:
+    """Last year's cohort (its people seated by the demo seed): each learner asked three peers;
+    every round that has opened answered by most of them, with growth from baseline to end that
+    mostly held a year later. Returns the responses written."""
     schedule_rounds(today=today)
     rounds = {r.kind: r for r in AssessmentRound.objects.filter(cohort=previous)}
     seats = list(Enrollment.objects.filter(cohort=previous, role=EnrollmentRole.LEARNER))

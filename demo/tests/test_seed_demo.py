@@ -31,6 +31,7 @@ from cohorts.models import (
     ProgressState,
 )
 from demo import content
+from demo.assessments import PREVIOUS_COHORT_SIZE
 from demo.content.specs import ActivitySpec
 from demo.errors import MediaError
 from demo.media import build_media, measured_seconds
@@ -191,7 +192,7 @@ class SeededDemoTests(TestCase):
 
     def test_learners_span_regions_time_zones_functions_and_levels(self) -> None:
         learners = Membership.objects.filter(organization=self.organization, role=Role.LEARNER)
-        self.assertEqual(learners.count(), 40)
+        self.assertEqual(learners.count(), 40 + PREVIOUS_COHORT_SIZE)  # and last year's cohort
         self.assertGreaterEqual(learners.values("region").distinct().count(), 6)
         self.assertGreaterEqual(learners.values("user__time_zone").distinct().count(), 6)
         self.assertGreaterEqual(learners.values("function").distinct().count(), 5)
@@ -423,7 +424,8 @@ class SeededDemoTests(TestCase):
         self.assertEqual(before, after)
 
     def test_check_says_the_demo_exists(self) -> None:
-        self.assertIn("exists: 40 learners in 3 cohorts", _run("--check"))
+        # Last year's cohort of the programme (demo.assessments) is the fourth.
+        self.assertIn(f"exists: {40 + PREVIOUS_COHORT_SIZE} learners in 4 cohorts", _run("--check"))
 
     def test_show_sign_ins_prints_the_url_the_people_and_the_password(self) -> None:
         users = User.objects.count()
@@ -456,7 +458,10 @@ class SeedLifecycleTests(TestCase):
         self.assertIn("deleted", output)
         self.assertEqual(Organization.objects.count(), 1)
         self.assertFalse(User.objects.filter(pk__in=first_ids).exists())
-        self.assertEqual(Enrollment.objects.filter(role=EnrollmentRole.LEARNER).count(), 15)
+        self.assertEqual(
+            Enrollment.objects.filter(role=EnrollmentRole.LEARNER).count(),
+            15 + PREVIOUS_COHORT_SIZE,
+        )
         self.assertFalse(any(path.exists() for path in old_files))
 
     def test_reset_removes_the_people_and_leaves_other_organisations_alone(self) -> None:
