@@ -51,6 +51,7 @@ from analytics.snapshots import rebuild_for_cohorts
 from cohorts.actions import Seat, enroll_many, ensure_sessions
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
+from demo.assessments import PREVIOUS_COHORT_SIZE, previous_year_start, seed_assessments
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
 from demo.caseload import seed_caseload
 from demo.circles import seed_circle_conversation, seed_circles
@@ -440,7 +441,42 @@ class _Seeder:
             f"low-energy check-in, {caseload['requests']} change-of-coach request, "
             f"{caseload['proposals']} match proposal"
         )
+        previous = self._previous_year_cohort(program, coach=COACH.email)
+        rated = seed_assessments(
+            cohorts[0],
+            previous=previous,
+            learner=LEARNER.email,
+            peer=PEER.email,
+            coach=COACH.email,
+            now=self.now_aware,
+        )
+        self.clock.lap(
+            f"Assessments: {rated['responses']} answers, {rated['peers_asked']} peers asked"
+        )
         return self.organization
+
+    def _previous_year_cohort(self, program: Program, *, coach: str) -> Cohort:
+        """Last year's cohort of the programme (PREVIOUS_COHORT_SIZE learners, coached by the
+        demo coach), started so that its year-later assessment round is open now; its people
+        are added and seated through the same write actions as everyone else's."""
+        start = previous_year_start(self.now_aware.date(), len(self.weeks))
+        cohort = Cohort.objects.create(
+            program=program, name=f"Cohort 2025 · {start.day} {start:%b %Y}", start_date=start
+        )
+        ensure_sessions(cohort)
+        joined = datetime.combine(start, time(9), tzinfo=UTC) - timedelta(days=14)
+        users = self._add_people(
+            list(self.people.people(PREVIOUS_COHORT_SIZE)), Role.LEARNER, joined=joined
+        )
+        grace = User.objects.get(email=coach)
+        enroll_many(cohort, seats=[Seat(user_id=grace.pk, role=EnrollmentRole.COACH)])
+        enroll_many(
+            cohort,
+            seats=[Seat(u.pk, EnrollmentRole.LEARNER, grace.pk) for u in users],
+        )
+        self._date_registrations(cohort, [grace.pk, *(u.pk for u in users)], joined)
+        self.counts["cohorts"] += 1
+        return cohort
 
     def _competencies(self) -> dict[str, Competency]:
         # The default leadership model, as every new organisation gets it.

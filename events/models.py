@@ -66,6 +66,9 @@ class Verb(models.TextChoices):
     MISSED = "missed", _("marked a session missed")
     ASSIGNED = "assigned", _("assigned a coach")
     REQUESTED = "requested", _("asked for a change of coach")
+    # Assessments (assessments.actions): never who was rated, never a score or a comment
+    ASKED = "asked", _("asked peers for their view")  # object = the learner's own cohort
+    RESPONDED = "responded", _("answered an assessment")  # object = the round
 
 
 class ObjectType(models.TextChoices):
@@ -84,6 +87,7 @@ class ObjectType(models.TextChoices):
     COACHING_SESSION = "coaching_session", _("coaching session")  # coaching.Booking
     COACHING_CONVERSATION = "coaching_conversation", _("coaching conversation")  # a Conversation
     ACTION_ITEM = "action_item", _("action plan item")  # coaching.ActionItem
+    ASSESSMENT_ROUND = "assessment_round", _("assessment round")  # assessments.AssessmentRound
 
 
 class ResultKey(models.TextChoices):

@@ -48,6 +48,8 @@ VERB_IRIS: dict[Verb, str] = {
     Verb.MISSED: "/xapi/verbs/missed",
     Verb.ASSIGNED: "/xapi/verbs/assigned",
     Verb.REQUESTED: "/xapi/verbs/requested",
+    Verb.ASKED: f"{ADL}asked",
+    Verb.RESPONDED: f"{ADL}responded",
 }
 
 # xAPI object shape per type: an Activity with a definition type, or an Agent (a person).
@@ -64,6 +66,7 @@ ACTIVITY_TYPE_IRIS: dict[ObjectType, str | None] = {
     ObjectType.COACHING_SESSION: "http://adlnet.gov/expapi/activities/meeting",
     ObjectType.COACHING_CONVERSATION: "http://id.tincanapi.com/activitytype/chat-channel",
     ObjectType.ACTION_ITEM: "http://adlnet.gov/expapi/activities/objective",
+    ObjectType.ASSESSMENT_ROUND: "http://adlnet.gov/expapi/activities/assessment",
 }
 
 # Where each result key goes: the xAPI `completion` property, or an extension IRI.

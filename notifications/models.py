@@ -40,6 +40,7 @@ class NotificationKind(models.TextChoices):
     COACH_MESSAGE = "coach_message", _("Messages between you and your coach or learners")
     COACH_MATCH = "coach_match", _("A new coach, or a new learner to coach")
     COACH_REQUEST = "coach_request", _("Requests for a change of coach (admins)")
+    ASSESSMENT = "assessment", _("Assessments: your view asked for, rounds opening and closing")
 
 
 class EmailChoice(models.TextChoices):
@@ -66,6 +67,7 @@ DEFAULT_EMAIL: dict[str, str] = {
     NotificationKind.COACH_MESSAGE: EmailChoice.IMMEDIATE,
     NotificationKind.COACH_MATCH: EmailChoice.IMMEDIATE,
     NotificationKind.COACH_REQUEST: EmailChoice.IMMEDIATE,
+    NotificationKind.ASSESSMENT: EmailChoice.IMMEDIATE,
 }
 DIGEST_CHOICES = (EmailChoice.DAILY, EmailChoice.WEEKLY)
 
@@ -181,12 +183,15 @@ _HEADLINES = {
     # Neither names anyone: the page it links to says who (coaching.actions).
     NotificationKind.COACH_MATCH: _("Your coaching changed in %(place)s"),
     NotificationKind.COACH_REQUEST: _("A learner asked for a change of coach in %(place)s"),
+    # `place` names the round and the cohort; never who rated whom, never a score.
+    NotificationKind.ASSESSMENT: _("%(actor)s asked for your view: %(place)s"),
 }
 _HEADLINES_WITHOUT_ACTOR = {
     NotificationKind.CIRCLE: _("News from %(place)s"),
     NotificationKind.SESSION: _("Coming up within a day: %(place)s"),
     NotificationKind.COACH_MATCH: _("Your coaching changed in %(place)s"),
     NotificationKind.COACH_REQUEST: _("A learner asked for a change of coach in %(place)s"),
+    NotificationKind.ASSESSMENT: _("Your view is asked for: %(place)s"),
 }
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("coach/", include("coaching.talk_urls")),
     path("caseload/", include("coaching.caseload_urls")),
     path("matching/", include("coaching.matching_urls")),
+    path("assessments/", include("assessments.urls")),
     path("studio/", studio_site.urls),
 ]
 

@@ -31,6 +31,7 @@ from cohorts.models import (
     ProgressState,
 )
 from demo import content
+from demo.assessments import PREVIOUS_COHORT_SIZE
 from demo.content.specs import ActivitySpec
 from demo.errors import MediaError
 from demo.media import build_media, measured_seconds
@@ -191,7 +192,7 @@ class SeededDemoTests(TestCase):
 
     def test_learners_span_regions_time_zones_functions_and_levels(self) -> None:
         learners = Membership.objects.filter(organization=self.organization, role=Role.LEARNER)
-        self.assertEqual(learners.count(), 40)
+        self.assertEqual(learners.count(), 40 + PREVIOUS_COHORT_SIZE)  # and last year's cohort
         self.assertGreaterEqual(learners.values("region").distinct().count(), 6)
         self.assertGreaterEqual(learners.values("user__time_zone").distinct().count(), 6)
         self.assertGreaterEqual(learners.values("function").distinct().count(), 5)
@@ -347,6 +348,41 @@ class SeededDemoTests(TestCase):
         self.assertTrue(free_slots(amara, grace, now=NOW))
         self.assertTrue(all(b.video_url.startswith("https://") for b in sessions))
 
+    def test_the_demo_learner_sees_her_growth_from_baseline_to_end(self) -> None:
+        from assessments.access import tasks_of
+        from assessments.report import growth_report
+
+        amara = User.objects.get(email="learner@northwind.example")
+        (report,) = growth_report(amara, today=NOW.date())
+        baseline, end, later = report.columns
+        self.assertTrue(baseline.peers_shown and end.peers_shown and not later.opened)
+        self.assertEqual((baseline.peers_answered, end.peers_answered), (5, 5))
+        self.assertEqual(end.coach_name, "Grace Mensah")
+        self.assertEqual(len(end.peers_observed.strengths), 5)
+        listen, _, conflict, *_ = report.competencies
+        self.assertGreater(listen.rows[0].cells[1].peer_mean, listen.rows[0].cells[0].peer_mean)
+        self.assertLessEqual(
+            conflict.rows[2].cells[1].peer_mean, conflict.rows[2].cells[0].peer_mean
+        )
+        rafael = User.objects.get(email="peer@northwind.example")
+        self.assertEqual(tasks_of(rafael, today=NOW.date()), [])  # both rounds are closed
+        grace = User.objects.get(email="coach@northwind.example")
+        waiting = [t for t in tasks_of(grace, today=NOW.date()) if not t.answered]
+        self.assertTrue(waiting)
+        self.assertTrue(all(t.round.kind == "year_later" for t in waiting))
+
+    def test_last_years_cohort_has_its_three_rounds_answered(self) -> None:
+        from assessments.models import AssessmentRound, Response
+
+        previous = Cohort.objects.get(
+            organization=self.organization, name__startswith="Cohort 2025"
+        )
+        rounds = AssessmentRound.objects.filter(cohort=previous)
+        self.assertEqual(rounds.count(), 3)
+        for round_ in rounds:
+            self.assertLessEqual(round_.opens_on, NOW.date())
+            self.assertGreaterEqual(Response.objects.filter(round=round_).count(), 12 * 4)
+
     def test_the_demo_coach_has_a_circle_session_this_week_with_the_learners_circle(
         self,
     ) -> None:
@@ -427,7 +463,8 @@ class SeededDemoTests(TestCase):
         self.assertEqual(before, after)
 
     def test_check_says_the_demo_exists(self) -> None:
-        self.assertIn("exists: 40 learners in 3 cohorts", _run("--check"))
+        # Last year's cohort of the programme (demo.assessments) is the fourth.
+        self.assertIn(f"exists: {40 + PREVIOUS_COHORT_SIZE} learners in 4 cohorts", _run("--check"))
 
     def test_show_sign_ins_prints_the_url_the_people_and_the_password(self) -> None:
         users = User.objects.count()
@@ -460,7 +497,10 @@ class SeedLifecycleTests(TestCase):
         self.assertIn("deleted", output)
         self.assertEqual(Organization.objects.count(), 1)
         self.assertFalse(User.objects.filter(pk__in=first_ids).exists())
-        self.assertEqual(Enrollment.objects.filter(role=EnrollmentRole.LEARNER).count(), 15)
+        self.assertEqual(
+            Enrollment.objects.filter(role=EnrollmentRole.LEARNER).count(),
+            15 + PREVIOUS_COHORT_SIZE,
+        )
         self.assertFalse(any(path.exists() for path in old_files))
 
     def test_reset_removes_the_people_and_leaves_other_organisations_alone(self) -> None:

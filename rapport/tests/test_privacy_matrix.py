@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from accounts.models import User
+from assessments.models import AssessmentRound
 from coaching import actions as coaching_actions
 from coaching.access import free_slots
 from cohorts.actions import set_completed
@@ -234,6 +235,16 @@ GROWTH_POST_ONLY = {
     "growth:charter_delete",
     "growth:conversation_delete",
 }
+# Assessments (docs/permissions.md, "Assessments"): the fixture is cohort A's baseline round and
+# alice's seat. Everyone has an Assessments page and a My growth over time page (their own);
+# alice asks peers for her own seat only; alice (herself) and carol (her coach) may rate her, a
+# peer only once she asked them (nobody here) — everyone else gets 404.
+ASSESSMENTS_STATUS = {
+    "assessments:index": {"*": {200}},
+    "assessments:growth": {"*": {200}},
+    "assessments:peers": {"alice": {200}, "*": {404}},
+    "assessments:rate": {"alice": {200}, "carol": {200}, "*": {404}},
+}
 
 # Programme dashboards (analytics): an organisation's admins only, counts through the
 # small-group rule; everyone else 403 (oscar, of another organisation, too: he is no admin).
@@ -394,6 +405,13 @@ class PrivacyMatrixTests(PersonaTestCase):
         )
         cls.coaching_sample = cls.make_coaching_sample()
         cls.caseload_sample = cls.make_caseload_sample()
+        from assessments.tasks import schedule_rounds
+
+        schedule_rounds()
+        cls.assessment_sample = {
+            "round_id": AssessmentRound.objects.get(cohort=cls.cohort_a, kind="baseline").public_id,
+            "seat_id": Enrollment.objects.get(cohort=cls.cohort_a, user=cls.alice).public_id,
+        }
 
     @classmethod
     def make_coaching_sample(cls) -> dict[str, Any]:
@@ -480,6 +498,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             **self.coaching_sample_values(),
             "program_id": self.program.public_id,
             **self.caseload_sample_values(),
+            **self.assessment_sample,
         }
 
     def url_of(self, endpoint: Endpoint, obj: models.Model | None = None) -> str:
@@ -510,6 +529,7 @@ class PrivacyMatrixTests(PersonaTestCase):
                 or endpoint.name in ANALYTICS_STATUS
                 or endpoint.name in TALK_STATUS
                 or endpoint.name in CASELOAD_STATUS
+                or endpoint.name in ASSESSMENTS_STATUS
                 or endpoint.app_name == "admin",
                 f"{endpoint.route} ({endpoint.name}): say in this test who may open it",
             )
@@ -995,6 +1015,20 @@ class PrivacyMatrixTests(PersonaTestCase):
                     self.assertNotContains(response, "asked for another", status_code=status)
                 if persona != "adam":
                     self.assertNotContains(response, "Proposed matches", status_code=status)
+
+    def test_assessment_pages_answer_each_persona_as_the_rules_say(self) -> None:
+        endpoints = [e for e in self.endpoints() if e.name in ASSESSMENTS_STATUS]
+        self.assertEqual({e.name for e in endpoints}, set(ASSESSMENTS_STATUS))
+        for persona in self.personas():
+            if persona == ANONYMOUS:
+                continue
+            self.as_persona(persona)
+            for endpoint in endpoints:
+                rule = ASSESSMENTS_STATUS[endpoint.name or ""]
+                response = self.request(endpoint, self.url_of(endpoint))
+                self.assertIn(
+                    response.status_code, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}"
+                )
 
     def test_coaching_sessions_answer_each_persona_as_the_rules_say(self) -> None:
         # Those refused go first; carol last (her removals delete the fixture).

@@ -13,6 +13,8 @@
   the dashboards of the programmes they touched are solved again (analytics.snapshots).
 - xAPI statements waiting for the Learning Record Store, when one is configured
   (events.tasks.queue_forwarding queues events.tasks.forward_statements for the task worker).
+- Assessment rounds: each cohort's three rounds scheduled from its dates, and the notices when
+  a round opens and before it closes (assessments.tasks.schedule_rounds, send_round_notices).
 
 Every job is idempotent, so running this more often, twice at once, or after a crash sends
 nobody anything twice. It lives in the project (above every app) because it calls into cohorts
@@ -27,6 +29,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from analytics.rollups import refresh as refresh_rollups
 from analytics.snapshots import rebuild_for_cohorts
+from assessments.tasks import schedule_rounds, send_round_notices
 from coaching.tasks import send_reminders
 from cohorts.tasks import notify_new_weeks
 from events.tasks import queue_forwarding
@@ -63,13 +66,16 @@ class Command(BaseCommand):
             rollup = refresh_rollups()
             rebuilt = rebuild_for_cohorts(rollup.cohorts)
             xapi = queue_forwarding()
+            rounds = schedule_rounds()
+            round_notices = send_round_notices()
             if options.get("verbosity", 1) >= 1:
                 self.stdout.write(
                     f"new-week notices {weeks}, digests planned {digests['planned']}, "
                     f"requeued {digests['requeued']}, immediate emails requeued {swept}, "
                     f"mission reminders {reminders}, session reminders {sessions}, "
                     f"events rolled up {rollup.events}, dashboards rebuilt {rebuilt}, "
-                    f"xAPI forwarding {'queued' if xapi else 'idle'}"
+                    f"xAPI forwarding {'queued' if xapi else 'idle'}, "
+                    f"assessment rounds scheduled {rounds}, assessment notices {round_notices}"
                 )
             if not every:
                 return

@@ -1,0 +1,359 @@
+"""The demo's assessments: the demo cohort's baseline and end-of-programme rounds answered —
+the demo learner's own ratings, five peers she asked (the demo peer among them) with warm,
+specific situation-behaviour-impact comments, and her coach's — and last year's cohort of the
+same programme with its baseline, end and year-later rounds, for the programme's year-on-year
+picture.
+
+The demo cohort is mid-programme, so its end round is dated in the demo's past (it closed
+yesterday): in a real cohort it opens in the programme's last week. Every other round keeps the
+dates `assessments.tasks.schedule_rounds` gives it. Rows are written directly (no
+notifications, no emails); scores are on the 1-5 scale, with some growth and some not.
+"""
+
+import random
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from accounts.models import User
+from assessments.models import (
+    AssessmentRound,
+    PeerInvitation,
+    Rating,
+    Relation,
+    Response,
+    RoundKind,
+)
+from assessments.tasks import round_dates, schedule_rounds
+from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from organizations.models import Behaviour
+
+# One score per behaviour of the default model, in its order: listen fully (3), give effective
+# feedback (3), manage conflict constructively (3), communicate clearly (3), build genuine
+# relationships (3). The learner rates herself a little higher than others see her at first;
+# by the end listening and feedback have grown, conflict has not yet.
+SELF = {
+    RoundKind.BASELINE: (4, 3, 3, 2, 3, 2, 2, 2, 3, 4, 3, 3, 4, 4, 3),
+    RoundKind.END: (4, 4, 4, 3, 4, 3, 2, 3, 3, 4, 4, 3, 4, 4, 4),
+}
+PEERS = {
+    RoundKind.BASELINE: (3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 4, 4, 3),
+    RoundKind.END: (4, 4, 3, 3, 3, 3, 2, 2, 2, 4, 3, 3, 4, 4, 4),
+}
+COACH = {
+    RoundKind.BASELINE: (3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 4, 4, 3),
+    RoundKind.END: (4, 4, 3, 3, 4, 3, 2, 2, 3, 4, 3, 3, 4, 4, 4),
+}
+# Each peer's own lean, added to the group's scores (clipped to the scale); None: not seen.
+PEER_LEAN = (
+    (0, 1, 0, 0, -1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0),
+    (1, 0, 0, 1, 0, 0, -1, 0, 0, 1, 0, 0, 0, 1, 0),
+    (0, 0, 1, 0, 0, None, 0, 0, 1, 0, -1, 0, 1, 0, 0),
+    (-1, 0, 0, 0, 1, 0, 0, 0, None, 0, 0, 0, 0, -1, 1),
+    (0, 0, -1, 0, 0, 1, 1, 0, 0, -1, 1, 0, 0, 0, 0),
+)
+
+# (situation, behaviour, impact) for a strength and a growth edge: what each peer saw.
+PEER_WORDS = {
+    RoundKind.BASELINE: (
+        (
+            (
+                "Our cross-site call about the delayed safety report.",
+                "You let Ravi finish his whole explanation before you said anything.",
+                "He told me afterwards it was the first time he felt safe raising a problem early.",
+            ),
+            (
+                "The Thursday planning meeting.",
+                "You answered emails on your laptop while two of us presented.",
+                "We sped up and skipped the part we most needed your view on.",
+            ),
+        ),
+        (
+            (
+                "When the launch plan changed at short notice.",
+                "You wrote one clear message: what changed, why, and what each of us should do.",
+                "Nobody had to chase for details and we re-planned in a day.",
+            ),
+            (
+                "My first review of the medical information pack.",
+                "You said it 'needed more work' without saying which parts.",
+                "I rewrote everything, including the sections that were fine.",
+            ),
+        ),
+        (
+            (
+                "Your one-to-ones with the new starters.",
+                "You asked about their families and remembered the answers the next week.",
+                "They talk about you as the reason they settled in so quickly.",
+            ),
+            (
+                "The disagreement between Lena and Tomás about priorities.",
+                "You changed the subject when it came up in the team meeting.",
+                "It came back twice as big a fortnight later.",
+            ),
+        ),
+        (
+            (
+                "The audit debrief.",
+                "You thanked people by name for specific pieces of work.",
+                "The team left the room proud rather than relieved.",
+            ),
+            (
+                "Feedback on my presentation to the country leads.",
+                "You gave it three weeks later, in a corridor.",
+                "I could not use it any more; I wish I had heard it the same day.",
+            ),
+        ),
+        (
+            (
+                "A late-night escalation from the Lagos office.",
+                "You called back personally and listened before proposing anything.",
+                "The team there felt taken seriously, not managed.",
+            ),
+            (
+                "Decisions in our weekly call.",
+                "You summarised the decision but not who would do what by when.",
+                "Two of us did the same task and one thing was missed.",
+            ),
+        ),
+    ),
+    RoundKind.END: (
+        (
+            (
+                "The retrospective after the submission deadline.",
+                "You played back what each person said, feelings included, before moving on.",
+                "People said harder things than usual, and we fixed the handover for good.",
+            ),
+            (
+                "When Lena and Tomás disagreed again about the budget.",
+                "You named it, then let it drop when the room went quiet.",
+                "It is better than before, but the decision is still open.",
+            ),
+        ),
+        (
+            (
+                "My draft of the medical information pack, second round.",
+                "You pointed to two sections, said what worked and what one change would help.",
+                "I made the change in an hour and learned what you look for.",
+            ),
+            (
+                "Busy weeks.",
+                "You still check messages in our one-to-ones when the pressure is on.",
+                "I hold back the thing I most wanted to talk about.",
+            ),
+        ),
+        (
+            (
+                "The team meeting after the reorganisation news.",
+                "You left a long silence after asking how we felt, and waited.",
+                "Someone who never speaks up said what most of us were thinking.",
+            ),
+            (
+                "Conflicts with other functions.",
+                "You prepare well, then agree too quickly when the other side pushes.",
+                "We carry the extra work; the real interests never get on the table.",
+            ),
+        ),
+        (
+            (
+                "Feedback after my presentation to the country leads, this time.",
+                "You asked what I thought first, then gave one specific point the same afternoon.",
+                "I used it in the next meeting and it landed.",
+            ),
+            (
+                "Written updates to senior leaders.",
+                "The purpose sometimes comes at the end of a long message.",
+                "They ask us questions your last paragraph already answered.",
+            ),
+        ),
+        (
+            (
+                "The call with the Lagos office about the new process.",
+                "You checked understanding in a way that made it easy to say 'not yet'.",
+                "They raised two problems we would otherwise have found in production.",
+            ),
+            (
+                "Deadlines that slip on other teams.",
+                "You absorb it quietly rather than raise it early with the other manager.",
+                "The team feels the squeeze before anyone else knows there is one.",
+            ),
+        ),
+    ),
+}
+COACH_WORDS = {
+    RoundKind.BASELINE: (
+        (
+            "Our first coaching conversation.",
+            "You were candid about what you find hard, without excusing it.",
+            "It let us start on what matters instead of on what looks good.",
+        ),
+        (
+            "The story you told about the budget disagreement.",
+            "You described avoiding the conversation as 'keeping the peace'.",
+            "Your team is carrying the cost of a conflict nobody names.",
+        ),
+    ),
+    RoundKind.END: (
+        (
+            "Your practice of the feedback model in our sessions and in the mission.",
+            "You now describe behaviour and impact, and ask for the other person's view.",
+            "Two of your team asked you for more feedback, unprompted.",
+        ),
+        (
+            "Disagreements with peers in other functions.",
+            "You still prepare the what, and less the why that matters to you both.",
+            "A next step: plan one of these with the difficult-conversation planner.",
+        ),
+    ),
+}
+
+PREVIOUS_COHORT_SIZE = 12
+
+
+def _clip(value: int) -> int:
+    return max(1, min(5, value))
+
+
+def _write(
+    round_: AssessmentRound,
+    seat: Enrollment,
+    rater_id: int,
+    relation: Relation,
+    scores: Sequence[int | None],
+    behaviours: Sequence[Behaviour],
+    words: tuple[tuple[str, str, str], tuple[str, str, str]] | None,
+    when: datetime,
+) -> Response:
+    texts = {}
+    if words is not None:
+        (s_sit, s_beh, s_imp), (e_sit, e_beh, e_imp) = words
+        texts = {
+            "strength_situation": s_sit,
+            "strength_behaviour": s_beh,
+            "strength_impact": s_imp,
+            "edge_situation": e_sit,
+            "edge_behaviour": e_beh,
+            "edge_impact": e_imp,
+        }
+    response = Response.objects.create(
+        round=round_, subject=seat, rater_id=rater_id, relation=relation, **texts
+    )
+    Response.objects.filter(pk=response.pk).update(submitted_at=when)
+    Rating.objects.bulk_create(
+        Rating(response=response, behaviour=b, score=score)
+        for b, score in zip(behaviours, scores, strict=False)
+    )
+    return response
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def seed_assessments(
+    cohort: Cohort, *, previous: Cohort, learner: str, peer: str, coach: str, now: datetime
+) -> dict[str, int]:
+    """The demo cohort's rounds answered about `learner` (by herself, `peer` and four more
+    peers of the cohort, and `coach`), and `previous` (last year's cohort of the same
+    programme, seated) with every round that has opened answered by its learners, their peers
+    and the coach. Returns counts by kind."""
+    today = now.date()
+    schedule_rounds(today=today)
+    behaviours = list(
+        Behaviour.objects.filter(organization=cohort.organization).order_by(
+            "competency__position", "competency__name", "position"
+        )
+    )
+    amara = User.objects.get(email=learner)
+    grace = User.objects.get(email=coach)
+    seat = Enrollment.objects.get(cohort=cohort, user=amara)
+    # The end round closed yesterday (module docstring); the baseline keeps its dates.
+    AssessmentRound.objects.filter(cohort=cohort, kind=RoundKind.END).update(
+        opens_on=today - timedelta(days=10), closes_on=today - timedelta(days=1)
+    )
+    rounds = {r.kind: r for r in AssessmentRound.objects.filter(cohort=cohort)}
+    others = list(
+        Enrollment.objects.filter(cohort=cohort, role=EnrollmentRole.LEARNER)
+        .exclude(user__email__in=[learner, peer])
+        .order_by("pk")
+        .values_list("user_id", flat=True)[:4]
+    )
+    peer_ids = [User.objects.get(email=peer).pk, *others]
+    for rater_id in peer_ids:
+        PeerInvitation.objects.create(subject=seat, rater_id=rater_id)
+    PeerInvitation.objects.filter(subject=seat).update(
+        invited_at=_at(rounds[RoundKind.BASELINE].opens_on, 9)
+    )
+    count = 0
+    for kind in (RoundKind.BASELINE, RoundKind.END):
+        round_ = rounds[kind]
+        day = round_.opens_on + timedelta(days=2)
+        _write(round_, seat, amara.pk, Relation.SELF, SELF[kind], behaviours, None, _at(day, 8))
+        _write(
+            round_, seat, grace.pk, Relation.COACH, COACH[kind], behaviours, COACH_WORDS[kind],
+            _at(day + timedelta(days=3), 16),
+        )  # fmt: skip
+        for n, rater_id in enumerate(peer_ids):
+            scores = [
+                None if lean is None else _clip(base + lean)
+                for base, lean in zip(PEERS[kind], PEER_LEAN[n], strict=True)
+            ]
+            _write(
+                round_, seat, rater_id, Relation.PEER, scores, behaviours,
+                PEER_WORDS[kind][n], _at(day + timedelta(days=1 + n), 10 + n),
+            )  # fmt: skip
+        count += 2 + len(peer_ids)
+    count += _previous_year(previous, behaviours, coach=grace, today=today)
+    # The rounds that have opened were announced at the time: run_periodic does not announce
+    # them again (the second cohort's open baseline, say, is announced by it as usual).
+    AssessmentRound.objects.filter(
+        organization=cohort.organization, opens_on__lte=today, closes_on__lt=today
+    ).update(opened_notice_at=now, reminded_at=now)
+    AssessmentRound.objects.filter(cohort=previous).update(opened_notice_at=now)
+    return {"responses": count, "peers_asked": len(peer_ids)}
+
+
+def previous_year_start(today: date, weeks: int) -> date:
+    """The Monday on which last year's cohort of a `weeks`-week programme started, so that its
+    year-later round opened two to three weeks before `today`."""
+    end_offset = round_dates(today, weeks)[2].opens_on - today  # start -> year-later opening
+    start = today - end_offset - timedelta(days=14)
+    return start - timedelta(days=start.weekday())
+
+
+def _previous_year(
+    previous: Cohort, behaviours: Sequence[Behaviour], *, coach: User, today: date
+) -> int:
+    """Last year's cohort (its people seated by the demo seed): each learner asked three peers;
+    every round that has opened answered by most of them, with growth from baseline to end that
+    mostly held a year later. Returns the responses written."""
+    schedule_rounds(today=today)
+    rounds = {r.kind: r for r in AssessmentRound.objects.filter(cohort=previous)}
+    seats = list(Enrollment.objects.filter(cohort=previous, role=EnrollmentRole.LEARNER))
+    rng = random.Random(2025)
+    written = 0
+    lift = {RoundKind.BASELINE: 0.0, RoundKind.END: 0.9, RoundKind.YEAR_LATER: 0.7}
+    for n, subject in enumerate(seats):
+        raters = [seats[(n + k) % len(seats)].user_id for k in (1, 2, 3)]
+        for rater_id in raters:
+            PeerInvitation.objects.create(subject=subject, rater_id=rater_id)
+        base = [rng.choice((2, 2, 3, 3, 3, 4)) for _ in behaviours]
+        for kind, round_ in rounds.items():
+            if round_.opens_on > today:
+                continue
+            day = round_.opens_on + timedelta(days=rng.randint(0, 4))
+            for relation, rater_id in [
+                (Relation.SELF, subject.user_id),
+                (Relation.COACH, coach.pk),
+                *[(Relation.PEER, r) for r in raters],
+            ]:
+                if relation != Relation.SELF and rng.random() < 0.1:
+                    continue  # not everyone answers every round
+                scores = [
+                    _clip(round(b + lift[RoundKind(kind)] + rng.choice((-1, 0, 0, 0, 1)) * 0.6))
+                    for b in base
+                ]
+                _write(round_, subject, rater_id, relation, scores, behaviours, None, _at(day, 11))
+                written += 1
+    return written
