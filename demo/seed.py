@@ -52,6 +52,7 @@ from demo import content
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
 from demo.circles import seed_circle_conversation, seed_circles
 from demo.coaching import seed_coaching, seed_group_session
+from demo.design_review import seed_draft_review
 from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
 from demo.growth import seed_growth
@@ -416,6 +417,8 @@ class _Seeder:
             cohorts[0], learner=LEARNER.email, coach=COACH.email, now=self.now_aware
         )
         self.clock.lap(f"Coaching: {circle_sessions} circle session this week")
+        drafted = seed_draft_review(self.organization)
+        self.clock.lap(f"Design review: a draft programme of {drafted['activities']} activities")
         return self.organization
 
     def _competencies(self) -> dict[str, Competency]:

@@ -60,6 +60,10 @@ class Verb(models.TextChoices):
     SCHEDULED = "scheduled", _("booked a session")
     RESCHEDULED = "rescheduled", _("moved a session")
     CANCELLED = "cancelled", _("cancelled a session")
+    # Design review (design_review.actions): object = the activity, or the programme signed off
+    REVISED = "revised", _("accepted a review's rewrite")
+    DISMISSED = "dismissed", _("dismissed a review finding")
+    APPROVED = "approved", _("signed off a programme's review")
 
 
 class ObjectType(models.TextChoices):
