@@ -57,6 +57,7 @@ from demo.caseload import seed_caseload
 from demo.circles import seed_circle_conversation, seed_circles
 from demo.coaching import seed_coaching, seed_group_session
 from demo.coaching_talk import seed_coaching_talk
+from demo.design_review import seed_draft_review
 from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
 from demo.growth import seed_growth
@@ -453,6 +454,8 @@ class _Seeder:
         self.clock.lap(
             f"Assessments: {rated['responses']} answers, {rated['peers_asked']} peers asked"
         )
+        drafted = seed_draft_review(self.organization)
+        self.clock.lap(f"Design review: a draft programme of {drafted['activities']} activities")
         return self.organization
 
     def _previous_year_cohort(self, program: Program, *, coach: str) -> Cohort:

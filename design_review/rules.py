@@ -53,7 +53,7 @@ def tidy(sentence: str) -> str:
     s = re.sub(r"^[,;:\s]+", "", s)
     s = re.sub(r"([,;:])(?=[.!?]$)", "", s)
     s = re.sub(r"^[.!?]+\s*", "", s)
-    s = re.sub(r"([.!?:]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), s)
+    s = re.sub(r"([.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), s)
     return s[:1].upper() + s[1:] if s else s
 
 

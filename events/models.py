@@ -69,6 +69,10 @@ class Verb(models.TextChoices):
     # Assessments (assessments.actions): never who was rated, never a score or a comment
     ASKED = "asked", _("asked peers for their view")  # object = the learner's own cohort
     RESPONDED = "responded", _("answered an assessment")  # object = the round
+    # Design review (design_review.actions): object = the activity, or the programme signed off
+    REVISED = "revised", _("accepted a review's rewrite")
+    DISMISSED = "dismissed", _("dismissed a review finding")
+    APPROVED = "approved", _("signed off a programme's review")
 
 
 class ObjectType(models.TextChoices):

@@ -50,6 +50,9 @@ VERB_IRIS: dict[Verb, str] = {
     Verb.REQUESTED: "/xapi/verbs/requested",
     Verb.ASKED: f"{ADL}asked",
     Verb.RESPONDED: f"{ADL}responded",
+    Verb.REVISED: "/xapi/verbs/revised",  # a designer accepted a design-review rewrite
+    Verb.DISMISSED: "/xapi/verbs/dismissed",  # a designer dismissed a finding, with a reason
+    Verb.APPROVED: "/xapi/verbs/approved",  # a programme's review signed off
 }
 
 # xAPI object shape per type: an Activity with a definition type, or an Agent (a person).

@@ -51,6 +51,8 @@ class WeekInline(StudioTabularInline[Week, Program]):
 
 @admin.register(Program, site=studio_site)
 class ProgramAdmin(StudioModelAdmin[Program]):
+    # A link to the programme's design review beside History (design_review).
+    change_form_template = "admin/programs/program/change_form.html"
     list_display = ("title", "week_count", "activity_count", "created_at")
     search_fields = ("title",)
     inlines = (WeekInline,)
@@ -158,6 +160,9 @@ class ActivityForm(StudioModelForm):
 @admin.register(Activity, site=studio_site)
 class ActivityAdmin(StudioModelAdmin[Activity]):
     form = ActivityForm
+    # Adds the design review's panel under a saved activity's form (design_review, loaded by
+    # static/design_review/panel.js from its own page; programs imports nothing of it).
+    change_form_template = "admin/programs/activity/change_form.html"
     fieldsets = (
         (
             _("Basics"),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("caseload/", include("coaching.caseload_urls")),
     path("matching/", include("coaching.matching_urls")),
     path("assessments/", include("assessments.urls")),
+    path("design-review/", include("design_review.urls")),
     path("studio/", studio_site.urls),
 ]
 

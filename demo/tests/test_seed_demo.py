@@ -104,20 +104,34 @@ class SeededDemoTests(TestCase):
         self.assertEqual(Block.objects.filter(blocker=people["learner"]).count(), 1)
 
     def test_it_builds_the_seven_week_programme_with_every_kind_of_activity(self) -> None:
-        activities = Activity.objects.filter(organization=self.organization)
+        activities = Activity.objects.filter(
+            organization=self.organization, week__program__title=content.PROGRAMME_TITLE
+        )
         self.assertGreaterEqual(activities.count(), 20)
         self.assertEqual(set(activities.values_list("kind", flat=True)), set(ActivityKind.values))
         weeks = activities.values("week__number").annotate(n=Count("id"))
         self.assertEqual(sorted(w["week__number"] for w in weeks), list(range(1, 8)))
         self.assertTrue(all(3 <= w["n"] <= 5 for w in weeks))
 
+    def test_a_draft_programme_shows_the_design_review_its_planted_findings(self) -> None:
+        from demo.design_review import DRAFT_TITLE
+        from design_review.review import review_activities
+
+        draft = Activity.objects.filter(week__program__title=DRAFT_TITLE).select_related("week")
+        codes = sorted(i.finding.code for r in review_activities(list(draft), []) for i in r.items)
+        self.assertEqual(codes, ["audience-mismatch", "blame", "compare", "idiom", "urgency"])
+
     def test_every_activity_passes_the_model_validation(self) -> None:
-        for activity in Activity.objects.filter(organization=self.organization):
+        for activity in Activity.objects.filter(
+            organization=self.organization, week__program__title=content.PROGRAMME_TITLE
+        ):
             with self.subTest(activity=activity.title):
                 activity.full_clean()
 
     def test_articles_and_instructions_have_substance(self) -> None:
-        for activity in Activity.objects.filter(organization=self.organization):
+        for activity in Activity.objects.filter(
+            organization=self.organization, week__program__title=content.PROGRAMME_TITLE
+        ):
             with self.subTest(activity=activity.title):
                 paragraphs = [p for p in activity.body.split("\n\n") if p.strip()]
                 self.assertGreaterEqual(len(paragraphs), 2)
@@ -139,7 +153,11 @@ class SeededDemoTests(TestCase):
         )
         self.assertTrue(all(c.framework == "Communication skills" for c in competencies))
         self.assertTrue(all(len(c.behaviour_list()) == 3 for c in competencies))
-        unmapped = Activity.objects.filter(organization=self.organization, competencies=None)
+        unmapped = Activity.objects.filter(
+            organization=self.organization,
+            week__program__title=content.PROGRAMME_TITLE,
+            competencies=None,
+        )
         self.assertFalse(unmapped.exists())
         used = Competency.objects.filter(activities__organization=self.organization).distinct()
         self.assertEqual(used.count(), 5)

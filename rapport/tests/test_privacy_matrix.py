@@ -256,6 +256,19 @@ ANALYTICS_STATUS = {
     # A coach's own circles' members not yet connected: coaches only.
     "analytics:not_connected": {"carol": {200}, "*": {403}},
 }
+# The design review (docs/permissions.md, "Design review"): designers and admins of the
+# organisation; learners and coaches who can see the programme are refused (403); people with
+# no seat in it, and other organisations, learn nothing (404). An empty POST is a refused form.
+_REVIEWERS = {"dora", "adam"}
+_NO_PROGRAMME = {"erin": {404}, "oscar": {404}}
+DESIGN_REVIEW_STATUS: dict[str, dict[str, set[int]]] = {
+    "design_review:program": {p: {200} for p in _REVIEWERS} | _NO_PROGRAMME | {"*": {403}},
+    "design_review:report": {p: {200} for p in _REVIEWERS} | _NO_PROGRAMME | {"*": {403}},
+    "design_review:activity": {p: {200} for p in _REVIEWERS} | _NO_PROGRAMME | {"*": {403}},
+    "design_review:accept": {p: {400} for p in _REVIEWERS} | _NO_PROGRAMME | {"*": {403}},
+    "design_review:dismiss": {p: {400} for p in _REVIEWERS} | _NO_PROGRAMME | {"*": {403}},
+}
+DESIGN_REVIEW_POST_ONLY = {"design_review:accept", "design_review:dismiss"}
 
 # Pages anyone may open, signed in or not. Signed-in people are sent on from the sign-in pages.
 PUBLIC = {
@@ -493,10 +506,10 @@ class PrivacyMatrixTests(PersonaTestCase):
             "notification_id": self.notification_of_alice().public_id,
             "circle_id": self.circle_a.public_id,
             "entry_id": self.alices_entry.public_id,
+            "program_id": self.program.public_id,
             **self.moderation_sample_values(),
             **self.growth_sample_values(),
             **self.coaching_sample_values(),
-            "program_id": self.program.public_id,
             **self.caseload_sample_values(),
             **self.assessment_sample,
         }
@@ -530,6 +543,7 @@ class PrivacyMatrixTests(PersonaTestCase):
                 or endpoint.name in TALK_STATUS
                 or endpoint.name in CASELOAD_STATUS
                 or endpoint.name in ASSESSMENTS_STATUS
+                or endpoint.name in DESIGN_REVIEW_STATUS
                 or endpoint.app_name == "admin",
                 f"{endpoint.route} ({endpoint.name}): say in this test who may open it",
             )
@@ -590,6 +604,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             or endpoint.name in COACHING_POST_ONLY
             or endpoint.name in TALK_POST_ONLY
             or endpoint.name in CASELOAD_POST_ONLY
+            or endpoint.name in DESIGN_REVIEW_POST_ONLY
         ):
             return self.client.post(url)  # type: ignore[return-value]
         return self.client.get(url)  # type: ignore[return-value]
@@ -1056,3 +1071,15 @@ class PrivacyMatrixTests(PersonaTestCase):
                     # Nor anyone outside Circle Lisbon its circle session.
                     self.assertNotContains(response, group_id, status_code=status)
                     self.assertNotContains(response, "Circle session", status_code=status)
+
+    def test_the_design_review_answers_each_persona_as_the_rules_say(self) -> None:
+        order = ["alice", "bob", "carol", "dave", "erin", "fay", "oscar", "dora", "adam"]
+        endpoints = [e for e in self.endpoints() if e.name in DESIGN_REVIEW_STATUS]
+        self.assertEqual({e.name for e in endpoints}, set(DESIGN_REVIEW_STATUS))
+        for persona in order:
+            self.as_persona(persona)
+            for endpoint in endpoints:
+                rule = DESIGN_REVIEW_STATUS[endpoint.name or ""]
+                response = self.request(endpoint, self.url_of(endpoint))
+                status = response.status_code
+                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")

@@ -131,7 +131,25 @@ class ValidHtmlTests(PersonaTestCase):
         self.moderation_pages(keep)
         self.reflection_pages(keep)
         self.my_data_pages(keep)
+        self.design_review_pages(keep)
         return pages
+
+    def design_review_pages(self, keep: Any) -> None:
+        """The programme review (also with a refused sign-off), its printable report and one
+        activity's review, each with a planted finding."""
+        from programs.models import ActivityKind
+
+        activity = self.first_activity(ActivityKind.DISCUSSION)
+        Activity.objects.filter(pk=activity.pk).update(
+            body="Why didn't you ask? Only you will see this: what hurt you most?"
+        )
+        self.client.force_login(self.dora)
+        program = self.program.public_id
+        keep("dora", reverse("design_review:program", args=[program]))
+        keep("dora", reverse("design_review:program", args=[program]), 400, "post")
+        keep("dora", reverse("design_review:report", args=[program]))
+        keep("dora", reverse("design_review:activity", args=[activity.public_id]))
+        keep("dora", reverse("design_review:accept", args=[activity.public_id]), 400, "post")
 
     def my_data_pages(self, keep: Any) -> None:
         """My data, the readable copy (after the discussions and moderation pages above have
