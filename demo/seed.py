@@ -54,6 +54,7 @@ from demo.circles import seed_circle_conversation, seed_circles
 from demo.coaching import seed_coaching, seed_group_session
 from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
+from demo.experts import seed_experts
 from demo.growth import seed_growth
 from demo.moderation import seed_moderation
 from demo.notifications import seed_notifications
@@ -104,6 +105,10 @@ DESIGNER = Person(
 ADMIN = Person(
     "Tom Becker", f"admin@{DOMAIN}", "Europe/Berlin", "Europe", "Germany", "HR", "",
 )  # fmt: skip
+EXPERT = Person(
+    "Inès Duarte", f"expert@{DOMAIN}", "Europe/Lisbon", "Europe", "Portugal",
+    "People & Culture", "Expert",
+)  # fmt: skip
 
 # The fixed sign-ins the README and `make demo` print, as (role, email).
 DEMO_SIGN_INS: tuple[tuple[str, str], ...] = (
@@ -112,8 +117,9 @@ DEMO_SIGN_INS: tuple[tuple[str, str], ...] = (
     ("Coach", COACH.email),
     ("Programme designer", DESIGNER.email),
     ("Organisation admin", ADMIN.email),
+    ("Expert", EXPERT.email),
 )
-DEMO_NAMES = {p.email: p.full_name for p in (LEARNER, PEER, COACH, DESIGNER, ADMIN)}
+DEMO_NAMES = {p.email: p.full_name for p in (LEARNER, PEER, COACH, DESIGNER, ADMIN, EXPERT)}
 
 
 def sign_in_text(url: str) -> str:
@@ -363,6 +369,11 @@ class _Seeder:
         for cohort in cohorts:
             ensure_sessions(cohort)  # each cohort's live sessions, in its own weeks
         self._staff()
+        [expert] = self._add_people(
+            [EXPERT], Role.EXPERT, joined=self.now_aware - timedelta(days=60)
+        )
+        enroll_many(cohorts[0], seats=[Seat(user_id=expert.pk, role=EnrollmentRole.EXPERT)])
+        self._date_registrations(cohorts[0], [expert.pk], self.now_aware - timedelta(60))
         coaches = self._coaches(cohorts, plans)
         self.clock.lap(f"Cohorts: {len(cohorts)}; coaches: {self.counts['coaches']:,}; staff: 2")
         self._learners(cohorts, plans, coaches)
@@ -416,6 +427,13 @@ class _Seeder:
             cohorts[0], learner=LEARNER.email, coach=COACH.email, now=self.now_aware
         )
         self.clock.lap(f"Coaching: {circle_sessions} circle session this week")
+        experts = seed_experts(
+            cohorts[0], expert=EXPERT.email, learner=LEARNER.email, now=self.now_aware
+        )
+        self.clock.lap(
+            f"Experts: {experts['threads']} office hours, {experts['questions']} questions, "
+            f"{experts['votes']} upvotes"
+        )
         return self.organization
 
     def _competencies(self) -> dict[str, Competency]:

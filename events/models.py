@@ -60,6 +60,10 @@ class Verb(models.TextChoices):
     SCHEDULED = "scheduled", _("booked a session")
     RESCHEDULED = "rescheduled", _("moved a session")
     CANCELLED = "cancelled", _("cancelled a session")
+    # Experts (experts.actions): object = the question (its public id)
+    ASKED = "asked", _("asked a question")
+    UPVOTED = "upvoted", _("upvoted a question")
+    ANSWERED = "answered", _("answered a question")
 
 
 class ObjectType(models.TextChoices):
@@ -76,6 +80,7 @@ class ObjectType(models.TextChoices):
     CONVERSATION = "conversation", _("conversation plan")  # growth.ConversationPlan
     CHECK_IN = "check_in", _("check-in")  # growth.MoodCheckIn
     COACHING_SESSION = "coaching_session", _("coaching session")  # coaching.Booking
+    QUESTION = "question", _("question")  # experts.Question
 
 
 class ResultKey(models.TextChoices):

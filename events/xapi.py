@@ -43,6 +43,9 @@ VERB_IRIS: dict[Verb, str] = {
     Verb.SCHEDULED: "/xapi/verbs/scheduled",
     Verb.RESCHEDULED: "/xapi/verbs/rescheduled",
     Verb.CANCELLED: "/xapi/verbs/cancelled",
+    Verb.ASKED: f"{ADL}asked",
+    Verb.UPVOTED: f"{TINCAN}voted-up",
+    Verb.ANSWERED: f"{ADL}answered",
 }
 
 # xAPI object shape per type: an Activity with a definition type, or an Agent (a person).
@@ -57,6 +60,7 @@ ACTIVITY_TYPE_IRIS: dict[ObjectType, str | None] = {
     ObjectType.CONVERSATION: "http://adlnet.gov/expapi/activities/meeting",
     ObjectType.CHECK_IN: "http://adlnet.gov/expapi/activities/interaction",
     ObjectType.COACHING_SESSION: "http://adlnet.gov/expapi/activities/meeting",
+    ObjectType.QUESTION: "http://adlnet.gov/expapi/activities/question",
 }
 
 # Where each result key goes: the xAPI `completion` property, or an extension IRI.

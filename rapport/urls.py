@@ -16,6 +16,7 @@ urlpatterns = [
     path("reflections/", include("reflections.urls")),
     path("growth/", include("growth.urls")),
     path("sessions/", include("coaching.urls")),
+    path("experts/", include("experts.urls")),
     path("studio/", studio_site.urls),
 ]
 
