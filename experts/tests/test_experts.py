@@ -255,6 +255,19 @@ class QuestionTests(ExpertsTestCase):
             response = self.client.get(url)
         self.assertContains(response, 'data-testid="question"', count=500)
 
+    def test_my_sessions_stays_at_a_fixed_number_of_queries_with_office_hours(self) -> None:
+        self.office_hours()
+        self.client.force_login(self.alice)
+        url = reverse("coaching:sessions")
+        self.client.get(url)
+        with self.assertNumQueries(10):  # coaching/tests/test_pages.py names them
+            self.client.get(url)
+        for _ in range(5):
+            self.office_hours()
+        with self.assertNumQueries(10):
+            response = self.client.get(url)
+        self.assertContains(response, "Feedback that lands", count=6)
+
     def test_export_and_erasure(self) -> None:
         thread = self.office_hours()
         question = actions.ask_question(self.alice, thread=thread, body="Mine", show_name=False)
