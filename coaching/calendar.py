@@ -2,6 +2,7 @@
 cohorts' live sessions, in one list in time order. A fixed number of queries whatever the
 number of sessions or cohorts (coaching/tests/test_pages.py counts them)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +31,22 @@ class CalendarEntry:
     cohort_name: str = ""
     activity_id: Any = None
     cohort_id: Any = None
+    # An entry from a registered source (an app above coaching): its page and its badge.
+    url: str = ""
+    badge: str = ""
+
+
+# Apps above coaching add their sessions to My sessions without coaching importing them: a
+# source is a function (person, now) -> entries ahead, in a fixed number of queries; it is
+# registered in the app's AppConfig.ready() (experts: office hours).
+CalendarSource = Callable[[Any, datetime], list[CalendarEntry]]
+_SOURCES: list[CalendarSource] = []
+
+
+def register_calendar_source(source: CalendarSource) -> None:
+    """Add `source`'s entries to every person's My sessions (once, however often called)."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
 
 
 def live_sessions_of(user: Any, *, now: datetime) -> list[CalendarEntry]:
@@ -87,8 +104,8 @@ def live_sessions_of(user: Any, *, now: datetime) -> list[CalendarEntry]:
 
 
 def my_calendar(user: Any, *, now: datetime) -> list[CalendarEntry]:
-    """Coaching sessions (1:1 and circle) and live sessions ahead, soonest first. Five
-    queries."""
+    """Coaching sessions (1:1 and circle), live sessions and the registered sources' entries
+    ahead, soonest first. Five queries, and each source's own (office hours: one)."""
     entries = [
         CalendarEntry(
             starts_at=booking.starts_at,
@@ -113,4 +130,6 @@ def my_calendar(user: Any, *, now: datetime) -> list[CalendarEntry]:
         for session in group_sessions_of(user, now=now)
     )
     entries.extend(live_sessions_of(user, now=now))
+    for source in _SOURCES:
+        entries.extend(source(user, now))
     return sorted(entries, key=lambda entry: (entry.starts_at, entry.kind))

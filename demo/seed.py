@@ -60,6 +60,7 @@ from demo.coaching_talk import seed_coaching_talk
 from demo.design_review import seed_draft_review
 from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
+from demo.experts import seed_experts
 from demo.growth import seed_growth
 from demo.moderation import seed_moderation
 from demo.notifications import seed_notifications
@@ -110,6 +111,10 @@ DESIGNER = Person(
 ADMIN = Person(
     "Tom Becker", f"admin@{DOMAIN}", "Europe/Berlin", "Europe", "Germany", "HR", "",
 )  # fmt: skip
+EXPERT = Person(
+    "Inès Duarte", f"expert@{DOMAIN}", "Europe/Lisbon", "Europe", "Portugal",
+    "People & Culture", "Expert",
+)  # fmt: skip
 
 # The fixed sign-ins the README and `make demo` print, as (role, email).
 DEMO_SIGN_INS: tuple[tuple[str, str], ...] = (
@@ -118,8 +123,9 @@ DEMO_SIGN_INS: tuple[tuple[str, str], ...] = (
     ("Coach", COACH.email),
     ("Programme designer", DESIGNER.email),
     ("Organisation admin", ADMIN.email),
+    ("Expert", EXPERT.email),
 )
-DEMO_NAMES = {p.email: p.full_name for p in (LEARNER, PEER, COACH, DESIGNER, ADMIN)}
+DEMO_NAMES = {p.email: p.full_name for p in (LEARNER, PEER, COACH, DESIGNER, ADMIN, EXPERT)}
 
 
 def sign_in_text(url: str) -> str:
@@ -374,6 +380,11 @@ class _Seeder:
         for cohort in cohorts:
             ensure_sessions(cohort)  # each cohort's live sessions, in its own weeks
         self._staff()
+        [expert] = self._add_people(
+            [EXPERT], Role.EXPERT, joined=self.now_aware - timedelta(days=60)
+        )
+        enroll_many(cohorts[0], seats=[Seat(user_id=expert.pk, role=EnrollmentRole.EXPERT)])
+        self._date_registrations(cohorts[0], [expert.pk], self.now_aware - timedelta(60))
         coaches = self._coaches(cohorts, plans)
         self.clock.lap(f"Cohorts: {len(cohorts)}; coaches: {self.counts['coaches']:,}; staff: 2")
         self._learners(cohorts, plans, coaches)
@@ -456,6 +467,13 @@ class _Seeder:
         )
         drafted = seed_draft_review(self.organization)
         self.clock.lap(f"Design review: a draft programme of {drafted['activities']} activities")
+        experts = seed_experts(
+            cohorts[0], expert=EXPERT.email, learner=LEARNER.email, now=self.now_aware
+        )
+        self.clock.lap(
+            f"Experts: {experts['threads']} office hours, {experts['questions']} questions, "
+            f"{experts['votes']} upvotes"
+        )
         return self.organization
 
     def _previous_year_cohort(self, program: Program, *, coach: str) -> Cohort:

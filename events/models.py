@@ -67,12 +67,17 @@ class Verb(models.TextChoices):
     ASSIGNED = "assigned", _("assigned a coach")
     REQUESTED = "requested", _("asked for a change of coach")
     # Assessments (assessments.actions): never who was rated, never a score or a comment
-    ASKED = "asked", _("asked peers for their view")  # object = the learner's own cohort
+    # ASKED is shared with experts: the object tells them apart (a cohort: peers asked for their
+    # view; a question: one asked of an expert)
+    ASKED = "asked", _("asked")  # object = the learner's own cohort, or the question
     RESPONDED = "responded", _("answered an assessment")  # object = the round
     # Design review (design_review.actions): object = the activity, or the programme signed off
     REVISED = "revised", _("accepted a review's rewrite")
     DISMISSED = "dismissed", _("dismissed a review finding")
     APPROVED = "approved", _("signed off a programme's review")
+    # Experts (experts.actions): object = the question (its public id); ASKED as above
+    UPVOTED = "upvoted", _("upvoted a question")
+    ANSWERED = "answered", _("answered a question")
 
 
 class ObjectType(models.TextChoices):
@@ -92,6 +97,7 @@ class ObjectType(models.TextChoices):
     COACHING_CONVERSATION = "coaching_conversation", _("coaching conversation")  # a Conversation
     ACTION_ITEM = "action_item", _("action plan item")  # coaching.ActionItem
     ASSESSMENT_ROUND = "assessment_round", _("assessment round")  # assessments.AssessmentRound
+    QUESTION = "question", _("question")  # experts.Question
 
 
 class ResultKey(models.TextChoices):

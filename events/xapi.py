@@ -53,6 +53,8 @@ VERB_IRIS: dict[Verb, str] = {
     Verb.REVISED: "/xapi/verbs/revised",  # a designer accepted a design-review rewrite
     Verb.DISMISSED: "/xapi/verbs/dismissed",  # a designer dismissed a finding, with a reason
     Verb.APPROVED: "/xapi/verbs/approved",  # a programme's review signed off
+    Verb.UPVOTED: f"{TINCAN}voted-up",
+    Verb.ANSWERED: f"{ADL}answered",
 }
 
 # xAPI object shape per type: an Activity with a definition type, or an Agent (a person).
@@ -70,6 +72,7 @@ ACTIVITY_TYPE_IRIS: dict[ObjectType, str | None] = {
     ObjectType.COACHING_CONVERSATION: "http://id.tincanapi.com/activitytype/chat-channel",
     ObjectType.ACTION_ITEM: "http://adlnet.gov/expapi/activities/objective",
     ObjectType.ASSESSMENT_ROUND: "http://adlnet.gov/expapi/activities/assessment",
+    ObjectType.QUESTION: "http://adlnet.gov/expapi/activities/question",
 }
 
 # Where each result key goes: the xAPI `completion` property, or an extension IRI.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("matching/", include("coaching.matching_urls")),
     path("assessments/", include("assessments.urls")),
     path("design-review/", include("design_review.urls")),
+    path("experts/", include("experts.urls")),
     path("studio/", studio_site.urls),
 ]
 

@@ -51,8 +51,9 @@ class MySessionsTests(CoachingTestCase):
         # 1 the user with her membership; 2 her bookings with both people; 3 her circle
         # sessions with circle, cohort and coach; 4 her seats with their cohorts; 5 the
         # live-session activities of their programmes; 6 the cohorts' own session times; 7 her
-        # coaches (for the Book link); 8-9 whether she coaches (two EXISTS).
-        with self.assertNumQueries(9):
+        # coaches (for the Book link); 8-9 whether she coaches (two EXISTS); 10 the office
+        # hours of her cohorts (experts' calendar source).
+        with self.assertNumQueries(10):
             self.client.get(url)
 
     def test_the_availability_page_makes_a_fixed_number_of_queries(self) -> None:

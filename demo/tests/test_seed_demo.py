@@ -325,6 +325,7 @@ class SeededDemoTests(TestCase):
             "coach@northwind.example": Role.COACH,
             "designer@northwind.example": Role.DESIGNER,
             "admin@northwind.example": Role.ADMIN,
+            "expert@northwind.example": Role.EXPERT,
         }
         self.assertEqual([email for _, email in DEMO_SIGN_INS], list(roles))
         for email, role in roles.items():
@@ -460,6 +461,21 @@ class SeededDemoTests(TestCase):
         self.assertEqual(len(requests), 1)
         self.assertNotEqual(requests[0].coach_at_request, grace)  # never about the demo coach
         self.assertEqual(MatchProposal.objects.visible_to(tom).count(), 1)
+
+    def test_the_expert_has_office_hours_with_upvoted_questions_from_the_cohort(self) -> None:
+        from coaching.calendar import my_calendar
+        from experts.access import office_hours_of, questions_of
+
+        ines = User.objects.get(email="expert@northwind.example")
+        amara = User.objects.get(email="learner@northwind.example")
+        [thread] = office_hours_of(amara, now=NOW)
+        self.assertEqual(thread.host, ines)
+        self.assertLess(thread.starts_at, NOW + timedelta(days=7))
+        questions = questions_of(thread)
+        self.assertGreaterEqual(len(questions), 5)
+        self.assertTrue(all(q.vote_count > 0 for q in questions))
+        self.assertIn(amara, [q.author for q in questions])
+        self.assertIn(thread.title, [e.title for e in my_calendar(amara, now=NOW)])
 
     def test_nobody_in_the_demo_is_a_platform_operator(self) -> None:
         # Designers and admins reach the studio through their role, not through is_staff.

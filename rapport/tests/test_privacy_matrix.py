@@ -95,6 +95,27 @@ COACHING_STATUS: dict[str, dict[str, set[int]]] = {
     "coaching:group_change": {"alice": {403}, "bob": {403}, "carol": {400, 403}, "*": {404}},
     "coaching:group_cancel": {"alice": {403}, "bob": {403}, "carol": {302}, "*": {404}},
 }
+# Experts (docs/permissions.md, "Experts"): adam (an admin) hosts office hours in cohort A and
+# alice asked a question there. Cohort A's people see it; a learner asks and upvotes (not her
+# own); the host answers and closes. An empty POST is a refused form (400).
+EXPERTS_STATUS: dict[str, dict[str, set[int]]] = {
+    "experts:threads": {"*": {200}},
+    "experts:new": {"adam": {200}, "*": {403}},
+    "experts:thread": {p: {200} for p in (*LEARNERS_OF_CAROL, "carol", "adam")} | {"*": {404}},
+    "experts:invite": {p: {200} for p in (*LEARNERS_OF_CAROL, "carol", "adam")} | {"*": {404}},
+    "experts:ask": {p: {400} for p in LEARNERS_OF_CAROL}
+    | {"carol": {403}, "adam": {403}}
+    | {"*": {404}},
+    "experts:vote": {"alice": {403}, "bob": {400}, "fay": {400}, "carol": {403}, "adam": {403}}
+    | {"*": {404}},
+    "experts:answer": {p: {403} for p in (*LEARNERS_OF_CAROL, "carol")}
+    | {"adam": {302}}
+    | {"*": {404}},
+    "experts:close": {p: {403} for p in (*LEARNERS_OF_CAROL, "carol")}
+    | {"adam": {400}}
+    | {"*": {404}},
+}
+EXPERTS_POST_ONLY = {"experts:ask", "experts:vote", "experts:answer", "experts:close"}
 COACHING_POST_ONLY = {
     "coaching:book_slot",
     "coaching:move",
@@ -452,7 +473,22 @@ class PrivacyMatrixTests(PersonaTestCase):
 
         message = send(cls.alice, cls.carol, "Alice's message for Carol", files=(checked(),))
         item = add_item(cls.alice, cls.carol)
+        from experts import actions as expert_actions
+
+        thread = expert_actions.open_thread(
+            cls.adam,
+            cohort=cls.cohort_a,
+            kind="office_hours",
+            title="Office hours with the head of people",
+            starts_at=start + timedelta(days=1),
+            ends_at=start + timedelta(days=1, hours=1),
+        )
+        question = expert_actions.ask_question(
+            cls.alice, thread=thread, body="Alice asks privately", show_name=False
+        )
         return {
+            "expert_thread_id": thread.public_id,
+            "question_id": question.public_id,
             "coach_id": cls.carol.public_id,
             "booking_id": booking.public_id,
             "group_id": group.public_id,
@@ -544,6 +580,7 @@ class PrivacyMatrixTests(PersonaTestCase):
                 or endpoint.name in CASELOAD_STATUS
                 or endpoint.name in ASSESSMENTS_STATUS
                 or endpoint.name in DESIGN_REVIEW_STATUS
+                or endpoint.name in EXPERTS_STATUS
                 or endpoint.app_name == "admin",
                 f"{endpoint.route} ({endpoint.name}): say in this test who may open it",
             )
@@ -605,6 +642,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             or endpoint.name in TALK_POST_ONLY
             or endpoint.name in CASELOAD_POST_ONLY
             or endpoint.name in DESIGN_REVIEW_POST_ONLY
+            or endpoint.name in EXPERTS_POST_ONLY
         ):
             return self.client.post(url)  # type: ignore[return-value]
         return self.client.get(url)  # type: ignore[return-value]
@@ -1083,3 +1121,22 @@ class PrivacyMatrixTests(PersonaTestCase):
                 response = self.request(endpoint, self.url_of(endpoint))
                 status = response.status_code
                 self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
+
+    def test_experts_pages_answer_each_persona_as_the_rules_say(self) -> None:
+        order = ["dave", "erin", "dora", "oscar", "bob", "fay", "alice", "carol", "adam"]
+        endpoints = [e for e in self.endpoints() if e.name in EXPERTS_STATUS]
+        self.assertEqual({e.name for e in endpoints}, set(EXPERTS_STATUS))
+        thread_id = str(self.coaching_sample_values()["expert_thread_id"])
+        for persona in order:
+            self.as_persona(persona)
+            for endpoint in endpoints:
+                rule = EXPERTS_STATUS[endpoint.name or ""]
+                response = self.request(endpoint, self.url_of(endpoint))
+                status = response.status_code
+                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
+                if persona in ("dave", "erin", "dora", "oscar"):
+                    self.assertNotContains(response, thread_id, status_code=status)
+                    self.assertNotContains(response, "Alice asks", status_code=status)
+                if persona not in ("adam",):
+                    # alice hid her name: no page names her as the asker but the host's.
+                    self.assertNotContains(response, "Asked by Alice", status_code=status)

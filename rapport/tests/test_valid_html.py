@@ -128,6 +128,7 @@ class ValidHtmlTests(PersonaTestCase):
         self.discussion_pages(keep)
         self.coaching_pages(keep)
         self.caseload_pages(keep)
+        self.experts_pages(keep)
         self.moderation_pages(keep)
         self.reflection_pages(keep)
         self.my_data_pages(keep)
@@ -358,6 +359,36 @@ class ValidHtmlTests(PersonaTestCase):
         )
         keep("adam", reverse("matching:requests"))
         keep("adam", reverse("matching:coach_profile", args=[self.carol.public_id]))
+
+    def experts_pages(self, keep: Any) -> None:
+        """The experts list, opening a thread (also refused), and an office hour's page with an
+        answered question for a learner and for its host."""
+        from experts import actions as experts
+
+        start = timezone.now().replace(microsecond=0) + timedelta(days=4)
+        thread = experts.open_thread(
+            self.adam,
+            cohort=self.cohort_a,
+            kind="office_hours",
+            title="Office hours",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            video_url="https://meet.example.com/office",
+        )
+        question = experts.ask_question(
+            self.alice, thread=thread, body="How do I *start*?", show_name=False
+        )
+        experts.answer_question(question, by=self.adam, answer="With a **question**.", live=True)
+        experts.ask_question(self.bob, thread=thread, body="And then?", show_name=True)
+        for person in (self.alice, self.adam):
+            self.client.force_login(person)
+            label = person.email.split("@")[0]
+            keep(label, reverse("experts:threads"))
+            keep(label, reverse("experts:thread", args=[thread.public_id]))
+        keep("adam", reverse("experts:new"))
+        keep("adam", reverse("experts:new"), 400, "post")
+        self.client.force_login(self.alice)
+        keep("alice", reverse("experts:ask", args=[thread.public_id]), 400, "post")
 
     def test_every_product_page_has_no_validator_errors_or_warnings(self) -> None:
         command = validator_command()
