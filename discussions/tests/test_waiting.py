@@ -39,6 +39,9 @@ class WaitingForReplyTests(ThreadTestCase):
     def test_the_home_page_makes_a_fixed_number_of_queries(self) -> None:
         self.client.force_login(self.carol)
         actions.create_post(self.community, author=self.bob, body="One")
+        # The caseload on a coach's home reads the programme outline, which the first request
+        # puts in the cache (programs/outline.py); count from the second request on.
+        self.client.get(reverse("home"))
         with CaptureQueriesContext(connection) as small:
             self.client.get(reverse("home"))
         for i in range(15):
