@@ -72,8 +72,9 @@ _REASON_LABELS = {
 class LearnerRow:
     """One learner of the caseload as the page shows them. Dates are aware UTC date-times
     (shown in the coach's zone); `week` is the learner's programme week on their own local
-    date (0 before the start, clamped to the programme's length); `progress` in whole
-    percent of the programme's activities."""
+    date (0 before the start, clamped to the programme's length); `finished` is true once
+    the cohort's last week is over; `progress` in whole percent of the programme's
+    activities."""
 
     seat: Enrollment
     week: int
@@ -89,6 +90,7 @@ class LearnerRow:
     shared_energy_day: date | None
     quiet_for: int | None  # whole days since the last activity (None: never active)
     reasons: list[Reason] = field(default_factory=list)
+    finished: bool = False
 
     @property
     def learner(self) -> "User":
@@ -190,6 +192,7 @@ def _row(seat: Any, *, now: datetime, quiet: int) -> LearnerRow:
     weeks = len(outline.weeks)
     today = local_today(seat.user.time_zone, now)
     week = min(cohort.week_number_on(today), weeks)
+    finished = cohort.week_number_on(today) > weeks
     total = outline.total_activities
     progress = round(100 * min(seat.completed_count, total) / total) if total else 0
     last_active = seat.last_active
@@ -204,7 +207,9 @@ def _row(seat: Any, *, now: datetime, quiet: int) -> LearnerRow:
     ):
         reasons.append(Reason.LOW_ENERGY)
     started = cohort.start_date <= today
-    if started and (quiet_for is None or quiet_for >= quiet):
+    # Once the programme is over, quiet is what finishing looks like: nobody is flagged for it
+    # (a cohort of last year, still coached for its year-later round, is not "drifting").
+    if started and not finished and (quiet_for is None or quiet_for >= quiet):
         # Never active counts from the cohort's start, so a brand-new cohort is not "quiet".
         since_start = (today - cohort.start_date).days
         if quiet_for is not None or since_start >= quiet:
@@ -224,6 +229,7 @@ def _row(seat: Any, *, now: datetime, quiet: int) -> LearnerRow:
         shared_energy_day=seat.shared_energy_day,
         quiet_for=quiet_for,
         reasons=reasons,
+        finished=finished,
     )
 
 

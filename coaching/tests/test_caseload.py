@@ -108,6 +108,25 @@ class NeedsYouNowTests(CaseloadTestCase):
         with self.settings(RAPPORT_CASELOAD_QUIET_DAYS=2):
             self.assertEqual(len(caseload_of(self.carol, now=timezone.now()).needs_you), 3)
 
+    def test_a_finished_cohort_is_never_flagged_as_quiet(self) -> None:
+        """Found in the demo: last year's cohort, still coached for its year-later round, filled
+        "needs you now" with "no activity lately" at "week 7 of 7". Once a cohort's last week
+        is over, quiet is what finishing looks like."""
+        self.active(self.alice, days_ago=30)
+        self.active(self.bob, days_ago=30)
+        past_session(self.carol, self.bob, days_ago=3, status=BookingStatus.MISSED)
+        weeks = self.cohort_a.program.weeks.count()
+        later = timezone.now() + timedelta(days=7 * weeks + 7)
+        caseload = caseload_of(self.carol, now=later)
+        self.assertTrue(all(row.finished for row in caseload.rows))
+        self.assertFalse([r for r in caseload.needs_you if Reason.QUIET in r.reasons])
+        # The same learners, while the cohort runs, are quiet.
+        running = caseload_of(self.carol, now=timezone.now())
+        self.assertFalse(any(row.finished for row in running.rows))
+        self.assertIn(
+            Reason.QUIET, next(r for r in running.rows if r.learner == self.alice).reasons
+        )
+
     def test_the_row_shows_week_progress_sessions_and_shared_reflections(self) -> None:
         self.active(self.alice, days_ago=0)
         past_session(self.carol, self.alice, days_ago=5)
