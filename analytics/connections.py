@@ -21,13 +21,14 @@ members of the published circles they coach who have no tie yet; nobody else see
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from django.db.models import F, Max
 from django.utils import timezone
 
+from analytics.models import ConnectionSnapshot
 from circles.models import Circle, CircleMember, CircleState
 from coaching.models import Booking, BookingStatus
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
@@ -37,6 +38,10 @@ from rapport import policy
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+SNAPSHOT_VERSION = 1
+# Reactions record no event, so a snapshot is also rebuilt once it is this old.
+STALE = timedelta(hours=1)
 
 
 @dataclass
@@ -70,9 +75,14 @@ class ConnectionWeek:
 
 @dataclass
 class CohortConnections:
+    """A cohort's connections; `isolated` are the ids of its learners with no tie yet (only
+    ever shown, by name, to the coach of their circle)."""
+
     cohort: Cohort
     learners: int | None  # None: the cohort is too small to show anything
     weeks: list[ConnectionWeek] = field(default_factory=list)
+    isolated: list[int] = field(default_factory=list)
+    built_at: datetime | None = None
 
 
 def _week(cohort: Cohort, moment: datetime | date, last: int) -> int:
@@ -123,8 +133,9 @@ def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnecti
     )
     threshold = policy.min_group_size()
     size = len(seats)
-    result = CohortConnections(cohort, size if size >= threshold else None)
+    result = CohortConnections(cohort, size if size >= threshold else None, built_at=now)
     if result.learners is None:
+        result.isolated = [user for user, _r, _f in seats]
         return result
     last = Week.objects.filter(program_id=cohort.program_id).aggregate(n=Max("number"))["n"] or 1
     region = {user: r for user, r, _f in seats}
@@ -188,7 +199,79 @@ def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnecti
                 else None,
             )
         )
+    result.isolated = sorted(nx.isolates(ties))
     return result
+
+
+def _dump(result: CohortConnections) -> dict[str, Any]:
+    def people(p: People) -> list[int | None]:
+        return [p.value, p.percent]
+
+    return {
+        "version": SNAPSHOT_VERSION,
+        "threshold": policy.min_group_size(),
+        "learners": result.learners,
+        "isolated": result.isolated,
+        "weeks": [
+            {
+                **{k: v for k, v in vars(w).items() if not isinstance(v, People)},
+                **{k: people(v) for k, v in vars(w).items() if isinstance(v, People)},
+            }
+            for w in result.weeks
+        ],
+    }
+
+
+def _load(cohort: Cohort, data: dict[str, Any], built_at: datetime) -> CohortConnections:
+    weeks = []
+    for w in data["weeks"]:
+        values = dict(w)
+        for name in ("new_tie", "isolated", "coached"):
+            values[name] = People(*values[name])
+        weeks.append(ConnectionWeek(**values))
+    return CohortConnections(cohort, data["learners"], weeks, list(data["isolated"]), built_at)
+
+
+def rebuild(cohort: Cohort, *, now: datetime | None = None) -> ConnectionSnapshot:
+    """Compute `cohort`'s connections (`for_cohort`) and keep them in its snapshot."""
+    result = for_cohort(cohort, now=now)
+    snapshot, _created = ConnectionSnapshot.objects.update_or_create(
+        cohort=cohort,
+        defaults={
+            "organization_id": cohort.organization_id,
+            "data": _dump(result),
+            "built_at": result.built_at or timezone.now(),
+        },
+    )
+    return snapshot
+
+
+def rebuild_stale(cohort_ids: Iterable[int], *, now: datetime | None = None) -> int:
+    """Rebuild the snapshots of these cohorts (new events: a post, a seat) and of every cohort
+    whose snapshot is older than STALE (reactions record no event); returns how many."""
+    now = now or timezone.now()
+    stale = ConnectionSnapshot.objects.filter(built_at__lt=now - STALE).values_list(
+        "cohort_id", flat=True
+    )
+    wanted = set(cohort_ids) | set(stale)
+    count = 0
+    for cohort in Cohort.objects.filter(pk__in=wanted):
+        rebuild(cohort, now=now)
+        count += 1
+    return count
+
+
+def snapshot_for(cohort: Cohort) -> CohortConnections:
+    """The cohort's connections from its snapshot (one query), computed now when it has none
+    or it was made under another threshold."""
+    snapshot = ConnectionSnapshot.objects.filter(cohort=cohort).first()
+    if (
+        snapshot is None
+        or snapshot.data.get("version") != SNAPSHOT_VERSION
+        or snapshot.data.get("threshold") != policy.min_group_size()
+    ):
+        snapshot = rebuild(cohort)
+    return _load(cohort, snapshot.data, snapshot.built_at)
 
 
 @dataclass
@@ -203,8 +286,9 @@ class CircleList:
 def not_yet_connected(coach: "User | Any") -> list[CircleList]:
     """For each published circle `coach` coaches (`Circle.coach`, through
     `Circle.objects.visible_to`), its members who have not yet replied or reacted to a peer
-    of their cohort, nor been replied or reacted to by one (five queries, whatever the
-    number of circles). Empty for anyone who coaches no circle."""
+    of their cohort, nor been replied or reacted to by one, as of their cohort's connection
+    snapshot (three queries, and one computation per cohort without a snapshot). Empty for
+    anyone who coaches no circle."""
     circles = list(
         Circle.objects.visible_to(coach)
         .filter(coach=coach, state=CircleState.PUBLISHED)
@@ -218,25 +302,14 @@ def not_yet_connected(coach: "User | Any") -> list[CircleList]:
         .select_related("user")
         .order_by("user__full_name", "user_id")
     )
-    cohorts = {c.cohort_id for c in circles}
-    learners = set(
-        Enrollment.objects.filter(cohort_id__in=cohorts, role=EnrollmentRole.LEARNER)
-        .values_list("cohort_id", "user_id")
-        .order_by()
-    )
-    tied: set[tuple[int, int]] = set()  # (cohort, user) with at least one tie to a peer
-    for rows in (
-        Post.objects.filter(thread__cohort_id__in=cohorts, parent__isnull=False).values_list(
-            "thread__cohort_id", "author_id", "parent__author_id"
-        ),
-        Reaction.objects.filter(post__thread__cohort_id__in=cohorts).values_list(
-            "post__thread__cohort_id", "user_id", "post__author_id"
-        ),
-    ):
-        for cohort_id, source, target in rows.order_by().iterator(chunk_size=10_000):
-            if source != target and {(cohort_id, source), (cohort_id, target)} <= learners:
-                tied.add((cohort_id, source))
-                tied.add((cohort_id, target))
+    cohorts = {c.cohort_id: c.cohort for c in circles}
+    snapshots = {s.cohort_id: s for s in ConnectionSnapshot.objects.filter(cohort_id__in=cohorts)}
+    isolated: dict[int, set[int]] = {}
+    for cohort_id, cohort in cohorts.items():
+        snapshot = snapshots.get(cohort_id)
+        if snapshot is None or snapshot.data.get("version") != SNAPSHOT_VERSION:
+            snapshot = rebuild(cohort)
+        isolated[cohort_id] = set(snapshot.data["isolated"])
     by_circle: dict[int, list[CircleMember]] = defaultdict(list)
     for member in members:
         by_circle[member.circle_id].append(member)
@@ -244,7 +317,7 @@ def not_yet_connected(coach: "User | Any") -> list[CircleList]:
         CircleList(
             circle,
             len(by_circle[circle.pk]),
-            [m.user for m in by_circle[circle.pk] if (circle.cohort_id, m.user_id) not in tied],
+            [m.user for m in by_circle[circle.pk] if m.user_id in isolated[circle.cohort_id]],
         )
         for circle in circles
     ]

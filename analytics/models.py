@@ -115,3 +115,27 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id} @ {self.built_at:%Y-%m-%d %H:%M}"
+
+
+class ConnectionSnapshotQuerySet(OrganizationScopedQuerySet["ConnectionSnapshot"]):
+    def visible_to(self, user: "User | Any") -> "ConnectionSnapshotQuerySet":
+        """Platform superusers only: admins read the aggregates through the connections page,
+        a coach the members of their own circles through the "not yet connected" page."""
+        return self if policy.is_platform_superuser(user) else self.none()
+
+
+class ConnectionSnapshot(models.Model):
+    """A cohort's connections week by week as the page shows them (counts through the
+    small-group rule), and the ids of its learners with no tie yet (for their circles'
+    coaches only), computed by the worker (`analytics.connections.rebuild`) so that no page
+    reads every reply and reaction of a cohort."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    cohort = models.OneToOneField("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
+    built_at = models.DateTimeField()
+    data = models.JSONField(default=dict)
+
+    objects = ConnectionSnapshotQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id} @ {self.built_at:%Y-%m-%d %H:%M}"

@@ -175,7 +175,7 @@ def connections(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
         return render(request, "analytics/connections.html", context)
     if not form.is_valid():
         return render(request, "analytics/connections.html", context, status=BAD_REQUEST)
-    result = links.for_cohort(form.chosen())
+    result = links.snapshot_for(form.chosen())
     context["result"] = result
     if result.weeks:
         context["chart"] = charts.connections(result.weeks)

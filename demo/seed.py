@@ -46,6 +46,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from analytics.connections import rebuild_stale as rebuild_connections
 from analytics.rollups import refresh as refresh_rollups
 from analytics.snapshots import rebuild_for_cohorts
 from cohorts.actions import Seat, enroll_many, ensure_sessions
@@ -234,7 +235,8 @@ def seed_demo(options: SeedOptions | None = None, *, log: Log = lambda line: Non
     rolled = refresh_rollups(settle=timedelta(0))
     clock.lap(f"Rollups: {rolled.events:,} events into {rolled.rows:,} learner-weeks")
     rebuilt = rebuild_for_cohorts(rolled.cohorts)
-    clock.lap(f"Dashboards: {rebuilt} solved")
+    connected = rebuild_connections(rolled.cohorts)
+    clock.lap(f"Dashboards: {rebuilt} solved; connections of {connected} cohorts")
     counts = seeder.counts
     clock.total(
         f"Seeded {counts['learners']:,} learners, {counts['progress']:,} progress rows and "

@@ -10,7 +10,9 @@
 - Coaching-session reminders, a day ahead, once per booking (coaching.tasks.send_reminders).
 - The dashboards' rollups: the learning record's new events folded into them
   (analytics.rollups.refresh), after a high-water mark, in batches that commit with it; then
-  the dashboards of the programmes they touched are solved again (analytics.snapshots).
+  the dashboards of the programmes they touched are solved again (analytics.snapshots), and
+  the connections of the cohorts they touched or whose snapshot is an hour old
+  (analytics.connections.rebuild_stale).
 - xAPI statements waiting for the Learning Record Store, when one is configured
   (events.tasks.queue_forwarding queues events.tasks.forward_statements for the task worker).
 - Assessment rounds: each cohort's three rounds scheduled from its dates, and the notices when
@@ -27,6 +29,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from analytics.connections import rebuild_stale as rebuild_connections
 from analytics.rollups import refresh as refresh_rollups
 from analytics.snapshots import rebuild_for_cohorts
 from assessments.tasks import schedule_rounds, send_round_notices
@@ -65,6 +68,7 @@ class Command(BaseCommand):
             sessions = send_reminders()
             rollup = refresh_rollups()
             rebuilt = rebuild_for_cohorts(rollup.cohorts)
+            connected = rebuild_connections(rollup.cohorts)
             xapi = queue_forwarding()
             rounds = schedule_rounds()
             round_notices = send_round_notices()
@@ -74,6 +78,7 @@ class Command(BaseCommand):
                     f"requeued {digests['requeued']}, immediate emails requeued {swept}, "
                     f"mission reminders {reminders}, session reminders {sessions}, "
                     f"events rolled up {rollup.events}, dashboards rebuilt {rebuilt}, "
+                    f"cohorts' connections rebuilt {connected}, "
                     f"xAPI forwarding {'queued' if xapi else 'idle'}, "
                     f"assessment rounds scheduled {rounds}, assessment notices {round_notices}"
                 )
