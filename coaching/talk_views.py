@@ -52,7 +52,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     conversations = conversations_of(user)
     talking_to = {c.other_party(user).pk for c in conversations}
     coaches = [p for p in coaches_of(user) if p.pk not in talking_to]
-    learners = [p for p in learners_of(user) if p.pk not in talking_to]
+    learners: list[Any] = [p for p in learners_of(user) if p.pk not in talking_to]
     # A coach of hundreds finds a learner by cohort: one group per cohort, most recent first.
     by_cohort: dict[str, list[Any]] = {}
     for learner in learners:
