@@ -429,17 +429,19 @@ def unread_counts_of(user: "User | Any") -> dict[int, int]:
 
 
 def learners_of(coach: "User | Any") -> list[User]:
-    """The active learners whose current seat names the person as coach, by name, each once.
-    One query."""
+    """The active learners whose current seat names the person as coach, by name, each once,
+    each with `coached_in`: the names of the cohorts in which they are (most recent first), to
+    tell apart two people of the same name. One query."""
     seats = (
         Enrollment.objects.in_organization_of(coach)
         .filter(coach=coach, role=EnrollmentRole.LEARNER, user__is_active=True)
-        .select_related("user")
-        .order_by("user__full_name", "user_id")
+        .select_related("user", "cohort")
+        .order_by("user__full_name", "user_id", "-cohort__start_date")
     )
     learners: dict[int, User] = {}
     for seat in seats:
-        learners.setdefault(seat.user_id, seat.user)
+        learner = learners.setdefault(seat.user_id, seat.user)
+        learner.coached_in = [*getattr(learner, "coached_in", []), seat.cohort.name]  # type: ignore[attr-defined]
     return list(learners.values())
 
 

@@ -51,11 +51,22 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     conversations = conversations_of(user)
     talking_to = {c.other_party(user).pk for c in conversations}
-    others = [p for p in coaches_of(user) + learners_of(user) if p.pk not in talking_to]
+    coaches = [p for p in coaches_of(user) if p.pk not in talking_to]
+    learners: list[Any] = [p for p in learners_of(user) if p.pk not in talking_to]
+    # A coach of hundreds finds a learner by cohort: one group per cohort, most recent first.
+    by_cohort: dict[str, list[Any]] = {}
+    for learner in learners:
+        by_cohort.setdefault(learner.coached_in[0], []).append(learner)
     return render(
         request,
         "coaching/talk/inbox.html",
-        {"conversations": conversations, "others": others, "nav": "messages"},
+        {
+            "conversations": conversations,
+            "coaches": coaches,
+            "by_cohort": list(by_cohort.items()),
+            "others": coaches or learners,
+            "nav": "messages",
+        },
     )
 
 

@@ -20,6 +20,7 @@ from coaching.models import Attachment, Conversation, Message
 from coaching.personal_data import erase_messages
 from coaching.tests.base import CoachingTestCase
 from coaching.tests.talk_helpers import PDF, PNG, checked, docx_bytes, send, upload
+from cohorts.actions import enroll
 from cohorts.models import Enrollment
 from events.models import Event, ObjectType, Verb
 from notifications.models import Notification, NotificationKind
@@ -331,6 +332,22 @@ class ThreadQueryCountTests(CoachingTestCase):
             response = self.client.get(url + "?page=2")
         self.assertContains(response, "Earlier messages")
         self.assertContains(response, "Later messages")
+
+    def test_a_coach_finds_each_learner_under_their_cohort(self) -> None:
+        """Found in the demo: two learners called Jack Wilson, in two cohorts, were two identical
+        "Write to Jack Wilson" links in one flat list of every learner."""
+        namesake = make_user(self.org, "alice.two@northwind.example", name=self.alice.full_name)
+        enroll(namesake, cohort=self.cohort_b, coach=self.carol)
+        self.client.force_login(self.carol)
+        html = self.client.get(reverse("talk:inbox")).content.decode()
+        # Each "Write to" link stands in the section under its own cohort's heading.
+        sections = {
+            part.split("</h3>", 1)[0]: part for part in html.split("<h3>")[1:] if "</h3>" in part
+        }
+        self.assertIn(thread_url(self.alice), sections[self.cohort_a.name])
+        self.assertNotIn(thread_url(namesake), sections[self.cohort_a.name])
+        self.assertIn(thread_url(namesake), sections[self.cohort_b.name])
+        self.assertNotIn(thread_url(self.alice), sections[self.cohort_b.name])
 
     def test_the_inbox_makes_the_same_queries_whatever_the_conversations(self) -> None:
         self.client.force_login(self.carol)
