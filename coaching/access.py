@@ -28,6 +28,7 @@ from coaching.models import (
     MatchProposal,
     MatchRow,
     Message,
+    Nudge,
     SessionNote,
 )
 from coaching.slots import BOOKING_HORIZON_DAYS, Slot, slots_of
@@ -758,3 +759,48 @@ def own_coached_seats(user: "User | Any") -> list[Enrollment]:
         .select_related("cohort", "coach")
         .order_by("cohort__start_date")
     )
+
+
+# --- Nudges --------------------------------------------------------------------------------
+
+
+def my_learners(user: "User | Any") -> tuple[list[User], list[Any]]:
+    """The people the coach coaches (their learner seats name them) and those seats' cohorts,
+    each by name, once: the choices of the nudge form. One query."""
+    seats = (
+        Enrollment.objects.in_organization_of(user)
+        .filter(coach=user, role=EnrollmentRole.LEARNER, user__is_active=True)
+        .select_related("user", "cohort")
+        .order_by("user__full_name")
+    )
+    people: dict[int, User] = {}
+    cohorts: dict[int, Any] = {}
+    for seat in seats:
+        people.setdefault(seat.user_id, seat.user)
+        cohorts.setdefault(seat.cohort_id, seat.cohort)
+    return list(people.values()), sorted(cohorts.values(), key=lambda c: c.name)
+
+
+def nudges_of(user: "User | Any") -> "QuerySet[Nudge]":
+    """The coach's own nudges, newest first. One query when evaluated."""
+    return Nudge.objects.visible_to(user).filter(coach=user).order_by("-send_at")[:50]
+
+
+def get_nudge_for_user(user: "User | Any", nudge_id: uuid.UUID) -> Nudge:
+    """A nudge for its coach, or for a learner it was delivered to; else 404 (another
+    learner of the same group before delivery included). One query."""
+    nudge = (
+        Nudge.objects.visible_to(user).select_related("coach").filter(public_id=nudge_id).first()
+    )
+    if nudge is None:
+        raise Http404("No such nudge")
+    return nudge
+
+
+def get_own_nudge(user: "User | Any", nudge_id: uuid.UUID) -> Nudge:
+    """One of the coach's own nudges: 404 if the person may not see it, 403 for a
+    recipient (only the coach cancels). One query."""
+    nudge = get_nudge_for_user(user, nudge_id)
+    if nudge.coach_id != user.pk:
+        raise PermissionDenied("Only the coach cancels a nudge")
+    return nudge

@@ -42,6 +42,9 @@ from coaching.models import (
     MatchProposal,
     MatchRow,
     Message,
+    Nudge,
+    NudgeRecipient,
+    NudgeStatus,
     ProposalState,
     SessionNote,
 )
@@ -1206,3 +1209,37 @@ def publish_proposal(admin: User, *, proposal: MatchProposal) -> int:
         locked.save(update_fields=["state", "published_at"])
     proposal.state, proposal.published_at = locked.state, locked.published_at
     return changed
+
+
+# --- Nudges --------------------------------------------------------------------------------
+
+
+def schedule_nudge(
+    coach: User, *, body: str, seats: "list[Enrollment]", send_at: datetime
+) -> Nudge:
+    """Schedule a nudge from `coach` to the learners of `seats` (coaching.nudges.audience_of:
+    the coach's own learners, one seat each) at `send_at` (now or later: the task worker sends
+    it on its next run after that, coaching.tasks.send_due_nudges). Preconditions: the form
+    checked the placeholders and, for a small group, that the coach confirmed. Records
+    nothing yet: the event is recorded when it is delivered."""
+    with transaction.atomic():
+        nudge = Nudge.objects.create(coach=coach, body=body, send_at=send_at)
+        NudgeRecipient.objects.bulk_create(
+            NudgeRecipient(
+                organization_id=nudge.organization_id,
+                nudge=nudge,
+                learner_id=seat.user_id,
+                enrollment=seat,
+            )
+            for seat in seats
+        )
+    return nudge
+
+
+def cancel_nudge(nudge: Nudge) -> bool:
+    """Cancel a nudge not sent yet; False (nothing changed) once it was sent or cancelled."""
+    return bool(
+        Nudge.objects.filter(pk=nudge.pk, status=NudgeStatus.SCHEDULED).update(
+            status=NudgeStatus.CANCELLED
+        )
+    )

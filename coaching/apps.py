@@ -17,12 +17,14 @@ class CoachingConfig(AppConfig):
             erase_group_sessions,
             erase_matching,
             erase_messages,
+            erase_nudges,
             erase_session_notes,
             erase_sessions,
             export_availability,
             export_group_sessions,
             export_matching,
             export_messages,
+            export_nudges,
             export_session_notes,
             export_sessions,
         )
@@ -73,4 +75,11 @@ class CoachingConfig(AppConfig):
             export=export_matching,
             erase=erase_matching,
             order=63,
+        )
+        register_personal_data(
+            "coaching_nudges",
+            title=_("Nudges"),
+            export=export_nudges,
+            erase=erase_nudges,
+            order=64,
         )

@@ -334,3 +334,88 @@ class ItemStatusForm(forms.Form):
     done = forms.TypedChoiceField(
         choices=[("1", _("Done")), ("0", _("Not yet"))], coerce=lambda v: v == "1"
     )
+
+
+class NudgeForm(forms.Form):
+    """A nudge: the message (placeholders checked), who gets it (one of the coach's learners,
+    or a filter of them: cohort, activities done at most, days without activity) and when (the
+    coach's zone; empty: now). `confirm_small` is the coach's yes when the group is small
+    enough to single people out (the view asks)."""
+
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Placeholders: {first_name}, {week_title} (their week this week), {coach_name}."
+        ),
+    )
+    learner = forms.ChoiceField(label=_("One learner"), required=False)
+    cohort = forms.ChoiceField(label=_("Or a cohort"), required=False)
+    completed_at_most = forms.IntegerField(
+        label=_("Who has done at most this many activities"),
+        required=False,
+        min_value=0,
+        max_value=1000,
+    )
+    inactive_days = forms.IntegerField(
+        label=_("Who has done nothing for this many days"),
+        required=False,
+        min_value=1,
+        max_value=90,
+    )
+    day = forms.DateField(
+        label=_("Send on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave the day and time empty to send now."),
+    )
+    at = forms.TimeField(
+        label=_("At"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    confirm_small = forms.BooleanField(label=_("Yes, send it to this small group"), required=False)
+
+    def __init__(
+        self, *args: Any, coach: User, learners: list[Any], cohorts: list[Any], **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.coach = coach
+        self.fields["learner"].choices = [("", _("Everyone who matches"))] + [  # type: ignore[attr-defined]
+            (str(p.public_id), p.full_name) for p in learners
+        ]
+        self.fields["cohort"].choices = [("", _("All your cohorts"))] + [  # type: ignore[attr-defined]
+            (str(c.public_id), c.name) for c in cohorts
+        ]
+        self.fields["at"].help_text = _("In your time zone, %(zone)s.") % {"zone": coach.time_zone}
+
+    def clean_body(self) -> str:
+        from coaching.nudges import unknown_placeholders
+
+        body = self.cleaned_data["body"].strip()
+        unknown = unknown_placeholders(body)
+        if unknown:
+            raise forms.ValidationError(
+                _("%(names)s is not a placeholder. Use {first_name}, {week_title} or {coach_name}.")
+                % {"names": ", ".join("{" + name + "}" for name in unknown)}
+            )
+        return body
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, at = data.get("day"), data.get("at")
+        data["send_at"] = None
+        if day and not at and "at" not in self.errors:
+            self.add_error("at", _("Choose a time too, or leave both empty to send now."))
+        elif at and not day and "day" not in self.errors:
+            self.add_error("day", _("Choose a day too, or leave both empty to send now."))
+        elif day and at:
+            instant = local_instant(day, at, self.coach.time_zone)
+            if instant is None:
+                self.add_error(
+                    "at", _("That time does not exist on that day: the clocks go forward.")
+                )
+            elif instant < datetime.now(UTC) - timedelta(minutes=1):
+                self.add_error("day", _("That time has passed. Leave it empty to send now."))
+            else:
+                data["send_at"] = instant
+        return data

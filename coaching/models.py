@@ -864,3 +864,105 @@ class MatchRow(models.Model):
     @property
     def moves(self) -> bool:
         return self.proposed_coach_id != self.current_coach_id
+
+
+# --- Nudges --------------------------------------------------------------------------------
+# A coach's short message, with placeholders, to one of their learners or a filtered group of
+# them, delivered at a chosen time through notifications (coaching.tasks.send_due_nudges).
+
+
+class NudgeStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    SENT = "sent", _("Sent")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class NudgeQuerySet(OrganizationScopedQuerySet["Nudge"]):
+    def visible_to(self, user: "User | Any") -> "NudgeQuerySet":
+        """A nudge is its coach's, and each recipient's once it was delivered to them; nobody
+        else sees it (another learner of the group, an admin, a platform superuser)."""
+        if policy.membership_of(user) is None:
+            return self.none()
+        received = NudgeRecipient.objects.filter(
+            nudge=OuterRef("pk"), learner=user, delivered_at__isnull=False
+        )
+        return self.filter(
+            Q(coach=user) | Q(Exists(received)), organization_id=user.membership.organization_id
+        )
+
+
+class Nudge(models.Model):
+    """A coach's nudge: `body` (encrypted at rest, with placeholders such as {first_name},
+    rendered per learner by coaching.nudges.render_nudge), to the learners listed in its
+    recipients (chosen when it was scheduled, from the coach's own learners), sent at
+    `send_at` exactly once (the status moves from scheduled to sent in one conditional
+    UPDATE). The body never reaches a notification, an email, an event or a log: the
+    notification says a nudge arrived and links to it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges_sent"
+    )
+    body: str = ConfidentialTextField(_("message"), max_length=1000)
+    send_at = models.DateTimeField(_("send at"))
+    status = models.CharField(
+        max_length=12, choices=NudgeStatus.choices, default=NudgeStatus.SCHEDULED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NudgeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-send_at"]
+        indexes = [
+            models.Index(fields=["send_at"], condition=Q(status="scheduled"), name="nudge_to_send"),
+            models.Index(fields=["coach", "send_at"], name="nudge_coach"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Nudge {self.public_id} ({self.status})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.coach.organization_id  # type: ignore[assignment]
+        super().save(*args, **kwargs)
+
+
+class NudgeRecipientQuerySet(OrganizationScopedQuerySet["NudgeRecipient"]):
+    def visible_to(self, user: "User | Any") -> "NudgeRecipientQuerySet":
+        """The coach sees every recipient of their nudges; a learner only their own row."""
+        if policy.membership_of(user) is None:
+            return self.none()
+        return self.filter(
+            Q(nudge__coach=user) | Q(learner=user),
+            organization_id=user.membership.organization_id,
+        )
+
+
+class NudgeRecipient(models.Model):
+    """One learner a nudge goes to, through their seat (`enrollment`, whose cohort gives
+    {week_title}); `delivered_at` once notified."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    nudge = models.ForeignKey(Nudge, on_delete=models.CASCADE, related_name="recipients")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges_received"
+    )
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NudgeRecipientQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["nudge", "learner"], name="one_nudge_per_learner")
+        ]
+        indexes = [models.Index(fields=["learner", "nudge"], name="nudge_recipient_learner")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} of {self.nudge_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.nudge.organization_id
+        super().save(*args, **kwargs)

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.personal_data import iso
@@ -21,6 +22,8 @@ from coaching.models import (
     GroupSession,
     MatchProfile,
     Message,
+    Nudge,
+    NudgeRecipient,
     SessionNote,
 )
 
@@ -270,4 +273,53 @@ def erase_matching(user: User) -> int:
     return (
         MatchProfile.objects.filter(user=user).delete()[0]
         + CoachChangeRequest.objects.filter(learner=user).delete()[0]
+    )
+
+
+def export_nudges(user: User) -> list[dict[str, Any]]:
+    """The nudges the person sent as a coach (the message as written, when, status, how many
+    learners) and those delivered to them (the text as they read it). Three queries and one
+    per received nudge's week title at most."""
+    from coaching.nudges import render_nudge, values_for, week_titles
+
+    sent = [
+        {
+            "role": "coach",
+            "message": nudge.body,
+            "send_at": iso(nudge.send_at),
+            "status": nudge.get_status_display(),
+            "learners": nudge.recipients.count(),
+        }
+        for nudge in Nudge.objects.filter(coach=user).order_by("send_at", "id")
+    ]
+    rows = list(
+        NudgeRecipient.objects.filter(learner=user, delivered_at__isnull=False)
+        .select_related("nudge__coach", "enrollment__cohort", "learner")
+        .order_by("delivered_at", "id")
+    )
+    titles = week_titles([row.enrollment for row in rows], now=timezone.now()) if rows else {}
+    received = []
+    for row in rows:
+        seat = row.enrollment
+        seat.user = row.learner
+        values = values_for(seat, row.nudge.coach, titles.get(seat.pk, ""))
+        received.append(
+            {
+                "role": "learner",
+                "from": row.nudge.coach.full_name,
+                "message": render_nudge(row.nudge.body, values),
+                "send_at": iso(row.delivered_at),
+                "status": row.nudge.get_status_display(),
+                "learners": 1,
+            }
+        )
+    return sent + received
+
+
+def erase_nudges(user: User) -> int:
+    """Delete the nudges the person sent (their learners no longer find them) and their
+    rows as a recipient. Returns the rows deleted."""
+    return (
+        Nudge.objects.filter(coach=user).delete()[0]
+        + NudgeRecipient.objects.filter(learner=user).delete()[0]
     )

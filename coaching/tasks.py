@@ -16,7 +16,17 @@ from django.utils.translation import gettext as _
 from accounts.emails import RenderedEmail, render_email, send_rendered
 from accounts.models import User
 from accounts.tasks import send_email
-from coaching.models import Booking, BookingStatus, GroupInvitee, GroupSession
+from coaching.models import (
+    Booking,
+    BookingStatus,
+    GroupInvitee,
+    GroupSession,
+    Nudge,
+    NudgeRecipient,
+    NudgeStatus,
+)
+from events.actions import new_event, record_events
+from events.models import ObjectType, Verb
 from notifications.actions import notify
 from notifications.models import NotificationKind
 from rapport.lib.calendar import scheduling_message
@@ -303,3 +313,59 @@ def send_group_invites(
         )
         queued += 1
     return queued
+
+
+# --- Nudges --------------------------------------------------------------------------------
+
+
+def send_due_nudges(*, now: datetime | None = None) -> int:
+    """Deliver each scheduled nudge whose time has come, exactly once: the nudge is claimed
+    by a conditional UPDATE of its status (two runs at once, or a rerun after a crash, deliver
+    nothing twice), then each recipient is notified (kind `nudge`: the coach's name and "A
+    nudge from your coach", never the text; email as the person chose, after their quiet hours
+    in their own zone, or in their digest) and one `nudged` event per learner is recorded, all
+    in the claim's transaction. Returns how many nudges were delivered. Run by
+    `manage.py run_periodic`."""
+    now = now or timezone.now()
+    due = list(
+        Nudge.objects.filter(status=NudgeStatus.SCHEDULED, send_at__lte=now)
+        .select_related("coach")
+        .order_by("send_at")[:200]
+    )
+    sent = 0
+    for nudge in due:
+        with transaction.atomic():
+            claimed = Nudge.objects.filter(pk=nudge.pk, status=NudgeStatus.SCHEDULED).update(
+                status=NudgeStatus.SENT, sent_at=now
+            )
+            if not claimed:
+                continue
+            rows = list(
+                NudgeRecipient.objects.filter(nudge=nudge, learner__is_active=True)
+                .select_related("learner")
+                .order_by("pk")
+            )
+            NudgeRecipient.objects.filter(pk__in=[r.pk for r in rows]).update(delivered_at=now)
+            if nudge.coach.is_active and rows:
+                notify(
+                    kind=NotificationKind.NUDGE,
+                    recipients=[r.learner for r in rows],
+                    actor=nudge.coach,
+                    actor_label=nudge.coach.full_name,
+                    place=str(_("A nudge from your coach")),
+                    url=reverse("coaching:nudge", args=[nudge.public_id]),
+                    target_id=nudge.public_id,
+                )
+                record_events(
+                    [
+                        new_event(
+                            nudge.coach,
+                            verb=Verb.NUDGED,
+                            object_type=ObjectType.PERSON,
+                            object_id=r.learner.public_id,
+                        )
+                        for r in rows
+                    ]
+                )
+            sent += 1
+    return sent

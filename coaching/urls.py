@@ -24,6 +24,9 @@ urlpatterns = [
     path("groups/<uuid:group_id>/", views.group_session, name="group_session"),
     path("groups/<uuid:group_id>/change/", views.group_change, name="group_change"),
     path("groups/<uuid:group_id>/cancel/", views.group_cancel, name="group_cancel"),
+    path("nudges/", views.nudges, name="nudges"),
+    path("nudges/<uuid:nudge_id>/", views.nudge, name="nudge"),
+    path("nudges/<uuid:nudge_id>/cancel/", views.nudge_cancel, name="nudge_cancel"),
     path("readiness/", views.readiness, name="readiness"),
     path("readiness/probe/", views.readiness_probe, name="readiness_probe"),
 ]

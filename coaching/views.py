@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,9 +34,13 @@ from coaching.access import (
     get_coach_of,
     get_day_off_for_coach,
     get_group_session_for_user,
+    get_nudge_for_user,
+    get_own_nudge,
     group_members_of,
     is_coach,
+    my_learners,
     note_of,
+    nudges_of,
     require_coach,
 )
 from coaching.calendar import my_calendar
@@ -44,10 +49,14 @@ from coaching.forms import (
     DayOffForm,
     GroupSessionForm,
     NoteForm,
+    NudgeForm,
     SlotForm,
     VideoLinkForm,
 )
+from coaching.models import NudgeRecipient
+from coaching.nudges import Audience, audience_of, render_nudge, values_for, week_titles
 from coaching.slots import Slot
+from rapport import policy
 from rapport.lib.timezones import get_zone, local_today
 
 # Bytes the connection probe sends: enough to time a download, small enough for a phone.
@@ -541,3 +550,151 @@ def group_cancel(request: HttpRequest, group_id: uuid.UUID) -> HttpResponse:
     if was_active:
         messages.success(request, _("Cancelled. Everyone invited gets a cancellation by email."))
     return redirect("coaching:sessions")
+
+
+# --- Nudges --------------------------------------------------------------------------------
+
+
+def _nudges_page(
+    request: HttpRequest,
+    *,
+    form: NudgeForm | None = None,
+    preview: dict[str, Any] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
+    learners, cohorts = my_learners(user)
+    return render(
+        request,
+        "coaching/nudges.html",
+        {
+            "form": form or NudgeForm(coach=user, learners=learners, cohorts=cohorts),
+            "nudges": list(nudges_of(user)),
+            "preview": preview,
+            "error": error,
+            "zone": user.time_zone,
+            "threshold": policy.min_group_size(),
+            "nav": "sessions",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nudges(request: HttpRequest) -> HttpResponse:
+    """A coach's nudges and the form for a new one (403 for anyone who does not coach).
+    `action=preview` shows who it reaches and what each reads, writing nothing; `action=send`
+    schedules it. A group smaller than the small-group threshold (but not one learner chosen
+    by name) is sent only once the coach ticks the confirmation: until then a 400 that says
+    so, with the form as typed."""
+    user: Any = request.user
+    require_coach(user)
+    if request.method == "GET":
+        return _nudges_page(request)
+    learners, cohorts = my_learners(user)
+    form = NudgeForm(request.POST, coach=user, learners=learners, cohorts=cohorts)
+    if not form.is_valid():
+        return _nudges_page(request, form=form, status=400)
+    data = form.cleaned_data
+    now = timezone.now()
+    audience = Audience(
+        learner_id=uuid.UUID(data["learner"]) if data["learner"] else None,
+        cohort_id=uuid.UUID(data["cohort"]) if data["cohort"] else None,
+        completed_at_most=data["completed_at_most"],
+        inactive_days=data["inactive_days"],
+    )
+    seats = audience_of(user, audience, now=now)
+    if not seats:
+        return _nudges_page(
+            request,
+            form=form,
+            error=_("None of your learners matches. Change the filters."),
+            status=400,
+        )
+    titles = week_titles(seats, now=now)
+    small = not audience.is_one_person and len(seats) < policy.min_group_size()
+    preview = {
+        "count": len(seats),
+        "names": [seat.user.full_name for seat in seats],
+        "samples": [
+            (
+                seat.user.full_name,
+                render_nudge(data["body"], values_for(seat, user, titles[seat.pk])),
+            )
+            for seat in seats[:3]
+        ],
+        "small": small,
+    }
+    action = request.POST.get("action")
+    if action != "send":
+        return _nudges_page(request, form=form, preview=preview)
+    if small and not data["confirm_small"]:
+        return _nudges_page(
+            request,
+            form=form,
+            preview=preview,
+            error=_(
+                "This group has fewer than %(n)d people, so each of them may feel singled out. "
+                "Tick the confirmation to send it anyway."
+            )
+            % {"n": policy.min_group_size()},
+            status=400,
+        )
+    actions.schedule_nudge(user, body=data["body"], seats=seats, send_at=data["send_at"] or now)
+    messages.success(
+        request,
+        ngettext(
+            "Scheduled for %(n)d learner. They get a notification when it is sent.",
+            "Scheduled for %(n)d learners. Each gets a notification when it is sent.",
+            len(seats),
+        )
+        % {"n": len(seats)},
+    )
+    return redirect("coaching:nudges")
+
+
+@login_required
+@require_GET
+def nudge(request: HttpRequest, nudge_id: uuid.UUID) -> HttpResponse:
+    """A nudge: for a learner it was delivered to, the text written for them; for its coach,
+    the message, its recipients and status (404 for anyone else)."""
+    user: Any = request.user
+    item = get_nudge_for_user(user, nudge_id)
+    mine = item.coach_id == user.pk
+    rows = list(
+        NudgeRecipient.objects.visible_to(user)
+        .filter(nudge=item)
+        .select_related("learner", "enrollment__cohort")
+        .order_by("learner__full_name")
+    )
+    text = ""
+    if not mine:
+        seat = rows[0].enrollment
+        titles = week_titles([seat], now=timezone.now())
+        seat.user = user
+        text = render_nudge(item.body, values_for(seat, item.coach, titles[seat.pk]))
+    return render(
+        request,
+        "coaching/nudge.html",
+        {
+            "nudge": item,
+            "mine": mine,
+            "text": text,
+            "recipients": [row.learner for row in rows] if mine else [],
+            "zone": user.time_zone,
+            "nav": "sessions",
+        },
+    )
+
+
+@login_required
+@require_POST
+def nudge_cancel(request: HttpRequest, nudge_id: uuid.UUID) -> HttpResponse:
+    """The coach cancels a nudge not sent yet (403 for a recipient; a second click, or a
+    nudge already sent, changes nothing)."""
+    item = get_own_nudge(request.user, nudge_id)
+    if actions.cancel_nudge(item):
+        messages.success(request, _("Cancelled. Nobody gets it."))
+    return redirect("coaching:nudges")

@@ -126,3 +126,34 @@ def seed_group_session(cohort: Cohort, *, learner: str, coach: str, now: datetim
         for uid in members
     )
     return 1
+
+
+NUDGE = (
+    "Hi {first_name}, a small nudge from me: {week_title} is a good week to try one "
+    "conversation where you only ask questions. Ten minutes is enough. Tell me how it went "
+    "when we next meet. {coach_name}"
+)
+
+
+def seed_nudge(cohort: Cohort, *, coach: str, now: datetime) -> int:
+    """A nudge the demo coach scheduled for tomorrow at 08:30 (her zone) to her learners in
+    `cohort` who have done at most three activities, through the action her page calls.
+    Returns how many learners it will reach."""
+    from coaching.actions import schedule_nudge
+    from coaching.nudges import Audience, audience_of
+
+    grace = User.objects.get(email=coach)
+    zone = get_zone(grace.time_zone)
+    day = now.astimezone(zone).date() + timedelta(days=1)
+    seats = audience_of(
+        grace, Audience(cohort_id=cohort.public_id, completed_at_most=3), now=now
+    ) or audience_of(grace, Audience(cohort_id=cohort.public_id), now=now)
+    if not seats:
+        return 0
+    schedule_nudge(
+        grace,
+        body=NUDGE,
+        seats=seats,
+        send_at=datetime.combine(day, time(8, 30), tzinfo=zone),
+    )
+    return len(seats)

@@ -56,7 +56,7 @@ from demo.assessments import PREVIOUS_COHORT_SIZE, previous_year_start, seed_ass
 from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
 from demo.caseload import seed_caseload
 from demo.circles import seed_circle_conversation, seed_circles
-from demo.coaching import seed_coaching, seed_group_session
+from demo.coaching import seed_coaching, seed_group_session, seed_nudge
 from demo.coaching_talk import seed_coaching_talk
 from demo.design_review import seed_draft_review
 from demo.discussions import seed_discussions
@@ -469,6 +469,8 @@ class _Seeder:
         )
         drafted = seed_draft_review(self.organization)
         self.clock.lap(f"Design review: a draft programme of {drafted['activities']} activities")
+        nudged = seed_nudge(cohorts[0], coach=COACH.email, now=self.now_aware)
+        self.clock.lap(f"Coaching: a nudge scheduled for tomorrow to {nudged} learners")
         experts = seed_experts(
             cohorts[0], expert=EXPERT.email, learner=LEARNER.email, now=self.now_aware
         )

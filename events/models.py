@@ -78,6 +78,8 @@ class Verb(models.TextChoices):
     # Experts (experts.actions): object = the question (its public id); ASKED as above
     UPVOTED = "upvoted", _("upvoted a question")
     ANSWERED = "answered", _("answered a question")
+    # Nudges (coaching.tasks.send_due_nudges): object = the learner nudged (a person)
+    NUDGED = "nudged", _("nudged a learner")
 
 
 class ObjectType(models.TextChoices):

@@ -55,6 +55,7 @@ VERB_IRIS: dict[Verb, str] = {
     Verb.APPROVED: "/xapi/verbs/approved",  # a programme's review signed off
     Verb.UPVOTED: f"{TINCAN}voted-up",
     Verb.ANSWERED: f"{ADL}answered",
+    Verb.NUDGED: "/xapi/verbs/nudged",  # no published verb for a reminder sent to someone
 }
 
 # xAPI object shape per type: an Activity with a definition type, or an Agent (a person).

@@ -41,6 +41,7 @@ class NotificationKind(models.TextChoices):
     COACH_MATCH = "coach_match", _("A new coach, or a new learner to coach")
     COACH_REQUEST = "coach_request", _("Requests for a change of coach (admins)")
     ASSESSMENT = "assessment", _("Assessments: your view asked for, rounds opening and closing")
+    NUDGE = "nudge", _("Nudges from your coach")
 
 
 class EmailChoice(models.TextChoices):
@@ -68,6 +69,7 @@ DEFAULT_EMAIL: dict[str, str] = {
     NotificationKind.COACH_MATCH: EmailChoice.IMMEDIATE,
     NotificationKind.COACH_REQUEST: EmailChoice.IMMEDIATE,
     NotificationKind.ASSESSMENT: EmailChoice.IMMEDIATE,
+    NotificationKind.NUDGE: EmailChoice.IMMEDIATE,
 }
 DIGEST_CHOICES = (EmailChoice.DAILY, EmailChoice.WEEKLY)
 
@@ -185,6 +187,8 @@ _HEADLINES = {
     NotificationKind.COACH_REQUEST: _("A learner asked for a change of coach in %(place)s"),
     # `place` names the round and the cohort; never who rated whom, never a score.
     NotificationKind.ASSESSMENT: _("%(actor)s asked for your view: %(place)s"),
+    # `place` is "A nudge from your coach": never the nudge's text (its page shows that).
+    NotificationKind.NUDGE: _("%(actor)s sent you a nudge: %(place)s"),
 }
 _HEADLINES_WITHOUT_ACTOR = {
     NotificationKind.CIRCLE: _("News from %(place)s"),

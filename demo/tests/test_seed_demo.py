@@ -462,6 +462,16 @@ class SeededDemoTests(TestCase):
         self.assertNotEqual(requests[0].coach_at_request, grace)  # never about the demo coach
         self.assertEqual(MatchProposal.objects.visible_to(tom).count(), 1)
 
+    def test_the_demo_coach_has_a_nudge_scheduled_for_tomorrow(self) -> None:
+        from coaching.access import nudges_of
+
+        grace = User.objects.get(email="coach@northwind.example")
+        [nudge] = list(nudges_of(grace))
+        self.assertEqual(nudge.status, "scheduled")
+        self.assertTrue(NOW < nudge.send_at < NOW + timedelta(days=2))
+        self.assertGreater(nudge.recipients.count(), 0)
+        self.assertIn("{first_name}", nudge.body)
+
     def test_the_expert_has_office_hours_with_upvoted_questions_from_the_cohort(self) -> None:
         from coaching.calendar import my_calendar
         from experts.access import office_hours_of, questions_of

@@ -94,6 +94,10 @@ COACHING_STATUS: dict[str, dict[str, set[int]]] = {
     "coaching:group_session": {"alice": {200}, "bob": {200}, "carol": {200}, "*": {404}},
     "coaching:group_change": {"alice": {403}, "bob": {403}, "carol": {400, 403}, "*": {404}},
     "coaching:group_cancel": {"alice": {403}, "bob": {403}, "carol": {302}, "*": {404}},
+    # A nudge carol sent to alice (delivered): carol's page is hers, alice reads hers.
+    "coaching:nudges": {"carol": {200}, "*": {403}},
+    "coaching:nudge": {"alice": {200}, "carol": {200}, "*": {404}},
+    "coaching:nudge_cancel": {"alice": {403}, "carol": {302}, "*": {404}},
 }
 # Experts (docs/permissions.md, "Experts"): adam (an admin) hosts office hours in cohort A and
 # alice asked a question there. Cohort A's people see it; a learner asks and upvotes (not her
@@ -126,6 +130,7 @@ COACHING_POST_ONLY = {
     "coaching:remove_day_off",
     "coaching:group_change",
     "coaching:group_cancel",
+    "coaching:nudge_cancel",
 }
 # Coaching messages, action plans and notes (docs/permissions.md, "Coaching messages, notes and
 # action plans"): the fixture is a message with a file alice sent carol and an item of their
@@ -486,7 +491,18 @@ class PrivacyMatrixTests(PersonaTestCase):
         question = expert_actions.ask_question(
             cls.alice, thread=thread, body="Alice asks privately", show_name=False
         )
+        from coaching.nudges import Audience, audience_of
+        from coaching.tasks import send_due_nudges
+
+        nudge = coaching_actions.schedule_nudge(
+            cls.carol,
+            body="A private nudge for {first_name}",
+            seats=audience_of(cls.carol, Audience(learner_id=cls.alice.public_id), now=now),
+            send_at=now,
+        )
+        send_due_nudges(now=now + timedelta(seconds=1))
         return {
+            "nudge_id": nudge.public_id,
             "expert_thread_id": thread.public_id,
             "question_id": question.public_id,
             "coach_id": cls.carol.public_id,
@@ -1103,6 +1119,7 @@ class PrivacyMatrixTests(PersonaTestCase):
                     # Nobody but its two people learns the session exists.
                     self.assertNotContains(response, booking_id, status_code=status)
                     self.assertNotContains(response, "Coaching session with", status_code=status)
+                    self.assertNotContains(response, "A private nudge", status_code=status)
                 if persona not in ("alice", "bob", "carol") and response["Content-Type"].startswith(
                     "text/html"
                 ):

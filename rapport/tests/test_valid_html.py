@@ -285,6 +285,24 @@ class ValidHtmlTests(PersonaTestCase):
         keep("carol", reverse("coaching:group_new"))
         keep("carol", reverse("coaching:group_new"), 400, "post")
         keep("carol", reverse("coaching:group_change", args=[group.public_id]), 400, "post")
+        from coaching.nudges import Audience, audience_of
+        from coaching.tasks import send_due_nudges
+
+        nudge = coaching.schedule_nudge(
+            self.carol,
+            body="Hi {first_name}: how is {week_title}?",
+            seats=audience_of(self.carol, Audience(), now=now),
+            send_at=now,
+        )
+        send_due_nudges(now=now + timedelta(seconds=1))
+        keep("carol", reverse("coaching:nudges"))
+        keep("carol", reverse("coaching:nudges"), 400, "post")
+        self.client.post(
+            reverse("coaching:nudges"), {"body": "Hi {first_name}", "action": "preview"}
+        )
+        keep("carol", reverse("coaching:nudge", args=[nudge.public_id]))
+        self.client.force_login(self.alice)
+        keep("alice", reverse("coaching:nudge", args=[nudge.public_id]))
         self.talk_pages(keep, booking)
 
     def talk_pages(self, keep: Any, booking: Any) -> None:

@@ -1,6 +1,7 @@
 """Circle sessions in Chromium: a coach schedules a session with her circle from My sessions
 and the invite reaches every member (and her) at a real SMTP server on loopback, one event
-with one UID; a member then finds it in My sessions. The circle-session pages have 0 axe-core
+with one UID; a member then finds it in My sessions. The circle-session and nudge pages (a
+small group's preview with its warning included) have 0 axe-core
 violations at desktop and phone width, a refused form included; all under the app's real
 Content-Security-Policy (the axe scan alone bypasses it)."""
 
@@ -114,14 +115,31 @@ def test_circle_session_pages_have_no_axe_violations(
         video_url="https://meet.example.com/accra",
         now=timezone.now(),
     ).session
+    from coaching.nudges import Audience, audience_of
+    from coaching.tasks import send_due_nudges
+
+    nudge = actions.schedule_nudge(
+        circle3.coach,
+        body="Hi {first_name}, how is {week_title} going?",
+        seats=audience_of(circle3.coach, Audience(), now=timezone.now()),
+        send_at=timezone.now(),
+    )
+    send_due_nudges(now=timezone.now() + timedelta(seconds=1))
     context = chromium.new_context(bypass_csp=True, viewport=DESKTOP)
     context.set_default_timeout(10_000)
     page = context.new_page()
     found: list[str] = []
     detail = f"/sessions/groups/{session.public_id}/"
+    nudged = f"/sessions/nudges/{nudge.public_id}/"
     pages = {
-        circle3.members[0].email: ["/sessions/", detail],
-        circle3.coach.email: ["/sessions/", "/sessions/groups/new/", detail],
+        circle3.members[0].email: ["/sessions/", detail, nudged],
+        circle3.coach.email: [
+            "/sessions/",
+            "/sessions/groups/new/",
+            detail,
+            "/sessions/nudges/",
+            nudged,
+        ],
     }
     try:
         for email, paths in pages.items():
@@ -140,6 +158,13 @@ def test_circle_session_pages_have_no_axe_violations(
         expect(page.locator(".field-error").first).to_be_visible()
         for violation in axe_violations(page, axe_js):
             found.extend(describe("circle session form with errors", violation))
+        # A nudge's preview to a small group, with its warning and confirmation.
+        page.goto(f"{live_server.url}/sessions/nudges/")
+        page.get_by_label("Message").fill("Hi {first_name}")
+        page.get_by_role("button", name="Preview").click()
+        expect(page.get_by_test_id("nudge-preview")).to_contain_text("singled out")
+        for violation in axe_violations(page, axe_js):
+            found.extend(describe("nudge preview", violation))
     finally:
         context.close()
     assert found == [], "\n".join(found)

@@ -17,6 +17,7 @@
   (events.tasks.queue_forwarding queues events.tasks.forward_statements for the task worker).
 - Assessment rounds: each cohort's three rounds scheduled from its dates, and the notices when
   a round opens and before it closes (assessments.tasks.schedule_rounds, send_round_notices).
+- Coaches' nudges at the time they chose, once each (coaching.tasks.send_due_nudges).
 
 Every job is idempotent, so running this more often, twice at once, or after a crash sends
 nobody anything twice. It lives in the project (above every app) because it calls into cohorts
@@ -33,7 +34,7 @@ from analytics.connections import rebuild_stale as rebuild_connections
 from analytics.rollups import refresh as refresh_rollups
 from analytics.snapshots import rebuild_for_cohorts
 from assessments.tasks import schedule_rounds, send_round_notices
-from coaching.tasks import send_reminders
+from coaching.tasks import send_due_nudges, send_reminders
 from cohorts.tasks import notify_new_weeks
 from events.tasks import queue_forwarding
 from notifications.tasks import plan_digests, sweep_immediate_emails
@@ -72,6 +73,7 @@ class Command(BaseCommand):
             xapi = queue_forwarding()
             rounds = schedule_rounds()
             round_notices = send_round_notices()
+            nudges = send_due_nudges()
             if options.get("verbosity", 1) >= 1:
                 self.stdout.write(
                     f"new-week notices {weeks}, digests planned {digests['planned']}, "
@@ -80,7 +82,8 @@ class Command(BaseCommand):
                     f"events rolled up {rollup.events}, dashboards rebuilt {rebuilt}, "
                     f"cohorts' connections rebuilt {connected}, "
                     f"xAPI forwarding {'queued' if xapi else 'idle'}, "
-                    f"assessment rounds scheduled {rounds}, assessment notices {round_notices}"
+                    f"assessment rounds scheduled {rounds}, assessment notices {round_notices}, "
+                    f"nudges {nudges}"
                 )
             if not every:
                 return
