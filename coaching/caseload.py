@@ -9,13 +9,16 @@ What a coach reads here is only what the rules already give them: their own lear
 their own sessions with them, how many journal entries each learner shared with them
 (`Visibility.COACH` on the learner's seat, as `reflections.models.EntryQuerySet.visible_to`
 allows), and the day and two numbers of the emotion and energy check-ins each learner chose to
-share with them (`growth.models.MoodCheckInQuerySet.shared_with_coach`). Never a check-in's word
-or note, a goal, a private entry or anything of another coach's learners.
+share with them (`growth.models.MoodCheckInQuerySet.shared_with_coach`), and how many of the
+learner's messages to them they have not opened and when the two last wrote (the conversation's
+`last_message_at`, counted as contact). Never a message's text, a check-in's word or note, a
+goal, a private entry or anything of another coach's learners.
 
 "Needs you now", most urgent first (`Reason`): a session missed in the last `MISSED_DAYS`
-days, a low energy check-in shared in the last `LOW_ENERGY_DAYS` days (energy at most
-`LOW_ENERGY`), no activity for `RAPPORT_CASELOAD_QUIET_DAYS` days (a setting, default 7). A
-learner with several reasons comes before one with fewer; ties go to who has been quiet longest.
+days, a message from the learner waiting unopened, a low energy check-in shared in the last
+`LOW_ENERGY_DAYS` days (energy at most `LOW_ENERGY`), no activity for
+`RAPPORT_CASELOAD_QUIET_DAYS` days (a setting, default 7). A learner with several reasons comes
+before one with fewer; ties go to who has been quiet longest.
 """
 
 from dataclasses import dataclass, field
@@ -27,7 +30,7 @@ from django.conf import settings
 from django.db.models import Count, F, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from coaching.models import Booking, BookingStatus
+from coaching.models import Booking, BookingStatus, Conversation
 from cohorts.models import ActivityProgress, Cohort, Enrollment
 from growth.models import MoodCheckIn
 from programs.outline import outline_of
@@ -53,8 +56,9 @@ class Reason(IntEnum):
     """Why a learner needs the coach now, most urgent first (the lower, the sooner)."""
 
     MISSED_SESSION = 1
-    LOW_ENERGY = 2
-    QUIET = 3
+    MESSAGE_WAITING = 2
+    LOW_ENERGY = 3
+    QUIET = 4
 
     @property
     def label(self) -> str:
@@ -63,6 +67,7 @@ class Reason(IntEnum):
 
 _REASON_LABELS = {
     Reason.MISSED_SESSION: _("Missed a session"),
+    Reason.MESSAGE_WAITING: _("A message waiting for you"),
     Reason.LOW_ENERGY: _("Shared a low-energy check-in"),
     Reason.QUIET: _("No activity lately"),
 }
@@ -89,6 +94,7 @@ class LearnerRow:
     shared_energy: int | None
     shared_energy_day: date | None
     quiet_for: int | None  # whole days since the last activity (None: never active)
+    unread: int = 0  # messages from the learner the coach has not opened (coaching.access)
     reasons: list[Reason] = field(default_factory=list)
     finished: bool = False
 
@@ -181,12 +187,16 @@ def _seats(coach: "User", *, now: datetime) -> list[Enrollment]:
             ),
             shared_energy=_latest(moods, "energy"),
             shared_energy_day=_latest(moods, "day"),
+            last_message_at=_latest(
+                Conversation.objects.filter(coach=coach, learner=OuterRef("user_id")),
+                "last_message_at",
+            ),
         )
         .order_by("user__full_name", "cohort__start_date")
     )
 
 
-def _row(seat: Any, *, now: datetime, quiet: int) -> LearnerRow:
+def _row(seat: Any, *, now: datetime, quiet: int, unread: int = 0) -> LearnerRow:
     cohort = seat.cohort
     outline = outline_of(cohort.program)
     weeks = len(outline.weeks)
@@ -200,6 +210,8 @@ def _row(seat: Any, *, now: datetime, quiet: int) -> LearnerRow:
     reasons = []
     if seat.missed_at is not None:
         reasons.append(Reason.MISSED_SESSION)
+    if unread:
+        reasons.append(Reason.MESSAGE_WAITING)
     if (
         seat.shared_energy is not None
         and seat.shared_energy <= LOW_ENERGY
@@ -220,7 +232,10 @@ def _row(seat: Any, *, now: datetime, quiet: int) -> LearnerRow:
         weeks=weeks,
         progress=progress,
         last_active=last_active,
-        last_contact=seat.last_contact,
+        # The latest of their last session and their conversation's last message.
+        last_contact=max(
+            (t for t in (seat.last_contact, seat.last_message_at) if t is not None), default=None
+        ),
         next_session=seat.next_session,
         missed_at=seat.missed_at,
         shared_entries=seat.shared_entries or 0,
@@ -228,6 +243,7 @@ def _row(seat: Any, *, now: datetime, quiet: int) -> LearnerRow:
         shared_energy=seat.shared_energy,
         shared_energy_day=seat.shared_energy_day,
         quiet_for=quiet_for,
+        unread=unread,
         reasons=reasons,
         finished=finished,
     )
@@ -289,10 +305,17 @@ def narrow(caseload: Caseload, filters: Filters) -> Caseload:
 
 def caseload_of(coach: "User", *, now: datetime, filters: Filters | None = None) -> Caseload:
     """The coach's caseload, filtered (`narrow`). Three queries (the seats with every figure,
-    the sessions this week, the coach's own check-in), plus three per programme whose outline
+    the sessions this week, the coach's own check-in) and one for the unread messages
+    (`coaching.access.unread_counts_for_coach`), plus three per programme whose outline
     is not cached yet (programs.outline)."""
     quiet = quiet_days()
-    rows = [_row(seat, now=now, quiet=quiet) for seat in _seats(coach, now=now)]
+    from coaching.access import unread_counts_for_coach
+
+    unread = unread_counts_for_coach(coach)
+    rows = [
+        _row(seat, now=now, quiet=quiet, unread=unread.get(seat.user_id, 0))
+        for seat in _seats(coach, now=now)
+    ]
     cohorts: dict[int, Cohort] = {}
     for row in rows:
         cohorts.setdefault(row.cohort.pk, row.cohort)

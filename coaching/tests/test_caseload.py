@@ -85,6 +85,29 @@ class NeedsYouNowTests(CaseloadTestCase):
             ],
         )
 
+    def test_a_message_waiting_is_listed_and_counts_as_contact(self) -> None:
+        from coaching.access import get_writable_pair
+
+        for learner in (self.alice, self.bob, self.fay):
+            self.active(learner, days_ago=0)
+        actions.send_message(
+            get_writable_pair(self.bob, self.carol.public_id), body="Could we talk on Friday?"
+        )
+        caseload = caseload_of(self.carol, now=timezone.now())
+        [row] = caseload.needs_you
+        self.assertEqual(
+            (row.learner, row.reasons, row.unread), (self.bob, [Reason.MESSAGE_WAITING], 1)
+        )
+        self.assertIsNotNone(row.last_contact)
+        self.client.force_login(self.carol)
+        page = self.client.get(reverse("caseload:index"))
+        self.assertContains(page, "A message waiting for you")
+        self.assertContains(page, reverse("talk:thread", args=[self.bob.public_id]))
+        self.assertNotContains(page, "Could we talk on Friday?")  # never the text
+        # Once she opens it, it no longer waits.
+        self.client.get(reverse("talk:thread", args=[self.bob.public_id]))
+        self.assertEqual(caseload_of(self.carol, now=timezone.now()).needs_you, [])
+
     def test_a_low_energy_check_in_counts_only_if_the_learner_shared_it(self) -> None:
         for learner in (self.alice, self.bob, self.fay):
             self.active(learner, days_ago=0)
@@ -330,11 +353,12 @@ class QueryCountTests(CaseloadTestCase):
         self.grow(2)  # alice, bob, fay and two more: 5
         small = self.count()
         self.grow(295)
-        # 1 the user (the session is cached), 2 the seats with every figure, 3 the coach's own
-        # check-in, 4 the coach's sessions this week; the filters add none
-        with self.assertNumQueries(4):
+        # 1 the user (the session is cached), 2 the unread messages per learner, 3 the seats
+        # with every figure, 4 the coach's own check-in, 5 the coach's sessions this week; the
+        # filters add none
+        with self.assertNumQueries(5):
             self.client.get(reverse("caseload:index"))
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             self.client.get(reverse("caseload:index"), {"status": "needs", "week": "2"})
         self.assertEqual(self.count(), small)
         self.assertEqual(len(caseload_of(self.carol, now=timezone.now()).rows), 300)
