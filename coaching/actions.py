@@ -527,6 +527,8 @@ def change_group_session(
                     video_url=video_url,
                     sequence=session.sequence + 1,
                     updated_at=timezone.now(),
+                    # A new time is reminded of again (a new link alone is not).
+                    **({"reminded_at": None} if moved else {}),
                 )
         except IntegrityError:
             raise BookingRefused(

@@ -320,6 +320,8 @@ class GroupSession(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # When the day-ahead reminder went out (coaching.tasks.send_reminders); a move clears it.
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     objects = GroupSessionQuerySet.as_manager()
 

@@ -167,7 +167,8 @@ def send_reminders(*, now: datetime | None = None) -> int:
     once: each booking is claimed by a conditional UPDATE of `reminded_at` (moving a booking
     clears it), so two runs at once or a rerun after a crash remind nobody twice. The
     notification (kind `session`) names the session only — no text anyone typed — and goes
-    by email as the person chose. Returns how many bookings were reminded."""
+    by email as the person chose. Circle sessions (GroupSession) are reminded the same way, to
+    their coach and every member still invited. Returns how many sessions were reminded."""
     now = now or timezone.now()
     due = list(
         Booking.objects.filter(
@@ -196,6 +197,46 @@ def send_reminders(*, now: datetime | None = None) -> int:
                 place=str(_("Your coaching session")),
                 url=url,
                 target_id=booking.public_id,
+            )
+            reminded += 1
+    return reminded + _send_group_reminders(now=now)
+
+
+def _send_group_reminders(*, now: datetime) -> int:
+    """The circle sessions' day-ahead reminders: claimed one by one on `reminded_at` (as a
+    booking's), to the coach and the members still invited; the headline names the circle."""
+    due = list(
+        GroupSession.objects.filter(
+            status=BookingStatus.BOOKED,
+            reminded_at__isnull=True,
+            starts_at__gt=now,
+            starts_at__lte=now + REMINDER_BEFORE,
+        )
+        .select_related("circle", "coach")
+        .order_by("starts_at")[:500]
+    )
+    reminded = 0
+    url = reverse("coaching:sessions")
+    for session in due:
+        with transaction.atomic():
+            claimed = GroupSession.objects.filter(
+                pk=session.pk, reminded_at__isnull=True, status=BookingStatus.BOOKED
+            ).update(reminded_at=now)
+            if not claimed:
+                continue
+            members = list(
+                User.objects.filter(
+                    group_invites__session=session, group_invites__removed_at__isnull=True
+                )
+            )
+            notify(
+                kind=NotificationKind.SESSION,
+                recipients=[session.coach, *members],
+                actor=None,
+                actor_label="",
+                place=group_title(session),
+                url=url,
+                target_id=session.public_id,
             )
             reminded += 1
     return reminded

@@ -7,8 +7,11 @@ from io import StringIO
 from django.core import mail
 from django.core.management import call_command
 
+from coaching import actions
+from coaching.models import GroupSession
 from coaching.tasks import REMINDER_BEFORE, send_reminders
 from coaching.tests.base import CoachingTestCase
+from coaching.tests.test_group_sessions import GroupSessionTestCase
 from notifications.models import Notification, NotificationKind
 
 
@@ -50,3 +53,35 @@ class ReminderTests(CoachingTestCase):
         call_command("run_periodic", stdout=out)
         expected = 1 if booking.starts_at - REMINDER_BEFORE <= booking.created_at else 0
         self.assertIn(f"session reminders {expected}", out.getvalue())
+
+
+class CircleSessionReminderTests(GroupSessionTestCase):
+    def test_the_coach_and_every_member_are_reminded_once_and_again_after_a_move(self) -> None:
+        session = self.schedule_now(days=3)
+        due = session.starts_at - REMINDER_BEFORE + timedelta(minutes=1)
+        self.assertEqual(send_reminders(now=session.starts_at - REMINDER_BEFORE * 2), 0)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(send_reminders(now=due), 1)
+        self.assertEqual(send_reminders(now=due), 0)  # claimed: nobody twice
+        reminders = Notification.objects.filter(kind=NotificationKind.SESSION)
+        self.assertEqual(
+            sorted(n.recipient.email for n in reminders),
+            ["alice@northwind.example", "bob@northwind.example", "carol@northwind.example"],
+        )
+        for notification in reminders:
+            self.assertEqual(notification.target_id, session.public_id)
+            self.assertIn(self.circle_a.name, notification.headline)
+        # Moved a day later: reminded again for the new time; a cancelled one never.
+        later = session.starts_at + timedelta(days=1)
+        actions.change_group_session(
+            session,
+            by=self.carol,
+            starts_at=later,
+            ends_at=later + timedelta(minutes=60),
+            video_url="",
+            now=due,
+        )
+        self.assertEqual(send_reminders(now=later - REMINDER_BEFORE + timedelta(minutes=1)), 1)
+        actions.cancel_group_session(session, by=self.carol, now=due)
+        GroupSession.objects.filter(pk=session.pk).update(reminded_at=None)
+        self.assertEqual(send_reminders(now=later - REMINDER_BEFORE + timedelta(minutes=2)), 0)
