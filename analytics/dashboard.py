@@ -11,8 +11,10 @@ the charts show exactly the same numbers, and a hidden one stays hidden whicheve
 chosen and compared. Uses (plays, views, launches) are shown only beside a shown count of the
 people who made them.
 
-Capability change (baseline → end → a year later) comes from the assessments app, which has
-not landed yet; the dashboard says so rather than showing anything.
+Capability change (baseline → end → a year later) is not shown yet: the ratings exist
+(`assessments.aggregates.seat_scores`), but an average across people needs protection against
+differencing (one group's mean against a group one person larger) before it can be shown; the
+dashboard says so rather than showing anything.
 """
 
 from collections import defaultdict

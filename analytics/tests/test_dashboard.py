@@ -32,7 +32,8 @@ class DashboardPageTests(TestCase):
         self.assertContains(response, "Completion per activity")
         for cohort in self.data["cohorts"]:
             self.assertContains(response, cohort.name)
-        self.assertContains(response, "Assessments are not recorded in Rapport yet")
+        self.assertContains(response, "Capability change")
+        self.assertContains(response, "Not on this dashboard yet.")
         self.assertContains(response, "40 learners.")
 
     def test_a_cohorts_small_group_is_marked_suppressed(self) -> None:
