@@ -8,7 +8,7 @@ add, so a new endpoint is covered the day it is added.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -669,6 +669,41 @@ class PrivacyMatrixTests(PersonaTestCase):
         if person is not None:
             self.client.force_login(person)
 
+    def rule_endpoints(self, statuses: dict[str, dict[str, set[int]]]) -> list[Endpoint]:
+        """The resolver's endpoints a per-app status table names, checking it names them all."""
+        endpoints = [e for e in self.endpoints() if e.name in statuses]
+        self.assertEqual({e.name for e in endpoints}, set(statuses))
+        return endpoints
+
+    def walk(
+        self,
+        statuses: dict[str, dict[str, set[int]]],
+        order: Iterable[str],
+        endpoints: list[Endpoint],
+    ) -> Iterator[tuple[str, HttpResponse]]:
+        """Each persona of `order` in turn (the order matters: writes come after refusals), on
+        each endpoint: asserts the status its table gives that persona (or "*"), then yields
+        (persona, response) for the test's own checks of what the page must not contain."""
+        for persona in order:
+            self.as_persona(persona)
+            for endpoint in endpoints:
+                rule = statuses[endpoint.name or ""]
+                response = self.request(endpoint, self.url_of(endpoint))
+                self.assertIn(
+                    response.status_code, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}"
+                )
+                yield persona, response
+
+    def assert_rules(
+        self,
+        statuses: dict[str, dict[str, set[int]]],
+        order: Iterable[str],
+        endpoints: list[Endpoint],
+    ) -> None:
+        """`walk` for a table with no further checks: every persona gets its status."""
+        for _ in self.walk(statuses, order, endpoints):
+            pass
+
     # -- the matrix ------------------------------------------------------------------------
 
     def notification_of_alice(self) -> Notification:
@@ -979,69 +1014,43 @@ class PrivacyMatrixTests(PersonaTestCase):
         # Those refused go first, so that the moderators' and the blocker's writes come after
         # every refusal was checked.
         order = ["dave", "erin", "dora", "oscar", "bob", "alice", "carol", "adam"]
-        endpoints = [e for e in self.endpoints() if e.name in MODERATION_STATUS]
-        self.assertEqual({e.name for e in endpoints}, set(MODERATION_STATUS))
-        for persona in order:
-            self.as_persona(persona)
-            for endpoint in endpoints:
-                rule = MODERATION_STATUS[endpoint.name or ""]
-                status = self.request(endpoint, self.url_of(endpoint)).status_code
-                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
+        endpoints = self.rule_endpoints(MODERATION_STATUS)
+        self.assert_rules(MODERATION_STATUS, order, endpoints)
 
     def test_reflections_answer_each_persona_as_the_rules_say(self) -> None:
         # alice goes last, so that deleting her entry comes after every refusal was checked.
         order = ["dave", "erin", "dora", "oscar", "bob", "fay", "adam", "carol", "alice"]
-        endpoints = [e for e in self.endpoints() if e.name in REFLECTIONS_STATUS]
-        self.assertEqual({e.name for e in endpoints}, set(REFLECTIONS_STATUS))
+        endpoints = self.rule_endpoints(REFLECTIONS_STATUS)
         endpoints.sort(key=lambda e: e.name == "reflections:delete")
-        for persona in order:
-            self.as_persona(persona)
-            for endpoint in endpoints:
-                rule = REFLECTIONS_STATUS[endpoint.name or ""]
-                response = self.request(endpoint, self.url_of(endpoint))
-                status = response.status_code
-                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
-                if persona not in ("alice", "carol"):
-                    self.assertNotContains(
-                        response, "reflection for Carol", status_code=status, html=False
-                    )
+        for persona, response in self.walk(REFLECTIONS_STATUS, order, endpoints):
+            status = response.status_code
+            if persona not in ("alice", "carol"):
+                self.assertNotContains(
+                    response, "reflection for Carol", status_code=status, html=False
+                )
 
     def test_growth_pages_answer_each_persona_as_the_rules_say(self) -> None:
         # alice goes last, her deletions after everything else was checked.
         from growth.tests.base import SECRET
 
         order = ["bob", "carol", "dave", "erin", "dora", "adam", "oscar", "fay", "alice"]
-        endpoints = [e for e in self.endpoints() if e.name in GROWTH_STATUS]
-        self.assertEqual({e.name for e in endpoints}, set(GROWTH_STATUS))
+        endpoints = self.rule_endpoints(GROWTH_STATUS)
         # Deletions last, the belief's after its routine's (it takes its routines with it).
         endpoints.sort(
             key=lambda e: ((e.name or "").endswith("_delete"), e.name == "growth:belief_delete")
         )
-        for persona in order:
-            self.as_persona(persona)
-            for endpoint in endpoints:
-                rule = GROWTH_STATUS[endpoint.name or ""]
-                response = self.request(endpoint, self.url_of(endpoint))
-                self.assertIn(
-                    response.status_code,
-                    rule.get(persona, rule["*"]),
-                    f"{persona} {endpoint.name}",
-                )
-                if persona != "alice":
-                    for sentence in SECRET.values():
-                        self.assertNotContains(response, sentence, status_code=response.status_code)
+        for persona, response in self.walk(GROWTH_STATUS, order, endpoints):
+            if persona != "alice":
+                for sentence in SECRET.values():
+                    self.assertNotContains(response, sentence, status_code=response.status_code)
 
     def test_programme_dashboards_answer_each_persona_as_the_rules_say(self) -> None:
-        endpoints = [e for e in self.endpoints() if e.name in ANALYTICS_STATUS]
-        self.assertEqual({e.name for e in endpoints}, set(ANALYTICS_STATUS))
-        for persona in ("alice", "bob", "carol", "dave", "erin", "dora", "adam", "oscar", "fay"):
-            self.as_persona(persona)
-            for endpoint in endpoints:
-                rule = ANALYTICS_STATUS[endpoint.name or ""]
-                response = self.request(endpoint, self.url_of(endpoint))
-                self.assertIn(
-                    response.status_code, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}"
-                )
+        endpoints = self.rule_endpoints(ANALYTICS_STATUS)
+        self.assert_rules(
+            ANALYTICS_STATUS,
+            ("alice", "bob", "carol", "dave", "erin", "dora", "adam", "oscar", "fay"),
+            endpoints,
+        )
         # Another organisation's admin gets 404 for this one's programme.
         other_admin = make_user(self.other_org, "olga@contoso.example", role=Role.ADMIN)
         self.client.force_login(other_admin)
@@ -1052,108 +1061,69 @@ class PrivacyMatrixTests(PersonaTestCase):
 
     def test_coaching_messages_answer_each_persona_as_the_rules_say(self) -> None:
         order = ["dave", "erin", "dora", "adam", "oscar", "bob", "fay", "alice", "carol"]
-        endpoints = [e for e in self.endpoints() if e.name in TALK_STATUS]
-        self.assertEqual({e.name for e in endpoints}, set(TALK_STATUS))
-        for persona in order:
-            self.as_persona(persona)
-            for endpoint in endpoints:
-                rule = TALK_STATUS[endpoint.name or ""]
-                response = self.request(endpoint, self.url_of(endpoint))
-                status = response.status_code
-                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
-                if persona not in ("alice", "carol"):
-                    # Nobody but its two people reads the conversation or its plan.
-                    self.assertNotContains(response, "Alice's message", status_code=status)
-                    self.assertNotContains(response, "one open question a day", status_code=status)
+        endpoints = self.rule_endpoints(TALK_STATUS)
+        for persona, response in self.walk(TALK_STATUS, order, endpoints):
+            status = response.status_code
+            if persona not in ("alice", "carol"):
+                # Nobody but its two people reads the conversation or its plan.
+                self.assertNotContains(response, "Alice's message", status_code=status)
+                self.assertNotContains(response, "one open question a day", status_code=status)
 
     def test_the_caseload_and_matching_answer_each_persona_as_the_rules_say(self) -> None:
         order = ["dave", "erin", "dora", "oscar", "bob", "fay", "carol", "alice", "adam"]
-        endpoints = [e for e in self.endpoints() if e.name in CASELOAD_STATUS]
-        self.assertEqual({e.name for e in endpoints}, set(CASELOAD_STATUS))
+        endpoints = self.rule_endpoints(CASELOAD_STATUS)
         request_id = str(self.caseload_sample_values()["request_id"])
-        for persona in order:
-            self.as_persona(persona)
-            for endpoint in endpoints:
-                rule = CASELOAD_STATUS[endpoint.name or ""]
-                response = self.request(endpoint, self.url_of(endpoint))
-                status = response.status_code
-                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
-                if persona not in ("alice", "adam"):
-                    # Nobody but alice and the admins learns that she asked for another coach.
-                    self.assertNotContains(response, request_id, status_code=status)
-                    self.assertNotContains(response, "asked for another", status_code=status)
-                if persona != "adam":
-                    self.assertNotContains(response, "Proposed matches", status_code=status)
+        for persona, response in self.walk(CASELOAD_STATUS, order, endpoints):
+            status = response.status_code
+            if persona not in ("alice", "adam"):
+                # Nobody but alice and the admins learns that she asked for another coach.
+                self.assertNotContains(response, request_id, status_code=status)
+                self.assertNotContains(response, "asked for another", status_code=status)
+            if persona != "adam":
+                self.assertNotContains(response, "Proposed matches", status_code=status)
 
     def test_assessment_pages_answer_each_persona_as_the_rules_say(self) -> None:
-        endpoints = [e for e in self.endpoints() if e.name in ASSESSMENTS_STATUS]
-        self.assertEqual({e.name for e in endpoints}, set(ASSESSMENTS_STATUS))
-        for persona in self.personas():
-            if persona == ANONYMOUS:
-                continue
-            self.as_persona(persona)
-            for endpoint in endpoints:
-                rule = ASSESSMENTS_STATUS[endpoint.name or ""]
-                response = self.request(endpoint, self.url_of(endpoint))
-                self.assertIn(
-                    response.status_code, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}"
-                )
+        endpoints = self.rule_endpoints(ASSESSMENTS_STATUS)
+        self.assert_rules(
+            ASSESSMENTS_STATUS, [p for p in self.personas() if p != ANONYMOUS], endpoints
+        )
 
     def test_coaching_sessions_answer_each_persona_as_the_rules_say(self) -> None:
         # Those refused go first; carol last (her removals delete the fixture).
         order = ["dave", "erin", "dora", "adam", "oscar", "bob", "fay", "alice", "carol"]
-        endpoints = [e for e in self.endpoints() if e.name in COACHING_STATUS]
-        self.assertEqual({e.name for e in endpoints}, set(COACHING_STATUS))
+        endpoints = self.rule_endpoints(COACHING_STATUS)
         booking_id = str(self.coaching_sample_values()["booking_id"])
         group_id = str(self.coaching_sample_values()["group_id"])
-        for persona in order:
-            self.as_persona(persona)
-            for endpoint in endpoints:
-                rule = COACHING_STATUS[endpoint.name or ""]
-                response = self.request(endpoint, self.url_of(endpoint))
-                status = response.status_code
-                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
-                if persona not in ("alice", "carol") and response["Content-Type"].startswith(
-                    "text/html"
-                ):
-                    # Nobody but its two people learns the session exists.
-                    self.assertNotContains(response, booking_id, status_code=status)
-                    self.assertNotContains(response, "Coaching session with", status_code=status)
-                    self.assertNotContains(response, "A private nudge", status_code=status)
-                if persona not in ("alice", "bob", "carol") and response["Content-Type"].startswith(
-                    "text/html"
-                ):
-                    # Nor anyone outside Circle Lisbon its circle session.
-                    self.assertNotContains(response, group_id, status_code=status)
-                    self.assertNotContains(response, "Circle session", status_code=status)
+        for persona, response in self.walk(COACHING_STATUS, order, endpoints):
+            status = response.status_code
+            if persona not in ("alice", "carol") and response["Content-Type"].startswith(
+                "text/html"
+            ):
+                # Nobody but its two people learns the session exists.
+                self.assertNotContains(response, booking_id, status_code=status)
+                self.assertNotContains(response, "Coaching session with", status_code=status)
+                self.assertNotContains(response, "A private nudge", status_code=status)
+            if persona not in ("alice", "bob", "carol") and response["Content-Type"].startswith(
+                "text/html"
+            ):
+                # Nor anyone outside Circle Lisbon its circle session.
+                self.assertNotContains(response, group_id, status_code=status)
+                self.assertNotContains(response, "Circle session", status_code=status)
 
     def test_the_design_review_answers_each_persona_as_the_rules_say(self) -> None:
         order = ["alice", "bob", "carol", "dave", "erin", "fay", "oscar", "dora", "adam"]
-        endpoints = [e for e in self.endpoints() if e.name in DESIGN_REVIEW_STATUS]
-        self.assertEqual({e.name for e in endpoints}, set(DESIGN_REVIEW_STATUS))
-        for persona in order:
-            self.as_persona(persona)
-            for endpoint in endpoints:
-                rule = DESIGN_REVIEW_STATUS[endpoint.name or ""]
-                response = self.request(endpoint, self.url_of(endpoint))
-                status = response.status_code
-                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
+        endpoints = self.rule_endpoints(DESIGN_REVIEW_STATUS)
+        self.assert_rules(DESIGN_REVIEW_STATUS, order, endpoints)
 
     def test_experts_pages_answer_each_persona_as_the_rules_say(self) -> None:
         order = ["dave", "erin", "dora", "oscar", "bob", "fay", "alice", "carol", "adam"]
-        endpoints = [e for e in self.endpoints() if e.name in EXPERTS_STATUS]
-        self.assertEqual({e.name for e in endpoints}, set(EXPERTS_STATUS))
+        endpoints = self.rule_endpoints(EXPERTS_STATUS)
         thread_id = str(self.coaching_sample_values()["expert_thread_id"])
-        for persona in order:
-            self.as_persona(persona)
-            for endpoint in endpoints:
-                rule = EXPERTS_STATUS[endpoint.name or ""]
-                response = self.request(endpoint, self.url_of(endpoint))
-                status = response.status_code
-                self.assertIn(status, rule.get(persona, rule["*"]), f"{persona} {endpoint.name}")
-                if persona in ("dave", "erin", "dora", "oscar"):
-                    self.assertNotContains(response, thread_id, status_code=status)
-                    self.assertNotContains(response, "Alice asks", status_code=status)
-                if persona not in ("adam",):
-                    # alice hid her name: no page names her as the asker but the host's.
-                    self.assertNotContains(response, "Asked by Alice", status_code=status)
+        for persona, response in self.walk(EXPERTS_STATUS, order, endpoints):
+            status = response.status_code
+            if persona in ("dave", "erin", "dora", "oscar"):
+                self.assertNotContains(response, thread_id, status_code=status)
+                self.assertNotContains(response, "Alice asks", status_code=status)
+            if persona not in ("adam",):
+                # alice hid her name: no page names her as the asker but the host's.
+                self.assertNotContains(response, "Asked by Alice", status_code=status)
