@@ -13,7 +13,7 @@ from django.db import transaction
 
 from accounts.models import User
 from design_review.checker import Finding, review
-from design_review.models import Decision, DecisionKind, SignOff
+from design_review.models import Decision, DecisionKind, SignOff, reading_grade_of
 from design_review.review import context_for, digest
 from events.actions import record_event
 from events.models import ObjectType, Verb
@@ -25,12 +25,20 @@ class StaleFinding(Exception):
 
 
 def _current_finding(
-    activity: Activity, *, field: str, code: str, start: int, end: int, seen_digest: str
+    activity: Activity,
+    *,
+    field: str,
+    code: str,
+    start: int,
+    end: int,
+    seen_digest: str,
+    max_grade: float,
 ) -> tuple[str, Finding]:
     text = getattr(activity, field) or ""
     if digest(text) != seen_digest:
         raise StaleFinding("The text changed since this review. Here is the review of it now.")
-    for f in review(text, context=context_for(activity)).findings:
+    # The same reading level as the panel the designer saw (the organisation's).
+    for f in review(text, context=context_for(activity, max_grade=max_grade)).findings:
         if (f.code, f.start, f.end) == (code, start, end):
             return text, f
     raise StaleFinding("This finding is no longer in the text.")
@@ -46,7 +54,13 @@ def accept_rewrite(
     with transaction.atomic():
         locked = Activity.objects.select_for_update().select_related("week").get(pk=activity.pk)
         text, finding = _current_finding(
-            locked, field=field, code=code, start=start, end=end, seen_digest=seen
+            locked,
+            field=field,
+            code=code,
+            start=start,
+            end=end,
+            seen_digest=seen,
+            max_grade=reading_grade_of(activity.organization),
         )
         if finding.rewrite is None:
             raise ValueError("This finding has no rewrite to accept; edit the text instead.")
@@ -86,7 +100,13 @@ def dismiss_finding(
         raise ValidationError("A dismissal needs a reason.")
     with transaction.atomic():
         _, finding = _current_finding(
-            activity, field=field, code=code, start=start, end=end, seen_digest=seen
+            activity,
+            field=field,
+            code=code,
+            start=start,
+            end=end,
+            seen_digest=seen,
+            max_grade=reading_grade_of(activity.organization),
         )
         decision = Decision.objects.create(
             activity=activity,

@@ -4,14 +4,24 @@ offsets) and the digest of the text it was made from; refusals are form errors, 
 from typing import Any
 
 from django import forms
-from django.core.validators import RegexValidator
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from design_review.codes import CODES
-from design_review.models import REVIEWED_FIELDS
+from design_review.models import (
+    MAX_READING_GRADE,
+    MIN_READING_GRADE,
+    REVIEWED_FIELDS,
+    ReviewSettings,
+)
 from design_review.textprep import MAX_REVIEW_CHARS
+from programs.models import ActivityKind
 
 MAX_REASON = 1000
+#: The most characters of one field the preview accepts (the checker reads the first
+#: `MAX_REVIEW_CHARS` of them and says so); far more than anyone types, so only a paste of a
+#: whole document meets it, and it gets a clear message rather than a slow answer.
+MAX_PREVIEW_CHARS = 200_000
 
 
 class FindingForm(forms.Form):
@@ -70,3 +80,62 @@ class SignOffForm(forms.Form):
                 % {"count": self.open_count}
             )
         return reason
+
+
+class PreviewTextField(forms.CharField):
+    """Text as typed: not stripped, not refused for NUL characters (the checker answers
+    binary data with its own `not-text` note), at most `MAX_PREVIEW_CHARS` characters."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            required=False,
+            strip=False,
+            max_length=MAX_PREVIEW_CHARS,
+            error_messages={
+                "max_length": _(
+                    "This text is too long to review as you type (more than %(limit)s "
+                    "characters). Shorten it, or split it across activities."
+                )
+                % {"limit": f"{MAX_PREVIEW_CHARS:,}"}
+            },
+        )
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+
+class PreviewForm(forms.Form):
+    """The studio form's current, unsaved text of an activity (title, summary, body) and kind,
+    to review as the designer types. Empty fields are allowed (nothing to review); an unknown
+    kind is refused."""
+
+    title = PreviewTextField()
+    summary = PreviewTextField()
+    body = PreviewTextField()
+    kind = forms.ChoiceField(
+        choices=ActivityKind.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the kinds of activity.")},
+    )
+    next = forms.CharField(required=False, max_length=500)
+
+
+class ReviewSettingsForm(forms.ModelForm[ReviewSettings]):
+    """An organisation's review settings: the reading level, a whole grade in the allowed
+    range (out of range, or not a number, is a form error naming the range)."""
+
+    class Meta:
+        model = ReviewSettings
+        fields = ["max_reading_grade"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        message = _("Choose a grade from %(low)d to %(high)d.") % {
+            "low": MIN_READING_GRADE,
+            "high": MAX_READING_GRADE,
+        }
+        field = self.fields["max_reading_grade"]
+        field.error_messages.update(
+            {"invalid": message, "min_value": message, "max_value": message, "required": message}
+        )
+        field.widget.attrs.update({"min": MIN_READING_GRADE, "max": MAX_READING_GRADE})

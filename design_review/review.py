@@ -6,9 +6,9 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from design_review.checker import Finding, ReviewContext, review_many
+from design_review.checker import DEFAULT_MAX_GRADE, Finding, ReviewContext, review_many
 from design_review.codes import CODES, Category
-from design_review.models import REVIEWED_FIELDS, Decision, DecisionKind
+from design_review.models import REVIEWED_FIELDS, Decision, DecisionKind, reading_grade_of
 from design_review.visibility import answer_visibility
 from programs.models import Activity
 
@@ -19,9 +19,15 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def context_for(activity: Activity) -> ReviewContext:
-    """The review context of an activity: its kind and that kind's real answer visibility."""
-    return ReviewContext(kind=activity.kind, visibility=answer_visibility(activity.kind))
+def context_for(activity: Activity, *, max_grade: float | None = None) -> ReviewContext:
+    """The review context of an activity: its kind, that kind's real answer visibility, and
+    the organisation's reading level (`max_grade`; when None, read from the activity's
+    organisation: no query if it was loaded with `organization__review_settings`)."""
+    if max_grade is None:
+        max_grade = float(reading_grade_of(activity.organization))
+    return ReviewContext(
+        kind=activity.kind, visibility=answer_visibility(activity.kind), max_grade=max_grade
+    )
 
 
 @dataclass(frozen=True)
@@ -74,10 +80,14 @@ class ActivityReview:
 
 
 def review_activities(
-    activities: list[Activity], decisions: list[Decision]
+    activities: list[Activity],
+    decisions: list[Decision],
+    *,
+    max_grade: float = DEFAULT_MAX_GRADE,
 ) -> list[ActivityReview]:
-    """Review each activity's title, summary and body now, marking findings a dismissal covers
-    (same activity, field, code and words). No query: the caller loads both lists."""
+    """Review each activity's title, summary and body now, against the organisation's reading
+    level `max_grade` (a Flesch-Kincaid grade), marking findings a dismissal covers (same
+    activity, field, code and words). No query: the caller loads both lists."""
     dismissed = {
         (d.activity_id, d.field, d.code, d.words): d
         for d in reversed(decisions)  # newest last, so the newest dismissal wins
@@ -86,7 +96,7 @@ def review_activities(
     out = []
     for activity in activities:
         texts = [getattr(activity, name) or "" for name in REVIEWED_FIELDS]
-        reviews = review_many(texts, context=context_for(activity))
+        reviews = review_many(texts, context=context_for(activity, max_grade=max_grade))
         result = ActivityReview(activity)
         for name, text, rev in zip(REVIEWED_FIELDS, texts, reviews, strict=True):
             for f in rev.findings:
@@ -143,6 +153,13 @@ class ProgrammeReview:
         return dict(Counter(d.kind for d in self.decisions))
 
 
-def review_programme(activities: list[Activity], decisions: list[Decision]) -> ProgrammeReview:
+def review_programme(
+    activities: list[Activity],
+    decisions: list[Decision],
+    *,
+    max_grade: float = DEFAULT_MAX_GRADE,
+) -> ProgrammeReview:
     """The whole programme's review (see `review_activities`)."""
-    return ProgrammeReview(review_activities(activities, decisions), decisions)
+    return ProgrammeReview(
+        review_activities(activities, decisions, max_grade=max_grade), decisions
+    )

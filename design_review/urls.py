@@ -10,4 +10,6 @@ urlpatterns = [
     path("activities/<uuid:activity_id>/", views.activity_review, name="activity"),
     path("activities/<uuid:activity_id>/accept/", views.accept, name="accept"),
     path("activities/<uuid:activity_id>/dismiss/", views.dismiss, name="dismiss"),
+    path("activities/<uuid:activity_id>/preview/", views.preview, name="preview"),
+    path("settings/", views.review_settings, name="settings"),
 ]

@@ -1,11 +1,13 @@
 """Design-review pages: the programme review (findings by week and kind, resolved and open
-counts, the sign-off), its printable report, and one activity's review with the accept,
-dismiss and edit choices for each finding (the panel the studio's activity form shows).
+counts, the sign-off), its printable report, one activity's review with the accept, dismiss
+and edit choices for each finding (the panel the studio's activity form shows), the preview
+of that panel for the text as typed (not yet saved), and the organisation's review settings.
 
 Thin: load through design_review.access (404 for what a person may not see, 403 for learners
 and coaches), validate with a form, call design_review.actions, render or redirect.
 """
 
+import copy
 import uuid
 from typing import Any
 
@@ -25,21 +27,37 @@ from design_review.access import (
     decisions_of,
     get_activity_for_review,
     get_program_for_review,
+    get_review_settings,
     sign_offs_of,
 )
 from design_review.checker import NOTES
 from design_review.codes import CATEGORY_LABELS, QUESTIONS, Category
-from design_review.forms import DismissForm, FindingForm, SignOffForm
+from design_review.forms import (
+    DismissForm,
+    FindingForm,
+    PreviewForm,
+    ReviewSettingsForm,
+    SignOffForm,
+)
+from design_review.models import (
+    MAX_READING_GRADE,
+    MIN_READING_GRADE,
+    REVIEWED_FIELDS,
+    reading_grade_of,
+)
 from design_review.review import review_activities, review_programme
+from rapport import policy
 
 
 def _programme_context(request: HttpRequest, program_id: uuid.UUID) -> dict[str, Any]:
     user = request.user
     program = get_program_for_review(user, program_id)
     decisions = decisions_of(user, program)
-    result = review_programme(activities_of(user, program), decisions)
+    grade = reading_grade_of(program.organization)
+    result = review_programme(activities_of(user, program), decisions, max_grade=grade)
     return {
         "program": program,
+        "reading_grade": grade,
         "result": result,
         "sign_offs": sign_offs_of(user, program),
         "questions": [(CATEGORY_LABELS[c], QUESTIONS[c]) for c in Category],
@@ -80,12 +98,18 @@ def program_report(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     return render(request, "design_review/report.html", _programme_context(request, program_id))
 
 
-def _activity_page(request: HttpRequest, activity: Any, status: int = 200, **extra: Any) -> Any:
-    user = request.user
-    decisions = [
-        d for d in decisions_of(user, activity.week.program) if d.activity_id == activity.pk
+def _activity_decisions(request: HttpRequest, activity: Any) -> list[Any]:
+    return [
+        d
+        for d in decisions_of(request.user, activity.week.program)
+        if d.activity_id == activity.pk
     ]
-    (result,) = review_activities([activity], decisions)
+
+
+def _activity_page(request: HttpRequest, activity: Any, status: int = 200, **extra: Any) -> Any:
+    decisions = _activity_decisions(request, activity)
+    grade = reading_grade_of(activity.organization)
+    (result,) = review_activities([activity], decisions, max_grade=grade)
     return render(
         request,
         "design_review/activity.html",
@@ -94,6 +118,7 @@ def _activity_page(request: HttpRequest, activity: Any, status: int = 200, **ext
             "result": result,
             "decisions": decisions,
             "notes": NOTES,
+            "reading_grade": grade,
             "studio_url": reverse("admin:programs_activity_change", args=[activity.pk]),
             **extra,
         },
@@ -162,3 +187,85 @@ def accept(request: HttpRequest, activity_id: uuid.UUID) -> HttpResponse:
 def dismiss(request: HttpRequest, activity_id: uuid.UUID) -> HttpResponse:
     """Dismiss a finding with a reason (kept in the audit log)."""
     return _decide(request, activity_id, accept=False)
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest, activity_id: uuid.UUID) -> HttpResponse:
+    """The review panel (a fragment) for the studio form's text as typed, not yet saved:
+    the same checker, the organisation's reading level and the real visibility of the kind
+    the form shows. Nothing is stored. Findings on a field whose text (and the kind) is as
+    saved keep their accept and dismiss choices; the others say to save first, since a
+    decision is made on saved text. Bad input is a 400 fragment that says what is wrong."""
+    activity = get_activity_for_review(request.user, activity_id)
+    studio_url = reverse("admin:programs_activity_change", args=[activity.pk])
+    form = PreviewForm(request.POST)
+    context: dict[str, Any] = {
+        "activity": activity,
+        "notes": NOTES,
+        "studio_url": studio_url,
+        "next_url": studio_url,
+        "reading_grade": reading_grade_of(activity.organization),
+        "can_change_settings": policy.can_manage_people(request.user),
+    }
+    if not form.is_valid():
+        context["errors"] = form.errors
+        return render(request, "design_review/preview.html", context, status=400)
+    data = form.cleaned_data
+    target = data["next"]
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        context["next_url"] = target
+    typed = copy.copy(activity)  # never saved: the review reads its attributes only
+    typed.kind = data["kind"] or activity.kind
+    for name in REVIEWED_FIELDS:
+        setattr(typed, name, data[name])
+    (result,) = review_activities(
+        [typed], _activity_decisions(request, activity), max_grade=context["reading_grade"]
+    )
+    same_kind = typed.kind == activity.kind
+    context["result"] = result
+    context["saved_fields"] = {
+        name
+        for name in REVIEWED_FIELDS
+        if same_kind and data[name] == (getattr(activity, name) or "")
+    }
+    context["unsaved"] = len(context["saved_fields"]) < len(REVIEWED_FIELDS)
+    return render(request, "design_review/preview.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_settings(request: HttpRequest) -> HttpResponse:
+    """The organisation's review settings (the reading level): designers read them, the
+    organisation's admins change them (POST; a grade out of range is a 400 naming the range,
+    and nothing changes)."""
+    can_change = policy.can_manage_people(request.user)
+    settings_row = get_review_settings(request.user, for_write=request.method == "POST")
+    form = ReviewSettingsForm(request.POST or None, instance=settings_row)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            saved = form.save(commit=False)
+            saved.updated_by = request.user
+            saved.save()
+            messages.success(
+                request,
+                _("Texts are now reviewed against grade %(grade)d.")
+                % {"grade": saved.max_reading_grade},
+            )
+            return redirect("design_review:settings")
+        status = 400
+    return render(
+        request,
+        "design_review/settings.html",
+        {
+            "form": form,
+            "settings_row": settings_row,
+            "can_change": can_change,
+            "low": MIN_READING_GRADE,
+            "high": MAX_READING_GRADE,
+        },
+        status=status,
+    )
