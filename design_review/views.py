@@ -232,6 +232,7 @@ def preview(request: HttpRequest, activity_id: uuid.UUID) -> HttpResponse:
         if same_kind and data[name] == (getattr(activity, name) or "")
     }
     context["unsaved"] = len(context["saved_fields"]) < len(REVIEWED_FIELDS)
+    context["nothing_typed"] = not any(data[name].strip() for name in REVIEWED_FIELDS)
     return render(request, "design_review/preview.html", context)
 
 

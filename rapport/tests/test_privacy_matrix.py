@@ -293,8 +293,17 @@ DESIGN_REVIEW_STATUS: dict[str, dict[str, set[int]]] = {
     "design_review:activity": {p: {200} for p in _REVIEWERS} | _NO_PROGRAMME | {"*": {403}},
     "design_review:accept": {p: {400} for p in _REVIEWERS} | _NO_PROGRAMME | {"*": {403}},
     "design_review:dismiss": {p: {400} for p in _REVIEWERS} | _NO_PROGRAMME | {"*": {403}},
+    # The panel's review of the text as typed: an empty POST is nothing to review (200).
+    "design_review:preview": {p: {200} for p in _REVIEWERS} | _NO_PROGRAMME | {"*": {403}},
+    # The organisation's own settings (no id: nobody reaches another's): designers read them,
+    # admins change them; everyone else 403.
+    "design_review:settings": {p: {200} for p in _REVIEWERS} | {"*": {403}},
 }
-DESIGN_REVIEW_POST_ONLY = {"design_review:accept", "design_review:dismiss"}
+DESIGN_REVIEW_POST_ONLY = {
+    "design_review:accept",
+    "design_review:dismiss",
+    "design_review:preview",
+}
 
 # Pages anyone may open, signed in or not. Signed-in people are sent on from the sign-in pages.
 PUBLIC = {

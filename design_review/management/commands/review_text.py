@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from design_review.checker import NOTES, ReviewContext, review_many
+from design_review.models import DEFAULT_READING_GRADE, MAX_READING_GRADE, MIN_READING_GRADE
 from design_review.visibility import answer_visibility
 from programs.models import ActivityKind
 
@@ -32,8 +33,24 @@ class Command(BaseCommand):
             help="the activity kind the texts appear on (enables the visibility check)",
         )
         parser.add_argument("--no-classifier", action="store_true", help="rules only")
+        parser.add_argument(
+            "--max-grade",
+            type=float,
+            default=float(DEFAULT_READING_GRADE),
+            help=(
+                "the reading level (Flesch-Kincaid grade, "
+                f"{MIN_READING_GRADE} to {MAX_READING_GRADE}) above which a text is a finding; "
+                f"default {DEFAULT_READING_GRADE}, as an organisation that set none"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        max_grade = options["max_grade"]
+        if not MIN_READING_GRADE <= max_grade <= MAX_READING_GRADE:
+            raise CommandError(
+                f"--max-grade must be from {MIN_READING_GRADE} to {MAX_READING_GRADE} "
+                f"(got {max_grade:g})"
+            )
         path = options["path"]
         if path == "-":
             raw = sys.stdin.buffer.read()
@@ -51,6 +68,7 @@ class Command(BaseCommand):
             kind=kind,
             visibility=answer_visibility(kind) if kind else None,
             classifier=not options["no_classifier"],
+            max_grade=max_grade,
         )
         out = self.stdout
         for i in range(0, len(lines), ROUND):
