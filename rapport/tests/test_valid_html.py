@@ -137,7 +137,8 @@ class ValidHtmlTests(PersonaTestCase):
 
     def design_review_pages(self, keep: Any) -> None:
         """The programme review (also with a refused sign-off), its printable report and one
-        activity's review, each with a planted finding."""
+        activity's review, each with a planted finding; the review settings as a designer
+        reads them and as an admin changes them (also refused)."""
         from programs.models import ActivityKind
 
         activity = self.first_activity(ActivityKind.DISCUSSION)
@@ -151,6 +152,10 @@ class ValidHtmlTests(PersonaTestCase):
         keep("dora", reverse("design_review:report", args=[program]))
         keep("dora", reverse("design_review:activity", args=[activity.public_id]))
         keep("dora", reverse("design_review:accept", args=[activity.public_id]), 400, "post")
+        keep("dora", reverse("design_review:settings"))
+        self.client.force_login(self.adam)
+        keep("adam", reverse("design_review:settings"))
+        keep("adam-refused", reverse("design_review:settings"), 400, "post")
 
     def my_data_pages(self, keep: Any) -> None:
         """My data, the readable copy (after the discussions and moderation pages above have

@@ -1,7 +1,9 @@
-"""The design review in real Chromium: a designer writes a judging prompt in the studio, sees
-the finding in the activity form's review panel, accepts the rewrite with one click, and the
-programme review shows it resolved; the review pages and the studio form with its panel have 0
-axe violations at desktop and phone width. The journey runs under the app's real CSP."""
+"""The design review in real Chromium: a designer types a judging prompt in the studio and
+sees the finding appear in the activity form's review panel without saving (announced in a
+polite live status, focus left in the text), saves, accepts the rewrite with one click, and
+the programme review shows it resolved; the review pages, the settings and the studio form with
+its panel (as saved and as typed) have 0 axe violations at desktop and phone width. The
+journeys run under the app's real CSP."""
 
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from pytest_django.live_server_helper import LiveServer
 from organizations.models import Role
 from programs.models import Activity, ActivityKind
 from rapport.testing import PASSWORD, make_org, make_program, make_user
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
 from tests.browser.test_moderation_accessibility import signed_in, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,6 +65,61 @@ def test_a_designer_accepts_a_rewrite_and_the_programme_shows_it_resolved(
     assert list(dict.fromkeys(script_errors)) == []
 
 
+def test_a_designer_sees_the_finding_as_they_type_and_resolves_it(
+    live_server: LiveServer, page: Page, script_errors: list[str], artifacts: Path
+) -> None:
+    org = make_org()
+    program = make_program(org, weeks=1, per_week=5)
+    make_user(org, DESIGNER, role=Role.DESIGNER)
+    activity = Activity.objects.get(week__program=program, kind=ActivityKind.DISCUSSION)
+    saved_body = activity.body
+    base = live_server.url
+    sign_in(page, base, DESIGNER)
+
+    change = f"{base}/studio/programs/activity/{activity.pk}/change/"
+    page.goto(change)
+    status = page.locator("#design-review-status")
+    expect(status).to_have_text("Reviewed as you type: no open findings.")
+    expect(status).to_have_attribute("role", "status")
+    body = page.locator("#id_body")
+    body.fill("")
+    body.press_sequentially(JUDGING, delay=5)
+
+    panel = page.locator("#design-review-panel")
+    finding = panel.locator(".review-finding").first
+    expect(finding.locator("mark")).to_have_text("Why didn't you ask")
+    expect(finding).to_contain_text("What made it hard to ask your team for feedback")
+    expect(finding).to_contain_text("Not saved yet")
+    expect(status).to_have_text("Reviewed as you type: 1 open finding.")
+    expect(body).to_be_focused()  # the update never moved focus
+    expect(page).to_have_url(change)  # nothing was saved
+    activity.refresh_from_db()
+    assert activity.body == saved_body
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=str(artifacts / "design-review-as-you-type-1280.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(artifacts / "design-review-as-you-type-390.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+
+    page.locator("input[name=_continue]").click()
+    expect(page).to_have_url(change)
+    finding = page.locator("#design-review-panel .review-finding").first
+    finding.get_by_role("button", name="Accept rewrite").click()
+    expect(page).to_have_url(change)
+    expect(page.locator("#id_body")).to_have_value(
+        "What made it hard to ask your team for feedback before the change?"
+    )
+    expect(page.locator("#design-review-status")).to_have_text(
+        "Reviewed as you type: no open findings."
+    )
+
+    page.goto(base + reverse("design_review:program", args=[program.public_id]))
+    expect(page.get_by_test_id("open-count")).to_have_text("0 open findings")
+    expect(page.get_by_test_id("resolved-count")).to_have_text("1 resolved")
+    expect(page.locator(".review-log")).to_contain_text("Rewrite accepted")
+    assert list(dict.fromkeys(script_errors)) == []
+
+
 def test_the_review_pages_pass_axe_at_desktop_and_phone_width(
     live_server: LiveServer, chromium: Browser, axe_js: Path
 ) -> None:
@@ -77,20 +134,26 @@ def test_the_review_pages_pass_axe_at_desktop_and_phone_width(
         reverse("design_review:program", args=[program.public_id]),
         reverse("design_review:report", args=[program.public_id]),
         reverse("design_review:activity", args=[activity.public_id]),
+        reverse("design_review:settings"),
         f"/studio/programs/activity/{activity.pk}/change/",
     ]
     found: list[str] = []
     for width in (DESKTOP, PHONE):
         context = signed_in(chromium, live_server, designer, width)
-        for path in pages[:3]:
+        for path in pages[:4]:
             found += violations(context, live_server.url + path, axe_js)
-        # The studio form: scanned once its panel has arrived (by script).
+        # The studio form: scanned once its panel has arrived (by script), then again with
+        # the panel of text typed and not saved.
         studio = context.new_page()
-        studio.goto(live_server.url + pages[3])
+        studio.goto(live_server.url + pages[4])
         expect(studio.locator("#design-review-panel .review-finding").first).to_be_visible()
         studio.add_script_tag(path=str(axe_js))
         result = studio.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-        found += [f"{pages[3]}: {v['id']}: {v['help']}" for v in result["violations"]]
+        found += [f"{pages[4]}: {v['id']}: {v['help']}" for v in result["violations"]]
+        studio.locator("#id_body").fill("Everyone knows the best managers never panic. " + JUDGING)
+        expect(studio.locator("#design-review-panel")).to_contain_text("Not saved yet")
+        result = studio.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        found += [f"{pages[4]} typed: {v['id']}: {v['help']}" for v in result["violations"]]
         studio.close()
         context.close()
     assert found == []
