@@ -160,6 +160,4 @@ def review_programme(
     max_grade: float = DEFAULT_MAX_GRADE,
 ) -> ProgrammeReview:
     """The whole programme's review (see `review_activities`)."""
-    return ProgrammeReview(
-        review_activities(activities, decisions, max_grade=max_grade), decisions
-    )
+    return ProgrammeReview(review_activities(activities, decisions, max_grade=max_grade), decisions)

@@ -100,9 +100,7 @@ def program_report(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
 
 def _activity_decisions(request: HttpRequest, activity: Any) -> list[Any]:
     return [
-        d
-        for d in decisions_of(request.user, activity.week.program)
-        if d.activity_id == activity.pk
+        d for d in decisions_of(request.user, activity.week.program) if d.activity_id == activity.pk
     ]
 
 
@@ -249,7 +247,7 @@ def review_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             saved = form.save(commit=False)
-            saved.updated_by = request.user
+            saved.updated_by = request.user  # type: ignore[assignment]
             saved.save()
             messages.success(
                 request,

@@ -7,26 +7,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('design_review', '0001_decisions_and_sign_offs'),
-        ('organizations', '0004_behaviour'),
+        ("design_review", "0001_decisions_and_sign_offs"),
+        ("organizations", "0004_behaviour"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewSettings',
+            name="ReviewSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('max_reading_grade', models.PositiveSmallIntegerField(default=12, help_text="A text whose Flesch-Kincaid grade is above this is a finding: 6 is plain language for everyone, 8 to 10 suits most workplaces, 12 is the end of secondary school, 16 a graduate's reading.", validators=[django.core.validators.MinValueValidator(6), django.core.validators.MaxValueValidator(16)], verbose_name='highest reading level (grade)')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='review_settings', to='organizations.organization')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "max_reading_grade",
+                    models.PositiveSmallIntegerField(
+                        default=12,
+                        help_text="A text whose Flesch-Kincaid grade is above this is a finding: 6 is plain language for everyone, 8 to 10 suits most workplaces, 12 is the end of secondary school, 16 a graduate's reading.",
+                        validators=[
+                            django.core.validators.MinValueValidator(6),
+                            django.core.validators.MaxValueValidator(16),
+                        ],
+                        verbose_name="highest reading level (grade)",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_settings",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review settings',
-                'verbose_name_plural': 'review settings',
+                "verbose_name": "review settings",
+                "verbose_name_plural": "review settings",
             },
         ),
     ]

@@ -48,7 +48,9 @@ class PreviewTests(PersonaTestCase):
         self.assertContains(response, 'data-summary="Reviewed as you type: 1 open finding."')
         # The body is not saved: no decision can be made on it yet.
         self.assertContains(response, "Not saved yet")
-        self.assertNotContains(response, reverse("design_review:accept", args=[self.activity.public_id]))
+        self.assertNotContains(
+            response, reverse("design_review:accept", args=[self.activity.public_id])
+        )
         self.activity.refresh_from_db()
         self.assertEqual(self.activity.body, "What helped you listen?")
         self.assertFalse(Decision.objects.exists())

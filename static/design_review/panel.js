@@ -77,6 +77,19 @@
       timer = window.setTimeout(preview, DELAY_MS);
     }
 
+    // The summary sits under the body, where the designer types, with a link to the panel.
+    var bodyInput = form.elements.namedItem("body");
+    if (bodyInput && bodyInput.parentNode) {
+      var near = document.createElement("div");
+      near.className = "design-review-studio__near";
+      var jump = document.createElement("a");
+      jump.href = "#design-review-heading";
+      jump.textContent = section.getAttribute("data-review-jump") || "";
+      near.appendChild(status);
+      near.appendChild(jump);
+      bodyInput.insertAdjacentElement("afterend", near);
+    }
+
     FIELDS.forEach(function (name) {
       var input = form.elements.namedItem(name);
       if (!input || !input.addEventListener) return;

@@ -91,6 +91,7 @@ def test_a_designer_sees_the_finding_as_they_type_and_resolves_it(
     expect(finding).to_contain_text("What made it hard to ask your team for feedback")
     expect(finding).to_contain_text("Not saved yet")
     expect(status).to_have_text("Reviewed as you type: 1 open finding.")
+    expect(page.locator(".field-body #design-review-status")).to_be_visible()  # under the body
     expect(body).to_be_focused()  # the update never moved focus
     expect(page).to_have_url(change)  # nothing was saved
     activity.refresh_from_db()
@@ -99,7 +100,12 @@ def test_a_designer_sees_the_finding_as_they_type_and_resolves_it(
     page.screenshot(path=str(artifacts / "design-review-as-you-type-1280.png"), full_page=True)
     page.set_viewport_size(PHONE)
     page.screenshot(path=str(artifacts / "design-review-as-you-type-390.png"), full_page=True)
+    page.locator(".field-body").screenshot(path=str(artifacts / "design-review-body-390.png"))
+    page.locator(".design-review-studio").screenshot(
+        path=str(artifacts / "design-review-panel-390.png")
+    )
     page.set_viewport_size(DESKTOP)
+    page.locator(".field-body").screenshot(path=str(artifacts / "design-review-body-1280.png"))
 
     page.locator("input[name=_continue]").click()
     expect(page).to_have_url(change)
