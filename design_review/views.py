@@ -187,6 +187,11 @@ def dismiss(request: HttpRequest, activity_id: uuid.UUID) -> HttpResponse:
     return _decide(request, activity_id, accept=False)
 
 
+def _same_text(typed: str, saved: str) -> bool:
+    """Whether the form's text is the saved text, line breaks aside (CRLF or LF)."""
+    return typed.replace("\r\n", "\n") == saved.replace("\r\n", "\n")
+
+
 @login_required
 @require_POST
 def preview(request: HttpRequest, activity_id: uuid.UUID) -> HttpResponse:
@@ -217,18 +222,23 @@ def preview(request: HttpRequest, activity_id: uuid.UUID) -> HttpResponse:
         context["next_url"] = target
     typed = copy.copy(activity)  # never saved: the review reads its attributes only
     typed.kind = data["kind"] or activity.kind
+    same_kind = typed.kind == activity.kind
+    saved_fields = set()
     for name in REVIEWED_FIELDS:
-        setattr(typed, name, data[name])
+        saved = getattr(activity, name) or ""
+        if _same_text(data[name], saved):
+            # Reviewed as saved, so that the offsets and digests of its decisions are the
+            # saved text's (a browser sends line breaks as CRLF, whatever was stored).
+            setattr(typed, name, saved)
+            if same_kind:
+                saved_fields.add(name)
+        else:
+            setattr(typed, name, data[name])
     (result,) = review_activities(
         [typed], _activity_decisions(request, activity), max_grade=context["reading_grade"]
     )
-    same_kind = typed.kind == activity.kind
     context["result"] = result
-    context["saved_fields"] = {
-        name
-        for name in REVIEWED_FIELDS
-        if same_kind and data[name] == (getattr(activity, name) or "")
-    }
+    context["saved_fields"] = saved_fields
     context["unsaved"] = len(context["saved_fields"]) < len(REVIEWED_FIELDS)
     context["nothing_typed"] = not any(data[name].strip() for name in REVIEWED_FIELDS)
     return render(request, "design_review/preview.html", context)

@@ -82,6 +82,16 @@ class PreviewTests(PersonaTestCase):
         self.activity.refresh_from_db()
         self.assertEqual(self.activity.body, "What made it hard to ask your team for feedback?")
 
+    def test_text_as_saved_but_with_crlf_line_breaks_counts_as_saved(self) -> None:
+        saved = "Take a breath.\n\n" + JUDGING
+        Activity.objects.filter(pk=self.activity.pk).update(body=saved)
+        self.activity.refresh_from_db()
+        self.client.force_login(self.dora)
+        response = self.client.post(self.url, self.typed(body=saved.replace("\n", "\r\n")))
+        self.assertNotContains(response, "Not saved yet")
+        self.assertContains(response, f'value="{digest(saved)}"')
+        self.assertContains(response, f'name="start" value="{saved.index("Why")}"')
+
     def test_it_checks_the_promise_against_the_visibility_of_the_kind_the_form_shows(
         self,
     ) -> None:
