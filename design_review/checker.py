@@ -212,7 +212,11 @@ _GROUP_SHARING = re.compile(
 def _invites_sharing(s: Sentence) -> re.Match[str] | None:
     """The sensitive words of a sentence that asks the learner to share something personal."""
     m = next(
-        (m for m in _SENSITIVE.finditer(s.text) if not _ABOUT_SOMETHING_ELSE.match(s.text, m.end())),
+        (
+            m
+            for m in _SENSITIVE.finditer(s.text)
+            if not _ABOUT_SOMETHING_ELSE.match(s.text, m.end())
+        ),
         None,
     )
     if m is None:
@@ -277,9 +281,12 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
             )
         )
     for s in sents:
-        m = _NAMES_OTHERS.search(s.text)
-        clause = re.split(r"[,;:]", s.text[: m.start()])[-1] if m is not None else ""
-        if m is not None and not re.search(r"\b(not|don't|no|never|without)\b", clause, re.I):
+        named = _NAMES_OTHERS.search(s.text)
+        if named is None:
+            continue
+        clause = re.split(r"[,;:]", s.text[: named.start()])[-1]
+        if not re.search(r"\b(not|don't|no|never|without)\b", clause, re.I):
+            m = named
             findings.append(
                 Finding(
                     "names-others",
@@ -476,11 +483,7 @@ def _candidates(draft: _Draft) -> list[Sentence]:
     judged = {
         (f.rewrite_start, f.rewrite_end) for f in draft.findings if f.category == Category.JUDGEMENT
     }
-    out = [
-        s
-        for s in draft.sents
-        if (s.start, s.end) not in judged and _addressed(s)
-    ]
+    out = [s for s in draft.sents if (s.start, s.end) not in judged and _addressed(s)]
     if len(out) > MAX_CLASSIFIER_SENTENCES:
         draft.notes.append("classifier-partial")
         out = out[:MAX_CLASSIFIER_SENTENCES]

@@ -61,7 +61,9 @@ def load_file(path: Path, writer: str) -> list[Example]:
         try:
             category = Category(row["category"])
         except ValueError:
-            raise ValueError(f"{path.name} line {i}: unknown category {row['category']!r}") from None
+            raise ValueError(
+                f"{path.name} line {i}: unknown category {row['category']!r}"
+            ) from None
         out.append(Example(int(row["label"]), category, row["kind"], row["text"], writer))
     return out
 

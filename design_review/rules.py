@@ -296,8 +296,11 @@ JUDGEMENT_RULES = [
     _r("absolute", r"\bthere is no excuse\b"),
     _r("absolute", r"\bor else\b"),
     _r("absolute", r"^either\b.*\bor\b"),
-    _r("absolute", r"\bif you (can't|cannot|can not|don't|do not) [^,]{1,60}, "
-        r"(you(?!('ll| will)? (can|could|may|might|are welcome))|are you)\b"),
+    _r(
+        "absolute",
+        r"\bif you (can't|cannot|can not|don't|do not) [^,]{1,60}, "
+        r"(you(?!('ll| will)? (can|could|may|might|are welcome))|are you)\b",
+    ),
     _r("absolute", r"\b(final|last) chance to change\b"),
     _r("absolute", r"\bfor once\b", ""),
     _r("absolute", r"\bfinally\b(?! (noticing|remembering))", ""),
@@ -347,8 +350,11 @@ JUDGEMENT_RULES = [
     _r("presume", r"\bfor sure (you|feeling|you're|you are)\b"),
     _r("presume", r"\b(we|everyone|everybody) (all )?knows? (that )?(you|that'll|this will)\b"),
     _r("presume", r"\bas we all know\b|\bas (it is|is) expected (from|of) you\b"),
-    _r("presume", r"\b(now that|after|since) you('ve| have)? (understood|figured out|admitted|"
-       r"realised|realized|accepted|know it)\b"),
+    _r(
+        "presume",
+        r"\b(now that|after|since) you('ve| have)? (understood|figured out|admitted|"
+        r"realised|realized|accepted|know it)\b",
+    ),
     _r("presume", r"\blike you usually do\b|\blike (you|your team) always\b"),
     _r("presume", r"\baccept that (your|they|the)\b[^.?!]{0,40}\bright\b"),
     _r("label", r"\b(makes?|made) you (a|an|so|such)( \w+)? " + _LABELS),
@@ -360,8 +366,11 @@ JUDGEMENT_RULES = [
         r"\b(than|behind|unlike|like) the rest of (your|the) (cohort|group|circle|class|"
         r"managers|team)\b|\bmore than most\b",
     ),
-    _r("compare", r"\byour (peers|colleagues|cohort)\b[^.?!]{0,30}\b(nailed|managed|did|"
-       r"finished|completed|implemented)\b"),
+    _r(
+        "compare",
+        r"\byour (peers|colleagues|cohort)\b[^.?!]{0,30}\b(nailed|managed|did|"
+        r"finished|completed|implemented)\b",
+    ),
     _r("compare", r"\b(have|has) already (implemented|done|finished|mastered)\b"),
     _r(
         "minimise",
@@ -371,17 +380,29 @@ JUDGEMENT_RULES = [
     ),
     _r("minimise", r"\b(start with|just copy|no more than two) the easiest\b|\bthe easiest part\b"),
     _r("moralise", r"\b(you have|you've got|as a leader you have) the (duty|obligation)\b"),
-    _r("moralise", r"\b(a|any|every) (real |good |true )?(people )?(manager|leader|boss)s? "
-       r"(worth|who (does not|doesn't|still|never))\b"),
-    _r("moralise", r"\b(managers|leaders|people) who (say|still|never|don't|do not|skip|"
-       r"resist)\b[^.?!]{0,80}\b(are|is) (frankly|simply|in reality|really|not)\b"),
+    _r(
+        "moralise",
+        r"\b(a|any|every) (real |good |true )?(people )?(manager|leader|boss)s? "
+        r"(worth|who (does not|doesn't|still|never))\b",
+    ),
+    _r(
+        "moralise",
+        r"\b(managers|leaders|people) who (say|still|never|don't|do not|skip|"
+        r"resist)\b[^.?!]{0,80}\b(are|is) (frankly|simply|in reality|really|not)\b",
+    ),
     _r("moralise", r"\bbe firm this time\b|\bthis time!?$"),
     _r("absolute", r"^(always|never) \w+", negatable=False),
-    _r("absolute", r"\b(full stop|no debate|the only (right |correct )?way|there is only one "
-       r"(correct|right)|every single time)\b"),
+    _r(
+        "absolute",
+        r"\b(full stop|no debate|the only (right |correct )?way|there is only one "
+        r"(correct|right)|every single time)\b",
+    ),
     _r("absolute", r"\b(never|always) (loses?|struggles?|gets?|says?|makes?)\b"),
-    _r("sarcasm", r"\bspoiler\b|\bgreat, one more\b|\bso naive\b|\bfrankly\b|"
-       r"\bwe know (that'll|that will|this will) be a stretch\b"),
+    _r(
+        "sarcasm",
+        r"\bspoiler\b|\bgreat, one more\b|\bso naive\b|\bfrankly\b|"
+        r"\bwe know (that'll|that will|this will) be a stretch\b",
+    ),
     _r("sarcasm", r"\b(be|being) honest(ly)?(,| with yourself| with us)\b"),
 ]
 
@@ -473,7 +494,8 @@ _ASSUMPTIONS: dict[str, str | None] = {
 # addressing people by gender, age or parenthood, and slang a second-language reader cannot
 # look up.
 _SPORT = (
-    r"quarterback|(call|calling) an audible|the audible|touchdown|fumble|super bowl|mvp|halftime|end zone|hail mary|"
+    r"quarterback|(call|calling) an audible|the audible|touchdown|fumble|super bowl|mvp|"
+    r"halftime|end zone|hail mary|"
     r"curve ?ball|left field|sticky wicket|batting|been run out|innings|hat-?trick|own goal|"
     r"full-court press|game plan|on (your|the) bench|bench strength|in the ninth inning"
 )
@@ -554,27 +576,48 @@ HONESTY_RULES = [
     _r("overclaim", r"\bdouble your\b"),
     # General forms: a deadline that takes something away, a loss threatened, the coach or the
     # learner's manager put to work as pressure, results promised to everyone.
-    _r("urgency", r"\b(expires?|closes|ends|(will )?be (gone|lost)) (in (\d+|one|an?) (minutes?|"
-       r"hours?)|at midnight|tonight)\b|\bbefore it('s| is) gone\b|\bgoing fast\b"),
+    _r(
+        "urgency",
+        r"\b(expires?|closes|ends|(will )?be (gone|lost)) (in (\d+|one|an?) (minutes?|"
+        r"hours?)|at midnight|tonight)\b|\bbefore it('s| is) gone\b|\bgoing fast\b",
+    ),
     _r("urgency", r"\bonly (\d+|one|two|three|a few) (hours?|minutes?|days?) left\b"),
     _r(
         "urgency",
         r"\b(do|finish|complete|submit|post|reply|start|act)( \w+){0,3} (now|today)!|"
         r"\b(jump|get) back in (today|now)\b",
     ),
-    _r("guilt", r"\b(your|the) (coach|manager|team|cohort|circle) (is waiting|has noticed|will be "
-       r"informed|is quite disappointed|probably has)\b"),
-    _r("guilt", r"\b(\w+ )?(modules?|weeks?|missions?|activities) behind\b|\bbehind the rest\b|"
-       r"\bholding everyone back\b|\b(you've|you have) been quiet\b|\bdon't be the (one|last)\b"),
+    _r(
+        "guilt",
+        r"\b(your|the) (coach|manager|team|cohort|circle) (is waiting|has noticed|will be "
+        r"informed|is quite disappointed|probably has)\b",
+    ),
+    _r(
+        "guilt",
+        r"\b(\w+ )?(modules?|weeks?|missions?|activities) behind\b|\bbehind the rest\b|"
+        r"\bholding everyone back\b|\b(you've|you have) been quiet\b|\bdon't be the (one|last)\b",
+    ),
     _r("guilt", r"\b(will|would) be lost\b|\byou('ll| will) (miss|lose) (the|this|your)\b"),
-    _r("overclaim", r"\b(has|have|is|are) (been )?proven\b|\bscience says\b|\bpractically "
-       r"certain\b|\bas good as (assured|guaranteed|certain)\b|\bno effort required\b"),
-    _r("overclaim", r"\b(works|work) (with|for) every(one| person| manager| culture)?\b|"
-       r"\bevery single (manager|person|learner|participant)\b"),
-    _r("overclaim", r"\bknows exactly what you need\b|\bnever (gets it|give you|gives you) "
-       r"wrong\b|\btrust it completely\b"),
-    _r("overclaim", r"\b(full|true) (leadership )?potential in \d+\b|\bin (\d+|seven|ten) "
-       r"days\b[^.?!]{0,20}!|\bgot promoted\b|\b\d+% (increase|more|better|boost)\b"),
+    _r(
+        "overclaim",
+        r"\b(has|have|is|are) (been )?proven\b|\bscience says\b|\bpractically "
+        r"certain\b|\bas good as (assured|guaranteed|certain)\b|\bno effort required\b",
+    ),
+    _r(
+        "overclaim",
+        r"\b(works|work) (with|for) every(one| person| manager| culture)?\b|"
+        r"\bevery single (manager|person|learner|participant)\b",
+    ),
+    _r(
+        "overclaim",
+        r"\bknows exactly what you need\b|\bnever (gets it|give you|gives you) "
+        r"wrong\b|\btrust it completely\b",
+    ),
+    _r(
+        "overclaim",
+        r"\b(full|true) (leadership )?potential in \d+\b|\bin (\d+|seven|ten) "
+        r"days\b[^.?!]{0,20}!|\bgot promoted\b|\b\d+% (increase|more|better|boost)\b",
+    ),
 ]
 
 RULES = JUDGEMENT_RULES + CONTEXT_RULES + HONESTY_RULES

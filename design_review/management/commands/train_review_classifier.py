@@ -24,7 +24,9 @@ from design_review.checker import addressed_sentences
 from design_review.classifier import ToneModel, default_embedder, fit_logistic
 
 
-def _row_scores(vectors: dict[str, np.ndarray], texts: list[str], w: np.ndarray, b: float) -> np.ndarray:
+def _row_scores(
+    vectors: dict[str, np.ndarray], texts: list[str], w: np.ndarray, b: float
+) -> np.ndarray:
     """Each text's highest p(judging) over its addressed sentences (0 when it has none)."""
     out = np.zeros(len(texts))
     for i, text in enumerate(texts):
@@ -57,7 +59,9 @@ class Command(BaseCommand):
         for writer in dict.fromkeys(writers):
             test = writers == writer
             w, b = fit_logistic(x[~test], y[~test], l2=options["l2"])
-            held[test] = _row_scores(vectors, [t for t, k in zip(texts, test) if k], w, b)
+            held[test] = _row_scores(
+                vectors, [t for t, k in zip(texts, test, strict=True) if k], w, b
+            )
         negatives = np.sort(held[y == 0])[::-1]
         allowed = int(np.floor(options["max_false_alarms"] * len(negatives)))
         threshold = float(max(0.5, negatives[allowed] + 1e-6))
