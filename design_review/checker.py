@@ -128,13 +128,19 @@ _SENSITIVE = re.compile(
     r"\b(fail(ed|ing|ure)?|ashamed|shame|fears?|afraid|hurt|painful|vulnerab\w*|anxious|"
     r"anxiety|overwhelmed|insecur\w*|doubt(ed)?|excluded|lonely|personal|embarrass\w*|"
     r"hardest|struggl\w*|impostor|out of your depth|lost your temper|hidden|never say|"
-    r"biggest mistake|worst|dread\w*|went wrong|cry|cried|grief|difficult personal)\b",
+    r"biggest mistake|worst|dread\w*|went wrong|cry|cried|grief|difficult personal|"
+    r"health|mental|burnout|burn-out|fraud|unfair(ly)?|emotional(ly)?|temper|at home|"
+    r"your life outside work|in your life|leaving the company|considered leaving|"
+    r"trust the least|clash\w*|frustrates you|frustrated|let down|age, gender|origin)\b",
     re.IGNORECASE,
 )
 _PRIVATE_PROMISE = re.compile(
     r"\b(private(ly)?|only you|just for you|no one (else )?will|nobody (else )?will|"
     r"no one (else )?can|confidential|stays? (between you|with you|in your)|for yourself|"
-    r"your (private )?journal|for your eyes only|keep it private|just you)\b",
+    r"your (private )?journal|for your eyes only|keep it private|just you|anonymous(ly)?|"
+    r"only to you|(will )?never (read|see) (it|this|them)|(won't|will not) leave (this|the) "
+    r"(space|thread|room|group)|will leave this (space|thread|room|group)|"
+    r"(just |only )?between you and|safe space|(all|only) friends here|stays? here)\b",
     re.IGNORECASE,
 )
 _AUDIENCE = re.compile(
@@ -150,7 +156,7 @@ _AUDIENCE = re.compile(
 _OPTIONAL = re.compile(
     r"\b(if you (like|want|wish|choose|are comfortable)|unless you|you can share|you may share|"
     r"choose to share|as much as you|if you would like|may want to|might want to|your choice|"
-    r"up to you|you might|you could)\b",
+    r"up to you|you might|you could|comfortable with|whatever depth|at your own pace)\b",
     re.IGNORECASE,
 )
 _LEVEL = {
@@ -178,13 +184,46 @@ AUDIENCE_SENTENCES = {
 }
 
 
+# "a struggling project": the sensitive word describes something, not the learner.
+_ABOUT_SOMETHING_ELSE = re.compile(r" (project|projects|team|teams|process|product|business)\b")
+# Asking the learner to name or describe people who are not there to answer.
+_NAMES_OTHERS = re.compile(
+    r"\b(give|write|use|list|mention\w*|including|with|and) (their |his |her |the |real |full )*"
+    r"names?\b|\bby name\b|\bname names\b|\bwho (was|were) involved\b|"
+    r"\bdescribe the (people|person|colleague)\b|\b(which|what) of your (direct reports|"
+    r"reports|colleagues|team members)\b[^.?!]{0,30}\b(least|worst|most difficult)\b",
+    re.IGNORECASE,
+)
+# Very personal matters: health, tears, life at home, leaving, discrimination, shame.
+_VERY_PERSONAL = re.compile(
+    r"\b(health|mental|burnout|burn-out|cry|cried|at home|your life outside work|in your life|"
+    r"leaving the company|considered leaving|fraud|unfair(ly)?|age, gender|ashamed|"
+    r"lost your temper|biggest failure|emotionally)\b",
+    re.IGNORECASE,
+)
+# Asking for something very personal where a group reads it.
+_GROUP_SHARING = re.compile(
+    r"\b(tell|share (\w+ )*with|post (\w+ )*(in|to)) (the|your|us|this) ?(group|cohort|circle|"
+    r"everyone|team)?\b|\btell us\b|\bsharing round\b|\bwith the group\b",
+    re.IGNORECASE,
+)
+
+
 def _invites_sharing(s: Sentence) -> re.Match[str] | None:
     """The sensitive words of a sentence that asks the learner to share something personal."""
-    m = _SENSITIVE.search(s.text)
+    m = next(
+        (
+            m
+            for m in _SENSITIVE.finditer(s.text)
+            if not _ABOUT_SOMETHING_ELSE.match(s.text, m.end())
+        ),
+        None,
+    )
     if m is None:
         return None
     asks = s.text.endswith("?") or re.match(
-        r"^(share|tell|describe|write|talk|open up|post|think|note|explain|name)\b",
+        r"^(please )?(share|tell|describe|write|talk|open up|post|think|note|explain|name|"
+        r"reflect|list|rate|recall|give)\b",
         s.text,
         re.IGNORECASE,
     )
@@ -196,6 +235,11 @@ def _after_colon_or_so(text: str) -> str:
         if marker in text:
             return text.split(marker, 1)[1].strip()
     return ""
+
+
+def findings_mismatch(findings: list[Finding]) -> bool:
+    """Whether a broken promise about the audience was found already (it covers exposure)."""
+    return any(f.code == "audience-mismatch" for f in findings)
 
 
 def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> list[Finding]:
@@ -236,6 +280,46 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
                 s.end,
             )
         )
+    for s in sents:
+        named = _NAMES_OTHERS.search(s.text)
+        if named is None:
+            continue
+        clause = re.split(r"[,;:]", s.text[: named.start()])[-1]
+        if not re.search(r"\b(not|don't|no|never|without)\b", clause, re.I):
+            m = named
+            findings.append(
+                Finding(
+                    "names-others",
+                    s.start + m.start(),
+                    s.start + m.end(),
+                    text[s.start + m.start() : s.start + m.end()],
+                    rules.tidy(rules.DEFAULT_REWRITES["names-others"] or ""),
+                    s.start,
+                    s.end,
+                )
+            )
+            break
+    group_reads = real is not None and _LEVEL[real] >= _LEVEL[Visibility.CIRCLE]
+    optional_anywhere = any(_OPTIONAL.search(s.text) for s in sents)
+    for s in sents:
+        invitation = _invites_sharing(s) and _VERY_PERSONAL.search(s.text)
+        # Unstated audience: audience-missing below says it; a broken promise: the mismatch.
+        if invitation is None or optional_anywhere or not stated_any or findings_mismatch(findings):
+            continue
+        if group_reads or _GROUP_SHARING.search(s.text):
+            m = invitation
+            findings.append(
+                Finding(
+                    "exposure",
+                    s.start + m.start(),
+                    s.start + m.end(),
+                    text[s.start + m.start() : s.start + m.end()],
+                    rules.DEFAULT_REWRITES["exposure"],
+                    s.start,
+                    s.end,
+                )
+            )
+            break
     if not stated_any:
         for s in sents:
             invitation = _invites_sharing(s)
@@ -292,6 +376,8 @@ def _rule_findings(text: str, sents: list[Sentence]) -> list[Finding]:
             m = rule.pattern.search(s.text)
             if m is None or (rule.code, m.start()) in seen:
                 continue
+            if rule.negatable and rules.negated(s.text, m.start()):
+                continue
             # One finding per code and sentence: the first rule of a code carries the rewrite.
             if any(code == rule.code for code, _ in seen):
                 continue
@@ -326,7 +412,7 @@ def _reading_findings(text: str, sents: list[Sentence], max_grade: float) -> lis
     return [Finding("reading-level", s.start, s.end, text[s.start : s.end], None, s.start, s.end)]
 
 
-_ADDRESSES = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
+_ADDRESSES = re.compile(r"\b(you|your|yours|yourself|yourselves)\b", re.IGNORECASE)
 
 
 def review(
@@ -377,18 +463,27 @@ def _prepare(text: str, context: ReviewContext) -> _Draft:
     return draft
 
 
+def _addressed(s: Sentence) -> bool:
+    # Questions to the learner only: statements and instructions addressed to the learner were
+    # tried with the three-writer model and over-read plain, kind prose (22 findings on the
+    # demo's respectful articles and missions); docs/design-review.md has the figures.
+    return s.text.endswith("?") and _ADDRESSES.search(s.text) is not None
+
+
+def addressed_sentences(text: str) -> list[str]:
+    """The sentences of `text` (markup and quotes masked) that the classifier would read if no
+    rule explained them: questions addressed to the learner ("you", "your"). Used to score
+    texts the way the review does when the classifier is trained."""
+    return [s.text for s in sentences(mask_quotes(mask_markup(text))) if _addressed(s)]
+
+
 def _candidates(draft: _Draft) -> list[Sentence]:
-    """The sentences the classifier reads: questions to the learner (the prompts it was trained
-    on) that no judgement rule already explained. Statements are left to the rules: trained on
-    prompts, the classifier over-reads the prose of articles."""
+    """The sentences the classifier reads: questions addressed to the learner that no judgement
+    rule already explained (`addressed_sentences`). Statements are left to the rules."""
     judged = {
         (f.rewrite_start, f.rewrite_end) for f in draft.findings if f.category == Category.JUDGEMENT
     }
-    out = [
-        s
-        for s in draft.sents
-        if (s.start, s.end) not in judged and s.text.endswith("?") and _ADDRESSES.search(s.text)
-    ]
+    out = [s for s in draft.sents if (s.start, s.end) not in judged and _addressed(s)]
     if len(out) > MAX_CLASSIFIER_SENTENCES:
         draft.notes.append("classifier-partial")
         out = out[:MAX_CLASSIFIER_SENTENCES]

@@ -150,6 +150,21 @@ CODES: dict[str, CodeInfo] = {
             "answer really goes on this item. A broken promise of privacy destroys trust.",
         ),
         CodeInfo(
+            "names-others",
+            _S,
+            "Names people who are not there",
+            "It asks the learner to name or single out colleagues who cannot read or answer "
+            "what is said about them. Ask about the situation, without names.",
+        ),
+        CodeInfo(
+            "exposure",
+            _S,
+            "Very personal, where a group reads it",
+            "It asks for something very personal (health, fears, failures, life at home) where "
+            "a group will read the answer, without making it optional. Offer a private place "
+            "or let the learner choose how much to share.",
+        ),
+        CodeInfo(
             "idiom",
             _C,
             "Idiom",

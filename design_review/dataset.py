@@ -1,6 +1,10 @@
 """The labelled data set of the design review and its evaluation.
 
-`design_review/data/train.tsv` and `heldout.tsv` hold original prompts written for Rapport,
+`design_review/data/` holds original prompts written for Rapport in four files, each with its
+writer kept: `train.tsv` (the first writer, who also wrote the rules), `train-writer-a.tsv`
+(writer A, an HR business partner, formal, English as a second language) and
+`train-writer-b.tsv` (writer B, a start-up people-ops lead, casual) together make the `train`
+split; `heldout.tsv` and `fresh.tsv` are by the first writer and are never trained on. Rows are
 tab-separated: `label` (1 a finding is expected, 0 respectful), `category` (the question it is
 about: for a respectful row, the category whose words it uses respectfully — the hard cases),
 `kind` (the activity kind it would appear on) and `text`. The held-out file was written before
@@ -32,19 +36,42 @@ class Example:
     category: Category
     kind: str
     text: str
+    writer: str = "original"
 
 
-def load(name: str) -> list[Example]:
-    """The examples of `train` or `heldout` (`ValueError` on a malformed row)."""
-    path = DATA / f"{name}.tsv"
+#: The files of each split, with the writer of each (the `writer` of its examples).
+SPLITS: dict[str, tuple[tuple[str, str], ...]] = {
+    "train": (("train", "original"), ("train-writer-a", "A"), ("train-writer-b", "B")),
+    "heldout": (("heldout", "original"),),
+    "fresh": (("fresh", "original"),),
+    "writer-a": (("train-writer-a", "A"),),
+    "writer-b": (("train-writer-b", "B"),),
+    "original": (("train", "original"),),
+}
+
+
+def load_file(path: Path, writer: str) -> list[Example]:
+    """The examples of one tab-separated file (`ValueError` on a malformed row)."""
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
     out = []
     for i, row in enumerate(rows, start=2):
         if row["label"] not in ("0", "1") or not row["text"]:
             raise ValueError(f"{path.name} line {i}: bad label or empty text")
-        out.append(Example(int(row["label"]), Category(row["category"]), row["kind"], row["text"]))
+        try:
+            category = Category(row["category"])
+        except ValueError:
+            raise ValueError(
+                f"{path.name} line {i}: unknown category {row['category']!r}"
+            ) from None
+        out.append(Example(int(row["label"]), category, row["kind"], row["text"], writer))
     return out
+
+
+def load(name: str) -> list[Example]:
+    """The examples of a split of `SPLITS` (`train` is every training writer's file), each
+    with its writer (`KeyError` for an unknown split, `ValueError` on a malformed row)."""
+    return [ex for stem, writer in SPLITS[name] for ex in load_file(DATA / f"{stem}.tsv", writer)]
 
 
 def context_for(example: Example, *, classifier: bool = True) -> ReviewContext:

@@ -30,11 +30,30 @@ class Rule:
     code: str
     pattern: re.Pattern[str]
     fix: Fix = None
+    negatable: bool = True
 
 
-def _r(code: str, pattern: str, fix: Fix = None) -> Rule:
+def _r(code: str, pattern: str, fix: Fix = None, *, negatable: bool = True) -> Rule:
     # A space in a pattern matches any run of spaces: masked markup leaves runs of them.
-    return Rule(code, re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE), fix)
+    return Rule(code, re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE), fix, negatable)
+
+
+# A negation just before the words found, in the same clause ("there is no single right way",
+# "this programme cannot guarantee", "please do not mention colleagues by name"), turns most
+# judging or pressing phrases into their respectful opposite.
+_NEGATED = re.compile(
+    r"\b(no|not|never|cannot|can't|won't|isn't|aren't|don't|doesn't|didn't|without|nor|"
+    r"neither|nothing|nobody)\b(\s+(single|one|a|an|the|any|to|be|so|really|need|have|ever|"
+    r"always|only|just)\b){0,3}\s*$",
+    re.IGNORECASE,
+)
+
+
+def negated(sentence: str, start: int) -> bool:
+    """Whether the words at `start` of `sentence` are negated by a word just before them, in
+    the same clause (up to three small words between: "no single right way")."""
+    before = re.split(r"[,;:()]", sentence[:start])[-1]
+    return _NEGATED.search(before) is not None
 
 
 @cache
@@ -114,7 +133,8 @@ _LABELS = (
     r"(lazy|defensive|controlling|difficult|impatient|negative|emotional|weak|arrogant|"
     r"stubborn|rigid|resistant|insecure|aggressive|passive|disorganised|disorganized|selfish|"
     r"bossy|needy|toxic|incompetent|careless|naive|micromanager|control freak|poor listener|"
-    r"bad listener|bad manager|poor manager|bad boss|terrible|hopeless|useless|clueless)"
+    r"bad listener|bad manager|poor manager|bad boss|terrible|hopeless|useless|clueless|"
+    r"naive|too soft|not credible|a fraud|lazy|laziest)"
 )
 
 JUDGEMENT_RULES = [
@@ -163,7 +183,7 @@ JUDGEMENT_RULES = [
     ),
     _r("blame", r"\bis costing your\b"),
     _r("shame", r"\b(ashamed|shame on|shameful|embarrass(ed|ing)|disappointing|pathetic)\b"),
-    _r("shame", r"\bhow could you\b"),
+    _r("shame", r"\bhow could you (have|let|be so|even|possibly|not|forget|ignore|think)\b"),
     _r("shame", r"\bwhat('s| is) wrong with (you|the way you|your)\b"),
     _r("shame", r"\b(everything|all) that('s| is) wrong with\b"),
     _r("shame", r"\bhow (badly|poorly)\b"),
@@ -276,7 +296,11 @@ JUDGEMENT_RULES = [
     _r("absolute", r"\bthere is no excuse\b"),
     _r("absolute", r"\bor else\b"),
     _r("absolute", r"^either\b.*\bor\b"),
-    _r("absolute", r"\bif you (can't|cannot|can not|don't|do not) [^,]{1,60}, (you|are you)\b"),
+    _r(
+        "absolute",
+        r"\bif you (can't|cannot|can not|don't|do not) [^,]{1,60}, "
+        r"(you(?!('ll| will)? (can|could|may|might|are welcome))|are you)\b",
+    ),
     _r("absolute", r"\b(final|last) chance to change\b"),
     _r("absolute", r"\bfor once\b", ""),
     _r("absolute", r"\bfinally\b(?! (noticing|remembering))", ""),
@@ -301,6 +325,85 @@ JUDGEMENT_RULES = [
     _r("sarcasm", r"\bhow did that work out\b"),
     _r("sarcasm", r"\bfor real this time\b"),
     _r("sarcasm", r"\blet's test that\b"),
+    # General forms of the same judgements, over the grammar rather than set phrases: a "why"
+    # about the learner's failing put as a clause, a verdict on the learner ("that's on you"),
+    # an excuse asked for, a presumption hedged with "probably" or "for sure".
+    _r(
+        "blame",
+        r"\bwhy (you|your team|your \w+) (haven't|hasn't|didn't|don't|doesn't|can't|couldn't|"
+        r"won't|never|still|keep|were not|was not|are not|weren't|wasn't|aren't)\b",
+    ),
+    _r("blame", r"\bwhy (were|are|was) you (not|never) (able|willing)\b"),
+    _r("blame", r"\bwhy (is|are|does|do) your \w+( \w+)? (so often|always|never|keep)\b"),
+    _r("blame", r"\b(that's|that is|it's|it is) (on|down to) you\b"),
+    _r("blame", r"\bwhat('s| is| was) your excuse\b"),
+    _r(
+        "blame",
+        r"\bwhat (exactly )?(is|are|has been|have you been) (holding|doing)\b[^.?!]{0,25}"
+        r"(back|\?)",
+    ),
+    _r("blame", r"\bwhat (it )?has (it )?cost\b|\bwhat (is )?that costing\b|\bwho got hurt\b"),
+    _r("blame", r"\b(mistakes|habits?|ways?) (you have|you've) (made|been)\b"),
+    _r("blame", r"\bhow (bad|often|many times) (it is|you (interrupt|fail|forget|miss))\b"),
+    _r("blame", r"\b(you|your team)('ve| have)? (been )?(dodging|avoiding|hiding)\b"),
+    _r("presume", r"\b(most )?probably,? you\b|\byou('ve| have| are|'re)? probably\b"),
+    _r("presume", r"\bfor sure (you|feeling|you're|you are)\b"),
+    _r("presume", r"\b(we|everyone|everybody) (all )?knows? (that )?(you|that'll|this will)\b"),
+    _r("presume", r"\bas we all know\b|\bas (it is|is) expected (from|of) you\b"),
+    _r(
+        "presume",
+        r"\b(now that|after|since) you('ve| have)? (understood|figured out|admitted|"
+        r"realised|realized|accepted|know it)\b",
+    ),
+    _r("presume", r"\blike you usually do\b|\blike (you|your team) always\b"),
+    _r("presume", r"\baccept that (your|they|the)\b[^.?!]{0,40}\bright\b"),
+    _r("label", r"\b(makes?|made) you (a|an|so|such)( \w+)? " + _LABELS),
+    _r("label", r"\b(the )?(laziest|worst) (habit|habits|thing|part) (of yours|you)\b"),
+    _r("label", r"\bhabits? of yours\b"),
+    _r("label", r"\beven you\b"),
+    _r(
+        "compare",
+        r"\b(than|behind|unlike|like) the rest of (your|the) (cohort|group|circle|class|"
+        r"managers|team)\b|\bmore than most\b",
+    ),
+    _r(
+        "compare",
+        r"\byour (peers|colleagues|cohort)\b[^.?!]{0,30}\b(nailed|managed|did|"
+        r"finished|completed|implemented)\b",
+    ),
+    _r("compare", r"\b(have|has) already (implemented|done|finished|mastered)\b"),
+    _r(
+        "minimise",
+        r"\b(isn't|is not|it's not|it is not|not that) (that |so |really )?(hard|difficult|"
+        r"complicated)\b(?! to (see|say|know))",
+        negatable=False,
+    ),
+    _r("minimise", r"\b(start with|just copy|no more than two) the easiest\b|\bthe easiest part\b"),
+    _r("moralise", r"\b(you have|you've got|as a leader you have) the (duty|obligation)\b"),
+    _r(
+        "moralise",
+        r"\b(a|any|every) (real |good |true )?(people )?(manager|leader|boss)s? "
+        r"(worth|who (does not|doesn't|still|never))\b",
+    ),
+    _r(
+        "moralise",
+        r"\b(managers|leaders|people) who (say|still|never|don't|do not|skip|"
+        r"resist)\b[^.?!]{0,80}\b(are|is) (frankly|simply|in reality|really|not)\b",
+    ),
+    _r("moralise", r"\bbe firm this time\b|\bthis time!?$"),
+    _r("absolute", r"^(always|never) \w+", negatable=False),
+    _r(
+        "absolute",
+        r"\b(full stop|no debate|the only (right |correct )?way|there is only one "
+        r"(correct|right)|every single time)\b",
+    ),
+    _r("absolute", r"\b(never|always) (loses?|struggles?|gets?|says?|makes?)\b"),
+    _r(
+        "sarcasm",
+        r"\bspoiler\b|\bgreat, one more\b|\bso naive\b|\bfrankly\b|"
+        r"\bwe know (that'll|that will|this will) be a stretch\b",
+    ),
+    _r("sarcasm", r"\b(be|being) honest(ly)?(,| with yourself| with us)\b"),
 ]
 
 # -- Context ----------------------------------------------------------------------------------
@@ -386,9 +489,39 @@ _ASSUMPTIONS: dict[str, str | None] = {
     r"your husband|your wife": "someone close to you",
 }
 
+# Families of culture-bound references, each a general pattern: sports of one country as a
+# metaphor, named holidays and religious practice as if shared, alcohol as the way to relax,
+# addressing people by gender, age or parenthood, and slang a second-language reader cannot
+# look up.
+_SPORT = (
+    r"quarterback|(call|calling) an audible|the audible|touchdown|fumble|super bowl|mvp|"
+    r"halftime|end zone|hail mary|"
+    r"curve ?ball|left field|sticky wicket|batting|been run out|innings|hat-?trick|own goal|"
+    r"full-court press|game plan|on (your|the) bench|bench strength|in the ninth inning"
+)
+_HOLIDAYS = (
+    r"christmas|thanksgiving|easter|ramadan|diwali|hanukkah|fourth of july|independence day|"
+    r"holiday season|sunday service|fasting this month"
+)
+_ALCOHOL = r"beers?|pints?|wine( list)?|cocktails?|happy hour|steakhouse|drinks after"
+_ADDRESS = (
+    r"ladies|gentlemen|as a (fellow )?(parent|mother|father|mum|mom|dad)|as (young|older) "
+    r"managers?|as a young manager|digital-native|older than yourselves|best years of your "
+    r"career|which camp you are"
+)
+_SLANG = r"no cap|lowkey|spill the tea|props|crushing it|the goat|big w\b|a w\b|gut check"
+FAMILY_RULES = [
+    _r("idiom", rf"\b({_SPORT})\b"),
+    _r("assumption", rf"\b({_HOLIDAYS})\b"),
+    _r("assumption", rf"\b({_ALCOHOL})\b"),
+    _r("assumption", rf"\b({_ADDRESS})\b"),
+    _r("idiom", rf"\b({_SLANG})"),
+]
+
 CONTEXT_RULES = [_r("idiom", rf"\b({pattern})\b", plain) for pattern, plain in IDIOMS.items()] + [
     _r("assumption", rf"\b({pattern})", plain) for pattern, plain in _ASSUMPTIONS.items()
 ]
+CONTEXT_RULES += FAMILY_RULES
 
 # -- Honesty ----------------------------------------------------------------------------------
 
@@ -400,7 +533,7 @@ HONESTY_RULES = [
         r"\b(sign up|book|do|finish|complete|act|register|start|reply|respond|decide|join)"
         r"( \w+){0,3} right now\b",
     ),
-    _r("urgency", r"\bimmediately\b", "when it suits you"),
+    _r("urgency", r"\bimmediately\b(?![^.!?]*\?)", "when it suits you"),
     _r("urgency", r"\bbefore it'?s too late\b", ""),
     _r("urgency", r"\btonight\b", "when it suits you"),
     _r("urgency", r"\bdon'?t miss out( on)?\b"),
@@ -441,6 +574,50 @@ HONESTY_RULES = [
     _r("overclaim", r"\bscientifically proven\b"),
     _r("overclaim", r"\bwill transform\b", "can help"),
     _r("overclaim", r"\bdouble your\b"),
+    # General forms: a deadline that takes something away, a loss threatened, the coach or the
+    # learner's manager put to work as pressure, results promised to everyone.
+    _r(
+        "urgency",
+        r"\b(expires?|closes|ends|(will )?be (gone|lost)) (in (\d+|one|an?) (minutes?|"
+        r"hours?)|at midnight|tonight)\b|\bbefore it('s| is) gone\b|\bgoing fast\b",
+    ),
+    _r("urgency", r"\bonly (\d+|one|two|three|a few) (hours?|minutes?|days?) left\b"),
+    _r(
+        "urgency",
+        r"\b(do|finish|complete|submit|post|reply|start|act)( \w+){0,3} (now|today)!|"
+        r"\b(jump|get) back in (today|now)\b",
+    ),
+    _r(
+        "guilt",
+        r"\b(your|the) (coach|manager|team|cohort|circle) (is waiting|has noticed|will be "
+        r"informed|is quite disappointed|probably has)\b",
+    ),
+    _r(
+        "guilt",
+        r"\b(\w+ )?(modules?|weeks?|missions?|activities) behind\b|\bbehind the rest\b|"
+        r"\bholding everyone back\b|\b(you've|you have) been quiet\b|\bdon't be the (one|last)\b",
+    ),
+    _r("guilt", r"\b(will|would) be lost\b|\byou('ll| will) (miss|lose) (the|this|your)\b"),
+    _r(
+        "overclaim",
+        r"\b(has|have|is|are) (been )?proven\b|\bscience says\b|\bpractically "
+        r"certain\b|\bas good as (assured|guaranteed|certain)\b|\bno effort required\b",
+    ),
+    _r(
+        "overclaim",
+        r"\b(works|work) (with|for) every(one| person| manager| culture)?\b|"
+        r"\bevery single (manager|person|learner|participant)\b",
+    ),
+    _r(
+        "overclaim",
+        r"\bknows exactly what you need\b|\bnever (gets it|give you|gives you) "
+        r"wrong\b|\btrust it completely\b",
+    ),
+    _r(
+        "overclaim",
+        r"\b(full|true) (leadership )?potential in \d+\b|\bin (\d+|seven|ten) "
+        r"days\b[^.?!]{0,20}!|\bgot promoted\b|\b\d+% (increase|more|better|boost)\b",
+    ),
 ]
 
 RULES = JUDGEMENT_RULES + CONTEXT_RULES + HONESTY_RULES
@@ -464,6 +641,9 @@ DEFAULT_REWRITES: dict[str, str | None] = {
     "scarcity": "Places are limited so that everyone can take part; sign up if it suits you.",
     "guilt": "Pick up where you left off whenever it suits you.",
     "overclaim": None,
+    "names-others": "Describe what happened without naming anyone or saying who they are.",
+    "exposure": "If you would like to, write about this in your private journal first, and "
+    "share with the group only what you are comfortable sharing.",
 }
 
 

@@ -21,6 +21,9 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 # a quote or a table row ends the sentence.
 _SOFT_BREAK = re.compile(r"(?<=\S)[ \t]*\n(?![ \t]*(\n|[-+*>#|]|\d+[.)]\s))")
 _QUOTED = re.compile(r'"[^"\n]{1,300}"')
+# Single quotes: an opening quote after a space or bracket and before a letter, a closing one
+# after a non-space and not followed by a letter (so "don't" and "teams' goals" stay text).
+_SINGLE_QUOTED = re.compile(r"(?<![\w'])'(?=\w)[^'\n]{1,120}(?<=[\w.!?,])'(?!\w)")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"')\]]*|(?=\n)|$)")
 
 
@@ -48,9 +51,12 @@ def mask_markup(text: str) -> str:
 
 
 def mask_quotes(masked: str) -> str:
-    """Quoted speech blanked out: an article quoting a judging phrase as an example ("you need
-    to be more strategic") is not saying it to the learner. Same length, offsets hold."""
-    return _QUOTED.sub(lambda m: '"' + " " * (len(m.group(0)) - 2) + '"', masked)
+    """Quoted speech blanked out, in double or single quotes: an article quoting a judging
+    phrase as an example ("you need to be more strategic", 'the ball is in your court') is not
+    saying it to the learner. Apostrophes (don't, teams') are not quotes. Same length, offsets
+    hold."""
+    masked = _QUOTED.sub(lambda m: '"' + " " * (len(m.group(0)) - 2) + '"', masked)
+    return _SINGLE_QUOTED.sub(lambda m: "'" + " " * (len(m.group(0)) - 2) + "'", masked)
 
 
 def sentences(masked: str) -> list[Sentence]:

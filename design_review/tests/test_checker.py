@@ -222,3 +222,39 @@ class CodeTests(SimpleTestCase):
         for info in CODES.values():
             self.assertGreater(len(info.explanation), 40, info.code)
             self.assertIn(info.question, [str(q) for q in QUESTIONS.values()])
+
+
+class GeneralisedRuleTests(SimpleTestCase):
+    """General forms added when two new writers' prompts showed where the rules overfitted."""
+
+    def test_a_negation_just_before_a_phrase_turns_it_respectful(self) -> None:
+        self.assertEqual(codes("There is no single right way to lead a team."), [])
+        self.assertEqual(codes("This programme cannot guarantee results."), [])
+        self.assertIn("leading", codes("This is the right way to lead a team."))
+        self.assertIn("overclaim", codes("This programme will guarantee results."))
+
+    def test_an_idiom_quoted_in_single_quotes_is_explained_not_used(self) -> None:
+        self.assertEqual(
+            codes("People say 'the ball is in your court' for this. What do you say?"), []
+        )
+        self.assertIn("idiom", codes("The ball is in your court now."))
+        self.assertEqual(codes("Don't rush; it's your team's call."), [])
+
+    def test_families_of_culture_bound_references(self) -> None:
+        self.assertIn("idiom", codes("You're the quarterback here: call an audible."))
+        self.assertIn("assumption", codes("Grab a pint with your team on Friday."))
+        self.assertIn("assumption", codes("Ladies, how do you stay assertive?"))
+
+    def test_naming_colleagues_who_are_not_there(self) -> None:
+        self.assertEqual(codes("Give names and concrete examples."), ["names-others"])
+        self.assertEqual(codes("Please do not mention colleagues by name."), [])
+
+    def test_very_personal_questions_where_the_group_reads(self) -> None:
+        text = "Your cohort will read this. Tell us about your mental health this month."
+        self.assertEqual(codes(text, on(ActivityKind.DISCUSSION)), ["exposure"])
+        optional = "Your cohort will read this. If you like, tell us about your health."
+        self.assertEqual(codes(optional, on(ActivityKind.DISCUSSION)), [])
+
+    def test_deadlines_that_take_something_away(self) -> None:
+        self.assertIn("urgency", codes("Offer expires in 24 hours: unlock it before it is gone."))
+        self.assertEqual(codes("Should feedback be given immediately or later?"), [])

@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Print the design review's precision, recall and false alarms per category."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--split", choices=["heldout", "train", "fresh"], default="heldout")
+        parser.add_argument("--split", choices=sorted(dataset.SPLITS), default="heldout")
 
     def handle(self, *args: Any, **options: Any) -> None:
         examples = dataset.load(options["split"])
