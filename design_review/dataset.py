@@ -4,7 +4,11 @@
 writer kept: `train.tsv` (the first writer, who also wrote the rules), `train-writer-a.tsv`
 (writer A, an HR business partner, formal, English as a second language) and
 `train-writer-b.tsv` (writer B, a start-up people-ops lead, casual) together make the `train`
-split; `heldout.tsv` and `fresh.tsv` are by the first writer and are never trained on. Rows are
+split; `heldout.tsv` and `fresh.tsv` are by the first writer and are never trained on;
+`fresh-writer-c.tsv` (writer C: three imagined authors — a coach in Singapore, a nurse-manager
+in Canada, an operations director in Texas) was written by someone who never saw the code and
+was kept from whoever tuned the rules and the classifier until both were frozen: the `writer-c`
+split, never trained on, the honest measure of unseen phrasing. Rows are
 tab-separated: `label` (1 a finding is expected, 0 respectful), `category` (the question it is
 about: for a respectful row, the category whose words it uses respectfully — the hard cases),
 `kind` (the activity kind it would appear on) and `text`. The held-out file was written before
@@ -44,6 +48,7 @@ SPLITS: dict[str, tuple[tuple[str, str], ...]] = {
     "train": (("train", "original"), ("train-writer-a", "A"), ("train-writer-b", "B")),
     "heldout": (("heldout", "original"),),
     "fresh": (("fresh", "original"),),
+    "writer-c": (("fresh-writer-c", "C"),),
     "writer-a": (("train-writer-a", "A"),),
     "writer-b": (("train-writer-b", "B"),),
     "original": (("train", "original"),),

@@ -21,7 +21,7 @@ class DataSetTests(SimpleTestCase):
 
     def test_the_held_out_and_fresh_splits_share_no_prompt_with_training(self) -> None:
         train = {ex.text for ex in dataset.load("train")}
-        for split in ("heldout", "fresh"):
+        for split in ("heldout", "fresh", "writer-c"):
             self.assertEqual(train & {ex.text for ex in dataset.load(split)}, set(), split)
 
     def test_training_keeps_each_writers_provenance(self) -> None:
@@ -65,6 +65,19 @@ class FreshSplitTests(SimpleTestCase):
             dataset.load("fresh"), dataset.checker_predictor(classifier=False)
         )
         self.assertGreater(scores["all"].hits, rules_only["all"].hits)
+
+
+class WriterCTests(SimpleTestCase):
+    """Writer C's 150 prompts were kept from whoever tuned the checker until it was frozen
+    (docs/design-review.md, "Writer C"). Floors at today's honest figures, not the target:
+    60 of 90 judging prompts caught (67%), 1 false alarm in 60 respectful ones."""
+
+    def test_the_figures_on_a_writer_never_seen_do_not_fall_back(self) -> None:
+        examples = dataset.load("writer-c")
+        self.assertEqual(Counter(ex.label for ex in examples), {1: 90, 0: 60})
+        scores = dataset.evaluate(examples, dataset.checker_predictor())
+        self.assertGreaterEqual(scores["all"].hits, 60)
+        self.assertLessEqual(scores["all"].false_alarms, 2)
 
 
 class DemoProgrammeTests(SimpleTestCase):
