@@ -56,9 +56,7 @@ def programme_headlines(user: "User | Any") -> list[Headline]:
         .annotate(cohort_count=Count("cohorts"))
         .order_by("title", "pk")
     )
-    found = {
-        s.program_id: s for s in DashboardSnapshot.objects.filter(program__in=programs)
-    }
+    found = {s.program_id: s for s in DashboardSnapshot.objects.filter(program__in=programs)}
     threshold = policy.min_group_size()
     headlines = []
     for program in programs:

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizations', '0004_behaviour'),
+        ("organizations", "0004_behaviour"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('learner', 'Learner'), ('coach', 'Coach'), ('designer', 'Programme designer'), ('admin', 'Organisation admin'), ('expert', 'Expert'), ('sponsor', 'Programme sponsor')], default='learner', max_length=16),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("learner", "Learner"),
+                    ("coach", "Coach"),
+                    ("designer", "Programme designer"),
+                    ("admin", "Organisation admin"),
+                    ("expert", "Expert"),
+                    ("sponsor", "Programme sponsor"),
+                ],
+                default="learner",
+                max_length=16,
+            ),
         ),
     ]

@@ -155,7 +155,7 @@ TALK_POST_ONLY = {"talk:item_status", "talk:note"}
 # alice's seat (her coach is carol), a proposal adam made for cohort A, a change-of-coach
 # request alice made, and the session alice booked with carol (not ended: marking it missed
 # is refused with a message). adam goes last: his empty POSTs take alice's coach away.
-_NOT_IN_A = ("dave", "erin", "oscar")
+_NOT_IN_A = ("dave", "erin", "oscar", "sam")
 CASELOAD_STATUS: dict[str, dict[str, set[int]]] = {
     "caseload:index": {"carol": {200}, "*": {403}},
     "caseload:overview": {"adam": {200}, "*": {403}},
@@ -196,7 +196,8 @@ _SEE_COHORT_A = ("carol", "dora", "adam")  # may see cohort A's journey without 
 _LEARNER_FORM = {p: {200} for p in _LEARNERS_OF_A} | {p: {403} for p in _SEE_COHORT_A}
 REFLECTIONS_STATUS = {
     "reflections:journal": {"*": {200}},
-    "reflections:new": {p: {403} for p in _SEE_COHORT_A} | {"*": {200}},
+    # A sponsor writes no journal: she has no learner seat to write it from.
+    "reflections:new": {p: {403} for p in (*_SEE_COHORT_A, "sam")} | {"*": {200}},
     "reflections:shared": {"*": {200}},
     "reflections:access_log": {"*": {200}},
     "reflections:draft": {"*": {400}},
@@ -1207,8 +1208,12 @@ class PrivacyMatrixTests(PersonaTestCase):
             Organization: {self.org.pk},
             User: {self.sam.pk},
             Membership: {self.sam.membership.pk},
-            Competency: set(Competency.objects.filter(organization=self.org).values_list("pk", flat=True)),
-            Behaviour: set(Behaviour.objects.filter(organization=self.org).values_list("pk", flat=True)),
+            Competency: set(
+                Competency.objects.filter(organization=self.org).values_list("pk", flat=True)
+            ),
+            Behaviour: set(
+                Behaviour.objects.filter(organization=self.org).values_list("pk", flat=True)
+            ),
         }
         checked = []
         for model in apps.get_models():
@@ -1221,4 +1226,3 @@ class PrivacyMatrixTests(PersonaTestCase):
                 checked.append(model._meta.label)
         # The fixture has rows in most of them, so "nothing" is a real answer.
         self.assertGreaterEqual(len(checked), 40, checked)
-
