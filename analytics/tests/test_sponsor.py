@@ -13,7 +13,7 @@ from analytics.models import DashboardSnapshot
 from analytics.tests.base import generate
 from rapport import policy
 from rapport.policy import Role
-from rapport.testing import make_org, make_program, make_user
+from rapport.testing import make_cohort, make_org, make_program, make_user
 
 
 class SponsorRoleTests(TestCase):
@@ -82,6 +82,13 @@ class SponsorRoleTests(TestCase):
         self.assertEqual(headline.completed, funnel["Completed every activity"])
         self.assertEqual(headline.enrolled, 40)
 
+    def test_a_programme_no_cohort_has_run_says_so_without_figures_or_links(self) -> None:
+        draft = make_program(self.org, title="A draft programme")
+        self.client.force_login(self.sponsor)
+        response = self.client.get(reverse("home"))
+        self.assertContains(response, "No cohort has run it yet")
+        self.assertNotContains(response, reverse("analytics:dashboard", args=[draft.public_id]))
+
     def test_headlines_are_refused_to_anyone_but_admins_and_sponsors(self) -> None:
         for role in (Role.LEARNER, Role.COACH, Role.DESIGNER, Role.EXPERT):
             with self.assertRaises(PermissionDenied):
@@ -136,7 +143,9 @@ class SponsorRoleTests(TestCase):
         with self.assertNumQueries(4):
             self.assertEqual(self.client.get(reverse("home")).status_code, 200)
         for n in range(3):
-            snapshots.rebuild(make_program(self.org, title=f"Programme {n}"))
+            program = make_program(self.org, title=f"Programme {n}")
+            make_cohort(program, name=f"Cohort {n}")
+            snapshots.rebuild(program)
         with self.assertNumQueries(4):
             response = self.client.get(reverse("home"))
         self.assertContains(response, "Open the dashboard", count=4)
