@@ -1,9 +1,15 @@
-"""Who may open the programme dashboards: an organisation's admins, for its own programmes.
+"""Who may open the programme dashboards: an organisation's admins and sponsors, for its own
+programmes (`policy.can_see_programme_dashboards`).
 
-Built on `Program.objects.visible_to(user)` and `Cohort.objects.visible_to(user)`: a programme
-of another organisation, or a guessed id, is a 404; anyone but an admin gets 403 (there is no
-sponsor role in `rapport.policy.Role` yet; when one comes, it joins here). Admins never see a
-person's rows: the dashboard shows counts through the small-group rule only.
+Both read counts of people through the small-group rule only — the page, the CSV export, the
+charts and a cohort's connection aggregates — never a person's row, name or words. Anyone else
+gets 403; a programme of another organisation, or a guessed id, is a 404.
+
+The programmes and cohorts a dashboard covers are the organisation's
+(`in_organization_of`), not `Program.objects.visible_to` / `Cohort.objects.visible_to`: those
+rules open the programme's content and journeys, which a sponsor (who builds nothing and learns
+in no cohort by their role) must not see, while the dashboards cover every cohort of the
+programme for admins and sponsors alike. For an admin the two are the same rows.
 """
 
 import uuid
@@ -20,31 +26,38 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def require_admin(user: "User | Any") -> None:
-    """Raises PermissionDenied for anyone but an organisation admin."""
-    if not policy.can_manage_people(user):
-        raise PermissionDenied("Only organisation admins see programme dashboards")
+def require_dashboard_reader(user: "User | Any") -> None:
+    """Raises PermissionDenied for anyone but an organisation admin or sponsor."""
+    if not policy.can_see_programme_dashboards(user):
+        raise PermissionDenied("Only organisation admins and sponsors see programme dashboards")
 
 
-def programs_for_admin(user: "User | Any") -> list[Program]:
-    """The organisation's programmes, by name (one query); PermissionDenied for non-admins."""
-    require_admin(user)
-    return list(Program.objects.visible_to(user).order_by("title", "pk"))
+def dashboard_programs(user: "User | Any") -> list[Program]:
+    """The organisation's programmes, by title (one query); PermissionDenied for anyone who
+    may not read the dashboards."""
+    require_dashboard_reader(user)
+    return list(Program.objects.in_organization_of(user).order_by("title", "pk"))
 
 
-def get_program_for_admin(user: "User | Any", public_id: uuid.UUID) -> Program:
-    """One programme of the admin's organisation, else 404 (one query)."""
-    require_admin(user)
-    program = Program.objects.visible_to(user).filter(public_id=public_id).first()
+def get_dashboard_program(user: "User | Any", public_id: uuid.UUID) -> Program:
+    """One programme of the reader's organisation (one query); PermissionDenied for anyone who
+    may not read the dashboards, Http404 for another organisation's or a made-up id."""
+    require_dashboard_reader(user)
+    program = Program.objects.in_organization_of(user).filter(public_id=public_id).first()
     if program is None:
         raise Http404("No such programme")
     return program
 
 
 def cohorts_of(user: "User | Any", program: Program) -> list[Cohort]:
-    """The programme's cohorts the person may see, oldest first (one query)."""
+    """The programme's cohorts a dashboard covers, oldest first (one query): all of them, for
+    a dashboard reader of the programme's organisation; none for anyone else."""
+    if not policy.can_see_programme_dashboards(user):
+        return []
     return list(
-        Cohort.objects.visible_to(user).filter(program=program).order_by("start_date", "name")
+        Cohort.objects.in_organization_of(user)
+        .filter(program=program)
+        .order_by("start_date", "name")
     )
 
 

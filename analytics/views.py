@@ -37,7 +37,7 @@ SUPPRESSED = "suppressed"
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The organisation's programmes, each a link to its dashboard."""
-    programs = access.programs_for_admin(request.user)
+    programs = access.dashboard_programs(request.user)
     return render(
         request,
         "analytics/index.html",
@@ -48,7 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def _load(
     request: HttpRequest, program_id: uuid.UUID
 ) -> tuple[boards.Dashboard | None, DashboardFilterForm, "Program", datetime]:
-    program = access.get_program_for_admin(request.user, program_id)
+    program = access.get_dashboard_program(request.user, program_id)
     board = snapshots.board_for(program, access.cohorts_of(request.user, program))
     form = DashboardFilterForm(request.GET or None, cohorts=board.cohorts, values=board.values)
     if request.GET and not form.is_valid():
@@ -154,7 +154,7 @@ def dashboard_csv(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
 def connections(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     """A cohort's connections week by week, in aggregate (the latest cohort that has started
     unless `cohort` names another)."""
-    program = access.get_program_for_admin(request.user, program_id)
+    program = access.get_dashboard_program(request.user, program_id)
     cohorts = access.cohorts_of(request.user, program)
     data: QueryDict | None = request.GET if request.GET else None
     if data is None and cohorts:

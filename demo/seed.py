@@ -116,6 +116,10 @@ EXPERT = Person(
     "Inès Duarte", f"expert@{DOMAIN}", "Europe/Lisbon", "Europe", "Portugal",
     "People & Culture", "Expert",
 )  # fmt: skip
+SPONSOR = Person(
+    "Helena Virtanen", f"sponsor@{DOMAIN}", "Europe/Helsinki", "Europe", "Finland",
+    "Executive Leadership", "",
+)  # fmt: skip
 
 # The fixed sign-ins the README and `make demo` print, as (role, email).
 DEMO_SIGN_INS: tuple[tuple[str, str], ...] = (
@@ -125,8 +129,11 @@ DEMO_SIGN_INS: tuple[tuple[str, str], ...] = (
     ("Programme designer", DESIGNER.email),
     ("Organisation admin", ADMIN.email),
     ("Expert", EXPERT.email),
+    ("Programme sponsor", SPONSOR.email),
 )
-DEMO_NAMES = {p.email: p.full_name for p in (LEARNER, PEER, COACH, DESIGNER, ADMIN, EXPERT)}
+DEMO_NAMES = {
+    p.email: p.full_name for p in (LEARNER, PEER, COACH, DESIGNER, ADMIN, EXPERT, SPONSOR)
+}
 
 
 def sign_in_text(url: str) -> str:
@@ -388,7 +395,7 @@ class _Seeder:
         enroll_many(cohorts[0], seats=[Seat(user_id=expert.pk, role=EnrollmentRole.EXPERT)])
         self._date_registrations(cohorts[0], [expert.pk], self.now_aware - timedelta(60))
         coaches = self._coaches(cohorts, plans)
-        self.clock.lap(f"Cohorts: {len(cohorts)}; coaches: {self.counts['coaches']:,}; staff: 2")
+        self.clock.lap(f"Cohorts: {len(cohorts)}; coaches: {self.counts['coaches']:,}; staff: 3")
         self._learners(cohorts, plans, coaches)
         talk = seed_discussions(
             cohorts[0],
@@ -626,7 +633,9 @@ class _Seeder:
         for person, role in ((DESIGNER, Role.DESIGNER), (ADMIN, Role.ADMIN)):
             # Their role opens the programme studio; is_staff is for platform operators only.
             self._add_people([person], role, joined=joined)
-        self.counts["staff"] = 2
+        # The executive who funds the programme: its dashboards, never a person's row.
+        self._add_people([SPONSOR], Role.SPONSOR, joined=joined)
+        self.counts["staff"] = 3
 
     def _coaches(self, cohorts: list[Cohort], plans: list[CohortPlan]) -> dict[int, list[int]]:
         """Coach user ids per cohort, about one per LEARNERS_PER_COACH learners and at least

@@ -195,7 +195,8 @@ def add_member(
 
 
 def change_role(membership: Membership, *, role: Role) -> Membership:
-    """Give a member another organisation-level role (learner, coach, designer, admin, expert).
+    """Give a member another organisation-level role (learner, coach, designer, admin, expert,
+    sponsor).
 
     Their enrolments keep their cohort-level roles: making someone a coach of the organisation
     does not make them coach a cohort. Privacy: designers and admins see every cohort and

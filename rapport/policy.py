@@ -33,10 +33,14 @@ class Role(models.TextChoices):
     DESIGNER = "designer", _("Programme designer")
     ADMIN = "admin", _("Organisation admin")
     EXPERT = "expert", _("Expert")
+    SPONSOR = "sponsor", _("Programme sponsor")
 
 
 # Designers and admins build programmes and run cohorts of their organisation.
 STAFF_ROLES = frozenset({Role.DESIGNER, Role.ADMIN})
+# Admins and sponsors (an executive who funds and champions a programme) read the programme
+# dashboards of their organisation: counts through the small-group rule, never a person's row.
+DASHBOARD_ROLES = frozenset({Role.ADMIN, Role.SPONSOR})
 
 
 class Visibility(models.TextChoices):
@@ -94,6 +98,15 @@ def can_use_studio(user: Any) -> bool:
 def can_manage_people(user: Any) -> bool:
     """Organisation admins add people, change roles and enrol people."""
     return role_of(user) == Role.ADMIN
+
+
+def can_see_programme_dashboards(user: Any) -> bool:
+    """Organisation admins and sponsors read their organisation's programme dashboards (counts
+    of people through the small-group rule, the CSV export, the charts and the connection
+    aggregates). Nothing else follows from it: a sponsor has no other right of an admin's.
+    Roles are named, never "anyone but a learner", so a role added later sees no dashboard
+    until it is named here."""
+    return role_of(user) in DASHBOARD_ROLES
 
 
 # -- the small-group rule ----------------------------------------------------------------------

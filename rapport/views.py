@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from analytics.headlines import programme_headlines
 from coaching.access import open_change_requests
 from coaching.caseload import caseload_of
 from cohorts.access import enrollments_of
@@ -19,7 +20,8 @@ from rapport import policy
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Learners with one journey go straight to This week; everyone else sees their cohorts."""
+    """Learners with one journey go straight to This week; a sponsor sees their programmes'
+    headline figures; everyone else sees their cohorts and what their role opens."""
     user = request.user
     enrollments = enrollments_of(user)  # type: ignore[arg-type]
     staff = policy.is_org_staff(user)  # type: ignore[arg-type]
@@ -36,6 +38,10 @@ def home(request: HttpRequest) -> HttpResponse:
     # A coach's home starts with their caseload's health and who needs them now (coaching).
     caseload = caseload_of(user, now=timezone.now()) if coaching else None  # type: ignore[arg-type]
     can_manage = policy.can_manage_people(user)  # type: ignore[arg-type]
+    # A sponsor's home is their programmes' headline figures, each a way into its dashboard
+    # (counts through the small-group rule; an admin has the dashboards' card instead).
+    sponsor = policy.role_of(user) == policy.Role.SPONSOR  # type: ignore[arg-type]
+    headlines = programme_headlines(user) if sponsor else []
     return render(
         request,
         "home.html",
@@ -50,6 +56,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_moderate": coaching or can_manage,
             "coaching": coaching,
             "waiting": waiting,
+            "sponsor": sponsor,
+            "headlines": headlines,
+            "min_group": policy.min_group_size(),
             "nav": "home",
         },
     )

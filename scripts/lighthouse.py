@@ -111,7 +111,7 @@ def main() -> int:
         cookie = sign_in(page, base, "learner@northwind.example")
         targets += [(f"learner-{n}", url, cookie) for n, url in learner_pages(page, base).items()]
         targets.append(("learner-settings", base + "/accounts/settings/", cookie))
-        for role in ("coach", "designer", "admin"):
+        for role in ("sponsor", "coach", "designer", "admin"):
             cookie = sign_in(page, base, f"{role}@northwind.example")
             targets.append((f"{role}-home", base + "/", cookie))
         targets.append(("admin-studio", base + "/studio/", cookie))

@@ -158,6 +158,17 @@ class PeopleTests(StudioTestCase):
         membership = Membership.objects.get(user=self.bob)
         self.assertEqual((membership.role, membership.region), (Role.COACH, "Asia"))
 
+    def test_an_admin_makes_someone_a_sponsor_who_then_reads_the_dashboards_only(self) -> None:
+        self.client.force_login(self.adam)
+        url = reverse("studio:accounts_user_change", args=[self.bob.pk])
+        self.assertContains(self.client.get(url), '<option value="sponsor">Programme sponsor')
+        data = self.change_post(self.bob, **{"membership-0-role": Role.SPONSOR})
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        self.assertEqual(Membership.objects.get(user=self.bob).role, Role.SPONSOR)
+        self.client.force_login(User.objects.get(pk=self.bob.pk))
+        self.assertEqual(self.client.get(reverse("analytics:index")).status_code, 200)
+        self.assertEqual(self.client.get(url).status_code, 302)  # the studio: not for him
+
     def test_unchecking_active_closes_the_account_through_deactivate_member(self) -> None:
         self.client.force_login(self.adam)
         url = reverse("studio:accounts_user_change", args=[self.bob.pk])

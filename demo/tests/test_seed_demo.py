@@ -326,6 +326,7 @@ class SeededDemoTests(TestCase):
             "designer@northwind.example": Role.DESIGNER,
             "admin@northwind.example": Role.ADMIN,
             "expert@northwind.example": Role.EXPERT,
+            "sponsor@northwind.example": Role.SPONSOR,
         }
         self.assertEqual([email for _, email in DEMO_SIGN_INS], list(roles))
         for email, role in roles.items():
@@ -486,6 +487,39 @@ class SeededDemoTests(TestCase):
         self.assertTrue(all(q.vote_count > 0 for q in questions))
         self.assertIn(amara, [q.author for q in questions])
         self.assertIn(thread.title, [e.title for e in my_calendar(amara, now=NOW)])
+
+    def test_the_sponsor_sees_the_programmes_figures_and_nobodys_name_or_words(self) -> None:
+        from django.urls import reverse
+
+        from demo.seed import DEMO_NAMES
+
+        helena = User.objects.get(email="sponsor@northwind.example")
+        self.assertEqual(helena.membership.role, Role.SPONSOR)
+        self.assertFalse(Enrollment.objects.filter(user=helena).exists())
+        self.client.force_login(helena)
+        home = self.client.get(reverse("home"))
+        self.assertContains(home, content.PROGRAMME_TITLE)
+        self.assertContains(home, "<dt>Enrolled</dt>")  # the seed solved the snapshot
+        self.assertNotContains(home, "No figures yet")
+        cohort = Cohort.objects.filter(organization=self.organization).order_by("start_date")[0]
+        program_id = cohort.program.public_id
+        pages = [
+            home,
+            self.client.get(reverse("analytics:dashboard", args=[program_id])),
+            self.client.get(reverse("analytics:dashboard_csv", args=[program_id])),
+            self.client.get(reverse("analytics:connections", args=[program_id])),
+        ]
+        learner_names = User.objects.filter(
+            enrollments__cohort__organization=self.organization
+        ).values_list("full_name", flat=True)
+        for page in pages:
+            self.assertEqual(page.status_code, 200)
+            body = page.content.decode()
+            for email, name in DEMO_NAMES.items():
+                if email != helena.email:
+                    self.assertNotIn(name, body)
+            for name in learner_names:
+                self.assertNotIn(name, body)
 
     def test_nobody_in_the_demo_is_a_platform_operator(self) -> None:
         # Designers and admins reach the studio through their role, not through is_staff.

@@ -155,7 +155,7 @@ TALK_POST_ONLY = {"talk:item_status", "talk:note"}
 # alice's seat (her coach is carol), a proposal adam made for cohort A, a change-of-coach
 # request alice made, and the session alice booked with carol (not ended: marking it missed
 # is refused with a message). adam goes last: his empty POSTs take alice's coach away.
-_NOT_IN_A = ("dave", "erin", "oscar")
+_NOT_IN_A = ("dave", "erin", "oscar", "sam")
 CASELOAD_STATUS: dict[str, dict[str, set[int]]] = {
     "caseload:index": {"carol": {200}, "*": {403}},
     "caseload:overview": {"adam": {200}, "*": {403}},
@@ -196,7 +196,8 @@ _SEE_COHORT_A = ("carol", "dora", "adam")  # may see cohort A's journey without 
 _LEARNER_FORM = {p: {200} for p in _LEARNERS_OF_A} | {p: {403} for p in _SEE_COHORT_A}
 REFLECTIONS_STATUS = {
     "reflections:journal": {"*": {200}},
-    "reflections:new": {p: {403} for p in _SEE_COHORT_A} | {"*": {200}},
+    # A sponsor writes no journal: she has no learner seat to write it from.
+    "reflections:new": {p: {403} for p in (*_SEE_COHORT_A, "sam")} | {"*": {200}},
     "reflections:shared": {"*": {200}},
     "reflections:access_log": {"*": {200}},
     "reflections:draft": {"*": {400}},
@@ -272,13 +273,14 @@ ASSESSMENTS_STATUS = {
     "assessments:rate": {"alice": {200}, "carol": {200}, "*": {404}},
 }
 
-# Programme dashboards (analytics): an organisation's admins only, counts through the
-# small-group rule; everyone else 403 (oscar, of another organisation, too: he is no admin).
+# Programme dashboards (analytics): an organisation's admins and sponsors, counts through the
+# small-group rule; everyone else 403 (oscar, of another organisation, too: he is neither).
+_DASHBOARD_READERS = {"adam": {200}, "sam": {200}}
 ANALYTICS_STATUS = {
-    "analytics:index": {"adam": {200}, "*": {403}},
-    "analytics:dashboard": {"adam": {200}, "*": {403}},
-    "analytics:dashboard_csv": {"adam": {200}, "*": {403}},
-    "analytics:connections": {"adam": {200}, "*": {403}},
+    "analytics:index": _DASHBOARD_READERS | {"*": {403}},
+    "analytics:dashboard": _DASHBOARD_READERS | {"*": {403}},
+    "analytics:dashboard_csv": _DASHBOARD_READERS | {"*": {403}},
+    "analytics:connections": _DASHBOARD_READERS | {"*": {403}},
     # A coach's own circles' members not yet connected: coaches only.
     "analytics:not_connected": {"carol": {200}, "*": {403}},
 }
@@ -286,7 +288,7 @@ ANALYTICS_STATUS = {
 # organisation; learners and coaches who can see the programme are refused (403); people with
 # no seat in it, and other organisations, learn nothing (404). An empty POST is a refused form.
 _REVIEWERS = {"dora", "adam"}
-_NO_PROGRAMME = {"erin": {404}, "oscar": {404}}
+_NO_PROGRAMME = {"erin": {404}, "oscar": {404}, "sam": {404}}
 DESIGN_REVIEW_STATUS: dict[str, dict[str, set[int]]] = {
     "design_review:program": {p: {200} for p in _REVIEWERS} | _NO_PROGRAMME | {"*": {403}},
     "design_review:report": {p: {200} for p in _REVIEWERS} | _NO_PROGRAMME | {"*": {403}},
@@ -435,6 +437,11 @@ class PrivacyMatrixTests(PersonaTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
+        # sam: the organisation's programme sponsor (an executive who funds the programme),
+        # seated in no cohort: the dashboards and her own account pages, nothing personal.
+        cls.sam = make_user(
+            cls.org, "sam@northwind.example", role=Role.SPONSOR, name="Samira Sponsorova"
+        )
         from discussions.actions import community_thread, create_post
 
         cls.community_a = community_thread(cls.cohort_a)
@@ -536,6 +543,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             "adam": self.adam,
             "oscar": self.oscar,
             "fay": self.fay,
+            "sam": self.sam,
         }
 
     # -- building URLs ------------------------------------------------------------------
@@ -761,7 +769,7 @@ class PrivacyMatrixTests(PersonaTestCase):
         # dave learns in cohort B of the same programme; erin in cohort C of another programme
         # of the same organisation; oscar in another organisation.
         recorded = Event.objects.count()  # the setup's seats and posts
-        for persona in ("dave", "erin", "oscar"):
+        for persona in ("dave", "erin", "oscar", "sam"):
             self.as_persona(persona)
             for endpoint in self.endpoints():
                 prefix = (endpoint.name or "").split(":")[0]
@@ -836,7 +844,7 @@ class PrivacyMatrixTests(PersonaTestCase):
 
     def test_the_studio_is_only_for_designers_and_admins(self) -> None:
         studio_login = reverse("studio:login")
-        for persona in ("alice", "bob", "carol", "dave", "erin", "oscar"):
+        for persona in ("alice", "bob", "carol", "dave", "erin", "oscar", "sam"):
             self.as_persona(persona)
             for endpoint in self.endpoints():
                 if endpoint.app_name != "admin" or endpoint.name in {
@@ -956,7 +964,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             "carol": {**seated, "discussions:history": {200}},
             "bob": {**seated, "discussions:edit": {200}, "discussions:history": {200}},
         }
-        for persona in ("alice", "carol", "dave", "erin", "dora", "adam", "oscar", "bob"):
+        for persona in ("sam", "alice", "carol", "dave", "erin", "dora", "adam", "oscar", "bob"):
             self.as_persona(persona)
             for endpoint in self.endpoints():
                 if (endpoint.name or "").split(":")[0] != DISCUSSIONS:
@@ -1022,13 +1030,13 @@ class PrivacyMatrixTests(PersonaTestCase):
     def test_moderation_pages_answer_each_persona_as_the_rules_say(self) -> None:
         # Those refused go first, so that the moderators' and the blocker's writes come after
         # every refusal was checked.
-        order = ["dave", "erin", "dora", "oscar", "bob", "alice", "carol", "adam"]
+        order = ["sam", "dave", "erin", "dora", "oscar", "bob", "alice", "carol", "adam"]
         endpoints = self.rule_endpoints(MODERATION_STATUS)
         self.assert_rules(MODERATION_STATUS, order, endpoints)
 
     def test_reflections_answer_each_persona_as_the_rules_say(self) -> None:
         # alice goes last, so that deleting her entry comes after every refusal was checked.
-        order = ["dave", "erin", "dora", "oscar", "bob", "fay", "adam", "carol", "alice"]
+        order = ["sam", "dave", "erin", "dora", "oscar", "bob", "fay", "adam", "carol", "alice"]
         endpoints = self.rule_endpoints(REFLECTIONS_STATUS)
         endpoints.sort(key=lambda e: e.name == "reflections:delete")
         for persona, response in self.walk(REFLECTIONS_STATUS, order, endpoints):
@@ -1042,7 +1050,7 @@ class PrivacyMatrixTests(PersonaTestCase):
         # alice goes last, her deletions after everything else was checked.
         from growth.tests.base import SECRET
 
-        order = ["bob", "carol", "dave", "erin", "dora", "adam", "oscar", "fay", "alice"]
+        order = ["sam", "bob", "carol", "dave", "erin", "dora", "adam", "oscar", "fay", "alice"]
         endpoints = self.rule_endpoints(GROWTH_STATUS)
         # Deletions last, the belief's after its routine's (it takes its routines with it).
         endpoints.sort(
@@ -1057,7 +1065,7 @@ class PrivacyMatrixTests(PersonaTestCase):
         endpoints = self.rule_endpoints(ANALYTICS_STATUS)
         self.assert_rules(
             ANALYTICS_STATUS,
-            ("alice", "bob", "carol", "dave", "erin", "dora", "adam", "oscar", "fay"),
+            ("alice", "bob", "carol", "dave", "erin", "dora", "adam", "oscar", "fay", "sam"),
             endpoints,
         )
         # Another organisation's admin gets 404 for this one's programme.
@@ -1069,7 +1077,7 @@ class PrivacyMatrixTests(PersonaTestCase):
                 self.assertEqual(response.status_code, 404, endpoint.name)
 
     def test_coaching_messages_answer_each_persona_as_the_rules_say(self) -> None:
-        order = ["dave", "erin", "dora", "adam", "oscar", "bob", "fay", "alice", "carol"]
+        order = ["sam", "dave", "erin", "dora", "adam", "oscar", "bob", "fay", "alice", "carol"]
         endpoints = self.rule_endpoints(TALK_STATUS)
         for persona, response in self.walk(TALK_STATUS, order, endpoints):
             status = response.status_code
@@ -1079,7 +1087,7 @@ class PrivacyMatrixTests(PersonaTestCase):
                 self.assertNotContains(response, "one open question a day", status_code=status)
 
     def test_the_caseload_and_matching_answer_each_persona_as_the_rules_say(self) -> None:
-        order = ["dave", "erin", "dora", "oscar", "bob", "fay", "carol", "alice", "adam"]
+        order = ["sam", "dave", "erin", "dora", "oscar", "bob", "fay", "carol", "alice", "adam"]
         endpoints = self.rule_endpoints(CASELOAD_STATUS)
         request_id = str(self.caseload_sample_values()["request_id"])
         for persona, response in self.walk(CASELOAD_STATUS, order, endpoints):
@@ -1099,7 +1107,7 @@ class PrivacyMatrixTests(PersonaTestCase):
 
     def test_coaching_sessions_answer_each_persona_as_the_rules_say(self) -> None:
         # Those refused go first; carol last (her removals delete the fixture).
-        order = ["dave", "erin", "dora", "adam", "oscar", "bob", "fay", "alice", "carol"]
+        order = ["sam", "dave", "erin", "dora", "adam", "oscar", "bob", "fay", "alice", "carol"]
         endpoints = self.rule_endpoints(COACHING_STATUS)
         booking_id = str(self.coaching_sample_values()["booking_id"])
         group_id = str(self.coaching_sample_values()["group_id"])
@@ -1120,12 +1128,12 @@ class PrivacyMatrixTests(PersonaTestCase):
                 self.assertNotContains(response, "Circle session", status_code=status)
 
     def test_the_design_review_answers_each_persona_as_the_rules_say(self) -> None:
-        order = ["alice", "bob", "carol", "dave", "erin", "fay", "oscar", "dora", "adam"]
+        order = ["sam", "alice", "bob", "carol", "dave", "erin", "fay", "oscar", "dora", "adam"]
         endpoints = self.rule_endpoints(DESIGN_REVIEW_STATUS)
         self.assert_rules(DESIGN_REVIEW_STATUS, order, endpoints)
 
     def test_experts_pages_answer_each_persona_as_the_rules_say(self) -> None:
-        order = ["dave", "erin", "dora", "oscar", "bob", "fay", "alice", "carol", "adam"]
+        order = ["sam", "dave", "erin", "dora", "oscar", "bob", "fay", "alice", "carol", "adam"]
         endpoints = self.rule_endpoints(EXPERTS_STATUS)
         thread_id = str(self.coaching_sample_values()["expert_thread_id"])
         for persona, response in self.walk(EXPERTS_STATUS, order, endpoints):
@@ -1136,3 +1144,94 @@ class PrivacyMatrixTests(PersonaTestCase):
             if persona not in ("adam",):
                 # alice hid her name: no page names her as the asker but the host's.
                 self.assertNotContains(response, "Asked by Alice", status_code=status)
+
+    # -- the sponsor -----------------------------------------------------------------------
+
+    def private_words(self) -> list[str]:
+        """Everything the fixture's people wrote or are called that a sponsor must never read:
+        each person's name and address (hers excepted), and every private text of the set-up."""
+        from growth.tests.base import SECRET
+
+        people = [p for p in self.personas().values() if p is not None and p != self.sam]
+        return [
+            *(p.full_name for p in people),
+            *(p.email for p in people),
+            "Hello from Bob",
+            "reflection for Carol",
+            "Alice's message",
+            "one open question a day",
+            "Alice asks",
+            "A private nudge",
+            *SECRET.values(),
+        ]
+
+    def test_a_sponsors_pages_never_hold_a_persons_name_or_words(self) -> None:
+        # Every URL of the site as sam (GET, or POST for the forms that take only a POST):
+        # whatever it answers, no one's name, address or private text is in it. Her own
+        # pages (home, the dashboards, My data, settings) are among them.
+        self.moderation_sample_values()  # alice's report and block exist too
+        alice = Enrollment.objects.get(user=self.alice, cohort=self.cohort_a)
+        set_completed(alice, activity=self.first_activity())
+        words = self.private_words()
+        self.as_persona("sam")
+        opened = 0
+        for endpoint in self.endpoints():
+            if endpoint.name in SIGN_OUT | {"studio:logout", "accounts:erase"}:
+                continue  # they would end her session, not show her anything
+            url = self.url_of(endpoint, self.sample_object_for(endpoint, self.org))
+            response = self.request(endpoint, url)
+            opened += response.status_code == 200
+            if response.streaming:
+                continue  # media and files: only ever 404 for her, checked by the tables
+            body = response.content.decode(errors="replace")
+            for word in words:
+                self.assertNotIn(word, body, f"sam {endpoint.name} {url}")
+        self.assertGreaterEqual(opened, 10)  # her own pages did open
+
+    def test_a_sponsor_is_refused_every_studio_page_and_every_persons_page(self) -> None:
+        self.as_persona("sam")
+        self.assertEqual(self.client.get(reverse("studio:index")).status_code, 302)
+        for name, args in (
+            ("caseload:overview", []),
+            ("matching:index", []),
+            ("moderation:queue", []),
+            ("growth:trends", []),
+            ("coaching:nudges", []),
+            ("analytics:not_connected", []),
+            ("cohorts:import", [self.cohort_a.public_id]),
+            ("circles:manage", [self.cohort_a.public_id]),
+            ("cohorts:this_week", [self.cohort_a.public_id]),
+            ("reflections:entry", [self.alices_entry.public_id]),
+        ):
+            status = self.client.get(reverse(name, args=args)).status_code
+            self.assertIn(status, {403, 404}, name)
+
+    def test_no_visible_to_rule_gives_a_sponsor_a_persons_row(self) -> None:
+        # Every model with a `visible_to` rule, from the app registry: sam sees her own
+        # organisation, her own account and membership, and the shared leadership model —
+        # nothing else. A rule that let "anyone but a learner" in would fail here.
+        from organizations.models import Behaviour, Competency, Membership
+
+        self.moderation_sample_values()
+        allowed = {
+            Organization: {self.org.pk},
+            User: {self.sam.pk},
+            Membership: {self.sam.membership.pk},
+            Competency: set(
+                Competency.objects.filter(organization=self.org).values_list("pk", flat=True)
+            ),
+            Behaviour: set(
+                Behaviour.objects.filter(organization=self.org).values_list("pk", flat=True)
+            ),
+        }
+        checked = []
+        for model in apps.get_models():
+            manager = model._default_manager
+            if not hasattr(manager, "visible_to"):
+                continue
+            seen = set(manager.visible_to(self.sam).values_list("pk", flat=True))
+            self.assertEqual(seen, allowed.get(model, set()), model._meta.label)
+            if manager.exists():
+                checked.append(model._meta.label)
+        # The fixture has rows in most of them, so "nothing" is a real answer.
+        self.assertGreaterEqual(len(checked), 40, checked)
