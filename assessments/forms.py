@@ -191,7 +191,7 @@ class FeedbackRequestForm(forms.Form):
             "max_length": _("Keep it to %(limit_value)d characters (you wrote %(show_value)d)."),
         },
     )
-    behaviour = forms.ModelChoiceField(
+    behaviour: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,
         to_field_name="public_id",
         required=False,
@@ -199,7 +199,7 @@ class FeedbackRequestForm(forms.Form):
         empty_label=_("No particular behaviour"),
         error_messages={"invalid_choice": _("Choose a behaviour from the list, or none.")},
     )
-    peers = forms.ModelMultipleChoiceField(
+    peers: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         queryset=None,
         to_field_name="public_id",
         label=_("Peers to ask"),

@@ -242,8 +242,8 @@ def growth(request: HttpRequest) -> HttpResponse:
 @require_GET
 def feedback(request: HttpRequest) -> HttpResponse:
     """Feedback between rounds: what the person has been asked for (waiting first), their own
-    requests with who answered, and (a coach) what their learners shared with them. Seven
-    queries whatever the numbers."""
+    requests with who answered, and (a coach) what their learners shared with them. At most
+    seven queries whatever the numbers."""
     user: Any = request.user
     seats = learner_seats_of(user)
     return render(
@@ -312,7 +312,7 @@ def feedback_ask(request: HttpRequest, seat_id: uuid.UUID) -> HttpResponse:
             *args,
             behaviours=behaviour_choices(user),
             peers=feedback_peers_of(seat),
-            coach_name=seat.coach.full_name if seat.coach_id else None,
+            coach_name=seat.coach.full_name if seat.coach is not None else None,
             today=today,
             **kwargs,
         )
@@ -323,7 +323,7 @@ def feedback_ask(request: HttpRequest, seat_id: uuid.UUID) -> HttpResponse:
         # Show the form again, unvalidated (no error for what is not filled in yet), with
         # what was typed as its initial values and the people found.
         query = request.POST.get("q", "")[:100]
-        initial = {
+        initial: dict[str, Any] = {
             name: request.POST.get(name, "") for name in ("focus", "behaviour", "due_on", "q")
         }
         initial["ask_coach"] = bool(request.POST.get("ask_coach"))
@@ -356,17 +356,17 @@ def feedback_ask(request: HttpRequest, seat_id: uuid.UUID) -> HttpResponse:
         request,
         _("Your request is on its way. You will hear when someone answers."),
     )
-    return redirect("assessments:feedback_request", request_id=made.public_id)
+    return redirect("assessments:feedback_request", feedback_id=made.public_id)
 
 
 @login_required
 @require_GET
-def feedback_request(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+def feedback_request(request: HttpRequest, feedback_id: uuid.UUID) -> HttpResponse:
     """One request with everyone asked, their state and their answers by name: for the learner
     who asked, and for their coach while it is shared with them (read only). Someone asked in
     it is sent to their own answer page; anyone else gets 404."""
     user: Any = request.user
-    found = get_request_for_user(user, request_id)
+    found = get_request_for_user(user, feedback_id)
     if not is_reader_of(found, user):
         own = answer_of_writer(found, user)
         if own is None:  # pragma: no cover - visible_to admits readers and writers only
@@ -386,12 +386,12 @@ def feedback_request(request: HttpRequest, request_id: uuid.UUID) -> HttpRespons
 
 @login_required
 @require_POST
-def feedback_share(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+def feedback_share(request: HttpRequest, feedback_id: uuid.UUID) -> HttpResponse:
     """Share a request and its answers with one's coach, or stop: the learner's own request
     (404 for one the person cannot see, 403 for one they see but did not make). Anything but
     `shared` = 1 or 0: 400, nothing changed."""
     user: Any = request.user
-    found = get_own_request(user, request_id)
+    found = get_own_request(user, feedback_id)
     form = ShareForm(request.POST)
     if not form.is_valid():
         return HttpResponse(
@@ -405,19 +405,19 @@ def feedback_share(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
         messages.success(request, _("Shared with your coach. You can stop sharing at any time."))
     else:
         messages.success(request, _("Your coach no longer sees this request."))
-    return redirect("assessments:feedback_request", request_id=found.public_id)
+    return redirect("assessments:feedback_request", feedback_id=found.public_id)
 
 
 @login_required
 @require_POST
-def feedback_close(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+def feedback_close(request: HttpRequest, feedback_id: uuid.UUID) -> HttpResponse:
     """Close (withdraw) one's own request: nothing more can be answered; the answers given
     stay. 404 / 403 as `feedback_share`. Closing a closed request changes nothing."""
     user: Any = request.user
-    found = get_own_request(user, request_id)
+    found = get_own_request(user, feedback_id)
     if actions.close_feedback_request(user, request=found):
         messages.success(request, _("Request closed. The answers you had stay here."))
-    return redirect("assessments:feedback_request", request_id=found.public_id)
+    return redirect("assessments:feedback_request", feedback_id=found.public_id)
 
 
 def _answer_page(

@@ -14,7 +14,6 @@ from django.utils import timezone
 from accounts.models import User
 from assessments import actions
 from assessments.access import feedback_peers_of
-from assessments.actions import SBI_FIELDS
 from assessments.models import (
     MAX_FEEDBACK_PEERS,
     MAX_OPEN_REQUESTS,
@@ -41,7 +40,9 @@ WORDS = {
 
 
 class FeedbackTestCase(AssessmentTestCase):
-    def ask(self, learner: User, *peers: User, coach: bool = False, **extra: Any) -> FeedbackRequest:
+    def ask(
+        self, learner: User, *peers: User, coach: bool = False, **extra: Any
+    ) -> FeedbackRequest:
         """`learner` asks `peers` through the action (as the page does)."""
         seat = self.seat(learner)
         return actions.request_feedback(
@@ -120,7 +121,16 @@ class FeedbackRuleTests(FeedbackTestCase):
     def test_nobody_else_sees_any_of_it(self) -> None:
         actions.share_feedback_with_coach(self.alice, request=self.request, shared=True)
         root = User.objects.create_superuser("root@northwind.example", "a-long-root-password")
-        for person in (self.gina, self.hugo, self.dave, self.erin, self.dora, self.adam, self.oscar, root):
+        for person in (
+            self.gina,
+            self.hugo,
+            self.dave,
+            self.erin,
+            self.dora,
+            self.adam,
+            self.oscar,
+            root,
+        ):
             self.assertFalse(FeedbackRequest.objects.visible_to(person).exists(), person)
             self.assertFalse(FeedbackAnswer.objects.visible_to(person).exists(), person)
 
@@ -130,16 +140,18 @@ class FeedbackRuleTests(FeedbackTestCase):
         names = {s.user.email for s in feedback_peers_of(self.seat(self.alice))}
         self.assertEqual(
             names,
-            {"bob@northwind.example", "fay@northwind.example", "gina@northwind.example",
-             "hugo@northwind.example"},
+            {
+                "bob@northwind.example",
+                "fay@northwind.example",
+                "gina@northwind.example",
+                "hugo@northwind.example",
+            },
         )
         from discussions.actions import community_thread, create_post
 
         post = create_post(community_thread(self.cohort_a), author=self.alice, body="Hello")
         block_author(post, blocker=self.hugo)
-        self.assertNotIn(
-            self.hugo, {s.user for s in feedback_peers_of(self.seat(self.alice))}
-        )
+        self.assertNotIn(self.hugo, {s.user for s in feedback_peers_of(self.seat(self.alice))})
 
 
 class AskingTests(FeedbackTestCase):
@@ -180,7 +192,9 @@ class AskingTests(FeedbackTestCase):
             self.assertEqual(notification.actor, self.alice)
             self.assertIn("Feedback between rounds", notification.place)
             self.assertNotIn("skip-level", notification.headline + notification.url)
-            self.assertEqual(notification.url, self.answer_url(self.part(request, notification.recipient)))
+            self.assertEqual(
+                notification.url, self.answer_url(self.part(request, notification.recipient))
+            )
         for message in mail.outbox:
             self.assertNotIn("skip-level", message.body)
         event = Event.objects.get(verb=Verb.ASKED, object_type=ObjectType.FEEDBACK_REQUEST)
@@ -207,7 +221,7 @@ class AskingTests(FeedbackTestCase):
 
     def test_bad_input_is_refused_with_a_message_and_everything_typed_is_kept(self) -> None:
         today = timezone.localdate()
-        cases = [
+        cases: list[tuple[dict[str, Any], str]] = [
             ({"focus": ""}, "Say what you would like feedback on"),
             ({"focus": "x" * 301}, "Keep it to 300 characters"),
             ({"peers": []}, "Choose at least one peer"),
@@ -222,7 +236,7 @@ class AskingTests(FeedbackTestCase):
             if "focus" not in data:
                 self.assertContains(response, "skip-level meeting", status_code=400)
             if data.get("peers") != []:
-                self.assertContains(response, 'checked', status_code=400)  # peers stay ticked
+                self.assertContains(response, "checked", status_code=400)  # peers stay ticked
         self.assertFalse(FeedbackRequest.objects.exists())
 
     def test_too_many_peers_or_open_requests_are_refused(self) -> None:
@@ -247,7 +261,12 @@ class AskingTests(FeedbackTestCase):
         self.client.force_login(self.alice)
         response = self.client.post(
             self.ask_url(self.alice),
-            {"focus": FOCUS, "q": "gin", "find": "1", "peers": [str(self.seat(self.bob).public_id)]},
+            {
+                "focus": FOCUS,
+                "q": "gin",
+                "find": "1",
+                "peers": [str(self.seat(self.bob).public_id)],
+            },
         )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Gina Marsh")
@@ -331,7 +350,9 @@ class AnsweringTests(FeedbackTestCase):
         self.assertEqual(
             Notification.objects.filter(kind=NotificationKind.FEEDBACK_GIVEN).count(), 1
         )
-        declined = self.client.post(reverse("assessments:feedback_decline", args=[self.bobs.public_id]))
+        declined = self.client.post(
+            reverse("assessments:feedback_decline", args=[self.bobs.public_id])
+        )
         self.assertContains(declined, "already sent your feedback", status_code=400)
 
     def test_a_withdrawn_request_takes_no_answer_and_shows_back_what_was_typed(self) -> None:
@@ -341,7 +362,9 @@ class AnsweringTests(FeedbackTestCase):
         response = self.client.post(self.answer_url(self.bobs), WORDS)
         self.assertContains(response, "closed by the person who asked", status_code=400)
         self.assertContains(response, WORDS["edge_behaviour"], status_code=400)
-        decline = self.client.post(reverse("assessments:feedback_decline", args=[self.bobs.public_id]))
+        decline = self.client.post(
+            reverse("assessments:feedback_decline", args=[self.bobs.public_id])
+        )
         self.assertContains(decline, "closed by the person who asked", status_code=400)
         self.bobs.refresh_from_db()
         self.assertEqual(self.bobs.state, FeedbackState.WAITING)
@@ -352,7 +375,15 @@ class AnsweringTests(FeedbackTestCase):
         decline = reverse("assessments:feedback_decline", args=[self.bobs.public_id])
         self.client.force_login(self.alice)  # she sees the part, it is not hers: 403
         self.assertEqual(self.client.post(url, WORDS).status_code, 403)
-        for person in (self.fay, self.carol, self.gina, self.dave, self.adam, self.dora, self.oscar):
+        for person in (
+            self.fay,
+            self.carol,
+            self.gina,
+            self.dave,
+            self.adam,
+            self.dora,
+            self.oscar,
+        ):
             self.client.force_login(person)
             self.assertEqual(self.client.get(url).status_code, 404, person)
             self.assertEqual(self.client.post(url, WORDS).status_code, 404, person)
@@ -362,7 +393,9 @@ class AnsweringTests(FeedbackTestCase):
 
     def test_declining_shows_on_her_page_without_a_reason(self) -> None:
         self.client.force_login(self.bob)
-        response = self.client.post(reverse("assessments:feedback_decline", args=[self.bobs.public_id]))
+        response = self.client.post(
+            reverse("assessments:feedback_decline", args=[self.bobs.public_id])
+        )
         self.assertRedirects(response, reverse("assessments:feedback"))
         self.bobs.refresh_from_db()
         self.assertEqual(self.bobs.state, FeedbackState.DECLINED)
@@ -380,8 +413,12 @@ class AnsweringTests(FeedbackTestCase):
         self.client.force_login(self.alice)
         for bad in ({}, {"shared": "yes"}, {"shared": "2"}):
             self.assertEqual(self.client.post(share, bad).status_code, 400)
-        self.assertRedirects(self.client.post(share, {"shared": "1"}), self.request_url(self.request))
-        self.assertTrue(Event.objects.filter(verb=Verb.SHARED, object_id=self.request.public_id).exists())
+        self.assertRedirects(
+            self.client.post(share, {"shared": "1"}), self.request_url(self.request)
+        )
+        self.assertTrue(
+            Event.objects.filter(verb=Verb.SHARED, object_id=self.request.public_id).exists()
+        )
         self.client.force_login(self.carol)
         page = self.client.get(self.request_url(self.request))
         self.assertContains(page, WORDS["strength_behaviour"])
@@ -416,7 +453,9 @@ class AnsweringTests(FeedbackTestCase):
 
     def test_the_hub_lists_what_is_asked_of_each_person(self) -> None:
         self.client.force_login(self.bob)
-        self.assertContains(self.client.get(reverse("assessments:feedback")), "Alice asked for your feedback")
+        self.assertContains(
+            self.client.get(reverse("assessments:feedback")), "Alice asked for your feedback"
+        )
         self.client.force_login(self.alice)
         hub = self.client.get(reverse("assessments:feedback"))
         self.assertContains(hub, "0 of 2 answered")
