@@ -164,6 +164,30 @@ class InvitePeersForm(forms.Form):
 
 # -- Feedback between rounds ------------------------------------------------------------------
 
+
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+class IsoDateInput(forms.DateInput):
+    """A browser date picker (`type="date"`, whose value is always YYYY-MM-DD). A value that is
+    not such a date (only a hand-made request sends one) is shown empty, with the field's
+    error saying what is accepted, rather than as an invalid attribute."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                return None
+        return super().format_value(value)
+
+
 # How far ahead a request's "useful by" date may be.
 LONGEST_DUE = timedelta(days=90)
 
@@ -214,10 +238,12 @@ class FeedbackRequestForm(forms.Form):
         required=False,
         label=_("Useful by (optional)"),
         help_text=_("Late answers are still welcome; this only tells people when it helps most."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(),
         error_messages={"invalid": _("Enter a date such as 2027-03-14, or leave it empty.")},
     )
-    q = forms.CharField(required=False, max_length=100, label=_("Find a peer by name"))
+    q = forms.CharField(
+        required=False, max_length=100, label=_("Find a peer by name"), widget=SearchInput()
+    )
 
     def __init__(
         self,
