@@ -18,6 +18,16 @@ The rows and who sees them (docs/permissions.md, "Assessments"):
   `PEER_MIN_RATERS` peers answered.
 - `Rating` — one behaviour's score in a response (1-5 on `SCALE`, or none for "not seen"),
   seen with its response.
+
+Feedback between rounds (asked for at any time, named, not averaged):
+
+- `FeedbackRequest` — a learner's request about one moment (its focus encrypted at rest). Seen
+  by the learner, by everyone asked in it, and by the coach of the learner's seat while the
+  learner shares it with them.
+- `FeedbackAnswer` — one person's part of a request: waiting, answered (a strength and a growth
+  edge as situation, behaviour, impact, encrypted at rest) or declined. Seen by its writer and
+  by the learner who asked (with the writer's name); by the learner's coach only once answered
+  and while the request is shared with them.
 """
 
 import uuid
