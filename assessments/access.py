@@ -12,16 +12,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import User, blocker_ids_of
 from assessments.models import (
     AssessmentRound,
+    FeedbackAnswer,
+    FeedbackRequest,
+    FeedbackState,
     PeerInvitation,
     Relation,
     Response,
     RoundKind,
 )
+from circles.models import CircleMember, CircleState
 from cohorts.models import Enrollment, EnrollmentRole
 from organizations.models import Behaviour
 
@@ -60,6 +66,15 @@ def behaviours_of(user: "User | Any") -> list[Behaviour]:
     """The organisation's leadership-model behaviours with their competency, in the model's
     order. One query."""
     return list(
+        Behaviour.objects.visible_to(user)
+        .select_related("competency")
+        .order_by("competency__framework", "competency__position", "competency__name", "position")
+    )
+
+
+def behaviour_choices(user: "User | Any") -> "QuerySet[Behaviour]":
+    """The organisation's behaviours as a form's choices (a queryset), in the model's order."""
+    return (
         Behaviour.objects.visible_to(user)
         .select_related("competency")
         .order_by("competency__framework", "competency__position", "competency__name", "position")
@@ -220,3 +235,189 @@ def round_kind_label(kind: str) -> str:
         return str(RoundKind(kind).label)
     except ValueError:
         return kind
+
+
+# -- Feedback between rounds ------------------------------------------------------------------
+# The rules are FeedbackRequest.visible_to and FeedbackAnswer.visible_to; every getter below
+# starts from them.
+
+# How many people a name search offers at once on the request form.
+PEER_SEARCH_LIMIT = 20
+
+
+def feedback_peers_of(seat: Enrollment) -> "QuerySet[Enrollment]":
+    """The seats of everyone the seat's learner may ask for feedback: active learners of the
+    same cohort, not themself, not anyone who has blocked them. A queryset (the request form's
+    choices; it is never listed whole, a cohort may hold thousands)."""
+    return (
+        Enrollment.objects.filter(
+            cohort_id=seat.cohort_id,
+            role=EnrollmentRole.LEARNER,
+            user__is_active=True,
+            organization_id=seat.organization_id,
+        )
+        .exclude(user_id=seat.user_id)
+        .exclude(user_id__in=blocker_ids_of(seat.user))
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def circle_peers_of(seat: Enrollment, user: "User | Any") -> list[Enrollment]:
+    """The seats of the other members of the learner's published circle in the seat's cohort,
+    by name: the people most likely to have seen them at work, offered first. Two queries."""
+    members = CircleMember.objects.visible_to(user).filter(
+        circle__cohort_id=seat.cohort_id,
+        circle__state=CircleState.PUBLISHED,
+        circle__members__user=user,
+    )
+    return list(feedback_peers_of(seat).filter(pk__in=members.values("enrollment_id")).distinct())
+
+
+def search_peers(seat: Enrollment, query: str) -> list[Enrollment]:
+    """Up to PEER_SEARCH_LIMIT seats of `feedback_peers_of` whose name or email contains
+    `query` (any case), by name; none for a query under two characters. One query."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    return list(
+        feedback_peers_of(seat).filter(
+            Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
+        )[:PEER_SEARCH_LIMIT]
+    )
+
+
+def chosen_peers(seat: Enrollment, public_ids: list[str]) -> list[Enrollment]:
+    """The seats among `public_ids` (strings, as posted) that are `feedback_peers_of`, so that
+    a form shown again keeps them ticked; anything else is left out. One query (none without
+    ids)."""
+    valid = []
+    for value in public_ids[:50]:
+        try:
+            valid.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    if not valid:
+        return []
+    return list(feedback_peers_of(seat).filter(public_id__in=valid))
+
+
+def open_requests_of(seat: Enrollment, user: "User | Any") -> int:
+    """How many of the learner's requests for this seat are still open. One query."""
+    return (
+        FeedbackRequest.objects.visible_to(user)
+        .filter(seat=seat, seat__user=user, closed_at__isnull=True)
+        .count()
+    )
+
+
+def _answers_for(user: "User | Any") -> Prefetch:
+    return Prefetch(
+        "answers",
+        queryset=FeedbackAnswer.objects.visible_to(user)
+        .select_related("writer")
+        .order_by("relation", "writer__full_name", "pk"),
+        to_attr="visible_answers",
+    )
+
+
+def feedback_requests_of(user: "User | Any") -> list[FeedbackRequest]:
+    """The person's own requests for feedback (every learner seat), newest first, each with
+    its cohort, behaviour and `visible_answers` (everyone asked, by name, with their state and
+    answer). Two queries."""
+    return list(
+        FeedbackRequest.objects.visible_to(user)
+        .filter(seat__user=user)
+        .select_related("seat__cohort", "behaviour")
+        .prefetch_related(_answers_for(user))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def feedback_asked_of(user: "User | Any") -> list[FeedbackAnswer]:
+    """What the person has been asked for (their own part of others' requests), waiting ones
+    first, then newest: each with the request, its learner, cohort and behaviour. One query."""
+    return sorted(
+        FeedbackAnswer.objects.visible_to(user)
+        .filter(writer=user)
+        .select_related("request__seat__user", "request__seat__cohort", "request__behaviour"),
+        key=lambda a: (
+            not (a.state == FeedbackState.WAITING and a.request.is_open),
+            -a.asked_at.timestamp(),
+        ),
+    )
+
+
+def feedback_shared_with(user: "User | Any") -> list[FeedbackRequest]:
+    """The requests of the learners the person coaches that those learners chose to share
+    with them, newest first, each with the learner, cohort, behaviour and the answered parts
+    (`visible_answers`). Two queries."""
+    return list(
+        FeedbackRequest.objects.visible_to(user)
+        .filter(seat__coach=user, shared_with_coach=True)
+        .exclude(seat__user=user)
+        .select_related("seat__user", "seat__cohort", "behaviour")
+        .prefetch_related(_answers_for(user))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def get_request_for_user(user: "User | Any", request_id: uuid.UUID) -> FeedbackRequest:
+    """A request the person may read in full: the learner's own, or one shared with them as
+    the learner's coach, with `visible_answers`. 404 for a request they cannot see (existence
+    never leaks). Someone asked in it reads it only through their own answer page: the view
+    sends them there (`answer_of_writer`). Two queries."""
+    found = (
+        FeedbackRequest.objects.visible_to(user)
+        .filter(public_id=request_id)
+        .select_related("seat__user", "seat__cohort", "seat__coach", "behaviour")
+        .prefetch_related(_answers_for(user))
+        .first()
+    )
+    if found is None:
+        raise Http404("No such request")
+    return found
+
+
+def is_reader_of(request: FeedbackRequest, user: "User | Any") -> bool:
+    """Whether the person reads the whole request: its learner, or its learner's coach while
+    it is shared with them."""
+    seat = request.seat
+    return seat.user_id == user.pk or (request.shared_with_coach and seat.coach_id == user.pk)
+
+
+def answer_of_writer(request: FeedbackRequest, user: "User | Any") -> FeedbackAnswer | None:
+    """The person's own part of a request they can see, if they were asked in it."""
+    return next((a for a in request.visible_answers if a.writer_id == user.pk), None)  # type: ignore[attr-defined]
+
+
+def get_own_request(user: "User | Any", request_id: uuid.UUID) -> FeedbackRequest:
+    """A request to change (share, close): the learner's own. 404 for one the person cannot
+    see, 403 for one they see but did not make (their coach, someone asked in it)."""
+    request = get_request_for_user(user, request_id)
+    if request.seat.user_id != user.pk:
+        raise PermissionDenied("Only the learner who asked changes a request.")
+    return request
+
+
+def get_answer_for_writer(user: "User | Any", answer_id: uuid.UUID) -> FeedbackAnswer:
+    """The person's own part of a request, to read or answer, with the request, its learner,
+    the learner's seat and coach, and the behaviour. 404 for a part they cannot see; 403 for
+    one they see but was asked of someone else (the learner who asked, their coach). One
+    query."""
+    found = (
+        FeedbackAnswer.objects.visible_to(user)
+        .filter(public_id=answer_id)
+        .select_related(
+            "request__seat__user",
+            "request__seat__cohort",
+            "request__seat__coach",
+            "request__behaviour",
+        )
+        .first()
+    )
+    if found is None:
+        raise Http404("No such request")
+    if found.writer_id != user.pk:
+        raise PermissionDenied("This was asked of someone else.")
+    return found

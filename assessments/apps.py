@@ -14,7 +14,10 @@ class AssessmentsConfig(AppConfig):
 
         register_personal_data(
             "assessments",
-            title=_("Assessments: your ratings, the peers you asked, what you received"),
+            title=_(
+                "Assessments: your ratings, the peers you asked, what you received, and "
+                "feedback you asked for or gave between rounds"
+            ),
             export=export_assessments,
             erase=erase_assessments,
             order=90,

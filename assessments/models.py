@@ -18,6 +18,16 @@ The rows and who sees them (docs/permissions.md, "Assessments"):
   `PEER_MIN_RATERS` peers answered.
 - `Rating` — one behaviour's score in a response (1-5 on `SCALE`, or none for "not seen"),
   seen with its response.
+
+Feedback between rounds (asked for at any time, named, not averaged):
+
+- `FeedbackRequest` — a learner's request about one moment (its focus encrypted at rest). Seen
+  by the learner, by everyone asked in it, and by the coach of the learner's seat while the
+  learner shares it with them.
+- `FeedbackAnswer` — one person's part of a request: waiting, answered (a strength and a growth
+  edge as situation, behaviour, impact, encrypted at rest) or declined. Seen by its writer and
+  by the learner who asked (with the writer's name); by the learner's coach only once answered
+  and while the request is shared with them.
 """
 
 import uuid
@@ -271,3 +281,146 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.behaviour_id}: {self.score}"
+
+
+# -- Feedback between rounds (issue 10) ------------------------------------------------------
+# A learner asks, at any time during the programme, for feedback on one moment ("I ran my first
+# skip-level meeting on Tuesday; how did I come across?") from peers of their cohort and,
+# optionally, their coach. Each person asked answers as situation, behaviour, impact: one
+# strength and one growth edge, named (the learner knows who wrote what), or declines.
+
+# The focus of a request, in characters: a sentence or two.
+FOCUS_TEXT = 300
+# How many peers one request may ask (the coach, if asked, comes on top).
+MAX_FEEDBACK_PEERS = 6
+# How many requests a learner may have open at once (a form error beyond it).
+MAX_OPEN_REQUESTS = 5
+
+
+class FeedbackState(models.TextChoices):
+    """Where one person's part of a request stands."""
+
+    WAITING = "waiting", _("Waiting")
+    ANSWERED = "answered", _("Answered")
+    DECLINED = "declined", _("Declined")
+
+
+class FeedbackRequestQuerySet(OrganizationScopedQuerySet["FeedbackRequest"]):
+    def visible_to(self, user: "User | Any") -> "FeedbackRequestQuerySet":
+        """A request (its focus and behaviour) is seen by the learner who made it, by everyone
+        it asks (peers and, if asked, the coach: they answer it), and by the coach of the
+        learner's seat while the learner shares it with them. Nobody else: not another peer,
+        not an admin or designer, not a platform superuser."""
+        if policy.membership_of(user) is None:
+            return self.none()
+        asked = FeedbackAnswer.objects.filter(writer=user).values("request_id")
+        return self.filter(
+            Q(seat__user=user) | Q(pk__in=asked) | Q(seat__coach=user, shared_with_coach=True),
+            organization_id=user.membership.organization_id,
+        )
+
+
+class FeedbackRequest(models.Model):
+    """A learner's request for feedback on one moment (`focus`, their own words, encrypted at
+    rest), optionally about one `behaviour` of the organisation's leadership model, hoped for
+    by `due_on` (a soft date: late answers are still welcome). Asked of people through its
+    `FeedbackAnswer` rows. `closed_at`: the learner withdrew or closed it; nothing more can be
+    answered. `shared_with_coach`: the learner lets the coach of their seat read it and its
+    answers (off unless they choose it; they may change it at any time). Made by
+    `assessments.actions.request_feedback`."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    seat = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    focus: str = ConfidentialTextField(_("what you would like feedback on"), max_length=FOCUS_TEXT)
+    behaviour = models.ForeignKey(
+        Behaviour, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due_on = models.DateField(_("useful by"), null=True, blank=True)
+    shared_with_coach = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FeedbackRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["seat", "-created_at"], name="feedback_request_seat")]
+
+    def __str__(self) -> str:
+        return f"feedback request {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.seat.organization_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class FeedbackAnswerQuerySet(OrganizationScopedQuerySet["FeedbackAnswer"]):
+    def visible_to(self, user: "User | Any") -> "FeedbackAnswerQuerySet":
+        """One person's part of a request: seen by its writer (the person asked) and by the
+        learner who asked (with the writer's name: the form tells the writer so); by the coach
+        of the learner's seat only once answered and while the learner shares the request with
+        them. Never by another person asked, an admin, a designer or a platform superuser."""
+        if policy.membership_of(user) is None:
+            return self.none()
+        return self.filter(
+            Q(writer=user)
+            | Q(request__seat__user=user)
+            | Q(
+                request__seat__coach=user,
+                request__shared_with_coach=True,
+                state=FeedbackState.ANSWERED,
+            ),
+            organization_id=user.membership.organization_id,
+        )
+
+
+class FeedbackAnswer(models.Model):
+    """One person asked in a request (`writer`: a learner of the same cohort, or the coach of
+    the learner's seat, `relation`), and their answer: one strength and one growth edge, each
+    as situation, behaviour, impact (encrypted at rest). Answered or declined once: a second
+    submission is refused (`assessments.actions.give_feedback`)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(FeedbackRequest, on_delete=models.CASCADE, related_name="answers")
+    writer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    relation = models.CharField(max_length=8, choices=Relation.choices)
+    state = models.CharField(
+        max_length=8, choices=FeedbackState.choices, default=FeedbackState.WAITING
+    )
+    strength_situation: str = ConfidentialTextField(max_length=COMMENT_TEXT, blank=True)
+    strength_behaviour: str = ConfidentialTextField(max_length=COMMENT_TEXT, blank=True)
+    strength_impact: str = ConfidentialTextField(max_length=COMMENT_TEXT, blank=True)
+    edge_situation: str = ConfidentialTextField(max_length=COMMENT_TEXT, blank=True)
+    edge_behaviour: str = ConfidentialTextField(max_length=COMMENT_TEXT, blank=True)
+    edge_impact: str = ConfidentialTextField(max_length=COMMENT_TEXT, blank=True)
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FeedbackAnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        indexes = [models.Index(fields=["writer", "state"], name="feedback_answer_writer")]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "writer"], name="one_ask_per_person"),
+            models.CheckConstraint(
+                condition=~Q(relation="self"), name="feedback_is_from_someone_else"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"feedback answer {self.public_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.request.organization_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_answered(self) -> bool:
+        return self.state == FeedbackState.ANSWERED

@@ -11,6 +11,12 @@ The erasure deletes the person's own answers (as a rater and about themself: the
 self-ratings) and the invitations they made or received, and the answers of everyone about the
 person's seats (there is nobody left to show them to). Aggregates are computed from the rows,
 so erased answers simply stop counting.
+
+Feedback between rounds: a learner's export holds their requests (their focus, whom they asked,
+each person's state and answer with the writer's name, as their request page shows it); a
+writer's holds what they were asked for (whose request, never its focus: the learner's words)
+and their own answers. The erasure deletes the person's requests (with every answer to them)
+and every part asked of them, answered or not.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -19,7 +25,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.personal_data import iso, label_of
-from assessments.models import PeerInvitation, Relation, Response, RoundKind
+from assessments.models import (
+    FeedbackAnswer,
+    FeedbackRequest,
+    FeedbackState,
+    PeerInvitation,
+    Relation,
+    Response,
+    RoundKind,
+)
 from assessments.report import growth_report
 
 if TYPE_CHECKING:
@@ -108,12 +122,69 @@ def export_assessments(user: "User") -> list[dict[str, Any]]:
                     ],
                 }
             )
+    out.extend(_export_feedback(user))
+    return out
+
+
+def _sbi(answer: FeedbackAnswer) -> dict[str, str]:
+    return {name: getattr(answer, name) for name in TEXTS}
+
+
+def _export_feedback(user: "User") -> list[dict[str, Any]]:
+    """The person's feedback requests with their answers, and their own parts of others'
+    requests. Three queries."""
+    out: list[dict[str, Any]] = []
+    for request in (
+        FeedbackRequest.objects.filter(seat__user=user)
+        .select_related("seat__cohort", "behaviour")
+        .prefetch_related("answers__writer")
+        .order_by("created_at", "id")
+    ):
+        out.append(
+            {
+                "kind": "feedback_requested",
+                "cohort": request.seat.cohort.name,
+                "focus": request.focus,
+                "behaviour": request.behaviour.text if request.behaviour else None,
+                "useful_by": request.due_on.isoformat() if request.due_on else None,
+                "asked_at": iso(request.created_at),
+                "closed_at": iso(request.closed_at) if request.closed_at else None,
+                "shared_with_coach": request.shared_with_coach,
+                "asked": [
+                    {
+                        "person": answer.writer.full_name,
+                        "as": label_of(Relation, answer.relation),
+                        "state": label_of(FeedbackState, answer.state),
+                        **(_sbi(answer) if answer.state == FeedbackState.ANSWERED else {}),
+                    }
+                    for answer in request.answers.all()
+                ],
+            }
+        )
+    for answer in (
+        FeedbackAnswer.objects.filter(writer=user)
+        .select_related("request__seat__user", "request__seat__cohort")
+        .order_by("asked_at", "id")
+    ):
+        out.append(
+            {
+                "kind": "feedback_asked_of_you",
+                "by": answer.request.seat.user.full_name,
+                "cohort": answer.request.seat.cohort.name,
+                "asked_at": iso(answer.asked_at),
+                "state": label_of(FeedbackState, answer.state),
+                **(_sbi(answer) if answer.state == FeedbackState.ANSWERED else {}),
+            }
+        )
     return out
 
 
 def erase_assessments(user: "User") -> int:
     """Delete every answer the person gave or that is about their seats (ratings with them),
-    and every invitation they made or received. Returns the rows deleted."""
+    every invitation they made or received, their feedback requests (with every answer to
+    them) and every part of a request asked of them. Returns the rows deleted."""
     answers = Response.objects.filter(Q(rater=user) | Q(subject__user=user)).delete()[0]
     invitations = PeerInvitation.objects.filter(Q(rater=user) | Q(subject__user=user)).delete()[0]
-    return answers + invitations
+    asked_of = FeedbackAnswer.objects.filter(writer=user).delete()[0]
+    requests = FeedbackRequest.objects.filter(seat__user=user).delete()[0]
+    return answers + invitations + asked_of + requests

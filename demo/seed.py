@@ -62,6 +62,7 @@ from demo.design_review import seed_draft_review
 from demo.discussions import seed_discussions
 from demo.errors import DEMO_EXTRA_MISSING, MediaError
 from demo.experts import seed_experts
+from demo.feedback import seed_feedback
 from demo.growth import seed_growth
 from demo.moderation import seed_moderation
 from demo.notifications import seed_notifications
@@ -474,6 +475,7 @@ class _Seeder:
         self.clock.lap(
             f"Assessments: {rated['responses']} answers, {rated['peers_asked']} peers asked"
         )
+        self._feedback(cohorts[0])
         drafted = seed_draft_review(self.organization)
         self.clock.lap(f"Design review: a draft programme of {drafted['activities']} activities")
         nudged = seed_nudge(cohorts[0], coach=COACH.email, now=self.now_aware)
@@ -486,6 +488,16 @@ class _Seeder:
             f"{experts['votes']} upvotes"
         )
         return self.organization
+
+    def _feedback(self, cohort: Cohort) -> None:
+        """Feedback between rounds (demo.feedback): kept apart from the rounds' seeding."""
+        asked = seed_feedback(
+            cohort, learner=LEARNER.email, peer=PEER.email, coach=COACH.email, now=self.now_aware
+        )
+        self.clock.lap(
+            f"Feedback between rounds: {asked['requests']} requests, {asked['answers']} "
+            f"answers, {asked['waiting']} waiting"
+        )
 
     def _previous_year_cohort(self, program: Program, *, coach: str) -> Cohort:
         """Last year's cohort of the programme (PREVIOUS_COHORT_SIZE learners, coached by the

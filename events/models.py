@@ -80,6 +80,12 @@ class Verb(models.TextChoices):
     ANSWERED = "answered", _("answered a question")
     # Nudges (coaching.tasks.send_due_nudges): object = the learner nudged (a person)
     NUDGED = "nudged", _("nudged a learner")
+    # Feedback between rounds (assessments.actions): ASKED (object = the learner's own feedback
+    # request) and SHARED (the request shared with their coach) as above; the person asked
+    # answers or declines their own part (object = that answer row, never the request, so the
+    # record cannot tie a writer to the learner they wrote about) — never a word of either
+    GAVE_FEEDBACK = "gave_feedback", _("gave feedback")
+    DECLINED = "declined", _("declined to give feedback")
 
 
 class ObjectType(models.TextChoices):
@@ -100,6 +106,8 @@ class ObjectType(models.TextChoices):
     ACTION_ITEM = "action_item", _("action plan item")  # coaching.ActionItem
     ASSESSMENT_ROUND = "assessment_round", _("assessment round")  # assessments.AssessmentRound
     QUESTION = "question", _("question")  # experts.Question
+    FEEDBACK_REQUEST = "feedback_request", _("feedback request")  # assessments.FeedbackRequest
+    FEEDBACK_ANSWER = "feedback_answer", _("feedback answer")  # assessments.FeedbackAnswer
 
 
 class ResultKey(models.TextChoices):

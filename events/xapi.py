@@ -56,6 +56,10 @@ VERB_IRIS: dict[Verb, str] = {
     Verb.UPVOTED: f"{TINCAN}voted-up",
     Verb.ANSWERED: f"{ADL}answered",
     Verb.NUDGED: "/xapi/verbs/nudged",  # no published verb for a reminder sent to someone
+    # No published verb gives or declines feedback asked for (ADL's "responded" is an answer
+    # to an assessment's question, which this is not).
+    Verb.GAVE_FEEDBACK: "/xapi/verbs/gave-feedback",
+    Verb.DECLINED: "/xapi/verbs/declined",
 }
 
 # xAPI object shape per type: an Activity with a definition type, or an Agent (a person).
@@ -74,6 +78,8 @@ ACTIVITY_TYPE_IRIS: dict[ObjectType, str | None] = {
     ObjectType.ACTION_ITEM: "http://adlnet.gov/expapi/activities/objective",
     ObjectType.ASSESSMENT_ROUND: "http://adlnet.gov/expapi/activities/assessment",
     ObjectType.QUESTION: "http://adlnet.gov/expapi/activities/question",
+    ObjectType.FEEDBACK_REQUEST: "http://activitystrea.ms/schema/1.0/review",
+    ObjectType.FEEDBACK_ANSWER: "http://activitystrea.ms/schema/1.0/review",
 }
 
 # Where each result key goes: the xAPI `completion` property, or an extension IRI.

@@ -42,6 +42,8 @@ class NotificationKind(models.TextChoices):
     COACH_REQUEST = "coach_request", _("Requests for a change of coach (admins)")
     ASSESSMENT = "assessment", _("Assessments: your view asked for, rounds opening and closing")
     NUDGE = "nudge", _("Nudges from your coach")
+    FEEDBACK_ASKED = "feedback_asked", _("Feedback a peer or a learner asks of you")
+    FEEDBACK_GIVEN = "feedback_given", _("Feedback given on your requests")
 
 
 class EmailChoice(models.TextChoices):
@@ -70,6 +72,8 @@ DEFAULT_EMAIL: dict[str, str] = {
     NotificationKind.COACH_REQUEST: EmailChoice.IMMEDIATE,
     NotificationKind.ASSESSMENT: EmailChoice.IMMEDIATE,
     NotificationKind.NUDGE: EmailChoice.IMMEDIATE,
+    NotificationKind.FEEDBACK_ASKED: EmailChoice.IMMEDIATE,
+    NotificationKind.FEEDBACK_GIVEN: EmailChoice.IMMEDIATE,
 }
 DIGEST_CHOICES = (EmailChoice.DAILY, EmailChoice.WEEKLY)
 
@@ -189,6 +193,9 @@ _HEADLINES = {
     NotificationKind.ASSESSMENT: _("%(actor)s asked for your view: %(place)s"),
     # `place` is "A nudge from your coach": never the nudge's text (its page shows that).
     NotificationKind.NUDGE: _("%(actor)s sent you a nudge: %(place)s"),
+    # `place` is "Feedback between rounds · <cohort>": never the request's focus or an answer.
+    NotificationKind.FEEDBACK_ASKED: _("%(actor)s asked for your feedback: %(place)s"),
+    NotificationKind.FEEDBACK_GIVEN: _("%(actor)s answered your request for feedback: %(place)s"),
 }
 _HEADLINES_WITHOUT_ACTOR = {
     NotificationKind.CIRCLE: _("News from %(place)s"),

@@ -69,3 +69,74 @@ class QueryCountTests(AssessmentTestCase):
         # 7 peer answers per round, 8 peer averages, 9 peer comments, 10 activity done.
         with self.assertNumQueries(10):
             self.client.get(reverse("assessments:growth"))
+
+
+class FeedbackQueryCountTests(AssessmentTestCase):
+    """The feedback pages make the same number of queries with one request and with many."""
+
+    def grow(self, requests: int) -> None:
+        from django.utils import timezone
+
+        from assessments import actions
+        from assessments.actions import SBI_FIELDS
+        from assessments.models import FeedbackAnswer, FeedbackRequest
+
+        for n in range(requests):
+            FeedbackRequest.objects.filter(seat__user=self.alice).update(closed_at=timezone.now())
+            made = actions.request_feedback(
+                self.alice,
+                seat=self.seat(self.alice),
+                focus=f"Moment {n}",
+                behaviour=None,
+                peers=[self.seat(p) for p in (self.bob, self.fay, self.gina)],
+                ask_coach=True,
+                due_on=None,
+                today=timezone.localdate(),
+            )
+            actions.share_feedback_with_coach(self.alice, request=made, shared=True)
+            for writer in (self.bob, self.carol):
+                answer = FeedbackAnswer.objects.select_related("request__seat__cohort").get(
+                    request=made, writer=writer
+                )
+                actions.give_feedback(
+                    writer, answer=answer, comments=dict.fromkeys(SBI_FIELDS, "Words")
+                )
+
+    def counts(self) -> dict[str, int]:
+        from assessments.models import FeedbackAnswer, FeedbackRequest
+
+        latest = FeedbackRequest.objects.filter(seat__user=self.alice).first()
+        assert latest is not None
+        part = FeedbackAnswer.objects.get(request=latest, writer=self.fay)
+        seat_id = self.seat(self.alice).public_id
+        q = QueryCountTests.count
+        return {
+            "hub (alice)": q(self, self.alice, "assessments:feedback"),  # type: ignore[arg-type]
+            "hub (bob)": q(self, self.bob, "assessments:feedback"),  # type: ignore[arg-type]
+            "hub (carol)": q(self, self.carol, "assessments:feedback"),  # type: ignore[arg-type]
+            "request (alice)": q(
+                self, self.alice, "assessments:feedback_request", latest.public_id
+            ),  # type: ignore[arg-type]
+            "request (carol)": q(
+                self, self.carol, "assessments:feedback_request", latest.public_id
+            ),  # type: ignore[arg-type]
+            "answer (fay)": q(self, self.fay, "assessments:feedback_answer", part.public_id),  # type: ignore[arg-type]
+            "ask (alice)": q(self, self.alice, "assessments:feedback_ask", seat_id),  # type: ignore[arg-type]
+        }
+
+    def test_the_counts_do_not_grow_with_the_data(self) -> None:
+        self.grow(1)
+        small = self.counts()
+        self.grow(6)
+        self.assertEqual(small, self.counts())
+
+    def test_the_hub_makes_its_documented_queries(self) -> None:
+        self.grow(2)
+        self.client.force_login(self.alice)
+        url = reverse("assessments:feedback")
+        self.client.get(url)
+        # 1 the person with their membership; 2 their learner seats; 3 their requests,
+        # 4 the parts of them (with writers); 5 what was asked of them; 6 requests shared with
+        # them as a coach (none for her: so no 7th query for the parts of those).
+        with self.assertNumQueries(6):
+            self.client.get(url)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from assessments.actions import SBI_FIELDS
 from assessments.models import RoundKind
 from assessments.tests.base import PEER_WORDS, AssessmentTestCase
 from rapport.tests.test_valid_html import validator_command
@@ -48,10 +49,49 @@ class AssessmentHtmlTests(AssessmentTestCase):
         keep("rate-peer", rate)
         keep("rate-peer-refused", rate, 400, {"strength_impact": "kept"})
         keep("index-bob", reverse("assessments:index"))
+        keep("feedback-bob", reverse("assessments:feedback"))
         self.client.force_login(self.carol)
         keep("rate-coach", rate)
         keep("index-carol", reverse("assessments:index"))
         keep("growth-carol", reverse("assessments:growth"))
+        # Feedback between rounds: asking (refused, and a search), a request, an answer.
+        from django.utils import timezone
+
+        from assessments import actions
+        from assessments.models import FeedbackAnswer
+
+        self.client.force_login(self.alice)
+        ask = reverse("assessments:feedback_ask", args=[seat])
+        keep("feedback-ask", ask)
+        keep("feedback-ask-refused", ask, 400, {"focus": "", "due_on": "soon"})
+        keep("feedback-ask-find", ask, 200, {"focus": "A moment", "q": "gi", "find": "1"})
+        asked = actions.request_feedback(
+            self.alice,
+            seat=self.seat(self.alice),
+            focus="My first skip-level",
+            behaviour=None,
+            peers=[self.seat(self.bob), self.seat(self.fay)],
+            ask_coach=True,
+            due_on=None,
+            today=timezone.localdate(),
+        )
+        bobs = FeedbackAnswer.objects.select_related("request__seat__cohort").get(
+            request=asked, writer=self.bob
+        )
+        actions.give_feedback(self.bob, answer=bobs, comments=dict.fromkeys(SBI_FIELDS, "Seen"))
+        actions.share_feedback_with_coach(self.alice, request=asked, shared=True)
+        keep("feedback-hub", reverse("assessments:feedback"))
+        keep("feedback-request", reverse("assessments:feedback_request", args=[asked.public_id]))
+        self.client.force_login(self.bob)
+        keep("feedback-answered", reverse("assessments:feedback_answer", args=[bobs.public_id]))
+        self.client.force_login(self.fay)
+        fays = FeedbackAnswer.objects.get(request=asked, writer=self.fay)
+        answer = reverse("assessments:feedback_answer", args=[fays.public_id])
+        keep("feedback-answer", answer)
+        keep("feedback-answer-refused", answer, 400, {"strength_impact": "kept"})
+        self.client.force_login(self.carol)
+        keep("feedback-shared", reverse("assessments:feedback_request", args=[asked.public_id]))
+        keep("feedback-carol", reverse("assessments:feedback"))
         return pages
 
     def test_every_assessment_page_has_no_validator_errors_or_warnings(self) -> None:

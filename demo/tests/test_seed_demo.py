@@ -45,6 +45,7 @@ from demo.seed import (
     seed_demo,
 )
 from events.models import Event, Verb
+from notifications.models import Notification
 from organizations.actions import add_members
 from organizations.models import Competency, Membership, Organization, Role
 from programs.models import Activity, ActivityKind
@@ -390,6 +391,41 @@ class SeededDemoTests(TestCase):
         waiting = [t for t in tasks_of(grace, today=NOW.date()) if not t.answered]
         self.assertTrue(waiting)
         self.assertTrue(all(t.round.kind == "year_later" for t in waiting))
+
+    def test_the_demo_learner_asked_for_feedback_and_the_peer_has_one_to_answer(self) -> None:
+        from assessments.access import (
+            feedback_asked_of,
+            feedback_requests_of,
+            feedback_shared_with,
+        )
+
+        amara = User.objects.get(email="learner@northwind.example")
+        rafael = User.objects.get(email="peer@northwind.example")
+        grace = User.objects.get(email="coach@northwind.example")
+        older, newer = sorted(feedback_requests_of(amara), key=lambda r: r.created_at)
+        states = sorted(a.state for a in older.visible_answers)  # type: ignore[attr-defined]
+        self.assertEqual(states, ["answered", "answered", "answered", "declined"])
+        self.assertTrue(
+            all(
+                a.strength_behaviour and a.edge_impact
+                for a in older.visible_answers
+                if a.state == "answered"
+            )
+        )  # type: ignore[attr-defined]
+        self.assertLess(older.created_at, NOW)
+        waiting = [a for a in feedback_asked_of(rafael) if a.state == "waiting"]
+        self.assertEqual([a.request for a in waiting], [newer])
+        self.assertEqual([r.pk for r in feedback_shared_with(grace)], [older.pk])
+        self.assertTrue(
+            Notification.objects.filter(
+                recipient=rafael, kind="feedback_asked", read_at__isnull=True
+            ).exists()
+        )
+        self.assertFalse(
+            Notification.objects.filter(
+                kind__startswith="feedback", emailed_at__isnull=True
+            ).exists()
+        )
 
     def test_last_years_cohort_has_its_three_rounds_answered(self) -> None:
         from assessments.models import AssessmentRound, Response
