@@ -8,8 +8,9 @@ are simply absent) in its `DashboardSnapshot`; `board_for` serves pages from it 
 after each rollup refresh (a seat, a completion, a post all record one), and a programme
 without a snapshot gets one on its first view. Pages say when their figures were computed.
 
-A snapshot holds counts already through the small-group rule, the same an admin's page shows:
-no person's row, no name, nothing typed.
+A snapshot holds counts already through the small-group rule, the same an admin's page shows,
+and the capability card's change statistics only where `suppression.protect_sums` lets them
+be shown (rounded as the page shows them): no person's row, no name, nothing typed.
 """
 
 from collections.abc import Iterable
@@ -34,7 +35,7 @@ from cohorts.models import Cohort
 from programs.models import Program
 from rapport import policy
 
-VERSION = 1
+VERSION = 2  # 2: capability change (paired counts, change statistics, opened rounds)
 
 
 def _key(parts: Iterable[Any]) -> str:
@@ -52,11 +53,24 @@ def freeze(board: Board) -> dict[str, Any]:
             if cell.value is not None:
                 shown[_key(node)] = [cell.value, cell.uses]
         cells[_key(measure)] = shown
+    changes: dict[str, dict[str, list[float | None]]] = {}
+    for measure in board.measures():
+        if measure[0] != "paired":
+            continue
+        figures: dict[str, list[float | None]] = {}
+        for node in board.sizes:
+            if board.has_opened(measure[1], node) and cells[_key(measure)].get(_key(node)):
+                found = board.stats(measure, node)
+                if found is not None:
+                    figures[_key(node)] = list(found)
+        changes[_key(measure)] = figures
     return {
         "version": VERSION,
         "threshold": board.threshold,
         "sizes": sizes,
         "cells": cells,
+        "changes": changes,
+        "opened": {later: sorted(ids) for later, ids in board.opened.items()},
         "values": board.values,
     }
 
@@ -79,6 +93,7 @@ class FrozenBoard(Board):
         self.data = data
         self.values = {name: list(data["values"].get(name, [])) for name, _l in ATTRIBUTES}
         self.threshold = int(data["threshold"])
+        self.opened = {later: set(ids) for later, ids in data.get("opened", {}).items()}
         self.built_at = built_at
 
     def size_of(self, node: Node) -> int | None:
@@ -96,6 +111,13 @@ class FrozenBoard(Board):
             return Cell(None)
         value, uses = found
         return Cell(value, round(100 * value / size) if size else None, uses if with_uses else None)
+
+    def stats(self, key: Any, node: Node) -> tuple[float, float, float, float | None] | None:
+        found = self.data.get("changes", {}).get(_key(key), {}).get(_key(node))
+        if found is None:
+            return None
+        mean, low, high, d_z = found
+        return mean, low, high, d_z
 
     def view(self, filters: Filters) -> Dashboard:
         return Board.view(self, filters)
