@@ -14,7 +14,7 @@ be shown (rounded as the page shows them): no person's row, no name, nothing typ
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -123,10 +123,11 @@ class FrozenBoard(Board):
         return Board.view(self, filters)
 
 
-def rebuild(program: Program) -> DashboardSnapshot:
-    """Solve `program`'s board over all its cohorts and store what may be shown."""
+def rebuild(program: Program, *, today: date | None = None) -> DashboardSnapshot:
+    """Solve `program`'s board over all its cohorts and store what may be shown. `today`
+    (default: the server's date) decides which assessment rounds have opened."""
     cohorts = list(Cohort.objects.filter(program=program))
-    data = freeze(load(program, cohorts))
+    data = freeze(load(program, cohorts, today=today))
     with transaction.atomic():
         snapshot, _created = DashboardSnapshot.objects.update_or_create(
             program=program,
@@ -139,12 +140,13 @@ def rebuild(program: Program) -> DashboardSnapshot:
     return snapshot
 
 
-def rebuild_for_cohorts(cohort_ids: Iterable[int]) -> int:
-    """Rebuild the snapshots of the programmes of these cohorts; returns how many."""
+def rebuild_for_cohorts(cohort_ids: Iterable[int], *, today: date | None = None) -> int:
+    """Rebuild the snapshots of the programmes of these cohorts (`today` as for `rebuild`);
+    returns how many."""
     programs = Program.objects.filter(cohorts__pk__in=list(cohort_ids)).distinct()
     count = 0
     for program in programs:
-        rebuild(program)
+        rebuild(program, today=today)
         count += 1
     return count
 

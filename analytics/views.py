@@ -206,12 +206,12 @@ def dashboard_csv(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
             out.writerow(["cohorts", row.cohort.name, "", key, _csv_cell(cell), ""])
     for row in board.cohorts:
         for pair_label, changes in row.changes:
-            for (_group, label), change in zip(RATER_GROUPS, changes, strict=True):
+            for (_group, rater), change in zip(RATER_GROUPS, changes, strict=True):
                 out.writerow(
                     _csv_change(
                         "capability change by cohort",
                         row.cohort.name,
-                        f"{pair_label} · {label}: paired people",
+                        f"{pair_label} · {rater}: paired people",
                         change,
                     )
                 )

@@ -46,7 +46,8 @@ class PairedChangeTests(SimpleTestCase):
         self.assertAlmostEqual(change.d_z, result.statistic / math.sqrt(len(d)))
 
     def test_sizes_in_plain_words_follow_cohens_conventions(self) -> None:
-        cases = [(0.0, "negligible"), (0.19, "negligible"), (0.2, "small"), (-0.49, "small")]
+        cases: list[tuple[float | None, str]] = [(0.0, "negligible"), (0.19, "negligible")]
+        cases += [(0.2, "small"), (-0.49, "small")]
         cases += [(0.5, "medium"), (0.79, "medium"), (0.8, "large"), (-2.0, "large"), (None, "")]
         for d, key in cases:
             self.assertEqual(stats.size_key(d), key, d)
@@ -97,8 +98,10 @@ class CapabilityCardTests(TestCase):
             self.assertLessEqual(change.low, change.mean)
             self.assertLessEqual(change.mean, change.high)
         # The generated learners grew from the baseline (0.8 points to the end, 0.6 a year on).
-        self.assertGreater(shown["end", "self"].mean, 0.4)
-        self.assertGreater(shown["end", "self"].mean, shown["year_later", "self"].mean - 0.3)
+        end, year_later = shown["end", "self"].mean, shown["year_later", "self"].mean
+        assert end is not None and year_later is not None
+        self.assertGreater(end, 0.4)
+        self.assertGreater(end, year_later - 0.3)
 
     def test_the_programmes_figures_are_the_paired_seats_statistics(self) -> None:
         # Worked out again from the rows, as a reader of the raw data would.

@@ -203,7 +203,7 @@ class SuppressionAttackTests(TestCase):
             # The programme's node over the opened cohorts: taken as known (the reader may add
             # the other cohorts' sizes up), the stronger attacker.
             shown_n[boards.ROOT] = sizes[boards.ROOT]
-            paired = {
+            paired: dict[Any, int | None] = {
                 node: change.people.value
                 for (m, node), change in changes.items()
                 if m == measure and change.people.value is not None
