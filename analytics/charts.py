@@ -96,6 +96,7 @@ def capability(rows: Sequence[ChangeRow]) -> str:
     not-yet change is a gap, and its rater group's label says so."""
     chart = _chart(pygal.Bar, _("Mean change in capability ratings (scale points, 95% CI)"))
     chart.config.min_scale = 4
+    chart.config.truncate_label = -1  # "Peers (three or more)" in full
     by_key = {(row.later, row.group): row.change for row in rows}
     labels = []
     for group, label in RATER_GROUPS:

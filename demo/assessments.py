@@ -260,14 +260,19 @@ def _previous_year(
     seats = list(Enrollment.objects.filter(cohort=previous, role=EnrollmentRole.LEARNER))
     rng = random.Random(2025)
     written = 0
+    # Typical growth over the baseline, in scale points, as others see it and as people see
+    # themselves: self-ratings start higher and grow less (people rate themselves more strictly
+    # once they know what to look for).
     lift = {RoundKind.BASELINE: 0.0, RoundKind.END: 0.9, RoundKind.YEAR_LATER: 0.7}
-    # Self-ratings grow less: people rate themselves more strictly once they know the model.
-    own = {RoundKind.BASELINE: 0.3, RoundKind.END: 0.5, RoundKind.YEAR_LATER: 0.6}
+    own = {RoundKind.BASELINE: 0.0, RoundKind.END: 0.25, RoundKind.YEAR_LATER: 0.35}
+    own_start = 0.3
     for n, subject in enumerate(seats):
         raters = [seats[(n + k) % len(seats)].user_id for k in range(1, PREVIOUS_PEERS + 1)]
         for rater_id in raters:
             PeerInvitation.objects.create(subject=subject, rater_id=rater_id)
         base = [rng.choice((2, 2, 3, 3, 3, 4)) for _ in behaviours]
+        # How much this person grew, as a share of the typical growth: people differ.
+        growth = rng.gauss(1.0, 0.7)
         for kind, round_ in rounds.items():
             if round_.opens_on > today:
                 continue
@@ -279,7 +284,10 @@ def _previous_year(
             ]:
                 if rng.random() > ANSWERED[relation][RoundKind(kind)]:
                     continue  # not everyone answers every round
-                step = (own if relation == Relation.SELF else lift)[RoundKind(kind)]
+                is_self = relation == Relation.SELF
+                typical = (own if is_self else lift)[RoundKind(kind)]
+                # The person's growth, plus each rater's own lean in each round.
+                step = own_start * is_self + typical * growth + rng.gauss(0.0, 0.3)
                 scores = [_clip(round(b + step + rng.choice((-1, 0, 0, 0, 1)) * 0.6)) for b in base]
                 _write(round_, subject, rater_id, relation, scores, behaviours, None, _at(day, 11))
                 written += 1
