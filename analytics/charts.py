@@ -4,6 +4,7 @@ tables show (a suppressed cell is a gap, and its label says "suppressed"), embed
 chart carries the same numbers for screen readers. pygal's tooltips script is left out: the
 image is static."""
 
+import math
 from collections.abc import Sequence
 
 import pygal
@@ -106,6 +107,14 @@ def capability(rows: Sequence[ChangeRow]) -> str:
             text += " " + _("(suppressed)")
         labels.append(text)
     chart.x_labels = labels
+    # The axis holds the whole of every interval (pygal scales to the bars alone), in half
+    # points, and always zero.
+    ends = [end for c in by_key.values() if c.shown for end in (c.low, c.high) if end is not None]
+    if ends:
+        low = math.floor(min(0.0, *ends) * 2) / 2
+        high = math.ceil(max(0.5, *ends) * 2) / 2
+        chart.range = (low, high)
+        chart.y_labels = [low + step / 2 for step in range(round((high - low) * 2) + 1)]
     for later, pair_label in PAIRS:
         values: list[dict[str, object] | None] = []
         for group, _label in RATER_GROUPS:

@@ -80,7 +80,7 @@ def dashboard(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     if board.weeks:
         context["active_chart"] = charts.weekly_active(board.weeks)
         context["resource_chart"] = charts.resource_use(board.weeks)
-    if board.capability:
+    if any(line.change.shown for line in board.capability):
         context["capability_chart"] = charts.capability(board.capability)
     return render(request, "analytics/dashboard.html", context)
 
