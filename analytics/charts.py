@@ -4,6 +4,7 @@ tables show (a suppressed cell is a gap, and its label says "suppressed"), embed
 chart carries the same numbers for screen readers. pygal's tooltips script is left out: the
 image is static."""
 
+import math
 from collections.abc import Sequence
 
 import pygal
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from analytics.connections import ConnectionWeek
-from analytics.dashboard import RESOURCE_KINDS, Cell, WeekRow
+from analytics.dashboard import PAIRS, RATER_GROUPS, RESOURCE_KINDS, Cell, ChangeRow, WeekRow
 
 # The product's palette (static/css), dark enough on white for WCAG's 3:1 for graphics.
 STYLE = Style(
@@ -87,4 +88,42 @@ def connections(weeks: Sequence[ConnectionWeek]) -> str:
     ]
     chart.add(_("Not yet connected"), [w.isolated.value for w in weeks])
     chart.add(_("With a new tie that week"), [w.new_tie.value for w in weeks])
+    return str(chart.render_data_uri())
+
+
+def capability(rows: Sequence[ChangeRow]) -> str:
+    """The group's mean capability change per rater group (bars, in scale points) with its 95%
+    confidence interval (whiskers), one series per comparison, as a `data:` URI. A hidden or
+    not-yet change is a gap, and its rater group's label says so."""
+    chart = _chart(pygal.Bar, _("Mean change in capability ratings (scale points, 95% CI)"))
+    chart.config.min_scale = 4
+    chart.config.truncate_label = -1  # "Peers (three or more)" in full
+    by_key = {(row.later, row.group): row.change for row in rows}
+    labels = []
+    for group, label in RATER_GROUPS:
+        text = str(label)
+        cells = [by_key[later, group] for later, _l in PAIRS if (later, group) in by_key]
+        if any(c.stats_hidden for c in cells):
+            text += " " + _("(suppressed)")
+        labels.append(text)
+    chart.x_labels = labels
+    # The axis holds the whole of every interval (pygal scales to the bars alone), in half
+    # points, and always zero.
+    ends = [end for c in by_key.values() if c.shown for end in (c.low, c.high) if end is not None]
+    if ends:
+        low = math.floor(min(0.0, *ends) * 2) / 2
+        high = math.ceil(max(0.5, *ends) * 2) / 2
+        chart.range = (low, high)
+        chart.y_labels = [low + step / 2 for step in range(round((high - low) * 2) + 1)]
+    for later, pair_label in PAIRS:
+        values: list[dict[str, object] | None] = []
+        for group, _label in RATER_GROUPS:
+            change = by_key.get((later, group))
+            if change is None or change.mean is None:
+                values.append(None)
+            else:
+                values.append(
+                    {"value": change.mean, "ci": {"low": change.low, "high": change.high}}
+                )
+        chart.add(str(pair_label), values)
     return str(chart.render_data_uri())

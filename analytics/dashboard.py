@@ -11,10 +11,20 @@ the charts show exactly the same numbers, and a hidden one stays hidden whicheve
 chosen and compared. Uses (plays, views, launches) are shown only beside a shown count of the
 people who made them.
 
-Capability change (baseline → end → a year later) is not shown yet: the ratings exist
-(`assessments.aggregates.seat_scores`), but an average across people needs protection against
-differencing (one group's mean against a group one person larger) before it can be shown; the
-dashboard says so rather than showing anything.
+Capability change (baseline → end of programme, baseline → a year later) per rater group (the
+learner themself, their coach, their peers where at least three rated them:
+`assessments.aggregates.seat_scores`) is over *paired* seats only: a seat counts for a
+comparison and rater group when it has a score from that group in both rounds, and its change
+is the later score minus the baseline (scale points). For each group of the tree: the number of
+paired people (a measure like the others, through `suppression.protect_measure`), and, from the
+sums of the changes and of their squares, the mean change, its 95% confidence interval and
+Cohen's d_z with a plain-words size (`analytics.stats`), shown only where
+`suppression.protect_sums` allows (never under the threshold, never recoverable by
+subtraction along the tree's lines). Only statistics over the paired set of each comparison are
+shown — no baseline average over a wider or narrower set of people that could be subtracted
+from it. A cohort whose later round has not opened has nobody paired by construction (a
+structural zero, known from its public dates): it is left out of that comparison's tree and
+says "not yet", so it does not force its neighbours into suppression.
 """
 
 from collections import defaultdict
@@ -24,11 +34,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from analytics import suppression
+from analytics import stats, suppression
 from analytics.models import LearnerWeek
+from assessments.aggregates import seat_scores
+from assessments.models import AssessmentRound, Response, RoundKind
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from programs.models import Activity, ActivityKind, Program
 from rapport import policy
@@ -49,6 +62,17 @@ FUNNEL = (
     ("started", gettext_lazy("Took part at least once")),
     ("half", gettext_lazy("Completed half the activities")),
     ("all", gettext_lazy("Completed every activity")),
+)
+# The capability card's comparisons (the later round of each, paired with the baseline) and
+# rater groups, in the order shown.
+PAIRS = (
+    (RoundKind.END.value, gettext_lazy("Baseline → end of programme")),
+    (RoundKind.YEAR_LATER.value, gettext_lazy("Baseline → a year later")),
+)
+RATER_GROUPS = (
+    ("self", gettext_lazy("Self")),
+    ("coach", gettext_lazy("Coach")),
+    ("peers", gettext_lazy("Peers (three or more)")),
 )
 NOT_GIVEN = "—"
 
@@ -100,6 +124,50 @@ class Cell:
         return self.value is None
 
 
+def change_key(later: str, group: str) -> tuple[str, str, str]:
+    """The measure of people paired between the baseline and round `later` by rater `group`."""
+    return ("paired", later, group)
+
+
+@dataclass
+class ChangeCell:
+    """Capability change of one group for one comparison and rater group, as it may be shown.
+
+    `people`: the paired people (a count cell; hidden when suppressed); `mean`, `low`, `high`
+    (the 95% confidence interval) in scale points and `d_z` (Cohen's d_z), each rounded to two
+    places, all None when hidden (`stats_hidden`) or when the comparison's later round has not
+    opened for the group yet (`not_yet`: nobody can be paired). `d_z` is None too when every
+    paired person changed by the same amount."""
+
+    people: Cell
+    mean: float | None = None
+    low: float | None = None
+    high: float | None = None
+    d_z: float | None = None
+    not_yet: bool = False
+    stats_hidden: bool = False
+
+    @property
+    def size(self) -> str:
+        """The effect size in plain words ("small"...), "" when there is none."""
+        return stats.size_label(self.d_z)
+
+    @property
+    def shown(self) -> bool:
+        return self.mean is not None
+
+
+@dataclass
+class ChangeRow:
+    """One line of the capability table: a comparison (`later` round) and a rater `group`."""
+
+    later: str
+    pair_label: str
+    group: str
+    group_label: str
+    change: ChangeCell
+
+
 @dataclass
 class WeekRow:
     number: int
@@ -120,8 +188,12 @@ class ActivityRow:
 
 @dataclass
 class CohortRow:
+    """A cohort in the year-over-year tables: its funnel, and its capability change per
+    comparison (`changes`: the comparison's label and one cell per rater group)."""
+
     cohort: Cohort
     funnel: list[Cell]
+    changes: list[tuple[str, list[ChangeCell]]] = field(default_factory=list)
 
 
 @dataclass
@@ -137,24 +209,49 @@ class Dashboard:
     activities: list[ActivityRow] = field(default_factory=list)
     cohorts: list[CohortRow] = field(default_factory=list)
     values: dict[str, list[str]] = field(default_factory=dict)
+    capability: list[ChangeRow] = field(default_factory=list)
 
     @property
     def hidden_count(self) -> int:
+        """How many "suppressed" marks the page shows: one per hidden count, one per hidden
+        set of change statistics in the group's capability table, and one per hidden change
+        in the year-over-year table."""
         cells = [c for _label, c in self.funnel]
         for w in self.weeks:
             cells += [w.active, w.completed, *w.kinds]
         cells += [a.completed for a in self.activities]
         for row in self.cohorts:
             cells += row.funnel
-        return sum(1 for c in cells if c.hidden)
+        marks = sum(1 for c in cells if c.hidden)
+        for line in self.capability:
+            if not line.change.not_yet:
+                marks += line.change.people.hidden + line.change.stats_hidden
+        for row in self.cohorts:
+            for _label, changes in row.changes:
+                marks += sum(1 for c in changes if c.stats_hidden)
+        return marks
 
 
 class _Tally:
-    """Counts per measure and node, summed up the tree from the finest rows."""
+    """Counts per measure and node, summed up the tree from the finest rows; for the paired
+    capability measures also the sums of the changes and of their squares (`moments`)."""
 
     def __init__(self) -> None:
         self.counts: dict[Any, dict[Node, int]] = defaultdict(lambda: defaultdict(int))
         self.uses: dict[Any, dict[Node, int]] = defaultdict(lambda: defaultdict(int))
+        self.moments: dict[Any, dict[Node, list[float]]] = defaultdict(
+            lambda: defaultdict(lambda: [0.0, 0.0])
+        )
+
+    def add_change(
+        self, measure: Any, cohort_id: int, attrs: tuple[str, str, str], d: float
+    ) -> None:
+        """One paired person whose score changed by `d` scale points."""
+        for node in self.nodes(cohort_id, attrs):
+            self.counts[measure][node] += 1
+            sums = self.moments[measure][node]
+            sums[0] += d
+            sums[1] += d * d
 
     @staticmethod
     def nodes(cohort_id: int, attrs: tuple[str, str, str]) -> tuple[Node, ...]:
@@ -212,6 +309,7 @@ class Board:
         sizes: dict[Node, int],
         values: dict[str, list[str]],
         tree: dict[Node, list[list[Node]]],
+        opened: dict[str, set[int]] | None = None,
     ) -> None:
         self.program = program
         self.cohorts = cohorts
@@ -221,26 +319,96 @@ class Board:
         self.sizes = sizes
         self.values = values
         self.tree = tree
+        self.opened = opened or {}
         self.threshold = policy.min_group_size()
         self.hidden_sizes = suppression.protect_sizes(sizes, tree, threshold=self.threshold)
         self._solved: dict[Any, set[Node]] = {}
+        self._solved_sums: dict[Any, set[Node]] = {}
+
+    def restricted(self, later: str) -> tuple[dict[Node, list[list[Node]]], dict[Node, int]]:
+        """The tree and sizes of comparison `later`: the cohorts whose `later` round has
+        opened, with everything under them (the others are structural zeros, module
+        docstring); the programme's node is the sum of those cohorts."""
+        opened = self.opened.get(later, set())
+        tree: dict[Node, list[list[Node]]] = {
+            ROOT: [[child for child in self.tree[ROOT][0] if child[1] in opened]]
+        }
+        for parent, partitions in self.tree.items():
+            if parent != ROOT and parent[1] in opened:
+                tree[parent] = partitions
+        sizes = {node: n for node, n in self.sizes.items() if node != ROOT and node[1] in opened}
+        sizes[ROOT] = sum(sizes[child] for child in tree[ROOT][0])
+        return tree, sizes
+
+    def has_opened(self, later: str, node: Node) -> bool:
+        """Whether any cohort of group `node` has had its `later` round open."""
+        opened = self.opened.get(later, set())
+        return bool(opened) if node == ROOT else node[1] in opened
 
     def hidden(self, key: Any) -> set[Node]:
         """The nodes whose count of measure `key` is suppressed (solved once per measure)."""
         if key not in self._solved:
+            tree, sizes = self.tree, self.sizes
+            if key[0] == "paired":
+                tree, sizes = self.restricted(key[1])
             self._solved[key] = suppression.protect_measure(
                 self.tally.counts.get(key, {}),
-                self.sizes,
-                self.hidden_sizes,
-                self.tree,
+                sizes,
+                self.hidden_sizes & sizes.keys(),
+                tree,
                 threshold=self.threshold,
             )
         return self._solved[key]
+
+    def hidden_sums(self, key: Any) -> set[Node]:
+        """The nodes whose change statistics for paired measure `key` are suppressed."""
+        if key not in self._solved_sums:
+            tree, _sizes = self.restricted(key[1])
+            self._solved_sums[key] = suppression.protect_sums(
+                self.tally.counts.get(key, {}),
+                self.hidden(key),
+                tree,
+                threshold=self.threshold,
+            )
+        return self._solved_sums[key]
+
+    def stats(self, key: Any, node: Node) -> tuple[float, float, float, float | None] | None:
+        """The mean change, its confidence interval and d_z of paired measure `key` in group
+        `node`, rounded to two places, or None where they are suppressed."""
+        if node in self.hidden_sums(key):
+            return None
+        n = self.tally.counts[key][node]
+        total, squares = self.tally.moments[key][node]
+        change = stats.paired_change(n, total, squares)
+        assert change.low is not None and change.high is not None  # n >= threshold >= 3
+        return (
+            round(change.mean, 2),
+            round(change.low, 2),
+            round(change.high, 2),
+            None if change.d_z is None else round(change.d_z, 2),
+        )
+
+    def change(self, later: str, group: str, node: Node) -> ChangeCell:
+        """The capability change of group `node` from the baseline to round `later`, as rated
+        by rater `group`, as it may be shown."""
+        if not self.has_opened(later, node):
+            return ChangeCell(Cell(None), not_yet=True)
+        key = change_key(later, group)
+        people = self.cell(key, node)
+        if people.value is None:
+            return ChangeCell(Cell(None), stats_hidden=True)
+        found = self.stats(key, node)
+        if found is None:
+            return ChangeCell(Cell(people.value), stats_hidden=True)
+        mean, low, high, d_z = found
+        return ChangeCell(Cell(people.value), mean, low, high, d_z)
 
     def cell(self, key: Any, node: Node, *, with_uses: bool = False) -> Cell:
         """The count of measure `key` in group `node` as it may be shown."""
         if node in self.hidden_sizes or node not in self.sizes:
             return Cell(None)
+        if key[0] == "paired" and not self.has_opened(key[1], node):
+            return Cell(None)  # a structural zero: left out of the comparison's tree
         size = self.sizes[node]
         if key == ("funnel", "enrolled"):
             return Cell(size, 100 if size else None)
@@ -262,7 +430,10 @@ class Board:
         for week in self.weeks:
             keys += [("active", week), ("completed", week)]
             keys += [(kind, week) for kind, _l in RESOURCE_KINDS]
-        return keys + [("activity", a["pk"]) for a in self.activities]
+        keys += [("activity", a["pk"]) for a in self.activities]
+        return keys + [
+            change_key(later, group) for later, _l in PAIRS for group, _g in RATER_GROUPS
+        ]
 
     def view(self, filters: Filters) -> Dashboard:
         """The page for `filters` (no query)."""
@@ -276,14 +447,24 @@ class Board:
         )
         for cohort in self.cohorts:
             if _in_range(cohort.start_date, cohort.start_date, filters):
+                at = cohort_node(cohort.pk)
                 board.cohorts.append(
                     CohortRow(
                         cohort,
-                        [self.cell(("funnel", key), cohort_node(cohort.pk)) for key, _l in FUNNEL],
+                        [self.cell(("funnel", key), at) for key, _l in FUNNEL],
+                        [
+                            (str(label), [self.change(later, g, at) for g, _g in RATER_GROUPS])
+                            for later, label in PAIRS
+                        ],
                     )
                 )
         if board.size is None:
             return board
+        board.capability = [
+            ChangeRow(later, str(pair), group, str(label), self.change(later, group, node))
+            for later, pair in PAIRS
+            for group, label in RATER_GROUPS
+        ]
         board.funnel = [(str(label), self.cell(("funnel", key), node)) for key, label in FUNNEL]
         for number in self.weeks:
             starts = ends = None
@@ -318,10 +499,12 @@ class Board:
         return board
 
 
-def load(program: Program, cohorts: Iterable[Cohort]) -> Board:
+def load(program: Program, cohorts: Iterable[Cohort], *, today: date | None = None) -> Board:
     """The counts of `program` over `cohorts` (the programme's cohorts the person may see,
-    all of them: the tree's totals are over these), in four queries: the activities, the
-    seats (the funnel), the weekly rollup and the completed activities."""
+    all of them: the tree's totals are over these), in seven queries whatever the number of
+    people, events or ratings: the activities, the seats (the funnel), the weekly rollup, the
+    completed activities, and for capability change the rounds that have opened by `today`
+    (default: the server's date), the rated seats' groups and the seats' scores."""
     cohorts = sorted(cohorts, key=lambda c: (c.start_date, c.name))
     cohort_ids = [c.pk for c in cohorts]
     activities = activities_of(program)
@@ -401,6 +584,36 @@ def load(program: Program, cohorts: Iterable[Cohort]) -> Board:
             done_row["n"],
         )
 
+    # 4. Capability change: paired seats per comparison and rater group.
+    today = today or timezone.localdate()
+    opened: dict[str, set[int]] = {later: set() for later, _l in PAIRS}
+    for cohort_id, kind in AssessmentRound.objects.filter(
+        cohort_id__in=cohort_ids, kind__in=list(opened), opens_on__lte=today
+    ).values_list("cohort_id", "kind"):
+        opened[kind].add(cohort_id)
+    rated = Response.objects.filter(subject_id=OuterRef("pk"))
+    groups_of_seat = {
+        row["pk"]: (row["cohort_id"], _attrs(row))
+        for row in Enrollment.objects.filter(cohort_id__in=cohort_ids, role=EnrollmentRole.LEARNER)
+        .filter(Exists(rated))
+        .values("pk", "cohort_id", **_membership_fields("user__"))
+        .order_by()
+    }
+    by_seat: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
+    for score in seat_scores(cohort_ids):
+        if score.enrollment_id in groups_of_seat:
+            by_seat[score.enrollment_id, score.group][score.round_kind] = score.mean
+    for (seat_id, group), means in by_seat.items():
+        baseline = means.get(RoundKind.BASELINE.value)
+        if baseline is None:
+            continue
+        cohort_id, attrs = groups_of_seat[seat_id]
+        for later, _label in PAIRS:
+            if later in means and cohort_id in opened[later]:
+                tally.add_change(
+                    change_key(later, group), cohort_id, attrs, means[later] - baseline
+                )
+
     # The tree: the programme split into cohorts; each cohort by region, function and level.
     tree: dict[Node, list[list[Node]]] = {ROOT: [[cohort_node(pk) for pk in cohort_ids]]}
     groups_of: dict[int, dict[str, list[str]]] = {
@@ -425,6 +638,7 @@ def load(program: Program, cohorts: Iterable[Cohort]) -> Board:
         dict(sizes),
         {name: sorted(v) for name, v in values.items()},
         tree,
+        opened,
     )
 
 

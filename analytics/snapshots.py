@@ -8,12 +8,13 @@ are simply absent) in its `DashboardSnapshot`; `board_for` serves pages from it 
 after each rollup refresh (a seat, a completion, a post all record one), and a programme
 without a snapshot gets one on its first view. Pages say when their figures were computed.
 
-A snapshot holds counts already through the small-group rule, the same an admin's page shows:
-no person's row, no name, nothing typed.
+A snapshot holds counts already through the small-group rule, the same an admin's page shows,
+and the capability card's change statistics only where `suppression.protect_sums` lets them
+be shown (rounded as the page shows them): no person's row, no name, nothing typed.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -34,7 +35,7 @@ from cohorts.models import Cohort
 from programs.models import Program
 from rapport import policy
 
-VERSION = 1
+VERSION = 2  # 2: capability change (paired counts, change statistics, opened rounds)
 
 
 def _key(parts: Iterable[Any]) -> str:
@@ -52,11 +53,24 @@ def freeze(board: Board) -> dict[str, Any]:
             if cell.value is not None:
                 shown[_key(node)] = [cell.value, cell.uses]
         cells[_key(measure)] = shown
+    changes: dict[str, dict[str, list[float | None]]] = {}
+    for measure in board.measures():
+        if measure[0] != "paired":
+            continue
+        figures: dict[str, list[float | None]] = {}
+        for node in board.sizes:
+            if board.has_opened(measure[1], node) and cells[_key(measure)].get(_key(node)):
+                found = board.stats(measure, node)
+                if found is not None:
+                    figures[_key(node)] = list(found)
+        changes[_key(measure)] = figures
     return {
         "version": VERSION,
         "threshold": board.threshold,
         "sizes": sizes,
         "cells": cells,
+        "changes": changes,
+        "opened": {later: sorted(ids) for later, ids in board.opened.items()},
         "values": board.values,
     }
 
@@ -79,6 +93,7 @@ class FrozenBoard(Board):
         self.data = data
         self.values = {name: list(data["values"].get(name, [])) for name, _l in ATTRIBUTES}
         self.threshold = int(data["threshold"])
+        self.opened = {later: set(ids) for later, ids in data.get("opened", {}).items()}
         self.built_at = built_at
 
     def size_of(self, node: Node) -> int | None:
@@ -97,14 +112,22 @@ class FrozenBoard(Board):
         value, uses = found
         return Cell(value, round(100 * value / size) if size else None, uses if with_uses else None)
 
+    def stats(self, key: Any, node: Node) -> tuple[float, float, float, float | None] | None:
+        found = self.data.get("changes", {}).get(_key(key), {}).get(_key(node))
+        if found is None:
+            return None
+        mean, low, high, d_z = found
+        return mean, low, high, d_z
+
     def view(self, filters: Filters) -> Dashboard:
         return Board.view(self, filters)
 
 
-def rebuild(program: Program) -> DashboardSnapshot:
-    """Solve `program`'s board over all its cohorts and store what may be shown."""
+def rebuild(program: Program, *, today: date | None = None) -> DashboardSnapshot:
+    """Solve `program`'s board over all its cohorts and store what may be shown. `today`
+    (default: the server's date) decides which assessment rounds have opened."""
     cohorts = list(Cohort.objects.filter(program=program))
-    data = freeze(load(program, cohorts))
+    data = freeze(load(program, cohorts, today=today))
     with transaction.atomic():
         snapshot, _created = DashboardSnapshot.objects.update_or_create(
             program=program,
@@ -117,12 +140,13 @@ def rebuild(program: Program) -> DashboardSnapshot:
     return snapshot
 
 
-def rebuild_for_cohorts(cohort_ids: Iterable[int]) -> int:
-    """Rebuild the snapshots of the programmes of these cohorts; returns how many."""
+def rebuild_for_cohorts(cohort_ids: Iterable[int], *, today: date | None = None) -> int:
+    """Rebuild the snapshots of the programmes of these cohorts (`today` as for `rebuild`);
+    returns how many."""
     programs = Program.objects.filter(cohorts__pk__in=list(cohort_ids)).distinct()
     count = 0
     for program in programs:
-        rebuild(program)
+        rebuild(program, today=today)
         count += 1
     return count
 

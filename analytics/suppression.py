@@ -18,8 +18,23 @@ so every line is protected together:
    small cells and their complements; a line whose total is hidden keeps at least one hidden
    cell, so the total cannot be added up from the cells. Repeated until no line changes.
 
+3. Sums over people (`protect_sums`), for the capability card's averages. A mean, a
+   confidence interval and an effect size are built from additive statistics over a group's
+   people (their number, the sum of their changes and of the squares), and sums can be
+   differenced just like counts: a group's mean against the mean of a group one person larger
+   gives that person's score. So a group's statistics are shown only when its count of people
+   is shown (step 2, over the same tree) and is at least the threshold, and on every line whose
+   total's statistics are shown, the children whose statistics are hidden (those with anyone
+   in them) are none, or at least two that together cover at least the threshold of people;
+   otherwise the smallest shown child is hidden too, or the total when no child is left to
+   hide. A line whose total is hidden keeps a hidden child, so the total cannot be added up.
+   Repeated until no line changes. Only statistics over one set of people per comparison are
+   ever shown (the people paired for it): never a baseline average over everyone with a
+   baseline beside one over those also rated later, which could be subtracted.
+
 `analytics/tests/test_suppression.py` audits the result as a reader with linear algebra would:
-no hidden count is determined by the shown ones, for every filter of a generated organisation.
+no hidden count (or hidden sum) is determined by the shown ones, for every filter of a
+generated organisation.
 """
 
 from collections.abc import Iterable, Mapping
@@ -127,3 +142,60 @@ def protect_measure(
     start = [(tag, node) for node in hidden_sizes for tag in ("n", "yes", "no")]
     hidden = solve(values, lines, threshold=threshold, hidden=start)
     return {node for tag, node in hidden if tag == "yes"}
+
+
+def protect_sums(
+    counts: Mapping[Key, int],
+    hidden_counts: set[Key],
+    tree: Mapping[Key, Iterable[Iterable[Key]]],
+    *,
+    threshold: int,
+) -> set[Key]:
+    """The nodes whose sums over their people (and every statistic built from them) are hidden,
+    step 3 of the module docstring. `counts`: each node's number of people the sums are over
+    (a node absent has none); `hidden_counts`: the nodes whose count is hidden (`protect_measure`
+    over the same tree). Returns a superset of `hidden_counts` and of every node under
+    `threshold`."""
+    nodes: set[Key] = set(counts) | set(tree)
+    lines: list[tuple[Key, tuple[Key, ...]]] = []
+    for parent, partitions in tree.items():
+        for children in partitions:
+            cells = tuple(children)
+            nodes.update(cells)
+            if cells:
+                lines.append((parent, cells))
+    hidden = {node for node in nodes if node in hidden_counts or counts.get(node, 0) < threshold}
+
+    def people(node: Key) -> int:
+        return counts.get(node, 0)
+
+    changed = True
+    while changed:
+        changed = False
+        for total, cells in lines:
+            if len(cells) == 1:
+                # One child is its parent: the same people.
+                pair = {total, cells[0]}
+                if pair & hidden and not pair <= hidden:
+                    hidden |= pair
+                    changed = True
+                continue
+            occupied = [cell for cell in cells if people(cell) > 0]
+            hidden_cells = [cell for cell in occupied if cell in hidden]
+            shown_cells = [cell for cell in occupied if cell not in hidden]
+            if total in hidden:
+                if people(total) > 0 and not hidden_cells and shown_cells:
+                    smallest = min(people(cell) for cell in shown_cells)
+                    hidden.update(c for c in shown_cells if people(c) == smallest)
+                    changed = True
+                continue
+            covered = sum(people(cell) for cell in hidden_cells)
+            if not hidden_cells or (len(hidden_cells) >= 2 and covered >= threshold):
+                continue
+            if shown_cells:
+                smallest = min(people(cell) for cell in shown_cells)
+                hidden.update(c for c in shown_cells if people(c) == smallest)
+            else:
+                hidden.add(total)
+            changed = True
+    return hidden

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from analytics import access, charts, snapshots
 from analytics import connections as links
 from analytics import dashboard as boards
-from analytics.dashboard import FUNNEL, RESOURCE_KINDS, Cell
+from analytics.dashboard import FUNNEL, RATER_GROUPS, RESOURCE_KINDS, Cell, ChangeCell
 from analytics.forms import ConnectionFilterForm, DashboardFilterForm
 from rapport import policy
 
@@ -69,6 +69,7 @@ def dashboard(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
         "nav": "home",
         "kinds": RESOURCE_KINDS,
         "funnel_labels": FUNNEL,
+        "rater_groups": RATER_GROUPS,
         "min_group": policy.min_group_size(),
         "query": request.GET.urlencode(),
     }
@@ -79,18 +80,52 @@ def dashboard(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     if board.weeks:
         context["active_chart"] = charts.weekly_active(board.weeks)
         context["resource_chart"] = charts.resource_use(board.weeks)
+    if any(line.change.shown for line in board.capability):
+        context["capability_chart"] = charts.capability(board.capability)
     return render(request, "analytics/dashboard.html", context)
+
+
+NOT_YET = "not yet"
 
 
 def _csv_cell(cell: Cell) -> str:
     return SUPPRESSED if cell.value is None else str(cell.value)
 
 
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _csv_change(section: str, item: str, measure: str, change: ChangeCell) -> list[str]:
+    """A capability change as a CSV row: the paired people, then the mean change, its 95%
+    confidence interval, d_z and its size in words — `suppressed` or `not yet` where the page
+    says so."""
+    if change.not_yet:
+        return [section, item, "", measure, NOT_YET, "", NOT_YET, NOT_YET, NOT_YET, NOT_YET, ""]
+    if not change.shown:
+        return [section, item, "", measure, _csv_cell(change.people), "", *[SUPPRESSED] * 4, ""]
+    return [
+        section,
+        item,
+        "",
+        measure,
+        _csv_cell(change.people),
+        "",
+        _number(change.mean),
+        _number(change.low),
+        _number(change.high),
+        _number(change.d_z),
+        change.size,
+    ]
+
+
 @require_GET
 @login_required
 def dashboard_csv(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
-    """The dashboard's numbers for the same filters as a CSV file: one row per number, with
-    `suppressed` where the page shows it suppressed. A bad filter is a 400 in plain text."""
+    """The dashboard's numbers for the same filters as a CSV file: one row per number (a
+    capability change is one row: its paired people, mean change, 95% confidence interval and
+    Cohen's d_z), with `suppressed` where the page shows it suppressed and `not yet` where a
+    round has not opened. A bad filter is a 400 in plain text."""
     board, form, _program, _built_at = _load(request, program_id)
     if board is None:
         problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
@@ -103,7 +138,21 @@ def dashboard_csv(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="dashboard.csv"'
     response["Cache-Control"] = "private, no-store"
     out = csv.writer(response)
-    out.writerow(["section", "item", "week", "measure", "people", "uses"])
+    out.writerow(
+        [
+            "section",
+            "item",
+            "week",
+            "measure",
+            "people",
+            "uses",
+            "mean change",
+            "95% CI low",
+            "95% CI high",
+            "effect size d_z",
+            "effect size in words",
+        ]
+    )
     out.writerow(
         [
             "group",
@@ -143,9 +192,29 @@ def dashboard_csv(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
                     "",
                 ]
             )
+        for line in board.capability:
+            out.writerow(
+                _csv_change(
+                    "capability change",
+                    line.pair_label,
+                    f"{line.group_label}: paired people",
+                    line.change,
+                )
+            )
     for row in board.cohorts:
         for (key, _label), cell in zip(FUNNEL, row.funnel, strict=True):
             out.writerow(["cohorts", row.cohort.name, "", key, _csv_cell(cell), ""])
+    for row in board.cohorts:
+        for pair_label, changes in row.changes:
+            for (_group, rater), change in zip(RATER_GROUPS, changes, strict=True):
+                out.writerow(
+                    _csv_change(
+                        "capability change by cohort",
+                        row.cohort.name,
+                        f"{pair_label} · {rater}: paired people",
+                        change,
+                    )
+                )
     return response
 
 

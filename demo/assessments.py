@@ -1,13 +1,14 @@
-"""The demo's assessments: the demo cohort's baseline and end-of-programme rounds answered —
-the demo learner's own ratings, five peers she asked (the demo peer among them) with warm,
-specific situation-behaviour-impact comments, and her coach's — and last year's cohort of the
-same programme with its baseline, end and year-later rounds, for the programme's year-on-year
-picture.
+"""The demo's assessments: the demo cohort's baseline round answered about the demo learner —
+her own ratings, five peers she asked (the demo peer among them) with warm, specific
+situation-behaviour-impact comments, and her coach's — and last year's cohort of the same
+programme with its baseline, end and year-later rounds answered, for the programme dashboard's
+capability change and its year-over-year picture.
 
-The demo cohort is mid-programme, so its end round is dated in the demo's past (it closed
-yesterday): in a real cohort it opens in the programme's last week. Every other round keeps the
-dates `assessments.tasks.schedule_rounds` gives it. Rows are written directly (no
-notifications, no emails); scores are on the 1-5 scale, with some growth and some not.
+The demo cohort is mid-programme, so its end-of-programme round keeps the date
+`assessments.tasks.schedule_rounds` gives it, in the programme's last week: the demo learner's
+My growth shows her baseline (what she, her peers and her coach saw) and when the end round
+opens. Every round keeps its scheduled dates. Rows are written directly (no notifications, no
+emails); scores are on the 1-5 scale, with some growth and some not.
 """
 
 import random
@@ -31,20 +32,10 @@ from organizations.models import Behaviour
 
 # One score per behaviour of the default model, in its order: listen fully (3), give effective
 # feedback (3), manage conflict constructively (3), communicate clearly (3), build genuine
-# relationships (3). The learner rates herself a little higher than others see her at first;
-# by the end listening and feedback have grown, conflict has not yet.
-SELF = {
-    RoundKind.BASELINE: (4, 3, 3, 2, 3, 2, 2, 2, 3, 4, 3, 3, 4, 4, 3),
-    RoundKind.END: (4, 4, 4, 3, 4, 3, 2, 3, 3, 4, 4, 3, 4, 4, 4),
-}
-PEERS = {
-    RoundKind.BASELINE: (3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 4, 4, 3),
-    RoundKind.END: (4, 4, 3, 3, 3, 3, 2, 2, 2, 4, 3, 3, 4, 4, 4),
-}
-COACH = {
-    RoundKind.BASELINE: (3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 4, 4, 3),
-    RoundKind.END: (4, 4, 3, 3, 4, 3, 2, 2, 3, 4, 3, 3, 4, 4, 4),
-}
+# relationships (3). The learner rates herself a little higher than others see her at first.
+SELF = {RoundKind.BASELINE: (4, 3, 3, 2, 3, 2, 2, 2, 3, 4, 3, 3, 4, 4, 3)}
+PEERS = {RoundKind.BASELINE: (3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 4, 4, 3)}
+COACH = {RoundKind.BASELINE: (3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 4, 4, 3)}
 # Each peer's own lean, added to the group's scores (clipped to the scale); None: not seen.
 PEER_LEAN = (
     (0, 1, 0, 0, -1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0),
@@ -118,68 +109,6 @@ PEER_WORDS = {
             ),
         ),
     ),
-    RoundKind.END: (
-        (
-            (
-                "The retrospective after the submission deadline.",
-                "You played back what each person said, feelings included, before moving on.",
-                "People said harder things than usual, and we fixed the handover for good.",
-            ),
-            (
-                "When Lena and Tomás disagreed again about the budget.",
-                "You named it, then let it drop when the room went quiet.",
-                "It is better than before, but the decision is still open.",
-            ),
-        ),
-        (
-            (
-                "My draft of the medical information pack, second round.",
-                "You pointed to two sections, said what worked and what one change would help.",
-                "I made the change in an hour and learned what you look for.",
-            ),
-            (
-                "Busy weeks.",
-                "You still check messages in our one-to-ones when the pressure is on.",
-                "I hold back the thing I most wanted to talk about.",
-            ),
-        ),
-        (
-            (
-                "The team meeting after the reorganisation news.",
-                "You left a long silence after asking how we felt, and waited.",
-                "Someone who never speaks up said what most of us were thinking.",
-            ),
-            (
-                "Conflicts with other functions.",
-                "You prepare well, then agree too quickly when the other side pushes.",
-                "We carry the extra work; the real interests never get on the table.",
-            ),
-        ),
-        (
-            (
-                "Feedback after my presentation to the country leads, this time.",
-                "You asked what I thought first, then gave one specific point the same afternoon.",
-                "I used it in the next meeting and it landed.",
-            ),
-            (
-                "Written updates to senior leaders.",
-                "The purpose sometimes comes at the end of a long message.",
-                "They ask us questions your last paragraph already answered.",
-            ),
-        ),
-        (
-            (
-                "The call with the Lagos office about the new process.",
-                "You checked understanding in a way that made it easy to say 'not yet'.",
-                "They raised two problems we would otherwise have found in production.",
-            ),
-            (
-                "Deadlines that slip on other teams.",
-                "You absorb it quietly rather than raise it early with the other manager.",
-                "The team feels the squeeze before anyone else knows there is one.",
-            ),
-        ),
-    ),
 }
 COACH_WORDS = {
     RoundKind.BASELINE: (
@@ -194,21 +123,22 @@ COACH_WORDS = {
             "Your team is carrying the cost of a conflict nobody names.",
         ),
     ),
-    RoundKind.END: (
-        (
-            "Your practice of the feedback model in our sessions and in the mission.",
-            "You now describe behaviour and impact, and ask for the other person's view.",
-            "Two of your team asked you for more feedback, unprompted.",
-        ),
-        (
-            "Disagreements with peers in other functions.",
-            "You still prepare the what, and less the why that matters to you both.",
-            "A next step: plan one of these with the difficult-conversation planner.",
-        ),
-    ),
 }
 
-PREVIOUS_COHORT_SIZE = 12
+# Last year's cohort: enough people that the programme dashboard shows capability change for
+# the cohort and its larger groups, and suppresses the smaller ones (under five people).
+PREVIOUS_COHORT_SIZE = 30
+# Peers each of last year's learners asked: most reach the three answers that let the peers'
+# ratings count, in most rounds.
+PREVIOUS_PEERS = 4
+# How likely each rater was to answer each round: fewer as the programme recedes. (Had every
+# learner answered every round, "everyone in the group" would be a count the small-group rule
+# hides, and the dashboard would have nothing to show.)
+ANSWERED = {
+    Relation.SELF: {RoundKind.BASELINE: 0.9, RoundKind.END: 0.8, RoundKind.YEAR_LATER: 0.7},
+    Relation.COACH: {RoundKind.BASELINE: 0.95, RoundKind.END: 0.8, RoundKind.YEAR_LATER: 0.7},
+    Relation.PEER: {RoundKind.BASELINE: 0.8, RoundKind.END: 0.8, RoundKind.YEAR_LATER: 0.8},
+}
 
 
 def _clip(value: int) -> int:
@@ -254,8 +184,8 @@ def _at(day: date, hour: int) -> datetime:
 def seed_assessments(
     cohort: Cohort, *, previous: Cohort, learner: str, peer: str, coach: str, now: datetime
 ) -> dict[str, int]:
-    """The demo cohort's rounds answered about `learner` (by herself, `peer` and four more
-    peers of the cohort, and `coach`), and `previous` (last year's cohort of the same
+    """The demo cohort's baseline round answered about `learner` (by herself, `peer` and four
+    more peers of the cohort, and `coach`), and `previous` (last year's cohort of the same
     programme, seated) with every round that has opened answered by its learners, their peers
     and the coach. Returns counts by kind."""
     today = now.date()
@@ -268,10 +198,6 @@ def seed_assessments(
     amara = User.objects.get(email=learner)
     grace = User.objects.get(email=coach)
     seat = Enrollment.objects.get(cohort=cohort, user=amara)
-    # The end round closed yesterday (module docstring); the baseline keeps its dates.
-    AssessmentRound.objects.filter(cohort=cohort, kind=RoundKind.END).update(
-        opens_on=today - timedelta(days=10), closes_on=today - timedelta(days=1)
-    )
     rounds = {r.kind: r for r in AssessmentRound.objects.filter(cohort=cohort)}
     others = list(
         Enrollment.objects.filter(cohort=cohort, role=EnrollmentRole.LEARNER)
@@ -285,25 +211,24 @@ def seed_assessments(
     PeerInvitation.objects.filter(subject=seat).update(
         invited_at=_at(rounds[RoundKind.BASELINE].opens_on, 9)
     )
-    count = 0
-    for kind in (RoundKind.BASELINE, RoundKind.END):
-        round_ = rounds[kind]
-        day = round_.opens_on + timedelta(days=2)
-        _write(round_, seat, amara.pk, Relation.SELF, SELF[kind], behaviours, None, _at(day, 8))
+    kind = RoundKind.BASELINE  # the end round opens in the programme's last week
+    round_ = rounds[kind]
+    day = round_.opens_on + timedelta(days=2)
+    _write(round_, seat, amara.pk, Relation.SELF, SELF[kind], behaviours, None, _at(day, 8))
+    _write(
+        round_, seat, grace.pk, Relation.COACH, COACH[kind], behaviours, COACH_WORDS[kind],
+        _at(day + timedelta(days=3), 16),
+    )  # fmt: skip
+    for n, rater_id in enumerate(peer_ids):
+        scores = [
+            None if lean is None else _clip(base + lean)
+            for base, lean in zip(PEERS[kind], PEER_LEAN[n], strict=True)
+        ]
         _write(
-            round_, seat, grace.pk, Relation.COACH, COACH[kind], behaviours, COACH_WORDS[kind],
-            _at(day + timedelta(days=3), 16),
+            round_, seat, rater_id, Relation.PEER, scores, behaviours,
+            PEER_WORDS[kind][n], _at(day + timedelta(days=1 + n), 10 + n),
         )  # fmt: skip
-        for n, rater_id in enumerate(peer_ids):
-            scores = [
-                None if lean is None else _clip(base + lean)
-                for base, lean in zip(PEERS[kind], PEER_LEAN[n], strict=True)
-            ]
-            _write(
-                round_, seat, rater_id, Relation.PEER, scores, behaviours,
-                PEER_WORDS[kind][n], _at(day + timedelta(days=1 + n), 10 + n),
-            )  # fmt: skip
-        count += 2 + len(peer_ids)
+    count = 2 + len(peer_ids)
     count += _previous_year(previous, behaviours, coach=grace, today=today)
     # The rounds that have opened were announced at the time: run_periodic does not announce
     # them again (the second cohort's open baseline, say, is announced by it as usual).
@@ -325,20 +250,29 @@ def previous_year_start(today: date, weeks: int) -> date:
 def _previous_year(
     previous: Cohort, behaviours: Sequence[Behaviour], *, coach: User, today: date
 ) -> int:
-    """Last year's cohort (its people seated by the demo seed): each learner asked three peers;
-    every round that has opened answered by most of them, with growth from baseline to end that
-    mostly held a year later. Returns the responses written."""
+    """Last year's cohort (its people seated by the demo seed): each learner asked
+    PREVIOUS_PEERS peers; every round that has opened answered by most of them, with growth
+    from baseline to end that mostly held a year later — more in the eyes of peers and the
+    coach than in people's own, who often rate themselves more strictly once they know what to
+    look for. Returns the responses written."""
     schedule_rounds(today=today)
     rounds = {r.kind: r for r in AssessmentRound.objects.filter(cohort=previous)}
     seats = list(Enrollment.objects.filter(cohort=previous, role=EnrollmentRole.LEARNER))
     rng = random.Random(2025)
     written = 0
+    # Typical growth over the baseline, in scale points, as others see it and as people see
+    # themselves: self-ratings start higher and grow less (people rate themselves more strictly
+    # once they know what to look for).
     lift = {RoundKind.BASELINE: 0.0, RoundKind.END: 0.9, RoundKind.YEAR_LATER: 0.7}
+    own = {RoundKind.BASELINE: 0.0, RoundKind.END: 0.25, RoundKind.YEAR_LATER: 0.35}
+    own_start = 0.3
     for n, subject in enumerate(seats):
-        raters = [seats[(n + k) % len(seats)].user_id for k in (1, 2, 3)]
+        raters = [seats[(n + k) % len(seats)].user_id for k in range(1, PREVIOUS_PEERS + 1)]
         for rater_id in raters:
             PeerInvitation.objects.create(subject=subject, rater_id=rater_id)
         base = [rng.choice((2, 2, 3, 3, 3, 4)) for _ in behaviours]
+        # How much this person grew, as a share of the typical growth: people differ.
+        growth = rng.gauss(1.0, 0.7)
         for kind, round_ in rounds.items():
             if round_.opens_on > today:
                 continue
@@ -348,12 +282,13 @@ def _previous_year(
                 (Relation.COACH, coach.pk),
                 *[(Relation.PEER, r) for r in raters],
             ]:
-                if relation != Relation.SELF and rng.random() < 0.1:
+                if rng.random() > ANSWERED[relation][RoundKind(kind)]:
                     continue  # not everyone answers every round
-                scores = [
-                    _clip(round(b + lift[RoundKind(kind)] + rng.choice((-1, 0, 0, 0, 1)) * 0.6))
-                    for b in base
-                ]
+                is_self = relation == Relation.SELF
+                typical = (own if is_self else lift)[RoundKind(kind)]
+                # The person's growth, plus each rater's own lean in each round.
+                step = own_start * is_self + typical * growth + rng.gauss(0.0, 0.3)
+                scores = [_clip(round(b + step + rng.choice((-1, 0, 0, 0, 1)) * 0.6)) for b in base]
                 _write(round_, subject, rater_id, relation, scores, behaviours, None, _at(day, 11))
                 written += 1
     return written

@@ -242,7 +242,7 @@ def seed_demo(options: SeedOptions | None = None, *, log: Log = lambda line: Non
     # The dashboards read rollups: fold the seeded history in now, as run_periodic would.
     rolled = refresh_rollups(settle=timedelta(0))
     clock.lap(f"Rollups: {rolled.events:,} events into {rolled.rows:,} learner-weeks")
-    rebuilt = rebuild_for_cohorts(rolled.cohorts)
+    rebuilt = rebuild_for_cohorts(rolled.cohorts, today=now.date())  # rounds open by `now`
     connected = rebuild_connections(rolled.cohorts)
     clock.lap(f"Dashboards: {rebuilt} solved; connections of {connected} cohorts")
     counts = seeder.counts

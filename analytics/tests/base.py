@@ -91,3 +91,82 @@ def generate(
         record_events(events)
     refresh(settle=timedelta(0))
     return {"program": program, "cohorts": made, "activities": activities}
+
+
+def rate(
+    org: Organization,
+    cohorts: list[Cohort],
+    *,
+    seed: int = 5,
+    year_later: int | None = None,
+    answer: float = 1.0,
+) -> dict[str, Any]:
+    """Assessment rounds for `cohorts` answered by most of their learners, their peers and a
+    coach, written straight to the tables (fast, reproducible). Every cohort's baseline and
+    end rounds have opened (in September 2026); the year-later round has opened for the first
+    `year_later` cohorts only (all when None), the rest are still to come. Each learner rates
+    themself, is rated by the coach, and by three or four peers (or two: too few to count),
+    each with a probability of about `answer` x 85%. Returns the coach and behaviours."""
+    from assessments.models import AssessmentRound, Rating, Relation, Response, RoundKind
+    from organizations.actions import seed_default_framework
+    from organizations.models import Behaviour, Role
+    from rapport.testing import make_user
+
+    rng = random.Random(seed)
+    if not Behaviour.objects.filter(organization=org).exists():
+        seed_default_framework(org)
+    behaviours = list(Behaviour.objects.filter(organization=org).order_by("pk")[:3])
+    coach = make_user(org, f"coach{seed}@gen.example", role=Role.COACH)
+    year_later = len(cohorts) if year_later is None else year_later
+    rounds = []
+    for index, cohort in enumerate(cohorts):
+        later = date(2026, 10, 1) if index < year_later else date(2099, 9, 1)
+        for kind, opens in (
+            (RoundKind.BASELINE, date(2026, 8, 31)),
+            (RoundKind.END, date(2026, 9, 14)),
+            (RoundKind.YEAR_LATER, later),
+        ):
+            rounds.append(
+                AssessmentRound.objects.update_or_create(
+                    cohort=cohort,
+                    kind=kind,
+                    defaults={"opens_on": opens, "closes_on": opens + timedelta(days=20)},
+                )[0]
+            )
+    responses: list[Response] = []
+    scores: list[int] = []
+    for round_ in rounds:
+        if round_.opens_on.year > 2030:
+            continue
+        seats = list(Enrollment.objects.filter(cohort=round_.cohort, role="learner").order_by("pk"))
+        lift = {"baseline": 0.0, "end": 0.8, "year_later": 0.6}[round_.kind]
+        for n, seat in enumerate(seats):
+            peers = [
+                seats[(n + k) % len(seats)].user_id for k in range(1, rng.choice((3, 4, 2)) + 1)
+            ]
+            raters = [(Relation.SELF, seat.user_id), (Relation.COACH, coach.pk)]
+            raters += [(Relation.PEER, p) for p in peers if p != seat.user_id]
+            for relation, rater_id in raters:
+                if rng.random() > 0.85 * answer:
+                    continue
+                responses.append(
+                    Response(
+                        organization=org,
+                        round=round_,
+                        subject=seat,
+                        rater_id=rater_id,
+                        relation=relation,
+                    )
+                )
+                base = 2 + (seat.pk % 3) * 0.5 + lift
+                scores += [
+                    max(1, min(5, round(base + rng.choice((-1, 0, 0, 1))))) for _b in behaviours
+                ]
+    made = Response.objects.bulk_create(responses)
+    marks = iter(scores)
+    Rating.objects.bulk_create(
+        Rating(response=response, behaviour=b, score=next(marks))
+        for response in made
+        for b in behaviours
+    )
+    return {"coach": coach, "behaviours": behaviours}

@@ -33,7 +33,8 @@ class DashboardPageTests(TestCase):
         for cohort in self.data["cohorts"]:
             self.assertContains(response, cohort.name)
         self.assertContains(response, "Capability change")
-        self.assertContains(response, "Not on this dashboard yet.")
+        # No assessment round has opened for these cohorts: nothing can be paired yet.
+        self.assertContains(response, "This round has not opened yet.", count=6)
         self.assertContains(response, "40 learners.")
 
     def test_a_cohorts_small_group_is_marked_suppressed(self) -> None:

@@ -2,7 +2,11 @@
 groups, for every filter a dashboard accepts, no page, CSV file or chart shows a count under the
 threshold, and no hidden count can be worked out from the shown ones — by subtracting shown
 cells from a shown total, or a total under one filter from the total under a narrower one, or
-any other linear combination (the audit solves the published equations exactly)."""
+any other linear combination (the audit solves the published equations exactly).
+
+The capability card's averages are attacked the same way: every shown mean covers at least the
+threshold of paired people, and no hidden group's sum of changes (from which its mean, interval
+and effect size follow) is determined by the shown groups' sums along the tree's lines."""
 
 import base64
 import csv
@@ -16,10 +20,12 @@ from django.urls import reverse
 
 from analytics import dashboard as boards
 from analytics import suppression
-from analytics.tests.base import generate
+from analytics.tests.base import generate, rate
 from rapport import policy
 from rapport.policy import Role
 from rapport.testing import PASSWORD, make_org, make_user
+
+MARKS = ("suppressed", "not yet", "")
 
 
 def all_filters(board: boards.Board) -> list[boards.Filters]:
@@ -69,6 +75,8 @@ class SuppressionAttackTests(TestCase):
         cls.org = make_org("Generated Ltd", slug="generated")
         cls.admin = make_user(cls.org, "admin@gen.example", role=Role.ADMIN)
         cls.data = generate(cls.org, cohorts=3, learners=22, seed=11)
+        # Ratings for every cohort; the third cohort's year-later round has not opened yet.
+        rate(cls.org, cls.data["cohorts"], seed=11, year_later=2)
 
     def setUp(self) -> None:
         self.board = boards.load(self.data["program"], self.data["cohorts"])
@@ -102,6 +110,137 @@ class SuppressionAttackTests(TestCase):
                     measure = ("funnel", key) if key != "enrolled" else "n"
                     put((measure, boards.cohort_node(cohort_row.cohort.pk)), cell.value)
         return shown
+
+    def changes(self) -> dict[tuple[Any, Any], boards.ChangeCell]:
+        """Every capability change any filter shows, by (measure, group): the group's table and
+        the year-over-year rows. Checks that a group shows the same change on every page."""
+        found: dict[tuple[Any, Any], boards.ChangeCell] = {}
+
+        def put(key: tuple[Any, Any], change: boards.ChangeCell) -> None:
+            self.assertEqual(found.setdefault(key, change), change, key)
+
+        for filters in all_filters(self.board):
+            view = self.board.view(filters)
+            for line in view.capability:
+                put((boards.change_key(line.later, line.group), filters.node), line.change)
+            for row in view.cohorts:
+                for (later, _l), (_pair, changes) in zip(boards.PAIRS, row.changes, strict=True):
+                    for (group, _g), change in zip(boards.RATER_GROUPS, changes, strict=True):
+                        put(
+                            (boards.change_key(later, group), boards.cohort_node(row.cohort.pk)),
+                            change,
+                        )
+        return found
+
+    def capability_measures(self) -> list[tuple[str, str, str]]:
+        return [
+            boards.change_key(later, group)
+            for later, _l in boards.PAIRS
+            for group, _g in boards.RATER_GROUPS
+        ]
+
+    def test_every_capability_figure_shown_covers_at_least_the_threshold(self) -> None:
+        changes = self.changes()
+        shown = [c for c in changes.values() if c.shown]
+        self.assertGreater(len(shown), 10)  # the card shows numbers...
+        self.assertTrue(any(c.stats_hidden for c in changes.values()))  # ...and hides some
+        self.assertTrue(any(c.not_yet for c in changes.values()))
+        for (measure, node), change in changes.items():
+            paired = self.board.tally.counts.get(measure, {}).get(node, 0)
+            if change.not_yet:
+                self.assertEqual(paired, 0)
+            if change.people.value is not None:
+                self.assertEqual(change.people.value, paired)
+                self.assertGreaterEqual(paired, self.k, (measure, node))
+            if change.shown:
+                self.assertIsNotNone(change.people.value)
+                self.assertGreaterEqual(paired, self.k, (measure, node))
+
+    def test_no_hidden_sum_of_changes_can_be_worked_out_from_the_shown_ones(self) -> None:
+        changes = self.changes()
+        checked = 0
+        for measure in self.capability_measures():
+            tree, _sizes = self.board.restricted(measure[1])
+            counts = self.board.tally.counts.get(measure, {})
+            equations = []
+            lines = suppression.tree_lines(tree, "sum")
+
+            def shown(node: Any, measure: Any = measure) -> bool:
+                # A group no page shows (its size is suppressed) shows no change either.
+                change = changes.get((measure, node))
+                return change is not None and change.shown
+
+            for line in lines:
+                total, cells = line.total[1], [c[1] for c in line.cells]
+                equation: dict[Any, int] = {}
+                for sign, node in [(1, total)] + [(-1, c) for c in cells]:
+                    if not shown(node):
+                        equation[node] = equation.get(node, 0) + sign
+                if equation:
+                    equations.append(equation)
+                # The rule itself: a shown total's hidden children are none, or two or more
+                # covering at least the threshold.
+                if shown(total):
+                    hidden = [c for c in cells if counts.get(c, 0) > 0 and not shown(c)]
+                    if hidden:
+                        self.assertGreaterEqual(len(hidden), 2, (measure, total))
+                        self.assertGreaterEqual(
+                            sum(counts[c] for c in hidden), self.k, (measure, total)
+                        )
+            unknowns = sorted({u for e in equations for u in e}, key=repr)
+            leaked = determined(equations, unknowns)
+            hidden_people = {u for u in unknowns if counts.get(u, 0) > 0}
+            self.assertFalse(leaked & hidden_people, (measure, leaked & hidden_people))
+            checked += len(hidden_people)
+        self.assertGreater(checked, 20)
+
+    def test_no_hidden_paired_count_can_be_worked_out_from_the_shown_ones(self) -> None:
+        changes = self.changes()
+        checked = 0
+        for measure in self.capability_measures():
+            tree, sizes = self.board.restricted(measure[1])
+            shown_n = {n: self.board.size_of(n) for n in sizes if n != boards.ROOT}
+            # The programme's node over the opened cohorts: taken as known (the reader may add
+            # the other cohorts' sizes up), the stronger attacker.
+            shown_n[boards.ROOT] = sizes[boards.ROOT]
+            paired: dict[Any, int | None] = {
+                node: change.people.value
+                for (m, node), change in changes.items()
+                if m == measure and change.people.value is not None
+            }
+
+            def term(
+                tag: str,
+                node: Any,
+                paired: dict[Any, int | None] = paired,
+                shown_n: dict[Any, int | None] = shown_n,
+            ) -> Any:
+                n = shown_n.get(node)
+                yes = paired.get(node)
+                value = {"n": n, "yes": yes, "no": None if yes is None or n is None else n - yes}
+                return (tag, node) if value[tag] is None else value[tag]
+
+            equations = []
+            lines = [(("n", node), [("yes", node), ("no", node)]) for node in sizes]
+            for tag in ("n", "yes", "no"):
+                lines += [
+                    ((tag, line.total[1]), [(tag, c[1]) for c in line.cells])
+                    for line in suppression.tree_lines(tree, tag)
+                ]
+            for (ttag, tnode), cells in lines:
+                equation: dict[Any, int] = {}
+                for sign, (tag, node) in [(1, (ttag, tnode))] + [(-1, c) for c in cells]:
+                    value = term(tag, node)
+                    if not isinstance(value, int):
+                        equation[value] = equation.get(value, 0) + sign
+                if equation:
+                    equations.append(equation)
+            unknowns = sorted({u for e in equations for u in e}, key=repr)
+            leaked = determined(equations, unknowns)
+            hidden_yes = {("yes", n) for n in sizes if n not in paired}
+            self.assertFalse(leaked & hidden_yes, (measure, leaked & hidden_yes))
+            checked += len(hidden_yes)
+        self.assertGreater(checked, 20)
 
     def test_the_generated_organisation_has_small_groups_to_protect(self) -> None:
         small = [n for n, size in self.board.sizes.items() if 0 < size < self.k]
@@ -176,14 +315,23 @@ class SuppressionAttackTests(TestCase):
             people = [r[4] for r in rows[1:]]
             suppressed_seen += people.count("suppressed")
             for value in people:
-                if value != "suppressed":
+                if value not in ("suppressed", "not yet"):
                     self.assertGreaterEqual(int(value), self.k, (query, rows))
+            for row in rows[1:]:
+                # A mean only beside its shown paired count.
+                if row[0].startswith("capability change") and row[6] not in MARKS:
+                    self.assertGreaterEqual(int(row[4]), self.k, (query, row))
             page = self.client.get(url, query)
             self.assertEqual(page.status_code, 200, query)
             html = page.content.decode()
             self.assertEqual(html.count('class="suppressed"'), view.hidden_count, query)
             for uri in re.findall(r'src="data:image/svg\+xml;charset=utf-8;base64,([^"]+)"', html):
                 svg = base64.b64decode(uri).decode()
+                if "Mean change in capability ratings" in svg:
+                    means = {c.mean for line in view.capability if (c := line.change).shown}
+                    drawn = re.findall(r'<desc class="value">(-?[\d.]+)</desc>', svg)
+                    self.assertLessEqual({float(v) for v in drawn}, means, query)
+                    continue
                 values = {int(v) for v in re.findall(r'<desc class="value">(\d+)</desc>', svg)}
                 shown = {
                     c.value

@@ -13,7 +13,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from accounts.models import User
-from analytics.tests.base import generate
+from analytics.tests.base import generate, rate
 from rapport.policy import Role
 from rapport.testing import make_circle, make_org, make_user
 from rapport.tests.test_valid_html import validator_command
@@ -25,6 +25,7 @@ class DashboardHtmlTests(TestCase):
         org = make_org("Generated Ltd", slug="generated")
         admin = make_user(org, "admin@gen.example", role=Role.ADMIN)
         data = generate(org, cohorts=2, learners=20, seed=5)
+        rate(org, data["cohorts"], seed=5, year_later=1)  # the capability card with numbers
         cohort = str(data["cohorts"][0].public_id)
         url = reverse("analytics:dashboard", args=[data["program"].public_id])
         connections = reverse("analytics:connections", args=[data["program"].public_id])

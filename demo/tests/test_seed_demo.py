@@ -369,24 +369,32 @@ class SeededDemoTests(TestCase):
         self.assertTrue(free_slots(amara, grace, now=NOW))
         self.assertTrue(all(b.video_url.startswith("https://") for b in sessions))
 
-    def test_the_demo_learner_sees_her_growth_from_baseline_to_end(self) -> None:
+    def test_the_demo_learner_sees_her_baseline_and_when_the_end_round_opens(self) -> None:
         from assessments.access import tasks_of
+        from assessments.models import AssessmentRound, RoundKind
         from assessments.report import growth_report
+        from assessments.tasks import round_dates
 
         amara = User.objects.get(email="learner@northwind.example")
         (report,) = growth_report(amara, today=NOW.date())
         baseline, end, later = report.columns
-        self.assertTrue(baseline.peers_shown and end.peers_shown and not later.opened)
-        self.assertEqual((baseline.peers_answered, end.peers_answered), (5, 5))
-        self.assertEqual(end.coach_name, "Grace Mensah")
-        self.assertEqual(len(end.peers_observed.strengths), 5)
-        listen, _, conflict, *_ = report.competencies
-        self.assertGreater(listen.rows[0].cells[1].peer_mean, listen.rows[0].cells[0].peer_mean)
-        self.assertLessEqual(
-            conflict.rows[2].cells[1].peer_mean, conflict.rows[2].cells[0].peer_mean
-        )
+        self.assertTrue(baseline.closed and baseline.peers_shown)
+        self.assertFalse(end.opened or later.opened)
+        self.assertEqual(baseline.peers_answered, 5)
+        self.assertEqual(baseline.coach_name, "Grace Mensah")
+        self.assertEqual(len(baseline.peers_observed.strengths), 5)
+        listen, *_ = report.competencies
+        cell = listen.rows[0].cells[0]
+        self.assertIsNotNone(cell.peer_mean)
+        self.assertGreater(cell.self_score, cell.peer_mean)  # she sees herself a little higher
+        # Her cohort is mid-programme: its end round keeps its scheduled date, in the last week.
+        seat = Enrollment.objects.get(user=amara, role=EnrollmentRole.LEARNER)
+        scheduled = round_dates(seat.cohort.start_date, len(content.WEEKS))[1]
+        end_round = AssessmentRound.objects.get(cohort=seat.cohort, kind=RoundKind.END)
+        self.assertEqual(end_round.opens_on, scheduled.opens_on)
+        self.assertGreater(end_round.opens_on, NOW.date())
         rafael = User.objects.get(email="peer@northwind.example")
-        self.assertEqual(tasks_of(rafael, today=NOW.date()), [])  # both rounds are closed
+        self.assertEqual(tasks_of(rafael, today=NOW.date()), [])  # baseline closed, end to come
         grace = User.objects.get(email="coach@northwind.example")
         waiting = [t for t in tasks_of(grace, today=NOW.date()) if not t.answered]
         self.assertTrue(waiting)
@@ -426,6 +434,38 @@ class SeededDemoTests(TestCase):
                 kind__startswith="feedback", emailed_at__isnull=True
             ).exists()
         )
+
+    def test_the_admin_dashboard_shows_last_years_capability_change(self) -> None:
+        from analytics import dashboard as boards
+        from analytics.snapshots import board_for
+        from programs.models import Program
+
+        program = Program.objects.get(organization=self.organization, title=content.PROGRAMME_TITLE)
+        cohorts = list(Cohort.objects.filter(program=program))
+        board = board_for(program, cohorts)
+        view = board.view(boards.Filters())
+        shown = {(line.later, line.group): line.change for line in view.capability}
+        for key in [(later, group) for later in ("end", "year_later") for group in
+                    ("self", "coach", "peers")]:  # fmt: skip
+            self.assertTrue(shown[key].shown, key)
+        # Peers and the coach see more growth than learners see in themselves.
+        self.assertGreater(shown["end", "coach"].mean, shown["end", "self"].mean)
+        previous = next(c for c in cohorts if c.name.startswith("Cohort 2025"))
+        current = [c for c in cohorts if c != previous]
+        rows = {row.cohort: row for row in view.cohorts}
+        self.assertTrue(all(c.shown for _label, cells in rows[previous].changes for c in cells))
+        for cohort in current:  # their end rounds are still to come
+            self.assertTrue(all(c.not_yet for _label, cells in rows[cohort].changes for c in cells))
+        # Within last year's cohort, small groups are suppressed.
+        hidden = 0
+        for attribute, _label in boards.ATTRIBUTES:
+            for value in board.values[attribute]:
+                filters = boards.Filters(cohort=previous, attribute=attribute, value=value)
+                part = board.view(filters)
+                hidden += part.size is None or any(
+                    line.change.stats_hidden for line in part.capability
+                )
+        self.assertGreater(hidden, 3)
 
     def test_last_years_cohort_has_its_three_rounds_answered(self) -> None:
         from assessments.models import AssessmentRound, Response

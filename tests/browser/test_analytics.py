@@ -1,6 +1,7 @@
 """The programme dashboard in real Chromium: an admin opens it from the home page, chooses a
-cohort with the filters and sees suppressed cells marked as such, with the charts drawn; zero
-axe violations at desktop and phone width; a bad date range is refused with its message."""
+cohort with the filters and sees suppressed cells marked as such, with the charts drawn, and the
+capability change card with its chart and tables; zero axe violations at desktop and phone
+width; a bad date range is refused with its message."""
 
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
-from analytics.tests.base import generate
+from analytics.tests.base import generate, rate
 from organizations.models import Role
 from rapport.testing import make_org, make_user
 from tests.browser.conftest import DESKTOP, PHONE
@@ -24,6 +25,7 @@ def test_the_admin_sees_the_cohort_dashboard_with_suppressed_cells_marked(
     org = make_org()
     admin = make_user(org, "tom@northwind.example", name="Tom Becker", role=Role.ADMIN)
     data = generate(org, cohorts=2, learners=20, seed=5)
+    rate(org, data["cohorts"], seed=5, year_later=1)
     cohort = data["cohorts"][0]
     context = signed_in(chromium, live_server, admin, DESKTOP)
     page = context.new_page()
@@ -39,6 +41,10 @@ def test_the_admin_sees_the_cohort_dashboard_with_suppressed_cells_marked(
     expect(page.locator("img.chart").first).to_be_visible()
     # The chart image decodes (a broken data URI would have no natural width).
     assert page.locator("img.chart").first.evaluate("img => img.naturalWidth") > 0
+    card = page.locator("section", has=page.get_by_role("heading", name="Capability change"))
+    expect(card.get_by_test_id("capability-table")).to_contain_text("Baseline → end of programme")
+    expect(card.get_by_test_id("capability-years")).to_contain_text(cohort.name)
+    assert card.locator("img.chart").evaluate("img => img.naturalWidth") > 0
     page.screenshot(path=str(artifacts / "analytics-cohort-dashboard.png"), full_page=True)
     page.get_by_label("From", exact=True).fill("2026-10-10")
     page.get_by_label("To", exact=True).fill("2026-10-01")
