@@ -11,7 +11,7 @@ own, through the app's actions, as a learner would.
 
 Every notification is dated when it happened and marked emailed then (as demo.notifications
 does), so the demo starts with the inbox a person would have, not a burst of old emails. The
-rows are then dated into the past.
+rows, and the events the actions recorded, are then dated into the past.
 """
 
 from datetime import datetime, timedelta
@@ -23,6 +23,7 @@ from accounts.models import User
 from assessments import actions
 from assessments.models import FeedbackAnswer, FeedbackRequest
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
+from events.models import Event
 from notifications.models import Notification, NotificationKind
 from organizations.models import Behaviour
 
@@ -166,6 +167,13 @@ def seed_feedback(
         asked_second = _at(now, 2, 12)
         FeedbackRequest.objects.filter(pk=second.pk).update(created_at=asked_second)
         FeedbackAnswer.objects.filter(request=second).update(asked_at=asked_second)
+        # The events the actions recorded happened when the rows say, not at seeding time.
+        Event.objects.filter(object_id=first.public_id).update(timestamp=asked_first)
+        Event.objects.filter(object_id=second.public_id).update(timestamp=asked_second)
+        for answer in FeedbackAnswer.objects.filter(request__in=[first, second]):
+            Event.objects.filter(object_id=answer.public_id).update(
+                timestamp=answer.answered_at or answer.asked_at
+            )
         heard = Notification.objects.filter(
             kind__in=[NotificationKind.FEEDBACK_ASKED, NotificationKind.FEEDBACK_GIVEN],
             recipient__in=[amara, rafael, grace, *[o.user for o in others]],

@@ -30,6 +30,7 @@ class DemoNotificationTests(TestCase):
                 NotificationKind.REACTION,
                 NotificationKind.CIRCLE,
                 NotificationKind.SHARED_WITH_YOU,  # the learners' journals (demo/reflections.py)
+                NotificationKind.FEEDBACK_ASKED,  # Amara asked Grace too (demo/feedback.py)
             },
         )
         weeks = Notification.objects.filter(recipient=self.learner, kind=NotificationKind.NEW_WEEK)
@@ -47,7 +48,13 @@ class DemoNotificationTests(TestCase):
 
     def test_each_conversation_notification_is_about_a_post_its_recipient_may_read(self) -> None:
         # (Shares of journal entries are checked in demo/tests/test_reflections.py.)
-        others = (NotificationKind.NEW_WEEK, NotificationKind.SHARED_WITH_YOU)
+        # (Feedback between rounds is checked in the next test.)
+        others = (
+            NotificationKind.NEW_WEEK,
+            NotificationKind.SHARED_WITH_YOU,
+            NotificationKind.FEEDBACK_ASKED,
+            NotificationKind.FEEDBACK_GIVEN,
+        )
         for notification in Notification.objects.exclude(kind__in=others):
             post = Post.objects.get(public_id=notification.target_id)
             self.assertTrue(
@@ -68,6 +75,24 @@ class DemoNotificationTests(TestCase):
             if post.pseudonym and notification.kind == NotificationKind.REPLY:
                 self.assertIn(post.pseudonym, notification.headline)
                 self.assertNotIn(post.author.full_name, notification.headline)
+
+    def test_each_feedback_notification_is_about_a_request_its_recipient_may_read(self) -> None:
+        from assessments.models import FeedbackAnswer, FeedbackRequest
+
+        asked = Notification.objects.filter(kind=NotificationKind.FEEDBACK_ASKED)
+        given = Notification.objects.filter(kind=NotificationKind.FEEDBACK_GIVEN)
+        self.assertTrue(asked.exists() and given.exists())
+        for notification in asked:
+            answer = FeedbackAnswer.objects.visible_to(notification.recipient).get(
+                public_id=notification.target_id
+            )
+            self.assertEqual(answer.writer_id, notification.recipient_id)
+            self.assertNotIn(answer.request.focus[:30], notification.headline)
+        for notification in given:
+            request = FeedbackRequest.objects.visible_to(notification.recipient).get(
+                public_id=notification.target_id
+            )
+            self.assertEqual(request.seat.user_id, notification.recipient_id)
 
     def test_the_learner_sees_them_on_the_notifications_page(self) -> None:
         self.client.force_login(self.learner)
