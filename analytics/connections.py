@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from django.db.models import F, Max
+from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from analytics.models import ConnectionSnapshot
@@ -100,27 +100,40 @@ def _people(value: int, size: int) -> People:
     return People(count, None if count is None else _percent(count, size))
 
 
-def interactions(cohort: Cohort, learners: Iterable[int], last: int) -> list[tuple[int, int, int]]:
-    """Directed interactions between the cohort's learners: (from, to, week), replies and
-    reactions, oldest first (two queries). Self-replies and anyone else are left out."""
+def first_contacts(
+    cohort: Cohort, learners: Iterable[int], last: int
+) -> dict[tuple[int, int], int]:
+    """The week each learner of the cohort first replied or reacted to each other one:
+    `{(from, to): week}`, the week clamped to 1..`last` as the page counts them (two queries,
+    grouped in the database: one row per directed pair, however many times they talked).
+    Self-replies, self-reactions and anyone who is not one of `learners` are left out."""
     seated = set(learners)
-    found = []
     replies = (
         Post.objects.filter(thread__cohort=cohort, parent__isnull=False)
-        .values_list("author_id", "parent__author_id", "created_at")
+        .exclude(author_id=F("parent__author_id"))
         .order_by()
+        .values("author_id", "parent__author_id")
+        .annotate(first=Min("created_at"))
+        .values_list("author_id", "parent__author_id", "first")
     )
     reactions = (
         Reaction.objects.filter(post__thread__cohort=cohort)
-        .values_list("user_id", "post__author_id", "created_at")
+        .exclude(user_id=F("post__author_id"))
         .order_by()
+        .values("user_id", "post__author_id")
+        .annotate(first=Min("created_at"))
+        .values_list("user_id", "post__author_id", "first")
     )
+    first: dict[tuple[int, int], datetime] = {}
     for rows in (replies, reactions):
         for source, target, moment in rows.iterator(chunk_size=10_000):
-            if source != target and source in seated and target in seated:
-                found.append((source, target, _week(cohort, moment, last)))
-    found.sort(key=lambda item: item[2])
-    return found
+            if source in seated and target in seated:
+                key = (source, target)
+                earlier = first.get(key)
+                if earlier is None or moment < earlier:
+                    first[key] = moment
+    # The week only grows with the moment, so the week of the first moment is the first week.
+    return {key: _week(cohort, moment, last) for key, moment in first.items()}
 
 
 def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnections:
@@ -154,34 +167,38 @@ def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnecti
         .order_by("starts_at")
     ):
         first_session.setdefault(learner, _week(cohort, starts, last))
-    by_week: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for source, target, week in interactions(cohort, region.keys(), last):
-        by_week[week].append((source, target))
 
-    ties = nx.Graph()
-    ties.add_nodes_from(region)
-    directed = nx.DiGraph()
-    directed.add_nodes_from(region)
-    across_regions = across_functions = beyond = 0
+    # Who first spoke to whom, and in which week (a directed edge each); a tie is made in the
+    # earlier week of its two directions.
+    directed_in = [0] * (last + 1)
+    tie_week: dict[tuple[int, int], int] = {}
+    for (source, target), week in first_contacts(cohort, region.keys(), last).items():
+        directed_in[week] += 1
+        pair = (source, target) if source < target else (target, source)
+        if week < tie_week.get(pair, last + 1):
+            tie_week[pair] = week
+    made_in: list[list[tuple[int, int]]] = [[] for _ in range(last + 1)]
+    for pair, week in tie_week.items():
+        made_in[week].append(pair)
+
+    connected: set[int] = set()
+    total = directed = across_regions = across_functions = beyond = 0
     for number in range(1, last + 1):
         met: set[int] = set()
-        new = 0
-        for source, target in by_week.get(number, ()):
-            directed.add_edge(source, target)
-            if ties.has_edge(source, target):
-                continue
-            ties.add_edge(source, target)
-            new += 1
+        for source, target in made_in[number]:
             met.update((source, target))
             across_regions += region[source] != region[target]
             across_functions += function[source] != function[target]
             beyond += circle_of.get(source) is None or circle_of.get(source) != circle_of.get(
                 target
             )
-        isolated = nx.number_of_isolates(ties)
-        connected = _people(size - isolated, size)
-        total = ties.number_of_edges()
-        shown = not connected.hidden  # tie figures only beside a shown count of people
+        connected |= met
+        new = len(made_in[number])
+        total += new
+        directed += directed_in[number]
+        isolated = len(region) - len(connected)
+        connected_people = _people(size - isolated, size)
+        shown = not connected_people.hidden  # tie figures only beside a shown count of people
         result.weeks.append(
             ConnectionWeek(
                 number=number,
@@ -194,12 +211,14 @@ def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnecti
                 across_regions=_percent(across_regions, total) if shown else None,
                 across_functions=_percent(across_functions, total) if shown else None,
                 beyond_circle=_percent(beyond, total) if shown else None,
-                reciprocity=round(100 * nx.overall_reciprocity(directed))
-                if shown and directed.number_of_edges()
+                # networkx's overall reciprocity of the directed graph to this week: the share
+                # of its edges whose reverse is there too, 2 * (directed - undirected) / directed
+                reciprocity=round(100 * (2 * (directed - total) / directed))
+                if shown and directed
                 else None,
             )
         )
-    result.isolated = sorted(nx.isolates(ties))
+    result.isolated = sorted(region.keys() - connected)
     return result
 
 
