@@ -21,11 +21,10 @@ members of the published circles they coach who have no tie yet; nobody else see
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-from django.db.models import F, Max, Min
+from django.db.models import Case, F, IntegerField, Max, Min, Value, When
 from django.utils import timezone
 
 from analytics.models import ConnectionSnapshot
@@ -100,13 +99,28 @@ def _people(value: int, size: int) -> People:
     return People(count, None if count is None else _percent(count, size))
 
 
+def week_of(cohort: Cohort, moment: str, last: int) -> Case:
+    """`_week` in SQL, for the datetime expression `moment`: 1 until the end of the first week
+    (earlier moments too), then each week to midnight UTC after its last day, `last` from
+    then on. The same clamped number `_week` gives for the moment's UTC date."""
+    ends = [
+        datetime.combine(cohort.week_ends_on(number) + timedelta(days=1), time(), tzinfo=UTC)
+        for number in range(1, last)
+    ]
+    return Case(
+        *(When(**{f"{moment}__lt": end}, then=Value(n)) for n, end in enumerate(ends, 1)),
+        default=Value(last),
+        output_field=IntegerField(),
+    )
+
+
 def first_contacts(
     cohort: Cohort, learners: Iterable[int], last: int
 ) -> dict[tuple[int, int], int]:
     """The week each learner of the cohort first replied or reacted to each other one:
     `{(from, to): week}`, the week clamped to 1..`last` as the page counts them (two queries,
-    grouped in the database: one row per directed pair, however many times they talked).
-    Self-replies, self-reactions and anyone who is not one of `learners` are left out."""
+    grouped in the database: one row of three integers per directed pair, however many times
+    they talked). Self-replies and anyone who is not one of `learners` are left out."""
     seated = set(learners)
     replies = (
         Post.objects.filter(thread__cohort=cohort, parent__isnull=False)
@@ -114,7 +128,8 @@ def first_contacts(
         .order_by()
         .values("author_id", "parent__author_id")
         .annotate(first=Min("created_at"))
-        .values_list("author_id", "parent__author_id", "first")
+        .annotate(week=week_of(cohort, "first", last))
+        .values_list("author_id", "parent__author_id", "week")
     )
     reactions = (
         Reaction.objects.filter(post__thread__cohort=cohort)
@@ -122,18 +137,17 @@ def first_contacts(
         .order_by()
         .values("user_id", "post__author_id")
         .annotate(first=Min("created_at"))
-        .values_list("user_id", "post__author_id", "first")
+        .annotate(week=week_of(cohort, "first", last))
+        .values_list("user_id", "post__author_id", "week")
     )
-    first: dict[tuple[int, int], datetime] = {}
+    first: dict[tuple[int, int], int] = {}
     for rows in (replies, reactions):
-        for source, target, moment in rows.iterator(chunk_size=10_000):
+        for source, target, week in rows.iterator(chunk_size=10_000):
             if source in seated and target in seated:
                 key = (source, target)
-                earlier = first.get(key)
-                if earlier is None or moment < earlier:
-                    first[key] = moment
-    # The week only grows with the moment, so the week of the first moment is the first week.
-    return {key: _week(cohort, moment, last) for key, moment in first.items()}
+                if week < first.get(key, last + 1):
+                    first[key] = week
+    return first
 
 
 def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnections:
@@ -177,23 +191,30 @@ def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnecti
         pair = (source, target) if source < target else (target, source)
         if week < tie_week.get(pair, last + 1):
             tie_week[pair] = week
-    made_in: list[list[tuple[int, int]]] = [[] for _ in range(last + 1)]
-    for pair, week in tie_week.items():
-        made_in[week].append(pair)
+    # Per week: the ties made, those across regions, across functions and beyond one's circle
+    # (either one has no circle, or they are in different ones), and who made them.
+    who = {user: (region[user], function[user], circle_of.get(user)) for user in region}
+    made_in = [[0, 0, 0, 0] for _ in range(last + 1)]
+    met_in: list[set[int]] = [set() for _ in range(last + 1)]
+    for (a, b), week in tie_week.items():
+        region_a, function_a, circle_a = who[a]
+        region_b, function_b, circle_b = who[b]
+        made = made_in[week]
+        made[0] += 1
+        made[1] += region_a != region_b
+        made[2] += function_a != function_b
+        made[3] += circle_a is None or circle_a != circle_b
+        met_in[week].update((a, b))
 
     connected: set[int] = set()
     total = directed = across_regions = across_functions = beyond = 0
     for number in range(1, last + 1):
-        met: set[int] = set()
-        for source, target in made_in[number]:
-            met.update((source, target))
-            across_regions += region[source] != region[target]
-            across_functions += function[source] != function[target]
-            beyond += circle_of.get(source) is None or circle_of.get(source) != circle_of.get(
-                target
-            )
+        met = met_in[number]
+        new, regions_apart, functions_apart, circles_apart = made_in[number]
+        across_regions += regions_apart
+        across_functions += functions_apart
+        beyond += circles_apart
         connected |= met
-        new = len(made_in[number])
         total += new
         directed += directed_in[number]
         isolated = len(region) - len(connected)

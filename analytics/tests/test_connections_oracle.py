@@ -9,7 +9,7 @@ whatever the number of interactions."""
 import random
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import networkx as nx
 from django.db.models import F, Max
@@ -137,6 +137,11 @@ def old_for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConn
     return result
 
 
+def at(week: int, day: int = 1) -> datetime:
+    moment = START + timedelta(days=7 * (week - 1) + day)
+    return datetime(moment.year, moment.month, moment.day, 10, tzinfo=UTC)
+
+
 def moment(rng: random.Random, weeks: int) -> datetime:
     """A time from a week before the start to two weeks after the end of the programme."""
     day = START + timedelta(days=rng.randrange(-7, 7 * (weeks + 2)))
@@ -184,7 +189,8 @@ class GeneratedCohortTests(TestCase):
         for n in range(160):
             author = rng.choice([*cls.talkers, coach])
             parent = posts[n % len(posts)] if n % 5 == 0 else rng.choice(posts)
-            create_post(thread, author=author, body="Yes", parent=parent, now=moment(rng, cls.WEEKS))
+            when = moment(rng, cls.WEEKS)
+            create_post(thread, author=author, body="Yes", parent=parent, now=when)
         # A stranger from another cohort replying, and the coach's own post replied to.
         create_post(thread, author=stranger, body="Hi", parent=posts[0], now=moment(rng, 6))
         coach_post = create_post(thread, author=coach, body="Welcome", now=moment(rng, 6))
@@ -222,8 +228,9 @@ class GeneratedCohortTests(TestCase):
     def test_the_same_figures_under_other_thresholds(self) -> None:
         now = datetime(2026, 12, 1, tzinfo=UTC)
         for threshold in (3, 10, 25, 41):
-            with self.subTest(threshold=threshold), override_settings(
-                RAPPORT_MIN_GROUP_SIZE=threshold
+            with (
+                self.subTest(threshold=threshold),
+                override_settings(RAPPORT_MIN_GROUP_SIZE=threshold),
             ):
                 self.assert_same(now)
 
@@ -246,10 +253,64 @@ class GeneratedCohortTests(TestCase):
         with self.assertNumQueries(6):
             before = connections.for_cohort(self.cohort)
         thread = community_thread(self.cohort)
-        post = Post.objects.filter(thread=thread, parent__isnull=True, author=self.people[0]).first()
-        assert post is not None
+        post = Post.objects.filter(thread=thread, parent=None, author=self.people[0]).get()
         for n in range(60):
             create_post(thread, author=self.people[34 + n % 6], body="At last", parent=post)
         with self.assertNumQueries(6):
             after = connections.for_cohort(self.cohort)
         self.assertLess(len(after.isolated), len(before.isolated))
+
+
+class FirstContactTests(TestCase):
+    """The grouped read: one row per directed pair, in the week of its first contact, the week
+    worked out in SQL exactly as `_week` does in Python, to the microsecond around midnight."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.org = make_org()
+        cls.program = make_program(cls.org, weeks=3, per_week=1)
+        cls.cohort = make_cohort(cls.program, start=START)
+        cls.a, cls.b, cls.c = (make_user(cls.org, f"{n}@gen.example") for n in "abc")
+        enroll_many(cls.cohort, seats=[Seat(p.pk) for p in (cls.a, cls.b, cls.c)])
+        cls.thread = community_thread(cls.cohort)
+
+    def test_it_reads_one_row_per_pair_in_the_week_of_their_first_contact(self) -> None:
+        post = create_post(self.thread, author=self.a, body="Hello", now=at(3))
+        for week in (3, 2, 3, 2):
+            create_post(self.thread, author=self.b, body="Yes", parent=post, now=at(week))
+        react(post, user=self.c, kind="thanks")
+        Reaction.objects.update(created_at=at(3))
+        reply = create_post(self.thread, author=self.c, body="And", parent=post, now=at(3, 5))
+        react(reply, user=self.a, kind="thanks")  # a→c in week 3 too
+        create_post(self.thread, author=self.a, body="Me", parent=post, now=at(1))  # self
+        learners = [self.a.pk, self.b.pk, self.c.pk]
+        first = connections.first_contacts(self.cohort, learners, 3)
+        self.assertEqual(
+            first,
+            {(self.b.pk, self.a.pk): 2, (self.c.pk, self.a.pk): 3, (self.a.pk, self.c.pk): 3},
+        )
+        # Only the people asked about are kept.
+        self.assertEqual(
+            connections.first_contacts(self.cohort, [self.a.pk, self.b.pk], 3),
+            {(self.b.pk, self.a.pk): 2},
+        )
+
+    def test_its_weeks_in_sql_are_the_weeks_in_python(self) -> None:
+        post = create_post(self.thread, author=self.a, body="Hello")
+        tick = timedelta(microseconds=1)
+        moments = [datetime(2026, 8, 8, 23, tzinfo=UTC), datetime(2027, 6, 1, tzinfo=UTC)]
+        for days in (0, 7, 14, 21, 28):
+            midnight = datetime.combine(START + timedelta(days=days), time(), tzinfo=UTC)
+            moments += [midnight - tick, midnight, midnight + tick]
+        for moment_ in moments:
+            create_post(self.thread, author=self.b, body="Yes", parent=post, now=moment_)
+        for last in (1, 2, 3):
+            rows = (
+                Post.objects.filter(parent=post)
+                .annotate(week=connections.week_of(self.cohort, "created_at", last))
+                .values_list("created_at", "week")
+            )
+            self.assertEqual(len(rows), len(moments))
+            for created_at, week in rows:
+                with self.subTest(last=last, moment=created_at):
+                    self.assertEqual(week, _week(self.cohort, created_at, last))
