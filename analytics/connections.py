@@ -1,21 +1,28 @@
 """Connection analytics: who got to know whom in a cohort, week by week, in aggregate only.
 
-The interaction graph of a cohort's learners (networkx): a *tie* joins two learners once one
-replied to the other's post or reacted to it (either way round), read from the discussions of
-the cohort (its prompts' threads, its community space and its circles' conversations). Circle
+The interaction graph of a cohort's learners: a *tie* joins two learners once one replied to
+the other's post or reacted to it (either way round), read from the discussions of the cohort
+(its prompts' threads, its community space and its circles' conversations). Circle
 co-membership is read too, to tell ties *beyond one's circle* (people who would not otherwise
 have met) from ties inside it; coaching contacts are the learners who have had a 1:1 session
 with their coach. Nothing a person wrote is read: authors, parents, reactions and dates only.
 
 `for_cohort(cohort)` makes six queries whatever the size (the seats with their region and
-function, replies, reactions, circle members, coaching sessions, and the programme's weeks) and
-returns, for each programme week (cumulative to its end): the learners with a new tie that week,
-the learners with no tie yet (isolates), those who have met their coach, as counts of people
-through `rapport.policy.suppress_small_groups` (each against the rest of the cohort); and the
-ties made, their share across regions, across functions and beyond one's circle, and how many
-of the directed interactions were returned (reciprocity), shown only when the learners with a
-tie are a shown count. `not_yet_connected(coach)` is the one list with names: for a coach, the
-members of the published circles they coach who have no tie yet; nobody else sees it.
+function, the programme's weeks, circle members, coaching sessions, and the replies and the
+reactions each *grouped by pair in the database*: `first_contacts` reads one row of three
+integers per pair of learners who ever talked, in the week of their first contact, never one
+row per interaction) and returns, for each programme week (cumulative to its end): the learners
+with a new tie that week, the learners with no tie yet (isolates), those who have met their
+coach, as counts of people through `rapport.policy.suppress_small_groups` (each against the
+rest of the cohort); and the ties made, their share across regions, across functions and
+beyond one's circle, and how many of the directed pairs are returned (reciprocity, as
+networkx's `overall_reciprocity` of the directed graph to that week, worked out from the two
+counts it depends on), shown only when the learners with a tie are a shown count. Counting
+first contacts per week is all the graph this needs; the networkx computation it replaced (every
+interaction into a graph, the directed graph copied each week for its reciprocity) is kept in
+analytics/tests/test_connections_oracle.py, which checks that both give the same figures.
+`not_yet_connected(coach)` is the one list with names: for a coach, the members of the
+published circles they coach who have no tie yet; nobody else sees it.
 """
 
 from collections import defaultdict
