@@ -1,31 +1,37 @@
 """Connection analytics: who got to know whom in a cohort, week by week, in aggregate only.
 
-The interaction graph of a cohort's learners (networkx): a *tie* joins two learners once one
-replied to the other's post or reacted to it (either way round), read from the discussions of
-the cohort (its prompts' threads, its community space and its circles' conversations). Circle
+The interaction graph of a cohort's learners: a *tie* joins two learners once one replied to
+the other's post or reacted to it (either way round), read from the discussions of the cohort
+(its prompts' threads, its community space and its circles' conversations). Circle
 co-membership is read too, to tell ties *beyond one's circle* (people who would not otherwise
 have met) from ties inside it; coaching contacts are the learners who have had a 1:1 session
 with their coach. Nothing a person wrote is read: authors, parents, reactions and dates only.
 
 `for_cohort(cohort)` makes six queries whatever the size (the seats with their region and
-function, replies, reactions, circle members, coaching sessions, and the programme's weeks) and
-returns, for each programme week (cumulative to its end): the learners with a new tie that week,
-the learners with no tie yet (isolates), those who have met their coach, as counts of people
-through `rapport.policy.suppress_small_groups` (each against the rest of the cohort); and the
-ties made, their share across regions, across functions and beyond one's circle, and how many
-of the directed interactions were returned (reciprocity), shown only when the learners with a
-tie are a shown count. `not_yet_connected(coach)` is the one list with names: for a coach, the
-members of the published circles they coach who have no tie yet; nobody else sees it.
+function, the programme's weeks, circle members, coaching sessions, and the replies and the
+reactions each *grouped by pair in the database*: `first_contacts` reads one row of three
+integers per pair of learners who ever talked, in the week of their first contact, never one
+row per interaction) and returns, for each programme week (cumulative to its end): the learners
+with a new tie that week, the learners with no tie yet (isolates), those who have met their
+coach, as counts of people through `rapport.policy.suppress_small_groups` (each against the
+rest of the cohort); and the ties made, their share across regions, across functions and
+beyond one's circle, and how many of the directed pairs are returned (reciprocity, as
+networkx's `overall_reciprocity` of the directed graph to that week, worked out from the two
+counts it depends on), shown only when the learners with a tie are a shown count. Counting
+first contacts per week is all the graph this needs; the networkx computation it replaced (every
+interaction into a graph, the directed graph copied each week for its reciprocity) is kept in
+analytics/tests/test_connections_oracle.py, which checks that both give the same figures.
+`not_yet_connected(coach)` is the one list with names: for a coach, the members of the
+published circles they coach who have no tie yet; nobody else sees it.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-from django.db.models import F, Max
+from django.db.models import Case, F, IntegerField, Max, Min, Value, When
 from django.utils import timezone
 
 from analytics.models import ConnectionSnapshot
@@ -100,27 +106,55 @@ def _people(value: int, size: int) -> People:
     return People(count, None if count is None else _percent(count, size))
 
 
-def interactions(cohort: Cohort, learners: Iterable[int], last: int) -> list[tuple[int, int, int]]:
-    """Directed interactions between the cohort's learners: (from, to, week), replies and
-    reactions, oldest first (two queries). Self-replies and anyone else are left out."""
+def week_of(cohort: Cohort, moment: str, last: int) -> Case:
+    """`_week` in SQL, for the datetime expression `moment`: 1 until the end of the first week
+    (earlier moments too), then each week to midnight UTC after its last day, `last` from
+    then on. The same clamped number `_week` gives for the moment's UTC date."""
+    ends = [
+        datetime.combine(cohort.week_ends_on(number) + timedelta(days=1), time(), tzinfo=UTC)
+        for number in range(1, last)
+    ]
+    return Case(
+        *(When(**{f"{moment}__lt": end}, then=Value(n)) for n, end in enumerate(ends, 1)),
+        default=Value(last),
+        output_field=IntegerField(),
+    )
+
+
+def first_contacts(
+    cohort: Cohort, learners: Iterable[int], last: int
+) -> dict[tuple[int, int], int]:
+    """The week each learner of the cohort first replied or reacted to each other one:
+    `{(from, to): week}`, the week clamped to 1..`last` as the page counts them (two queries,
+    grouped in the database: one row of three integers per directed pair, however many times
+    they talked). Self-replies and anyone who is not one of `learners` are left out."""
     seated = set(learners)
-    found = []
     replies = (
         Post.objects.filter(thread__cohort=cohort, parent__isnull=False)
-        .values_list("author_id", "parent__author_id", "created_at")
+        .exclude(author_id=F("parent__author_id"))
         .order_by()
+        .values("author_id", "parent__author_id")
+        .annotate(first=Min("created_at"))
+        .annotate(week=week_of(cohort, "first", last))
+        .values_list("author_id", "parent__author_id", "week")
     )
     reactions = (
         Reaction.objects.filter(post__thread__cohort=cohort)
-        .values_list("user_id", "post__author_id", "created_at")
+        .exclude(user_id=F("post__author_id"))
         .order_by()
+        .values("user_id", "post__author_id")
+        .annotate(first=Min("created_at"))
+        .annotate(week=week_of(cohort, "first", last))
+        .values_list("user_id", "post__author_id", "week")
     )
+    first: dict[tuple[int, int], int] = {}
     for rows in (replies, reactions):
-        for source, target, moment in rows.iterator(chunk_size=10_000):
-            if source != target and source in seated and target in seated:
-                found.append((source, target, _week(cohort, moment, last)))
-    found.sort(key=lambda item: item[2])
-    return found
+        for source, target, week in rows.iterator(chunk_size=10_000):
+            if source in seated and target in seated:
+                key = (source, target)
+                if week < first.get(key, last + 1):
+                    first[key] = week
+    return first
 
 
 def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnections:
@@ -154,34 +188,45 @@ def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnecti
         .order_by("starts_at")
     ):
         first_session.setdefault(learner, _week(cohort, starts, last))
-    by_week: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for source, target, week in interactions(cohort, region.keys(), last):
-        by_week[week].append((source, target))
 
-    ties = nx.Graph()
-    ties.add_nodes_from(region)
-    directed = nx.DiGraph()
-    directed.add_nodes_from(region)
-    across_regions = across_functions = beyond = 0
+    # Who first spoke to whom, and in which week (a directed edge each); a tie is made in the
+    # earlier week of its two directions.
+    directed_in = [0] * (last + 1)
+    tie_week: dict[tuple[int, int], int] = {}
+    for (source, target), week in first_contacts(cohort, region.keys(), last).items():
+        directed_in[week] += 1
+        pair = (source, target) if source < target else (target, source)
+        if week < tie_week.get(pair, last + 1):
+            tie_week[pair] = week
+    # Per week: the ties made, those across regions, across functions and beyond one's circle
+    # (either one has no circle, or they are in different ones), and who made them.
+    who = {user: (region[user], function[user], circle_of.get(user)) for user in region}
+    made_in = [[0, 0, 0, 0] for _ in range(last + 1)]
+    met_in: list[set[int]] = [set() for _ in range(last + 1)]
+    for (a, b), week in tie_week.items():
+        region_a, function_a, circle_a = who[a]
+        region_b, function_b, circle_b = who[b]
+        made = made_in[week]
+        made[0] += 1
+        made[1] += region_a != region_b
+        made[2] += function_a != function_b
+        made[3] += circle_a is None or circle_a != circle_b
+        met_in[week].update((a, b))
+
+    connected: set[int] = set()
+    total = directed = across_regions = across_functions = beyond = 0
     for number in range(1, last + 1):
-        met: set[int] = set()
-        new = 0
-        for source, target in by_week.get(number, ()):
-            directed.add_edge(source, target)
-            if ties.has_edge(source, target):
-                continue
-            ties.add_edge(source, target)
-            new += 1
-            met.update((source, target))
-            across_regions += region[source] != region[target]
-            across_functions += function[source] != function[target]
-            beyond += circle_of.get(source) is None or circle_of.get(source) != circle_of.get(
-                target
-            )
-        isolated = nx.number_of_isolates(ties)
-        connected = _people(size - isolated, size)
-        total = ties.number_of_edges()
-        shown = not connected.hidden  # tie figures only beside a shown count of people
+        met = met_in[number]
+        new, regions_apart, functions_apart, circles_apart = made_in[number]
+        across_regions += regions_apart
+        across_functions += functions_apart
+        beyond += circles_apart
+        connected |= met
+        total += new
+        directed += directed_in[number]
+        isolated = len(region) - len(connected)
+        connected_people = _people(size - isolated, size)
+        shown = not connected_people.hidden  # tie figures only beside a shown count of people
         result.weeks.append(
             ConnectionWeek(
                 number=number,
@@ -194,12 +239,14 @@ def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnecti
                 across_regions=_percent(across_regions, total) if shown else None,
                 across_functions=_percent(across_functions, total) if shown else None,
                 beyond_circle=_percent(beyond, total) if shown else None,
-                reciprocity=round(100 * nx.overall_reciprocity(directed))
-                if shown and directed.number_of_edges()
+                # networkx's overall reciprocity of the directed graph to this week: the share
+                # of its edges whose reverse is there too, 2 * (directed - undirected) / directed
+                reciprocity=round(100 * (2 * (directed - total) / directed))
+                if shown and directed
                 else None,
             )
         )
-    result.isolated = sorted(nx.isolates(ties))
+    result.isolated = sorted(region.keys() - connected)
     return result
 
 

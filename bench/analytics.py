@@ -13,13 +13,19 @@ refresh). Then, in one process and one run:
 2. the rollup refresh for one day of events of every learner (`--day-events` per learner,
    written in bulk as the demo writes events): events per second and wall time;
 3. connection analytics for the 4,500-learner cohort with `--interactions` replies and
-   reactions (written in bulk once): `analytics.connections.for_cohort`, p50/max of 5 runs.
+   reactions (written in bulk once): `analytics.connections.for_cohort`, p50/max of
+   `--connection-runs` runs, wall and CPU time (this process's, and on PostgreSQL the server
+   backend's too, read from /proc), interleaved with the computation it replaced (kept in
+   analytics/tests/test_connections_oracle.py as the tests' oracle) for a same-run ratio.
 
-It asserts nothing: read the figures against the targets it prints.
+`--only` runs some of the three (the seed is made or reused first whatever). Each part also
+reports the CPU time it took, since on a shared machine the wall time mostly measures the
+other processes. It asserts nothing: read the figures against the targets it prints.
 
     .venv/bin/python bench/analytics.py                               # SQLite, 100,000 learners
     .venv/bin/python bench/analytics.py --learners 20000 --event-days 60   # quicker
     .venv/bin/python bench/analytics.py --database-url postgres://postgres@127.0.0.1:5432/rapport_analytics
+    .venv/bin/python bench/analytics.py --learners 9001 --event-days 7 --only connections
 """
 
 import argparse
@@ -104,6 +110,33 @@ def timed(fn: Any, n: int) -> list[float]:
     return times
 
 
+def backend_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend (same machine: read
+    from /proc), or None on SQLite (whose work is this process's own CPU time)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_timed(fn: Any) -> tuple[float, float, float | None]:
+    """One call of `fn`: (wall seconds, this process's CPU seconds, the backend's or None)."""
+    server = backend_cpu()
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    after = backend_cpu()
+    return wall, cpu, None if server is None or after is None else after - server
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
@@ -140,10 +173,13 @@ def dashboards(args: argparse.Namespace) -> dict[str, Any]:
     ):
         response = client.get(url, query)  # warm (the first view may solve the snapshot)
         assert response.status_code == 200, response.status_code
+        cpu = time.process_time()
         times = timed(lambda q=query: client.get(url, q), args.requests)
+        cpu = time.process_time() - cpu
         results[name] = {
             "p50_ms": round(statistics.median(times), 1),
             "p95_ms": round(p95(times), 1),
+            "cpu_ms_mean": round(1000 * cpu / args.requests, 1),
             "ratio_to_healthz": round(statistics.median(times) / statistics.median(hello), 1),
         }
         print(f"  dashboard, {name}: {results[name]}", flush=True)
@@ -197,13 +233,17 @@ def day_refresh(args: argparse.Namespace) -> dict[str, Any]:
     ]  # fmt: skip
     with transaction.atomic():
         insert_rows(Event, columns, rows)
-    start = time.perf_counter()
+    server = backend_cpu()
+    start, cpu = time.perf_counter(), time.process_time()
     report = refresh(settle=timedelta(0))
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    after = backend_cpu()
     result = {
         "learners": len(seats),
         "events": report.events,
         "seconds": round(seconds, 1),
+        "cpu_s": round(cpu, 1),
+        "server_cpu_s": None if server is None or after is None else round(after - server, 1),
         "events_per_s": round(report.events / seconds) if seconds else None,
         "learner_weeks": report.rows,
     }
@@ -295,12 +335,37 @@ def connections(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
                 Reaction, ["organization_id", "post_id", "user_id", "kind", "created_at"], rows
             )
         marker.write_text(json.dumps({"interactions": replies + reactions}))
-    times = timed(lambda: for_cohort(main), 5)
-    result = {
+    from analytics.tests.test_connections_oracle import old_for_cohort
+
+    seated = main.enrollments.filter(role="learner").count()
+    runs: dict[str, list[tuple[float, float, float | None]]] = {"now": [], "replaced": []}
+    for _ in range(args.connection_runs):  # interleaved, so both see the same machine
+        runs["now"].append(cpu_timed(lambda: for_cohort(main)))
+        if args.compare_replaced:
+            runs["replaced"].append(cpu_timed(lambda: old_for_cohort(main)))
+    if args.compare_replaced:
+        assert for_cohort(main).weeks == old_for_cohort(main).weeks, "the two disagree"
+
+    def summary(times: list[tuple[float, float, float | None]]) -> dict[str, Any]:
+        servers = [server for _w, _c, server in times if server is not None]
+        return {
+            "wall_p50_s": round(statistics.median(w for w, _c, _s in times), 3),
+            "wall_max_s": round(max(w for w, _c, _s in times), 3),
+            "cpu_p50_s": round(statistics.median(c for _w, c, _s in times), 3),
+            "server_cpu_p50_s": round(statistics.median(servers), 3) if servers else None,
+        }
+
+    result: dict[str, Any] = {
+        "learners": seated,
         "interactions": json.loads(marker.read_text())["interactions"],
-        "p50_s": round(statistics.median(times) / 1000, 2),
-        "max_s": round(max(times) / 1000, 2),
+        "runs": args.connection_runs,
+        "for_cohort": summary(runs["now"]),
     }
+    if args.compare_replaced:
+        result["replaced"] = summary(runs["replaced"])
+        result["cpu_ratio_replaced_to_now"] = round(
+            result["replaced"]["cpu_p50_s"] / result["for_cohort"]["cpu_p50_s"], 1
+        )
     print(f"  connections: {result}", flush=True)
     return result
 
@@ -312,6 +377,19 @@ def main() -> int:
     parser.add_argument("--day-events", type=int, default=5, help="events per learner in the day")
     parser.add_argument("--interactions", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--connection-runs", type=int, default=5)
+    parser.add_argument(
+        "--compare-replaced",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also time the connections computation that for_cohort replaced (the oracle)",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=("dashboards", "refresh", "connections"),
+        default=("dashboards", "refresh", "connections"),
+    )
     parser.add_argument("--database-url", default="")
     parser.add_argument("--data-dir", default="")
     args = parser.parse_args()
@@ -319,15 +397,22 @@ def main() -> int:
     data_dir = setup(args)
     info = seed(args, data_dir)
     print(f"seed: {info}", flush=True)
-    results = {
-        "seed": info,
-        "dashboards": dashboards(args),
-        "refresh_day": day_refresh(args),
-        "connections": connections(args, data_dir),
-        "targets": TARGETS,
-        "load_before": [round(x, 2) for x in load],
-        "load_after": [round(x, 2) for x in os.getloadavg()],
+    results: dict[str, Any] = {"seed": info}
+    parts = {
+        "dashboards": lambda: dashboards(args),
+        "refresh": lambda: day_refresh(args),
+        "connections": lambda: connections(args, data_dir),
     }
+    for name, part in parts.items():
+        if name in args.only:
+            cpu = time.process_time()
+            results[name] = part()
+            results[name]["cpu_s_of_the_part"] = round(time.process_time() - cpu, 1)
+    results.update(
+        targets=TARGETS,
+        load_before=[round(x, 2) for x in load],
+        load_after=[round(x, 2) for x in os.getloadavg()],
+    )
     print(json.dumps(results, indent=2))
     (data_dir / "results.json").write_text(json.dumps(results, indent=2))
     return 0
