@@ -1,18 +1,22 @@
 """Connection analytics: who got to know whom in a cohort, week by week, in aggregate only.
 
 The interaction graph of a cohort's learners: a *tie* joins two learners once one replied to
-the other's post or reacted to it (either way round), read from the discussions of the cohort
-(its prompts' threads, its community space and its circles' conversations). Circle
+the other's post or reacted to it, or answered their request for feedback between rounds
+(either way round), read from the discussions of the cohort (its prompts' threads, its
+community space and its circles' conversations) and from its answered feedback requests
+(`assessments.FeedbackAnswer`: named, so a tie reveals nothing the two did not already know;
+a declined request makes none; assessment ratings, which peers give as a group, make none). Circle
 co-membership is read too, to tell ties *beyond one's circle* (people who would not otherwise
 have met) from ties inside it; coaching contacts are the learners who have had a 1:1 session
 with their coach. Nothing a person wrote is read: authors, parents, reactions and dates only.
 
-`for_cohort(cohort)` makes six queries whatever the size (the seats with their region and
-function, the programme's weeks, circle members, coaching sessions, and the replies and the
-reactions each *grouped by pair in the database*: `first_contacts` reads one row of three
-integers per pair of learners who ever talked, in the week of their first contact, never one
-row per interaction) and returns, for each programme week (cumulative to its end): the learners
-with a new tie that week, the learners with no tie yet (isolates), those who have met their
+`for_cohort(cohort)` makes seven queries whatever the size (the seats with their region and
+function, the programme's weeks, circle members, coaching sessions, and the replies, the
+reactions and the feedback answers each *grouped by pair in the database*: `first_contacts`
+reads one row of three integers per pair of learners who ever talked, in the week of their first
+contact, never one row per interaction) and returns, for each programme week (cumulative to its
+end): the learners with a new tie that week, the learners with no tie yet (isolates), those who
+have met their
 coach, as counts of people through `rapport.policy.suppress_small_groups` (each against the
 rest of the cohort); and the ties made, their share across regions, across functions and
 beyond one's circle, and how many of the directed pairs are returned (reciprocity, as
@@ -35,6 +39,7 @@ from django.db.models import Case, F, IntegerField, Max, Min, Value, When
 from django.utils import timezone
 
 from analytics.models import ConnectionSnapshot
+from assessments.models import FeedbackAnswer, FeedbackState
 from circles.models import Circle, CircleMember, CircleState
 from coaching.models import Booking, BookingStatus
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
@@ -45,7 +50,7 @@ from rapport import policy
 if TYPE_CHECKING:
     from accounts.models import User
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: answered feedback between rounds makes a tie
 # Reactions record no event, so a snapshot is also rebuilt once it is this old.
 STALE = timedelta(hours=1)
 
@@ -124,8 +129,9 @@ def week_of(cohort: Cohort, moment: str, last: int) -> Case:
 def first_contacts(
     cohort: Cohort, learners: Iterable[int], last: int
 ) -> dict[tuple[int, int], int]:
-    """The week each learner of the cohort first replied or reacted to each other one:
-    `{(from, to): week}`, the week clamped to 1..`last` as the page counts them (two queries,
+    """The week each learner of the cohort first replied or reacted to each other one, or
+    answered their request for feedback: `{(from, to): week}`, the week clamped to 1..`last`
+    as the page counts them (three queries,
     grouped in the database: one row of three integers per directed pair, however many times
     they talked). Self-replies and anyone who is not one of `learners` are left out."""
     seated = set(learners)
@@ -147,8 +153,21 @@ def first_contacts(
         .annotate(week=week_of(cohort, "first", last))
         .values_list("user_id", "post__author_id", "week")
     )
+    feedback = (
+        FeedbackAnswer.objects.filter(
+            request__seat__cohort=cohort,
+            state=FeedbackState.ANSWERED,
+            answered_at__isnull=False,
+        )
+        .exclude(writer_id=F("request__seat__user_id"))
+        .order_by()
+        .values("writer_id", "request__seat__user_id")
+        .annotate(first=Min("answered_at"))
+        .annotate(week=week_of(cohort, "first", last))
+        .values_list("writer_id", "request__seat__user_id", "week")
+    )
     first: dict[tuple[int, int], int] = {}
-    for rows in (replies, reactions):
+    for rows in (replies, reactions, feedback):
         for source, target, week in rows.iterator(chunk_size=10_000):
             if source in seated and target in seated:
                 key = (source, target)
@@ -158,7 +177,7 @@ def first_contacts(
 
 
 def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnections:
-    """The cohort's connections week by week (six queries; see the module's docstring)."""
+    """The cohort's connections week by week (seven queries; see the module's docstring)."""
     now = now or timezone.now()
     seats = list(
         Enrollment.objects.filter(cohort=cohort, role=EnrollmentRole.LEARNER).values_list(

@@ -1,10 +1,11 @@
-"""The programme dashboards (organisation admins and sponsors): the list of programmes, a programme's
-dashboard with its filters, the same numbers as a CSV file, and a cohort's connections; and
-the coach's private list of the members of their circles who are not yet connected.
+"""The programme dashboards (organisation admins and sponsors): the list of programmes, a
+programme's dashboard with its filters, the same numbers as a CSV file, and a cohort's
+connections; and the coach's private list of the members of their circles who are not yet connected.
 
-Thin: load through analytics.access (403 for anyone but an admin or a sponsor, 404 for another organisation's
-programme), validate the filters with analytics.forms (a bad filter is a 400 page that says
-what is wrong, with the filters typed still in the form), build with analytics.dashboard, render.
+Thin: load through analytics.access (403 for anyone but an admin or a sponsor, 404 for another
+organisation's programme), validate the filters with analytics.forms (a bad filter is a 400 page
+that says what is wrong, with the filters typed still in the form), build with
+analytics.dashboard, render.
 """
 
 import csv

@@ -3,8 +3,9 @@ database; the computation it replaced streamed every reply and reaction into net
 replaced one is kept here, unchanged, as the oracle: on a generated cohort (circles, several
 regions and functions, replies and reactions over weeks before, during and after the programme,
 self-replies, a coach and a learner of another cohort talking too) both give exactly the same
-figures, week by week and under several thresholds. And the new one makes the same six queries
-whatever the number of interactions."""
+figures, week by week and under several thresholds. And the new one makes the same seven queries
+whatever the number of interactions (the seventh reads answered feedback between rounds, which the
+replaced one did not count: `FirstContactTests` checks it)."""
 
 import random
 from collections import defaultdict
@@ -247,16 +248,16 @@ class GeneratedCohortTests(TestCase):
         )
         self.assert_same(datetime(2026, 9, 28, tzinfo=UTC))
 
-    def test_it_makes_six_queries_whatever_the_number_of_interactions(self) -> None:
+    def test_it_makes_seven_queries_whatever_the_number_of_interactions(self) -> None:
         # 1 the seats, 2 the programme's last week, 3 circle members, 4 coaching sessions,
-        # 5 replies grouped by pair, 6 reactions grouped by pair
-        with self.assertNumQueries(6):
+        # 5 replies grouped by pair, 6 reactions grouped by pair, 7 feedback answers by pair
+        with self.assertNumQueries(7):
             before = connections.for_cohort(self.cohort)
         thread = community_thread(self.cohort)
         post = Post.objects.filter(thread=thread, parent=None, author=self.people[0]).get()
         for n in range(60):
             create_post(thread, author=self.people[34 + n % 6], body="At last", parent=post)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             after = connections.for_cohort(self.cohort)
         self.assertLess(len(after.isolated), len(before.isolated))
 
@@ -293,6 +294,36 @@ class FirstContactTests(TestCase):
         self.assertEqual(
             connections.first_contacts(self.cohort, [self.a.pk, self.b.pk], 3),
             {(self.b.pk, self.a.pk): 2},
+        )
+
+    def test_answered_feedback_between_rounds_makes_a_tie_and_a_declined_one_does_not(
+        self,
+    ) -> None:
+        from assessments import actions as assessments
+        from assessments.models import FeedbackAnswer
+
+        seat = Enrollment.objects.get(cohort=self.cohort, user=self.a)
+        peers = list(Enrollment.objects.filter(cohort=self.cohort, user__in=[self.b, self.c]))
+        request = assessments.request_feedback(
+            self.a,
+            seat=seat,
+            focus="My first skip-level meeting",
+            behaviour=None,
+            peers=peers,
+            ask_coach=False,
+            due_on=None,
+            today=START,
+        )
+        learners = [self.a.pk, self.b.pk, self.c.pk]
+        self.assertEqual(connections.first_contacts(self.cohort, learners, 3), {})  # asked only
+        b_part = FeedbackAnswer.objects.get(request=request, writer=self.b)
+        c_part = FeedbackAnswer.objects.get(request=request, writer=self.c)
+        parts = dict.fromkeys(assessments.SBI_FIELDS, "Specific and kind")
+        assessments.give_feedback(self.b, answer=b_part, comments=parts)
+        assessments.decline_feedback(self.c, answer=c_part)
+        FeedbackAnswer.objects.filter(pk=b_part.pk).update(answered_at=at(2))
+        self.assertEqual(
+            connections.first_contacts(self.cohort, learners, 3), {(self.b.pk, self.a.pk): 2}
         )
 
     def test_its_weeks_in_sql_are_the_weeks_in_python(self) -> None:
