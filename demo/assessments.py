@@ -181,13 +181,116 @@ def _at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
+# What Mei Tanaka (the demo's learner of last year's cohort, `alumna`) heard at the end of the
+# programme and a year later, from two of her peers and from her coach: (strength, growth edge),
+# each as (situation, behaviour, impact).
+ALUMNA_WORDS: dict[RoundKind, tuple[tuple[tuple[str, str, str], tuple[str, str, str]], ...]] = {
+    RoundKind.END: (
+        (
+            (
+                "The Osaka pricing review in March, when the numbers came in under plan.",
+                "You opened by asking each of us what we had seen on the ground before you "
+                "showed a single chart.",
+                "Two of the quieter account managers spoke first, and the fix we chose came "
+                "from one of them.",
+            ),
+            (
+                "Our one-to-ones in the busy weeks before the fiscal year end.",
+                "You moved them twice and then cancelled one by message.",
+                "I started saving problems for the team call, where they were harder to talk "
+                "about.",
+            ),
+        ),
+        (
+            (
+                "The handover when Kenji joined the team mid-quarter.",
+                "You wrote down what you expected of him in the first month and asked him to "
+                "add what he expected of you.",
+                "He told me it was the first time a manager had asked. He settled in fast.",
+            ),
+            (
+                "Team meetings when a decision is already made.",
+                "You sometimes ask for views after you have already said what you will do.",
+                "People stop offering ideas in those meetings; saying plainly that it is decided "
+                "would be kinder.",
+            ),
+        ),
+        (
+            (
+                "Our coaching sessions from week four on.",
+                "You came with one real conversation you had tried, what you said, and what "
+                "happened next.",
+                "We could work on your practice rather than on theory, and you changed how you "
+                "open hard conversations within a month.",
+            ),
+            (
+                "When a conversation you had planned went off script.",
+                "You tended to drop the plan and fix the problem yourself.",
+                "The other person left with your solution rather than theirs; pausing to ask "
+                "what they would do keeps the ownership with them.",
+            ),
+        ),
+    ),
+    RoundKind.YEAR_LATER: (
+        (
+            (
+                "The reorganisation of the Kansai accounts last autumn.",
+                "You told the team what you knew, what you did not know yet, and when you "
+                "would tell us more, and you kept every one of those dates.",
+                "Nobody left during the change, and rumours died down within a week.",
+            ),
+            (
+                "Feedback on written proposals.",
+                "Your comments are careful but arrive in one long message at the end.",
+                "Smaller notes earlier would save a rewrite or two.",
+            ),
+        ),
+        (
+            (
+                "Monthly one-to-ones this year.",
+                "You have not moved one since January, and you start by asking what I want to "
+                "use the time for.",
+                "I bring the difficult things now, early, instead of letting them grow.",
+            ),
+            (
+                "Cross-team projects with the Tokyo office.",
+                "You take on their requests yourself rather than passing them to us.",
+                "Some of us would like the chance to build those relationships too.",
+            ),
+        ),
+        (
+            (
+                "Our follow-up session a year on.",
+                "You brought notes from three conversations you had let the other person lead.",
+                "You could name what changed for them and for you; that is the habit we set out "
+                "to build.",
+            ),
+            (
+                "Your own workload in peak season.",
+                "You still absorb extra work quietly when the team is stretched.",
+                "Saying it out loud earlier would let others help, and model the openness you "
+                "ask of them.",
+            ),
+        ),
+    ),
+}
+
+
 def seed_assessments(
-    cohort: Cohort, *, previous: Cohort, learner: str, peer: str, coach: str, now: datetime
+    cohort: Cohort,
+    *,
+    previous: Cohort,
+    learner: str,
+    peer: str,
+    coach: str,
+    alumna: str,
+    now: datetime,
 ) -> dict[str, int]:
     """The demo cohort's baseline round answered about `learner` (by herself, `peer` and four
     more peers of the cohort, and `coach`), and `previous` (last year's cohort of the same
     programme, seated) with every round that has opened answered by its learners, their peers
-    and the coach. Returns counts by kind."""
+    and the coach — `alumna` (a learner of `previous`) by every rater in every round, with
+    comments at the end and a year later. Returns counts by kind."""
     today = now.date()
     schedule_rounds(today=today)
     behaviours = list(
@@ -229,7 +332,8 @@ def seed_assessments(
             PEER_WORDS[kind][n], _at(day + timedelta(days=1 + n), 10 + n),
         )  # fmt: skip
     count = 2 + len(peer_ids)
-    count += _previous_year(previous, behaviours, coach=grace, today=today)
+    mei = User.objects.get(email=alumna)
+    count += _previous_year(previous, behaviours, coach=grace, alumna=mei, today=today)
     # The rounds that have opened were announced at the time: run_periodic does not announce
     # them again (the second cohort's open baseline, say, is announced by it as usual).
     AssessmentRound.objects.filter(
@@ -248,10 +352,11 @@ def previous_year_start(today: date, weeks: int) -> date:
 
 
 def _previous_year(
-    previous: Cohort, behaviours: Sequence[Behaviour], *, coach: User, today: date
+    previous: Cohort, behaviours: Sequence[Behaviour], *, coach: User, alumna: User, today: date
 ) -> int:
     """Last year's cohort (its people seated by the demo seed): each learner asked
-    PREVIOUS_PEERS peers; every round that has opened answered by most of them, with growth
+    PREVIOUS_PEERS peers; every round that has opened answered by most of them (about `alumna`,
+    by all of them, two peers and the coach with comments after the baseline), with growth
     from baseline to end that mostly held a year later — more in the eyes of peers and the
     coach than in people's own, who often rate themselves more strictly once they know what to
     look for. Returns the responses written."""
@@ -277,18 +382,26 @@ def _previous_year(
             if round_.opens_on > today:
                 continue
             day = round_.opens_on + timedelta(days=rng.randint(0, 4))
+            is_alumna = subject.user_id == alumna.pk
+            said_to_her = list(ALUMNA_WORDS.get(RoundKind(kind), ())) if is_alumna else []
+            coach_words = said_to_her.pop() if said_to_her else None  # the last: the coach's
             for relation, rater_id in [
                 (Relation.SELF, subject.user_id),
                 (Relation.COACH, coach.pk),
                 *[(Relation.PEER, r) for r in raters],
             ]:
-                if rng.random() > ANSWERED[relation][RoundKind(kind)]:
+                if rng.random() > ANSWERED[relation][RoundKind(kind)] and not is_alumna:
                     continue  # not everyone answers every round
                 is_self = relation == Relation.SELF
                 typical = (own if is_self else lift)[RoundKind(kind)]
                 # The person's growth, plus each rater's own lean in each round.
                 step = own_start * is_self + typical * growth + rng.gauss(0.0, 0.3)
                 scores = [_clip(round(b + step + rng.choice((-1, 0, 0, 0, 1)) * 0.6)) for b in base]
-                _write(round_, subject, rater_id, relation, scores, behaviours, None, _at(day, 11))
+                said = None
+                if relation == Relation.COACH:
+                    said = coach_words
+                elif relation == Relation.PEER and said_to_her:
+                    said = said_to_her.pop(0)
+                _write(round_, subject, rater_id, relation, scores, behaviours, said, _at(day, 11))
                 written += 1
     return written

@@ -122,6 +122,13 @@ SPONSOR = Person(
     "Executive Leadership", "",
 )  # fmt: skip
 
+# A learner of last year's cohort: her rounds have all closed, so My growth over time shows
+# the baseline, the end of the programme and a year later (demo/assessments.py).
+ALUMNA = Person(
+    "Mei Tanaka", f"alumni@{DOMAIN}", "Asia/Tokyo", "Asia Pacific", "Japan",
+    "Commercial", "First-line manager",
+)  # fmt: skip
+
 # The fixed sign-ins the README and `make demo` print, as (role, email).
 DEMO_SIGN_INS: tuple[tuple[str, str], ...] = (
     ("Learner", LEARNER.email),
@@ -131,9 +138,10 @@ DEMO_SIGN_INS: tuple[tuple[str, str], ...] = (
     ("Organisation admin", ADMIN.email),
     ("Expert", EXPERT.email),
     ("Programme sponsor", SPONSOR.email),
+    ("Learner of last year's cohort", ALUMNA.email),
 )
 DEMO_NAMES = {
-    p.email: p.full_name for p in (LEARNER, PEER, COACH, DESIGNER, ADMIN, EXPERT, SPONSOR)
+    p.email: p.full_name for p in (LEARNER, PEER, COACH, DESIGNER, ADMIN, EXPERT, SPONSOR, ALUMNA)
 }
 
 
@@ -470,6 +478,7 @@ class _Seeder:
             learner=LEARNER.email,
             peer=PEER.email,
             coach=COACH.email,
+            alumna=ALUMNA.email,
             now=self.now_aware,
         )
         self.clock.lap(
@@ -510,7 +519,7 @@ class _Seeder:
         ensure_sessions(cohort)
         joined = datetime.combine(start, time(9), tzinfo=UTC) - timedelta(days=14)
         users = self._add_people(
-            list(self.people.people(PREVIOUS_COHORT_SIZE)), Role.LEARNER, joined=joined
+            [ALUMNA, *self.people.people(PREVIOUS_COHORT_SIZE - 1)], Role.LEARNER, joined=joined
         )
         grace = User.objects.get(email=coach)
         enroll_many(cohort, seats=[Seat(user_id=grace.pk, role=EnrollmentRole.COACH)])

@@ -328,6 +328,7 @@ class SeededDemoTests(TestCase):
             "admin@northwind.example": Role.ADMIN,
             "expert@northwind.example": Role.EXPERT,
             "sponsor@northwind.example": Role.SPONSOR,
+            "alumni@northwind.example": Role.LEARNER,
         }
         self.assertEqual([email for _, email in DEMO_SIGN_INS], list(roles))
         for email, role in roles.items():
@@ -399,6 +400,30 @@ class SeededDemoTests(TestCase):
         waiting = [t for t in tasks_of(grace, today=NOW.date()) if not t.answered]
         self.assertTrue(waiting)
         self.assertTrue(all(t.round.kind == "year_later" for t in waiting))
+
+    def test_last_years_learner_sees_her_growth_from_baseline_to_end_and_a_year_on(self) -> None:
+        from assessments.report import growth_report
+
+        mei = User.objects.get(email="alumni@northwind.example")
+        (report,) = growth_report(mei, today=NOW.date())
+        self.assertTrue(report.seat.cohort.name.startswith("Cohort 2025"))
+        baseline, end, later = report.columns
+        self.assertTrue(baseline.closed and end.closed and later.opened)
+        for column in (baseline, end):
+            self.assertTrue(column.peers_shown)
+            self.assertEqual(column.peers_answered, 4)
+        self.assertTrue(later.self_done and later.coach_done)
+        self.assertEqual(len(end.peers_observed.strengths), 2)
+        self.assertEqual(len(end.coach_observed.edges), 1)
+        # Others saw her grow from the baseline to the end of the programme.
+        means = [
+            (row.cells[0].peer_mean, row.cells[1].peer_mean)
+            for block in report.competencies
+            for row in block.rows
+        ]
+        self.assertGreater(
+            sum(e for _b, e in means if e is not None), sum(b for b, _e in means if b is not None)
+        )
 
     def test_the_demo_learner_asked_for_feedback_and_the_peer_has_one_to_answer(self) -> None:
         from assessments.access import (
