@@ -426,7 +426,6 @@ class _Seeder:
             now=self.now_aware,
         )
         self.clock.lap(f"Moderation: {safety['reports']} reports, {safety['blocks']} block")
-        self._share_password()
         circles = seed_circles(
             self.organization, admin_email=ADMIN.email, today=self.now_aware.date()
         )
@@ -472,6 +471,7 @@ class _Seeder:
             f"{caseload['proposals']} match proposal"
         )
         previous = self._previous_year_cohort(program, coach=COACH.email)
+        self._share_password()  # after last year's cohort: its Mei Tanaka signs in too
         rated = seed_assessments(
             cohorts[0],
             previous=previous,

@@ -430,10 +430,16 @@ class ErasureTests(MyDataCase):
         self.assertTrue(Entry.objects.filter(author=self.alice).exists())  # can fail
         erase_person(self.alice)
         for model, names in confidential_fields():
+            # Whose text it is: a person, or a person's seat (a request for feedback is made
+            # from the learner's seat in a cohort).
             links = [
                 field.name
                 for field in model._meta.concrete_fields
                 if field.is_relation and field.related_model is User
+            ] + [
+                f"{field.name}__user"
+                for field in model._meta.concrete_fields
+                if field.is_relation and field.related_model is Enrollment
             ]
             self.assertTrue(links, f"{model.__name__}: whose text is it?")
             for link in links:
