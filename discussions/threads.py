@@ -110,8 +110,8 @@ def short_time(moment: datetime, zone: tzinfo) -> str:
 class PostView:
     """One post as a viewer sees it. `body_html` is empty for deleted posts (their text is
     gone) and for posts of someone the viewer blocked (collapsed: shown on request). `key` is
-    the post's public id as text, `when` its time for the reader (`short_time`) and
-    `counted` whether any reaction has a count."""
+    the post's public id as text, `when` its time for the reader (`short_time`), `iso` the
+    same moment for `<time datetime>`, and `counted` whether any reaction has a count."""
 
     post: Post
     label: str
@@ -125,6 +125,7 @@ class PostView:
     links: PostLinks | None = None
     when: str = ""
     counted: bool = False
+    iso: str = ""
 
     @property
     def anchor(self) -> str:
@@ -315,6 +316,7 @@ def load_thread_page(
             key=key,
             links=links(key),
             when=short_time(post.created_at, zone),
+            iso=post.created_at.isoformat(timespec="seconds"),
             counted=any(r.count for r in shown),
         )
 
