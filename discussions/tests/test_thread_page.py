@@ -356,7 +356,7 @@ class OneFormPerPageTests(ThreadTestCase):
         self.assertLess(page.index("Second"), form_at)
         self.assertLess(page.index(f"reply={first.public_id}"), form_at)
         self.assertIn(f'name="parent" value="{second.public_id}"', page)
-        self.assertIn(f'href="?page=1#post-{second.public_id}" data-reply-cancel', page)
+        self.assertIn(f'href="{url}?page=1#post-{second.public_id}" data-reply-cancel', page)
         response = self.client.post(
             reverse("discussions:post", args=[self.community.public_id]),
             {"body": "Answering the second", "parent": str(second.public_id)},
@@ -394,6 +394,9 @@ class OneFormPerPageTests(ThreadTestCase):
         self.assertEqual(page.count('id="reply-form"'), 1)
         self.assertNotIn("reply-home", page)
         self.assertIn("Hi @[Nobody Here]</textarea>", page)
+        # Shown at the posting address: the page's links lead back to the thread's own.
+        thread_url = self.thread_url(self.community)
+        self.assertIn(f'href="{thread_url}?page=1&amp;reply={post.public_id}#reply-form"', page)
         self.assertLess(page.index("Bob says hello"), page.index('id="reply-form"'))
 
     def test_reaction_buttons_give_and_take_back(self) -> None:

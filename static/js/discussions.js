@@ -116,7 +116,12 @@
     parent.value = key;
     replyDrafts.restart(key, unsent[key] || "");
     if (name) name.textContent = " " + (name.dataset.pattern || "to %(name)s").replace("%(name)s", authorOf(key));
-    if (cancel) cancel.href = "?" + new URLSearchParams({ page: new URL(link.href).searchParams.get("page") || "1" }) + "#post-" + key;
+    if (cancel) {
+      const back = new URL(link.href, window.location.href);
+      back.searchParams.delete("reply");
+      back.hash = "post-" + key;
+      cancel.href = back.pathname + back.search + back.hash;
+    }
     link.closest("p").after(form);
     link.setAttribute("aria-expanded", "true");
     current = link;
