@@ -7,10 +7,14 @@ seed it), signs the same learner in, and for the thread page and a reply measure
 warming: the process CPU time of one request (`time.process_time`, min and median of
 `--requests`), the Python calls one request makes (`sys.setprofile`, C functions included), and
 the queries with their times. `--profile` prints the top of a cProfile of the thread page
-(cumulative time), to see where the CPU goes.
+(cumulative time), to see where the CPU goes. `--callgrind N` counts the machine instructions
+one request executes, which the machine's load does not change at all: it runs this script
+three times under valgrind's callgrind (no request, N thread pages, N replies, each after the
+same setup and warming) and divides the differences by N (slow: minutes).
 
     .venv/bin/python bench/thread_calls.py                     # the 1,000,000-post seed
     .venv/bin/python bench/thread_calls.py --profile 40        # and the 40 costliest functions
+    .venv/bin/python bench/thread_calls.py --callgrind 10      # instructions per request
 
 Every reply posted here goes to a post on page 1 of the thread, as the benchmark's do.
 """
@@ -19,7 +23,10 @@ import argparse
 import cProfile
 import io
 import pstats
+import re
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -74,18 +81,27 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true", help="print every query")
     parser.add_argument("--sort", default="cumulative", help="cProfile's sort key")
     parser.add_argument("--save-page", default="", help="write the thread page's HTML here")
+    parser.add_argument(
+        "--callgrind", type=int, default=0, help="instructions per request, from N requests"
+    )
+    parser.add_argument("--callgrind-child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.callgrind:
+        return callgrind(args)
 
     backend = "postgresql" if args.database_url else "sqlite"
     data_dir = Path(args.data_dir or ROOT / "var" / "bench" / f"thread-{backend}-{args.posts}")
     data_dir.mkdir(parents=True, exist_ok=True)
     env = bench_env(args, data_dir)
-    manage(env, "migrate", "--no-input", "-v", "0")
+    child = args.callgrind_child
+    if not child:
+        manage(env, "migrate", "--no-input", "-v", "0")
     setup_django(env)
     if not seeded(data_dir):
         seed(args)
         (data_dir / "seeded.json").write_text(f'{{"posts": {args.posts}}}')
-    manage(env, "collectstatic", "--no-input", "-v", "0")
+    if not child:
+        manage(env, "collectstatic", "--no-input", "-v", "0")
     facts = prepare(args)
 
     from django.db import connection
@@ -104,6 +120,14 @@ def main() -> int:
         response = client.post(facts["reply_url"], facts["reply_form"])
         assert response.status_code == 302, response.status_code
 
+    if child:  # under callgrind: warm both, then `what` `count` times, and nothing else
+        what, count = child.split(":")
+        for _ in range(WARM):
+            thread()
+            reply()
+        for _ in range(int(count)):
+            (thread if what == "thread" else reply)()
+        return 0
     print(
         f"Thread benchmark in-process — {backend}, {facts['posts']:,} posts, the thread "
         f"{facts['thread_posts']:,} ({facts['thread_top_posts']:,} top-level), page {facts['page']}"
@@ -133,6 +157,56 @@ def main() -> int:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.profile)
         print(out.getvalue())
+    return 0
+
+
+def callgrind(args: argparse.Namespace) -> int:
+    """Instructions per thread page and per reply: this script under callgrind three times
+    (no request, `args.callgrind` pages, as many replies, each after the same setup and
+    warming), the differences divided by the count."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is needed: apt-get install valgrind")
+    # The children neither migrate nor collect static files (slow under valgrind): done here.
+    backend = "postgresql" if args.database_url else "sqlite"
+    data_dir = Path(args.data_dir or ROOT / "var" / "bench" / f"thread-{backend}-{args.posts}")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = bench_env(args, data_dir)
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+    passed = [
+        f"--posts={args.posts}",
+        f"--thread-posts={args.thread_posts}",
+        f"--learners={args.learners}",
+        f"--database-url={args.database_url}",
+        f"--data-dir={data_dir}",
+    ]
+
+    def instructions(child: str) -> int:
+        run = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--callgrind-out-file=/dev/null",
+                sys.executable,
+                __file__,
+                *passed,
+                "--callgrind-child",
+                child,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        found = re.search(r"Collected : (\d+)", run.stderr)
+        if found is None:
+            raise SystemExit(f"callgrind printed no count:\n{run.stderr[-2000:]}")
+        return int(found.group(1))
+
+    n = args.callgrind
+    base = instructions("thread:0")
+    for what in ("thread", "reply"):
+        each = (instructions(f"{what}:{n}") - base) / n
+        print(f"{what:<7} {each / 1e6:8.1f} million instructions a request (callgrind, {n})")
     return 0
 
 

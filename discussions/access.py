@@ -17,11 +17,12 @@ from discussions.models import (
     PostRevision,
     Thread,
     ThreadKind,
-    coaches_cohort,
+    coaches_thread_cohort,
     is_moderator,
 )
 from programs.models import ActivityKind
 from programs.outline import OutlineActivity, outline_of
+from rapport import policy
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -30,17 +31,49 @@ if TYPE_CHECKING:
 GRACE_DAYS = 14
 
 
+_THREAD_RELATED = ("cohort__program", "activity__week", "circle")
+
+
 def get_thread_for_user(user: "User | Any", thread_public_id: uuid.UUID) -> Thread:
     """The thread if the person may read it (Thread.visible_to), with its cohort, programme
-    and activity; else 404. One query."""
+    and activity, and the person's seat in its cohort (`thread.seat_of`: their id and
+    `EnrollmentRole` or None, which discussions.models.known_seat reads so that the page need
+    not ask again whether they coach it); else 404. One query.
+
+    A cohort's thread (a prompt's, the community space) is asked for in the form
+    `Thread.with_seat_of` gives the rule — of their organisation, with a seat in its cohort —
+    which costs a request a third of visible_to's subqueries to build (docs/performance.md).
+    A circle's thread, and every thread for a platform superuser, through Thread.visible_to
+    itself (one query more for a circle's)."""
+    if policy.is_platform_superuser(user):
+        thread = None
+    else:
+        membership = policy.membership_of(user)
+        if membership is None:
+            raise Http404("No such thread")
+        thread = (
+            Thread.objects.select_related(*_THREAD_RELATED)
+            .with_seat_of(user)
+            .filter(organization_id=membership.organization_id, public_id=thread_public_id)
+            .first()
+        )
+        if thread is None:
+            raise Http404("No such thread")
+        if thread.kind != ThreadKind.CIRCLE:
+            if thread.seat_role is None:  # type: ignore[attr-defined]
+                raise Http404("No such thread")
+            thread.seat_of = (user.pk, thread.seat_role)  # type: ignore[attr-defined]
+            return thread
     thread = (
         Thread.objects.visible_to(user)
-        .select_related("cohort__program", "activity__week", "circle")
+        .select_related(*_THREAD_RELATED)
+        .with_seat_of(user)
         .filter(public_id=thread_public_id)
         .first()
     )
     if thread is None:
         raise Http404("No such thread")
+    thread.seat_of = (user.pk, thread.seat_role)  # type: ignore[attr-defined]
     return thread
 
 
@@ -70,7 +103,7 @@ def get_post_in_thread(user: "User | Any", thread: Thread, post_public_id: uuid.
     thread's own index, without visible_to's subqueries: two queries (whether they coach the
     cohort, the post), three on a respond-before-reveal prompt. Precondition: `thread` came
     from get_thread_for_user. A post of another thread is a 404 like an unknown one."""
-    sees_all = coaches_cohort(user, thread.cohort_id)
+    sees_all = coaches_thread_cohort(user, thread)
     answered = (
         thread.respond_before_reveal
         and not sees_all

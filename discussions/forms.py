@@ -53,15 +53,28 @@ class EditForm(forms.Form):
 
 
 class ReactionForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=ReactionKind.choices,
-        error_messages={"invalid_choice": _("That is not one of the reactions you can give.")},
-    )
-    # "1" (or absent) gives the reaction, "0" takes it back.
-    on = forms.ChoiceField(choices=[("1", "1"), ("0", "0")], required=False)
+    """A reaction given or taken back. The thread page's one form per post sends the pressed
+    button: `give=<kind>` or `take=<kind>`; `kind` with `on` ("1" or absent gives, "0" takes
+    back) says the same. Cleans to `kind` and `on` (a bool); exactly one way, or a clear
+    error."""
 
-    def clean_on(self) -> bool:
-        return self.cleaned_data.get("on") != "0"
+    _choices = {"invalid_choice": _("That is not one of the reactions you can give.")}
+    kind = forms.ChoiceField(choices=ReactionKind.choices, required=False, error_messages=_choices)
+    on = forms.ChoiceField(choices=[("1", "1"), ("0", "0")], required=False)
+    give = forms.ChoiceField(choices=ReactionKind.choices, required=False, error_messages=_choices)
+    take = forms.ChoiceField(choices=ReactionKind.choices, required=False, error_messages=_choices)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        given = [name for name in ("kind", "give", "take") if data.get(name)]
+        if self.errors:
+            return data
+        if len(given) != 1:
+            raise forms.ValidationError(_("Choose one of the reactions you can give."))
+        name = given[0]
+        data["kind"] = data[name]
+        data["on"] = data.get("on") != "0" if name == "kind" else name == "give"
+        return data
 
 
 class DraftForm(forms.Form):
@@ -83,7 +96,11 @@ class DraftForm(forms.Form):
 
 
 class PageForm(forms.Form):
+    """A thread page's address: `page` (absent: where the person left off) and `reply`, the
+    public id of the post whose reply form is open (the "Reply" link without JavaScript)."""
+
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+    reply = forms.UUIDField(required=False)
 
 
 class MentionQueryForm(forms.Form):

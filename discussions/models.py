@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from circles.models import Circle, CircleMember
@@ -85,6 +85,16 @@ class ThreadQuerySet(OrganizationScopedQuerySet["Thread"]):
             (~Q(kind=ThreadKind.CIRCLE) & Q(cohort_id__in=seated))
             | Q(kind=ThreadKind.CIRCLE, circle_id__in=readable_circles(user))
         )
+
+    def with_seat_of(self, user: "User | Any") -> "ThreadQuerySet":
+        """Each thread with `seat_role`: the person's enrollment role in the thread's cohort
+        (`EnrollmentRole`), None when they have no seat there. For a thread of a cohort (not a
+        circle's) and a person who is not a platform superuser, `visible_to`'s rule is then
+        "of their organisation, and `seat_role` is not None" (discussions.access
+        .get_thread_for_user asks it that way: cheaper to build than visible_to's subqueries;
+        discussions/tests/test_thread_fast_path.py compares the two for every persona)."""
+        seat = Enrollment.objects.filter(user=user, cohort_id=OuterRef("cohort_id"))
+        return self.annotate(seat_role=Subquery(seat.values("role")[:1]))
 
 
 def readable_circles(user: "User | Any") -> Any:
@@ -221,6 +231,41 @@ class PostQuerySet(OrganizationScopedQuerySet["Post"]):
             # Gated: only their own posts, and having none is what "not answered" means.
             return posts.filter(author=user)
         return posts.filter(Q(hidden_at__isnull=True) | Q(author=user))
+
+
+def known_seat(thread: "Thread", user: "User | Any") -> tuple[bool, str | None]:
+    """Whether the person's seat in the thread's cohort is known without a query, and it (an
+    `EnrollmentRole`, or None for no seat): known when the thread was loaded for this very
+    person by discussions.access.get_thread_for_user (`ThreadQuerySet.with_seat_of`)."""
+    seat = getattr(thread, "seat_of", None)
+    if seat is None or seat[0] != getattr(user, "pk", None):
+        return False, None
+    return True, seat[1]
+
+
+def coaches_thread_cohort(user: "User | Any", thread: "Thread") -> bool:
+    """`coaches_cohort(user, thread.cohort_id)`, without its query when the person's seat came
+    with the thread (`known_seat`)."""
+    known, role = known_seat(thread, user)
+    if known and not policy.is_platform_superuser(user):
+        return role == EnrollmentRole.COACH
+    return coaches_cohort(user, thread.cohort_id)
+
+
+def moderates_thread(user: "User | Any", thread: "Thread") -> bool:
+    """`is_moderator(user, thread.cohort)`, without its query when the person's seat came with
+    the thread (`known_seat`)."""
+    known, role = known_seat(thread, user)
+    membership = policy.membership_of(user)
+    if (
+        known
+        and membership is not None
+        and membership.role != policy.Role.ADMIN
+        and membership.organization_id == thread.cohort.organization_id
+        and not policy.is_platform_superuser(user)
+    ):
+        return role == EnrollmentRole.COACH
+    return is_moderator(user, thread.cohort)
 
 
 def coaches_cohort(user: "User | Any", cohort_id: int) -> bool:

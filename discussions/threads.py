@@ -28,8 +28,9 @@ from discussions.models import (
     ReactionKind,
     ReadPosition,
     Thread,
-    coaches_cohort,
+    coaches_thread_cohort,
     is_moderator,
+    moderates_thread,
 )
 from discussions.rendering import render_post_html, stored_html
 from rapport import policy
@@ -109,8 +110,8 @@ def short_time(moment: datetime, zone: tzinfo) -> str:
 class PostView:
     """One post as a viewer sees it. `body_html` is empty for deleted posts (their text is
     gone) and for posts of someone the viewer blocked (collapsed: shown on request). `key` is
-    the post's public id as text, `when` its time for the reader (`short_time`) and
-    `counted` whether any reaction has a count."""
+    the post's public id as text, `when` its time for the reader (`short_time`), `iso` the
+    same moment for `<time datetime>`, and `counted` whether any reaction has a count."""
 
     post: Post
     label: str
@@ -124,6 +125,7 @@ class PostView:
     links: PostLinks | None = None
     when: str = ""
     counted: bool = False
+    iso: str = ""
 
     @property
     def anchor(self) -> str:
@@ -148,6 +150,16 @@ class ThreadPage:
     @property
     def allows_pseudonyms(self) -> bool:
         return self.thread.allows_pseudonyms
+
+    def reply_drafts(self, placed: str = "") -> dict[str, str]:
+        """The viewer's unsent replies to the posts on this page, by the post's public id, for
+        the script that moves the page's one reply form (`placed`: the post under which the
+        form is already rendered, its draft in the box). Their own text, for them only."""
+        return {
+            pv.key: self.drafts[pv.key]
+            for pv in self.posts
+            if pv.key != placed and self.drafts.get(pv.key)
+        }
 
     @property
     def pages(self) -> range:
@@ -237,12 +249,12 @@ def load_thread_page(
     """The page of a thread for a viewer who may read it (the caller loaded it through
     discussions.access). `page` None opens where they left off: the page of their first unread
     post. Marks what was shown as read."""
-    moderator = is_moderator(viewer, thread.cohort)
-    # Who sees every post, by Post.visible_to's rule: a coach seat (is_moderator's query for
-    # anyone but an admin), not an admin's role.
+    # Whether they moderate, and whether they see every post (Post.visible_to's rule: a coach
+    # seat, not an admin's role): from the seat that came with the thread when it did.
+    moderator = moderates_thread(viewer, thread)
     membership = policy.membership_of(viewer)
     sees_all = (
-        coaches_cohort(viewer, thread.cohort_id)
+        coaches_thread_cohort(viewer, thread)
         if membership is not None and membership.role == policy.Role.ADMIN
         else moderator
     )
@@ -304,6 +316,7 @@ def load_thread_page(
             key=key,
             links=links(key),
             when=short_time(post.created_at, zone),
+            iso=post.created_at.isoformat(timespec="seconds"),
             counted=any(r.count for r in shown),
         )
 
@@ -377,7 +390,7 @@ def page_of(post: Post, *, viewer: "User | Any") -> int:
     cohort, the count), three on a respond-before-reveal prompt for someone else's post."""
     thread = post.thread
     top = post.parent or post
-    sees_all = coaches_cohort(viewer, thread.cohort_id)
+    sees_all = coaches_thread_cohort(viewer, thread)
     answered = (
         thread.respond_before_reveal
         and not sees_all

@@ -84,7 +84,10 @@ def thread_detail(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
     form = PageForm(request.GET)
     if not form.is_valid():
         return _bad_request(request, form)
-    return _render_thread(request, thread, page=form.cleaned_data["page"])
+    reply = form.cleaned_data["reply"]
+    return _render_thread(
+        request, thread, page=form.cleaned_data["page"], reply_to=str(reply) if reply else ""
+    )
 
 
 @login_required
@@ -266,7 +269,11 @@ def post_react(request: HttpRequest, post_id: uuid.UUID) -> HttpResponse:
         return render(
             request,
             "discussions/reactions_fragment.html",
-            {"post": post, "reactions": reactions_for(post, request.user), "announce": True},
+            {
+                "post": post,
+                "reactions": reactions_for(post, request.user),
+                "focus": form.cleaned_data["kind"],  # the button just pressed keeps focus
+            },
         )
     return HttpResponseRedirect(_post_url(post, request.user))
 

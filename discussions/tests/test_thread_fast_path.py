@@ -15,6 +15,7 @@ from discussions.models import Post, Thread, coaches_cohort, is_moderator
 from discussions.personal_data import erase_discussions
 from discussions.threads import _top_level_count, has_answered, load_thread_page
 from programs.models import Activity, ActivityKind
+from rapport import policy
 from rapport.testing import PersonaTestCase, enroll
 
 
@@ -81,6 +82,43 @@ class FastPathTests(PersonaTestCase):
                 self.assertEqual(self.fast(thread, person), expected, (thread, person))
                 checked += 1
         self.assertGreater(checked, 12)
+
+    def test_the_thread_getter_answers_as_the_rule_for_everyone(self) -> None:
+        """access.get_thread_for_user asks a cohort's thread in the form with_seat_of gives
+        the rule; it finds exactly the threads Thread.visible_to finds, and the seat it brings
+        along answers is_moderator and coaches_cohort as their own queries do."""
+        from django.http import Http404
+
+        from discussions.access import get_thread_for_user
+        from discussions.models import coaches_thread_cohort, known_seat, moderates_thread
+
+        seen = 0
+        threads = list(Thread.objects.select_related("cohort"))
+        self.assertTrue(any(t.kind == "circle" for t in threads))
+        for thread in threads:
+            for person in self.people():
+                readable = Thread.objects.visible_to(person).filter(pk=thread.pk).exists()
+                if not readable:
+                    with self.assertRaises(Http404, msg=(thread, person)):
+                        get_thread_for_user(person, thread.public_id)
+                    continue
+                loaded = get_thread_for_user(person, thread.public_id)
+                seen += 1
+                self.assertEqual(loaded.pk, thread.pk)
+                self.assertEqual(known_seat(loaded, person)[0], True)
+                policy.membership_of(person)  # loaded with the person at sign-in
+                with self.assertNumQueries(0):
+                    moderates = moderates_thread(person, loaded)
+                    coaches = coaches_thread_cohort(person, loaded)
+                self.assertEqual(moderates, is_moderator(person, thread.cohort), (thread, person))
+                self.assertEqual(coaches, coaches_cohort(person, thread.cohort_id))
+                # Loaded for someone else, the seat is not theirs: asked again, rightly.
+                other = self.carol if person.pk != self.carol.pk else self.alice
+                self.assertEqual(known_seat(loaded, other), (False, None))
+                self.assertEqual(
+                    moderates_thread(other, loaded), is_moderator(other, thread.cohort)
+                )
+        self.assertGreater(seen, 12)
 
     def test_the_gate_and_hidden_posts_are_kept_by_the_thread_form(self) -> None:
         gated = Thread.objects.select_related("activity", "cohort").get(pk=self.gated.pk)
@@ -287,6 +325,47 @@ class ReplyPathTests(PersonaTestCase):
             sorted(told.values_list("recipient__email", "kind")),
             [(self.alice.email, "reply"), (self.fay.email, "mention")],
         )
+
+
+class ReplyQueryCountTests(PersonaTestCase):
+    def test_a_reply_makes_the_same_named_queries_whatever_the_threads_size(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        community = actions.community_thread(self.cohort_a)
+        parent = actions.create_post(community, author=self.alice, body="Alice asks")
+        url = reverse("discussions:post", args=[community.public_id])
+        self.client.force_login(self.bob)
+        self.client.post(
+            url, {"body": "A first reply signs the session in", "parent": parent.public_id}
+        )
+        counts = []
+        for more in (0, 30):
+            for n in range(more):
+                post = actions.create_post(community, author=self.carol, body=f"Post {n}")
+                actions.create_post(community, author=self.fay, body="Reply", parent=post)
+            with (
+                CaptureQueriesContext(connection) as queries,
+                self.captureOnCommitCallbacks() as queued,
+            ):
+                response = self.client.post(
+                    url, {"body": "Thank you @[Fay]", "parent": parent.public_id}
+                )
+            self.assertEqual(len(queued), 1)  # one email task, queued after the commit
+            self.assertEqual(response.status_code, 302)
+            counts.append([q["sql"] for q in queries.captured_queries])
+        self.assertEqual(len(counts[0]), len(counts[1]), "\n".join(q[:90] for q in counts[1]))
+        # 1 the person, 2 the thread with their seat in its cohort, 3 the parent, 4 the
+        # people the mention may name, 5-7 and 8-10 the reply's and the mention's
+        # recipients, blocks and email choices, then the write transaction (here a savepoint
+        # for BEGIN, the post, the draft's delete, a savepoint, the notifications, its
+        # release, the event, the release for COMMIT), 19 the redirect's page (a count).
+        # In production two more follow the commit: the email task's notifications and its
+        # row (bench/thread_page.py counts 21). Whether Bob coaches the cohort is asked once,
+        # with the thread.
+        self.assertEqual(len(counts[0]), 19, "\n".join(q[:90] for q in counts[0]))
+        coach_checks = [q for q in counts[0] if 'AS "a" FROM "cohorts_enrollment"' in q]
+        self.assertEqual(coach_checks, [])
 
 
 class PageLinksTests(PersonaTestCase):

@@ -286,19 +286,19 @@ class QueryCountTests(ThreadTestCase):
         self.assertEqual(self.count_queries(self.alice, url), small)
         self.assertLessEqual(small, 16)
 
-    def test_a_thread_page_read_again_makes_ten_named_queries_whatever_its_size(self) -> None:
+    def test_a_thread_page_read_again_makes_nine_named_queries_whatever_its_size(self) -> None:
         url = self.thread_url(self.community) + "?page=1"
         self.client.force_login(self.alice)
         for posts in (1, 40):  # 2 posts and 80 (two pages, with replies and reactions)
             self.add_posts(posts)
             self.client.get(url)  # the first visit moves the read position on
-            # 1 the person (the session is cached), 2 the thread through Thread.visible_to,
-            # 3 is_moderator (a coach seat), 4 the read position, 5 other people's hidden
-            # top-level posts (the total is the thread's counter less those), 6 the page of
-            # top-level posts with their authors (its ids in a subquery), 7 their replies with
-            # authors, 8 the reaction counts, 9 the blocks, 10 the drafts.
+            # 1 the person (the session is cached), 2 the thread with the person's seat in its
+            # cohort (the rule, and whether they coach it), 3 the read position, 4 other
+            # people's hidden top-level posts (the total is the thread's counter less those),
+            # 5 the page of top-level posts with their authors (its ids in a subquery), 6 their
+            # replies with authors, 7 the reaction counts, 8 the blocks, 9 the drafts.
             # Nothing is written: the read position is already past this page.
-            with self.assertNumQueries(10):
+            with self.assertNumQueries(9):
                 response = self.client.get(url)
             self.assertEqual(response.status_code, 200)
 
@@ -322,3 +322,95 @@ class BlockTests(ThreadTestCase):
         self.assertContains(page, "You blocked this person")
         self.client.force_login(self.carol)
         self.assertNotContains(self.client.get(self.thread_url(self.community)), "You blocked")
+
+
+class OneFormPerPageTests(ThreadTestCase):
+    """The page carries one reaction form per post (the reaction on the button) and one reply
+    form for the whole page, which opens under a post from its "Reply" link without
+    JavaScript (`?reply=<post>`) and which static/js/discussions.js moves with it."""
+
+    def test_one_reaction_form_per_post_and_one_reply_form_per_page(self) -> None:
+        posts = [
+            actions.create_post(self.community, author=self.bob, body=f"Note {i}") for i in range(3)
+        ]
+        actions.react(posts[0], user=self.alice, kind=ReactionKind.RELATE)
+        self.client.force_login(self.alice)
+        page = self.client.get(self.thread_url(self.community)).content.decode()
+        self.assertEqual(page.count('/react/" data-hx-post'), 3)
+        self.assertEqual(page.count('id="reply-form"'), 1)
+        self.assertEqual(page.count('name="parent"'), 1)
+        self.assertIn('<div id="reply-home" hidden>', page)
+        self.assertIn('name="take" value="relate"', page)  # given: the button takes it back
+        self.assertIn('name="give" value="thanks"', page)
+        for post in posts:
+            self.assertIn(f"reply={post.public_id}#reply-form", page)
+
+    def test_the_reply_link_opens_the_form_under_its_post_without_javascript(self) -> None:
+        first = actions.create_post(self.community, author=self.bob, body="First")
+        second = actions.create_post(self.community, author=self.carol, body="Second")
+        self.client.force_login(self.alice)
+        url = self.thread_url(self.community)
+        page = self.client.get(f"{url}?page=1&reply={second.public_id}").content.decode()
+        self.assertNotIn("reply-home", page)
+        form_at = page.index('id="reply-form"')
+        self.assertLess(page.index("Second"), form_at)
+        self.assertLess(page.index(f"reply={first.public_id}"), form_at)
+        self.assertIn(f'name="parent" value="{second.public_id}"', page)
+        self.assertIn(f'href="{url}?page=1#post-{second.public_id}" data-reply-cancel', page)
+        response = self.client.post(
+            reverse("discussions:post", args=[self.community.public_id]),
+            {"body": "Answering the second", "parent": str(second.public_id)},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Post.objects.get(body="Answering the second").parent, second)
+        self.assertEqual(self.client.get(f"{url}?reply=nonsense").status_code, 400)
+        # A post that is not on the page: the form stays put away.
+        elsewhere = self.client.get(f"{url}?reply={self.community.public_id}")
+        self.assertContains(elsewhere, '<div id="reply-home" hidden>')
+
+    def test_unsent_replies_travel_with_the_page_for_their_author_only(self) -> None:
+        first = actions.create_post(self.community, author=self.bob, body="First")
+        second = actions.create_post(self.community, author=self.carol, body="Second")
+        actions.save_draft(self.community, user=self.alice, key=str(first.public_id), body="Hm <b>")
+        self.client.force_login(self.alice)
+        url = self.thread_url(self.community)
+        page = self.client.get(url).content.decode()
+        self.assertIn(f"Continue your reply to {self.bob.full_name or self.bob}", page)
+        self.assertIn(f'"{first.public_id}": "Hm \\u003cb\\u003e"', page)  # JSON, inert
+        placed = self.client.get(f"{url}?reply={first.public_id}").content.decode()
+        self.assertIn("Hm &lt;b&gt;</textarea>", placed)  # in the box, not in the JSON
+        self.assertNotIn('id="reply-drafts"', placed)
+        self.client.force_login(self.carol)
+        self.assertNotContains(self.client.get(url), "Hm ")
+        self.assertTrue(second.pk)
+
+    def test_a_refused_reply_comes_back_in_the_one_form_under_its_post(self) -> None:
+        post = actions.create_post(self.community, author=self.bob, body="Bob says hello")
+        response = self.post(
+            self.alice, "Hi @[Nobody Here]", thread=self.community, parent=str(post.public_id)
+        )
+        self.assertContains(response, "cannot be mentioned", status_code=400)
+        page = response.content.decode()
+        self.assertEqual(page.count('id="reply-form"'), 1)
+        self.assertNotIn("reply-home", page)
+        self.assertIn("Hi @[Nobody Here]</textarea>", page)
+        # Shown at the posting address: the page's links lead back to the thread's own.
+        thread_url = self.thread_url(self.community)
+        self.assertIn(f'href="{thread_url}?page=1&amp;reply={post.public_id}#reply-form"', page)
+        self.assertLess(page.index("Bob says hello"), page.index('id="reply-form"'))
+
+    def test_reaction_buttons_give_and_take_back(self) -> None:
+        post = actions.create_post(self.community, author=self.bob, body="Hello")
+        self.client.force_login(self.alice)
+        url = reverse("discussions:react", args=[post.public_id])
+        self.assertEqual(self.client.post(url, {"give": "helped"}).status_code, 302)
+        self.assertEqual(Reaction.objects.get(post=post).kind, "helped")
+        response = self.client.post(url, {"take": "helped"}, HTTP_HX_REQUEST="true")
+        self.assertContains(response, 'name="give" value="helped"')
+        # The button just pressed keeps the keyboard focus after the swap.
+        self.assertRegex(response.content.decode(), r'value="helped"[^>]*data-focus-after-swap')
+        self.assertFalse(Reaction.objects.exists())
+        for data in ({}, {"give": "thanks", "take": "thanks"}, {"give": "like"}):
+            response = self.client.post(url, data)
+            self.assertEqual(response.status_code, 400, data)
+        self.assertFalse(Reaction.objects.exists())

@@ -94,10 +94,13 @@ def test_answer_reveal_reply_notification_and_digest(
         other = peer.new_page()
         sign_in(other, base, setting.peer.email)
         other.goto(f"{base}/discussions/{setting.thread.public_id}/")
-        reply = other.locator("details.reply", has_text="Reply to Amara Okafor")
-        reply.get_by_text("Reply to Amara Okafor").click()
-        reply.get_by_label("Your reply").fill(REPLY)
-        reply.get_by_role("button", name="Post reply").click()
+        # The page's one reply form moves under the post; focus goes into its box.
+        other.get_by_role("link", name="Reply to Amara Okafor").click()
+        box = other.get_by_label("Your reply to Amara Okafor")
+        expect(box).to_be_focused()
+        expect(other.locator("li", has_text=MY_ANSWER).locator("#reply-form")).to_be_visible()
+        box.fill(REPLY)
+        other.get_by_role("button", name="Post reply").click()
         expect(other.locator(".thread__replies").get_by_text(REPLY)).to_be_visible()
         peer.close()
 
@@ -145,6 +148,7 @@ def test_the_thread_page_passes_axe(
             page.set_viewport_size(size)
             for path in (
                 f"/discussions/{setting.thread.public_id}/",
+                f"/discussions/{setting.thread.public_id}/?page=1&reply={first.public_id}",
                 f"/discussions/community/{setting.cohort.public_id}/",
                 setting.activity_path(),
             ):
@@ -239,3 +243,91 @@ def test_mention_suggestions_by_keyboard_with_a_screen_reader_model(
         for line in describe("thread with suggestions open", violation)
     ]
     assert not blocking, "axe-core found serious or critical problems:\n" + "\n".join(blocking)
+
+
+def test_the_one_reply_form_moves_keeps_drafts_and_works_without_javascript(
+    live_server: LiveServer, chromium: Browser, setting: Setting, axe_js: Path
+) -> None:
+    """With the script, "Reply to …" moves the page's one reply form under the post, focus in
+    its box; the text typed for one post stays that post's when the form moves to another;
+    Cancel puts the form away and focus back on the link; 0 serious axe violations with it
+    open. Without the script, the link opens the page with the form under the post, and the
+    reply posts."""
+    second = actions.create_post(setting.thread, author=setting.learner, body=MY_ANSWER)
+    context = chromium.new_context(viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        sign_in(page, live_server.url, setting.peer.email)
+        page.goto(f"{live_server.url}/discussions/{setting.thread.public_id}/")
+        to_amara = page.get_by_role("link", name="Reply to Amara Okafor")
+        expect(page.locator("#reply-form")).to_be_hidden()
+        to_amara.click()
+        expect(to_amara).to_have_attribute("aria-expanded", "true")
+        box = page.get_by_label("Your reply to Amara Okafor")
+        expect(box).to_be_focused()
+        box.fill("Half a thought for Amara")
+        # To the other post: the box is empty there, and Amara's text is kept for her post.
+        page.get_by_role("link", name="Reply to Rafael Costa").click()
+        box = page.get_by_label("Your reply to Rafael Costa")
+        expect(box).to_be_focused()
+        expect(box).to_have_value("")
+        expect(to_amara).to_have_attribute("aria-expanded", "false")
+        to_amara.click()
+        expect(page.get_by_label("Your reply to Amara Okafor")).to_have_value(
+            "Half a thought for Amara"
+        )
+        page.get_by_role("link", name="Cancel").click()
+        expect(page.locator("#reply-form")).to_be_hidden()
+        expect(to_amara).to_be_focused()
+        # Escape from the box puts it away too.
+        to_amara.click()
+        page.get_by_label("Your reply to Amara Okafor").press("Escape")
+        expect(page.locator("#reply-form")).to_be_hidden()
+        expect(to_amara).to_be_focused()
+        assert not errors, "script errors or CSP refusals:\n" + "\n".join(errors)
+    finally:
+        context.close()
+
+    scan = chromium.new_context(bypass_csp=True, viewport=PHONE)
+    scan.set_default_timeout(10_000)
+    page = scan.new_page()
+    try:
+        sign_in(page, live_server.url, setting.peer.email)
+        page.goto(f"{live_server.url}/discussions/{setting.thread.public_id}/")
+        page.get_by_role("link", name="Reply to Amara Okafor").click()
+        expect(page.get_by_label("Your reply to Amara Okafor")).to_be_focused()
+        violations = axe_violations(page, axe_js)
+    finally:
+        scan.close()
+    blocking = [
+        line
+        for violation in violations
+        if violation["impact"] in BLOCKING_IMPACTS
+        for line in describe("thread with the reply form open", violation)
+    ]
+    assert not blocking, "axe-core found serious or critical problems:\n" + "\n".join(blocking)
+
+    plain = chromium.new_context(viewport=PHONE, java_script_enabled=False)
+    plain.set_default_timeout(10_000)
+    page = plain.new_page()
+    try:
+        sign_in(page, live_server.url, setting.peer.email)
+        page.goto(f"{live_server.url}/discussions/{setting.thread.public_id}/")
+        page.get_by_role("link", name="Reply to Amara Okafor").click()
+        assert f"reply={second.public_id}" in page.url
+        page.get_by_label("Your reply").fill(REPLY)
+        page.get_by_role("button", name="Post reply").click()
+        expect(page.locator(".thread__replies").get_by_text(REPLY)).to_be_visible()
+        # A reaction is a button of the post's one form, and works without the script too.
+        peer_post = page.locator(f"#reactions-{second.public_id}")
+        peer_post.get_by_role("button", name="I relate").click()
+        expect(
+            page.locator(f"#reactions-{second.public_id}").get_by_role("button", name="I relate 1")
+        ).to_have_attribute("aria-pressed", "true")
+    finally:
+        plain.close()
+    reply = second.replies.get()  # type: ignore[attr-defined]
+    assert (reply.author, reply.body) == (setting.peer, REPLY)
