@@ -49,7 +49,14 @@ from accounts.models import User
 from analytics.connections import rebuild_stale as rebuild_connections
 from analytics.rollups import refresh as refresh_rollups
 from analytics.snapshots import rebuild_for_cohorts
-from cohorts.actions import Seat, enroll_many, ensure_sessions
+from cohorts.actions import (
+    Seat,
+    enroll_many,
+    ensure_sessions,
+    record_visit,
+    save_media_position,
+    set_completed,
+)
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
 from demo.assessments import PREVIOUS_COHORT_SIZE, previous_year_start, seed_assessments
@@ -528,8 +535,33 @@ class _Seeder:
             seats=[Seat(u.pk, EnrollmentRole.LEARNER, grace.pk) for u in users],
         )
         self._date_registrations(cohort, [grace.pk, *(u.pk for u in users)], joined)
+        self._alumna_journey(program, cohort, users[0])
         self.counts["cohorts"] += 1
         return cohort
+
+    def _alumna_journey(self, program: Program, cohort: Cohort, alumna: User) -> None:
+        """Mei Tanaka finished last year's journey but for the closing week's last three
+        activities: each opened, played to its end if it is a video or a podcast, and completed
+        through the actions a learner's clicks go through, then dated on a weekday of its own
+        week of her cohort (progress rows and their events)."""
+        seat = Enrollment.objects.select_related("user").get(cohort=cohort, user=alumna)
+        activities = list(
+            Activity.objects.filter(week__program=program)
+            .select_related("week")
+            .order_by("week__number", "position", "pk")
+        )
+        media = (ActivityKind.VIDEO, ActivityKind.AUDIO)
+        for n, activity in enumerate(activities[:-3]):
+            record_visit(seat, activity=activity)
+            if activity.kind in media:
+                save_media_position(seat, activity=activity, position=0.0, verb=Verb.PLAYED)
+            set_completed(seat, activity=activity)
+            day = cohort.week_starts_on(activity.week.number) + timedelta(days=n % 5)
+            when = datetime.combine(day, time(7 + n % 3, 30), tzinfo=UTC)
+            ActivityProgress.objects.filter(enrollment=seat, activity=activity).update(
+                started_at=when, updated_at=when, completed_at=when
+            )
+            Event.objects.filter(actor=alumna, object_id=activity.public_id).update(timestamp=when)
 
     def _competencies(self) -> dict[str, Competency]:
         # The default leadership model, as every new organisation gets it.

@@ -407,6 +407,8 @@ class SeededDemoTests(TestCase):
         mei = User.objects.get(email="alumni@northwind.example")
         (report,) = growth_report(mei, today=NOW.date())
         self.assertTrue(report.seat.cohort.name.startswith("Cohort 2025"))
+        activities = sum(len(week.activities) for week in content.WEEKS)
+        self.assertEqual(report.seat.completed_count, activities - 3)  # all but the last three
         baseline, end, later = report.columns
         self.assertTrue(baseline.closed and end.closed and later.opened)
         for column in (baseline, end):
