@@ -71,6 +71,7 @@ def competency_chart(block: CompetencyBlock, columns: list[RoundColumn]) -> Char
         js=[],
         width=520,
         height=280,
+        margin_right=40,  # the last round's label is centred on the right edge: room for it
         legend_at_bottom=True,
         legend_at_bottom_columns=3,
         dots_size=5,

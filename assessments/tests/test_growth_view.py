@@ -2,6 +2,7 @@
 rules — shown only once the round has closed and at least three peers answered, comments
 unnamed and shuffled per viewer — with a chart and a table for each competency."""
 
+import base64
 import re
 
 from django.urls import reverse
@@ -97,6 +98,15 @@ class GrowthViewTests(AssessmentTestCase):
         self.assertIn("me: Baseline 2.0, End of programme 4.0", charts[0])
         self.assertIn("my peers: Baseline 2.0, End of programme 5.0", charts[0])
         self.assertEqual(html.count("<table"), 5)
+        # The last round's label, centred on the chart's right edge, fits inside it (about
+        # 7 px a character at pygal's label size): "A year later" was cut to "A year late".
+        svg = base64.b64decode(re.findall(r"data:image/svg\+xml;base64,([^\"]+)", html)[0])
+        width = float(re.search(rb'viewBox="0 0 ([0-9.]+) ', svg)[1])
+        plot_x = float(
+            re.search(rb'transform="translate\(([0-9.]+), [0-9.]+\)" class="plot"', svg)[1]
+        )
+        (x,) = re.findall(rb'<text x="([0-9.]+)"[^>]*>A year later</text>', svg)
+        self.assertLessEqual(plot_x + float(x) + 7 * len("A year later") / 2, width)
 
     def test_a_learner_without_rounds_is_told_what_to_do(self) -> None:
         self.client.force_login(self.erin)
