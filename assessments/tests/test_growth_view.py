@@ -101,12 +101,10 @@ class GrowthViewTests(AssessmentTestCase):
         # The last round's label, centred on the chart's right edge, fits inside it (about
         # 7 px a character at pygal's label size): "A year later" was cut to "A year late".
         svg = base64.b64decode(re.findall(r"data:image/svg\+xml;base64,([^\"]+)", html)[0])
-        width = float(re.search(rb'viewBox="0 0 ([0-9.]+) ', svg)[1])
-        plot_x = float(
-            re.search(rb'transform="translate\(([0-9.]+), [0-9.]+\)" class="plot"', svg)[1]
-        )
+        (width,) = re.findall(rb'viewBox="0 0 ([0-9.]+) ', svg)
+        (plot_x,) = re.findall(rb'transform="translate\(([0-9.]+), [0-9.]+\)" class="plot"', svg)
         (x,) = re.findall(rb'<text x="([0-9.]+)"[^>]*>A year later</text>', svg)
-        self.assertLessEqual(plot_x + float(x) + 7 * len("A year later") / 2, width)
+        self.assertLessEqual(float(plot_x) + float(x) + 7 * len("A year later") / 2, float(width))
 
     def test_a_learner_without_rounds_is_told_what_to_do(self) -> None:
         self.client.force_login(self.erin)
