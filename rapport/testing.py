@@ -12,6 +12,7 @@ The personas (healthchecks' Alice/Bob/Charlie idea):
 Peer circles (published, coached by carol): circle_a holds alice and bob, circle_a2 holds fay.
 """
 
+import re
 from collections.abc import Sequence
 from datetime import date, time, timedelta
 from typing import Any
@@ -33,6 +34,20 @@ PASSWORD = "a-long-test-password-42"
 # The smallest valid files of each container, for media fields in tests.
 TINY_WEBM = b"\x1a\x45\xdf\xa3" + b"\x00" * 60
 TINY_VTT = b"WEBVTT\n\n00:00.000 --> 00:02.000\nHello\n"
+
+
+# What changes on every response and can spell a short word or name by chance ("…5BoblcF…",
+# "…pLATe…"): an inline chart's base64, CSRF tokens in forms and in htmx's headers, CSP nonces.
+RANDOM_NOISE = re.compile(
+    r'data:image/svg\+xml;base64,[^"]+|value="[A-Za-z0-9_\-]{20,}"|nonce="[^"]+"|'
+    r'"X-CSRFToken": "[^"]+"'
+)
+
+
+def without_noise(text: str) -> str:
+    """`text` (a page, a fragment) with `RANDOM_NOISE` taken out, for checks that a word or a
+    name is absent: a random token must not make such a check fail by chance."""
+    return RANDOM_NOISE.sub("", text)
 
 
 def make_org(name: str = "Northwind Bio", slug: str | None = None) -> Organization:

@@ -14,11 +14,11 @@ from django.urls import reverse
 from accounts.models import User
 from assessments import actions
 from assessments.tests.test_feedback import WORDS, FeedbackTestCase
-from assessments.tests.test_privacy import NOISE, Capture
+from assessments.tests.test_privacy import Capture
 from events.models import Event
 from events.xapi import statement_for
 from notifications.models import Notification
-from rapport.testing import raw_database_dump
+from rapport.testing import raw_database_dump, without_noise
 
 SECRET_FOCUS = "My first skip-level with the Porto team, how did I land"
 
@@ -58,7 +58,7 @@ class FeedbackPromiseTests(FeedbackTestCase):
         return [SECRET_FOCUS, *WORDS.values()]
 
     def assert_clean(self, text: str, where: str, *, focus_allowed: bool = False) -> None:
-        clean = NOISE.sub("", text)
+        clean = without_noise(text)
         for words in WORDS.values():
             self.assertNotIn(words, clean, where)
         if not focus_allowed:

@@ -21,12 +21,7 @@ from events.models import Event
 from events.xapi import statement_for
 from notifications.models import Notification
 from organizations.actions import seed_default_framework
-from rapport.testing import make_org, make_user, raw_database_dump
-
-NOISE = re.compile(
-    r'data:image/svg\+xml;base64,[^"]+|value="[A-Za-z0-9_\-]{20,}"|nonce="[^"]+"|'
-    r'"X-CSRFToken": "[^"]+"'
-)
+from rapport.testing import make_org, make_user, raw_database_dump, without_noise
 
 
 class Capture(logging.Handler):
@@ -80,7 +75,7 @@ class PeerPromiseTests(AssessmentTestCase):
         return found
 
     def assert_no_peer(self, text: str, where: str, *, names: bool = True) -> None:
-        clean = NOISE.sub("", text)
+        clean = without_noise(text)
         for peer in self.peers:
             for needle in self.identifiers(peer, names=names):
                 if " " in needle or "@" in needle or "-" in needle:
@@ -111,7 +106,7 @@ class PeerPromiseTests(AssessmentTestCase):
         ):
             html = self.page(self.alice, name, *args)
             self.assert_no_peer(html, name, names=False)
-            self.assertNotIn("answered", NOISE.sub("", html).split("Peers you asked")[-1][:400])
+            self.assertNotIn("answered", without_noise(html).split("Peers you asked")[-1][:400])
 
     def test_her_notifications_and_emails_name_no_peer(self) -> None:
         mine = Notification.objects.filter(recipient=self.alice)
