@@ -36,7 +36,7 @@ from discussions.models import (
 from discussions.rendering import render_post_html
 from events.actions import new_event, record_events
 from events.models import ObjectType, Verb
-from notifications.actions import notify, plan_notifications, save_notifications
+from notifications.actions import notify, plan_notifications_by_kind, save_notifications
 from notifications.models import Notification, NotificationKind
 from programs.models import Activity, ActivityKind
 
@@ -220,33 +220,17 @@ def _plan_post_notifications(
     """The notifications of a new post (not saved yet: `save_notifications` does, in the
     post's transaction): the parent's author about a reply, the people mentioned, and (in a
     circle thread) the circle's members and coach: each person once, the most specific kind
-    first. No text of the post goes into a notification; plan_notifications drops the author
-    and anyone who blocked them."""
+    first. No text of the post goes into a notification; plan_notifications_by_kind drops the
+    author and anyone who blocked them, and plans every kind with the same three queries."""
     thread = post.thread
-    place, url = place_of(thread), post_link(post)
-    rows: list[Notification] = []
-
-    def tell(kind: NotificationKind, recipients: list[int]) -> None:
-        rows.extend(
-            plan_notifications(
-                kind=kind,
-                recipients=recipients,
-                actor=post.author,
-                actor_label=post.public_label,
-                place=place,
-                url=url,
-                target_id=post.public_id,
-                pseudonymous=bool(post.pseudonym),
-            )
-        )
-
+    audiences: list[tuple[NotificationKind, list[int]]] = []
     told: set[int] = {post.author_id}
     if parent is not None and parent.author_id not in told:
-        tell(NotificationKind.REPLY, [parent.author_id])
+        audiences.append((NotificationKind.REPLY, [parent.author_id]))
         told.add(parent.author_id)
     mention_ids = [person.pk for person in mentioned if person.pk not in told]
     if mention_ids:
-        tell(NotificationKind.MENTION, mention_ids)
+        audiences.append((NotificationKind.MENTION, mention_ids))
         told.update(mention_ids)
     if thread.kind == ThreadKind.CIRCLE and thread.circle_id is not None:
         circle = Circle.objects.only("coach_id").get(pk=thread.circle_id)
@@ -259,8 +243,19 @@ def _plan_post_notifications(
             members.add(circle.coach_id)
         others = sorted(members - told)
         if others:
-            tell(NotificationKind.CIRCLE, others)
-    return rows
+            audiences.append((NotificationKind.CIRCLE, others))
+    if not audiences:
+        return []
+    # Every kind in one plan: three queries (recipients, blocks, email choices), not three a kind.
+    return plan_notifications_by_kind(
+        audiences=audiences,
+        actor=post.author,
+        actor_label=post.public_label,
+        place=place_of(thread),
+        url=post_link(post),
+        target_id=post.public_id,
+        pseudonymous=bool(post.pseudonym),
+    )
 
 
 def edit_post(post: Post, *, by: "User", body: str, mentioned: "Sequence[User]" = ()) -> Post:

@@ -5,7 +5,7 @@ Notifications are not learning state, so these actions record no `events` Event.
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import time
 from typing import TYPE_CHECKING
 
@@ -129,20 +129,60 @@ def plan_notifications(
 
     One query for the recipients, one for who blocked the actor, one for their email
     preferences (none when nobody is left). Raises InvalidNotification for arguments outside
-    this contract, before anything is written.
+    this contract, before anything is written. `plan_notifications_by_kind` plans several
+    kinds of one event with the same three queries.
     """
-    try:
-        kind = NotificationKind(kind)
-    except ValueError:
-        raise InvalidNotification(f"unknown notification kind {kind!r}") from None
+    return plan_notifications_by_kind(
+        audiences=[(kind, recipients)],
+        actor=actor,
+        actor_label=actor_label,
+        place=place,
+        url=url,
+        target_id=target_id,
+        pseudonymous=pseudonymous,
+    )
+
+
+def plan_notifications_by_kind(
+    *,
+    audiences: Sequence[tuple[NotificationKind | str, Iterable[User | int]]],
+    actor: User | None,
+    actor_label: str,
+    place: str,
+    url: str,
+    target_id: uuid.UUID | None = None,
+    pseudonymous: bool = False,
+) -> list[Notification]:
+    """`plan_notifications` for several kinds of one event (a reply that also mentions people:
+    the parent's author about the reply, the people named about the mention), with the same
+    three queries in all instead of three per kind: the recipients of every kind, who blocked
+    the actor, and their email choices for those kinds.
+
+    `audiences`: (kind, recipients) pairs, each read as `plan_notifications` reads its `kind`
+    and `recipients`; the rows come kind by kind in that order, each kind's recipients in
+    first-seen order. A person listed under two kinds gets both (the caller decides who hears
+    of what: discussions tells each person once, under the most specific kind). The other
+    arguments, rules and errors are `plan_notifications'` — every audience's kind is checked
+    before any query is made.
+    """
+    wanted: list[tuple[NotificationKind, list[int]]] = []
+    for kind, recipients in audiences:
+        try:
+            checked = NotificationKind(kind)
+        except ValueError:
+            raise InvalidNotification(f"unknown notification kind {kind!r}") from None
+        ids = [pk for pk in _user_ids(recipients) if actor is None or pk != actor.pk]
+        wanted.append((checked, ids))
     actor_label = _check_text(actor_label, "actor_label", MAX_LABEL, required=False)
     place = _check_text(place, "place", MAX_PLACE, required=True)
     url = _check_url(url)
     if target_id is not None and not isinstance(target_id, uuid.UUID):
         raise InvalidNotification("target_id must be a UUID (a public_id) or None")
 
-    ids = [pk for pk in _user_ids(recipients) if actor is None or pk != actor.pk]
-    people = User.objects.filter(pk__in=ids, is_active=True, organization__isnull=False)
+    everyone = _user_ids(pk for _, ids in wanted for pk in ids)
+    if not everyone:
+        return []
+    people = User.objects.filter(pk__in=everyone, is_active=True, organization__isnull=False)
     if actor is not None:
         people = people.filter(organization_id=actor.organization_id)
     found = dict(people.values_list("pk", "organization_id"))
@@ -152,14 +192,17 @@ def plan_notifications(
         if actor is not None and found
         else set()
     )
-    ids = [pk for pk in ids if pk in found and pk not in blocked]
-    if not ids:
+    wanted = [(kind, [pk for pk in ids if pk in found and pk not in blocked]) for kind, ids in wanted]
+    told = {pk for _, ids in wanted for pk in ids}
+    if not told:
         return []
 
-    chosen = dict(
-        EmailPreference.objects.filter(user_id__in=ids, kind=kind).values_list("user_id", "email")
-    )
-    default = DEFAULT_EMAIL[kind]
+    chosen = {
+        (user_id, kind): email
+        for user_id, kind, email in EmailPreference.objects.filter(
+            user_id__in=told, kind__in={kind for kind, ids in wanted if ids}
+        ).values_list("user_id", "kind", "email")
+    }
     return [
         Notification(
             organization_id=found[pk],
@@ -170,8 +213,9 @@ def plan_notifications(
             place=place,
             url=url,
             target_id=target_id,
-            email=chosen.get(pk, default),
+            email=chosen.get((pk, kind), DEFAULT_EMAIL[kind]),
         )
+        for kind, ids in wanted
         for pk in ids
     ]
 
@@ -183,7 +227,9 @@ def save_notifications(rows: list[Notification]) -> int:
     Returns how many were saved."""
     if not rows:
         return 0
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (a post's): an error here undoes the caller's
+    # whole transaction anyway, and a savepoint is two statements more under its write lock.
+    with transaction.atomic(savepoint=False):
         Notification.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         immediate = [row.pk for row in rows if row.email == EmailChoice.IMMEDIATE]
         if immediate:
