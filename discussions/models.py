@@ -351,17 +351,33 @@ class Post(models.Model):
 
     def label_for(self, viewer: "User | Any", *, moderator: bool = False) -> str:
         """The name to show `viewer` for this post's author: the pseudonym for peers, the real
-        name (with the pseudonym) for the author and moderators."""
-        if not self.pseudonym:
-            return self.author.full_name or str(self.author)
-        if moderator or self.author_id == getattr(viewer, "pk", None):
-            return f"{self.pseudonym} ({self.author.full_name})"
-        return self.pseudonym
+        name (with the pseudonym) for the author and moderators (`author_label`)."""
+        return author_label(
+            pseudonym=self.pseudonym,
+            full_name=self.author.full_name,
+            fallback=str(self.author),
+            mine=self.author_id == getattr(viewer, "pk", None),
+            moderator=moderator,
+        )
 
     @property
     def public_label(self) -> str:
         """The name peers see: the pseudonym, or the author's real name."""
         return self.pseudonym or self.author.full_name or str(self.author)
+
+
+def author_label(
+    *, pseudonym: str, full_name: str, fallback: str, mine: bool, moderator: bool
+) -> str:
+    """THE rule for the name a post's author is shown under (`Post.label_for`, and the thread
+    page, which reads posts as rows): without a pseudonym the author's `full_name` (or
+    `fallback`, their email, when they have none); with one, the pseudonym for peers and the
+    pseudonym with the real name for the author (`mine`) and for moderators."""
+    if not pseudonym:
+        return full_name or fallback
+    if moderator or mine:
+        return f"{pseudonym} ({full_name})"
+    return pseudonym
 
 
 class PostRevisionQuerySet(OrganizationScopedQuerySet["PostRevision"]):

@@ -120,6 +120,59 @@ class FastPathTests(PersonaTestCase):
                 )
         self.assertGreater(seen, 12)
 
+    def test_the_pages_rows_are_the_rules_rows_named_and_collapsed_by_the_rule(self) -> None:
+        """The page reads its posts as rows (`PostRow`), not `Post`s: for every persona and
+        thread it shows exactly `visible_to`'s posts, each under the name `Post.label_for`
+        gives, collapsed exactly when the viewer blocked that name, with the same text and
+        state — the gate (Adam, the admin with a learner seat, has not answered), hidden posts
+        (Fay's own), a pseudonym (Bob as "Quiet Owl") for peers and for moderators."""
+        from datetime import date
+
+        from accounts.models import Block, blocked_names_of
+        from discussions.access import get_thread_for_user
+        from discussions.threads import render_body
+
+        Activity.objects.filter(pk=self.gated.activity_id).update(allow_pseudonyms=True)
+        gated = Thread.objects.select_related("activity", "cohort").get(pk=self.gated.pk)
+        owl = actions.create_post(gated, author=self.bob, body="Owl **here**", pseudonym="Quiet Owl")
+        actions.create_post(gated, author=self.fay, body="Fay answers the owl", parent=owl)
+        actions.edit_post(owl, by=self.bob, body="Owl here, edited")
+        Block.objects.create(blocker=self.alice, blocked=self.bob)  # his real name only
+        Block.objects.create(blocker=self.fay, blocked=self.bob, blocked_label="Quiet Owl")
+        checked = collapsed = 0
+        for thread in Thread.objects.select_related("cohort"):
+            for person in self.people():
+                if not Thread.objects.visible_to(person).filter(pk=thread.pk).exists():
+                    continue
+                loaded = get_thread_for_user(person, thread.public_id)
+                view = load_thread_page(loaded, viewer=person, page=1, today=date(2026, 1, 1))
+                shown = [v for top in view.posts for v in (top, *top.replies)]
+                rule = {
+                    p.pk: p
+                    for p in Post.objects.visible_to(person)
+                    .filter(thread=thread)
+                    .select_related("author")
+                }
+                self.assertEqual({v.post.pk for v in shown}, set(rule), (thread, person))
+                blocked = blocked_names_of(person)
+                moderator = is_moderator(person, thread.cohort)
+                for v in shown:
+                    post = rule[v.post.pk]
+                    self.assertEqual(v.label, post.label_for(person, moderator=moderator))
+                    self.assertEqual(v.collapsed, (post.author_id, post.pseudonym) in blocked)
+                    collapsed += v.collapsed
+                    self.assertEqual(str(v.body_html), str(render_body(post)))
+                    self.assertEqual(v.is_mine, post.author_id == person.pk)
+                    self.assertEqual(v.key, str(post.public_id))
+                    self.assertEqual(
+                        (v.post.edited_at, v.post.deleted_at, v.post.hidden_at),
+                        (post.edited_at, post.deleted_at, post.hidden_at),
+                    )
+                    self.assertEqual(v.post.hidden_reason, post.hidden_reason)
+                checked += 1
+        self.assertGreater(checked, 12)
+        self.assertGreater(collapsed, 0)
+
     def test_the_gate_and_hidden_posts_are_kept_by_the_thread_form(self) -> None:
         gated = Thread.objects.select_related("activity", "cohort").get(pk=self.gated.pk)
         # The admin with a learner seat moderates by role, yet the rule gates him: nothing yet.
@@ -356,14 +409,14 @@ class ReplyQueryCountTests(PersonaTestCase):
             counts.append([q["sql"] for q in queries.captured_queries])
         self.assertEqual(len(counts[0]), len(counts[1]), "\n".join(q[:90] for q in counts[1]))
         # 1 the person, 2 the thread with their seat in its cohort, 3 the parent, 4 the
-        # people the mention may name, 5-7 and 8-10 the reply's and the mention's
-        # recipients, blocks and email choices, then the write transaction (here a savepoint
-        # for BEGIN, the post, the draft's delete, a savepoint, the notifications, its
-        # release, the event, the release for COMMIT), 19 the redirect's page (a count).
-        # In production two more follow the commit: the email task's notifications and its
-        # row (bench/thread_page.py counts 21). Whether Bob coaches the cohort is asked once,
-        # with the thread.
-        self.assertEqual(len(counts[0]), 19, "\n".join(q[:90] for q in counts[0]))
+        # people the mention may name, 5-7 the recipients, blocks and email choices of the
+        # reply and the mention together (plan_notifications_by_kind), then the write
+        # transaction (here a savepoint for BEGIN, the post, the draft's delete, the
+        # notifications — no savepoint of their own —, the event, the release for COMMIT),
+        # 14 the redirect's page (a count). In production two more follow the commit: the
+        # email task's notifications and its row (bench/thread_page.py counts 16). Whether
+        # Bob coaches the cohort is asked once, with the thread.
+        self.assertEqual(len(counts[0]), 14, "\n".join(q[:90] for q in counts[0]))
         coach_checks = [q for q in counts[0] if 'AS "a" FROM "cohorts_enrollment"' in q]
         self.assertEqual(coach_checks, [])
 
