@@ -34,7 +34,9 @@ GRACE_DAYS = 14
 _THREAD_RELATED = ("cohort__program", "activity__week", "circle")
 
 
-def get_thread_for_user(user: "User | Any", thread_public_id: uuid.UUID) -> Thread:
+def get_thread_for_user(
+    user: "User | Any", thread_public_id: uuid.UUID, *, with_read_position: bool = False
+) -> Thread:
     """The thread if the person may read it (Thread.visible_to), with its cohort, programme
     and activity, and the person's seat in its cohort (`thread.seat_of`: their id and
     `EnrollmentRole` or None, which discussions.models.known_seat reads so that the page need
@@ -44,36 +46,43 @@ def get_thread_for_user(user: "User | Any", thread_public_id: uuid.UUID) -> Thre
     `Thread.with_seat_of` gives the rule — of their organisation, with a seat in its cohort —
     which costs a request a third of visible_to's subqueries to build (docs/performance.md).
     A circle's thread, and every thread for a platform superuser, through Thread.visible_to
-    itself (one query more for a circle's)."""
+    itself (one query more for a circle's).
+
+    `with_read_position`: the person's read position comes in the same query
+    (`thread.read_position_of`: their id and `seen_until` or None, which
+    discussions.models.known_read_position reads), for the thread page."""
     if policy.is_platform_superuser(user):
         thread = None
     else:
         membership = policy.membership_of(user)
         if membership is None:
             raise Http404("No such thread")
-        thread = (
-            Thread.objects.select_related(*_THREAD_RELATED)
-            .with_seat_of(user)
-            .filter(organization_id=membership.organization_id, public_id=thread_public_id)
-            .first()
-        )
+        found = Thread.objects.select_related(*_THREAD_RELATED).with_seat_of(user)
+        if with_read_position:
+            found = found.with_read_position_of(user)
+        thread = found.filter(
+            organization_id=membership.organization_id, public_id=thread_public_id
+        ).first()
         if thread is None:
             raise Http404("No such thread")
         if thread.kind != ThreadKind.CIRCLE:
             if thread.seat_role is None:  # type: ignore[attr-defined]
                 raise Http404("No such thread")
-            thread.seat_of = (user.pk, thread.seat_role)  # type: ignore[attr-defined]
-            return thread
-    thread = (
-        Thread.objects.visible_to(user)
-        .select_related(*_THREAD_RELATED)
-        .with_seat_of(user)
-        .filter(public_id=thread_public_id)
-        .first()
-    )
+            return _with_known(thread, user, with_read_position)
+    found = Thread.objects.visible_to(user).select_related(*_THREAD_RELATED).with_seat_of(user)
+    if with_read_position:
+        found = found.with_read_position_of(user)
+    thread = found.filter(public_id=thread_public_id).first()
     if thread is None:
         raise Http404("No such thread")
+    return _with_known(thread, user, with_read_position)
+
+
+def _with_known(thread: Thread, user: "User | Any", with_read_position: bool) -> Thread:
+    """The thread with what came with it for this person: their seat, their read position."""
     thread.seat_of = (user.pk, thread.seat_role)  # type: ignore[attr-defined]
+    if with_read_position:
+        thread.read_position_of = (user.pk, thread.read_until)  # type: ignore[attr-defined]
     return thread
 
 

@@ -96,6 +96,13 @@ class ThreadQuerySet(OrganizationScopedQuerySet["Thread"]):
         seat = Enrollment.objects.filter(user=user, cohort_id=OuterRef("cohort_id"))
         return self.annotate(seat_role=Subquery(seat.values("role")[:1]))
 
+    def with_read_position_of(self, user: "User | Any") -> "ThreadQuerySet":
+        """Each thread with `read_until`: how far the person has read it
+        (`ReadPosition.seen_until`), None when they never opened it. Their own row only: the
+        thread page reads it with the thread instead of in a query of its own."""
+        position = ReadPosition.objects.filter(user=user, thread_id=OuterRef("pk"))
+        return self.annotate(read_until=Subquery(position.values("seen_until")[:1]))
+
 
 def readable_circles(user: "User | Any") -> Any:
     """The published circles whose thread the person reads (a subquery of ids): those they are a
@@ -241,6 +248,17 @@ def known_seat(thread: "Thread", user: "User | Any") -> tuple[bool, str | None]:
     if seat is None or seat[0] != getattr(user, "pk", None):
         return False, None
     return True, seat[1]
+
+
+def known_read_position(thread: "Thread", user: "User | Any") -> tuple[bool, Any]:
+    """Whether the person's read position in the thread is known without a query, and it (the
+    `seen_until` datetime, or None when they never opened it): known when the thread was
+    loaded for this very person by discussions.access.get_thread_for_user with
+    `with_read_position` (`ThreadQuerySet.with_read_position_of`)."""
+    known = getattr(thread, "read_position_of", None)
+    if known is None or known[0] != getattr(user, "pk", None):
+        return False, None
+    return True, known[1]
 
 
 def coaches_thread_cohort(user: "User | Any", thread: "Thread") -> bool:

@@ -31,6 +31,7 @@ from discussions.models import (
     author_label,
     coaches_thread_cohort,
     is_moderator,
+    known_read_position,
     moderates_thread,
 )
 from discussions.rendering import render_post_html, stored_html
@@ -344,8 +345,11 @@ def load_thread_page(
     answered = thread.respond_before_reveal and not sees_all and has_answered(thread, viewer)
     gated = thread.respond_before_reveal and not moderator and not answered
     visible = Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
-    position = ReadPosition.objects.filter(user=viewer, thread=thread).first()
-    seen_until: datetime | None = position.seen_until if position else None
+    # The read position came with the thread (the thread page's getter), or is asked here.
+    known, seen_until = known_read_position(thread, viewer)
+    if not known:
+        position = ReadPosition.objects.filter(user=viewer, thread=thread).first()
+        seen_until = position.seen_until if position else None
     top = visible.filter(parent__isnull=True)
     total, sees_every_top = _top_level_count(thread, viewer, sees_all=sees_all, answered=answered)
     page_count = max(1, math.ceil(total / PAGE_SIZE))
@@ -390,12 +394,7 @@ def load_thread_page(
             label=post.label_for(viewer, moderator=moderator),
             body_html=render_body(post),
             is_mine=is_mine,
-            is_new=(
-                not is_mine
-                and position is not None
-                and seen_until is not None
-                and post.created_at > seen_until
-            ),
+            is_new=not is_mine and seen_until is not None and post.created_at > seen_until,
             reactions=shown,
             collapsed=(post.author_id, post.pseudonym) in blocked,
             key=key,

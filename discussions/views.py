@@ -80,7 +80,7 @@ def _render_thread(
 @login_required
 @require_GET
 def thread_detail(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
-    thread = access.get_thread_for_user(request.user, thread_id)
+    thread = access.get_thread_for_user(request.user, thread_id, with_read_position=True)
     form = PageForm(request.GET)
     if not form.is_valid():
         return _bad_request(request, form)

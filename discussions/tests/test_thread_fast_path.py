@@ -465,3 +465,59 @@ class PageLinksTests(PersonaTestCase):
         for number in (2, 3, 9, 10, 11):
             self.assertNotIn(f'href="{url}?page={number}"', page)
         self.assertIn('<span aria-current="page">6</span>', page)
+
+
+class ReadPositionWithThreadTests(PersonaTestCase):
+    """The thread page's getter brings the person's read position with the thread
+    (`with_read_position`): it is their own row, or None, and the page marks the same posts
+    new and opens at the same page as with the position asked for on its own."""
+
+    def page_facts(self, thread: Thread, person: Any, *, page: int | None) -> tuple[Any, ...]:
+        from datetime import date
+
+        from django.db import transaction
+
+        with transaction.atomic():  # the page moves the read position on: undone after
+            view = load_thread_page(thread, viewer=person, page=page, today=date(2026, 1, 1))
+            transaction.set_rollback(True)
+        shown = [(v.key, v.is_new) for top in view.posts for v in (top, *top.replies)]
+        return view.page, view.new_count, view.first_new, shown
+
+    def test_the_position_with_the_thread_is_the_persons_own_and_reads_the_same(self) -> None:
+        from discussions.access import get_thread_for_user
+        from discussions.models import ReadPosition, known_read_position
+
+        superuser = get_user_model().objects.create_superuser(
+            "root@northwind.example", "a long enough password"
+        )
+        community = actions.community_thread(self.cohort_a)
+        posts = [
+            actions.create_post(community, author=self.bob, body=f"Post {n}") for n in range(4)
+        ]
+        actions.create_post(community, author=self.alice, body="A reply", parent=posts[0])
+        actions.mark_read(community, user=self.alice, until=posts[1].created_at)
+        actions.mark_read(community, user=self.carol, until=posts[3].created_at)
+        checked = 0
+        for person in (self.alice, self.bob, self.carol, self.fay, superuser):
+            stored = (
+                ReadPosition.objects.filter(user=person, thread=community)
+                .values_list("seen_until", flat=True)
+                .first()
+            )
+            plain = get_thread_for_user(person, community.public_id)
+            with_position = get_thread_for_user(
+                person, community.public_id, with_read_position=True
+            )
+            self.assertEqual(known_read_position(with_position, person), (True, stored))
+            self.assertEqual(known_read_position(plain, person), (False, None))
+            other = self.bob if person.pk != self.bob.pk else self.alice
+            self.assertEqual(known_read_position(with_position, other), (False, None))
+            for page in (None, 1):
+                self.assertEqual(
+                    self.page_facts(with_position, person, page=page),
+                    self.page_facts(plain, person, page=page),
+                    (person, page),
+                )
+            checked += stored is not None
+        self.assertEqual(checked, 2)  # Alice and Carol have read some of it
+        self.assertTrue(any(is_new for _, is_new in self.page_facts(plain, self.alice, page=1)[3]))
