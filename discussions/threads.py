@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.utils.dates import MONTHS_3
@@ -47,9 +47,11 @@ PAGE_SIZE = 50
 PAGE_WINDOW = 2
 
 
-class ReactionView(NamedTuple):
+@dataclass(slots=True)
+class ReactionView:
     """One kind of reaction under a post as the viewer sees it: its label, how many gave it,
-    whether the viewer did. A tuple: a page makes four a post."""
+    whether the viewer did. Not frozen: a frozen dataclass sets each field through
+    `object.__setattr__`, and a page makes four a post."""
 
     kind: str
     label: str
@@ -177,8 +179,7 @@ def short_time_maker(zone: tzinfo) -> Callable[[datetime], str]:
     def when(moment: datetime) -> str:
         local = moment.astimezone(zone)
         return (
-            f"{local.day} {months[local.month]} {local.year}, "
-            f"{local.hour:02d}:{local.minute:02d}"
+            f"{local.day} {months[local.month]} {local.year}, {local.hour:02d}:{local.minute:02d}"
         )
 
     return when
@@ -498,7 +499,7 @@ def reactions_for(post: Post, viewer: "User | Any") -> list[ReactionView]:
 class WaitingPost:
     """A post in a thread the coach looks after that nobody has replied to yet."""
 
-    post: PostRow
+    post: Post
     label: str  # the author as a moderator sees them (pseudonym with the real name)
     place: str
     url: str

@@ -192,7 +192,9 @@ def plan_notifications_by_kind(
         if actor is not None and found
         else set()
     )
-    wanted = [(kind, [pk for pk in ids if pk in found and pk not in blocked]) for kind, ids in wanted]
+    wanted = [
+        (kind, [pk for pk in ids if pk in found and pk not in blocked]) for kind, ids in wanted
+    ]
     told = {pk for _, ids in wanted for pk in ids}
     if not told:
         return []

@@ -134,7 +134,9 @@ class FastPathTests(PersonaTestCase):
 
         Activity.objects.filter(pk=self.gated.activity_id).update(allow_pseudonyms=True)
         gated = Thread.objects.select_related("activity", "cohort").get(pk=self.gated.pk)
-        owl = actions.create_post(gated, author=self.bob, body="Owl **here**", pseudonym="Quiet Owl")
+        owl = actions.create_post(
+            gated, author=self.bob, body="Owl **here**", pseudonym="Quiet Owl"
+        )
         actions.create_post(gated, author=self.fay, body="Fay answers the owl", parent=owl)
         actions.edit_post(owl, by=self.bob, body="Owl here, edited")
         Block.objects.create(blocker=self.alice, blocked=self.bob)  # his real name only

@@ -201,7 +201,8 @@ class PlanByKindTests(PersonaTestCase):
         with self.assertNumQueries(0):
             self.assertEqual(
                 plan_notifications_by_kind(
-                    audiences=[("reply", [self.bob]), ("mention", [])], **self.arguments()  # type: ignore[arg-type]
+                    audiences=[("reply", [self.bob]), ("mention", [])],
+                    **self.arguments(),  # type: ignore[arg-type]
                 ),
                 [],
             )
