@@ -14,6 +14,7 @@ same setup and warming) and divides the differences by N (slow: minutes).
 
     .venv/bin/python bench/thread_calls.py                     # the 1,000,000-post seed
     .venv/bin/python bench/thread_calls.py --profile 40        # and the 40 costliest functions
+    .venv/bin/python bench/thread_calls.py --parts             # and the page's parts alone
     .venv/bin/python bench/thread_calls.py --callgrind 10      # instructions per request
 
 Every reply posted here goes to a post on page 1 of the thread, as the benchmark's do.
@@ -82,6 +83,11 @@ def main() -> int:
     parser.add_argument("--sort", default="cumulative", help="cProfile's sort key")
     parser.add_argument("--save-page", default="", help="write the thread page's HTML here")
     parser.add_argument(
+        "--parts",
+        action="store_true",
+        help="also the page's parts alone: the thread's getter, load_thread_page, the template",
+    )
+    parser.add_argument(
         "--callgrind", type=int, default=0, help="instructions per request, from N requests"
     )
     parser.add_argument("--callgrind-child", default="", help=argparse.SUPPRESS)
@@ -148,6 +154,8 @@ def main() -> int:
         )
         for q in queries.captured_queries if args.verbose else []:
             print(f"    {float(q['time']) * 1000:6.2f} ms  {q['sql'][:150]}")
+    if args.parts:
+        page_parts(facts, args.requests)
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
@@ -158,6 +166,62 @@ def main() -> int:
         pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.profile)
         print(out.getvalue())
     return 0
+
+
+def page_parts(facts: dict[str, Any], requests: int) -> None:
+    """CPU and Python calls of the thread page's three parts, each alone, as the view runs them
+    for the benchmark's learner and page: the thread's getter, `load_thread_page`, and the
+    template (with a fixed CSRF field). Loading the page again writes nothing: the learner has
+    read it."""
+    from django.template.loader import get_template
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from accounts.models import User
+    from bench.thread_page import LEARNER_EMAIL
+    from discussions import access
+    from discussions.forms import PostForm
+    from discussions.models import Thread
+    from discussions.threads import load_thread_page
+
+    user = User.objects.get(email=LEARNER_EMAIL)
+    public_id = Thread.objects.get(cohort__name="Spring cohort", kind="community").public_id
+    request = RequestFactory().get(facts["thread_url"])
+    request.user = user
+    request.csp_nonce = "nonce"  # type: ignore[attr-defined]
+    template = get_template("discussions/thread.html")
+    today = timezone.localdate()
+    page = int(facts["page"])
+
+    def getter() -> Any:
+        return access.get_thread_for_user(user, public_id, with_read_position=True)
+
+    thread = getter()
+
+    def load() -> Any:
+        return load_thread_page(thread, viewer=user, page=page, today=today)
+
+    context = {
+        "view": load(),
+        "thread": thread,
+        "form": PostForm(),
+        "reply_form": None,
+        "reply_to": "",
+        "nav": "discussions",
+        "csrf_field": '<input type="hidden" name="csrfmiddlewaretoken" value="x">',
+    }
+
+    def render() -> Any:
+        return template.render(context, request)
+
+    for name, call in (("getter", getter), ("load", load), ("template", render)):
+        for _ in range(WARM):
+            call()
+        low, median = cpu_ms(call, requests)
+        print(
+            f"  {name:<9} CPU {low:6.1f} ms min, {median:6.1f} ms median; "
+            f"{python_calls(call):>8,} Python calls"
+        )
 
 
 def callgrind(args: argparse.Namespace) -> int:
