@@ -12,18 +12,19 @@ with their coach. Nothing a person wrote is read: authors, parents, reactions an
 
 `for_cohort(cohort)` makes seven queries whatever the size (the seats with their region and
 function, the programme's weeks, circle members, coaching sessions, and the replies, the
-reactions and the feedback answers each *grouped by pair in the database*: `first_contacts`
-reads one row of three integers per pair of learners who ever talked, in the week of their first
-contact, never one row per interaction) and returns, for each programme week (cumulative to its
-end): the learners with a new tie that week, the learners with no tie yet (isolates), those who
-have met their
-coach, as counts of people through `rapport.policy.suppress_small_groups` (each against the
-rest of the cohort); and the ties made, their share across regions, across functions and
-beyond one's circle, and how many of the directed pairs are returned (reciprocity, as
-networkx's `overall_reciprocity` of the directed graph to that week, worked out from the two
-counts it depends on), shown only when the learners with a tie are a shown count. Counting
-first contacts per week is all the graph this needs; the networkx computation it replaced (every
-interaction into a graph, the directed graph copied each week for its reciprocity) is kept in
+reactions and the feedback answers, each one row of three integers per interaction — who, to
+whom, the week, worked out in SQL by `week_of` — read straight from the cursor) and groups
+them with numpy (`directed_pairs`: the first contact of each directed pair; then each tie, in
+the earlier week of its two directions). It returns, for each programme week (cumulative to
+its end): the learners with a new tie that week, the learners with no tie yet (isolates),
+those who have met their coach, as counts of people through
+`rapport.policy.suppress_small_groups` (each against the rest of the cohort); and the ties
+made, their share across regions, across functions and beyond one's circle, and how many of
+the directed pairs are returned (reciprocity, as networkx's `overall_reciprocity` of the
+directed graph to that week, worked out from the two counts it depends on), shown only when
+the learners with a tie are a shown count. Counting first contacts per week is all the graph
+this needs; the networkx computation it replaced (every interaction into a graph, the directed
+graph copied each week for its reciprocity) is kept in
 analytics/tests/test_connections_oracle.py, which checks that both give the same figures.
 `not_yet_connected(coach)` is the one list with names: for a coach, the members of the
 published circles they coach who have no tie yet; nobody else sees it.
@@ -33,9 +34,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, F, IntegerField, Max, Min, Value, When
+import numpy as np
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Max, QuerySet, Value, When
 from django.utils import timezone
 
 from analytics.models import ConnectionSnapshot
@@ -111,46 +115,45 @@ def _people(value: int, size: int) -> People:
     return People(count, None if count is None else _percent(count, size))
 
 
-def week_of(cohort: Cohort, moment: str, last: int) -> Case:
+def week_of(cohort: Cohort, moment: str, last: int) -> Case | Value:
     """`_week` in SQL, for the datetime expression `moment`: 1 until the end of the first week
     (earlier moments too), then each week to midnight UTC after its last day, `last` from
-    then on. The same clamped number `_week` gives for the moment's UTC date."""
+    then on. The same clamped number `_week` gives for the moment's UTC date. A balanced tree
+    of CASEs, so a row costs about log2(`last`) comparisons rather than up to `last`."""
     ends = [
         datetime.combine(cohort.week_ends_on(number) + timedelta(days=1), time(), tzinfo=UTC)
         for number in range(1, last)
     ]
-    return Case(
-        *(When(**{f"{moment}__lt": end}, then=Value(n)) for n, end in enumerate(ends, 1)),
-        default=Value(last),
-        output_field=IntegerField(),
-    )
+
+    def weeks(low: int, high: int) -> Case | Value:
+        if low >= high:
+            return Value(low, output_field=IntegerField())
+        middle = (low + high) // 2  # before the end of week `middle`: low..middle
+        return Case(
+            When(**{f"{moment}__lt": ends[middle - 1]}, then=weeks(low, middle)),
+            default=weeks(middle + 1, high),
+            output_field=IntegerField(),
+        )
+
+    return weeks(1, max(last, 1))
 
 
-def first_contacts(
-    cohort: Cohort, learners: Iterable[int], last: int
-) -> dict[tuple[int, int], int]:
-    """The week each learner of the cohort first replied or reacted to each other one, or
-    answered their request for feedback: `{(from, to): week}`, the week clamped to 1..`last`
-    as the page counts them (three queries,
-    grouped in the database: one row of three integers per directed pair, however many times
-    they talked). Self-replies and anyone who is not one of `learners` are left out."""
-    seated = set(learners)
+def _contact_queries(cohort: Cohort, last: int) -> list[QuerySet[Any, tuple[int, int, int]]]:
+    """The three reads of `directed_pairs`: the cohort's replies, reactions and answered
+    feedback, one row `(from, to, week)` per interaction (self-contacts left out), the week
+    clamped to 1..`last` in SQL (`week_of`)."""
     replies = (
         Post.objects.filter(thread__cohort=cohort, parent__isnull=False)
         .exclude(author_id=F("parent__author_id"))
         .order_by()
-        .values("author_id", "parent__author_id")
-        .annotate(first=Min("created_at"))
-        .annotate(week=week_of(cohort, "first", last))
+        .annotate(week=week_of(cohort, "created_at", last))
         .values_list("author_id", "parent__author_id", "week")
     )
     reactions = (
         Reaction.objects.filter(post__thread__cohort=cohort)
         .exclude(user_id=F("post__author_id"))
         .order_by()
-        .values("user_id", "post__author_id")
-        .annotate(first=Min("created_at"))
-        .annotate(week=week_of(cohort, "first", last))
+        .annotate(week=week_of(cohort, "created_at", last))
         .values_list("user_id", "post__author_id", "week")
     )
     feedback = (
@@ -161,19 +164,77 @@ def first_contacts(
         )
         .exclude(writer_id=F("request__seat__user_id"))
         .order_by()
-        .values("writer_id", "request__seat__user_id")
-        .annotate(first=Min("answered_at"))
-        .annotate(week=week_of(cohort, "first", last))
+        .annotate(week=week_of(cohort, "answered_at", last))
         .values_list("writer_id", "request__seat__user_id", "week")
     )
-    first: dict[tuple[int, int], int] = {}
-    for rows in (replies, reactions, feedback):
-        for source, target, week in rows.iterator(chunk_size=10_000):
-            if source in seated and target in seated:
-                key = (source, target)
-                if week < first.get(key, last + 1):
-                    first[key] = week
-    return first
+    return [replies, reactions, feedback]
+
+
+def _earliest(
+    first: np.ndarray, second: np.ndarray, week: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One row per distinct (`first`, `second`) pair, with its smallest `week` (the rows
+    sorted by pair)."""
+    if not len(first):
+        return first, second, week
+    # One sort of one integer per row: the pair, then the week.
+    span, weeks = int(second.max()) + 1, int(week.max()) + 1
+    keys = np.sort((first * span + second) * weeks + week)
+    pairs = keys // weeks
+    keep = np.empty(len(keys), dtype=bool)
+    keep[0] = True
+    keep[1:] = pairs[1:] != pairs[:-1]
+    pairs = pairs[keep]
+    return pairs // span, pairs % span, keys[keep] % weeks
+
+
+def directed_pairs(
+    cohort: Cohort, learners: Iterable[int], last: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Who first replied or reacted to whom among `learners` of the cohort, or answered
+    their request for feedback, and when: three integer arrays of equal length (sources,
+    targets, weeks), one entry per directed pair, in the week of its first contact clamped to
+    1..`last` as the page counts them. Three queries, one row of three integers per
+    interaction read straight from the cursor (no model, no per-row conversion), the pairs
+    grouped here with numpy: SQLite's GROUP BY over the same rows costs more than the read
+    (docs/performance.md, "Connections"). Self-contacts and anyone not in `learners` are left
+    out."""
+    rows: list[tuple[int, int, int]] = []
+    for query in _contact_queries(cohort, last):
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows += cursor.fetchall()
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=3 * len(rows))
+    table = flat.reshape(len(rows), 3)
+    seated = np.array(sorted(set(learners)), dtype=np.int64)
+    inside = np.isin(table[:, 0], seated) & np.isin(table[:, 1], seated)
+    table = table[inside]
+    return _earliest(table[:, 0], table[:, 1], table[:, 2])
+
+
+def first_contacts(
+    cohort: Cohort, learners: Iterable[int], last: int
+) -> dict[tuple[int, int], int]:
+    """`directed_pairs` as `{(from, to): week}`."""
+    sources, targets, weeks = directed_pairs(cohort, learners, last)
+    return {
+        (source, target): week
+        for source, target, week in zip(
+            sources.tolist(), targets.tolist(), weeks.tolist(), strict=True
+        )
+    }
+
+
+def _codes(values: list[Any]) -> np.ndarray:
+    """Each value's number among the distinct values (None is a value of its own)."""
+    numbers: dict[Any, int] = {}
+    return np.array([numbers.setdefault(v, len(numbers)) for v in values], dtype=np.int64)
+
+
+def _per_week(weeks: np.ndarray, last: int) -> list[int]:
+    """How many of `weeks` fall in each week 0..`last` (index = week)."""
+    return [int(n) for n in np.bincount(weeks, minlength=last + 1)[: last + 1]]
 
 
 def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnections:
@@ -191,65 +252,68 @@ def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnecti
         result.isolated = [user for user, _r, _f in seats]
         return result
     last = Week.objects.filter(program_id=cohort.program_id).aggregate(n=Max("number"))["n"] or 1
-    region = {user: r for user, r, _f in seats}
-    function = {user: f for user, _r, f in seats}
     circle_of = dict(
         CircleMember.objects.filter(cohort=cohort, circle__state=CircleState.PUBLISHED)
         .values_list("user_id", "circle_id")
         .order_by()
     )
+    seats.sort()
+    ids = np.array([user for user, _r, _f in seats], dtype=np.int64)
     first_session: dict[int, int] = {}
     for learner, starts in (
         Booking.objects.filter(
-            learner_id__in=region.keys(), status=BookingStatus.BOOKED, starts_at__lte=now
+            learner_id__in=ids.tolist(), status=BookingStatus.BOOKED, starts_at__lte=now
         )
         .values_list("learner_id", "starts_at")
         .order_by("starts_at")
     ):
         first_session.setdefault(learner, _week(cohort, starts, last))
 
-    # Who first spoke to whom, and in which week (a directed edge each); a tie is made in the
-    # earlier week of its two directions.
-    directed_in = [0] * (last + 1)
-    tie_week: dict[tuple[int, int], int] = {}
-    for (source, target), week in first_contacts(cohort, region.keys(), last).items():
-        directed_in[week] += 1
-        pair = (source, target) if source < target else (target, source)
-        if week < tie_week.get(pair, last + 1):
-            tie_week[pair] = week
+    # Who first spoke to whom, and in which week (a directed pair each); a tie is made in the
+    # earlier week of its two directions. Learners are counted by their index in `ids`.
+    sources, targets, weeks = directed_pairs(cohort, ids.tolist(), last)
+    directed_in = _per_week(weeks, last)
+    a, b, tie_week = _earliest(
+        np.searchsorted(ids, np.minimum(sources, targets)),
+        np.searchsorted(ids, np.maximum(sources, targets)),
+        weeks,
+    )
     # Per week: the ties made, those across regions, across functions and beyond one's circle
-    # (either one has no circle, or they are in different ones), and who made them.
-    who = {user: (region[user], function[user], circle_of.get(user)) for user in region}
-    made_in = [[0, 0, 0, 0] for _ in range(last + 1)]
-    met_in: list[set[int]] = [set() for _ in range(last + 1)]
-    for (a, b), week in tie_week.items():
-        region_a, function_a, circle_a = who[a]
-        region_b, function_b, circle_b = who[b]
-        made = made_in[week]
-        made[0] += 1
-        made[1] += region_a != region_b
-        made[2] += function_a != function_b
-        made[3] += circle_a is None or circle_a != circle_b
-        met_in[week].update((a, b))
+    # (either one has no circle, or they are in different ones).
+    region = _codes([r for _u, r, _f in seats])
+    function = _codes([f for _u, _r, f in seats])
+    circle = np.array([circle_of.get(user, -1) for user, _r, _f in seats], dtype=np.int64)
+    made_in = _per_week(tie_week, last)
+    regions_in = _per_week(tie_week[region[a] != region[b]], last)
+    functions_in = _per_week(tie_week[function[a] != function[b]], last)
+    beyond_in = _per_week(tie_week[(circle[a] < 0) | (circle[a] != circle[b])], last)
+    # Who made a tie in each week (each learner once a week), and in which week their first.
+    person, week_met = _earliest(
+        np.concatenate([a, b]),
+        np.concatenate([tie_week, tie_week]),
+        np.zeros(2 * len(a), dtype=np.int64),
+    )[:2]
+    met_in = _per_week(week_met, last)
+    firsts = np.ones(len(person), dtype=bool)
+    firsts[1:] = person[1:] != person[:-1]
+    first_in = _per_week(week_met[firsts], last)
 
-    connected: set[int] = set()
-    total = directed = across_regions = across_functions = beyond = 0
+    connected = total = directed = across_regions = across_functions = beyond = 0
     for number in range(1, last + 1):
-        met = met_in[number]
-        new, regions_apart, functions_apart, circles_apart = made_in[number]
-        across_regions += regions_apart
-        across_functions += functions_apart
-        beyond += circles_apart
-        connected |= met
+        new = made_in[number]
+        across_regions += regions_in[number]
+        across_functions += functions_in[number]
+        beyond += beyond_in[number]
+        connected += first_in[number]
         total += new
         directed += directed_in[number]
-        isolated = len(region) - len(connected)
-        connected_people = _people(size - isolated, size)
+        isolated = size - connected
+        connected_people = _people(connected, size)
         shown = not connected_people.hidden  # tie figures only beside a shown count of people
         result.weeks.append(
             ConnectionWeek(
                 number=number,
-                new_tie=_people(len(met), size),
+                new_tie=_people(met_in[number], size),
                 isolated=_people(isolated, size),
                 coached=_people(sum(1 for w in first_session.values() if w <= number), size),
                 ties=total if shown else None,
@@ -265,7 +329,9 @@ def for_cohort(cohort: Cohort, *, now: datetime | None = None) -> CohortConnecti
                 else None,
             )
         )
-    result.isolated = sorted(region.keys() - connected)
+    unconnected = np.ones(len(ids), dtype=bool)
+    unconnected[person] = False
+    result.isolated = ids[unconnected].tolist()
     return result
 
 

@@ -1,5 +1,6 @@
-"""`analytics.connections.for_cohort` reads the first contact of each pair, grouped in the
-database; the computation it replaced streamed every reply and reaction into networkx. The
+"""`analytics.connections.for_cohort` reads each interaction as three integers (who, to
+whom, the week) and counts first contacts and ties with numpy; the computation it replaced
+streamed every reply and reaction into networkx. The
 replaced one is kept here, unchanged, as the oracle: on a generated cohort (circles, several
 regions and functions, replies and reactions over weeks before, during and after the programme,
 self-replies, a coach and a learner of another cohort talking too) both give exactly the same
@@ -248,9 +249,21 @@ class GeneratedCohortTests(TestCase):
         )
         self.assert_same(datetime(2026, 9, 28, tzinfo=UTC))
 
+    def test_its_first_contacts_are_the_earliest_of_the_replaced_interactions(self) -> None:
+        """The pairs grouped with numpy (`directed_pairs`) against the replaced read, pair by
+        pair: the same directed pairs, each in the week of its earliest interaction."""
+        learners = [p.pk for p in self.people]
+        for last in (1, 3, self.WEEKS):
+            expected: dict[tuple[int, int], int] = {}
+            for source, target, week in old_interactions(self.cohort, learners, last):
+                expected[source, target] = min(week, expected.get((source, target), week))
+            with self.subTest(last=last):
+                self.assertGreater(len(expected), 100)
+                self.assertEqual(connections.first_contacts(self.cohort, learners, last), expected)
+
     def test_it_makes_seven_queries_whatever_the_number_of_interactions(self) -> None:
         # 1 the seats, 2 the programme's last week, 3 circle members, 4 coaching sessions,
-        # 5 replies grouped by pair, 6 reactions grouped by pair, 7 feedback answers by pair
+        # 5 replies, 6 reactions, 7 feedback answers (one row of three integers each)
         with self.assertNumQueries(7):
             before = connections.for_cohort(self.cohort)
         thread = community_thread(self.cohort)
@@ -263,7 +276,7 @@ class GeneratedCohortTests(TestCase):
 
 
 class FirstContactTests(TestCase):
-    """The grouped read: one row per directed pair, in the week of its first contact, the week
+    """The read: one entry per directed pair, in the week of its first contact, the week
     worked out in SQL exactly as `_week` does in Python, to the microsecond around midnight."""
 
     @classmethod
@@ -330,12 +343,12 @@ class FirstContactTests(TestCase):
         post = create_post(self.thread, author=self.a, body="Hello")
         tick = timedelta(microseconds=1)
         moments = [datetime(2026, 8, 8, 23, tzinfo=UTC), datetime(2027, 6, 1, tzinfo=UTC)]
-        for days in (0, 7, 14, 21, 28):
+        for days in range(0, 7 * 11, 7):
             midnight = datetime.combine(START + timedelta(days=days), time(), tzinfo=UTC)
             moments += [midnight - tick, midnight, midnight + tick]
         for moment_ in moments:
             create_post(self.thread, author=self.b, body="Yes", parent=post, now=moment_)
-        for last in (1, 2, 3):
+        for last in range(1, 11):  # week_of's tree of CASEs at every depth to four
             rows = (
                 Post.objects.filter(parent=post)
                 .annotate(week=connections.week_of(self.cohort, "created_at", last))

@@ -152,6 +152,12 @@ class SuppressionAttackTests(TestCase):
             if change.people.value is not None:
                 self.assertEqual(change.people.value, paired)
                 self.assertGreaterEqual(paired, self.k, (measure, node))
+                # Those not paired too (decision 0009): the group's size is shown, so a shown
+                # paired count (which the interval and d_z give away anyway) tells them.
+                size = self.board.size_of(node)
+                self.assertIsNotNone(size, (measure, node))
+                assert size is not None
+                self.assertGreaterEqual(size - paired, self.k, (measure, node))
             if change.shown:
                 self.assertIsNotNone(change.people.value)
                 self.assertGreaterEqual(paired, self.k, (measure, node))
@@ -238,7 +244,10 @@ class SuppressionAttackTests(TestCase):
             unknowns = sorted({u for e in equations for u in e}, key=repr)
             leaked = determined(equations, unknowns)
             hidden_yes = {("yes", n) for n in sizes if n not in paired}
+            # ...nor the count of those not paired (decision 0009), wherever it is not shown.
+            hidden_no = {("no", n) for n in sizes if term("no", n) == ("no", n)}
             self.assertFalse(leaked & hidden_yes, (measure, leaked & hidden_yes))
+            self.assertFalse(leaked & hidden_no, (measure, leaked & hidden_no))
             checked += len(hidden_yes)
         self.assertGreater(checked, 20)
 
