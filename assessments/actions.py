@@ -7,6 +7,7 @@ Store cannot tie a peer's answers to the learner they are about. Notifications n
 and the cohort; a peer asked hears who asked them (they are told by name on the form anyway).
 """
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -45,6 +46,16 @@ from organizations.models import Behaviour
 class AssessmentRefused(Exception):
     """An answer or an invitation that cannot be accepted, with the message to show. Raised
     before anything is written (or after a rollback): nothing changed."""
+
+
+class AlreadyAsked(AssessmentRefused):
+    """The learner sent a request identical to one still open (same focus, behaviour, date and
+    people: the form sent again after Back). `request` is that open request; nothing new is
+    written and nobody is asked twice."""
+
+    def __init__(self, message: str, *, request: "FeedbackRequest") -> None:
+        super().__init__(message)
+        self.request = request
 
 
 SBI_FIELDS = (
@@ -265,6 +276,7 @@ def request_feedback(
                 )
                 % {"n": open_now}
             )
+        _refuse_repeat(seat, focus=focus, behaviour=behaviour, due_on=due_on, writers=writers)
         request = FeedbackRequest.objects.create(
             seat=seat, focus=focus, behaviour=behaviour, due_on=due_on
         )
@@ -297,6 +309,42 @@ def request_feedback(
                 target_id=answer.public_id,
             )
     return request
+
+
+def _refuse_repeat(
+    seat: Enrollment,
+    *,
+    focus: str,
+    behaviour: Behaviour | None,
+    due_on: date | None,
+    writers: Sequence[tuple[int, str]],
+) -> None:
+    """Raise AlreadyAsked when one of the seat's open requests (at most MAX_OPEN_REQUESTS, read
+    inside the caller's transaction) asks the same people the same thing: the focus is
+    encrypted at rest, so it is compared here, not in SQL. Two queries."""
+    wanted = {writer for writer, _relation in writers}
+    open_requests = list(
+        FeedbackRequest.objects.filter(seat=seat, closed_at__isnull=True).order_by("-pk")
+    )
+    if not open_requests:
+        return
+    asked: dict[int, set[int]] = defaultdict(set)
+    for request_id, writer_id in FeedbackAnswer.objects.filter(
+        request__in=open_requests
+    ).values_list("request_id", "writer_id"):
+        asked[request_id].add(writer_id)
+    behaviour_id = behaviour.pk if behaviour is not None else None
+    for existing in open_requests:
+        if (
+            existing.focus.strip() == focus
+            and existing.behaviour_id == behaviour_id
+            and existing.due_on == due_on
+            and asked[existing.pk] == wanted
+        ):
+            raise AlreadyAsked(
+                _("You had already sent this request: here it is. Nobody was asked twice."),
+                request=existing,
+            )
 
 
 def _refusal_for(answer_id: int) -> str:

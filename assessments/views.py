@@ -274,9 +274,13 @@ def _ask_page(
     posted = request.POST.getlist("peers") if request.method == "POST" else []
     ticked = chosen_peers(seat, posted)
     offered: dict[int, Any] = {}
-    for group in (ticked, circle_peers_of(seat, user), results or []):
+    for group in (ticked, circle_peers_of(seat, user)):
         for peer in group:
             offered.setdefault(peer.pk, peer)
+    # The search's own count speaks of the names it adds, not those already listed above.
+    added = [peer for peer in results or [] if peer.pk not in offered]
+    for peer in added:
+        offered[peer.pk] = peer
     return render(
         request,
         "assessments/feedback_ask.html",
@@ -286,6 +290,7 @@ def _ask_page(
             "offered": list(offered.values()),
             "ticked": {str(p.public_id) for p in ticked},
             "results": results or [],
+            "added": added,
             "searched": searched,
             "max_peers": MAX_FEEDBACK_PEERS,
             "open_requests": open_requests_of(seat, user),
@@ -349,6 +354,11 @@ def feedback_ask(request: HttpRequest, seat_id: uuid.UUID) -> HttpResponse:
             due_on=form.cleaned_data["due_on"],
             today=today,
         )
+    except actions.AlreadyAsked as resent:
+        # The same request sent again (Back, then Send): nobody is asked twice; the learner
+        # is taken to the request already on its way.
+        messages.info(request, str(resent))
+        return redirect("assessments:feedback_request", feedback_id=resent.request.public_id)
     except actions.AssessmentRefused as refusal:
         form.add_error(None, str(refusal))
         return _ask_page(request, seat, form, results=results, status=400)

@@ -205,7 +205,9 @@ def place_of(thread: Thread) -> str:
     if thread.kind == ThreadKind.ACTIVITY and thread.activity is not None:
         return f"Week {thread.activity.week.number} · {thread.activity.title}"
     if thread.kind == ThreadKind.CIRCLE and thread.circle is not None:
-        return f"Circle {thread.circle.name}"
+        # Circles are named "Circle Almond" when formed; an admin may rename one "Lisbon".
+        name = thread.circle.name
+        return name if name.casefold().startswith("circle") else f"Circle {name}"
     return f"Community space · {thread.cohort.name}"
 
 

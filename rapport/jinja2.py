@@ -41,7 +41,15 @@ def in_zone(value: datetime | None, zone_name: str) -> datetime | None:
     return value.astimezone(get_zone(zone_name)) if value else None
 
 
-def date_format(value: date | datetime | None, fmt: str = "DATE_FORMAT") -> str:
+# The product writes dates one way everywhere ("30 Nov 2026", "30 Nov 2026, 12:31"), not
+# the locale's named formats ("Nov. 30, 2026, 9:13 a.m." for `en`).
+DATE = "j M Y"
+
+
+def date_format(value: date | datetime | None, fmt: str = DATE) -> str:
+    """`value` written with Django's date format characters (`fmt`, "j M Y" by default);
+    "" for None. Raises nothing for a named format, but named formats follow the locale, so
+    pages pass explicit patterns."""
     return formats.date_format(value, fmt) if value else ""
 
 

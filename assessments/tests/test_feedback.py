@@ -281,6 +281,41 @@ class AskingTests(FeedbackTestCase):
             self.assertNotContains(found, f"{query.title()}<", status_code=200)
         self.assertFalse(FeedbackRequest.objects.exists())
 
+    def test_sending_the_same_request_again_asks_nobody_twice(self) -> None:
+        # Back after "Send my request", then Send again: the form is posted a second time.
+        with self.captureOnCommitCallbacks(execute=True):
+            first = self.post_ask()
+        request = FeedbackRequest.objects.get()
+        self.assertRedirects(first, self.request_url(request))
+        with self.captureOnCommitCallbacks(execute=True):
+            again = self.post_ask()
+        self.assertRedirects(again, self.request_url(request), fetch_redirect_response=False)
+        self.assertEqual(FeedbackRequest.objects.count(), 1)
+        self.assertEqual(FeedbackAnswer.objects.count(), 2)
+        told = Notification.objects.filter(kind=NotificationKind.FEEDBACK_ASKED)
+        self.assertEqual(sorted(n.recipient.pk for n in told), sorted([self.bob.pk, self.fay.pk]))
+        self.assertEqual(Event.objects.filter(verb=Verb.ASKED).count(), 1)
+        page = self.client.get(self.request_url(request))
+        self.assertContains(page, "You had already sent this request")
+        # A different question, or other people, is a new request.
+        self.post_ask(focus=FOCUS + " And the follow-up?")
+        self.post_ask(peers=[str(self.seat(self.bob).public_id)])
+        self.assertEqual(FeedbackRequest.objects.count(), 3)
+        # Once the first is closed, asking it again is a new request too.
+        request.closed_at = timezone.now()
+        request.save(update_fields=["closed_at"])
+        self.post_ask()
+        self.assertEqual(FeedbackRequest.objects.count(), 4)
+
+    def test_find_counts_only_the_names_it_adds(self) -> None:
+        self.client.force_login(self.alice)
+        # Bob is in her circle, so already listed; Gina is found by the search.
+        bob = self.client.post(self.ask_url(self.alice), {"q": "bob", "find": "1"})
+        self.assertContains(bob, "1 person found, already listed above.")
+        gina = self.client.post(self.ask_url(self.alice), {"q": "gin", "find": "1"})
+        self.assertContains(gina, "1 person found")
+        self.assertNotContains(gina, "already listed")
+
     def test_her_circle_is_offered_first_and_not_the_whole_cohort(self) -> None:
         self.client.force_login(self.alice)
         page = self.client.get(self.ask_url(self.alice))

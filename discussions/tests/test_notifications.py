@@ -2,6 +2,7 @@
 mentions, reactions and circle posts, each person once, never with the post's text, never to
 someone who blocked the author; and a notification's link respects the gate."""
 
+from django.test import SimpleTestCase
 from django.urls import reverse
 
 from discussions import actions
@@ -176,3 +177,14 @@ class EditMentionTests(ThreadTestCase):
         Notification.objects.all().delete()
         actions.edit_post(post, by=self.bob, body="Hi @[Carol]", mentioned=[self.carol])
         self.assertEqual(Notification.objects.count(), 0)
+
+
+class PlaceTests(SimpleTestCase):
+    def test_a_circle_is_named_once(self) -> None:
+        from circles.models import Circle
+        from discussions.actions import place_of
+        from discussions.models import Thread, ThreadKind
+
+        for name, place in (("Circle Almond", "Circle Almond"), ("Lisbon", "Circle Lisbon")):
+            thread = Thread(kind=ThreadKind.CIRCLE, circle=Circle(name=name))
+            self.assertEqual(place_of(thread), place)

@@ -1,7 +1,7 @@
 """The notification pages: the list, opening one, marking all read, the header badge and the
 preferences page — each person's own, with strict input and constant query counts."""
 
-from datetime import time
+from datetime import UTC, datetime, time
 
 from django.urls import reverse
 
@@ -35,6 +35,18 @@ class ListPageTests(PersonaTestCase):
         self.assertLess(body.index("Carol mentioned you"), body.index("Older place"))
         self.assertEqual(body.count("notification--unread"), 1)
         self.assertContains(response, "Mark all as read")
+
+    def test_times_are_written_as_on_every_other_page_in_my_zone(self) -> None:
+        note = notify_one(self.alice, actor=self.bob)
+        Notification.objects.filter(pk=note.pk).update(
+            created_at=datetime(2026, 11, 30, 9, 13, tzinfo=UTC)
+        )
+        self.alice.time_zone = "Asia/Tokyo"
+        self.alice.save(update_fields=["time_zone"])
+        self.client.force_login(self.alice)
+        response = self.client.get(reverse("notifications:list"))
+        self.assertContains(response, ">30 Nov 2026, 18:13</time>")
+        self.assertNotContains(response, "a.m.")
 
     def test_the_list_makes_the_same_queries_for_3_or_60_notifications(self) -> None:
         self.client.force_login(self.alice)

@@ -18,6 +18,11 @@ from tests.browser.test_moderation_accessibility import signed_in, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# With a pasted address: one long word that must wrap on a phone, not widen the page.
+FOCUS = (
+    "My first planning call as the new lead: did I leave room for the team? Notes at "
+    "intranet.northwind.example/teams/planning/2026-11-monday-call-notes-final-v2"
+)
 STRENGTH = (
     "Our Monday planning call.",
     "You read back what each of us had said before you proposed anything.",
@@ -43,15 +48,11 @@ def test_a_learner_asks_a_peer_who_answers_by_name(
     page.get_by_role("link", name="Feedback between rounds").click()
     page.get_by_role("link", name="Ask for feedback").click()
     expect(page.get_by_test_id("who-sees")).to_contain_text("only if you choose to share it")
-    page.get_by_label("What would you like feedback on?").fill(
-        "My first planning call as the new lead: did I leave room for the team?"
-    )
+    page.get_by_label("What would you like feedback on?").fill(FOCUS)
     page.get_by_label("Find a peer by name").fill("Sam")
     page.get_by_role("button", name="Find").click()
     page.get_by_label("Sam Ortiz").check()
-    expect(page.get_by_label("What would you like feedback on?")).to_have_value(
-        "My first planning call as the new lead: did I leave room for the team?"
-    )
+    expect(page.get_by_label("What would you like feedback on?")).to_have_value(FOCUS)
     page.get_by_role("button", name="Send my request").click()
     expect(page.locator("h1")).to_have_text("Your request for feedback")
     expect(page.get_by_test_id("answer-waiting")).to_contain_text("Sam Ortiz")

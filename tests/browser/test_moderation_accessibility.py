@@ -56,6 +56,12 @@ def violations(context: BrowserContext, url: str, axe_js: Path) -> list[str]:
         + ", ".join(str(n["target"]) for n in v["nodes"])
         for v in result["violations"]
     ]
+    # A page that scrolls sideways at its width (a long word someone typed, a hidden label
+    # escaping a scroll box) is a layout fault of the same weight as an axe finding.
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        width = page.viewport_size["width"] if page.viewport_size else "?"
+        found.append(f"{url}: [layout] the page scrolls sideways by {overflow}px at {width}px wide")
     page.close()
     return found
 
