@@ -1,5 +1,7 @@
 """Forms of the coaching pages. They only validate; coaching.actions writes."""
 
+from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -336,6 +338,25 @@ class ItemStatusForm(forms.Form):
     )
 
 
+def distinct_labels(people: Sequence[Any]) -> list[tuple[Any, str]]:
+    """Each person with a label a coach can tell apart: the name, and where two people share
+    it, the cohorts they are coached in (`coached_in`, from `coaching.access.learners_of`),
+    and where that is still the same, their email. Shapes: [(person, label)], in order."""
+    names = Counter(p.full_name for p in people)
+    labelled: list[tuple[Any, str]] = []
+    for person in people:
+        label = person.full_name
+        if names[label] > 1:
+            cohorts = ", ".join(getattr(person, "coached_in", []))
+            label = f"{label} · {cohorts}" if cohorts else label
+        labelled.append((person, label))
+    repeated = Counter(label for _p, label in labelled)
+    return [
+        (person, f"{label} · {person.email}" if repeated[label] > 1 else label)
+        for person, label in labelled
+    ]
+
+
 class NudgeForm(forms.Form):
     """A nudge: the message (placeholders checked), who gets it (one of the coach's learners,
     or a filter of them: cohort, activities done at most, days without activity) and when (the
@@ -381,7 +402,7 @@ class NudgeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.coach = coach
         self.fields["learner"].choices = [("", _("Everyone who matches"))] + [  # type: ignore[attr-defined]
-            (str(p.public_id), p.full_name) for p in learners
+            (str(p.public_id), label) for p, label in distinct_labels(learners)
         ]
         self.fields["cohort"].choices = [("", _("All your cohorts"))] + [  # type: ignore[attr-defined]
             (str(c.public_id), c.name) for c in cohorts
@@ -389,9 +410,16 @@ class NudgeForm(forms.Form):
         self.fields["at"].help_text = _("In your time zone, %(zone)s.") % {"zone": coach.time_zone}
 
     def clean_body(self) -> str:
-        from coaching.nudges import unknown_placeholders
+        from coaching.nudges import stray_braces, unknown_placeholders
 
         body = self.cleaned_data["body"].strip()
+        if stray_braces(body):
+            raise forms.ValidationError(
+                _(
+                    "A placeholder is not closed or opened: write it with both braces, such "
+                    "as {first_name}, or take the stray brace out."
+                )
+            )
         unknown = unknown_placeholders(body)
         if unknown:
             raise forms.ValidationError(

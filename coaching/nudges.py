@@ -37,6 +37,13 @@ def unknown_placeholders(body: str) -> list[str]:
     return found
 
 
+def stray_braces(body: str) -> bool:
+    """Whether `body` has a `{` or `}` outside a `{…}` token ("Hi {first_name" left open),
+    which would reach every learner as typed."""
+    rest = TOKEN.sub("", body)
+    return "{" in rest or "}" in rest
+
+
 def render_nudge(body: str, values: dict[str, str]) -> str:
     """`body` with each known placeholder replaced by its value (plain text)."""
     return TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), body)

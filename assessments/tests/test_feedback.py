@@ -250,8 +250,8 @@ class AskingTests(FeedbackTestCase):
             extra.append(str(self.seat(person).public_id))
         response = self.post_ask(peers=[*extra, str(self.seat(self.bob).public_id)])
         self.assertContains(response, "Ask up to 6 peers at a time", status_code=400)
-        for _ in range(MAX_OPEN_REQUESTS):
-            self.ask(self.alice, self.bob)
+        for n in range(MAX_OPEN_REQUESTS):
+            self.ask(self.alice, self.bob, focus=f"{FOCUS} ({n + 1})")
         response = self.post_ask()
         self.assertContains(response, "requests open", status_code=400)
         self.assertContains(response, "skip-level meeting", status_code=400)

@@ -119,3 +119,5 @@ class GrowthViewTests(AssessmentTestCase):
         # Home takes a learner of one cohort to This week, which links to it.
         home = self.client.get(reverse("home"), follow=True)
         self.assertContains(home, reverse("assessments:growth"))
+        # and to asking peers for feedback between rounds, one click from home.
+        self.assertContains(home, reverse("assessments:feedback"))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import Nudge, NudgeRecipient, NudgeStatus
-from coaching.nudges import render_nudge, unknown_placeholders
+from coaching.nudges import render_nudge, stray_braces, unknown_placeholders
 from coaching.personal_data import erase_nudges, export_nudges
 from coaching.tasks import send_due_nudges
 from cohorts.actions import enroll
@@ -40,6 +40,36 @@ class NudgeTests(NudgeTestCase):
         response = self.post(body="Hi {first_name.__class__}", action="preview")
         self.assertContains(response, "is not a placeholder", status_code=400)
         self.assertContains(response, "Hi {first_name.__class__}", status_code=400)  # kept
+
+    def test_a_brace_left_open_or_stray_is_refused_and_the_text_kept(self) -> None:
+        self.assertTrue(stray_braces("Hi {first_name"))
+        self.assertTrue(stray_braces("Hi first_name}"))
+        self.assertTrue(stray_braces("Hi {{first_name}}"))
+        self.assertFalse(stray_braces(BODY))
+        for body in ("Hi {first_name", "See you } soon"):
+            response = self.post(body=body, action="preview")
+            self.assertContains(response, "A placeholder is not closed", status_code=400)
+            self.assertContains(response, body, status_code=400)  # kept
+        self.assertFalse(Nudge.objects.exists())
+
+    def test_learners_of_the_same_name_can_be_told_apart(self) -> None:
+        from accounts.models import User
+        from coaching.forms import distinct_labels
+
+        namesake = make_user(self.org, "alice2@northwind.example", name=self.alice.full_name)
+        enroll(namesake, cohort=self.cohort_a, coach=self.carol)
+        self.client.force_login(self.carol)
+        page = self.client.get(reverse("coaching:nudges")).content.decode()
+        # Same name, same cohort: the email tells them apart.
+        self.assertIn(f">{self.alice.full_name} · alice2@northwind.example<", page)
+        self.assertIn(f">{self.alice.full_name} · {self.alice.email}<", page)
+        self.assertIn(f">{self.bob.full_name}<", page)  # a name nobody shares stays plain
+        one, two = User(full_name="Jack Wilson"), User(full_name="Jack Wilson")
+        one.coached_in, two.coached_in = ["Cohort 1"], ["Cohort 2"]  # type: ignore[attr-defined]
+        self.assertEqual(
+            [label for _p, label in distinct_labels([one, two])],
+            ["Jack Wilson · Cohort 1", "Jack Wilson · Cohort 2"],
+        )
 
     def test_a_preview_shows_each_learners_text_and_writes_nothing(self) -> None:
         response = self.post(action="preview")
