@@ -9,7 +9,9 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, translation
 from django_htmx.jinja import htmx_script
-from jinja2 import Environment, select_autoescape
+from jinja2 import Environment, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from rapport.lib.timezones import get_zone
 
@@ -98,6 +100,31 @@ class MemoisedTranslations:
         return _ngettext(translation.get_language(), singular, plural, number)
 
 
+@lru_cache(maxsize=8192)
+def _whole_message(language: str | None, autoescape: bool, message: str) -> str:
+    """A message without variables, exactly as Jinja's newstyle gettext returns it: translated,
+    made Markup when the template autoescapes, and formatted with no variables (so "%%" reads
+    "%"). Markup and str are immutable, so the answer can be shared."""
+    text: str = translation.gettext(message)
+    if autoescape:
+        text = Markup(text)
+    return text % {}
+
+
+@pass_context
+def template_gettext(__context: Context, __string: str, **variables: Any) -> str:
+    """`_()` and `gettext()` in templates: Jinja's newstyle gettext (jinja2.ext), but a message
+    without variables — nearly all of a page's eighty — is answered whole from a memo instead
+    of through `Context.call`, the memoised catalogue lookup, Markup and `%` one by one."""
+    autoescape = __context.eval_ctx.autoescape
+    if not variables:
+        return _whole_message(translation.get_language(), autoescape, __string)
+    text: str = _gettext(translation.get_language(), __string)
+    if autoescape:
+        text = Markup(text)
+    return text % variables
+
+
 def environment(**options: Any) -> Environment:
     # Plain-text emails are not HTML: escaping them would turn "&" into "&amp;".
     options.setdefault(
@@ -106,6 +133,7 @@ def environment(**options: Any) -> Environment:
     )
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_translations(MemoisedTranslations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update({"gettext": template_gettext, "_": template_gettext})
     env.globals.update(
         {
             "url": url,

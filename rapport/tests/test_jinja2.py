@@ -16,3 +16,56 @@ class MemoisedReverseTests(SimpleTestCase):
             self.assertEqual(url("page", 3), "/fr/page/3/")
         with translation.override("en"):
             self.assertEqual(url("page", 3), "/en/page/3/")
+
+
+class TemplateGettextTests(SimpleTestCase):
+    """The memoised `_()` renders exactly what Jinja's own newstyle gettext renders."""
+
+    SOURCES = (
+        '{{ _("Skip to content") }}',
+        '{{ _("Fish & chips <b>") }}',
+        '{{ _("100%% done") }}',
+        '{{ _("Hello %(name)s", name=who) }}',
+        '{{ _("%(n)s%% of %(total)s", n=3, total=who) }}',
+        "{% trans %}Welcome & more{% endtrans %}",
+        "{% trans name=who %}Hi {{ name }}{% endtrans %}",
+        "{{ gettext('Sign out') }} {{ ngettext('%(num)d week', '%(num)d weeks', 3) }}",
+    )
+
+    def render_both(self, source: str, autoescape: bool) -> tuple[str, str]:
+        from django.utils import translation as django_translation
+        from jinja2 import Environment
+
+        from rapport.jinja2 import environment
+
+        ours = environment(autoescape=autoescape)
+        theirs = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+        theirs.install_gettext_callables(  # type: ignore[attr-defined]
+            django_translation.gettext, django_translation.ngettext, newstyle=True
+        )
+        context = {"who": "<script>"}
+        return (
+            ours.from_string(source).render(context),
+            theirs.from_string(source).render(context),
+        )
+
+    def test_it_renders_as_jinjas_newstyle_gettext_with_and_without_autoescape(self) -> None:
+        for autoescape in (True, False):
+            for source in self.SOURCES:
+                for _ in range(2):  # the second time from the memo
+                    with self.subTest(source=source, autoescape=autoescape):
+                        ours, theirs = self.render_both(source, autoescape)
+                        self.assertEqual(ours, theirs)
+        ours, _ = self.render_both('{{ _("Hello %(name)s", name=who) }}', True)
+        self.assertEqual(ours, "Hello &lt;script&gt;")
+
+    def test_the_memo_follows_the_active_language(self) -> None:
+        from rapport.jinja2 import _whole_message
+
+        with translation.override("en"):
+            _whole_message(translation.get_language(), True, "Skip to content")
+        with translation.override("fr"):
+            self.assertEqual(translation.get_language(), "fr")
+            before = _whole_message.cache_info().misses
+            _whole_message(translation.get_language(), True, "Skip to content")
+            self.assertEqual(_whole_message.cache_info().misses, before + 1)
