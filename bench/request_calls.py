@@ -78,6 +78,7 @@ def main() -> int:
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
     parser.add_argument("--page", default="this_week", help="the page --profile profiles")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key")
+    parser.add_argument("--profile-file", default="", help="also save the profile's stats here")
     args = parser.parse_args()
 
     backend = "postgresql" if args.database_url else "sqlite"
@@ -108,6 +109,8 @@ def main() -> int:
         for _ in range(100):
             client.get(pages[args.page])
         profiler.disable()
+        if args.profile_file:
+            profiler.dump_stats(args.profile_file)
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.profile)
         print(f"cProfile of 100 requests of {args.page}")

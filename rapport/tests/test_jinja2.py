@@ -69,3 +69,23 @@ class TemplateGettextTests(SimpleTestCase):
             before = _whole_message.cache_info().misses
             _whole_message(translation.get_language(), True, "Skip to content")
             self.assertEqual(_whole_message.cache_info().misses, before + 1)
+
+
+class MemoisedStaticTests(SimpleTestCase):
+    def test_it_answers_as_djangos_static_and_follows_the_settings(self) -> None:
+        from django.templatetags.static import static as django_static
+
+        from rapport.jinja2 import static
+
+        for path in ("css/rapport.css", "js/rapport.js", "img/favicon.svg"):
+            with self.subTest(path=path):
+                self.assertEqual(static(path), django_static(path))
+        with override_settings(
+            STATIC_URL="/elsewhere/",
+            STORAGES={
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
+        ):
+            self.assertEqual(static("css/rapport.css"), "/elsewhere/css/rapport.css")
+        self.assertEqual(static("css/rapport.css"), django_static("css/rapport.css"))
