@@ -276,7 +276,7 @@ class CompiledQuery[M: Model]:
         # A made-up value that reached the SQL other than as a whole parameter (inlined, or
         # inside a pattern) cannot be replaced: leave such a queryset to the ORM.
         made_up = [str(n) for n in sources if isinstance(n, int)]
-        made_up += [v.hex for v in sources if isinstance(v, uuid.UUID)]
+        made_up += [f(v) for v in sources if isinstance(v, uuid.UUID) for f in (_hex, _text)]
         if any(text in sql for text in made_up) or any(
             isinstance(c, str) and any(text in c for text in made_up) for c in constants
         ):

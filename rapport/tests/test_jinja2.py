@@ -89,3 +89,11 @@ class MemoisedStaticTests(SimpleTestCase):
         ):
             self.assertEqual(static("css/rapport.css"), "/elsewhere/css/rapport.css")
         self.assertEqual(static("css/rapport.css"), django_static("css/rapport.css"))
+
+    def test_a_second_call_is_answered_from_the_memo(self) -> None:
+        from rapport.jinja2 import _static, static
+
+        static("js/rapport.js")
+        hits = _static.cache_info().hits
+        static("js/rapport.js")
+        self.assertEqual(_static.cache_info().hits, hits + 1)
