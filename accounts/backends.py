@@ -1,9 +1,11 @@
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import User
+from rapport.compiled import CompiledQuery
 
 
 class SeveralAccounts(Exception):
@@ -62,8 +64,17 @@ class EmailBackend(ModelBackend):
         return opened[0] if opened else None
 
     def get_user(self, user_id: Any) -> User | None:
-        try:
-            user = User._default_manager.select_related("membership__organization").get(pk=user_id)
-        except User.DoesNotExist:
+        found = signed_in_query(None, user_id)
+        if not found:
             return None
+        user = found[0]
         return user if self.user_can_authenticate(user) else None
+
+
+def _signed_in_query(viewer: None, user_id: int) -> QuerySet[User]:
+    return User._default_manager.select_related("membership__organization").filter(pk=user_id)
+
+
+# Every request loads the signed-in person: the statement is compiled once per process
+# (rapport/compiled.py) and re-run with the id from the session.
+signed_in_query = CompiledQuery(_signed_in_query)

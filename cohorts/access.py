@@ -13,8 +13,11 @@ from cohorts.actions import ensure_session
 from cohorts.models import Cohort, CohortSession, Enrollment, EnrollmentRole
 from programs.outline import OutlineActivity, outline_of
 from rapport import policy
+from rapport.compiled import CompiledQuery
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.models import User
 
 
@@ -34,24 +37,32 @@ class CohortSeat:
         return self.enrollment is not None and self.enrollment.role == EnrollmentRole.LEARNER
 
 
+def _seat_query(user: "User | Any", cohort_public_id: uuid.UUID) -> "QuerySet[Enrollment]":
+    # At most one row (one enrolment per person and cohort): `[:1]` without `.first()`'s
+    # ORDER BY, which Django spends about a millisecond resolving on every page.
+    return (
+        Enrollment.objects.visible_to(user)
+        .select_related("cohort__program", "coach")
+        .filter(user=user, cohort__public_id=cohort_public_id)
+        .order_by()[:1]
+    )
+
+
+# The statement is the same for every learner (and for every coach, every admin...): compiled
+# once per process and role, re-run with the person's ids (rapport/compiled.py).
+seat_query = CompiledQuery(_seat_query)
+
+
 def get_seat_for_user(user: "User | Any", cohort_public_id: uuid.UUID) -> CohortSeat:
     """The cohort (with its programme) and the person's enrollment in it, or 404.
 
     Built on Enrollment.visible_to (the person's own enrolments in their current organisation)
     and, for those who preview without one, Cohort.visible_to. One query for anyone enrolled;
-    designers and admins, who preview, cost one more.
+    designers and admins, who preview, cost one more. The first query's SQL is compiled once
+    per process for each role (`seat_query`; tests/test_compiled_getters.py checks it against a
+    fresh compile for every persona).
     """
-    # At most one row (one enrolment per person and cohort): `[:1]` without `.first()`'s
-    # ORDER BY, which Django spends about a millisecond resolving on every page.
-    enrollment = next(
-        iter(
-            Enrollment.objects.visible_to(user)
-            .select_related("cohort__program", "coach")
-            .filter(user=user, cohort__public_id=cohort_public_id)
-            .order_by()[:1]
-        ),
-        None,
-    )
+    enrollment = next(iter(seat_query(user, cohort_public_id)), None)
     if enrollment is not None:
         enrollment.user = user  # the same person: saves a query when actions record events
         return CohortSeat(cohort=enrollment.cohort, enrollment=enrollment)

@@ -22,6 +22,7 @@ from cohorts.models import (
 from events.actions import new_event, record_event, record_events
 from events.models import ObjectType, Verb
 from programs.models import Activity, ActivityKind
+from rapport.compiled import CompiledQuery
 from rapport.lib.timezones import local_today
 
 if TYPE_CHECKING:
@@ -157,6 +158,18 @@ def _activity_event(
     )
 
 
+def _progress_row_query(
+    viewer: None, enrollment_id: int, activity_id: int
+) -> "QuerySet[ActivityProgress]":
+    return ActivityProgress.objects.filter(
+        enrollment_id=enrollment_id, activity_id=activity_id
+    ).order_by()[:1]
+
+
+# Read on every view of an activity page: compiled once per process (rapport/compiled.py).
+progress_row_query = CompiledQuery(_progress_row_query)
+
+
 def record_visit(
     enrollment: Enrollment, *, activity: ActivityRef, verb: Verb = Verb.VIEWED
 ) -> ActivityProgress:
@@ -171,14 +184,7 @@ def record_visit(
     are recorded every time. Expects `enrollment.user` loaded (the seat getters set it).
     """
     today = local_today(enrollment.user.time_zone) if verb == Verb.VIEWED else None
-    progress = next(
-        iter(
-            ActivityProgress.objects.filter(
-                enrollment=enrollment, activity_id=activity.pk
-            ).order_by()[:1]
-        ),
-        None,
-    )
+    progress = next(iter(progress_row_query(None, enrollment.pk, activity.pk)), None)
     if today is not None and progress is not None and progress.viewed_on == today:
         progress.enrollment = enrollment
         return progress

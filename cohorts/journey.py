@@ -9,10 +9,15 @@ event log (asserted in cohorts/tests/test_query_counts.py).
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from cohorts.access import CohortSeat
 from cohorts.models import ActivityProgress, Cohort, CohortSession, ProgressState
 from programs.outline import OutlineActivity, OutlineWeek, ProgramOutline, outline_of
+from rapport.compiled import CompiledQuery
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 
 class ItemState(StrEnum):
@@ -122,12 +127,24 @@ def _week_status(number: int, current: int) -> WeekStatus:
     return WeekStatus.UPCOMING
 
 
+def _progress_query(
+    viewer: None, enrollment_id: int, activity_ids: tuple[int, ...]
+) -> "QuerySet[ActivityProgress]":
+    return ActivityProgress.objects.filter(
+        enrollment_id=enrollment_id, activity_id__in=activity_ids
+    ).only("id", "activity_id", "state", "position_seconds", "completed_at")
+
+
+# The same statement for every learner and week of a programme: compiled once per process and
+# number of activities (rapport/compiled.py). The enrolment is the seat's own, so the rows are
+# the person's own progress.
+progress_query = CompiledQuery(_progress_query)
+
+
 def _progress_by_activity(seat: CohortSeat, activity_ids: list[int]) -> dict[int, ActivityProgress]:
     if seat.enrollment is None or not activity_ids:
         return {}
-    rows = ActivityProgress.objects.filter(
-        enrollment=seat.enrollment, activity_id__in=activity_ids
-    ).only("id", "activity_id", "state", "position_seconds", "completed_at")
+    rows = progress_query(None, seat.enrollment.pk, tuple(activity_ids))
     return {row.activity_id: row for row in rows}
 
 

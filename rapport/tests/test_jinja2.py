@@ -16,3 +16,84 @@ class MemoisedReverseTests(SimpleTestCase):
             self.assertEqual(url("page", 3), "/fr/page/3/")
         with translation.override("en"):
             self.assertEqual(url("page", 3), "/en/page/3/")
+
+
+class TemplateGettextTests(SimpleTestCase):
+    """The memoised `_()` renders exactly what Jinja's own newstyle gettext renders."""
+
+    SOURCES = (
+        '{{ _("Skip to content") }}',
+        '{{ _("Fish & chips <b>") }}',
+        '{{ _("100%% done") }}',
+        '{{ _("Hello %(name)s", name=who) }}',
+        '{{ _("%(n)s%% of %(total)s", n=3, total=who) }}',
+        "{% trans %}Welcome & more{% endtrans %}",
+        "{% trans name=who %}Hi {{ name }}{% endtrans %}",
+        "{{ gettext('Sign out') }} {{ ngettext('%(num)d week', '%(num)d weeks', 3) }}",
+    )
+
+    def render_both(self, source: str, autoescape: bool) -> tuple[str, str]:
+        from django.utils import translation as django_translation
+        from jinja2 import Environment
+
+        from rapport.jinja2 import environment
+
+        ours = environment(autoescape=autoescape)
+        theirs = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+        theirs.install_gettext_callables(  # type: ignore[attr-defined]
+            django_translation.gettext, django_translation.ngettext, newstyle=True
+        )
+        context = {"who": "<script>"}
+        return (
+            ours.from_string(source).render(context),
+            theirs.from_string(source).render(context),
+        )
+
+    def test_it_renders_as_jinjas_newstyle_gettext_with_and_without_autoescape(self) -> None:
+        for autoescape in (True, False):
+            for source in self.SOURCES:
+                for _ in range(2):  # the second time from the memo
+                    with self.subTest(source=source, autoescape=autoescape):
+                        ours, theirs = self.render_both(source, autoescape)
+                        self.assertEqual(ours, theirs)
+        ours, _ = self.render_both('{{ _("Hello %(name)s", name=who) }}', True)
+        self.assertEqual(ours, "Hello &lt;script&gt;")
+
+    def test_the_memo_follows_the_active_language(self) -> None:
+        from rapport.jinja2 import _whole_message
+
+        with translation.override("en"):
+            _whole_message(translation.get_language(), True, "Skip to content")
+        with translation.override("fr"):
+            self.assertEqual(translation.get_language(), "fr")
+            before = _whole_message.cache_info().misses
+            _whole_message(translation.get_language(), True, "Skip to content")
+            self.assertEqual(_whole_message.cache_info().misses, before + 1)
+
+
+class MemoisedStaticTests(SimpleTestCase):
+    def test_it_answers_as_djangos_static_and_follows_the_settings(self) -> None:
+        from django.templatetags.static import static as django_static
+
+        from rapport.jinja2 import static
+
+        for path in ("css/rapport.css", "js/rapport.js", "img/favicon.svg"):
+            with self.subTest(path=path):
+                self.assertEqual(static(path), django_static(path))
+        with override_settings(
+            STATIC_URL="/elsewhere/",
+            STORAGES={
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
+        ):
+            self.assertEqual(static("css/rapport.css"), "/elsewhere/css/rapport.css")
+        self.assertEqual(static("css/rapport.css"), django_static("css/rapport.css"))
+
+    def test_a_second_call_is_answered_from_the_memo(self) -> None:
+        from rapport.jinja2 import _static, static
+
+        static("js/rapport.js")
+        hits = _static.cache_info().hits
+        static("js/rapport.js")
+        self.assertEqual(_static.cache_info().hits, hits + 1)
