@@ -6,15 +6,16 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coaching', '0006_group_session_reminders'),
+        ("coaching", "0006_group_session_reminders"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='attachment',
-            name='file',
-            field=rapport.lib.crypto.ConfidentialFileField(max_length=200, upload_to=coaching.models._attachment_path),
+            model_name="attachment",
+            name="file",
+            field=rapport.lib.crypto.ConfidentialFileField(
+                max_length=200, upload_to=coaching.models._attachment_path
+            ),
         ),
     ]
