@@ -8,9 +8,11 @@ answer in programmes; a sponsor opening one gets a 403 page that says whose page
 where hers are, the same kind of answer a person without a learner seat gets on a learner's
 form (`reflections:new`), never a page of her own empty data.
 
-Roles are named, never "anyone but a sponsor", so a role added later has none of these pages
-until it is named in PARTICIPANT_ROLES. Only the role decides here: what each page then shows
-is its own `visible_to` rules, unchanged.
+A seat is not a role (docs/permissions.md): a sponsor an admin seats in a cohort (as a
+learner, say) takes part like anyone seated, and has these pages. Roles are named, never
+"anyone but a sponsor", so a role added later has none of these pages until it is named in
+PARTICIPANT_ROLES or seated. Only this decides here: what each page then shows is its own
+`visible_to` rules, unchanged.
 """
 
 from collections.abc import Callable
@@ -30,10 +32,19 @@ PARTICIPANT_ROLES = frozenset({Role.LEARNER, Role.COACH, Role.DESIGNER, Role.ADM
 
 def takes_part(user: Any) -> bool:
     """Whether the person has the personal pages: a member whose role is one of
-    PARTICIPANT_ROLES. People without a membership (platform superusers, anonymous people)
-    are left to each page's own rules (True here)."""
+    PARTICIPANT_ROLES, or who holds a seat in a cohort of their organisation (one query, for
+    the other roles only). People without a membership (platform superusers, anonymous
+    people) are left to each page's own rules (True here)."""
     role = policy.role_of(user)
-    return role is None or role in PARTICIPANT_ROLES
+    if role is None or role in PARTICIPANT_ROLES:
+        return True
+    from cohorts.models import Enrollment
+
+    membership = policy.membership_of(user)
+    return Enrollment.objects.filter(
+        user=user,
+        organization_id=membership.organization_id,  # type: ignore[union-attr]
+    ).exists()
 
 
 def not_for_you(request: HttpRequest) -> HttpResponse:
@@ -45,9 +56,9 @@ def not_for_you(request: HttpRequest) -> HttpResponse:
             "status": 403,
             "title": _("This page is for the people taking part in a programme"),
             "message": _(
-                "It holds a participant's own growth, journal, sessions and messages. As a "
-                "programme sponsor, your pages are your home (the programmes' dashboards), "
-                "your notifications and your settings."
+                "It holds a participant's own growth, journal, sessions and messages, and you "
+                "hold no seat in a cohort. As a programme sponsor, your pages are your home "
+                "(the programmes' dashboards), your notifications and your settings."
             ),
         },
         status=403,

@@ -1301,6 +1301,13 @@ class PrivacyMatrixTests(PersonaTestCase):
         self.as_persona("dora")
         self.assertEqual(self.client.get(reverse("growth:index")).status_code, 200)
         self.assertContains(self.client.get(reverse("home")), f'href="{reverse("growth:index")}"')
+        # A seat is not a role: seated in a cohort, a sponsor takes part like anyone seated.
+        from cohorts.actions import enroll
+
+        enroll(self.sam, cohort=self.cohort_b)
+        self.as_persona("sam")
+        for name in ("growth:index", "reflections:journal", "coaching:sessions"):
+            self.assertEqual(self.client.get(reverse(name)).status_code, 200, name)
 
     def test_no_visible_to_rule_gives_a_sponsor_a_persons_row(self) -> None:
         # Every model with a `visible_to` rule, from the app registry: sam sees her own
