@@ -15,12 +15,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from circles import formation
-from circles.models import Circle, CircleFormation, CircleMember, CircleState
+from circles.models import MAX_SIZE, Circle, CircleFormation, CircleMember, CircleState
 from circles.roster import MixAttribute, Person, load_people
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
 from events.actions import new_event, record_events
@@ -47,6 +47,13 @@ NAMES = (
 
 class CircleError(ValueError):
     """A request the rules refuse (the message says why, for the page); nothing was changed."""
+
+
+def free_place(taken: Iterable[int | None]) -> int | None:
+    """The lowest place (1 to MAX_SIZE, `CircleMember.place`) not in `taken`, or None when the
+    circle has no place left."""
+    used = set(taken)
+    return next((place for place in range(1, MAX_SIZE + 1) if place not in used), None)
 
 
 def circle_name(index: int) -> str:
@@ -89,9 +96,10 @@ def form_draft(cohort: Cohort, *, mix: Sequence[str], by: "User") -> formation.F
                     circle=circle,
                     user_id=user_id,
                     enrollment=people[user_id].enrollment,
+                    place=number if number <= MAX_SIZE else None,
                 )
                 for circle, members in zip(circles, result.circles, strict=True)
-                for user_id in members
+                for number, user_id in enumerate(members, start=1)
             ),
             batch_size=500,
         )
@@ -114,34 +122,55 @@ def move_person(
     """Put `person` (a learner of the cohort, placed or not) in circle `to` of the same cohort,
     and return what the circles they left and joined now break (empty: nothing). The admin
     decides: a move that breaks a rule is made and reported, and publishing is refused until
-    every circle keeps every rule. Refused (CircleError) for a circle of another cohort."""
+    every circle keeps every rule — but a published circle is never filled past MAX_SIZE (its
+    members' places, `CircleMember.place`, are the database's guard). Refused (CircleError)
+    for a circle of another cohort, a full published circle, and a move that raced another
+    placement (nothing changed)."""
     if to.cohort_id != cohort.pk:
         raise CircleError("That circle is not in this cohort.")
-    with transaction.atomic():
-        current = (
-            CircleMember.objects.select_for_update()
-            .filter(cohort=cohort, user_id=person.user.pk)
-            .first()
-        )
-        left_circle_id = None
-        if current is not None:
-            if current.circle_id == to.pk:
+    try:
+        with transaction.atomic():
+            # Lock the circle they join (PostgreSQL; SQLite's IMMEDIATE transactions already
+            # serialise writers), as place_late_joiners does, so a placement waits for the move.
+            Circle.objects.select_for_update().filter(pk=to.pk).first()
+            current = (
+                CircleMember.objects.select_for_update()
+                .filter(cohort=cohort, user_id=person.user.pk)
+                .first()
+            )
+            if current is not None and current.circle_id == to.pk:
                 return []
-            left_circle_id = current.circle_id
-            current.circle = to
-            current.save(update_fields=["circle"])
-        else:
-            CircleMember.objects.create(circle=to, user=person.user, enrollment=person.enrollment)
-        if to.state == CircleState.PUBLISHED:
-            record_placements(cohort, [(to, person.enrollment)])
-        members: dict[int, list[int]] = {}
-        for circle_id, user_id in CircleMember.objects.filter(
-            circle_id__in=[c for c in (to.pk, left_circle_id) if c]
-        ).values_list("circle_id", "user_id"):
-            members.setdefault(circle_id, []).append(user_id)
+            places = list(CircleMember.objects.filter(circle=to).values_list("place", flat=True))
+            place = free_place(places) if len(places) < MAX_SIZE else None
+            if place is None and to.state == CircleState.PUBLISHED:
+                raise CircleError(
+                    f"{to.name} is full ({MAX_SIZE} members): move someone out of it first."
+                )
+            left_circle_id = None
+            if current is not None:
+                left_circle_id = current.circle_id
+                current.circle, current.place = to, place
+                current.save(update_fields=["circle", "place"])
+            else:
+                CircleMember.objects.create(
+                    circle=to, user=person.user, enrollment=person.enrollment, place=place
+                )
+            if to.state == CircleState.PUBLISHED:
+                record_placements(cohort, [(to, person.enrollment)])
+            members: dict[int, list[int]] = {}
+            for circle_id, user_id in CircleMember.objects.filter(
+                circle_id__in=[c for c in (to.pk, left_circle_id) if c]
+            ).values_list("circle_id", "user_id"):
+                members.setdefault(circle_id, []).append(user_id)
+    except IntegrityError:  # a placement that did not wait took the place or the person
+        raise CircleError(
+            "The circles changed while you moved this person. Reload the page and try again."
+        ) from None
     problems = [
         f"{to.name}: {problem}"
-        for problem in formation.check_circle([people[u].learner for u in members.get(to.pk, [])])
+        for problem in formation.check_circle(
+            [people[u].learner for u in members.get(to.pk, []) if u in people]
+        )
     ]
     if left_circle_id is not None:
         left = formation.check_circle(
@@ -172,14 +201,18 @@ def publish(
         if not circles:
             raise CircleError("There are no draft circles to publish.")
         members: dict[int, list[int]] = {c.pk: [] for c in circles}
-        for circle_id, user_id in CircleMember.objects.filter(circle__in=circles).values_list(
-            "circle_id", "user_id"
-        ):
+        rows: dict[int, list[tuple[int, int | None]]] = {c.pk: [] for c in circles}
+        for row_id, circle_id, user_id, place in CircleMember.objects.filter(
+            circle__in=circles
+        ).values_list("id", "circle_id", "user_id", "place"):
             members[circle_id].append(user_id)
+            rows[circle_id].append((row_id, place))
         for circle in circles:
             problems = formation.check_circle(
                 [people[u].learner for u in members[circle.pk] if u in people]
             )
+            if len(rows[circle.pk]) > MAX_SIZE:
+                problems.append(f"{len(rows[circle.pk])} members, more than {MAX_SIZE}")
             if problems:
                 raise CircleError(
                     f"{circle.name} breaks a rule ({'; '.join(problems)}): "
@@ -200,6 +233,7 @@ def publish(
                 load[circle.coach_id] += 1
             circle.state = CircleState.PUBLISHED
         Circle.objects.bulk_update(circles, ["coach", "state"], batch_size=500)
+        _give_places(rows)
         CircleFormation.objects.filter(cohort=cohort).update(published_at=timezone.now())
         record_placements(
             cohort,
@@ -210,6 +244,20 @@ def publish(
         if notify_members:
             transaction.on_commit(lambda: notify_circle_members(placed, actor=by))
     return len(circles)
+
+
+def _give_places(rows: dict[int, list[tuple[int, int | None]]]) -> None:
+    """Give a place to each member without one (a draft overfilled, then emptied by hand), in
+    circles of at most MAX_SIZE members: by circle id, (member id, place) pairs."""
+    placed = []
+    for members in rows.values():
+        taken = [place for _row, place in members]
+        for row_id, place in members:
+            if place is None:
+                place = free_place(taken)
+                taken.append(place)
+                placed.append(CircleMember(pk=row_id, place=place))
+    CircleMember.objects.bulk_update(placed, ["place"], batch_size=500)
 
 
 def place_late_joiner(enrollment: Enrollment) -> Circle | formation.Unplaced | None:
@@ -243,46 +291,84 @@ def place_late_joiners(
         )
         people = load_people(cohort)
         members: dict[int, list[formation.Learner]] = {c.pk: [] for c in circles}
+        # Every member counts for room and places, learner or not (a seat whose role changed
+        # still holds a place): never only those the formation places by.
+        taken: dict[int, list[int | None]] = {c.pk: [] for c in circles}
         placed: set[int] = set()
-        for circle_id, user_id in CircleMember.objects.filter(cohort=cohort).values_list(
-            "circle_id", "user_id"
+        for circle_id, user_id, place in CircleMember.objects.filter(cohort=cohort).values_list(
+            "circle_id", "user_id", "place"
         ):
             placed.add(user_id)
-            if circle_id in members and user_id in people:
-                members[circle_id].append(people[user_id].learner)
-        new_rows: list[CircleMember] = []
-        told: list[tuple[Circle, list[int]]] = []
+            if circle_id in members:
+                taken[circle_id].append(place)
+                if user_id in people:
+                    members[circle_id].append(people[user_id].learner)
+        chosen: list[tuple[Enrollment, Circle, CircleMember]] = []
         for enrollment in learners:
             person = people.get(enrollment.user_id)
             if person is None or enrollment.user_id in placed:
                 continue
             where = formation.place_late_joiner(
-                person.learner, [members[c.pk] for c in circles], record.mix_attributes
+                person.learner,
+                [members[c.pk] for c in circles],
+                record.mix_attributes,
+                sizes=[len(taken[c.pk]) for c in circles],
             )
             if isinstance(where, formation.Unplaced):
                 results[enrollment.pk] = where
                 continue
             circle = circles[where]
+            place = free_place(taken[circle.pk])
             members[circle.pk].append(person.learner)
+            taken[circle.pk].append(place)
             placed.add(enrollment.user_id)
-            new_rows.append(
-                CircleMember(
-                    organization_id=cohort.organization_id,
-                    cohort=cohort,
-                    circle=circle,
-                    user_id=enrollment.user_id,
-                    enrollment=person.enrollment,
-                )
+            row = CircleMember(
+                organization_id=cohort.organization_id,
+                cohort=cohort,
+                circle=circle,
+                user_id=enrollment.user_id,
+                enrollment=person.enrollment,
+                place=place,
             )
-            told.append((circle, [enrollment.user_id]))
+            chosen.append((enrollment, circle, row))
+        kept = _insert_members(chosen, results)
+        told = [(circle, [enrollment.user_id]) for enrollment, circle, _row in kept]
+        for enrollment, circle, _row in kept:
             results[enrollment.pk] = circle
-        CircleMember.objects.bulk_create(new_rows, batch_size=500)
         record_placements(
-            cohort, [(circle, people[user_ids[0]].enrollment) for circle, user_ids in told]
+            cohort,
+            [(circle, people[enrollment.user_id].enrollment) for enrollment, circle, _ in kept],
         )
         if told:
             transaction.on_commit(lambda: notify_circle_members(told, actor=None))
     return results
+
+
+def _insert_members(
+    chosen: list[tuple[Enrollment, Circle, CircleMember]],
+    results: dict[int, Circle | formation.Unplaced],
+) -> list[tuple[Enrollment, Circle, CircleMember]]:
+    """Insert the chosen places in bulk; when the database refuses the batch (a writer that did
+    not wait for the circles' lock took a place or placed the same person first:
+    `one_member_per_place`, `one_circle_per_cohort`), insert them one by one and report each
+    refused one as Unplaced (TAKEN) in `results`. Returns those inserted."""
+    try:
+        with transaction.atomic():
+            CircleMember.objects.bulk_create([row for _e, _c, row in chosen], batch_size=500)
+        return chosen
+    except IntegrityError:
+        pass
+    kept = []
+    for enrollment, circle, row in chosen:
+        row.pk = None
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            results[enrollment.pk] = formation.Unplaced(enrollment.user_id, formation.TAKEN)
+            continue
+        kept.append((enrollment, circle, row))
+    return kept
 
 
 def record_placements(

@@ -60,11 +60,14 @@ WORKDAY_END = time(17)
 NO_SHARED_HOURS = "no_shared_hours"
 CONFLICTS = "conflicts"
 TOO_FEW = "too_few"
+TAKEN = "taken"
 REASONS = {
     NO_SHARED_HOURS: "no circle with room shares two working hours with them",
     CONFLICTS: "every circle with room and shared hours holds their line manager, someone they "
     "manage, or someone they were in a circle with before",
     TOO_FEW: "fewer than 5 learners in the cohort share working hours with them",
+    TAKEN: "the place found for them was taken at the same moment by another placement; "
+    "place them by hand",
 }
 
 
@@ -324,16 +327,20 @@ def place_late_joiner(
     *,
     max_size: int = MAX_SIZE,
     min_shared_minutes: int = MIN_SHARED_MINUTES,
+    sizes: Sequence[int] | None = None,
 ) -> int | Unplaced:
     """The index of the circle to put `person` in, or why none fits: a circle with room (fewer
     than `max_size`), sharing two working hours with them, holding no line manager, report or
     earlier circle-mate of theirs. Among those, the one where they make the most new ties, then
-    the smallest, then the first."""
+    the smallest, then the first. `sizes`, when given, is each circle's real number of members
+    (it may hold people who are not learners to place by, e.g. a seat whose role changed): room
+    is counted on it, never on fewer."""
     best: tuple[int, int, int] | None = None
     saw_hours = False
     key = key_of(person, mix)
     for index, circle in enumerate(circles):
-        if len(circle) >= max_size:
+        size = max(len(circle), sizes[index]) if sizes is not None else len(circle)
+        if size >= max_size:
             continue
         if shared_minutes([person.window, *(m.window for m in circle)]) < min_shared_minutes:
             continue
@@ -341,7 +348,7 @@ def place_late_joiner(
         if any(conflict(person, other) for other in circle):
             continue
         new_ties = sum(1 for other in circle if key_of(other, mix) != key)
-        rank = (-new_ties, len(circle), index)
+        rank = (-new_ties, size, index)
         if best is None or rank < best:
             best = rank
     if best is not None:

@@ -115,7 +115,15 @@ class CircleMember(models.Model):
     """A learner's place in a circle, through their seat in the circle's cohort.
 
     A learner is in at most one circle per cohort (`cohort` is the circle's, kept here for that
-    constraint). `organization` and `cohort` are set from the circle in `save`.
+    constraint: `one_circle_per_cohort`). `organization` and `cohort` are set from the circle in
+    `save`.
+
+    `place` is the member's numbered place in the circle, 1 to MAX_SIZE, unique in the circle
+    (`one_member_per_place`, `place_within_capacity`): the database itself holds a circle to
+    MAX_SIZE placed members, so two placements racing for the last place cannot both win (the
+    second insert fails and the action tries elsewhere). Every write of circles.actions gives a
+    place; only a draft circle an admin overfilled by hand holds members without one (null),
+    and publishing refuses such a circle.
     """
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
@@ -127,6 +135,7 @@ class CircleMember(models.Model):
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="circle_memberships"
     )
+    place = models.PositiveSmallIntegerField(null=True, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     objects = CircleMemberQuerySet.as_manager()
@@ -135,6 +144,11 @@ class CircleMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["circle", "user"], name="one_membership_per_circle"),
             models.UniqueConstraint(fields=["cohort", "user"], name="one_circle_per_cohort"),
+            models.UniqueConstraint(fields=["circle", "place"], name="one_member_per_place"),
+            models.CheckConstraint(
+                condition=Q(place__isnull=True) | Q(place__gte=1, place__lte=MAX_SIZE),
+                name="place_within_capacity",
+            ),
         ]
         indexes = [models.Index(fields=["user", "circle"])]
 

@@ -973,17 +973,50 @@ def _close_requests(admin: User, seat_ids: list[int], status: CoachChangeStatus)
     ).update(status=status, resolved_at=timezone.now(), resolved_by=admin)
 
 
+def change_request_handlers(seat: Enrollment) -> list[int]:
+    """Who can act on a change-of-coach request for `seat`: the active admins of its
+    organisation (only admins assign coaches, docs/permissions.md), never the seat's coach —
+    even one who is an admin: the coach never learns of it — and never the learner themself
+    (an admin cannot resolve their own request). Nobody else can: coaches, designers, experts
+    and sponsors have no right to change a coach, so there is no one further to route it to.
+    One query; user ids, possibly empty."""
+    return list(
+        Membership.objects.filter(
+            organization_id=seat.organization_id, role=Role.ADMIN, user__is_active=True
+        )
+        .exclude(user_id__in=[seat.coach_id or 0, seat.user_id])
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+# What the learner reads when no one but their coach (or themself) could act on the request.
+NOBODY_TO_ASK = (
+    "Nobody could act on this request: your organisation's only admin is your coach (or you), "
+    "and a request is never shown to the coach it is about. Nothing was sent. Ask your "
+    "organisation to name another admin, or raise it with your programme's organisers directly."
+)
+
+
 def request_coach_change(learner: User, *, seat: Enrollment) -> tuple[CoachChangeRequest, bool]:
     """A learner asks for another coach for their seat; no reason is asked or stored.
-    Idempotent: an open request of the seat is returned as it is. The organisation's admins
-    are told (kind `coach_request`, naming only the cohort) — never the coach, even one who is
-    an admin. Records `requested` (object: the cohort). Returns (request, created)."""
+    Idempotent: an open request of the seat is returned as it is. The people who can act on it
+    (`change_request_handlers`: the organisation's admins but the coach and the learner) are
+    told (kind `coach_request`, naming only the cohort) — never the coach, even one who is an
+    admin. Records `requested` (object: the cohort). Returns (request, created).
+
+    Refused (MatchRefused, NOBODY_TO_ASK, nothing stored) when nobody could act on it — the
+    only admin is the coach (or the learner): a request nobody can see is not queued
+    silently."""
     with transaction.atomic():
         existing = CoachChangeRequest.objects.filter(
             enrollment=seat, status=CoachChangeStatus.OPEN
         ).first()
         if existing is not None:
             return existing, False
+        admins = change_request_handlers(seat)
+        if not admins:
+            raise MatchRefused(_(NOBODY_TO_ASK))
         try:
             with transaction.atomic():
                 found = CoachChangeRequest.objects.create(
@@ -1000,13 +1033,6 @@ def request_coach_change(learner: User, *, seat: Enrollment) -> tuple[CoachChang
             object_id=seat.cohort.public_id,
             cohort=seat.cohort,
             registration=seat.public_id,
-        )
-        admins = list(
-            Membership.objects.filter(
-                organization_id=seat.organization_id, role=Role.ADMIN, user__is_active=True
-            )
-            .exclude(user_id=seat.coach_id or 0)
-            .values_list("user_id", flat=True)
         )
         place = seat.cohort.name
         transaction.on_commit(

@@ -319,7 +319,11 @@ def ask_for_change(request: HttpRequest, seat_id: uuid.UUID) -> HttpResponse:
     """Ask for another coach for one of the person's own seats (404 for any other seat)."""
     user: Any = request.user
     seat = get_own_coached_seat(user, seat_id)
-    _found, created = actions.request_coach_change(user, seat=seat)
+    try:
+        _found, created = actions.request_coach_change(user, seat=seat)
+    except actions.MatchRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("matching:my_coach")
     messages.success(
         request,
         _("Your request went to your organisation's admins. Your coach is not told.")

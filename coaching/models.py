@@ -23,7 +23,7 @@ from circles.models import Circle, CircleMember
 from cohorts.models import Enrollment, EnrollmentRole
 from organizations.models import Competency, Organization, OrganizationScopedQuerySet
 from rapport import policy
-from rapport.lib.crypto import ConfidentialTextField
+from rapport.lib.crypto import ConfidentialFileField, ConfidentialTextField
 from rapport.lib.text import SingleLineCharField
 
 if TYPE_CHECKING:
@@ -539,7 +539,7 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    file = ConfidentialFileField(upload_to=_attachment_path, max_length=200)
     name: str = ConfidentialTextField(max_length=255)
     content_type = SingleLineCharField(max_length=100)
     size = models.PositiveIntegerField()

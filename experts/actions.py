@@ -98,7 +98,8 @@ def answer_question(question: Question, *, by: User, answer: str, live: bool) ->
         question.answer = answer
         question.answered_live = live
         question.answered_at = timezone.now() if (answer or live) else None
-        question.save(update_fields=["answer", "answered_live", "answered_at"])
+        question.answered_by = by if answer else None
+        question.save(update_fields=["answer", "answered_live", "answered_at", "answered_by"])
         if question.is_answered and not was_answered:
             record_event(
                 by,
@@ -115,3 +116,36 @@ def close_thread(thread: ExpertThread, *, closed: bool = True) -> None:
     answered stays readable."""
     ExpertThread.objects.filter(pk=thread.pk).update(closed=closed, updated_at=timezone.now())
     thread.closed = closed
+
+
+def hide_question(question: Question, *, by: User, reason: str, answer: bool = False) -> Question:
+    """Hide a question (or, with `answer`, its written answer) from everyone but its author,
+    who reads `reason`. For the moderation app, which checks that `by` moderates it and writes
+    the audit log; hiding again only updates the reason. Raises ValueError for a blank reason
+    (the moderation form requires one first)."""
+    reason = " ".join((reason or "").split())[:500]
+    if not reason:
+        raise ValueError("Say why it is hidden: its author will read it.")
+    if answer:
+        question.answer_hidden_at = question.answer_hidden_at or timezone.now()
+        question.answer_hidden_reason = reason
+        fields = ["answer_hidden_at", "answer_hidden_reason"]
+    else:
+        question.hidden_at = question.hidden_at or timezone.now()
+        question.hidden_reason = reason
+        fields = ["hidden_at", "hidden_reason"]
+    question.save(update_fields=fields)
+    return question
+
+
+def unhide_question(question: Question, *, answer: bool = False) -> Question:
+    """Show a hidden question (or its written answer) again: a hide that was a mistake. The
+    moderation app checks who may and logs it."""
+    if answer:
+        question.answer_hidden_at, question.answer_hidden_reason = None, ""
+        fields = ["answer_hidden_at", "answer_hidden_reason"]
+    else:
+        question.hidden_at, question.hidden_reason = None, ""
+        fields = ["hidden_at", "hidden_reason"]
+    question.save(update_fields=fields)
+    return question

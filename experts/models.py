@@ -6,6 +6,11 @@ are for the people with a seat in its cohort (learners, coaches, experts) and th
 admins. A question's author is shown to everyone who sees it only when they chose so; the
 thread's host (the expert) and the organisation's admins — its moderators — always know who
 asked. Nobody of another organisation or cohort sees any of it.
+
+Questions and written answers can be reported to the cohort's moderators like a discussion
+post (moderation.models.Report, `question` and `on_answer`); a moderator hides one with a
+reason its author reads (`hidden_at`, `answer_hidden_at`), and the thread then shows everyone
+else that it was hidden.
 """
 
 import uuid
@@ -138,6 +143,20 @@ class Question(models.Model):
     answer = models.TextField(_("answer"), max_length=MAX_ANSWER, blank=True)
     answered_live = models.BooleanField(default=False)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Who wrote the answer (the host or an admin): the author of the answer when it is reported.
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Hidden by a moderator (moderation.actions), with the reason its author reads; the
+    # question and its written answer are hidden separately.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.TextField(max_length=500, blank=True)
+    answer_hidden_at = models.DateTimeField(null=True, blank=True)
+    answer_hidden_reason = models.TextField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = QuestionQuerySet.as_manager()
@@ -158,6 +177,14 @@ class Question(models.Model):
     @property
     def is_answered(self) -> bool:
         return bool(self.answer) or self.answered_live
+
+    @property
+    def answer_author_id(self) -> int | None:
+        """Who wrote the written answer: `answered_by`, or the thread's host for an answer
+        written before that was recorded; None without a written answer."""
+        if not self.answer:
+            return None
+        return self.answered_by_id or self.thread.host_id
 
 
 class VoteQuerySet(OrganizationScopedQuerySet["Vote"]):

@@ -30,7 +30,7 @@ from experts.access import (
     threads_of,
 )
 from experts.forms import AnswerForm, CloseForm, QuestionForm, ThreadForm, VoteForm
-from experts.models import ExpertThread
+from experts.models import ExpertThread, Question
 from rapport.lib.calendar import session_invite
 from rapport.lib.markdown import render_untrusted_markdown
 from rapport.lib.timezones import local_today
@@ -100,8 +100,7 @@ def _thread_page(
     rows = [
         {
             "question": q,
-            "body": render_untrusted_markdown(q.body),
-            "answer": render_untrusted_markdown(q.answer) if q.answer else "",
+            **_text_of(q, user),
             "voted": q.pk in mine,
             "mine": q.author_id == user.pk,
             "name": q.author.full_name if (q.show_name or moderator) else "",
@@ -131,6 +130,32 @@ def _thread_page(
         },
         status=status,
     )
+
+
+def _text_of(question: Question, user: Any) -> dict[str, Any]:
+    """The question's and answer's text as this reader may see it, and what they may report.
+
+    Hidden by a moderator: its author reads it with the reason (`*_hidden_reason`), everyone
+    else reads that it was hidden (`*_hidden`), never the text. Reporting (moderation's
+    forms): anyone who sees the thread, for a question or written answer that is not theirs
+    and not hidden."""
+    asked, answered = question.author_id == user.pk, question.answer_author_id == user.pk
+    body_hidden = question.hidden_at is not None
+    answer_hidden = bool(question.answer) and question.answer_hidden_at is not None
+    return {
+        "body": "" if body_hidden and not asked else render_untrusted_markdown(question.body),
+        "body_hidden": body_hidden,
+        "body_hidden_reason": question.hidden_reason if body_hidden and asked else "",
+        "answer": (
+            render_untrusted_markdown(question.answer)
+            if question.answer and (answered or not answer_hidden)
+            else ""
+        ),
+        "answer_hidden": answer_hidden,
+        "answer_hidden_reason": question.answer_hidden_reason if answer_hidden and answered else "",
+        "may_report": not asked and not body_hidden,
+        "may_report_answer": bool(question.answer) and not answered and not answer_hidden,
+    }
 
 
 @login_required

@@ -13,6 +13,8 @@ from accounts.models import Block, BlockQuerySet
 from cohorts.models import Enrollment, EnrollmentRole
 from discussions.access import get_post_for_user
 from discussions.models import Post
+from experts.access import get_question_for_user
+from experts.models import Question
 from moderation.models import (
     ModerationAction,
     ModerationActionQuerySet,
@@ -30,6 +32,25 @@ def get_reportable_post(user: "User | Any", post_public_id: uuid.UUID) -> Post:
     """A post the person may see (Post.visible_to: its thread, respond-before-reveal, hidden
     posts), with its thread and author, to report or to block its author; else 404."""
     return get_post_for_user(user, post_public_id)
+
+
+def get_reportable_question(user: "User | Any", question_public_id: uuid.UUID) -> Question:
+    """An expert question the person may see (Question.visible_to: a thread of a cohort they
+    have a seat in), with its thread, to report it or its answer; else 404."""
+    return get_question_for_user(user, question_public_id)
+
+
+# What the queue, a report and the audit log need of whatever a report is about, fetched up
+# front (a fixed number of queries whatever the mix of posts and questions).
+TARGET_RELATIONS = (
+    "post__author",
+    "post__thread__cohort",
+    "post__thread__activity",
+    "post__thread__circle",
+    "question__author",
+    "question__answered_by",
+    "question__thread__host",
+)
 
 
 def is_a_moderator(user: "User | Any") -> bool:
@@ -57,9 +78,7 @@ def moderation_queue(user: "User | Any") -> ReportQuerySet:
     return (
         Report.objects.moderated_by(user)
         .filter(state=ReportState.OPEN)
-        .select_related(
-            "post__author", "post__thread__cohort", "post__thread__activity", "reporter"
-        )
+        .select_related(*TARGET_RELATIONS, "reporter")
         .order_by("created_at", "id")
     )
 
@@ -69,13 +88,7 @@ def get_report_for_moderator(user: "User | Any", report_public_id: uuid.UUID) ->
     (the reported person, their line manager, peers and other organisations alike)."""
     report = (
         Report.objects.moderated_by(user)
-        .select_related(
-            "post__author",
-            "post__thread__cohort",
-            "post__thread__activity",
-            "reporter",
-            "handled_by",
-        )
+        .select_related(*TARGET_RELATIONS, "reporter", "handled_by")
         .filter(public_id=report_public_id)
         .first()
     )
@@ -89,7 +102,7 @@ def reports_made_by(user: "User | Any") -> ReportQuerySet:
     return (
         Report.objects.visible_to(user)
         .filter(reporter=user)
-        .select_related("post__thread__cohort", "post__thread__activity")
+        .select_related(*TARGET_RELATIONS)
         .order_by("-created_at", "-id")
     )
 
@@ -118,5 +131,11 @@ def audit_log(user: "User | Any") -> ModerationActionQuerySet:
     if not can_read_audit_log(user):
         raise PermissionDenied("The audit log is for organisation admins")
     return ModerationAction.objects.visible_to(user).select_related(
-        "actor", "post__author", "post__thread__cohort", "post__thread__activity", "report"
+        "actor",
+        "post__author",
+        "post__thread__cohort",
+        "post__thread__activity",
+        "post__thread__circle",
+        "question__thread",
+        "report",
     )

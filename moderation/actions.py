@@ -1,4 +1,5 @@
-"""Writes of the moderation domain: blocking, reporting a post, and the moderators' decisions
+"""Writes of the moderation domain: blocking, reporting a post or an expert question or answer
+(`moderation.targets`), and the moderators' decisions
 (hide, dismiss, show again), each recorded in the append-only audit log.
 
 Every write is atomic and keyword-only after the object it acts on. Preconditions are the
@@ -22,9 +23,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Block
 from cohorts.models import Enrollment, EnrollmentRole
-from discussions import actions as discussion_actions
-from discussions.access import thread_kind_label
 from discussions.models import Post
+from experts.models import Question
 from moderation.models import (
     MAX_DETAILS_LENGTH,
     MAX_NOTE_LENGTH,
@@ -34,6 +34,7 @@ from moderation.models import (
     ReportReason,
     ReportState,
 )
+from moderation.targets import ANSWER, Target, post_target, question_target, target_of
 from notifications.actions import notify
 from notifications.models import NotificationKind
 from organizations.models import Membership
@@ -86,23 +87,31 @@ def unblock(block: Block) -> None:
 # -- reporting ---------------------------------------------------------------------------------
 
 
-def moderator_ids_for(post: Post) -> set[int]:
-    """Who hears about a report on `post`: the enrolled coaches of its cohort and the active
-    admins of its organisation — never its author, never the author's line manager
-    (`Membership.line_manager`). Two queries. The same people
-    as `Report.objects.moderated_by` gives the report to."""
-    cohort_id = post.thread.cohort_id
-    coaches = Enrollment.objects.filter(cohort_id=cohort_id, role=EnrollmentRole.COACH)
-    admins = Membership.objects.filter(organization_id=post.organization_id, role=policy.Role.ADMIN)
+def moderator_ids_for(target: "Post | Target") -> set[int]:
+    """Who hears about a report on `target` (a post, or any `moderation.targets.Target`): the
+    enrolled coaches of its cohort and the active admins of its organisation — never its
+    author, never the author's line manager (`Membership.line_manager`). Two queries. The same
+    people as `Report.objects.moderated_by` gives the report to."""
+    if isinstance(target, Post):
+        target = post_target(target)
+    coaches = (
+        Enrollment.objects.filter(cohort_id=target.cohort_id, role=EnrollmentRole.COACH)
+        if target.cohort_id is not None
+        else Enrollment.objects.none()
+    )
+    admins = Membership.objects.filter(
+        organization_id=target.organization_id, role=policy.Role.ADMIN
+    )
     ids = set(
-        Membership.objects.filter(organization_id=post.organization_id, user__is_active=True)
+        Membership.objects.filter(organization_id=target.organization_id, user__is_active=True)
         .filter(Q(user_id__in=coaches.values("user_id")) | Q(pk__in=admins.values("pk")))
         .values_list("user_id", flat=True)
     )
-    ids.discard(post.author_id)
-    manager_id = line_manager_id_of(post.author_id)
-    if manager_id is not None:
-        ids.discard(manager_id)
+    if target.author_id is not None:
+        ids.discard(target.author_id)
+        manager_id = line_manager_id_of(target.author_id)
+        if manager_id is not None:
+            ids.discard(manager_id)
     return ids
 
 
@@ -121,11 +130,55 @@ def report_post(
     details: str = "",
     anonymous_to_peers: bool = True,
 ) -> Report:
-    """Report a post to its cohort's moderators (`moderator_ids_for`): it is in their queue and
-    they are notified after the commit. Refuses (ModerationError): an unknown reason, details
-    over MAX_DETAILS_LENGTH characters, one's own post, a deleted post, a second report of the
-    same post by the same person ("already reported": the first stands unchanged).
-    Precondition: the reporter may see the post (moderation.access.get_reportable_post)."""
+    """Report a post to its cohort's moderators (`report`). Precondition: the reporter may see
+    the post (moderation.access.get_reportable_post)."""
+    return report(
+        post_target(post),
+        reporter=reporter,
+        reason=reason,
+        details=details,
+        anonymous_to_peers=anonymous_to_peers,
+    )
+
+
+def report_question(
+    question: Question,
+    *,
+    reporter: "User",
+    reason: str,
+    answer: bool = False,
+    details: str = "",
+    anonymous_to_peers: bool = True,
+) -> Report:
+    """Report an expert question, or (`answer`) its written answer, to its cohort's moderators
+    (`report`); refuses an answer that is not written (ModerationError). Precondition: the
+    reporter may see the question (moderation.access.get_reportable_question)."""
+    if answer and not question.answer:
+        raise ModerationError("There is no written answer to report.")
+    return report(
+        question_target(question, answer=answer),
+        reporter=reporter,
+        reason=reason,
+        details=details,
+        anonymous_to_peers=anonymous_to_peers,
+    )
+
+
+def report(
+    target: Target,
+    *,
+    reporter: "User",
+    reason: str,
+    details: str = "",
+    anonymous_to_peers: bool = True,
+) -> Report:
+    """Report a piece of text (`moderation.targets`) to its cohort's moderators
+    (`moderator_ids_for`): it is in their queue and they are notified after the commit.
+    Refuses (ModerationError), changing nothing: an unknown reason, details over
+    MAX_DETAILS_LENGTH characters, one's own text, a deleted post, a second report of the same
+    text by the same person ("already reported": the first stands unchanged), and text that
+    nobody could moderate (its only possible moderators are its author or their line manager:
+    the reporter is told so rather than the report queued where nobody will see it)."""
     if reason not in ReportReason.values:
         raise ModerationError("Choose one of the reasons in the list.")
     details = (details or "").replace("\r\n", "\n").strip()
@@ -133,27 +186,38 @@ def report_post(
         raise ModerationError(
             f"Details can be at most {MAX_DETAILS_LENGTH:,} characters; these are {len(details):,}."
         )
-    if post.author_id == reporter.pk:
-        raise ModerationError("You cannot report your own post. You can edit or delete it.")
-    if post.is_deleted:
-        raise ModerationError("This post was deleted, so there is nothing left to report.")
-    if Report.objects.filter(post=post, reporter=reporter).exists():
-        raise ModerationError("You have already reported this post. The moderators have it.")
+    noun = target.noun
+    if target.author_id == reporter.pk:
+        raise ModerationError(f"You cannot report your own {noun}.")
+    if target.deleted_at is not None:
+        raise ModerationError(f"This {noun} was deleted, so there is nothing left to report.")
+    already = f"You have already reported this {noun}. The moderators have it."
+    if Report.objects.filter(**target.report_filter, reporter=reporter).exists():
+        raise ModerationError(already)
+    if not moderator_ids_for(target):
+        raise ModerationError(
+            f"Nobody could look at this report: the only moderators here are the {noun}'s "
+            "author or their line manager. Nothing was sent. Please tell your organisation's "
+            "admins or your programme's organisers directly."
+        )
+    fields = (
+        {"post": target.obj}
+        if isinstance(target.obj, Post)
+        else {"question": target.obj, "on_answer": target.kind == ANSWER}
+    )
     try:
         with transaction.atomic():
-            report = Report.objects.create(
-                post=post,
+            made = Report.objects.create(
+                **fields,
                 reporter=reporter,
                 reason=reason,
                 details=details,
                 anonymous_to_peers=anonymous_to_peers,
             )
-            transaction.on_commit(lambda: _tell_moderators(report))
+            transaction.on_commit(lambda: _tell_moderators(made))
     except IntegrityError:  # a double click raced us
-        raise ModerationError(
-            "You have already reported this post. The moderators have it."
-        ) from None
-    return report
+        raise ModerationError(already) from None
+    return made
 
 
 # -- moderators' decisions ---------------------------------------------------------------------
@@ -171,18 +235,21 @@ def _clean_note(text: str, *, required: str | None = None) -> str:
 
 
 def _log(
-    action: ActionKind, *, actor: "User", post: Post, report: Report | None, reason: str
+    action: ActionKind, *, actor: "User", target: Target, report: Report | None, reason: str
 ) -> ModerationAction:
+    on = {"post": target.obj} if isinstance(target.obj, Post) else {"question": target.obj}
     return ModerationAction.objects.create(
-        actor=actor, action=action, post=post, report=report, reason=reason
+        actor=actor, action=action, report=report, reason=reason, **on
     )
 
 
 def _close_open_reports(
-    post: Post, *, by: "User", state: ReportState, note: str, only: Report | None = None
+    target: Target, *, by: "User", state: ReportState, note: str, only: Report | None = None
 ) -> list[Report]:
-    """Close the open reports of a post (or just `only`), returning them, locked for update."""
-    reports = Report.objects.select_for_update().filter(post=post, state=ReportState.OPEN)
+    """Close the open reports of the text (or just `only`), returning them, locked."""
+    reports = Report.objects.select_for_update().filter(
+        **target.report_filter, state=ReportState.OPEN
+    )
     if only is not None:
         reports = reports.filter(pk=only.pk)
     closed = list(reports)
@@ -201,21 +268,22 @@ def _refuse_handled(report: Report) -> None:
 
 
 def hide_reported_post(report: Report, *, by: "User", reason: str, note: str = "") -> Report:
-    """Hide the reported post (discussions.actions.hide_post) with `reason`, which its author
-    reads on the post; every open report of the post is closed as actioned with `note` for its
-    reporter. Logged; the author and the reporters are notified after the commit. Refuses a
-    blank or oversize reason or note and a report already handled (ModerationError).
-    Precondition: `by` moderates the report (moderation.access.get_report_for_moderator)."""
-    reason = _clean_note(reason, required="Say why the post is hidden: its author will read it.")
+    """Hide the reported text (a post through discussions.actions.hide_post, an expert question
+    or answer through experts.actions.hide_question) with `reason`, which its author reads;
+    every open report of the same text is closed as actioned with `note` for its reporter.
+    Logged; the author and the reporters are notified after the commit. Refuses a blank or
+    oversize reason or note and a report already handled (ModerationError). Precondition:
+    `by` moderates the report (moderation.access.get_report_for_moderator)."""
+    reason = _clean_note(reason, required="Say why it is hidden: its author will read it.")
     note = _clean_note(note)
     with transaction.atomic():
         _refuse_handled(report)
-        post = report.post
-        discussion_actions.hide_post(post, by=by, reason=reason)
-        closed = _close_open_reports(post, by=by, state=ReportState.ACTIONED, note=note)
-        _log(ActionKind.HIDE, actor=by, post=post, report=report, reason=reason)
-        transaction.on_commit(lambda: _tell_author(post))
-        transaction.on_commit(lambda: _tell_reporters(closed))
+        target = target_of(report)
+        target.hide(by=by, reason=reason)
+        closed = _close_open_reports(target, by=by, state=ReportState.ACTIONED, note=note)
+        _log(ActionKind.HIDE, actor=by, target=target, report=report, reason=reason)
+        transaction.on_commit(lambda: _tell_author(target))
+        transaction.on_commit(lambda: _tell_reporters(closed, target))
     report.refresh_from_db()
     return report
 
@@ -227,24 +295,28 @@ def dismiss_report(report: Report, *, by: "User", note: str = "") -> Report:
     note = _clean_note(note)
     with transaction.atomic():
         _refuse_handled(report)
-        _close_open_reports(report.post, by=by, state=ReportState.DISMISSED, note=note, only=report)
-        _log(ActionKind.DISMISS, actor=by, post=report.post, report=report, reason=note)
+        target = target_of(report)
+        _close_open_reports(target, by=by, state=ReportState.DISMISSED, note=note, only=report)
+        _log(ActionKind.DISMISS, actor=by, target=target, report=report, reason=note)
     report.refresh_from_db()
     return report
 
 
 def unhide_reported_post(report: Report, *, by: "User", reason: str = "") -> Report:
-    """Show the reported post again (discussions.actions.unhide_post), for a hide that was a
-    mistake. Logged with `reason`. Refuses a post that is not hidden (ModerationError).
-    Precondition: `by` moderates the report."""
+    """Show the reported text again, for a hide that was a mistake. Logged with `reason`.
+    Refuses text that is not hidden (ModerationError). Precondition: `by` moderates the
+    report."""
     reason = _clean_note(reason)
     with transaction.atomic():
-        post = Post.objects.select_for_update().get(pk=report.post_id)
-        if post.hidden_at is None:
-            raise ModerationError("This post is not hidden; nothing was changed.")
-        discussion_actions.unhide_post(post, by=by)
-        _log(ActionKind.UNHIDE, actor=by, post=post, report=report, reason=reason)
-    report.post = post
+        if report.post_id is not None:
+            report.post = Post.objects.select_for_update().get(pk=report.post_id)
+        elif report.question_id is not None:
+            report.question = Question.objects.select_for_update().get(pk=report.question_id)
+        target = target_of(report)
+        if target.hidden_at is None:
+            raise ModerationError(f"This {target.noun} is not hidden; nothing was changed.")
+        target.unhide(by=by)
+        _log(ActionKind.UNHIDE, actor=by, target=target, report=report, reason=reason)
     return report
 
 
@@ -252,40 +324,40 @@ def unhide_reported_post(report: Report, *, by: "User", reason: str = "") -> Rep
 
 
 def _tell_moderators(report: Report) -> None:
-    post = report.post
+    target = target_of(report)
     notify(
         kind=NotificationKind.MODERATION,
-        recipients=moderator_ids_for(post),
+        recipients=moderator_ids_for(target),
         actor=None,
         actor_label="",
-        place=_("a post reported in %(place)s") % {"place": thread_kind_label(post.thread)},
-        # The report page, not the post: an admin reads no thread, only the reported post there.
+        place=_("a %(noun)s reported in %(place)s") % {"noun": target.noun, "place": target.place},
+        # The report page, not the text: an admin reads no thread, only the reported text there.
         url=reverse("moderation:report_detail", args=[report.public_id]),
     )
 
 
-def _tell_author(post: Post) -> None:
-    thread = post.thread
+def _tell_author(target: Target) -> None:
+    if target.author_id is None:
+        return
     notify(
         kind=NotificationKind.MODERATION,
-        recipients=[post.author_id],
+        recipients=[target.author_id],
         actor=None,
         actor_label="",
-        place=_("your post in %(place)s") % {"place": thread_kind_label(thread)},
-        url=reverse("discussions:post_link", args=[post.public_id]),
-        target_id=post.public_id,
+        place=_("your %(noun)s in %(place)s") % {"noun": target.noun, "place": target.place},
+        url=target.author_url(),
+        target_id=target.public_id,
     )
 
 
-def _tell_reporters(reports: list[Report]) -> None:
+def _tell_reporters(reports: list[Report], target: Target) -> None:
     if not reports:
         return
-    post = reports[0].post
     notify(
         kind=NotificationKind.MODERATION,
         recipients=[r.reporter_id for r in reports],
         actor=None,
         actor_label="",
-        place=_("your report in %(place)s") % {"place": thread_kind_label(post.thread)},
+        place=_("your report in %(place)s") % {"place": target.place},
         url=reverse("moderation:mine"),
     )

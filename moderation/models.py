@@ -1,9 +1,10 @@
-"""Keeping the community safe: reports of a post, and the moderation audit log.
+"""Keeping the community safe: reports of what people write, and the moderation audit log.
 
-- **Report** — someone asks the moderators to look at a post. The moderators of the post's
-  cohort (its enrolled coaches and the organisation's admins: `discussions.models.is_moderator`)
+- **Report** — someone asks the moderators to look at a discussion post, an expert question
+  or an expert's written answer (`moderation.targets`: one report model for every kind). The
+  moderators of the text's cohort (its enrolled coaches and the organisation's admins)
   see it in their queue, with the reporter's name so they can follow up — except the reported
-  person's line manager, who never does, whatever their role, and the post's own author.
+  person's line manager, who never does, whatever their role, and the text's own author.
   Nobody else ever sees a report but the reporter. `ReportQuerySet.visible_to` and
   `moderated_by` are the rules.
 - **ModerationAction** — the append-only audit log: who hid, unhid or dismissed what, and why.
@@ -19,8 +20,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import Enrollment, EnrollmentRole
+from cohorts.models import Cohort, Enrollment, EnrollmentRole
 from discussions.models import Post
+from experts.models import Question
 from organizations.models import Membership, Organization, OrganizationScopedQuerySet
 from rapport import policy
 
@@ -46,16 +48,17 @@ class ReportReason(models.TextChoices):
 
 class ReportState(models.TextChoices):
     OPEN = "open", _("Waiting for a moderator")
-    ACTIONED = "actioned", _("Post hidden")
+    ACTIONED = "actioned", _("Hidden")
     DISMISSED = "dismissed", _("No action taken")
 
 
 class ReportQuerySet(OrganizationScopedQuerySet["Report"]):
     def moderated_by(self, user: "User | Any") -> "ReportQuerySet":
-        """The reports a person handles as a moderator, in their organisation: reports on posts
-        in cohorts they coach (an enrolled coach), or any cohort's when they are an
-        organisation admin — never reports on their own posts, never reports on a post by
-        someone they line-manage. Platform superusers all; everyone else none."""
+        """The reports a person handles as a moderator, in their organisation: reports on text
+        (a post, an expert question or answer) in cohorts they coach (an enrolled coach), or
+        any cohort's when they are an organisation admin — never reports on their own text,
+        never reports on text by someone they line-manage. Platform superusers all; everyone
+        else none. Built on the report's `cohort` and `author`, whatever its kind."""
         mine: ReportQuerySet = self.in_organization_of(user)  # type: ignore[assignment]
         if policy.is_platform_superuser(user):
             return mine
@@ -63,10 +66,10 @@ class ReportQuerySet(OrganizationScopedQuerySet["Report"]):
             return mine  # already empty
         if policy.role_of(user) != policy.Role.ADMIN:
             coached = Enrollment.objects.filter(user=user, role=EnrollmentRole.COACH)
-            mine = mine.filter(post__thread__cohort_id__in=coached.values("cohort_id"))
-        mine = mine.exclude(post__author=user)
+            mine = mine.filter(cohort_id__in=coached.values("cohort_id"))
+        mine = mine.exclude(author=user)
         managed = Membership.objects.filter(line_manager=user).values("user_id")
-        return mine.exclude(post__author_id__in=managed)
+        return mine.exclude(author_id__in=managed)
 
     def visible_to(self, user: "User | Any") -> "ReportQuerySet":
         """The reports a person made themselves ("My reports") and those they moderate
@@ -80,15 +83,31 @@ class ReportQuerySet(OrganizationScopedQuerySet["Report"]):
 
 
 class Report(models.Model):
-    """Someone asks the moderators to look at a post: a reason from `ReportReason`, optional
-    details, and whether their name may be shared with peers (`anonymous_to_peers`: by default
-    it is not; the moderators always see it, so they can follow up). One report per person and
-    post. A moderator hides the post (`actioned`) or dismisses the report (`dismissed`), with a
-    note the reporter reads on "My reports"."""
+    """Someone asks the moderators to look at a piece of text: a reason from `ReportReason`,
+    optional details, and whether their name may be shared with peers (`anonymous_to_peers`:
+    by default it is not; the moderators always see it, so they can follow up). One report per
+    person and text. A moderator hides the text (`actioned`) or dismisses the report
+    (`dismissed`), with a note the reporter reads on "My reports".
+
+    The text is a discussion `post`, or an expert `question` — its written answer when
+    `on_answer` — exactly one of them (`report_has_one_target`); `moderation.targets.target_of`
+    reads either the same way. `author` (whose text it is) and `cohort` (whose coaches
+    moderate it; None: admins only) are copied from it in `save`, so the moderators' rule
+    (`ReportQuerySet.moderated_by`) is one filter whatever the kind."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    on_answer = models.BooleanField(default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.SET_NULL, null=True, related_name="+")
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
     )
@@ -115,7 +134,17 @@ class Report(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["post", "reporter"], name="one_report_per_person")
+            models.UniqueConstraint(fields=["post", "reporter"], name="one_report_per_person"),
+            models.UniqueConstraint(
+                fields=["question", "on_answer", "reporter"],
+                condition=Q(question__isnull=False),
+                name="one_report_per_person_and_question",
+            ),
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, question__isnull=True, on_answer=False)
+                | Q(post__isnull=True, question__isnull=False),
+                name="report_has_one_target",
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "state", "created_at"], name="report_queue_idx")
@@ -125,7 +154,12 @@ class Report(models.Model):
         return f"Report {self.public_id} ({self.state})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.organization_id = self.post.organization_id
+        from moderation.targets import target_of
+
+        target = target_of(self)
+        self.organization_id = target.organization_id
+        if self._state.adding:
+            self.author_id, self.cohort_id = target.author_id, target.cohort_id
         super().save(*args, **kwargs)
 
     @property
@@ -134,8 +168,8 @@ class Report(models.Model):
 
 
 class ActionKind(models.TextChoices):
-    HIDE = "hide", _("Hid a post")
-    UNHIDE = "unhide", _("Showed a post again")
+    HIDE = "hide", _("Hid reported text")
+    UNHIDE = "unhide", _("Showed it again")
     DISMISS = "dismiss", _("Dismissed a report")
 
 
@@ -161,8 +195,9 @@ class ModerationActionQuerySet(OrganizationScopedQuerySet["ModerationAction"]):
 
 class ModerationAction(models.Model):
     """One moderation decision, kept for ever: who (`actor`), what (`action`), on which post
-    and report, why (`reason`: the reason shown to the author, or the note to the reporter),
-    when (`at`). Append-only: saving an existing row or deleting any raises AppendOnlyError.
+    or expert question (`question`; its answer when the report is `on_answer`) and report,
+    why (`reason`: the reason shown to the author, or the note to the reporter), when (`at`).
+    Append-only: saving an existing row or deleting any raises AppendOnlyError.
     Written by `moderation.actions` only."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
@@ -173,6 +208,9 @@ class ModerationAction(models.Model):
     )
     action = models.CharField(max_length=16, choices=ActionKind.choices)
     post = models.ForeignKey(Post, on_delete=models.SET_NULL, null=True, related_name="+")
+    question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     report = models.ForeignKey(
         Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
@@ -193,6 +231,8 @@ class ModerationAction(models.Model):
             raise AppendOnlyError("The moderation audit log is append-only.")
         if self.post is not None:
             self.organization_id = self.post.organization_id
+        elif self.question is not None:
+            self.organization_id = self.question.organization_id
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:

@@ -12,17 +12,18 @@ from accounts.models import Block, User
 from accounts.personal_data import iso, label_of
 from discussions.actions import place_of
 from moderation.models import Report, ReportReason, ReportState
+from moderation.targets import question_target
 
 
 def export_moderation(user: User) -> list[dict[str, Any]]:
-    """Rows with a `type`: each report the person made (where the post is and its opaque id,
-    the reason and details they gave, its state and the moderators' note to them, as on "My
-    reports") and each block they made, under the name they blocked. Two queries."""
+    """Rows with a `type`: each report the person made (what it was about — `post`, `question`
+    or `answer` — with its opaque id and where it is, the reason and details they gave, its
+    state and the moderators' note to them, as on "My reports") and each block they made,
+    under the name they blocked. Two queries."""
     rows: list[dict[str, Any]] = [
         {
             "type": "report",
-            "post": str(report.post.public_id),
-            "place": place_of(report.post.thread),
+            **_about(report),
             "reason": label_of(ReportReason, report.reason),
             "details": report.details,
             "state": label_of(ReportState, report.state),
@@ -31,7 +32,10 @@ def export_moderation(user: User) -> list[dict[str, Any]]:
         }
         for report in Report.objects.filter(reporter=user)
         .select_related(
-            "post__thread__activity__week", "post__thread__circle", "post__thread__cohort"
+            "post__thread__activity__week",
+            "post__thread__circle",
+            "post__thread__cohort",
+            "question__thread",
         )
         .order_by("created_at", "id")
     ]
@@ -42,6 +46,14 @@ def export_moderation(user: User) -> list[dict[str, Any]]:
         .order_by("created_at", "id")
     ]
     return rows
+
+
+def _about(report: Report) -> dict[str, str]:
+    """What a report was about, for the export: the kind and opaque id of the text, and where."""
+    if report.post is not None:
+        return {"post": str(report.post.public_id), "place": place_of(report.post.thread)}
+    target = question_target(report.question, answer=report.on_answer)  # type: ignore[arg-type]
+    return {target.kind: str(target.public_id), "place": target.place}
 
 
 def erase_moderation(user: User) -> int:

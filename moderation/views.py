@@ -8,16 +8,15 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from discussions.access import thread_kind_label
-from moderation import access, actions
+from moderation import access, actions, targets
 from moderation.forms import DismissForm, HideForm, ReportForm, UnhideForm
-from moderation.models import Report
-from rapport.lib.markdown import render_markdown
+from moderation.models import ModerationAction, Report
+from rapport.lib.markdown import render_untrusted_markdown
 
 # The most rows the audit page shows (newest first).
 AUDIT_PAGE_SIZE = 200
@@ -29,12 +28,37 @@ def report_post(request: HttpRequest, post_id: uuid.UUID) -> HttpResponse:
     """The report form for a post the person can see (404 otherwise): reasons, details, and
     who will see the report. A second report of the same post says so and changes nothing."""
     post = access.get_reportable_post(request.user, post_id)
+    return _report_page(request, targets.post_target(post))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_question(request: HttpRequest, question_id: uuid.UUID) -> HttpResponse:
+    """The report form for an expert question the person can see (404 otherwise)."""
+    question = access.get_reportable_question(request.user, question_id)
+    return _report_page(request, targets.question_target(question))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_answer(request: HttpRequest, question_id: uuid.UUID) -> HttpResponse:
+    """The report form for the written answer of an expert question the person can see (404
+    otherwise, and for a question without a written answer)."""
+    question = access.get_reportable_question(request.user, question_id)
+    if not question.answer:
+        raise Http404("No written answer")
+    return _report_page(request, targets.question_target(question, answer=True))
+
+
+def _report_page(request: HttpRequest, target: targets.Target) -> HttpResponse:
+    """GET: the form, with the reported text quoted. POST: validate, report
+    (`actions.report`), then "My reports"; a refused form or report is a 400 with the form."""
     form = ReportForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
-            actions.report_post(
-                post,
+            actions.report(
+                target,
                 reporter=request.user,  # type: ignore[arg-type]
                 reason=form.cleaned_data["reason"],
                 details=form.cleaned_data["details"],
@@ -43,19 +67,23 @@ def report_post(request: HttpRequest, post_id: uuid.UUID) -> HttpResponse:
         except actions.ModerationError as refused:
             error = str(refused)
         else:
-            messages.success(request, _("Thank you. The moderators will look at this post."))
+            messages.success(
+                request,
+                _("Thank you. The moderators will look at this %(noun)s.") % {"noun": target.noun},
+            )
             return redirect("moderation:mine")
     invalid = request.method == "POST"
     return render(
         request,
         "moderation/report.html",
         {
-            "post": post,
+            "post": target,
+            "noun": target.noun,
             "form": form,
             "error": error,
-            "place": thread_kind_label(post.thread),
-            "author_label": post.label_for(request.user),
-            "body_html": render_markdown(post.body),
+            "place": target.place,
+            "author_label": target.author_label(request.user),
+            "body_html": render_untrusted_markdown(target.body),
         },
         status=400 if invalid else 200,
     )
@@ -108,7 +136,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "moderation/mine.html",
-        {"reports": [(r, thread_kind_label(r.post.thread)) for r in reports], "nav": "moderation"},
+        {"reports": [(r, targets.target_of(r).place) for r in reports], "nav": "moderation"},
     )
 
 
@@ -131,13 +159,15 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _item(report: Report) -> dict[str, object]:
-    post = report.post
+    """What a moderator sees of a report's text, whatever its kind (`moderation.targets`)."""
+    target = targets.target_of(report)
     return {
         "report": report,
-        "post": post,
-        "place": thread_kind_label(post.thread),
-        "author_label": post.label_for(None, moderator=True),
-        "body_html": render_markdown(post.body),
+        "post": target,
+        "noun": target.noun,
+        "place": target.place,
+        "author_label": target.author_label(None, moderator=True),
+        "body_html": render_untrusted_markdown(target.body),
     }
 
 
@@ -220,7 +250,7 @@ def hide(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
             reason=data["reason"],
             note=data["note"],
         ),
-        _("The post is hidden: its author sees your reason, the reporter your note."),
+        _("It is hidden: its author sees your reason, the reporter your note."),
     )
 
 
@@ -254,7 +284,7 @@ def unhide(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
             by=request.user,  # type: ignore[arg-type]
             reason=data["reason"],
         ),
-        _("The post is shown again."),
+        _("It is shown again."),
     )
 
 
@@ -267,8 +297,17 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         request,
         "moderation/log.html",
         {
-            "entries": [(e, thread_kind_label(e.post.thread) if e.post else "") for e in entries],
+            "entries": [(e, _place_of_entry(e)) for e in entries],
             "page_size": AUDIT_PAGE_SIZE,
             "nav": "moderation",
         },
     )
+
+
+def _place_of_entry(entry: ModerationAction) -> str:
+    """Where an audit log entry's text was (its post or question), or "" once it is gone."""
+    if entry.post is not None:
+        return targets.post_target(entry.post).place
+    if entry.question is not None:
+        return targets.question_target(entry.question).place
+    return ""

@@ -262,16 +262,53 @@ class ChangeRequestTests(MatchingTestCase):
         )
 
     def test_an_admin_who_is_the_coach_never_learns_of_it(self) -> None:
+        ada = make_user(self.org, "ada@northwind.example", role=Role.ADMIN)
         enroll(self.adam, cohort=self.cohort_a, role=EnrollmentRole.COACH)
         enroll(self.fay, cohort=self.cohort_a, coach=self.adam)
         self.ask(self.fay)
         change = CoachChangeRequest.objects.get()
         self.assertFalse(Notification.objects.filter(recipient=self.adam).exists())
+        self.assertTrue(Notification.objects.filter(recipient=ada).exists())  # the other admin
         self.client.force_login(self.adam)
         self.assertNotContains(self.client.get(reverse("matching:requests")), "Fay")
         self.assertEqual(
             self.client.post(reverse("matching:resolve", args=[change.public_id])).status_code, 404
         )
+        self.client.force_login(ada)
+        self.assertContains(self.client.get(reverse("matching:requests")), "Fay")
+
+    def test_when_the_only_admin_is_the_coach_the_learner_is_told_and_nothing_is_queued(
+        self,
+    ) -> None:
+        # adam is the organisation's only admin, and fay's coach: nobody else could see it.
+        enroll(self.adam, cohort=self.cohort_a, role=EnrollmentRole.COACH)
+        enroll(self.fay, cohort=self.cohort_a, coach=self.adam)
+        response = self.ask(self.fay)
+        self.assertRedirects(response, reverse("matching:my_coach"), fetch_redirect_response=False)
+        page = self.client.get(reverse("matching:my_coach"))
+        self.assertContains(page, "Nobody could act on this request")
+        self.assertNotContains(page, "Your request went to")
+        self.assertFalse(CoachChangeRequest.objects.exists())
+        self.assertFalse(Notification.objects.filter(kind=NotificationKind.COACH_REQUEST).exists())
+        self.assertFalse(Event.objects.filter(verb=Verb.REQUESTED).exists())
+        # A deactivated second admin is nobody either.
+        gone = make_user(self.org, "gone@northwind.example", role=Role.ADMIN)
+        gone.is_active = False
+        gone.save(update_fields=["is_active"])
+        with self.assertRaisesMessage(actions.MatchRefused, "Nobody could act"):
+            actions.request_coach_change(self.fay, seat=self.seat(self.fay))
+
+    def test_an_admin_learner_whose_coach_is_the_only_other_admin_is_told_too(self) -> None:
+        # The learner is an admin herself: she cannot resolve her own request, and the only
+        # other admin is her coach.
+        hana = make_user(self.org, "hana@northwind.example", role=Role.ADMIN)
+        enroll(hana, cohort=self.cohort_a, role=EnrollmentRole.COACH)
+        Membership.objects.filter(user=self.adam).update(role=Role.LEARNER)
+        boss = make_user(self.org, "boss@northwind.example", role=Role.ADMIN)
+        enroll(boss, cohort=self.cohort_a, coach=hana)
+        with self.assertRaisesMessage(actions.MatchRefused, "Nobody could act"):
+            actions.request_coach_change(boss, seat=self.seat(boss))
+        self.assertFalse(CoachChangeRequest.objects.exists())
 
     def test_preferences_are_validated(self) -> None:
         self.client.force_login(self.alice)

@@ -208,7 +208,7 @@ class DecisionTests(ModerationTestCase):
         # The reporter reads the outcome on "My reports"; the author sees no report.
         self.client.force_login(self.alice)
         mine = self.client.get(reverse("moderation:mine"))
-        self.assertContains(mine, "Post hidden")
+        self.assertContains(mine, "Hidden")
         self.assertContains(mine, "Thank you.")
 
     def test_acting_on_a_handled_report_changes_nothing(self) -> None:
@@ -264,7 +264,7 @@ class DecisionTests(ModerationTestCase):
         actions.hide_reported_post(self.the_report, by=self.carol, reason="Unkind.")
         self.client.force_login(self.adam)
         log = self.client.get(reverse("moderation:log"))
-        self.assertContains(log, "Hid a post")
+        self.assertContains(log, "Hid reported text")
         self.assertContains(log, "Unkind.")
         for person in (self.carol, self.alice, self.bob, self.dora):
             self.client.force_login(person)

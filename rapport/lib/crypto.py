@@ -134,6 +134,31 @@ def decrypt_bytes(token: bytes) -> bytes:
         ) from None
 
 
+def file_needs_reencryption(token: bytes) -> bool:
+    """True for a confidential file's bytes (`encrypt_bytes`) that the current key does not
+    open: a token under an older key, or something that is not a token under any key (the
+    caller finds out which with `reencrypt_bytes`)."""
+    current, _all = _fernet()
+    try:
+        current.decrypt(token)
+    except InvalidToken:
+        return True
+    return False
+
+
+def reencrypt_bytes(token: bytes) -> bytes:
+    """A confidential file's bytes again, under the current key (Fernet's `rotate`: the
+    token's original timestamp is kept). Raises `UndecryptableValue` for a token no configured
+    key opens. The plain bytes exist only in this call's memory."""
+    _current, every = _fernet()
+    try:
+        return every.rotate(token)
+    except InvalidToken:
+        raise UndecryptableValue(
+            "A confidential file cannot be decrypted with the configured keys."
+        ) from None
+
+
 def needs_reencryption(stored: str) -> bool:
     """True for a stored value that is plain text, or a token under an older key."""
     if not stored:
@@ -183,6 +208,33 @@ class ConfidentialTextField(EncryptedTextField):  # type: ignore[misc]
 
     def clean(self, value: Any, model_instance: Any) -> Any:
         return models.TextField.clean(self, value, model_instance)
+
+
+class ConfidentialFileField(models.FileField):
+    """A `FileField` whose stored file holds `encrypt_bytes(data)`, never the data itself.
+
+    The field stores and serves bytes as any FileField does; encrypting on upload and
+    decrypting on download stay with the code that does them (coaching.actions,
+    coaching.talk_views). What the field adds is that `manage.py reencrypt` finds these files
+    (`confidential_file_fields`) and rewrites them under the current key after a rotation.
+    """
+
+
+def confidential_file_fields() -> list[tuple[type[models.Model], list[str]]]:
+    """Every concrete model with `ConfidentialFileField`s, and their attribute names, in the
+    order of the app registry."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        names = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if isinstance(field, ConfidentialFileField)
+        ]
+        if names:
+            found.append((model, names))
+    return found
 
 
 def confidential_fields() -> list[tuple[type[models.Model], list[str]]]:

@@ -59,6 +59,12 @@ MODERATION_STATUS = {
     "moderation:report": {p: {200} for p in ("alice", "bob", "carol")} | {"*": {404}},
     "moderation:block": {p: {200} for p in ("alice", "bob", "carol")} | {"*": {404}},
     "moderation:unblock": {"alice": {302}, "*": {404}},
+    # The fixture's expert question (alice's, name hidden, in adam's office hours for cohort
+    # A; not answered yet): its report form for whoever sees the thread (alice's own is
+    # refused only when sent); its answer's form is 404 while there is no written answer.
+    "moderation:report_question": {p: {200} for p in ("alice", "bob", "fay", "carol", "adam")}
+    | {"*": {404}},
+    "moderation:report_answer": {"*": {404}},
     "moderation:report_detail": {"carol": {200}, "adam": {200}, "*": {404}},
     "moderation:hide": {"carol": {400}, "adam": {400}, "*": {404}},
     "moderation:dismiss": {"carol": {302, 400}, "adam": {302, 400}, "*": {404}},
@@ -318,6 +324,33 @@ DESIGN_REVIEW_STATUS: dict[str, dict[str, set[int]]] = {
     # admins change them; everyone else 403.
     "design_review:settings": {p: {200} for p in _REVIEWERS} | {"*": {403}},
 }
+# A programme sponsor has no participant's pages (rapport.participation): every page of these
+# URL modules — My growth, the journal, Sessions, Messages, Assessments, My coach and matching,
+# the experts' threads, moderation — answers her 403 before it loads anything, as a learner's
+# form answers a person without a learner seat; never a page of her own empty data.
+SPONSOR_REFUSED = {
+    "growth",
+    "reflections",
+    "assessments",
+    "coaching",
+    "talk",
+    "matching",
+    "experts",
+    "moderation",
+}
+for _table in (
+    MODERATION_STATUS,
+    COACHING_STATUS,
+    EXPERTS_STATUS,
+    TALK_STATUS,
+    CASELOAD_STATUS,
+    REFLECTIONS_STATUS,
+    GROWTH_STATUS,
+    ASSESSMENTS_STATUS,
+):
+    for _name in list(_table):
+        if _name.split(":")[0] in SPONSOR_REFUSED:
+            _table[_name] = _table[_name] | {"sam": {403}}
 DESIGN_REVIEW_POST_ONLY = {
     "design_review:accept",
     "design_review:dismiss",
@@ -1242,6 +1275,39 @@ class PrivacyMatrixTests(PersonaTestCase):
         ):
             status = self.client.get(reverse(name, args=args)).status_code
             self.assertIn(status, {403, 404}, name)
+
+    def test_a_sponsor_is_told_participants_pages_are_not_hers_and_not_shown_them(self) -> None:
+        # A page of her own empty data was the fault: she gets the 403 page saying whose page it
+        # is and where hers are; a designer without a learner seat keeps hers (unchanged).
+        self.as_persona("sam")
+        for name in (
+            "growth:index",
+            "coaching:sessions",
+            "reflections:journal",
+            "assessments:growth",
+            "talk:inbox",
+            "matching:my_coach",
+            "experts:threads",
+            "moderation:mine",
+        ):
+            response = self.client.get(reverse(name))
+            self.assertContains(
+                response, "for the people taking part in a programme", status_code=403
+            )
+            self.assertContains(response, "your pages are your home", status_code=403)
+        home = self.client.get(reverse("home"))
+        for name in ("growth:index", "coaching:sessions", "reflections:journal", "talk:inbox"):
+            self.assertNotContains(home, f'href="{reverse(name)}"', msg_prefix=name)
+        self.as_persona("dora")
+        self.assertEqual(self.client.get(reverse("growth:index")).status_code, 200)
+        self.assertContains(self.client.get(reverse("home")), f'href="{reverse("growth:index")}"')
+        # A seat is not a role: seated in a cohort, a sponsor takes part like anyone seated.
+        from cohorts.actions import enroll
+
+        enroll(self.sam, cohort=self.cohort_b)
+        self.as_persona("sam")
+        for name in ("growth:index", "reflections:journal", "coaching:sessions"):
+            self.assertEqual(self.client.get(reverse(name)).status_code, 200, name)
 
     def test_no_visible_to_rule_gives_a_sponsor_a_persons_row(self) -> None:
         # Every model with a `visible_to` rule, from the app registry: sam sees her own
