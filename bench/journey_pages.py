@@ -8,10 +8,13 @@ persistent database connections, and loads it with wrk on loopback at 8 connecti
 server's hello-world view is measured in the same run as the floor. Prints requests/s,
 p50/p95/p99, the ratio to hello-world, the queries each page makes and the machine's load
 average before and after. It asserts nothing: read the figures (docs/performance.md).
+The seed goes through bench/seeding.py, which prints its wall and CPU seconds (this process's
+and PostgreSQL's backend's) and takes the demo media from one cache for every data directory.
 
     .venv/bin/python bench/journey_pages.py                      # SQLite, 100,000 learners
     .venv/bin/python bench/journey_pages.py --learners 4500      # quicker
-    .venv/bin/python bench/journey_pages.py --database-url postgres://postgres@127.0.0.1:5432/rapport_bench
+    .venv/bin/python bench/journey_pages.py --database-url postgres://postgres@127.0.0.1:5432/rapport_bench_journey
+    .venv/bin/python bench/journey_pages.py --seed-only --database-url …   # seed, print its cost
 
 Needs `wrk` (Debian package `wrk`).
 """
@@ -67,28 +70,47 @@ def manage(env: dict[str, str], *argv: str, check: bool = True) -> int:
     ).returncode
 
 
-def seed(args: argparse.Namespace, env: dict[str, str]) -> float:
+def seed(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any] | None:
+    """Seed through bench/seeding.py (a PostgreSQL seed ends with VACUUM ANALYZE) and return
+    its costs (wall and CPU seconds), or None when the data directory's database is seeded."""
     manage(env, "migrate", "--no-input", "-v", "0")
     if manage(env, "seed_demo", "--check", check=False) == 0:
         print("Reusing the seeded data (delete the data directory to seed again).")
-        return 0.0
-    started = time.perf_counter()
+        return None
     # A small run is one full 4,500-learner cohort, rather than the demo's spread over weeks.
     one_cohort = ["--cohorts", "1"] if args.learners <= 4500 else []
-    manage(
-        env,
-        "seed_demo",
+    command = [
+        sys.executable, str(ROOT / "bench" / "seeding.py"),
         *one_cohort,
         "--learners", str(args.learners),
         "--cohort-size", "4500",
         "--event-days", str(args.event_days),
-    )  # fmt: skip
-    if args.database_url:
-        # Fresh statistics and visibility map after loading millions of rows, as an operator
-        # would after a bulk load; without them PostgreSQL plans the first queries blind.
-        vacuum = "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
-        manage(env, "shell", "-c", vacuum)
-    return time.perf_counter() - started
+    ]  # fmt: skip
+    costs: dict[str, Any] | None = None
+    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True) as run:
+        assert run.stdout is not None
+        for line in run.stdout:  # its progress as it goes; the costs come last, as JSON
+            if line.startswith("{"):
+                costs = json.loads(line)
+            else:
+                print(line, end="", flush=True)
+    if run.returncode != 0 or costs is None:
+        raise SystemExit(f"seeding failed ({run.returncode})")
+    return costs
+
+
+def seed_summary(costs: dict[str, Any]) -> str:
+    """One line: the seed's wall and CPU seconds, and the VACUUM ANALYZE's on PostgreSQL."""
+    seed = costs["seed"]
+    line = f"Seeded in {seed['wall_s']:.0f} s wall, {seed['cpu_s']:.0f} s CPU here"
+    if seed["server_cpu_s"] is not None:
+        line += f" and {seed['server_cpu_s']:.0f} s in PostgreSQL's backend"
+    if costs.get("vacuum"):
+        vacuum = costs["vacuum"]
+        line += f"; VACUUM ANALYZE {vacuum['wall_s']:.0f} s wall"
+        if vacuum["server_cpu_s"] is not None:
+            line += f", {vacuum['server_cpu_s']:.0f} s backend CPU"
+    return line + f" (1-min load {costs['load'][0]} before, {costs['load'][1]} after)"
 
 
 def prepare_in_process(env: dict[str, str]) -> dict[str, object]:
@@ -252,16 +274,16 @@ def main() -> int:
         "--seed-only", action="store_true", help="seed (or find the seeded data) and stop"
     )
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not args.seed_only:
         raise SystemExit("wrk is needed: apt-get install wrk")
 
     backend = "postgresql" if args.database_url else "sqlite"
     data_dir = Path(args.data_dir or ROOT / "var" / "bench" / f"{backend}-{args.learners}")
     data_dir.mkdir(parents=True, exist_ok=True)
     env = bench_env(args, data_dir)
-    seed_seconds = seed(args, env)
+    seed_costs = seed(args, env)
     if args.seed_only:
-        print(f"Seeded in {seed_seconds:.0f} s" if seed_seconds else "Already seeded")
+        print(seed_summary(seed_costs) if seed_costs else "Already seeded")
         return 0
     manage(env, "collectstatic", "--no-input", "-v", "0")
     facts = prepare_in_process(env)
@@ -288,8 +310,8 @@ def main() -> int:
         f"{args.server} {args.workers} workers; wrk {args.connections} connections x "
         f"{args.duration}s; {os.cpu_count()} cores"
     )
-    if seed_seconds:
-        print(f"Seeded in {seed_seconds:.0f} s")
+    if seed_costs:
+        print(seed_summary(seed_costs))
     print_load(load_before, load_after)
 
     def verdict(name: str, figures: dict[str, float], ratio: float, queries: int) -> str:
@@ -316,6 +338,7 @@ def main() -> int:
             "backend": backend,
             "args": vars(args),
             "facts": facts,
+            "seed": seed_costs,
             "results": results,
             "load": {"before": load_before, "after": load_after},
         },

@@ -4,7 +4,8 @@
 them) to the driver: SQLite's `executemany` (about 25 µs a row all in, where `bulk_create` took
 about 220 µs), or PostgreSQL's `COPY … FROM STDIN` through psycopg's `cursor.copy`, which streams
 the rows in one command instead of one INSERT round trip per batch. `big_sqlite_cache` gives
-SQLite the page cache a big load needs.
+SQLite the page cache a big load needs; `indexes_deferred` has PostgreSQL load the biggest
+tables without their secondary indexes and foreign keys, and build them once at the end.
 """
 
 import json
@@ -13,6 +14,7 @@ import random
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -185,3 +187,144 @@ def big_sqlite_cache() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+@dataclass(frozen=True)
+class DeferredSchema:
+    """What `indexes_deferred` takes off a table and puts back: the SQL that re-creates each
+    index and constraint, read from PostgreSQL's catalogue (so nothing a migration added can
+    be forgotten), in the order to run it."""
+
+    table: str
+    indexes: tuple[tuple[str, str], ...]  # (name, CREATE INDEX …)
+    unique: tuple[tuple[str, str], ...]  # (name, UNIQUE (…)): constraints that own an index
+    foreign_keys: tuple[tuple[str, str], ...]  # (name, FOREIGN KEY … REFERENCES …)
+
+    def drop_sql(self) -> list[str]:
+        table = connection.ops.quote_name(self.table)
+        quote = connection.ops.quote_name
+        return [
+            *(f"ALTER TABLE {table} DROP CONSTRAINT {quote(n)}" for n, _ in self.foreign_keys),
+            *(f"ALTER TABLE {table} DROP CONSTRAINT {quote(n)}" for n, _ in self.unique),
+            *(f"DROP INDEX {quote(n)}" for n, _ in self.indexes),
+        ]
+
+    def create_sql(self) -> list[str]:
+        """Indexes and unique constraints first (building a unique index checks every row),
+        foreign keys last: adding one checks the whole table in one join instead of one
+        lookup per row, and can use the referenced tables' indexes."""
+        table = connection.ops.quote_name(self.table)
+        quote = connection.ops.quote_name
+        return [
+            *(sql for _, sql in self.indexes),
+            *(f"ALTER TABLE {table} ADD CONSTRAINT {quote(n)} {sql}" for n, sql in self.unique),
+            *(
+                f"ALTER TABLE {table} ADD CONSTRAINT {quote(n)} {sql}"
+                for n, sql in self.foreign_keys
+            ),
+        ]
+
+
+def deferrable_schema(model: type[models.Model]) -> DeferredSchema:
+    """PostgreSQL: `model`'s secondary indexes, unique constraints and foreign keys, from the
+    catalogue. Kept on the table: its primary key, check constraints (cheap per row), and any
+    unique index another table's foreign key refers to (it cannot be dropped while referred
+    to)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.conname, c.contype, pg_get_constraintdef(c.oid)
+            FROM pg_constraint c
+            WHERE c.conrelid = %s::regclass AND c.contype IN ('f', 'u')
+              AND c.conindid NOT IN (
+                SELECT r.conindid FROM pg_constraint r
+                WHERE r.confrelid = %s::regclass AND r.contype = 'f')
+            ORDER BY c.conname
+            """,
+            [table, table],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            WHERE i.indrelid = %s::regclass AND NOT i.indisprimary
+              AND i.indexrelid NOT IN (
+                SELECT c.conindid FROM pg_constraint c
+                WHERE c.conrelid = %s::regclass OR c.confrelid = %s::regclass)
+            ORDER BY 1
+            """,
+            [table, table, table],
+        )
+        indexes = cursor.fetchall()
+    return DeferredSchema(
+        table=table,
+        indexes=tuple((name, sql) for name, sql in indexes),
+        unique=tuple((name, sql) for name, kind, sql in constraints if kind == "u"),
+        foreign_keys=tuple((name, sql) for name, kind, sql in constraints if kind == "f"),
+    )
+
+
+@contextmanager
+def indexes_deferred(*tables: type[models.Model]) -> Iterator[list[DeferredSchema]]:
+    """PostgreSQL: load the given models' tables without their secondary indexes, unique
+    constraints and foreign keys (see `deferrable_schema`), and build them all again on the
+    way out — what pg_restore does, for the same reason. Every row then costs one heap write
+    instead of one per index, and no foreign-key check is queued per row (Django's foreign keys
+    are DEFERRABLE INITIALLY DEFERRED: PostgreSQL queues a check for every inserted row and
+    runs them one by one at commit, about 12 minutes for the 7.7 million rows of the
+    100,000-learner seed). Re-adding a foreign key checks the whole table in one join, and
+    building a unique index checks uniqueness, so a bad row still fails the load:
+    IntegrityError, and the caller's transaction rolls everything back, the schema included.
+
+    Must run inside a transaction (DDL is transactional in PostgreSQL; RuntimeError if not).
+    The foreign-key checks already queued in it run on the way in and on the way out (a table
+    with checks pending cannot be altered). Queries on these tables while inside are not
+    indexed: keep them few. Yields what was taken off (an empty list on other databases,
+    where it does nothing); the tables are ANALYZEd after. The SQL to build again is read from
+    the catalogue, so the schema afterwards is the migrated one, names included
+    (demo/tests/test_bulk_load.py checks it).
+    """
+    if connection.vendor != "postgresql":
+        yield []
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("indexes_deferred needs a transaction (transaction.atomic)")
+    schemas = [deferrable_schema(model) for model in tables]
+    with connection.cursor() as cursor:
+        _run_pending_checks(cursor)  # a table with checks queued cannot be altered
+        for schema in schemas:
+            for sql in schema.drop_sql():
+                cursor.execute(sql)
+    yield schemas
+    with connection.cursor() as cursor:
+        _run_pending_checks(cursor)
+        # Memory for sorting index keys: this transaction only (the server's default, 64 MB,
+        # spills a 7-million-row sort to disk).
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for schema in schemas:
+            for sql in schema.create_sql():
+                cursor.execute(sql)
+        cursor.execute("SET LOCAL maintenance_work_mem TO DEFAULT")
+        # Statistics for the loaded rows (a sample: seconds), so that the rest of the caller's
+        # transaction is planned for millions of rows, not for the empty tables of a migrate.
+        names = ", ".join(connection.ops.quote_name(schema.table) for schema in schemas)
+        cursor.execute(f"ANALYZE {names}")
+
+
+def _run_pending_checks(cursor: Any) -> None:
+    """Run the deferred constraint checks queued so far in this transaction, then defer again,
+    as Django's constraints are by default (what its check_constraints does on PostgreSQL)."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def fresh_statistics() -> None:
+    """PostgreSQL: ANALYZE every table (a sample of each: seconds), after a load wrote most of
+    the database's rows, so that what runs next is planned for them; autovacuum would get
+    there in its own time, after the first queries were planned for empty tables (a join
+    over circle members took 25 s a query that way). Nothing on other databases."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -60,7 +60,16 @@ from cohorts.actions import (
 from cohorts.models import ActivityProgress, Cohort, Enrollment, EnrollmentRole, ProgressState
 from demo import content
 from demo.assessments import PREVIOUS_COHORT_SIZE, previous_year_start, seed_assessments
-from demo.bulk import BATCH, DAY, Params, big_sqlite_cache, epoch, insert_rows
+from demo.bulk import (
+    BATCH,
+    DAY,
+    Params,
+    big_sqlite_cache,
+    epoch,
+    fresh_statistics,
+    indexes_deferred,
+    insert_rows,
+)
 from demo.caseload import seed_caseload
 from demo.circles import seed_circle_conversation, seed_circles
 from demo.coaching import seed_coaching, seed_group_session, seed_nudge
@@ -254,6 +263,7 @@ def seed_demo(options: SeedOptions | None = None, *, log: Log = lambda line: Non
         seeder = _Seeder(options, now=now, clock=clock)
         organization = seeder.run(plans, assets)
         connection.check_constraints(table_names=SEEDED_TABLES)
+    fresh_statistics()  # PostgreSQL: the rollups and snapshots below read what was just written
     # The dashboards read rollups: fold the seeded history in now, as run_periodic would.
     rolled = refresh_rollups(settle=timedelta(0))
     clock.lap(f"Rollups: {rolled.events:,} events into {rolled.rows:,} learner-weeks")
@@ -412,7 +422,12 @@ class _Seeder:
         self._date_registrations(cohorts[0], [expert.pk], self.now_aware - timedelta(60))
         coaches = self._coaches(cohorts, plans)
         self.clock.lap(f"Cohorts: {len(cohorts)}; coaches: {self.counts['coaches']:,}; staff: 3")
-        self._learners(cohorts, plans, coaches)
+        # PostgreSQL writes the learners' progress and events (millions of rows) without those
+        # tables' indexes and foreign keys, and builds them once after (demo.bulk).
+        with indexes_deferred(ActivityProgress, Event):
+            self._learners(cohorts, plans, coaches)
+            self.clock.lap("Learners seeded; building their tables' indexes and foreign keys")
+        self.clock.lap("Indexes and foreign keys of progress and events built")
         talk = seed_discussions(
             cohorts[0],
             learner=LEARNER.email,
