@@ -25,9 +25,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .checker import Review, ReviewContext, review
 from .codes import Category
 from .visibility import answer_visibility
+
+if TYPE_CHECKING:
+    from .classifier import Embedder, ToneModel
 
 DATA = Path(__file__).parent / "data"
 
@@ -45,14 +50,24 @@ class Example:
 
 #: The files of each split, with the writer of each (the `writer` of its examples).
 SPLITS: dict[str, tuple[tuple[str, str], ...]] = {
-    "train": (("train", "original"), ("train-writer-a", "A"), ("train-writer-b", "B")),
+    "train": (
+        ("train", "original"),
+        ("train-writer-a", "A"),
+        ("train-writer-b", "B"),
+        ("train-writer-c", "C"),
+        ("train-writer-d", "D"),
+    ),
     "heldout": (("heldout", "original"),),
     "fresh": (("fresh", "original"),),
-    "writer-c": (("fresh-writer-c", "C"),),
     "writer-a": (("train-writer-a", "A"),),
     "writer-b": (("train-writer-b", "B"),),
+    "writer-c": (("train-writer-c", "C"),),
+    "writer-d": (("train-writer-d", "D"),),
     "original": (("train", "original"),),
 }
+
+#: The writers of the `train` split, in the order cross-validation leaves them out.
+WRITERS: tuple[str, ...] = tuple(writer for _, writer in SPLITS["train"])
 
 
 def load_file(path: Path, writer: str) -> list[Example]:
@@ -71,6 +86,14 @@ def load_file(path: Path, writer: str) -> list[Example]:
             ) from None
         out.append(Example(int(row["label"]), category, row["kind"], row["text"], writer))
     return out
+
+
+def load_path(path: Path | str, writer: str | None = None) -> list[Example]:
+    """The examples of any labelled file in the same format (a new writer's prompts, a
+    held-out split added later), the writer named after the file unless given
+    (`FileNotFoundError`, `ValueError` on a malformed row)."""
+    path = Path(path)
+    return load_file(path, writer or path.stem)
 
 
 def load(name: str) -> list[Example]:
@@ -119,11 +142,19 @@ class Scores:
 Predictor = Callable[[Example], set[Category]]
 
 
-def checker_predictor(*, classifier: bool = True) -> Predictor:
-    """The categories the real checker finds in an example."""
+def checker_predictor(
+    *, classifier: bool = True, model: "ToneModel | None" = None, embedder: "Embedder | None" = None
+) -> Predictor:
+    """The categories the real checker finds in an example (with another tone model or
+    embedder than the shipped ones when given: cross-validation)."""
 
     def predict(example: Example) -> set[Category]:
-        result: Review = review(example.text, context=context_for(example, classifier=classifier))
+        result: Review = review(
+            example.text,
+            context=context_for(example, classifier=classifier),
+            model=model,
+            embedder=embedder,
+        )
         return result.categories()
 
     return predict
