@@ -131,12 +131,19 @@ _SENSITIVE = re.compile(
     r"biggest mistake|worst|dread\w*|went wrong|cry|cried|grief|difficult personal|"
     r"health|mental|burnout|burn-out|fraud|unfair(ly)?|emotional(ly)?|temper|at home|"
     r"your life outside work|in your life|leaving the company|considered leaving|"
-    r"trust the least|clash\w*|frustrates you|frustrated|let down|age, gender|origin)\b",
+    r"trust the least|clash\w*|frustrates you|frustrated|let down|age, gender|origin|"
+    r"family (matters?|situations?|issues?|problems?|reasons)|personal loss|loss|bereavement|"
+    r"money (problems?|worries|troubles)|debts?|finances|drinking|alcohol|addiction|unsafe|"
+    r"harass\w*|written up|disciplin\w*|partner|marriage|divorce|relationship with your|"
+    r"clinical error|troubles you|error)\b",
     re.IGNORECASE,
 )
 _PRIVATE_PROMISE = re.compile(
     r"\b(private(ly)?|only you|just for you|no one (else )?will|nobody (else )?will|"
-    r"no one (else )?can|confidential|stays? (between you|with you|in your)|for yourself|"
+    r"no one (else )?can|confidential(?! (details|information|data|matters|names))|"
+    r"stays? (between you|with you|in your)|for yourself|"
+    r"only (the|your) (trainers?|facilitators?|moderators?|coach) (reads?|will read|sees?|will see)|"
+    r"(no one|nobody|nothing)( you write)? (outside|beyond|leaves)|"
     r"your (private )?journal|for your eyes only|keep it private|just you|anonymous(ly)?|"
     r"only to you|(will )?never (read|see) (it|this|them)|(won't|will not) leave (this|the) "
     r"(space|thread|room|group)|will leave this (space|thread|room|group)|"
@@ -190,7 +197,10 @@ _ABOUT_SOMETHING_ELSE = re.compile(r" (project|projects|team|teams|process|produ
 _NAMES_OTHERS = re.compile(
     r"\b(give|write|use|list|mention\w*|including|with|and) (their |his |her |the |real |full )*"
     r"names?\b|\bby name\b|\bname names\b|\bwho (was|were) involved\b|"
-    r"\bdescribe the (people|person|colleague)\b|\b(which|what) of your (direct reports|"
+    r"\bdescribe the (people|person|colleague)\b|\b(including|and|say|name|describe) who (was|were) "
+    r"(affected|responsible|to blame)\b|\bname (the|that|this|each) (person|colleague|team member|people)\b|"
+    r"\bwho (in|on|among) your (\w+ )?(team|colleagues|staff|reports|peers|crew)\b[^.?!]{0,40}"
+    r"\b(not|least|worst|never|wouldn't|fire)\b|\b(which|what) of your (direct reports|"
     r"reports|colleagues|team members)\b[^.?!]{0,30}\b(least|worst|most difficult)\b",
     re.IGNORECASE,
 )
@@ -198,13 +208,23 @@ _NAMES_OTHERS = re.compile(
 _VERY_PERSONAL = re.compile(
     r"\b(health|mental|burnout|burn-out|cry|cried|at home|your life outside work|in your life|"
     r"leaving the company|considered leaving|fraud|unfair(ly)?|age, gender|ashamed|"
-    r"lost your temper|biggest failure|emotionally)\b",
+    r"lost your temper|biggest failure|emotionally|family|personal loss|loss|bereavement|"
+    r"money|debts?|finances|drinking|alcohol|addiction|unsafe|harass\w*|partner|marriage|"
+    r"divorce|clinical error)\b",
     re.IGNORECASE,
 )
 # Asking for something very personal where a group reads it.
 _GROUP_SHARING = re.compile(
     r"\b(tell|share (\w+ )*with|post (\w+ )*(in|to)) (the|your|us|this) ?(group|cohort|circle|"
     r"everyone|team)?\b|\btell us\b|\bsharing round\b|\bwith the group\b",
+    re.IGNORECASE,
+)
+
+
+# Pressure to disclose: sharing expected of everyone, holding back ruled out, every detail.
+_PRESSURE_TO_SHARE = re.compile(
+    r"\b(everyone|everybody|all of you|you) (is|are) (expected|required) to share\b|"
+    r"\b(no reason to|don't|do not) hold back\b|\bin full detail\b|\bleave nothing out\b",
     re.IGNORECASE,
 )
 
@@ -249,6 +269,8 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
     for s in sents:
         optional = _OPTIONAL.search(s.text) is not None
         promise = _PRIVATE_PROMISE.search(s.text)
+        if promise is not None and rules.negated(s.text, promise.start()):
+            promise = None  # "it is not anonymous" says the opposite
         audience = _AUDIENCE.search(s.text)
         stated_any = stated_any or promise is not None or audience is not None
         if real is None:
@@ -299,6 +321,22 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
                 )
             )
             break
+    for s in sents:
+        pressed = _PRESSURE_TO_SHARE.search(s.text)
+        if pressed is None or findings_mismatch(findings):
+            continue
+        findings.append(
+            Finding(
+                "exposure",
+                s.start + pressed.start(),
+                s.start + pressed.end(),
+                text[s.start + pressed.start() : s.start + pressed.end()],
+                rules.DEFAULT_REWRITES["exposure"],
+                s.start,
+                s.end,
+            )
+        )
+        break
     group_reads = real is not None and _LEVEL[real] >= _LEVEL[Visibility.CIRCLE]
     optional_anywhere = any(_OPTIONAL.search(s.text) for s in sents)
     for s in sents:
@@ -373,6 +411,8 @@ def _rule_findings(text: str, sents: list[Sentence]) -> list[Finding]:
     for s in sents:
         seen: set[tuple[str, int]] = set()
         for rule in rules.RULES:
+            if not rule.applies(s.text):
+                continue
             m = rule.pattern.search(s.text)
             if m is None or (rule.code, m.start()) in seen:
                 continue

@@ -21,13 +21,20 @@ class DataSetTests(SimpleTestCase):
 
     def test_the_held_out_and_fresh_splits_share_no_prompt_with_training(self) -> None:
         train = {ex.text for ex in dataset.load("train")}
-        for split in ("heldout", "fresh", "writer-c"):
+        for split in ("heldout", "fresh"):
             self.assertEqual(train & {ex.text for ex in dataset.load(split)}, set(), split)
 
     def test_training_keeps_each_writers_provenance(self) -> None:
         writers = Counter(ex.writer for ex in dataset.load("train"))
-        self.assertEqual(writers, {"original": 299, "A": 170, "B": 170})
+        self.assertEqual(writers, {"original": 299, "A": 170, "B": 170, "C": 150, "D": 170})
+        self.assertEqual(dataset.WRITERS, ("original", "A", "B", "C", "D"))
         self.assertEqual({ex.writer for ex in dataset.load("writer-a")}, {"A"})
+        self.assertEqual({ex.writer for ex in dataset.load("writer-d")}, {"D"})
+
+    def test_any_labelled_file_loads_with_its_writer(self) -> None:
+        examples = dataset.load_path(dataset.DATA / "train-writer-d.tsv")
+        self.assertEqual({ex.writer for ex in examples}, {"train-writer-d"})
+        self.assertEqual(len(examples), 170)
 
 
 class HeldOutTargetTests(SimpleTestCase):
