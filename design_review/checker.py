@@ -29,8 +29,14 @@ from .textprep import (
     sentences,
 )
 
-#: The classifier reads at most this many sentences of one text (the rules read them all).
+#: The classifier reads at most this many passages of one text (the rules read every sentence).
 MAX_CLASSIFIER_SENTENCES = 64
+#: A passage the classifier reads is up to this many sentences in a row: the prompts it learnt
+#: from are one to three sentences long.
+PASSAGE_SENTENCES = 3
+#: Passages shorter than this many words (titles, labels) are left to the rules: the prompts the
+#: classifier learnt from are longer, and on three or four words its cues are noise.
+MIN_PASSAGE_WORDS = 8
 #: The reading level (Flesch-Kincaid grade) above which a sentence is a finding, unless the
 #: organisation set another (`ReviewSettings.max_reading_grade`).
 DEFAULT_MAX_GRADE = 12.0
@@ -46,7 +52,7 @@ NOTES = {
     "truncated": f"Only the first {MAX_REVIEW_CHARS:,} characters were reviewed.",
     "other-script": "Most of this text is in a script other than Latin; the checks read English "
     "and may miss what it says.",
-    "classifier-partial": f"The classifier read the first {MAX_CLASSIFIER_SENTENCES} sentences; "
+    "classifier-partial": f"The classifier read the first {MAX_CLASSIFIER_SENTENCES} passages; "
     "the rules read them all.",
     "classifier-off": "The classifier is not available; only the rules ran.",
 }
@@ -142,7 +148,8 @@ _PRIVATE_PROMISE = re.compile(
     r"\b(private(ly)?|only you|just for you|no one (else )?will|nobody (else )?will|"
     r"no one (else )?can|confidential(?! (details|information|data|matters|names))|"
     r"stays? (between you|with you|in your)|for yourself|"
-    r"only (the|your) (trainers?|facilitators?|moderators?|coach) (reads?|will read|sees?|will see)|"
+    r"only (the|your) (trainers?|facilitators?|moderators?|coach) (reads?|will read|sees?|"
+    r"will see)|"
     r"(no one|nobody|nothing)( you write)? (outside|beyond|leaves)|"
     r"your (private )?journal|for your eyes only|keep it private|just you|anonymous(ly)?|"
     r"only to you|(will )?never (read|see) (it|this|them)|(won't|will not) leave (this|the) "
@@ -197,8 +204,9 @@ _ABOUT_SOMETHING_ELSE = re.compile(r" (project|projects|team|teams|process|produ
 _NAMES_OTHERS = re.compile(
     r"\b(give|write|use|list|mention\w*|including|with|and) (their |his |her |the |real |full )*"
     r"names?\b|\bby name\b|\bname names\b|\bwho (was|were) involved\b|"
-    r"\bdescribe the (people|person|colleague)\b|\b(including|and|say|name|describe) who (was|were) "
-    r"(affected|responsible|to blame)\b|\bname (the|that|this|each) (person|colleague|team member|people)\b|"
+    r"\bdescribe the (people|person|colleague)\b|\b(including|and|say|name|describe) who "
+    r"(was|were) (affected|responsible|to blame)\b|\bname (the|that|this|each) (person|"
+    r"colleague|team member|people)\b|"
     r"\bwho (in|on|among) your (\w+ )?(team|colleagues|staff|reports|peers|crew)\b[^.?!]{0,40}"
     r"\b(not|least|worst|never|wouldn't|fire)\b|\b(which|what) of your (direct reports|"
     r"reports|colleagues|team members)\b[^.?!]{0,30}\b(least|worst|most difficult)\b",
@@ -503,27 +511,49 @@ def _prepare(text: str, context: ReviewContext) -> _Draft:
     return draft
 
 
-def _addressed(s: Sentence) -> bool:
-    # Questions to the learner only: statements and instructions addressed to the learner were
-    # tried with the three-writer model and over-read plain, kind prose (22 findings on the
-    # demo's respectful articles and missions); docs/design-review.md has the figures.
-    return s.text.endswith("?") and _ADDRESSES.search(s.text) is not None
+def _windows(sents: list[Sentence]) -> list[tuple[int, int]]:
+    """The passages of a text as (first, last + 1) sentence indices: the whole text when it has
+    up to `PASSAGE_SENTENCES` sentences, else every run of that many in a row; only passages
+    that address the learner ("you", "your": statements and instructions as well as
+    questions) in at least `MIN_PASSAGE_WORDS` words."""
+    n = len(sents)
+    spans = (
+        [(0, n)]
+        if n <= PASSAGE_SENTENCES
+        else [(i, i + PASSAGE_SENTENCES) for i in range(n - PASSAGE_SENTENCES + 1)]
+    )
+    return [
+        (i, j)
+        for i, j in spans
+        if any(_ADDRESSES.search(s.text) for s in sents[i:j])
+        and sum(len(s.text.split()) for s in sents[i:j]) >= MIN_PASSAGE_WORDS
+    ]
 
 
-def addressed_sentences(text: str) -> list[str]:
-    """The sentences of `text` (markup and quotes masked) that the classifier would read if no
-    rule explained them: questions addressed to the learner ("you", "your"). Used to score
-    texts the way the review does when the classifier is trained."""
-    return [s.text for s in sentences(mask_quotes(mask_markup(text))) if _addressed(s)]
+def _passage_text(sents: list[Sentence]) -> str:
+    return " ".join(s.text for s in sents)
 
 
-def _candidates(draft: _Draft) -> list[Sentence]:
-    """The sentences the classifier reads: questions addressed to the learner that no judgement
-    rule already explained (`addressed_sentences`). Statements are left to the rules."""
+def passages(text: str) -> list[str]:
+    """The passages of `text` (markup and quotes masked) the classifier reads when no rule
+    explained them (`_windows`). Used to score texts the way the review does when the
+    classifier is trained and cross-validated."""
+    sents = sentences(mask_quotes(mask_markup(text)))
+    return [_passage_text(sents[i:j]) for i, j in _windows(sents)]
+
+
+def _candidates(draft: _Draft) -> list[tuple[int, int, str]]:
+    """The passages the classifier reads, as (start, end, text): those of `_windows` holding no
+    sentence a judgement rule already explained."""
     judged = {
         (f.rewrite_start, f.rewrite_end) for f in draft.findings if f.category == Category.JUDGEMENT
     }
-    out = [s for s in draft.sents if (s.start, s.end) not in judged and _addressed(s)]
+    out = []
+    for i, j in _windows(draft.sents):
+        run = draft.sents[i:j]
+        if any((s.start, s.end) in judged for s in run):
+            continue
+        out.append((run[0].start, run[-1].end, _passage_text(run)))
     if len(out) > MAX_CLASSIFIER_SENTENCES:
         draft.notes.append("classifier-partial")
         out = out[:MAX_CLASSIFIER_SENTENCES]
@@ -557,22 +587,30 @@ def review_many(
                 if not d.done:
                     d.notes.append("classifier-off")
         else:
-            jobs = [(d, s) for d in drafts if not d.done for s in _candidates(d)]
+            jobs = [(d, c) for d in drafts if not d.done for c in _candidates(d)]
             if jobs:
-                vectors = (embedder or default_embedder()).embed([s.text for _, s in jobs])
-                for (d, s), p in zip(jobs, tone_model.probabilities(vectors), strict=True):
+                texts = [c[2] for _, c in jobs]
+                vectors = (embedder or default_embedder()).embed(texts)
+                probabilities = tone_model.probabilities(vectors, texts)
+                best: dict[int, tuple[float, int, int]] = {}
+                for (d, (start, end, _)), p in zip(jobs, probabilities, strict=True):
                     d.probabilities.append(float(p))
-                    if p >= tone_model.threshold:
+                    if p >= tone_model.threshold and p > best.get(id(d), (0.0, 0, 0))[0]:
+                        best[id(d)] = (float(p), start, end)
+                # One tone finding per text, on its most judging passage.
+                for d in drafts:
+                    if id(d) in best:
+                        p, start, end = best[id(d)]
                         d.findings.append(
                             Finding(
                                 "tone",
-                                s.start,
-                                s.end,
-                                d.text[s.start : s.end],
+                                start,
+                                end,
+                                d.text[start:end],
                                 None,
-                                s.start,
-                                s.end,
-                                probability=round(float(p), 3),
+                                start,
+                                end,
+                                probability=round(p, 3),
                             )
                         )
     return [_finish(d) for d in drafts]

@@ -18,14 +18,14 @@ are not out-of-writer (docs/design-review.md says which writers were read when).
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from . import dataset
-from .checker import addressed_sentences
-from .classifier import Embedder, ToneModel, default_embedder, fit_logistic
+from .checker import passages
+from .classifier import Embedder, ToneModel, default_embedder, fit_logistic, ngrams
 from .dataset import Example, Scores
 
 
@@ -46,13 +46,16 @@ class VectorTable:
     def for_examples(cls, examples: Sequence[Example], fallback: Embedder) -> "VectorTable":
         """The table of every prompt of `examples` and every sentence the review reads in it."""
         texts = [ex.text for ex in examples]
-        return cls(fallback, [*texts, *(s for t in texts for s in addressed_sentences(t))])
+        return cls(fallback, [*texts, *(s for t in texts for s in passages(t))])
 
     def save(self, path: Path) -> None:
         """Keep the table in a NumPy file (a development cache: `load_into`)."""
         keys = sorted(self._vectors)
-        np.savez(path, keys=np.array(keys, dtype=object), vectors=np.vstack(
-            [self._vectors[k] for k in keys]))
+        np.savez(
+            path,
+            keys=np.array(keys, dtype=object),
+            vectors=np.vstack([self._vectors[k] for k in keys]),
+        )
 
     @classmethod
     def cached(
@@ -66,7 +69,7 @@ class VectorTable:
             known = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
         table = cls(_Memo(fallback, known), [])
         texts = [ex.text for ex in examples]
-        table.embed([*texts, *(s for t in texts for s in addressed_sentences(t))])
+        table.embed([*texts, *(s for t in texts for s in passages(t))])
         if path is not None:
             table.save(path)
         return table
@@ -95,30 +98,53 @@ class _Memo:
         return np.vstack([self._known[s] for s in sentences]) if sentences else np.zeros((0, 384))
 
 
-def _row_scores(table: VectorTable, texts: Sequence[str], w: np.ndarray, b: float) -> np.ndarray:
-    """Each text's highest p(judging) over its addressed sentences (0 when it has none)."""
+def _scores(model: ToneModel, texts: Sequence[str], table: VectorTable) -> np.ndarray:
+    """Each text's highest p(judging) over its passages, as the review reads them (0 when it
+    has none)."""
+    runs = [passages(t) for t in texts]
+    flat = [p for run in runs for p in run]
+    probabilities = model.probabilities(table.embed(flat).astype(np.float64), flat)
     out = np.zeros(len(texts))
-    for i, text in enumerate(texts):
-        sents = addressed_sentences(text)
-        if sents:
-            z = table.embed(sents).astype(np.float64) @ w + b
-            out[i] = float((1 / (1 + np.exp(-z))).max())
+    k = 0
+    for i, run in enumerate(runs):
+        if run:
+            out[i] = float(probabilities[k : k + len(run)].max())
+        k += len(run)
     return out
+
+
+def vocabulary(examples: Sequence[Example], *, min_writers: int = 2) -> tuple[str, ...]:
+    """The n-grams (`classifier.ngrams`) used by at least `min_writers` writers of `examples`:
+    cues shared across writers rather than one writer's habits."""
+    writers: dict[str, set[str]] = {}
+    for ex in examples:
+        for gram in ngrams(ex.text):
+            writers.setdefault(gram, set()).add(ex.writer)
+    return tuple(sorted(g for g, ws in writers.items() if len(ws) >= min_writers))
+
+
+def _fit(examples: Sequence[Example], table: VectorTable, *, l2: float) -> ToneModel:
+    """Logistic regression on every example's prompt (n-grams and vector), threshold 0."""
+    texts = [ex.text for ex in examples]
+    empty = ToneModel(table.name, np.zeros(0, np.float32), 0.0, 0.0, vocabulary(examples))
+    x = empty.features(table.embed(texts).astype(np.float64), texts).astype(np.float64)
+    y = np.array([ex.label for ex in examples], dtype=np.float64)
+    w, b = fit_logistic(x, y, l2=l2)
+    return ToneModel(table.name, w.astype(np.float32), b, 0.0, empty.vocabulary)
 
 
 def out_of_writer_scores(
     examples: Sequence[Example], table: VectorTable, *, l2: float
 ) -> np.ndarray:
     """Each example's score from a model fitted on the other writers only (shape (n,))."""
-    x = table.embed([ex.text for ex in examples]).astype(np.float64)
-    y = np.array([ex.label for ex in examples], dtype=np.float64)
     writers = np.array([ex.writer for ex in examples])
     held = np.zeros(len(examples))
     for writer in dict.fromkeys(writers):
         test = writers == writer
-        w, b = fit_logistic(x[~test], y[~test], l2=l2)
-        texts = [ex.text for ex, k in zip(examples, test, strict=True) if k]
-        held[test] = _row_scores(table, texts, w, b)
+        model = _fit([ex for ex, k in zip(examples, test, strict=True) if not k], table, l2=l2)
+        held[test] = _scores(
+            model, [ex.text for ex, k in zip(examples, test, strict=True) if k], table
+        )
     return held
 
 
@@ -132,24 +158,36 @@ def threshold_for(scores: np.ndarray, labels: np.ndarray, max_false_alarms: floa
     return float(max(0.5, negatives[allowed] + 1e-6))
 
 
+def demo_texts() -> list[str]:
+    """Every text of the demo programme (titles, summaries, bodies): respectful throughout, and
+    long-form (articles) where the prompts are short."""
+    from demo.content import WEEKS
+
+    return [t for w in WEEKS for a in w.activities for t in (a.title, a.summary, a.body) if t]
+
+
 def fit_tone_model(
     examples: Sequence[Example],
     table: VectorTable,
     *,
     l2: float = 1.0,
     max_false_alarms: float = 0.02,
+    respectful: Sequence[str] = (),
 ) -> tuple[ToneModel, np.ndarray]:
     """A tone model fitted on every example (every flagged prompt against every respectful one),
-    its threshold chosen over out-of-writer scores (`out_of_writer_scores`); also returns those
-    scores. `ValueError` with fewer than two writers."""
+    its threshold chosen over out-of-writer scores (`out_of_writer_scores`) and raised, if need
+    be, above the score of every passage of `respectful` (texts known to be respectful, such as
+    `demo_texts`); also returns the out-of-writer scores. `ValueError` with fewer than two
+    writers."""
     if len({ex.writer for ex in examples}) < 2:
         raise ValueError("choosing the threshold out of writer needs at least two writers")
     held = out_of_writer_scores(examples, table, l2=l2)
     labels = np.array([ex.label for ex in examples])
+    model = _fit(examples, table, l2=l2)
     threshold = threshold_for(held, labels, max_false_alarms)
-    x = table.embed([ex.text for ex in examples]).astype(np.float64)
-    w, b = fit_logistic(x, labels.astype(np.float64), l2=l2)
-    return ToneModel(table.name, w.astype(np.float32), b, threshold), held
+    if respectful:
+        threshold = max(threshold, float(_scores(model, respectful, table).max()) + 1e-4)
+    return replace(model, threshold=threshold), held
 
 
 @dataclass(frozen=True)
@@ -169,17 +207,20 @@ def cross_validate(
     l2: float = 1.0,
     max_false_alarms: float = 0.02,
     table: VectorTable | None = None,
+    respectful: Sequence[str] = (),
 ) -> list[Fold]:
     """Leave one writer out over `examples` (the `train` split by default): for each writer, a
     tone model fitted on the others (threshold by the others' inner folds), and the whole
-    checker scored on the writer left out."""
+    checker scored on the writer left out; `respectful` as in `fit_tone_model`."""
     examples = list(examples if examples is not None else dataset.load("train"))
     table = table or VectorTable.for_examples(examples, default_embedder())
     folds = []
     for writer in dict.fromkeys(ex.writer for ex in examples):
         train = [ex for ex in examples if ex.writer != writer]
         test = [ex for ex in examples if ex.writer == writer]
-        model, _ = fit_tone_model(train, table, l2=l2, max_false_alarms=max_false_alarms)
+        model, _ = fit_tone_model(
+            train, table, l2=l2, max_false_alarms=max_false_alarms, respectful=respectful
+        )
         folds.append(
             Fold(
                 writer,

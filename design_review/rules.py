@@ -506,8 +506,11 @@ JUDGEMENT_RULES = [
         r"\byou already know (that )?[^.?!]{0,40}\b(is|are) the (answer|problem|solution|"
         r"issue)\b",
     ),
-    _r("presume", r"\b(bigger|worse) than (you|the manager|most managers|they) (think|thinks|"
-       r"realise|realize|expect)\b"),
+    _r(
+        "presume",
+        r"\b(bigger|worse) than (you|the manager|most managers|they) (think|thinks|"
+        r"realise|realize|expect)\b",
+    ),
     _r("presume", r"\b(will|would|might|may) (probably )?(embarrass|shame|humiliate) you\b"),
     _r(
         "blame",
@@ -778,9 +781,7 @@ FAMILY_RULES = [
 
 CONTEXT_RULES = [
     _r("idiom", rf"\b({pattern})\b", plain, negatable=False) for pattern, plain in IDIOMS.items()
-] + [
-    _r("assumption", rf"\b({pattern})", plain) for pattern, plain in _ASSUMPTIONS.items()
-]
+] + [_r("assumption", rf"\b({pattern})", plain) for pattern, plain in _ASSUMPTIONS.items()]
 CONTEXT_RULES += FAMILY_RULES
 
 # -- Honesty ----------------------------------------------------------------------------------
@@ -909,7 +910,8 @@ HONESTY_RULES += [
     _r(
         "guilt",
         r"\b(do not|don't) be the (one|last|only)\b|\b(fall|falling|fallen|fell) (further|"
-        r"even further) behind\b|\bbefore you fall behind\b|\b(do not|don't) (stop|quit|give up) now\b|^warning\b",
+        r"even further) behind\b|\bbefore you fall behind\b|\b(do not|don't) (stop|quit|"
+        r"give up) now\b|^warning\b",
         negatable=False,
     ),
     _r(

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from design_review import dataset
 from design_review.classifier import default_embedder
-from design_review.crossval import VectorTable, cross_validate, pooled
+from design_review.crossval import VectorTable, cross_validate, demo_texts, pooled
 
 
 class Command(BaseCommand):
@@ -34,7 +34,11 @@ class Command(BaseCommand):
         examples = dataset.load("train")
         table = VectorTable.cached(examples, default_embedder(), options["vectors"])
         folds = cross_validate(
-            examples, l2=options["l2"], max_false_alarms=options["max_false_alarms"], table=table
+            examples,
+            l2=options["l2"],
+            max_false_alarms=options["max_false_alarms"],
+            table=table,
+            respectful=demo_texts(),
         )
         self.stdout.write(
             "| writer left out | threshold | checker: caught | checker: false alarms "
