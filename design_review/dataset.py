@@ -1,14 +1,14 @@
 """The labelled data set of the design review and its evaluation.
 
-`design_review/data/` holds original prompts written for Rapport in four files, each with its
-writer kept: `train.tsv` (the first writer, who also wrote the rules), `train-writer-a.tsv`
-(writer A, an HR business partner, formal, English as a second language) and
-`train-writer-b.tsv` (writer B, a start-up people-ops lead, casual) together make the `train`
-split; `heldout.tsv` and `fresh.tsv` are by the first writer and are never trained on;
-`fresh-writer-c.tsv` (writer C: three imagined authors — a coach in Singapore, a nurse-manager
-in Canada, an operations director in Texas) was written by someone who never saw the code and
-was kept from whoever tuned the rules and the classifier until both were frozen: the `writer-c`
-split, never trained on, the honest measure of unseen phrasing. Rows are
+`design_review/data/` holds original prompts written for Rapport, each file with its writer
+kept: `train.tsv` (the first writer, who also wrote the rules), `train-writer-a.tsv` (writer A,
+an HR business partner, formal, English as a second language), `train-writer-b.tsv` (writer B,
+a start-up people-ops lead, casual), `train-writer-c.tsv` (writer C: a coach in Singapore, a
+nurse-manager in Canada, an operations director in Texas; held out until round 4 was frozen)
+and `train-writer-d.tsv` (writer D, a German manufacturing learning designer, plain formal
+English) together make the `train` split, each also a split of its own (`writer-a` …) for
+cross-validation by writer (`design_review.crossval`); `heldout.tsv` and `fresh.tsv` are by the
+first writer and are never trained on. A new writer's file is read with `load_path`. Rows are
 tab-separated: `label` (1 a finding is expected, 0 respectful), `category` (the question it is
 about: for a respectful row, the category whose words it uses respectfully — the hard cases),
 `kind` (the activity kind it would appear on) and `text`. The held-out file was written before
