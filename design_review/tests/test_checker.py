@@ -237,9 +237,7 @@ class ClassifierTests(SimpleTestCase):
         self.assertEqual([r.flagged for r in results], [True, False, False])
 
     def test_a_model_with_a_vocabulary_reads_the_words_beside_the_vector(self) -> None:
-        model = ToneModel(
-            "fake", np.array([6.0, 0.0, 0.0, 0.0], np.float32), -3.0, 0.9, ("already",)
-        )
+        model = ToneModel("fake", np.array([6.0, 0.0, 0.0], np.float32), -3.0, 0.9, ("already",))
         fake = FakeEmbedder()
         flagged = review(
             "You have already had two weeks, so where are you now with the plan?",
