@@ -12,7 +12,8 @@ first writer and are never trained on. A new writer's file is read with `load_pa
 tab-separated: `label` (1 a finding is expected, 0 respectful), `category` (the question it is
 about: for a respectful row, the category whose words it uses respectfully — the hard cases),
 `kind` (the activity kind it would appear on) and `text`. The held-out file was written before
-the classifier was trained and is never used to train or to pick its threshold
+the classifier was trained and is never used to train or to pick its threshold; `fresh-writer-e.tsv`
+(writer E, split `writer-e`) is the held-out writer of round 5
 (docs/design-review.md says how the rules relate to it).
 
 `evaluate` gives per-category recall, precision and false-alarm rate, the figures the docs
@@ -62,6 +63,9 @@ SPLITS: dict[str, tuple[tuple[str, str], ...]] = {
     "writer-b": (("train-writer-b", "B"),),
     "writer-c": (("train-writer-c", "C"),),
     "writer-d": (("train-writer-d", "D"),),
+    # Writer E (a coach in Bengaluru, warm and conversational) was kept unread until round 5
+    # was frozen (at fddcd35), then scored once: the honest figure for an unseen writer.
+    "writer-e": (("fresh-writer-e", "E"),),
     "original": (("train", "original"),),
 }
 

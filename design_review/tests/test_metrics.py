@@ -75,6 +75,19 @@ class FreshSplitTests(SimpleTestCase):
         self.assertGreater(scores["all"].hits, rules_only["all"].hits)
 
 
+class HeldOutWriterTests(SimpleTestCase):
+    """Writer E was never read while round 5 was written; scored once at its freeze: 60% of
+    the prompts needing a finding caught (62 of 104), 4 false alarms of 66 (main's checker
+    before round 5: 43%, 5). A floor, not the target (90%): it must not fall back."""
+
+    def test_the_unseen_writers_figures_do_not_fall_back(self) -> None:
+        examples = dataset.load("writer-e")
+        self.assertEqual(Counter(ex.label for ex in examples), {1: 104, 0: 66})
+        scores = dataset.evaluate(examples, dataset.checker_predictor())
+        self.assertGreaterEqual(scores["all"].hits, 62)
+        self.assertLessEqual(scores["all"].false_alarms, 4)
+
+
 class TrainingWritersTests(SimpleTestCase):
     """Writers C and D are training data from round 5 (their misses were read to write rules):
     these floors only guard what was learnt, not generalisation — the honest figures are the
