@@ -29,8 +29,14 @@ from .textprep import (
     sentences,
 )
 
-#: The classifier reads at most this many sentences of one text (the rules read them all).
+#: The classifier reads at most this many passages of one text (the rules read every sentence).
 MAX_CLASSIFIER_SENTENCES = 64
+#: A passage the classifier reads is up to this many sentences in a row: the prompts it learnt
+#: from are one to three sentences long.
+PASSAGE_SENTENCES = 3
+#: Passages shorter than this many words (titles, labels) are left to the rules: the prompts the
+#: classifier learnt from are longer, and on three or four words its cues are noise.
+MIN_PASSAGE_WORDS = 8
 #: The reading level (Flesch-Kincaid grade) above which a sentence is a finding, unless the
 #: organisation set another (`ReviewSettings.max_reading_grade`).
 DEFAULT_MAX_GRADE = 12.0
@@ -46,7 +52,7 @@ NOTES = {
     "truncated": f"Only the first {MAX_REVIEW_CHARS:,} characters were reviewed.",
     "other-script": "Most of this text is in a script other than Latin; the checks read English "
     "and may miss what it says.",
-    "classifier-partial": f"The classifier read the first {MAX_CLASSIFIER_SENTENCES} sentences; "
+    "classifier-partial": f"The classifier read the first {MAX_CLASSIFIER_SENTENCES} passages; "
     "the rules read them all.",
     "classifier-off": "The classifier is not available; only the rules ran.",
 }
@@ -131,12 +137,20 @@ _SENSITIVE = re.compile(
     r"biggest mistake|worst|dread\w*|went wrong|cry|cried|grief|difficult personal|"
     r"health|mental|burnout|burn-out|fraud|unfair(ly)?|emotional(ly)?|temper|at home|"
     r"your life outside work|in your life|leaving the company|considered leaving|"
-    r"trust the least|clash\w*|frustrates you|frustrated|let down|age, gender|origin)\b",
+    r"trust the least|clash\w*|frustrates you|frustrated|let down|age, gender|origin|"
+    r"family (matters?|situations?|issues?|problems?|reasons)|personal loss|loss|bereavement|"
+    r"money (problems?|worries|troubles)|debts?|finances|drinking|alcohol|addiction|unsafe|"
+    r"harass\w*|written up|disciplin\w*|partner|marriage|divorce|relationship with your|"
+    r"clinical error|troubles you|error)\b",
     re.IGNORECASE,
 )
 _PRIVATE_PROMISE = re.compile(
     r"\b(private(ly)?|only you|just for you|no one (else )?will|nobody (else )?will|"
-    r"no one (else )?can|confidential|stays? (between you|with you|in your)|for yourself|"
+    r"no one (else )?can|confidential(?! (details|information|data|matters|names))|"
+    r"stays? (between you|with you|in your)|for yourself|"
+    r"only (the|your) (trainers?|facilitators?|moderators?|coach) (reads?|will read|sees?|"
+    r"will see)|"
+    r"(no one|nobody|nothing)( you write)? (outside|beyond|leaves)|"
     r"your (private )?journal|for your eyes only|keep it private|just you|anonymous(ly)?|"
     r"only to you|(will )?never (read|see) (it|this|them)|(won't|will not) leave (this|the) "
     r"(space|thread|room|group)|will leave this (space|thread|room|group)|"
@@ -190,7 +204,11 @@ _ABOUT_SOMETHING_ELSE = re.compile(r" (project|projects|team|teams|process|produ
 _NAMES_OTHERS = re.compile(
     r"\b(give|write|use|list|mention\w*|including|with|and) (their |his |her |the |real |full )*"
     r"names?\b|\bby name\b|\bname names\b|\bwho (was|were) involved\b|"
-    r"\bdescribe the (people|person|colleague)\b|\b(which|what) of your (direct reports|"
+    r"\bdescribe the (people|person|colleague)\b|\b(including|and|say|name|describe) who "
+    r"(was|were) (affected|responsible|to blame)\b|\bname (the|that|this|each) (person|"
+    r"colleague|team member|people)\b|"
+    r"\bwho (in|on|among) your (\w+ )?(team|colleagues|staff|reports|peers|crew)\b[^.?!]{0,40}"
+    r"\b(not|least|worst|never|wouldn't|fire)\b|\b(which|what) of your (direct reports|"
     r"reports|colleagues|team members)\b[^.?!]{0,30}\b(least|worst|most difficult)\b",
     re.IGNORECASE,
 )
@@ -198,13 +216,23 @@ _NAMES_OTHERS = re.compile(
 _VERY_PERSONAL = re.compile(
     r"\b(health|mental|burnout|burn-out|cry|cried|at home|your life outside work|in your life|"
     r"leaving the company|considered leaving|fraud|unfair(ly)?|age, gender|ashamed|"
-    r"lost your temper|biggest failure|emotionally)\b",
+    r"lost your temper|biggest failure|emotionally|family|personal loss|loss|bereavement|"
+    r"money|debts?|finances|drinking|alcohol|addiction|unsafe|harass\w*|partner|marriage|"
+    r"divorce|clinical error)\b",
     re.IGNORECASE,
 )
 # Asking for something very personal where a group reads it.
 _GROUP_SHARING = re.compile(
     r"\b(tell|share (\w+ )*with|post (\w+ )*(in|to)) (the|your|us|this) ?(group|cohort|circle|"
     r"everyone|team)?\b|\btell us\b|\bsharing round\b|\bwith the group\b",
+    re.IGNORECASE,
+)
+
+
+# Pressure to disclose: sharing expected of everyone, holding back ruled out, every detail.
+_PRESSURE_TO_SHARE = re.compile(
+    r"\b(everyone|everybody|all of you|you) (is|are) (expected|required) to share\b|"
+    r"\b(no reason to|don't|do not) hold back\b|\bin full detail\b|\bleave nothing out\b",
     re.IGNORECASE,
 )
 
@@ -249,6 +277,8 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
     for s in sents:
         optional = _OPTIONAL.search(s.text) is not None
         promise = _PRIVATE_PROMISE.search(s.text)
+        if promise is not None and rules.negated(s.text, promise.start()):
+            promise = None  # "it is not anonymous" says the opposite
         audience = _AUDIENCE.search(s.text)
         stated_any = stated_any or promise is not None or audience is not None
         if real is None:
@@ -299,6 +329,22 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
                 )
             )
             break
+    for s in sents:
+        pressed = _PRESSURE_TO_SHARE.search(s.text)
+        if pressed is None or findings_mismatch(findings):
+            continue
+        findings.append(
+            Finding(
+                "exposure",
+                s.start + pressed.start(),
+                s.start + pressed.end(),
+                text[s.start + pressed.start() : s.start + pressed.end()],
+                rules.DEFAULT_REWRITES["exposure"],
+                s.start,
+                s.end,
+            )
+        )
+        break
     group_reads = real is not None and _LEVEL[real] >= _LEVEL[Visibility.CIRCLE]
     optional_anywhere = any(_OPTIONAL.search(s.text) for s in sents)
     for s in sents:
@@ -373,6 +419,8 @@ def _rule_findings(text: str, sents: list[Sentence]) -> list[Finding]:
     for s in sents:
         seen: set[tuple[str, int]] = set()
         for rule in rules.RULES:
+            if not rule.applies(s.text):
+                continue
             m = rule.pattern.search(s.text)
             if m is None or (rule.code, m.start()) in seen:
                 continue
@@ -463,27 +511,49 @@ def _prepare(text: str, context: ReviewContext) -> _Draft:
     return draft
 
 
-def _addressed(s: Sentence) -> bool:
-    # Questions to the learner only: statements and instructions addressed to the learner were
-    # tried with the three-writer model and over-read plain, kind prose (22 findings on the
-    # demo's respectful articles and missions); docs/design-review.md has the figures.
-    return s.text.endswith("?") and _ADDRESSES.search(s.text) is not None
+def _windows(sents: list[Sentence]) -> list[tuple[int, int]]:
+    """The passages of a text as (first, last + 1) sentence indices: the whole text when it has
+    up to `PASSAGE_SENTENCES` sentences, else every run of that many in a row; only passages
+    that address the learner ("you", "your": statements and instructions as well as
+    questions) in at least `MIN_PASSAGE_WORDS` words."""
+    n = len(sents)
+    spans = (
+        [(0, n)]
+        if n <= PASSAGE_SENTENCES
+        else [(i, i + PASSAGE_SENTENCES) for i in range(n - PASSAGE_SENTENCES + 1)]
+    )
+    return [
+        (i, j)
+        for i, j in spans
+        if any(_ADDRESSES.search(s.text) for s in sents[i:j])
+        and sum(len(s.text.split()) for s in sents[i:j]) >= MIN_PASSAGE_WORDS
+    ]
 
 
-def addressed_sentences(text: str) -> list[str]:
-    """The sentences of `text` (markup and quotes masked) that the classifier would read if no
-    rule explained them: questions addressed to the learner ("you", "your"). Used to score
-    texts the way the review does when the classifier is trained."""
-    return [s.text for s in sentences(mask_quotes(mask_markup(text))) if _addressed(s)]
+def _passage_text(sents: list[Sentence]) -> str:
+    return " ".join(s.text for s in sents)
 
 
-def _candidates(draft: _Draft) -> list[Sentence]:
-    """The sentences the classifier reads: questions addressed to the learner that no judgement
-    rule already explained (`addressed_sentences`). Statements are left to the rules."""
+def passages(text: str) -> list[str]:
+    """The passages of `text` (markup and quotes masked) the classifier reads when no rule
+    explained them (`_windows`). Used to score texts the way the review does when the
+    classifier is trained and cross-validated."""
+    sents = sentences(mask_quotes(mask_markup(text)))
+    return [_passage_text(sents[i:j]) for i, j in _windows(sents)]
+
+
+def _candidates(draft: _Draft) -> list[tuple[int, int, str]]:
+    """The passages the classifier reads, as (start, end, text): those of `_windows` holding no
+    sentence a judgement rule already explained."""
     judged = {
         (f.rewrite_start, f.rewrite_end) for f in draft.findings if f.category == Category.JUDGEMENT
     }
-    out = [s for s in draft.sents if (s.start, s.end) not in judged and _addressed(s)]
+    out = []
+    for i, j in _windows(draft.sents):
+        run = draft.sents[i:j]
+        if any((s.start, s.end) in judged for s in run):
+            continue
+        out.append((run[0].start, run[-1].end, _passage_text(run)))
     if len(out) > MAX_CLASSIFIER_SENTENCES:
         draft.notes.append("classifier-partial")
         out = out[:MAX_CLASSIFIER_SENTENCES]
@@ -517,22 +587,30 @@ def review_many(
                 if not d.done:
                     d.notes.append("classifier-off")
         else:
-            jobs = [(d, s) for d in drafts if not d.done for s in _candidates(d)]
+            jobs = [(d, c) for d in drafts if not d.done for c in _candidates(d)]
             if jobs:
-                vectors = (embedder or default_embedder()).embed([s.text for _, s in jobs])
-                for (d, s), p in zip(jobs, tone_model.probabilities(vectors), strict=True):
+                texts = [c[2] for _, c in jobs]
+                vectors = (embedder or default_embedder()).embed(texts)
+                probabilities = tone_model.probabilities(vectors, texts)
+                best: dict[int, tuple[float, int, int]] = {}
+                for (d, (start, end, _)), p in zip(jobs, probabilities, strict=True):
                     d.probabilities.append(float(p))
-                    if p >= tone_model.threshold:
+                    if p >= tone_model.threshold and p > best.get(id(d), (0.0, 0, 0))[0]:
+                        best[id(d)] = (float(p), start, end)
+                # One tone finding per text, on its most judging passage.
+                for d in drafts:
+                    if id(d) in best:
+                        p, start, end = best[id(d)]
                         d.findings.append(
                             Finding(
                                 "tone",
-                                s.start,
-                                s.end,
-                                d.text[s.start : s.end],
+                                start,
+                                end,
+                                d.text[start:end],
                                 None,
-                                s.start,
-                                s.end,
-                                probability=round(float(p), 3),
+                                start,
+                                end,
+                                probability=round(p, 3),
                             )
                         )
     return [_finish(d) for d in drafts]

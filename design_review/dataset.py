@@ -1,18 +1,19 @@
 """The labelled data set of the design review and its evaluation.
 
-`design_review/data/` holds original prompts written for Rapport in four files, each with its
-writer kept: `train.tsv` (the first writer, who also wrote the rules), `train-writer-a.tsv`
-(writer A, an HR business partner, formal, English as a second language) and
-`train-writer-b.tsv` (writer B, a start-up people-ops lead, casual) together make the `train`
-split; `heldout.tsv` and `fresh.tsv` are by the first writer and are never trained on;
-`fresh-writer-c.tsv` (writer C: three imagined authors — a coach in Singapore, a nurse-manager
-in Canada, an operations director in Texas) was written by someone who never saw the code and
-was kept from whoever tuned the rules and the classifier until both were frozen: the `writer-c`
-split, never trained on, the honest measure of unseen phrasing. Rows are
+`design_review/data/` holds original prompts written for Rapport, each file with its writer
+kept: `train.tsv` (the first writer, who also wrote the rules), `train-writer-a.tsv` (writer A,
+an HR business partner, formal, English as a second language), `train-writer-b.tsv` (writer B,
+a start-up people-ops lead, casual), `train-writer-c.tsv` (writer C: a coach in Singapore, a
+nurse-manager in Canada, an operations director in Texas; held out until round 4 was frozen)
+and `train-writer-d.tsv` (writer D, a German manufacturing learning designer, plain formal
+English) together make the `train` split, each also a split of its own (`writer-a` …) for
+cross-validation by writer (`design_review.crossval`); `heldout.tsv` and `fresh.tsv` are by the
+first writer and are never trained on. A new writer's file is read with `load_path`. Rows are
 tab-separated: `label` (1 a finding is expected, 0 respectful), `category` (the question it is
 about: for a respectful row, the category whose words it uses respectfully — the hard cases),
 `kind` (the activity kind it would appear on) and `text`. The held-out file was written before
-the classifier was trained and is never used to train or to pick its threshold
+the classifier was trained and is never used to train or to pick its threshold; `fresh-writer-e.tsv`
+(writer E, split `writer-e`) is the held-out writer of round 5
 (docs/design-review.md says how the rules relate to it).
 
 `evaluate` gives per-category recall, precision and false-alarm rate, the figures the docs
@@ -24,10 +25,14 @@ import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .checker import Review, ReviewContext, review
 from .codes import Category
 from .visibility import answer_visibility
+
+if TYPE_CHECKING:
+    from .classifier import Embedder, ToneModel
 
 DATA = Path(__file__).parent / "data"
 
@@ -45,14 +50,27 @@ class Example:
 
 #: The files of each split, with the writer of each (the `writer` of its examples).
 SPLITS: dict[str, tuple[tuple[str, str], ...]] = {
-    "train": (("train", "original"), ("train-writer-a", "A"), ("train-writer-b", "B")),
+    "train": (
+        ("train", "original"),
+        ("train-writer-a", "A"),
+        ("train-writer-b", "B"),
+        ("train-writer-c", "C"),
+        ("train-writer-d", "D"),
+    ),
     "heldout": (("heldout", "original"),),
     "fresh": (("fresh", "original"),),
-    "writer-c": (("fresh-writer-c", "C"),),
     "writer-a": (("train-writer-a", "A"),),
     "writer-b": (("train-writer-b", "B"),),
+    "writer-c": (("train-writer-c", "C"),),
+    "writer-d": (("train-writer-d", "D"),),
+    # Writer E (a coach in Bengaluru, warm and conversational) was kept unread until round 5
+    # was frozen (at fddcd35), then scored once: the honest figure for an unseen writer.
+    "writer-e": (("fresh-writer-e", "E"),),
     "original": (("train", "original"),),
 }
+
+#: The writers of the `train` split, in the order cross-validation leaves them out.
+WRITERS: tuple[str, ...] = tuple(writer for _, writer in SPLITS["train"])
 
 
 def load_file(path: Path, writer: str) -> list[Example]:
@@ -71,6 +89,14 @@ def load_file(path: Path, writer: str) -> list[Example]:
             ) from None
         out.append(Example(int(row["label"]), category, row["kind"], row["text"], writer))
     return out
+
+
+def load_path(path: Path | str, writer: str | None = None) -> list[Example]:
+    """The examples of any labelled file in the same format (a new writer's prompts, a
+    held-out split added later), the writer named after the file unless given
+    (`FileNotFoundError`, `ValueError` on a malformed row)."""
+    path = Path(path)
+    return load_file(path, writer or path.stem)
 
 
 def load(name: str) -> list[Example]:
@@ -119,11 +145,19 @@ class Scores:
 Predictor = Callable[[Example], set[Category]]
 
 
-def checker_predictor(*, classifier: bool = True) -> Predictor:
-    """The categories the real checker finds in an example."""
+def checker_predictor(
+    *, classifier: bool = True, model: "ToneModel | None" = None, embedder: "Embedder | None" = None
+) -> Predictor:
+    """The categories the real checker finds in an example (with another tone model or
+    embedder than the shipped ones when given: cross-validation)."""
 
     def predict(example: Example) -> set[Category]:
-        result: Review = review(example.text, context=context_for(example, classifier=classifier))
+        result: Review = review(
+            example.text,
+            context=context_for(example, classifier=classifier),
+            model=model,
+            embedder=embedder,
+        )
         return result.categories()
 
     return predict

@@ -31,11 +31,24 @@ class Rule:
     pattern: re.Pattern[str]
     fix: Fix = None
     negatable: bool = True
+    unless: re.Pattern[str] | None = None
+
+    def applies(self, sentence: str) -> bool:
+        """Whether the rule may fire on `sentence` at all (`unless` not matched)."""
+        return self.unless is None or self.unless.search(sentence) is None
 
 
-def _r(code: str, pattern: str, fix: Fix = None, *, negatable: bool = True) -> Rule:
+def _r(
+    code: str, pattern: str, fix: Fix = None, *, negatable: bool = True, unless: str | None = None
+) -> Rule:
     # A space in a pattern matches any run of spaces: masked markup leaves runs of them.
-    return Rule(code, re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE), fix, negatable)
+    return Rule(
+        code,
+        re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE),
+        fix,
+        negatable,
+        re.compile(unless, re.IGNORECASE) if unless else None,
+    )
 
 
 # A negation just before the words found, in the same clause ("there is no single right way",
@@ -126,8 +139,9 @@ _NEG_VERBS = (
     r"waste|interrupt|drop|hide|disappoint|mislead|overlook|hurt|abandon)\w*"
 )
 _IMPERATIVES = (
-    r"(ask|stop|tell|do|have|say|give|be|trust|try|listen|prepare|get|talk|let|write|move|"
-    r"accept|admit|relax|follow|pick|make|start|change|delegate|speak|thank|smile)"
+    r"(ask|stop|tell|do|have|say|give|be|trust|try|listen|prepare|get|talk|let|move|"
+    r"accept|admit|relax|follow|pick|make|start|change|delegate|speak|thank|smile|hand|"
+    r"ignore|remove|decide)"
 )
 _LABELS = (
     r"(lazy|defensive|controlling|difficult|impatient|negative|emotional|weak|arrogant|"
@@ -135,6 +149,12 @@ _LABELS = (
     r"bossy|needy|toxic|incompetent|careless|naive|micromanager|control freak|poor listener|"
     r"bad listener|bad manager|poor manager|bad boss|terrible|hopeless|useless|clueless|"
     r"naive|too soft|not credible|a fraud|lazy|laziest)"
+)
+
+#: The roles a learner holds, named as a class ("supervisors who …", "a real team lead …").
+_ROLE = (
+    r"(\w+ )?(managers?|supervisors?|leads?|leaders?|bosses|boss|engineers?|foremen|foreman|"
+    r"team leads?|shift leads?|heads? of \w+)"
 )
 
 JUDGEMENT_RULES = [
@@ -244,7 +264,13 @@ JUDGEMENT_RULES = [
         r"\b(the |a |real |true )?(best|top|great|real|good|successful|decent|responsible|"
         r"effective|true) (managers|leaders|performers|bosses)\b",
     ),
-    _r("compare", r"\b(most|other|all the other|the other) (managers|leaders|bosses)\b"),
+    # "Most managers report the same" normalises; "most managers already …" compares.
+    _r("compare", r"\b(other|all the other|the other) (managers|leaders|bosses)\b"),
+    _r(
+        "compare",
+        r"\bmost (managers|leaders|bosses)\b(?! (report|need|find|say|feel|take|struggle|"
+        r"notice|tell|describe|have felt|experience))",
+    ),
     _r(
         "compare",
         r"\b(peers|colleagues|others|everyone|cohort|other managers)\b[^.?!]{0,40}\balready\b",
@@ -404,6 +430,183 @@ JUDGEMENT_RULES = [
         r"\bwe know (that'll|that will|this will) be a stretch\b",
     ),
     _r("sarcasm", r"\b(be|being) honest(ly)?(,| with yourself| with us)\b"),
+    # Generalised from the families of writers C's and D's misses (round 5): the grammar of a
+    # verdict on a class of people the learner belongs to ("supervisors who … are mostly the
+    # ones who …", "a real supervisor never …", "any competent manager can …"), a confession
+    # of fault asked for, a failing presumed ("now that you have seen how …", "you have likely
+    # been too soft"), a demand dressed as a question ("what exactly is stopping you"), others
+    # held up as the standard ("the leads at our other site already …; why can't yours?").
+    _r(
+        "moralise",
+        rf"\b(a|any|every) (real|good|true|competent|responsible|decent|proper|strong|great) "
+        rf"{_ROLE} (always|never|must|should|can|knows|would|worth)\b",
+    ),
+    _r("moralise", rf"\b(every|any|each) {_ROLE} (must|has to|needs to|should|always|never)\b"),
+    _r("moralise", rf"\bshould(n't| not) be an? {_ROLE}\b"),
+    _r(
+        "label",
+        rf"\b{_ROLE} who\b[^.?!]{{0,80}}\b(are|is) (mostly|usually|often|typically|generally|"
+        r"always|simply|frankly|just|not) (the ones|those|people|not|\w+ing\b)",
+    ),
+    _r("label", r"\b(are|is) (mostly|usually|typically|generally|always) the ones who\b"),
+    _r(
+        "label",
+        r"\b(is|are) (mostly|really|just|simply|usually|often|only|nothing but) (laziness|"
+        r"arrogance|ego|pride|vanity|weakness|incompetence|excuses?|stubbornness|fear)\b",
+    ),
+    _r("label", r"\bis it (pride|ego|laziness|arrogance|fear|vanity|stubbornness|weakness)\b"),
+    _r(
+        "label",
+        r"\b(poor|bad|weak|terrible|lousy) (listeners|communicators|planners|delegators)\b",
+    ),
+    _r(
+        "label",
+        r"\b(it is|it's|that is|that's|this is) (rude|lazy|unprofessional|disrespectful|selfish|"
+        r"childish|weak|pathetic|sloppy|careless|cowardly)\b",
+    ),
+    _r("label", r"\bif (that|this) sounds like you\b|\bwhere you fit\b"),
+    _r(
+        "label",
+        r"\bif you('re| are) (one of (them|those|these)|an? \w+)\b[^.?!]{0,20}, this (one|module|"
+        r"article|piece|session|week)('s| is) for you\b|\bif you('re| are) one of (them|those)\b",
+    ),
+    _r(
+        "label",
+        rf"\b(do not|don't) be (the|that|a|an|one of those) (\w+ ){{0,2}}({_ROLE}|person|one) "
+        r"who\b",
+    ),
+    _r("label", r"\bmakes? (\w+ ){0,3}feel (small|stupid|useless|worthless|inadequate)\b"),
+    _r("label", r"\b(can't|cannot|can not) stand\b"),
+    _r(
+        "presume",
+        r"\bnow that you('ve| have)? (seen|recognised|recognized|noticed|learned|learnt|know|"
+        r"found out|discovered)\b",
+    ),
+    _r("presume", r"\byou('ve| have| are|'re)? (likely|surely|no doubt) (been|\w+ed)\b"),
+    _r(
+        "presume",
+        r"\byou('ve| have| were|'re| are)( been)? (\w+ )?too (soft|hard|harsh|lenient|slow|weak|"
+        r"strict|controlling|defensive|impatient|passive|quick)\b",
+    ),
+    _r("presume", r"\b(everyone|everybody) knows\b"),
+    _r(
+        "presume",
+        r"\b(everyone|everybody|we all|all of us|each of you|all of you) (here )?(has|have|did|"
+        rf"do|does) (it|at least|several|(blamed|lied|taken credit|took credit|{_NEG_VERBS}))\b",
+    ),
+    _r(
+        "presume",
+        r"\b(some|most|many|a few) of you (still|will have|always|never|probably|are still|"
+        r"keep|have (several|plenty|many))\b|\bfor some of you\b",
+    ),
+    _r("presume", r"\b(as|like) you (normally|usually|always|typically|often) do\b"),
+    _r("presume", r"\byou (once again|again|still) (\w+ed|ignored|let|lost|forgot)\b"),
+    _r(
+        "presume",
+        r"\byou already know (that )?[^.?!]{0,40}\b(is|are) the (answer|problem|solution|"
+        r"issue)\b",
+    ),
+    _r(
+        "presume",
+        r"\b(bigger|worse) than (you|the manager|most managers|they) (think|thinks|"
+        r"realise|realize|expect)\b",
+    ),
+    _r("presume", r"\b(will|would|might|may) (probably )?(embarrass|shame|humiliate) you\b"),
+    _r(
+        "blame",
+        r"\bwhat exactly is (stopping|keeping) you\b|\bso what('s| is| exactly is) stopping "
+        r"you\b",
+    ),
+    _r(
+        "blame",
+        r"\bwhy (can't|cannot|doesn't|don't|isn't|is it taking|does it take|won't|hasn't) "
+        r"(yours|your (area|unit|team|line|plant|department|shift|site|group|floor|ward|"
+        r"people|crew))\b",
+    ),
+    _r("blame", r"\bwhat('s| is) wrong with (the|our|your) (leadership|management|team)\b"),
+    _r("blame", r"\blook at yourself\b|\bthe problem is (you|your|the manager)\b"),
+    _r("blame", r"\b(is not|isn't) the problem, (the|you|your)\b"),
+    _r("blame", r"\b(rarely|seldom) (outside|beyond) your control\b"),
+    _r("blame", r"\b(somebody|someone|everybody|everyone) else's fault\b"),
+    _r(
+        "blame",
+        r"\bhow (have|did|do) you contribut\w* to\b|\bwhat (are )?you (are )?doing to make "
+        r"(them|him|her|it|things)\b",
+    ),
+    _r(
+        "blame",
+        r"\b(most |worst |biggest )?(avoidable|stupid(est)?|costl(y|iest)|needless|unnecessary|"
+        r"worst) "
+        r"(conflicts?|mistakes?|mess|errors?|problems?|decisions?) (you|your team) "
+        r"(created|caused|made|started)\b",
+    ),
+    _r("blame", r"\b(took|take|taken|taking|takes) credit for\b"),
+    _r(
+        "blame",
+        r"\byou (did not|didn't|failed to|do not|don't) (\w+ ){1,2}(early|fast|quickly|soon|"
+        r"clearly|firmly|well|often) enough\b",
+    ),
+    _r(
+        "blame",
+        r"\byou (have not|haven't|did not|didn't) (built|done|given|shown|listened|delegated|"
+        r"prepared|earned|invested|asked) (\w+ )?enough\b",
+    ),
+    _r("blame", r"\byou (\w+ ){0,2}too (slowly|late|harshly|hastily)\b"),
+    _r("blame", r"\b(plans?|manages?|communicates?|delegates?|prepares?) (badly|poorly)\b"),
+    _r(
+        "blame",
+        r"\b(you('ve| have)? been|who you('ve| have) been) (neglecting|ignoring|overlooking|"
+        r"letting down)\b",
+    ),
+    _r("blame", r"\b(some|a lot of|much) catching up to do\b"),
+    _r("blame", r"\bhide (it|that|this|your \w+) better\b"),
+    _r(
+        "compare",
+        r"\bthe (best|top|most successful|strongest|better) (\w+ )?(managers|leaders|supervisors|"
+        r"leads|bosses|performers|teams|plants|sites|units)\b",
+    ),
+    _r(
+        "compare",
+        r"\b(managers|leaders|supervisors|leads|teams|plants|sites|units|crews|shifts|others)\b"
+        r"[^.?!]{0,50}\b(already|have already)\b[^.?!]{0,60}[.!]\s[^.?!]*\b(why|what's stopping"
+        r"|what is stopping)\b",
+    ),
+    _r("compare", r"\bhow far (are you|you are) from\b"),
+    _r("compare", r"\b(stopping|keeping) (you|your \w+) from doing the same\b"),
+    _r(
+        "compare",
+        r"\bcompared (with|to) (the|our) [^.?!]{0,40}\b(twice|half|longer|slower|faster|better|"
+        r"worse)\b",
+    ),
+    _r("leading", r"\bthe answer is (clear|obvious|simple)\b"),
+    _r(
+        "absolute",
+        r"\bwithout exception\b|\b(there is |the )only (one )?(acceptable|proper|good|correct|"
+        r"right) way\b",
+    ),
+    _r(
+        "absolute",
+        r"\b(shows?|showing|reveals?) (a )?lack of\b|\black of (discipline|commitment|effort|"
+        r"professionalism|leadership)\b",
+    ),
+    _r(
+        "minimise",
+        r"\bsimply (hand|tell|ask|delegate|stop|say|give|make|accept|ignore|remove|decide|"
+        r"trust|follow|change|fix|get|do|let)\b",
+    ),
+    _r("minimise", r"\b(just|only|simply) a matter of\b"),
+    _r(
+        "minimise",
+        r"\bif you('re| are) (organised|organized|competent|any good|prepared|serious|"
+        r"committed|disciplined|efficient)\b",
+    ),
+    _r(
+        "sarcasm",
+        r"^(great|wonderful|brilliant|fantastic|lovely|perfect|terrific|sure),? (another|one "
+        r"more|so|the)\b",
+    ),
+    _r("sarcasm", r"\bhow (that's|that is|it's|it is) working out\b|\btell us again\b"),
+    _r("sarcasm", r"(^|[:;,]\s*)be honest\b(?! about what (you|works|helps))|,\s*honestly\?"),
 ]
 
 # -- Context ----------------------------------------------------------------------------------
@@ -459,6 +662,27 @@ IDIOMS: dict[str, str] = {
     r"in the same boat": "in the same situation",
     r"across the pond": "abroad",
     r"knock it out of the park": "do very well",
+    r"(go|going|gone|went) south": "getting worse",
+    r"breathing down (your|my|his|her|their) neck": "watching closely",
+    r"keep(ing)? your cool": "stay calm",
+    r"(left )?holding the bag": "left with the problem",
+    r"throw(n)? (\w+ )?under the bus": "blame someone else",
+    r"move the goal ?posts": "change the aims",
+    r"(bring|brings) to the table": "offer",
+    r"take (it|this) offline": "discuss it separately",
+    r"hit for six": "badly surprised",
+    r"(bob's|bobs) your uncle": "that is all",
+    r"(the )?whole nine yards": "everything",
+    r"cut to the chase": "get to the point",
+    r"(a )?wild goose chase": "a search with no result",
+    r"burn(ing)? the midnight oil": "work late",
+    r"(on|off) the ball": "alert",
+    r"(the )?bottom line": "the main point",
+    r"under the pump": "under pressure",
+    r"spill the beans": "tell",
+    r"pull(ing)? (your|their|his|her) weight": "do their share",
+    r"all hat and no cattle": "more talk than action",
+    r"\w+ on (the|your) clock": "time left",
 }
 
 _ASSUMPTIONS: dict[str, str | None] = {
@@ -497,30 +721,67 @@ _SPORT = (
     r"quarterback|(call|calling) an audible|the audible|touchdown|fumble|super bowl|mvp|"
     r"halftime|end zone|hail mary|"
     r"curve ?ball|left field|sticky wicket|batting|been run out|innings|hat-?trick|own goal|"
-    r"full-court press|game plan|on (your|the) bench|bench strength|in the ninth inning"
+    r"full-court press|game plan|on (your|the) bench|bench strength|in the ninth inning|"
+    r"hockey|puck|final play|call the play|(fourth|final|last) quarter|two-minute drill|"
+    r"bundesliga|premier league|champions league|world series|stanley cup|grand final|"
+    r"\w+ season:|playoffs?|league table|penalty shoot-?out|extra time|injury time"
+)
+# Regional slang and words from one culture (Singlish, Australian, Canadian, Texan, British):
+# a family, each word the way a local would say it, none a learner elsewhere can look up.
+_REGIONAL = (
+    r"kiasu|kiasi|chope|shiok|paiseh|lah|arvo|fair dinkum|she'll be right|reckon|mate|"
+    r"double-double|eh\?|loonie|toonie|toque|y'all|fixin' to|bless your heart|knackered|"
+    r"gobsmacked|chuffed|cheeky|bits and bobs|awol|gone awol|brekkie|servo|ute"
 )
 _HOLIDAYS = (
     r"christmas|thanksgiving|easter|ramadan|diwali|hanukkah|fourth of july|independence day|"
-    r"holiday season|sunday service|fasting this month"
+    r"holiday season|sunday service|fasting this month|labou?r day|memorial day|bank holiday|"
+    r"canada day|victoria day|boxing day|golden week|long weekend|day weekend|spring break|"
+    r"thanksgiving|new year's eve|lent|advent|eid|yom kippur|chinese new year|lunar new year"
 )
 _ALCOHOL = r"beers?|pints?|wine( list)?|cocktails?|happy hour|steakhouse|drinks after"
 _ADDRESS = (
     r"ladies|gentlemen|as a (fellow )?(parent|mother|father|mum|mom|dad)|as (young|older) "
     r"managers?|as a young manager|digital-native|older than yourselves|best years of your "
-    r"career|which camp you are"
+    r"career|which camp you are|as (every|any|all) (parents?|mothers?|fathers?|mums?|moms?|"
+    r"dads?) knows?|raising (kids|children|teenagers|a family)|(twice|half) your age|"
+    r"(a fair bit|much|a lot|far) (older|younger) than|as an? (younger|older|young|old) \w+|"
+    r"(fresh )?out of (university|college|school)|your (degree|university|college)\b"
+)
+# A group spoken of as one (women, older workers, a generation) with a trait put on all of it.
+_GROUPS = (
+    r"women|men|ladies|guys|girls|mothers|fathers|parents|millennials|boomers|gen z|"
+    r"(older|younger|old|young) (workers|employees|colleagues|people|staff|operators|team "
+    r"members|managers|nurses|drivers)|(a|this|that|the younger|the older) generation|"
+    r"foreigners|migrants|immigrants|expats"
+)
+_GROUP_TRAITS = (
+    r"(usually|always|never|tend to|are less|are more|less comfortable|more comfortable|will "
+    r"find it (harder|difficult)|find it (harder|difficult)|can't|cannot|struggle|are not "
+    r"(good|comfortable)|(is|are|that's) always on)"
 )
 _SLANG = r"no cap|lowkey|spill the tea|props|crushing it|the goat|big w\b|a w\b|gut check"
+# A sport named and explained ("In hockey, players talk about …") is not assumed to be shared.
+_SPORT_EXPLAINED = (
+    r"^in (american |ice |australian rules |rugby )?(football|hockey|baseball|cricket|rugby|"
+    r"basketball|soccer|league)\b"
+)
 FAMILY_RULES = [
-    _r("idiom", rf"\b({_SPORT})\b"),
+    _r("idiom", rf"\b({_SPORT})\b", unless=_SPORT_EXPLAINED),
     _r("assumption", rf"\b({_HOLIDAYS})\b"),
     _r("assumption", rf"\b({_ALCOHOL})\b"),
     _r("assumption", rf"\b({_ADDRESS})\b"),
     _r("idiom", rf"\b({_SLANG})"),
+    _r("idiom", rf"\b({_REGIONAL})(?![\w-])", negatable=False),
+    _r("assumption", rf"\b(the )?({_GROUPS})\b[^.?!]{{0,100}}\b{_GROUP_TRAITS}"),
+    # A person from film or television as the model to follow ("Like Ted Lasso, how …").
+    _r("idiom", r"^like (?-i:[A-Z][a-z]+ [A-Z][a-z]+),", negatable=False),
+    _r("idiom", r"\blike (a|an) (?-i:[A-Z][a-z]+) season\b", negatable=False),
 ]
 
-CONTEXT_RULES = [_r("idiom", rf"\b({pattern})\b", plain) for pattern, plain in IDIOMS.items()] + [
-    _r("assumption", rf"\b({pattern})", plain) for pattern, plain in _ASSUMPTIONS.items()
-]
+CONTEXT_RULES = [
+    _r("idiom", rf"\b({pattern})\b", plain, negatable=False) for pattern, plain in IDIOMS.items()
+] + [_r("assumption", rf"\b({pattern})", plain) for pattern, plain in _ASSUMPTIONS.items()]
 CONTEXT_RULES += FAMILY_RULES
 
 # -- Honesty ----------------------------------------------------------------------------------
@@ -618,6 +879,52 @@ HONESTY_RULES = [
         r"\b(full|true) (leadership )?potential in \d+\b|\bin (\d+|seven|ten) "
         r"days\b[^.?!]{0,20}!|\bgot promoted\b|\b\d+% (increase|more|better|boost)\b",
     ),
+]
+
+# Generalised from writers C's and D's misses (round 5): results promised ("we promise",
+# "by at least 20 percent", "the fastest route to", "for good"), rewards or careers tied to
+# taking part, who has not answered watched, a loss threatened, a deadline of hours.
+HONESTY_RULES += [
+    _r(
+        "overclaim",
+        r"\bwe promise\b|\bby (at least )?\d+ ?(%|percent|per cent)\b|\b(lose|loses|gain|gains) "
+        r"\d+ ?(%|percent|per cent)\b|\bfastest (route|way|path) to\b|\bfor good\b",
+    ),
+    _r(
+        "overclaim",
+        r"\b(remove|removes|eliminate|eliminates|end|ends|solve|solves) (all|every)\b|"
+        r"\b(every|all) (graduates?|participants?|learners?|alumni|managers)\b[^.?!]{0,40}"
+        r"\b(promoted|succeeded|improved)\b|\b(get|be|been|got|gets) promoted\b",
+    ),
+    _r(
+        "overclaim",
+        r"\bin real time\b|\b(reads?|sees?|replies to|answers?|reviews?) every (single )?"
+        r"(journal entry|entry|answer|post|message|reflection)\b",
+    ),
+    _r(
+        "guilt",
+        r"\b(can|will|does|to) (see|check|know|track) who (hasn't|has not|didn't|did not|"
+        r"skipped)\b|\b(when deciding|affects?|counts? towards?)\b[^.?!]{0,40}"
+        r"\b(bonus(es)?|promotions?|pay rises?|raises?|appraisals?)\b",
+    ),
+    _r(
+        "guilt",
+        r"\b(do not|don't) be the (one|last|only)\b|\b(fall|falling|fallen|fell) (further|"
+        r"even further) behind\b|\bbefore you fall behind\b|\b(do not|don't) (stop|quit|"
+        r"give up) now\b|^warning\b",
+        negatable=False,
+    ),
+    _r(
+        "guilt",
+        r"\blose your (coach|place|spot|seat|access|progress|certificate)\b",
+    ),
+    _r(
+        "urgency",
+        r"\bwithin the (next )?(hour|\d+ (hours|minutes)|few (hours|minutes))\b|\bin the next "
+        r"(hour|\d+ (hours|minutes)|few (hours|minutes))\b|"
+        r"\b(disappearing|going|selling out|filling up) fast\b|\bbe quick\b",
+    ),
+    _r("scarcity", r"\bonly the first (\d+|ten|five|three|twenty|few|fifty)\b"),
 ]
 
 RULES = JUDGEMENT_RULES + CONTEXT_RULES + HONESTY_RULES

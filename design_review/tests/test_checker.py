@@ -188,27 +188,69 @@ class FakeEmbedder:
 class ClassifierTests(SimpleTestCase):
     model = ToneModel("fake", np.array([8.0, 0.0], np.float32), -4.0, 0.9)
 
-    def test_the_classifier_finds_judging_questions_the_rules_miss(self) -> None:
+    def test_the_classifier_finds_judging_passages_the_rules_miss(self) -> None:
         fake = FakeEmbedder()
-        result = review("Were you brave today? What helped you?", embedder=fake, model=self.model)
+        text = "Were you brave in the meeting today? Note what helped you."
+        result = review(text, embedder=fake, model=self.model)
         (finding,) = result.findings
-        self.assertEqual((finding.code, finding.words), ("tone", "Were you brave today?"))
+        # A short prompt is one passage: statements are read with the question.
+        self.assertEqual((finding.code, finding.words), ("tone", text))
         self.assertGreater(finding.probability, 0.9)
         self.assertIsNone(finding.rewrite)
-        self.assertEqual(fake.calls, [["Were you brave today?", "What helped you?"]])
+        self.assertEqual(fake.calls, [[text]])
 
-    def test_sentences_a_rule_explained_are_not_sent_to_the_classifier(self) -> None:
+    def test_a_long_text_is_read_in_passages_of_three_sentences(self) -> None:
         fake = FakeEmbedder()
-        review("Why didn't you ask? What helped you?", embedder=fake, model=self.model)
-        self.assertEqual(fake.calls, [["What helped you?"]])
+        text = (
+            "Read the notes first. Then plan your week. Keep the plan short and kind. "
+            "Were you brave with your team? Share what you learnt."
+        )
+        result = review(text, embedder=fake, model=self.model)
+        self.assertEqual(len(fake.calls[0]), 3)
+        (finding,) = result.findings
+        # The first of the most judging passages.
+        self.assertEqual(
+            finding.words,
+            "Then plan your week. Keep the plan short and kind. Were you brave with your team?",
+        )
+
+    def test_passages_a_rule_explained_or_too_short_are_not_sent_to_the_classifier(self) -> None:
+        fake = FakeEmbedder()
+        review(
+            "Why didn't you ask your team? What helped you then?", embedder=fake, model=self.model
+        )
+        review("Were you brave?", embedder=fake, model=self.model)
+        self.assertEqual(fake.calls, [])
 
     def test_many_texts_share_one_batch(self) -> None:
         fake = FakeEmbedder()
         results = review_many(
-            ["Were you brave?", "What helped you?", ""], embedder=fake, model=self.model
+            [
+                "Were you brave enough in the meeting with your team?",
+                "What helped you listen in the meeting with your team?",
+                "",
+            ],
+            embedder=fake,
+            model=self.model,
         )
         self.assertEqual(len(fake.calls), 1)
         self.assertEqual([r.flagged for r in results], [True, False, False])
+
+    def test_a_model_with_a_vocabulary_reads_the_words_beside_the_vector(self) -> None:
+        model = ToneModel("fake", np.array([6.0, 0.0, 0.0], np.float32), -3.0, 0.9, ("already",))
+        fake = FakeEmbedder()
+        flagged = review(
+            "You have already had two weeks, so where are you now with the plan?",
+            embedder=fake,
+            model=model,
+        )
+        calm = review(
+            "Where are you now with this week's plan for your team?", embedder=fake, model=model
+        )
+        self.assertEqual(flagged.codes, ["tone"])
+        self.assertEqual(calm.codes, [])
+        with self.assertRaises(ValueError):
+            model.probabilities(np.zeros((1, 2), np.float32))
 
     def test_the_shipped_model_runs_offline_on_the_shipped_embedder(self) -> None:
         result = review("What will you try in your next one-to-one?")

@@ -24,6 +24,10 @@ ROUND = 500
 
 class Command(BaseCommand):
     help = "Review texts (one per line, from a file or standard input) for respect and honesty."
+    # The checker needs no URL, template or database: Django's system checks would import
+    # every URLconf and view (and with them SciPy, for the analytics) before the first line is
+    # read — about half of a cold run's CPU time (docs/design-review.md, "Performance").
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("path", nargs="?", default="-", help="a file, or - for stdin")

@@ -1,0 +1,243 @@
+"""Training the tone model and measuring the checker on writers it never learnt from.
+
+Everything here is grouped by writer, never split at random: prompts by one writer share
+phrasing, so a random split would score the classifier on sentences it has all but seen.
+
+- `fit_tone_model` fits the logistic regression of `design_review.classifier` on some writers'
+  prompts and picks its threshold by leave-one-writer-out over those same writers: fitted on
+  all but one, it scores the one left out as the review does (the highest probability over the
+  sentences it would read), and the threshold is the lowest that keeps false alarms on
+  respectful prompts at or below `max_false_alarms` over those out-of-writer scores.
+  `manage.py train_review_classifier` uses it on every training writer.
+- `cross_validate` is the honest estimate: for each writer, a tone model is fitted (threshold
+  included, by the inner folds above) on the other writers only, and the whole checker — rules,
+  safe space, reading level and that model — is scored on the writer left out.
+
+The rules are not trained: their figures on a writer whose prompts were read while writing them
+are not out-of-writer (docs/design-review.md says which writers were read when).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from . import dataset
+from .checker import passages
+from .classifier import Embedder, ToneModel, default_embedder, fit_logistic, ngrams
+from .dataset import Example, Scores
+
+
+class VectorTable:
+    """An `Embedder` over vectors computed once (for every prompt and every sentence the review
+    would read), so the many fits of cross-validation embed nothing twice. Sentences not in the
+    table are embedded by `fallback` and kept."""
+
+    def __init__(self, fallback: Embedder, texts: Iterable[str]) -> None:
+        self.name = fallback.name
+        self._fallback = fallback
+        wanted = sorted(set(texts))
+        self._vectors: dict[str, np.ndarray] = dict(
+            zip(wanted, fallback.embed(wanted), strict=True)
+        )
+
+    @classmethod
+    def for_examples(cls, examples: Sequence[Example], fallback: Embedder) -> "VectorTable":
+        """The table of every prompt of `examples` and every sentence the review reads in it."""
+        texts = [ex.text for ex in examples]
+        return cls(fallback, [*texts, *(s for t in texts for s in passages(t))])
+
+    def save(self, path: Path) -> None:
+        """Keep the table in a NumPy file (a development cache: `load_into`)."""
+        keys = sorted(self._vectors)
+        np.savez(
+            path,
+            keys=np.array(keys, dtype=object),
+            vectors=np.vstack([self._vectors[k] for k in keys]),
+        )
+
+    @classmethod
+    def cached(
+        cls, examples: Sequence[Example], fallback: Embedder, path: Path | None
+    ) -> "VectorTable":
+        """`for_examples`, reading vectors already in `path` (a file `save` wrote, for this
+        embedder) instead of embedding them again, and writing the table back there."""
+        known: dict[str, np.ndarray] = {}
+        if path is not None and path.exists():
+            data = np.load(path, allow_pickle=True)
+            known = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        table = cls(_Memo(fallback, known), [])
+        texts = [ex.text for ex in examples]
+        table.embed([*texts, *(s for t in texts for s in passages(t))])
+        if path is not None:
+            table.save(path)
+        return table
+
+    def embed(self, sentences: list[str]) -> np.ndarray:
+        """Vectors of shape (len(sentences), dim), float32."""
+        missing = sorted({s for s in sentences if s not in self._vectors})
+        if missing:
+            self._vectors.update(zip(missing, self._fallback.embed(missing), strict=True))
+        if not sentences:
+            return np.zeros((0, 384), np.float32)
+        return np.vstack([self._vectors[s] for s in sentences]).astype(np.float32)
+
+
+class _Memo:
+    """An embedder answering from `known` first."""
+
+    def __init__(self, fallback: Embedder, known: dict[str, np.ndarray]) -> None:
+        self.name = fallback.name
+        self._fallback, self._known = fallback, known
+
+    def embed(self, sentences: list[str]) -> np.ndarray:
+        missing = [s for s in sentences if s not in self._known]
+        if missing:
+            self._known.update(zip(missing, self._fallback.embed(missing), strict=True))
+        return np.vstack([self._known[s] for s in sentences]) if sentences else np.zeros((0, 384))
+
+
+def _scores(model: ToneModel, texts: Sequence[str], table: VectorTable) -> np.ndarray:
+    """Each text's highest p(judging) over its passages, as the review reads them (0 when it
+    has none)."""
+    runs = [passages(t) for t in texts]
+    flat = [p for run in runs for p in run]
+    probabilities = model.probabilities(table.embed(flat).astype(np.float64), flat)
+    out = np.zeros(len(texts))
+    k = 0
+    for i, run in enumerate(runs):
+        if run:
+            out[i] = float(probabilities[k : k + len(run)].max())
+        k += len(run)
+    return out
+
+
+def vocabulary(examples: Sequence[Example], *, min_writers: int = 2) -> tuple[str, ...]:
+    """The n-grams (`classifier.ngrams`) used by at least `min_writers` writers of `examples`:
+    cues shared across writers rather than one writer's habits."""
+    writers: dict[str, set[str]] = {}
+    for ex in examples:
+        for gram in ngrams(ex.text):
+            writers.setdefault(gram, set()).add(ex.writer)
+    return tuple(sorted(g for g, ws in writers.items() if len(ws) >= min_writers))
+
+
+def _fit(examples: Sequence[Example], table: VectorTable, *, l2: float) -> ToneModel:
+    """Logistic regression on every example's prompt (n-grams and vector), threshold 0."""
+    texts = [ex.text for ex in examples]
+    empty = ToneModel(table.name, np.zeros(0, np.float32), 0.0, 0.0, vocabulary(examples))
+    x = empty.features(table.embed(texts).astype(np.float64), texts).astype(np.float64)
+    y = np.array([ex.label for ex in examples], dtype=np.float64)
+    w, b = fit_logistic(x, y, l2=l2)
+    return ToneModel(table.name, w.astype(np.float32), b, 0.0, empty.vocabulary)
+
+
+def out_of_writer_scores(
+    examples: Sequence[Example], table: VectorTable, *, l2: float
+) -> np.ndarray:
+    """Each example's score from a model fitted on the other writers only (shape (n,))."""
+    writers = np.array([ex.writer for ex in examples])
+    held = np.zeros(len(examples))
+    for writer in dict.fromkeys(writers):
+        test = writers == writer
+        model = _fit([ex for ex, k in zip(examples, test, strict=True) if not k], table, l2=l2)
+        held[test] = _scores(
+            model, [ex.text for ex, k in zip(examples, test, strict=True) if k], table
+        )
+    return held
+
+
+def threshold_for(scores: np.ndarray, labels: np.ndarray, max_false_alarms: float) -> float:
+    """The lowest threshold (at least 0.5) that keeps the share of respectful rows (label 0)
+    scoring at or above it at or below `max_false_alarms`."""
+    negatives = np.sort(scores[labels == 0])[::-1]
+    allowed = int(np.floor(max_false_alarms * len(negatives)))
+    if allowed >= len(negatives):
+        return 0.5
+    return float(max(0.5, negatives[allowed] + 1e-6))
+
+
+def demo_texts() -> list[str]:
+    """Every text of the demo programme (titles, summaries, bodies): respectful throughout, and
+    long-form (articles) where the prompts are short."""
+    from demo.content import WEEKS
+
+    return [t for w in WEEKS for a in w.activities for t in (a.title, a.summary, a.body) if t]
+
+
+def fit_tone_model(
+    examples: Sequence[Example],
+    table: VectorTable,
+    *,
+    l2: float = 1.0,
+    max_false_alarms: float = 0.02,
+    respectful: Sequence[str] = (),
+) -> tuple[ToneModel, np.ndarray]:
+    """A tone model fitted on every example (every flagged prompt against every respectful one),
+    its threshold chosen over out-of-writer scores (`out_of_writer_scores`) and raised, if need
+    be, above the score of every passage of `respectful` (texts known to be respectful, such as
+    `demo_texts`); also returns the out-of-writer scores. `ValueError` with fewer than two
+    writers."""
+    if len({ex.writer for ex in examples}) < 2:
+        raise ValueError("choosing the threshold out of writer needs at least two writers")
+    held = out_of_writer_scores(examples, table, l2=l2)
+    labels = np.array([ex.label for ex in examples])
+    model = _fit(examples, table, l2=l2)
+    threshold = threshold_for(held, labels, max_false_alarms)
+    if respectful:
+        threshold = max(threshold, float(_scores(model, respectful, table).max()) + 1e-4)
+    return replace(model, threshold=threshold), held
+
+
+@dataclass(frozen=True)
+class Fold:
+    """One writer left out: the threshold the other writers chose, the checker's scores on the
+    writer left out with that fold's model (`checker`) and with the rules alone (`rules`)."""
+
+    writer: str
+    threshold: float
+    checker: dict[str, Scores]
+    rules: dict[str, Scores]
+
+
+def cross_validate(
+    examples: Sequence[Example] | None = None,
+    *,
+    l2: float = 1.0,
+    max_false_alarms: float = 0.02,
+    table: VectorTable | None = None,
+    respectful: Sequence[str] = (),
+) -> list[Fold]:
+    """Leave one writer out over `examples` (the `train` split by default): for each writer, a
+    tone model fitted on the others (threshold by the others' inner folds), and the whole
+    checker scored on the writer left out; `respectful` as in `fit_tone_model`."""
+    examples = list(examples if examples is not None else dataset.load("train"))
+    table = table or VectorTable.for_examples(examples, default_embedder())
+    folds = []
+    for writer in dict.fromkeys(ex.writer for ex in examples):
+        train = [ex for ex in examples if ex.writer != writer]
+        test = [ex for ex in examples if ex.writer == writer]
+        model, _ = fit_tone_model(
+            train, table, l2=l2, max_false_alarms=max_false_alarms, respectful=respectful
+        )
+        folds.append(
+            Fold(
+                writer,
+                model.threshold,
+                dataset.evaluate(test, dataset.checker_predictor(model=model, embedder=table)),
+                dataset.evaluate(test, dataset.checker_predictor(classifier=False)),
+            )
+        )
+    return folds
+
+
+def pooled(scores: Iterable[dict[str, Scores]]) -> dict[str, Scores]:
+    """The sums of several score tables, key by key (the cross-validation over all writers)."""
+    out: dict[str, dict[str, int]] = {}
+    for table in scores:
+        for key, s in table.items():
+            row = out.setdefault(key, dict.fromkeys(Scores.__dataclass_fields__, 0))
+            for name in row:
+                row[name] += getattr(s, name)
+    return {key: Scores(**row) for key, row in out.items()}

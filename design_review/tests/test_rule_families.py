@@ -1,0 +1,106 @@
+"""The families of rules generalised from writers C's and D's misses (round 5), each checked on
+phrasings written for this test — none of them is a prompt of the data set — and on respectful
+sentences that use the same words."""
+
+from django.test import SimpleTestCase
+
+from design_review.checker import ReviewContext, review
+from design_review.codes import Category
+from design_review.visibility import answer_visibility
+from programs.models import ActivityKind
+
+
+def categories(text: str, kind: ActivityKind | None = None) -> set[Category]:
+    context = ReviewContext(
+        kind=kind, visibility=answer_visibility(kind) if kind else None, classifier=False
+    )
+    return review(text, context=context).categories()
+
+
+class FamilyTests(SimpleTestCase):
+    def test_each_family_catches_phrasings_it_was_not_written_from(self) -> None:
+        cases = {
+            # verdicts on a class the learner belongs to
+            "Foremen who shout at apprentices are usually the ones who were shouted at.": (
+                Category.JUDGEMENT
+            ),
+            "A proper shift lead never lets a handover run late.": Category.JUDGEMENT,
+            "Every team lead must answer every message the same day.": Category.JUDGEMENT,
+            "Someone who cannot read a cash-flow statement should not be a manager.": (
+                Category.JUDGEMENT
+            ),
+            "Missing deadlines is mostly arrogance, in our experience.": Category.JUDGEMENT,
+            # a failing presumed, a confession asked for
+            "Now that you have noticed how your silence worried the team, plan an apology.": (
+                Category.JUDGEMENT
+            ),
+            "You were probably too lenient with the new starters. Note what you will change.": (
+                Category.JUDGEMENT
+            ),
+            "Most of you will have plenty of examples of poor delegation.": Category.JUDGEMENT,
+            "Describe the costliest mistake you made as a new manager.": Category.JUDGEMENT,
+            "Why doesn't your ward manage the same turnaround?": Category.JUDGEMENT,
+            "Wonderful, one more leader who skipped the reading.": Category.JUDGEMENT,
+            "There is only one proper way to open a meeting.": Category.JUDGEMENT,
+            # groups spoken of as one; regional slang; a holiday as shared time
+            "Younger staff are usually less comfortable speaking up in meetings.": (
+                Category.CONTEXT
+            ),
+            "Tell us what you got up to on the weekend, mate.": Category.CONTEXT,
+            "Use the bank holiday to rest before the next module.": Category.CONTEXT,
+            "It is the last quarter and the other side is ahead: what play do you call?": (
+                Category.CONTEXT
+            ),
+            # honesty: results promised, a career tied to taking part, who did not answer watched
+            "Follow these steps and your engagement scores will rise by 15 percent.": (
+                Category.HONESTY
+            ),
+            "Your director will see who has not posted by Friday.": Category.HONESTY,
+            "Finishing every module counts towards your promotion next year.": Category.HONESTY,
+            "Reply within the next 2 hours to keep your coaching slot.": Category.HONESTY,
+        }
+        for text, category in cases.items():
+            with self.subTest(text):
+                self.assertIn(category, categories(text))
+
+    def test_personal_questions_need_a_safe_space(self) -> None:
+        for text, kind in (
+            ("Write about a bereavement that changed how you lead.", ActivityKind.MISSION),
+            (
+                "Share how your finances affect your focus at work. Nothing you write here "
+                "leaves the group.",
+                ActivityKind.DISCUSSION,
+            ),
+            (
+                "Tell the cohort about a time you were treated unfairly. Everybody is expected "
+                "to share.",
+                ActivityKind.DISCUSSION,
+            ),
+            ("Who on your team would you fire first, and why?", ActivityKind.DISCUSSION),
+        ):
+            with self.subTest(text):
+                self.assertIn(Category.SAFE_SPACE, categories(text, kind))
+
+    def test_the_same_words_used_respectfully_are_left_alone(self) -> None:
+        for text, kind in (
+            ("Some people say a leader should always be open; where do you stand?", None),
+            ("Should a manager always attend the planning meeting? Share both sides.", None),
+            ("Most managers report the same at first; it gets easier.", None),
+            ("In cricket, a captain sets the field for each batter. What is your field?", None),
+            ("It can help to simply listen for a while.", None),
+            ("Perhaps you want to be honest and kind at the same time.", None),
+            ("If you fell behind during the audit, that is normal; pick up where you left.", None),
+            ("HR can see who answered the survey; managers see only group results.", None),
+            (
+                "The cohort reads this thread, so leave out names and confidential details.",
+                ActivityKind.DISCUSSION,
+            ),
+            (
+                "Your cohort can read this thread. It is not anonymous, so write as you would "
+                "in a meeting.",
+                ActivityKind.DISCUSSION,
+            ),
+            ("Ask what happened before asking who was responsible.", None),
+        ):
+            with self.subTest(text):
+                self.assertEqual(categories(text, kind), set())
