@@ -45,7 +45,7 @@ from events.models import Event
 from moderation.models import Report
 from notifications.actions import notify
 from notifications.models import Notification, NotificationKind
-from organizations.models import Membership
+from organizations.models import Membership, Role
 from programs.models import ActivityKind
 from rapport.lib.crypto import confidential_fields
 from rapport.policy import Visibility
@@ -515,6 +515,8 @@ class RawDumpAfterErasureTests(TransactionTestCase):
         cohort = make_cohort(program, name="Fabrikam cohort")
         alice = make_user(org, "ingrid.solvang@fabrikam.example", name="Ingrid Solvang")
         bob = make_user(org, "tomas.brandt@fabrikam.example", name="Tomas Brandt")
+        # Someone to look at Alice's report: a report nobody could handle is refused.
+        make_user(org, "aino.admin@fabrikam.example", name="Aino Virta", role=Role.ADMIN)
         for person in (alice, bob):
             enroll(person, cohort=cohort)
         activity = program.weeks.get().activities.filter(kind=ActivityKind.ARTICLE).first()
