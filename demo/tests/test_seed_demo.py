@@ -506,26 +506,6 @@ class SeededDemoTests(TestCase):
             self.assertLessEqual(round_.opens_on, NOW.date())
             self.assertGreaterEqual(Response.objects.filter(round=round_).count(), 12 * 4)
 
-    def test_last_years_cohort_took_the_journey_not_only_its_alumna(self) -> None:
-        previous = Cohort.objects.get(
-            organization=self.organization, name__startswith="Cohort 2025"
-        )
-        seats = Enrollment.objects.filter(cohort=previous, role=EnrollmentRole.LEARNER)
-        took_part = seats.filter(completed_count__gt=0).count()
-        self.assertGreaterEqual(took_part, 20, "a finished cohort, not one person")
-        self.assertLess(took_part, seats.count() + 1)
-        with_progress = (
-            ActivityProgress.objects.filter(enrollment__cohort=previous)
-            .values("enrollment")
-            .distinct()
-            .count()
-        )
-        self.assertEqual(with_progress, took_part)
-        # Their history lies inside their own cohort's weeks, a year ago.
-        last = previous.week_starts_on(len(content.WEEKS)) + timedelta(days=7)
-        latest = ActivityProgress.objects.filter(enrollment__cohort=previous).latest("started_at")
-        self.assertLess(latest.started_at.date(), last + timedelta(days=1))
-
     def test_the_demo_coach_has_a_circle_session_this_week_with_the_learners_circle(
         self,
     ) -> None:
