@@ -7,14 +7,26 @@ link is one unbroken line that can be copied from a terminal or a plain-text cli
 """
 
 import email.policy
+import uuid
 from dataclasses import dataclass
-from email.message import EmailMessage
+from datetime import UTC, datetime
+from email.charset import Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
+from django.core.validators import validate_email
 from django.template import engines
+from django.utils.encoding import punycode
+from django.utils.timezone import get_current_timezone
 from jinja2 import Environment
 
 # RFC 5322 allows lines of up to 998 characters. Python picks quoted-printable for any line
@@ -56,12 +68,168 @@ def render_email(name: str, context: dict[str, Any]) -> RenderedEmail:
     )
 
 
-class MultipartEmail(EmailMultiAlternatives):
-    """EmailMultiAlternatives whose bodies keep their lines whole (7bit for ASCII, else 8bit)."""
+# The header fields Django's path gives a meaning to (addresses, the MIME structure, one
+# Subject): an extra header among these makes MultipartEmail take Django's path.
+_DJANGO_HEADERS = frozenset(
+    {
+        "bcc",
+        "cc",
+        "content-transfer-encoding",
+        "content-type",
+        "from",
+        "mime-version",
+        "reply-to",
+        "resent-bcc",
+        "resent-cc",
+        "resent-from",
+        "resent-sender",
+        "resent-to",
+        "sender",
+        "subject",
+        "to",
+    }
+)
 
-    def message(self, *, policy: Any = None) -> EmailMessage:
+# UTF-8 bodies as they are (7bit or 8bit, never base64 or quoted-printable); header text that
+# is not ASCII still goes in RFC 2047 encoded-words.
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = None  # type: ignore[assignment]  # None: neither base64 nor QP
+
+
+def _is_field_name(name: str) -> bool:
+    """RFC 5322 §2.2: printable ASCII without a space or a colon."""
+    return (
+        bool(name) and name.isascii() and name.isprintable() and " " not in name and ":" not in name
+    )
+
+
+@lru_cache(maxsize=1024)  # the From address is the same in every email
+def _plain_address(value: str) -> str | None:
+    """`value` ("addr@domain" or "Name <addr@domain>", the name quoted only if it must be) as
+    an ASCII header value: the name in an encoded-word if it is not ASCII, the domain in IDNA
+    (punycode). None for anything else (comments, a non-ASCII local part, a malformed address),
+    which Django's path handles."""
+    name, addr = parseaddr(value)
+    if not addr or '"' in name or "\\" in name:
+        return None
+    if value not in (addr, f"{name} <{addr}>", f'"{name}" <{addr}>'):
+        return None
+    try:
+        validate_email(addr)
+        local, _, domain = addr.rpartition("@")
+        if not local.isascii():
+            return None
+        domain = punycode(domain)
+    except (ValidationError, UnicodeError):
+        return None
+    return formataddr((name, f"{local}@{domain}"), charset=_UTF8)
+
+
+def _text_part(body: str, subtype: str) -> MIMENonMultipart | None:
+    """A text/`subtype` UTF-8 part whose lines go out whole (7bit if ASCII, else 8bit), ending
+    with a line break as Django's `set_content` makes it; None if a line is over 998 bytes (or
+    the text cannot be encoded), which Django's path sends quoted-printable."""
+    try:
+        lines = body.encode("utf-8").splitlines()
+    except UnicodeError:
+        return None
+    if any(len(line) > MAX_LINE_LENGTH for line in lines):
+        return None
+    if not body.endswith(("\n", "\r")):
+        body += "\n"
+    part = MIMENonMultipart("text", subtype, charset="utf-8")
+    part.set_payload(body, _UTF8)  # what MIMEText does, with our Charset: 7bit or 8bit
+    del part["MIME-Version"]  # the top level says it
+    return part
+
+
+class MultipartEmail(EmailMultiAlternatives):
+    """EmailMultiAlternatives whose bodies keep their lines whole (7bit for ASCII, else 8bit),
+    built through the standard library's legacy MIME classes when it is a plain text + HTML
+    email (see the module docstring), through Django's own path otherwise."""
+
+    # The override widens Django's return type (email.message.EmailMessage) to its base class,
+    # Message: what Django's own backends use of it (as_bytes, as_string, items) both have.
+    def message(self, *, policy: Any = None) -> Message:  # type: ignore[override]
+        """The email as a standard-library message whose `as_bytes()` ends lines with
+        `policy.linesep` (Django's SMTP backend passes `email.policy.SMTP`: CRLF).
+
+        A text + HTML email with plain headers comes back as an `email.mime` multipart
+        (`email.message.Message` under `email.policy.compat32`); anything else (attachments,
+        a calendar or other alternative, a header with a line break, an address that is not
+        in its plain form, a line over 998 bytes...) goes through Django's
+        `EmailMultiAlternatives.message()`, which also raises Django's errors (ValueError, alias
+        BadHeaderError, for a line break in a header; for a Bcc header)."""
         policy = policy or email.policy.default
+        fast = self._legacy_message(policy)
+        if fast is not None:
+            return fast
         return super().message(policy=policy.clone(max_line_length=MAX_LINE_LENGTH))
+
+    def _legacy_message(self, policy: Any) -> Message | None:
+        """The text + HTML email built with `email.mime`, or None when it is not one the
+        legacy classes build exactly as Django's path would."""
+        if self.attachments or len(self.alternatives) != 1:
+            return None
+        html, mimetype = self.alternatives[0]
+        if mimetype != "text/html" or not isinstance(html, str):
+            return None
+        if (self.encoding or settings.DEFAULT_CHARSET).lower() not in ("utf-8", "utf8"):
+            return None
+        text = self.body
+        if not isinstance(text, str) or not text:
+            return None
+        subject = str(self.subject)
+        extra = self.extra_headers
+        if any(name.lower() in _DJANGO_HEADERS for name in extra):
+            return None
+        values = [subject, *extra.values()]
+        if not all(isinstance(value, str) for value in values) or any(
+            "\n" in value or "\r" in value for value in values
+        ):
+            return None  # Django's path raises its own error for a line break
+        if not all(value.isascii() and _is_field_name(name) for name, value in extra.items()):
+            return None
+        addresses: dict[str, str] = {}
+        for header, values in (
+            ("From", [str(self.from_email)]),
+            ("To", self.to),
+            ("Cc", self.cc),
+            ("Reply-To", self.reply_to),
+        ):
+            formatted = [_plain_address(str(value)) for value in values]
+            if any(value is None for value in formatted):
+                return None
+            if formatted:
+                addresses[header] = ", ".join(value or "" for value in formatted)
+        plain, rich = _text_part(text, "plain"), _text_part(html, "html")
+        if plain is None or rich is None:
+            return None
+
+        # A boundary of our own, so the generator does not compile a regular expression per
+        # email to check its random one against the text; ours is checked here instead.
+        boundary = f"=_{uuid.uuid4().hex}"
+        if boundary in text or boundary in html:
+            return None
+        message = MIMEMultipart(
+            "alternative",
+            boundary=boundary,
+            _subparts=[plain, rich],
+            policy=email.policy.compat32.clone(linesep=policy.linesep),
+        )
+        # compat32 writes a Header as RFC 2047 encoded-words of at most 78 characters a line.
+        message["Subject"] = subject if subject.isascii() else Header(subject, _UTF8)  # type: ignore[assignment]
+        for header, value in addresses.items():
+            message[header] = value
+        names = {name.lower() for name in extra}
+        if "date" not in names:
+            zone = get_current_timezone() if settings.EMAIL_USE_LOCALTIME else UTC
+            message["Date"] = format_datetime(datetime.now(zone))
+        if "message-id" not in names:
+            message["Message-ID"] = make_msgid(domain=DNS_NAME)
+        for name, value in extra.items():
+            message[name] = value
+        return message
 
 
 def send_rendered(
