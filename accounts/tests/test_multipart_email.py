@@ -1,0 +1,290 @@
+"""MultipartEmail builds a text + HTML email with the standard library's legacy MIME classes:
+what a mail client reads from it (parsed back with `email.policy.default`) must be what
+Django's own `EmailMultiAlternatives.message()` gives, and everything else must still take
+Django's path."""
+
+import email
+import email.policy
+import re
+from email.message import EmailMessage
+from email.mime.multipart import MIMEMultipart
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.test import SimpleTestCase, override_settings
+
+from accounts.emails import MultipartEmail, RenderedEmail, send_rendered
+from accounts.tests.test_emails import _free_port
+
+DIGEST_HEADERS = {
+    "List-Unsubscribe": "<https://rapport.example.com/notifications/unsubscribe/abc/>",
+    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    "Auto-Submitted": "auto-generated",
+    "Message-ID": "<digest-1234@rapport.example.com>",
+}
+
+
+def make(
+    *,
+    subject: str = "Your weekly digest",
+    text: str = "Hello Nell,\n\nTwo reactions.\n",
+    html: str = "<p>Hello Nell,</p>\n<p>Two reactions.</p>\n",
+    cls: type[EmailMultiAlternatives] = MultipartEmail,
+    **kwargs: Any,
+) -> EmailMultiAlternatives:
+    kwargs.setdefault("to", ["nell@northwind.example"])
+    kwargs.setdefault("from_email", "Rapport <rapport@rapport.example.com>")
+    message = cls(subject=subject, body=text, **kwargs)
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def raw(message: EmailMultiAlternatives) -> bytes:
+    """The bytes Django's SMTP backend hands to smtplib."""
+    return message.message(policy=email.policy.SMTP).as_bytes()
+
+
+def django_raw(message: EmailMultiAlternatives) -> bytes:
+    """The same email through Django's own path, as MultipartEmail made it before."""
+    return EmailMultiAlternatives.message(
+        message, policy=email.policy.SMTP.clone(max_line_length=998)
+    ).as_bytes()
+
+
+def parse(data: bytes) -> EmailMessage:
+    parsed = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def addresses(parsed: EmailMessage, header: str) -> list[tuple[str, str, str]]:
+    value = parsed[header]
+    if value is None:
+        return []
+    return [(a.display_name, a.username, a.domain) for a in value.addresses]
+
+
+def reading(data: bytes) -> dict[str, Any]:
+    """What a mail client reads: headers decoded, addresses split, each part's type, transfer
+    encoding, charset and text."""
+    parsed = parse(data)
+    parts = []
+    for part in parsed.walk():
+        if part.is_multipart():
+            parts.append((part.get_content_type(),))
+        else:
+            parts.append(
+                (
+                    part.get_content_type(),
+                    part["Content-Transfer-Encoding"],
+                    part.get_content_charset(),
+                    part.get_content(),
+                )
+            )
+    return {
+        "subject": str(parsed["Subject"]),
+        "from": addresses(parsed, "From"),
+        "to": addresses(parsed, "To"),
+        "cc": addresses(parsed, "Cc"),
+        "reply-to": addresses(parsed, "Reply-To"),
+        "bcc": parsed["Bcc"],
+        "headers": {k: str(parsed[k]) for k in DIGEST_HEADERS if k != "Message-ID"},
+        "parts": parts,
+        "defects": [d for part in parsed.walk() for d in part.defects],
+    }
+
+
+class LegacyPathTests(SimpleTestCase):
+    def test_a_text_and_html_email_is_built_with_the_legacy_mime_classes(self) -> None:
+        message = make().message(policy=email.policy.SMTP)
+        self.assertIsInstance(message, MIMEMultipart)
+        self.assertEqual(message.get_content_type(), "multipart/alternative")
+
+    def test_it_reads_as_djangos_own_message_does(self) -> None:
+        cases: list[dict[str, Any]] = [
+            {},
+            {"headers": DIGEST_HEADERS},
+            {"subject": "Ton résumé de la semaine — 2 réactions", "text": "Grüße, Zoë\n"},
+            {"subject": "A long subject " * 12, "html": "<p>é</p>"},
+            {"to": ["Zoë Ünal <zoe@northwind.example>"]},
+            {"to": ["zoe@bücher.example", "Zoë <z@bücher.example>"]},
+            {"to": ['"D\'Arcy, Smith" <darcy@northwind.example>', "D'Arcy <d@x.example>"]},
+            {"to": ["Zoë Ünal " * 8 + "<zoe@northwind.example>"]},
+            {"from_email": "Équipe Rapport <rapport@rapport.example.com>"},
+            {"cc": ["coach@northwind.example"], "reply_to": ["Coach <c@northwind.example>"]},
+            {"text": "https://rapport.example.com/" + "a" * 960 + "\n", "html": "x" * 998},
+            {"text": "no final line break", "html": "<p>CRLF</p>\r\n<p>lines</p>\r\n"},
+            {"text": "From the start of a line\n.\n..\n"},
+        ]
+        for case in cases:
+            with self.subTest(case=case):
+                ours = raw(make(**case))
+                self.assertIsInstance(make(**case).message(), MIMEMultipart)
+                self.assertEqual(reading(ours), reading(django_raw(make(**case))))
+                self.assertEqual(reading(ours)["defects"], [])
+
+    def test_non_ascii_headers_go_in_encoded_words_and_idn_domains_in_punycode(self) -> None:
+        data = raw(
+            make(
+                subject="Résumé",
+                to=["Zoë Ünal <zoe@bücher.example>"],
+                from_email="Équipe <rapport@rapport.example.com>",
+            )
+        )
+        self.assertTrue(data.isascii() or b"\r\n\r\n" in data)
+        head = data.split(b"\r\n\r\n", 1)[0]
+        self.assertTrue(head.isascii(), head)
+        self.assertRegex(head, rb"Subject: =\?utf-8\?[bq]\?")
+        self.assertIn(b"@xn--bcher-kva.example>", head)
+        parsed = parse(data)
+        self.assertEqual(parsed["Subject"], "Résumé")
+        self.assertEqual(addresses(parsed, "To"), [("Zoë Ünal", "zoe", "xn--bcher-kva.example")])
+        self.assertEqual(parsed["From"].addresses[0].display_name, "Équipe")
+
+    def test_extra_headers_date_and_message_id(self) -> None:
+        parsed = parse(raw(make(headers=DIGEST_HEADERS, reply_to=["r@northwind.example"])))
+        for name, value in DIGEST_HEADERS.items():
+            self.assertEqual(parsed.get_all(name), [value])
+        self.assertEqual(parsed["Reply-To"], "r@northwind.example")
+        self.assertIsNotNone(parsed["Date"].datetime)
+        parsed = parse(raw(make()))
+        self.assertRegex(parsed["Message-ID"], r"^<[^<>@\s]+@[^<>@\s]+>$")
+        self.assertIsNotNone(parsed["Date"].datetime)
+        self.assertEqual(parsed["Date"].datetime.utcoffset().total_seconds(), 0)
+
+    def test_bcc_is_a_recipient_but_never_a_header(self) -> None:
+        message = make(bcc=["hidden@northwind.example"], cc=["c@northwind.example"])
+        self.assertNotIn(b"hidden", raw(message))
+        self.assertIn("hidden@northwind.example", message.recipients())
+        with self.assertRaisesMessage(ValueError, "Bcc is not a valid email header"):
+            make(headers={"Bcc": "hidden@northwind.example"}).message()
+
+    def test_a_line_break_in_any_header_raises_as_django_does(self) -> None:
+        for case in [
+            {"subject": "Hello\nBcc: victim@example.com"},
+            {"subject": "folded\n continuation"},
+            {"to": ["nell@northwind.example\nBcc: victim@example.com"]},
+            {"from_email": "rapport@rapport.example.com\r\nBcc: victim@example.com"},
+            {"reply_to": ["r@northwind.example\nX-Evil: 1"]},
+            {"headers": {"List-Unsubscribe": "<https://x/>\r\nBcc: victim@example.com"}},
+        ]:
+            with self.subTest(case=case):
+                with self.assertRaises(ValueError) as ours:
+                    raw(make(**case))
+                with self.assertRaises(ValueError) as django:
+                    raw(make(cls=EmailMultiAlternatives, **case))
+                self.assertEqual(str(ours.exception), str(django.exception))
+
+    def test_bodies_are_7bit_or_8bit_with_whole_lines_and_crlf_for_smtp(self) -> None:
+        link = "https://rapport.example.com/" + "a" * 970
+        self.assertEqual(len(link), 998)
+        data = raw(make(text=f"Grüße\n{link}\n", html=f"<p>\n{link}\n</p>\n"))
+        self.assertNotIn(b"quoted-printable", data.lower())
+        self.assertNotIn(b"base64", data.lower())
+        self.assertIn(f"\r\n{link}\r\n".encode(), data)
+        self.assertIn(b"Content-Transfer-Encoding: 8bit", data)
+        self.assertIn(b"Content-Transfer-Encoding: 7bit", data)
+        self.assertNotRegex(data, rb"[^\r]\n", "every line ends in CRLF")
+        self.assertTrue(data.endswith(b"\r\n"))
+        # Without a policy (the locmem backend, tests), lines end in LF as in Django's path.
+        self.assertNotIn(b"\r", make().message().as_bytes())
+
+    def test_a_line_over_998_bytes_takes_djangos_path(self) -> None:
+        text = "https://rapport.example.com/" + "a" * 971 + "\n"
+        message = make(text=text)
+        self.assertNotIsInstance(message.message(), MIMEMultipart)
+        self.assertEqual(
+            reading(raw(message)), reading(raw(make(cls=EmailMultiAlternatives, text=text)))
+        )
+
+    def test_what_the_legacy_classes_cannot_build_as_django_does_takes_djangos_path(self) -> None:
+        for case in [
+            {"to": ["zoë@northwind.example"]},  # a non-ASCII local part
+            {"to": ["Smith, John <john@northwind.example>"]},
+            {"to": ["nell@northwind.example (Nell)"]},
+            {"headers": {"X-Note": "café"}},
+            {"headers": {"Sender": "s@northwind.example"}},
+        ]:
+            with self.subTest(case=case):
+                self.assertNotIsInstance(make(**case).message(), MIMEMultipart)
+        with_file = make()
+        with_file.attach("notes.txt", "hello", "text/plain")
+        self.assertNotIsInstance(with_file.message(), MIMEMultipart)
+
+
+class _Envelopes:
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.append((list(envelope.rcpt_tos), envelope.original_content))
+        return "250 Message accepted"
+
+
+class SmtpTests(SimpleTestCase):
+    """Through Django's SMTP backend to a real SMTP server on loopback."""
+
+    def setUp(self) -> None:
+        self.sink = _Envelopes()
+        controller = Controller(self.sink, hostname="127.0.0.1", port=_free_port())
+        controller.start()
+        self.addCleanup(controller.stop)
+        options = {"host": "127.0.0.1", "port": controller.port, "timeout": 10}
+        setting = override_settings(
+            MAILERS={
+                "default": {
+                    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                    "OPTIONS": options,
+                }
+            }
+        )
+        setting.enable()
+        self.addCleanup(setting.disable)
+
+    def test_the_server_receives_crlf_lines_and_bcc_only_in_the_envelope(self) -> None:
+        sent = mailers["default"].send_messages(
+            [make(subject="Zoë", bcc=["hidden@northwind.example"], headers=DIGEST_HEADERS)]
+        )
+        self.assertEqual(sent, 1)
+        [(rcpt, data)] = self.sink.received
+        self.assertEqual(rcpt, ["nell@northwind.example", "hidden@northwind.example"])
+        self.assertNotIn(b"hidden", data)
+        self.assertNotRegex(data, rb"[^\r]\n")
+        parsed = parse(data)
+        self.assertEqual(parsed["Subject"], "Zoë")
+        self.assertEqual(parsed["Message-ID"], DIGEST_HEADERS["Message-ID"])
+
+    def test_header_injection_sends_nothing(self) -> None:
+        with self.assertRaises(ValueError):
+            mailers["default"].send_messages([make(subject="Hi\nBcc: victim@example.com")])
+        self.assertEqual(self.sink.received, [])
+
+    def test_a_calendar_invitation_keeps_its_alternative_and_attachment(self) -> None:
+        calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+        rendered = RenderedEmail(subject="Session", text="Hello\n", html="<p>Hello</p>\n")
+        send_rendered(
+            rendered, to=["nell@northwind.example"], calendar=calendar, calendar_method="REQUEST"
+        )
+        [(_, data)] = self.sink.received
+        parsed = parse(data)
+        self.assertEqual(parsed.get_content_type(), "multipart/mixed")
+        types = [part.get_content_type() for part in parsed.walk()]
+        self.assertEqual(
+            types,
+            [
+                "multipart/mixed",
+                "multipart/alternative",
+                "text/plain",
+                "text/html",
+                "text/calendar",
+                "application/ics",
+            ],
+        )
+        invite = next(p for p in parsed.walk() if p.get_content_type() == "text/calendar")
+        self.assertEqual(invite.get_param("method"), "REQUEST")
+        self.assertEqual(invite.get_content().replace("\r\n", "\n"), calendar.replace("\r\n", "\n"))
+        [attachment] = list(parsed.iter_attachments())
+        self.assertEqual(attachment.get_filename(), "invite.ics")
+        self.assertEqual(attachment.get_content(), calendar.encode())
+        self.assertIsNone(re.search(rb"quoted-printable", data, re.I))
