@@ -215,9 +215,12 @@ class MultipartEmail(EmailMultiAlternatives):
             "alternative",
             boundary=boundary,
             _subparts=[plain, rich],
-            policy=email.policy.compat32.clone(linesep=policy.linesep),
+            policy=email.policy.compat32.clone(
+                linesep=policy.linesep, max_line_length=MAX_LINE_LENGTH
+            ),
         )
-        # compat32 writes a Header as RFC 2047 encoded-words of at most 78 characters a line.
+        # compat32 writes a Header as RFC 2047 encoded-words (one line, as Django's path does with
+        # lines of up to 998: a signed link in List-Unsubscribe has colons it would fold at).
         message["Subject"] = subject if subject.isascii() else Header(subject, _UTF8)  # type: ignore[assignment]
         for header, value in addresses.items():
             message[header] = value

@@ -153,6 +153,12 @@ class LegacyPathTests(SimpleTestCase):
         self.assertIsNotNone(parsed["Date"].datetime)
         self.assertEqual(parsed["Date"].datetime.utcoffset().total_seconds(), 0)
 
+    def test_a_long_signed_link_header_stays_on_one_line(self) -> None:
+        link = "<https://rapport.example.com/notifications/unsubscribe/" + "abc:def," * 12 + "/>"
+        data = raw(make(headers={"List-Unsubscribe": link}))
+        self.assertIn(f"\r\nList-Unsubscribe: {link}\r\n".encode(), data)
+        self.assertEqual(parse(data)["List-Unsubscribe"], link)
+
     def test_bcc_is_a_recipient_but_never_a_header(self) -> None:
         message = make(bcc=["hidden@northwind.example"], cc=["c@northwind.example"])
         self.assertNotIn(b"hidden", raw(message))
