@@ -4,6 +4,20 @@ Each email is three templates, `<name>_subject.txt`, `<name>.txt` and `<name>.ht
 parts are rendered with autoescaping off (a name such as D'Arcy stays D'Arcy, not D&#39;Arcy)
 and the HTML part with it on. Bodies are sent as 7bit or 8bit text, never quoted-printable: a
 link is one unbroken line that can be copied from a terminal or a plain-text client.
+
+`MultipartEmail` builds a text + HTML email with the standard library's legacy MIME classes
+(`email.mime`, `email.policy.compat32`, a UTF-8 `Charset` without body encoding): about a
+quarter of the CPU of Django's `EmailMessage.message()`, whose `email.policy.default` parses and
+folds every header through `email.headerregistry` (docs/performance.md, "Digest", round 4). A
+mail client reads the same thing (accounts/tests/test_multipart_email.py compares them):
+non-ASCII subjects and display names in RFC 2047 encoded-words, IDN domains in punycode, Date
+and Message-ID unless given, Bcc only in the envelope, `as_bytes()` lines ending in the given
+policy's linesep (CRLF for Django's SMTP backend). Everything else takes Django's own path:
+attachments and calendars (`send_rendered(calendar=...)`), a line break in any header (Django
+raises ValueError, its BadHeaderError), an address not in its plain form or with a non-ASCII
+local part, address-like extra headers, a body line over 998 bytes (quoted-printable there).
+The object returned on the fast path is an `email.message.Message`, not the modern
+`EmailMessage`: reparse its bytes to use `get_body()`.
 """
 
 import email.policy
