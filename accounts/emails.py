@@ -233,9 +233,12 @@ class MultipartEmail(EmailMultiAlternatives):
                 linesep=policy.linesep, max_line_length=MAX_LINE_LENGTH
             ),
         )
-        # compat32 writes a Header as RFC 2047 encoded-words (one line, as Django's path does with
-        # lines of up to 998: a signed link in List-Unsubscribe has colons it would fold at).
-        message["Subject"] = subject if subject.isascii() else Header(subject, _UTF8)  # type: ignore[assignment]
+        # A non-ASCII subject goes as RFC 2047 encoded-words of at most 75 characters each
+        # (RFC 2047 section 2), folded onto continuation lines; other headers are never folded
+        # before 998 (a signed link in List-Unsubscribe has colons a fold would split at).
+        message["Subject"] = (
+            subject if subject.isascii() else Header(subject, _UTF8, 75, "Subject").encode()
+        )
         for header, value in addresses.items():
             message[header] = value
         names = {name.lower() for name in extra}

@@ -142,6 +142,18 @@ class LegacyPathTests(SimpleTestCase):
         self.assertEqual(addresses(parsed, "To"), [("Zoë Ünal", "zoe", "xn--bcher-kva.example")])
         self.assertEqual(parsed["From"].addresses[0].display_name, "Équipe")
 
+    def test_a_long_non_ascii_subject_is_encoded_words_of_at_most_75_characters(self) -> None:
+        subject = (
+            "Votre résumé de la semaine : 3 réponses dans le cercle Amande — Aïcha, Łukasz, "
+            "Zoë et Kofi ont réagi à votre message sur la délégation"
+        )
+        data = raw(make(subject=subject))
+        head = data.split(b"\r\n\r\n", 1)[0].decode("ascii")
+        words = re.findall(r"=\?utf-8\?[bq]\?[^?]*\?=", head)
+        self.assertGreater(len(words), 1)
+        self.assertTrue(all(len(word) <= 75 for word in words), words)  # RFC 2047 section 2
+        self.assertEqual(parse(data)["Subject"], subject)
+
     def test_extra_headers_date_and_message_id(self) -> None:
         parsed = parse(raw(make(headers=DIGEST_HEADERS, reply_to=["r@northwind.example"])))
         for name, value in DIGEST_HEADERS.items():
