@@ -87,13 +87,16 @@ class Target:
     def body_html(self) -> Markup:
         """The text, sanitised, for the moderators and the reporter: a post's or question's
         Markdown rendered inert; an entry's answers under their prompts, as its readers see
-        them (line breaks kept, never Markdown). Empty when `unavailable`."""
+        them (line breaks kept, never Markdown; the prompts in bold, not headings, as the
+        quote sits under whatever heading its page has). Empty when `unavailable`."""
         if self.unavailable:
             return Markup("")
         if isinstance(self.obj, Entry):
             return Markup(  # each prompt and answer escaped by format_html_join
                 format_html_join(
-                    "", '<h3>{}</h3><p class="preserve-lines">{}</p>', self.obj.answers()
+                    "",
+                    '<p><strong>{}</strong></p><p class="preserve-lines">{}</p>',
+                    self.obj.answers(),
                 )
             )
         return render_untrusted_markdown(self.body)

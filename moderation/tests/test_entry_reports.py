@@ -24,7 +24,7 @@ from notifications.models import Notification, NotificationKind
 from organizations.models import Membership
 from rapport.testing import PersonaTestCase
 from reflections import actions as reflection_actions
-from reflections.models import Entry, Visibility
+from reflections.models import Entry, EntryView, Visibility
 from reflections.tests.helpers import free_entry
 
 
@@ -95,6 +95,8 @@ class ReportingEntriesTests(EntryReportTestCase):
             detail = self.client.get(reverse("moderation:report_detail", args=[report.public_id]))
             self.assertEqual(detail.status_code, 404, person.email)
             self.assertNotContains(self.client.get(reverse("moderation:mine")), "It is about")
+        # The moderators' reading is not in the author's access log: it would tell him.
+        self.assertFalse(EntryView.objects.filter(viewer__in=[self.carol, self.adam]).exists())
         self.client.force_login(self.alice)
         mine = self.client.get(reverse("moderation:mine"))
         self.assertContains(mine, "the journal shared with Cohort A")
@@ -242,6 +244,21 @@ class ModeratingEntriesTests(EntryReportTestCase):
         self.assertRedirects(response, reverse("moderation:report_detail", args=[report.public_id]))
         self.assertContains(self.entry_page(self.alice), "Fay froze again")
         self.assertEqual(ModerationAction.objects.count(), 2)
+
+    def test_the_moderators_read_the_entry_as_inert_text(self) -> None:
+        planted = free_entry(
+            self.bob,
+            self.cohort_a,
+            body='<script>alert("x")</script> **not bold** <img src=x onerror=alert(1)>',
+            visibility="cohort",
+        )
+        actions.report_entry(planted, reporter=self.alice, reason=ReportReason.OTHER)
+        self.client.force_login(self.carol)
+        queue = self.client.get(reverse("moderation:queue")).content.decode()
+        self.assertNotIn('<script>alert("x")', queue)
+        self.assertNotIn("<img src=x", queue)
+        self.assertNotIn("<strong>not bold</strong>", queue)  # never Markdown, as readers see it
+        self.assertIn("&lt;script&gt;", queue)
 
     def test_an_empty_or_overlong_hide_reason_is_refused_and_changes_nothing(self) -> None:
         self.post_report(self.alice)
