@@ -23,6 +23,8 @@ from moderation.models import (
     ReportState,
 )
 from rapport import policy
+from reflections.access import get_entry_for_user
+from reflections.models import Entry
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -40,6 +42,18 @@ def get_reportable_question(user: "User | Any", question_public_id: uuid.UUID) -
     return get_question_for_user(user, question_public_id)
 
 
+def get_reportable_entry(user: "User | Any", entry_public_id: uuid.UUID) -> Entry:
+    """A journal entry the person may read (Entry.visible_to: shared with their circle or
+    cohort, or with them as the author's coach; hidden entries only to their author), with its
+    author, cohort and circle, to report it; else 404 — also for an entry shared with its
+    author's coach only or with nobody (a confidence, not reportable), so the answer never says
+    more than the entry's own page would."""
+    entry = get_entry_for_user(user, entry_public_id)
+    if not entry.is_shared_with_a_group:
+        raise Http404("Only entries shared with a circle or cohort are reported")
+    return entry
+
+
 # What the queue, a report and the audit log need of whatever a report is about, fetched up
 # front (a fixed number of queries whatever the mix of posts and questions).
 TARGET_RELATIONS = (
@@ -50,6 +64,10 @@ TARGET_RELATIONS = (
     "question__author",
     "question__answered_by",
     "question__thread__host",
+    "entry__author",
+    "entry__cohort",
+    "entry__circle",
+    "entry__activity",
 )
 
 
@@ -137,5 +155,7 @@ def audit_log(user: "User | Any") -> ModerationActionQuerySet:
         "post__thread__activity",
         "post__thread__circle",
         "question__thread",
+        "entry__cohort",
+        "entry__circle",
         "report",
     )

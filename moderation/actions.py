@@ -1,5 +1,5 @@
-"""Writes of the moderation domain: blocking, reporting a post or an expert question or answer
-(`moderation.targets`), and the moderators' decisions
+"""Writes of the moderation domain: blocking, reporting a post, an expert question or answer, or
+a journal entry shared with a circle or cohort (`moderation.targets`), and the moderators' decisions
 (hide, dismiss, show again), each recorded in the append-only audit log.
 
 Every write is atomic and keyword-only after the object it acts on. Preconditions are the
@@ -34,11 +34,19 @@ from moderation.models import (
     ReportReason,
     ReportState,
 )
-from moderation.targets import ANSWER, Target, post_target, question_target, target_of
+from moderation.targets import (
+    ANSWER,
+    Target,
+    entry_target,
+    post_target,
+    question_target,
+    target_of,
+)
 from notifications.actions import notify
 from notifications.models import NotificationKind
 from organizations.models import Membership
 from rapport import policy
+from reflections.models import Entry
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -164,6 +172,28 @@ def report_question(
     )
 
 
+def report_entry(
+    entry: Entry,
+    *,
+    reporter: "User",
+    reason: str,
+    details: str = "",
+    anonymous_to_peers: bool = True,
+) -> Report:
+    """Report a journal entry its author shared with their circle or cohort to its cohort's
+    moderators (`report`). Refuses (ModerationError) an entry shared with its author's coach
+    only or with nobody (not a group's to report: docs/permissions.md, "Moderation").
+    Precondition: the reporter may read the entry (moderation.access.get_reportable_entry):
+    the report shows the moderators its text, which the reporter could read already."""
+    return report(
+        entry_target(entry),
+        reporter=reporter,
+        reason=reason,
+        details=details,
+        anonymous_to_peers=anonymous_to_peers,
+    )
+
+
 def report(
     target: Target,
     *,
@@ -189,8 +219,13 @@ def report(
     noun = target.noun
     if target.author_id == reporter.pk:
         raise ModerationError(f"You cannot report your own {noun}.")
-    if target.deleted_at is not None:
+    if target.deleted_at is not None or target.obj is None:
         raise ModerationError(f"This {noun} was deleted, so there is nothing left to report.")
+    if target.unavailable:
+        raise ModerationError(
+            f"This {noun} is no longer shared with a group, so there is nothing to report. "
+            "If something its author shared worries you, tell your coach."
+        )
     already = f"You have already reported this {noun}. The moderators have it."
     if Report.objects.filter(**target.report_filter, reporter=reporter).exists():
         raise ModerationError(already)
@@ -200,11 +235,7 @@ def report(
             "author or their line manager. Nothing was sent. Please tell your organisation's "
             "admins or your programme's organisers directly."
         )
-    fields = (
-        {"post": target.obj}
-        if isinstance(target.obj, Post)
-        else {"question": target.obj, "on_answer": target.kind == ANSWER}
-    )
+    fields = _target_fields(target)
     try:
         with transaction.atomic():
             made = Report.objects.create(
@@ -218,6 +249,15 @@ def report(
     except IntegrityError:  # a double click raced us
         raise ModerationError(already) from None
     return made
+
+
+def _target_fields(target: Target) -> dict[str, object]:
+    """The Report fields naming the text (one of post, question with on_answer, entry)."""
+    if isinstance(target.obj, Post):
+        return {"post": target.obj}
+    if isinstance(target.obj, Question):
+        return {"question": target.obj, "on_answer": target.kind == ANSWER}
+    return {"entry": target.obj}
 
 
 # -- moderators' decisions ---------------------------------------------------------------------
@@ -237,7 +277,8 @@ def _clean_note(text: str, *, required: str | None = None) -> str:
 def _log(
     action: ActionKind, *, actor: "User", target: Target, report: Report | None, reason: str
 ) -> ModerationAction:
-    on = {"post": target.obj} if isinstance(target.obj, Post) else {"question": target.obj}
+    on = {} if target.obj is None else _target_fields(target)
+    on.pop("on_answer", None)
     return ModerationAction.objects.create(
         actor=actor, action=action, report=report, reason=reason, **on
     )
@@ -272,19 +313,41 @@ def hide_reported_post(report: Report, *, by: "User", reason: str, note: str = "
     or answer through experts.actions.hide_question) with `reason`, which its author reads;
     every open report of the same text is closed as actioned with `note` for its reporter.
     Logged; the author and the reporters are notified after the commit. Refuses a blank or
-    oversize reason or note and a report already handled (ModerationError). Precondition:
+    oversize reason or note, a report already handled, and a journal entry its author no
+    longer shares with a group or deleted (`Target.unavailable`: dismiss it instead)
+    (ModerationError). Precondition:
     `by` moderates the report (moderation.access.get_report_for_moderator)."""
     reason = _clean_note(reason, required="Say why it is hidden: its author will read it.")
     note = _clean_note(note)
     with transaction.atomic():
         _refuse_handled(report)
-        target = target_of(report)
+        target = target_of(_locked(report))
+        if target.unavailable:
+            raise ModerationError(target.unavailable)
         target.hide(by=by, reason=reason)
         closed = _close_open_reports(target, by=by, state=ReportState.ACTIONED, note=note)
         _log(ActionKind.HIDE, actor=by, target=target, report=report, reason=reason)
         transaction.on_commit(lambda: _tell_author(target))
         transaction.on_commit(lambda: _tell_reporters(closed, target))
     report.refresh_from_db()
+    return report
+
+
+def _locked(report: Report) -> Report:
+    """The report with its text read again under a row lock (what the author or another
+    moderator changed since the page was loaded: an entry made private or deleted, a hide)."""
+    if report.post_id is not None:
+        report.post = Post.objects.select_for_update().get(pk=report.post_id)
+    elif report.question_id is not None:
+        report.question = Question.objects.select_for_update().get(pk=report.question_id)
+    elif report.entry_id is not None:
+        entry = (
+            Entry.objects.select_for_update(of=("self",))
+            .select_related("author", "cohort", "circle", "activity")
+            .filter(pk=report.entry_id)
+            .first()
+        )
+        report.entry = entry  # None: deleted since the report was loaded
     return report
 
 
@@ -308,11 +371,7 @@ def unhide_reported_post(report: Report, *, by: "User", reason: str = "") -> Rep
     report."""
     reason = _clean_note(reason)
     with transaction.atomic():
-        if report.post_id is not None:
-            report.post = Post.objects.select_for_update().get(pk=report.post_id)
-        elif report.question_id is not None:
-            report.question = Question.objects.select_for_update().get(pk=report.question_id)
-        target = target_of(report)
+        target = target_of(_locked(report))
         if target.hidden_at is None:
             raise ModerationError(f"This {target.noun} is not hidden; nothing was changed.")
         target.unhide(by=by)

@@ -1,7 +1,8 @@
 """Keeping the community safe: reports of what people write, and the moderation audit log.
 
-- **Report** — someone asks the moderators to look at a discussion post, an expert question
-  or an expert's written answer (`moderation.targets`: one report model for every kind). The
+- **Report** — someone asks the moderators to look at a discussion post, an expert question,
+  an expert's written answer or a journal entry shared with a circle or cohort
+  (`moderation.targets`: one report model for every kind). The
   moderators of the text's cohort (its enrolled coaches and the organisation's admins)
   see it in their queue, with the reporter's name so they can follow up — except the reported
   person's line manager, who never does, whatever their role, and the text's own author.
@@ -25,6 +26,7 @@ from discussions.models import Post
 from experts.models import Question
 from organizations.models import Membership, Organization, OrganizationScopedQuerySet
 from rapport import policy
+from reflections.models import Entry
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -55,10 +57,11 @@ class ReportState(models.TextChoices):
 class ReportQuerySet(OrganizationScopedQuerySet["Report"]):
     def moderated_by(self, user: "User | Any") -> "ReportQuerySet":
         """The reports a person handles as a moderator, in their organisation: reports on text
-        (a post, an expert question or answer) in cohorts they coach (an enrolled coach), or
-        any cohort's when they are an organisation admin — never reports on their own text,
-        never reports on text by someone they line-manage. Platform superusers all; everyone
-        else none. Built on the report's `cohort` and `author`, whatever its kind."""
+        (a post, an expert question or answer, a shared journal entry) in cohorts they coach
+        (an enrolled coach), or any cohort's when they are an organisation admin — never
+        reports on their own text, never reports on text by someone they line-manage.
+        Platform superusers all; everyone else none. Built on the report's `cohort` and
+        `author`, whatever its kind."""
         mine: ReportQuerySet = self.in_organization_of(user)  # type: ignore[assignment]
         if policy.is_platform_superuser(user):
             return mine
@@ -89,9 +92,13 @@ class Report(models.Model):
     person and text. A moderator hides the text (`actioned`) or dismisses the report
     (`dismissed`), with a note the reporter reads on "My reports".
 
-    The text is a discussion `post`, or an expert `question` — its written answer when
-    `on_answer` — exactly one of them (`report_has_one_target`); `moderation.targets.target_of`
-    reads either the same way. `author` (whose text it is) and `cohort` (whose coaches
+    The text is a discussion `post`, an expert `question` — its written answer when
+    `on_answer` — or a journal `entry`: at most one of them (`report_has_one_target`). Posts
+    and questions are never deleted from under a report (a deleted post is a tombstone), but an
+    entry's author may delete it for good: the report then stays with none of the three
+    (`entry` set to NULL), for the reporter's "My reports", the moderators (who can only
+    dismiss it) and the audit log. `moderation.targets.target_of` reads every case the same
+    way. `author` (whose text it is) and `cohort` (whose coaches
     moderate it; None: admins only) are copied from it in `save`, so the moderators' rule
     (`ReportQuerySet.moderated_by`) is one filter whatever the kind."""
 
@@ -104,6 +111,9 @@ class Report(models.Model):
         Question, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
     )
     on_answer = models.BooleanField(default=False)
+    entry = models.ForeignKey(
+        Entry, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -140,9 +150,19 @@ class Report(models.Model):
                 condition=Q(question__isnull=False),
                 name="one_report_per_person_and_question",
             ),
+            models.UniqueConstraint(
+                fields=["entry", "reporter"],
+                condition=Q(entry__isnull=False),
+                name="one_report_per_person_and_entry",
+            ),
+            # A post, a question (or its answer), or an entry — the last one also once its
+            # author deleted it (entry NULL): never two at once.
             models.CheckConstraint(
-                condition=Q(post__isnull=False, question__isnull=True, on_answer=False)
-                | Q(post__isnull=True, question__isnull=False),
+                condition=Q(
+                    post__isnull=False, question__isnull=True, entry__isnull=True, on_answer=False
+                )
+                | Q(post__isnull=True, question__isnull=False, entry__isnull=True)
+                | Q(post__isnull=True, question__isnull=True, on_answer=False),
                 name="report_has_one_target",
             ),
         ]
@@ -156,6 +176,8 @@ class Report(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         from moderation.targets import target_of
 
+        if self._state.adding and not (self.post_id or self.question_id or self.entry_id):
+            raise ValueError("A report is about a post, a question or a journal entry.")
         target = target_of(self)
         self.organization_id = target.organization_id
         if self._state.adding:
@@ -194,8 +216,9 @@ class ModerationActionQuerySet(OrganizationScopedQuerySet["ModerationAction"]):
 
 
 class ModerationAction(models.Model):
-    """One moderation decision, kept for ever: who (`actor`), what (`action`), on which post
-    or expert question (`question`; its answer when the report is `on_answer`) and report,
+    """One moderation decision, kept for ever: who (`actor`), what (`action`), on which post,
+    expert question (`question`; its answer when the report is `on_answer`) or journal `entry`
+    and report,
     why (`reason`: the reason shown to the author, or the note to the reporter), when (`at`).
     Append-only: saving an existing row or deleting any raises AppendOnlyError.
     Written by `moderation.actions` only."""
@@ -210,6 +233,9 @@ class ModerationAction(models.Model):
     post = models.ForeignKey(Post, on_delete=models.SET_NULL, null=True, related_name="+")
     question = models.ForeignKey(
         Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entry = models.ForeignKey(
+        Entry, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     report = models.ForeignKey(
         Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
@@ -233,6 +259,10 @@ class ModerationAction(models.Model):
             self.organization_id = self.post.organization_id
         elif self.question is not None:
             self.organization_id = self.question.organization_id
+        elif self.entry is not None:
+            self.organization_id = self.entry.organization_id
+        elif self.report is not None:  # a report on an entry its author deleted since
+            self.organization_id = self.report.organization_id
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:

@@ -12,14 +12,15 @@ from accounts.models import Block, User
 from accounts.personal_data import iso, label_of
 from discussions.actions import place_of
 from moderation.models import Report, ReportReason, ReportState
-from moderation.targets import question_target
+from moderation.targets import question_target, target_of
 
 
 def export_moderation(user: User) -> list[dict[str, Any]]:
-    """Rows with a `type`: each report the person made (what it was about — `post`, `question`
-    or `answer` — with its opaque id and where it is, the reason and details they gave, its
-    state and the moderators' note to them, as on "My reports") and each block they made,
-    under the name they blocked. Two queries."""
+    """Rows with a `type`: each report the person made (what it was about — `post`, `question`,
+    `answer` or `entry`, a journal entry, never its text — with its opaque id, None for an
+    entry deleted since, and where it is; the reason and details they gave, its state and the
+    moderators' note to them, as on "My reports") and each block they made, under the name
+    they blocked. Two queries."""
     rows: list[dict[str, Any]] = [
         {
             "type": "report",
@@ -36,6 +37,8 @@ def export_moderation(user: User) -> list[dict[str, Any]]:
             "post__thread__circle",
             "post__thread__cohort",
             "question__thread",
+            "entry__cohort",
+            "entry__circle",
         )
         .order_by("created_at", "id")
     ]
@@ -52,6 +55,10 @@ def _about(report: Report) -> dict[str, str]:
     """What a report was about, for the export: the kind and opaque id of the text, and where."""
     if report.post is not None:
         return {"post": str(report.post.public_id), "place": place_of(report.post.thread)}
+    if report.question is None:  # a journal entry, or one its author deleted since (no id)
+        target = target_of(report)
+        entry_id = str(target.public_id) if target.obj is not None else None
+        return {"entry": entry_id, "place": target.place}  # type: ignore[dict-item]
     target = question_target(report.question, answer=report.on_answer)  # type: ignore[arg-type]
     return {target.kind: str(target.public_id), "place": target.place}
 

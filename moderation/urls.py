@@ -18,6 +18,7 @@ urlpatterns = participants_only_urls(
             views.report_answer,
             name="report_answer",
         ),
+        path("entries/<uuid:entry_id>/report/", views.report_entry, name="report_entry"),
         path("blocks/<uuid:block_id>/unblock/", views.unblock, name="unblock"),
         path("reports/<uuid:report_id>/", views.report_detail, name="report_detail"),
         path("reports/<uuid:report_id>/hide/", views.hide, name="hide"),

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from moderation import access, actions, targets
 from moderation.forms import DismissForm, HideForm, ReportForm, UnhideForm
 from moderation.models import ModerationAction, Report
-from rapport.lib.markdown import render_untrusted_markdown
 
 # The most rows the audit page shows (newest first).
 AUDIT_PAGE_SIZE = 200
@@ -37,6 +36,16 @@ def report_question(request: HttpRequest, question_id: uuid.UUID) -> HttpRespons
     """The report form for an expert question the person can see (404 otherwise)."""
     question = access.get_reportable_question(request.user, question_id)
     return _report_page(request, targets.question_target(question))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_entry(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
+    """The report form for a journal entry the person can read and that its author shared with
+    a circle or cohort (404 otherwise: an entry they cannot read, one shared with the author's
+    coach only, private or deleted — also when that changed after the form was opened)."""
+    entry = access.get_reportable_entry(request.user, entry_id)
+    return _report_page(request, targets.entry_target(entry))
 
 
 @login_required
@@ -83,7 +92,7 @@ def _report_page(request: HttpRequest, target: targets.Target) -> HttpResponse:
             "error": error,
             "place": target.place,
             "author_label": target.author_label(request.user),
-            "body_html": render_untrusted_markdown(target.body),
+            "body_html": target.body_html(),
         },
         status=400 if invalid else 200,
     )
@@ -167,7 +176,7 @@ def _item(report: Report) -> dict[str, object]:
         "noun": target.noun,
         "place": target.place,
         "author_label": target.author_label(None, moderator=True),
-        "body_html": render_untrusted_markdown(target.body),
+        "body_html": target.body_html(),
     }
 
 
@@ -305,9 +314,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 def _place_of_entry(entry: ModerationAction) -> str:
-    """Where an audit log entry's text was (its post or question), or "" once it is gone."""
+    """Where an audit log entry's text was (its post, question or journal entry), or "" once
+    it is gone."""
     if entry.post is not None:
         return targets.post_target(entry.post).place
     if entry.question is not None:
         return targets.question_target(entry.question).place
+    if entry.entry is not None:
+        return targets.entry_place(entry.entry)
     return ""

@@ -24,6 +24,7 @@ from programs.outline import OutlineActivity
 from reflections.access import audiences_for
 from reflections.models import (
     ENTRY_VISIBILITIES,
+    MAX_HIDDEN_REASON_LENGTH,
     Entry,
     EntryKind,
     EntryView,
@@ -280,6 +281,28 @@ def delete_entry(entry: Entry, *, by: "User") -> None:
     if entry.author_id != by.pk:
         raise PermissionError("Only the author deletes an entry.")
     entry.delete()
+
+
+def hide_entry(entry: Entry, *, reason: str) -> Entry:
+    """Hide a shared entry from everyone but its author, who reads `reason` on it, whatever it
+    is shared at (re-sharing or editing does not show it again). For the moderation app, which
+    checks that the person moderates it and writes the audit log; hiding again only updates the
+    reason. Raises ValueError for a blank reason (the moderation form requires one first)."""
+    reason = " ".join((reason or "").split())[:MAX_HIDDEN_REASON_LENGTH]
+    if not reason:
+        raise ValueError("Say why it is hidden: its author will read it.")
+    entry.hidden_at = entry.hidden_at or timezone.now()
+    entry.hidden_reason = reason
+    entry.save(update_fields=["hidden_at", "hidden_reason"])
+    return entry
+
+
+def unhide_entry(entry: Entry) -> Entry:
+    """Show a hidden entry again to the people it is shared with (a hide that was a mistake).
+    The moderation app checks who may and logs it."""
+    entry.hidden_at, entry.hidden_reason = None, ""
+    entry.save(update_fields=["hidden_at", "hidden_reason"])
+    return entry
 
 
 def record_view(entry: Entry, *, viewer: "User") -> EntryView | None:

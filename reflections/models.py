@@ -12,6 +12,9 @@ an entry's page, "Shared with me", the circle panel and every count reach entrie
 - `cohort`: everyone with a seat (learner, coach, expert) in the entry's cohort.
 - Nobody else: not the organisation's admins or designers, not platform superusers (what a
   person writes about themselves is never an operator's to read).
+- An entry hidden by the moderators (`hidden_at`: someone reported it and a moderator agreed,
+  through `moderation`) is its author's alone, whatever it is shared at, until a moderator shows
+  it again; the author reads the reason (`hidden_reason`).
 
 A mission plan, a draft and the access log are their author's alone. Every piece of text a
 person types here is a `ConfidentialTextField`, encrypted at rest.
@@ -45,6 +48,12 @@ MAX_WITH_WHOM_LENGTH = 300
 Visibility = policy.Visibility
 # The levels a journal entry may be shared at (the organisation level is not offered here).
 ENTRY_VISIBILITIES = (Visibility.PRIVATE, Visibility.COACH, Visibility.CIRCLE, Visibility.COHORT)
+# The levels at which an entry is read by a group, and so may be reported to the moderators
+# (`moderation.targets.entry_target`). An entry shared with the author's coach only is a
+# one-to-one confidence, like a coaching message: it is not reportable (docs/permissions.md).
+GROUP_VISIBILITIES = (Visibility.CIRCLE, Visibility.COHORT)
+# The longest reason a moderator gives for hiding an entry (the author reads it).
+MAX_HIDDEN_REASON_LENGTH = 500
 
 
 class EntryKind(models.TextChoices):
@@ -82,12 +91,12 @@ class EntryQuerySet(OrganizationScopedQuerySet["Entry"]):
             & (Q(circle__coach=user) | Exists(viewer_in_circle))
             & Exists(author_in_circle)
         )
-        return mine.filter(
-            Q(author=user)
-            | Q(visibility=Visibility.COACH, enrollment__coach=user)
+        shared = (
+            Q(visibility=Visibility.COACH, enrollment__coach=user)
             | circle
             | Q(visibility=Visibility.COHORT, cohort_id__in=seated)
         )
+        return mine.filter(Q(author=user) | (Q(hidden_at__isnull=True) & shared))
 
     def shared_with(self, user: "User | Any") -> "EntryQuerySet":
         """What others shared that the person may read (their own entries left out)."""
@@ -100,7 +109,9 @@ class Entry(models.Model):
 
     `enrollment` is the author's seat: it names the cohort (whose people a `cohort` entry is
     shared with) and the coach (`Enrollment.coach`). `circle` is set exactly when the entry is
-    shared with a circle. `shared_at` is when it was last shared beyond its author."""
+    shared with a circle. `shared_at` is when it was last shared beyond its author.
+    `hidden_at` is set while the moderators hide it (then only its author reads it, with
+    `hidden_reason`; written by `reflections.actions.hide_entry` for the moderation app)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
@@ -130,6 +141,8 @@ class Entry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     shared_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = SingleLineCharField(max_length=MAX_HIDDEN_REASON_LENGTH, blank=True)
 
     objects = EntryQuerySet.as_manager()
 
@@ -170,6 +183,15 @@ class Entry(models.Model):
     @property
     def is_shared(self) -> bool:
         return self.visibility != Visibility.PRIVATE
+
+    @property
+    def is_shared_with_a_group(self) -> bool:
+        """Shared with a circle or the cohort: read by a group, and so reportable."""
+        return self.visibility in GROUP_VISIBILITIES
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     @property
     def heading(self) -> str:

@@ -1,6 +1,7 @@
 """The journal's part of a person's data (accounts.personal_data): export and erasure.
 
-- Export: the person's own entries (text decrypted, visibility as its label), mission plans,
+- Export: the person's own entries (text decrypted, visibility as its label, and when and why
+  the moderators hid one, as its author reads it on the entry), mission plans,
   unsaved drafts, and the access log of their shared entries (who opened which, when: people
   they chose to share with). Never another person's entry, even one shared with them.
 - Erase: their entries (with the access-log rows about them), plans and drafts are deleted, and
@@ -36,6 +37,10 @@ def export_reflections(user: "User") -> list[dict[str, Any]]:
                 "what I will do next": entry.next_step,
                 "who can see it": entry.get_visibility_display(),
                 "circle": entry.circle.name if entry.circle else None,
+                "hidden by the moderators": entry.hidden_at.isoformat()
+                if entry.hidden_at
+                else None,
+                "why it was hidden": entry.hidden_reason,
                 "written": entry.created_at.isoformat(),
                 "changed": entry.updated_at.isoformat(),
             }

@@ -208,7 +208,8 @@ class ValidHtmlTests(PersonaTestCase):
 
     def moderation_pages(self, keep: Any) -> None:
         """Reporting, blocking, the queue, a report, My reports, Settings with a block and the
-        audit log, each as the person who opens it; a refused report form too."""
+        audit log, each as the person who opens it; a refused report form too; a shared journal
+        entry with its Report control, its report form, and hidden."""
         from discussions import actions as talk
         from moderation import actions as moderation
 
@@ -230,6 +231,22 @@ class ValidHtmlTests(PersonaTestCase):
         keep("carol", reverse("moderation:report_detail", args=[report.public_id]))
         keep("carol", reverse("moderation:report_detail", args=[handled.public_id]))
         keep("carol", reverse("moderation:hide", args=[report.public_id]), 400, "post")
+        # A journal entry shared with the cohort: its page with Report, the report form, the
+        # hidden entry's report for the moderator and the entry with the reason for its author.
+        from reflections.tests.helpers import free_entry
+
+        entry = free_entry(
+            self.bob, self.cohort_a, body="Some people overshare.", visibility="cohort"
+        )
+        self.client.force_login(self.alice)
+        keep("alice", reverse("reflections:entry", args=[entry.public_id]))
+        keep("alice", reverse("moderation:report_entry", args=[entry.public_id]))
+        on_entry = moderation.report_entry(entry, reporter=self.alice, reason="vulnerability")
+        moderation.hide_reported_post(on_entry, by=self.carol, reason="Unkind to peers.")
+        self.client.force_login(self.carol)
+        keep("carol", reverse("moderation:report_detail", args=[on_entry.public_id]))
+        self.client.force_login(self.bob)
+        keep("bob", reverse("reflections:entry", args=[entry.public_id]))
         self.client.force_login(self.adam)
         keep("adam", reverse("moderation:log"))
 
