@@ -2,18 +2,34 @@
 carries is parsed here with strict choices and limits: an unknown reason or oversize text is a
 form error with a message, and nothing changes."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from moderation.models import MAX_DETAILS_LENGTH, MAX_NOTE_LENGTH, ReportReason
 
 
-class ReportForm(forms.Form):
+class AboutTextForm(forms.Form):
+    """A form about one reported text, whose labels and messages name its kind: `noun` is the
+    target's `moderation.targets.Target.noun` ("post", "question", "answer", "journal entry",
+    translated); "post" when not given."""
+
+    def __init__(self, *args: Any, noun: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = {"noun": noun or _("post")}
+        for field in self.fields.values():
+            field.label = str(field.label) % names if field.label else field.label
+            if "required" in field.error_messages:
+                field.error_messages["required"] = str(field.error_messages["required"]) % names
+
+
+class ReportForm(AboutTextForm):
     """A report: one reason from ReportReason, optional details (at most MAX_DETAILS_LENGTH
     characters), and whether the reporter's name stays hidden from peers (ticked by default)."""
 
     reason = forms.ChoiceField(
-        label=_("What is wrong with this post?"),
+        label=_("What is wrong with this %(noun)s?"),
         choices=ReportReason.choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -38,14 +54,14 @@ class ReportForm(forms.Form):
     )
 
 
-class HideForm(forms.Form):
+class HideForm(AboutTextForm):
     """Hiding a reported post: the reason its author will read (required), and an optional
     note for the reporter; each at most MAX_NOTE_LENGTH characters."""
 
     reason = forms.CharField(
-        label=_("Why the post is hidden (its author reads this)"),
+        label=_("Why the %(noun)s is hidden (its author reads this)"),
         max_length=MAX_NOTE_LENGTH,
-        error_messages={"required": _("Say why the post is hidden: its author will read it.")},
+        error_messages={"required": _("Say why the %(noun)s is hidden: its author will read it.")},
     )
     note = forms.CharField(
         label=_("Note to the person who reported it (optional)"),
@@ -54,7 +70,7 @@ class HideForm(forms.Form):
     )
 
 
-class DismissForm(forms.Form):
+class DismissForm(AboutTextForm):
     """Dismissing a report: an optional note for the reporter (at most MAX_NOTE_LENGTH)."""
 
     note = forms.CharField(
@@ -64,11 +80,11 @@ class DismissForm(forms.Form):
     )
 
 
-class UnhideForm(forms.Form):
+class UnhideForm(AboutTextForm):
     """Showing a hidden post again: an optional reason for the audit log."""
 
     reason = forms.CharField(
-        label=_("Why the post is shown again (for the audit log)"),
+        label=_("Why the %(noun)s is shown again (for the audit log)"),
         required=False,
         max_length=MAX_NOTE_LENGTH,
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from moderation import access, actions, targets
-from moderation.forms import DismissForm, HideForm, ReportForm, UnhideForm
+from moderation.forms import AboutTextForm, DismissForm, HideForm, ReportForm, UnhideForm
 from moderation.models import ModerationAction, Report
 
 # The most rows the audit page shows (newest first).
@@ -62,7 +62,7 @@ def report_answer(request: HttpRequest, question_id: uuid.UUID) -> HttpResponse:
 def _report_page(request: HttpRequest, target: targets.Target) -> HttpResponse:
     """GET: the form, with the reported text quoted. POST: validate, report
     (`actions.report`), then "My reports"; a refused form or report is a 400 with the form."""
-    form = ReportForm(request.POST if request.method == "POST" else None)
+    form = ReportForm(request.POST if request.method == "POST" else None, noun=target.noun)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,7 +189,7 @@ def report_detail(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     return _detail(request, report)
 
 
-FORMS: dict[str, type[forms.Form]] = {
+FORMS: dict[str, type[AboutTextForm]] = {
     "hide": HideForm,
     "dismiss": DismissForm,
     "unhide": UnhideForm,
@@ -206,7 +206,10 @@ def _detail(
 ) -> HttpResponse:
     """The report page, with a fresh form for each decision except `bound` (the name and form
     of a decision that was sent and refused, shown with its errors)."""
-    decision_forms = {name: form_class(auto_id=f"{name}_%s") for name, form_class in FORMS.items()}
+    noun = targets.target_of(report).noun
+    decision_forms: dict[str, forms.Form] = {
+        name: form_class(auto_id=f"{name}_%s", noun=noun) for name, form_class in FORMS.items()
+    }
     if bound is not None:
         decision_forms[bound[0]] = bound[1]
     return render(
@@ -232,7 +235,7 @@ def _decide(
     """Load the report as its moderator (404 otherwise), validate the decision's form, call
     the action; a refused form or action shows the report page again with a 400."""
     report = access.get_report_for_moderator(request.user, report_id)
-    form = FORMS[name](request.POST, auto_id=f"{name}_%s")
+    form = FORMS[name](request.POST, auto_id=f"{name}_%s", noun=targets.target_of(report).noun)
     if not form.is_valid():
         return _detail(request, report, bound=(name, form), status=400)
     try:

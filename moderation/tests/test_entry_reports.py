@@ -71,6 +71,8 @@ class ReportingEntriesTests(EntryReportTestCase):
         self.assertContains(page, self.url())
         form = self.client.get(self.url())
         self.assertContains(form, "Report this journal entry")
+        self.assertContains(form, "What is wrong with this journal entry?")
+        self.assertNotContains(form, "this post")
         self.assertContains(form, "Maybe leading is just not for some people.")
         response = self.post_report(self.alice, details="It is about Fay.")
         self.assertRedirects(response, reverse("moderation:mine"))
@@ -87,6 +89,7 @@ class ReportingEntriesTests(EntryReportTestCase):
             self.assertContains(queue, "the journal shared with Cohort A")
             detail = self.client.get(reverse("moderation:report_detail", args=[report.public_id]))
             self.assertContains(detail, "Fay froze again")
+            self.assertContains(detail, "Why the journal entry is hidden (its author reads this)")
             notice = Notification.objects.get(recipient=moderator, kind=NotificationKind.MODERATION)
             self.assertNotIn("Fay froze", f"{notice.place} {notice.url}")  # never quoted
         # The author, peers, a designer and outsiders: no report to open.
@@ -264,7 +267,11 @@ class ModeratingEntriesTests(EntryReportTestCase):
         self.post_report(self.alice)
         report = Report.objects.get()
         response = self.hide(report, self.carol, reason="   ")
-        self.assertContains(response, "its author will read it", status_code=400)
+        self.assertContains(
+            response,
+            "Say why the journal entry is hidden: its author will read it.",
+            status_code=400,
+        )
         response = self.hide(report, self.carol, reason="x" * 501)
         self.assertEqual(response.status_code, 400)  # type: ignore[attr-defined]
         self.entry.refresh_from_db()
