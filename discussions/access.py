@@ -23,8 +23,11 @@ from discussions.models import (
 from programs.models import ActivityKind
 from programs.outline import OutlineActivity, outline_of
 from rapport import policy
+from rapport.compiled import CompiledQuery
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.models import User
 
 # A cohort's threads take new posts until this many days after its last week ends.
@@ -32,6 +35,41 @@ GRACE_DAYS = 14
 
 
 _THREAD_RELATED = ("cohort__program", "activity__week", "circle")
+
+
+def _cohort_thread_query(user: "User | Any", thread_public_id: uuid.UUID) -> "QuerySet[Thread]":
+    """A thread of the person's organisation, with their seat in its cohort (`seat_role`):
+    `Thread.visible_to`'s rule for a cohort's thread, in the form `with_seat_of` gives it
+    (get_thread_for_user). At most one row (`public_id` is unique), so `[:1]` without an
+    ORDER BY."""
+    membership = policy.membership_of(user)
+    return (
+        Thread.objects.select_related(*_THREAD_RELATED)
+        .with_seat_of(user)
+        .filter(organization_id=membership.organization_id, public_id=thread_public_id)  # type: ignore[union-attr]
+        .order_by()[:1]
+    )
+
+
+def _cohort_thread_with_read_position_query(
+    user: "User | Any", thread_public_id: uuid.UUID
+) -> "QuerySet[Thread]":
+    """`_cohort_thread_query` with the person's read position (`read_until`)."""
+    membership = policy.membership_of(user)
+    return (
+        Thread.objects.select_related(*_THREAD_RELATED)
+        .with_seat_of(user)
+        .with_read_position_of(user)
+        .filter(organization_id=membership.organization_id, public_id=thread_public_id)  # type: ignore[union-attr]
+        .order_by()[:1]
+    )
+
+
+# The statements are the same for every person of a role: compiled once per process and role,
+# re-run with the person's ids (rapport/compiled.py; building and compiling the queryset was
+# most of the getter's cost on a thread page, docs/performance.md, round 5).
+cohort_thread_query = CompiledQuery(_cohort_thread_query)
+cohort_thread_with_read_position_query = CompiledQuery(_cohort_thread_with_read_position_query)
 
 
 def get_thread_for_user(
@@ -50,21 +88,22 @@ def get_thread_for_user(
 
     `with_read_position`: the person's read position comes in the same query
     (`thread.read_position_of`: their id and `seen_until` or None, which
-    discussions.models.known_read_position reads), for the thread page."""
+    discussions.models.known_read_position reads), for the thread page.
+
+    The cohort's-thread statement is compiled once per process and role
+    (`cohort_thread_query`, rapport/compiled.py) and re-run with the person's ids."""
     if policy.is_platform_superuser(user):
         thread = None
     else:
-        membership = policy.membership_of(user)
-        if membership is None:
+        if policy.membership_of(user) is None:
             raise Http404("No such thread")
-        found = Thread.objects.select_related(*_THREAD_RELATED).with_seat_of(user)
-        if with_read_position:
-            found = found.with_read_position_of(user)
-        thread = found.filter(
-            organization_id=membership.organization_id, public_id=thread_public_id
-        ).first()
-        if thread is None:
+        query = (
+            cohort_thread_with_read_position_query if with_read_position else cohort_thread_query
+        )
+        rows = query(user, thread_public_id)
+        if not rows:
             raise Http404("No such thread")
+        thread = rows[0]
         if thread.kind != ThreadKind.CIRCLE:
             if thread.seat_role is None:  # type: ignore[attr-defined]
                 raise Http404("No such thread")

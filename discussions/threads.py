@@ -11,9 +11,9 @@ read position).
 import math
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import Count, Q
 from django.utils.dates import MONTHS_3
@@ -47,15 +47,15 @@ PAGE_SIZE = 50
 PAGE_WINDOW = 2
 
 
-@dataclass(slots=True)
-class ReactionView:
-    """One kind of reaction under a post as the viewer sees it: its label, how many gave it,
-    whether the viewer did. Not frozen: a frozen dataclass sets each field through
-    `object.__setattr__`, and a page makes four a post."""
+class ReactionView(NamedTuple):
+    """One kind of reaction under a post as the viewer sees it: its kind (`ReactionKind`), its
+    label, how many gave it (`total`), whether the viewer did. A tuple, which the reactions'
+    template unpacks in this order (`{% for kind, label, count, mine in reactions %}`): four a post,
+    each field read without a lookup (docs/performance.md, round 5)."""
 
     kind: str
     label: str
-    count: int
+    total: int  # not `count`, which would hide tuple.count
     mine: bool
 
 
@@ -120,10 +120,10 @@ class PostRow:
         )
 
 
-@dataclass(frozen=True)
-class PostLinks:
+class PostLinks(NamedTuple):
     """The addresses a post's article links to (its edit, delete, history and reaction forms,
-    and moderation's report and block pages)."""
+    and moderation's report and block pages), each made from the post's public id alone.
+    A tuple: the article unpacks it in this order."""
 
     edit: str
     delete: str
@@ -150,14 +150,19 @@ def post_links_maker() -> Callable[[str], PostLinks]:
     (for a placeholder id) and the id put in its place, rather than six reversals per post on a
     page of 78 posts. The URL patterns take the id as one `<uuid:…>` segment, so the answer is
     what `reverse` gives (discussions/tests/test_thread_fast_path.py)."""
-    parts = {
-        name: url(view, _PLACEHOLDER).partition(str(_PLACEHOLDER))
-        for name, view in _POST_VIEWS.items()
-    }
+    (e0, _, e1), (d0, _, d1), (h0, _, h1), (r0, _, r1), (p0, _, p1), (b0, _, b1) = (
+        url(_POST_VIEWS[name], _PLACEHOLDER).partition(str(_PLACEHOLDER))
+        for name in PostLinks._fields
+    )
 
     def links(key: str) -> PostLinks:
         return PostLinks(
-            **{name: f"{before}{key}{after}" for name, (before, _, after) in parts.items()}
+            f"{e0}{key}{e1}",
+            f"{d0}{key}{d1}",
+            f"{h0}{key}{h1}",
+            f"{r0}{key}{r1}",
+            f"{p0}{key}{p1}",
+            f"{b0}{key}{b1}",
         )
 
     return links
@@ -185,12 +190,18 @@ def short_time_maker(zone: tzinfo) -> Callable[[datetime], str]:
     return when
 
 
-@dataclass
-class PostView:
+class PostView(NamedTuple):
     """One post as a viewer sees it. `body_html` is empty for deleted posts (their text is
     gone) and for posts of someone the viewer blocked (collapsed: shown on request). `key` is
-    the post's public id as text, `when` its time for the reader (`short_time`), `iso` the
-    same moment for `<time datetime>`, and `counted` whether any reaction has a count."""
+    the post's public id as text, `anchor` its element's id (`post-<key>`), `when` its time
+    for the reader (`short_time`), `iso` the same moment for `<time datetime>`, `counted`
+    whether any reaction has a count, and `skip_to` the anchor its "Skip to the next post"
+    link goes to: the next post at its level, after a post's last reply its parent's next,
+    "write" after the page's last.
+
+    A tuple, which the article's template (templates/discussions/_post.html) unpacks in this
+    order: a page of 78 posts read each field of each post through Jinja's attribute lookup,
+    two Python calls a field (docs/performance.md, round 5)."""
 
     post: PostRow
     label: str
@@ -198,17 +209,15 @@ class PostView:
     is_mine: bool
     is_new: bool
     reactions: list[ReactionView]
-    collapsed: bool = False
-    replies: list["PostView"] = field(default_factory=list)
-    key: str = ""
-    links: PostLinks | None = None
-    when: str = ""
-    counted: bool = False
-    iso: str = ""
-
-    @property
-    def anchor(self) -> str:
-        return f"post-{self.key or self.post.public_id}"
+    collapsed: bool
+    replies: list["PostView"]
+    key: str
+    links: PostLinks
+    when: str
+    counted: bool
+    iso: str
+    anchor: str
+    skip_to: str
 
 
 @dataclass
@@ -285,7 +294,10 @@ def has_answered(thread: Thread, viewer: "User | Any") -> bool:
 
 def _reactions(
     posts: "list[Post] | list[PostRow]", viewer: "User | Any"
-) -> dict[int, list[ReactionView]]:
+) -> tuple[dict[int, list[ReactionView]], list[ReactionView]]:
+    """Each post's reactions as the viewer sees them (by post id), and the one list of zero
+    counts that every post nobody reacted to shares (so `shown is none` says nothing is
+    counted). One query."""
     rows = (
         Reaction.objects.filter(post_id__in=[p.pk for p in posts])
         .values("post_id", "kind")
@@ -306,7 +318,7 @@ def _reactions(
             if given
             else none
         )
-    return out
+    return out, none
 
 
 def _top_level_count(
@@ -377,13 +389,24 @@ def load_thread_page(
     ]
     top_posts = [row for row in rows if row.parent_id is None]
     replies = [row for row in rows if row.parent_id is not None]
-    reactions = _reactions(rows, viewer)
+    reactions, no_reactions = _reactions(rows, viewer)
     blocked = blocked_names(viewer)
     newest: datetime | None = None
     links = post_links_maker()
     when = short_time_maker(get_zone(viewer.time_zone))
 
-    def view(post: PostRow) -> PostView:
+    replies_to: dict[int, list[PostRow]] = {}
+    for reply in replies:
+        replies_to.setdefault(reply.parent_id, []).append(reply)  # type: ignore[arg-type]
+
+    def views_of(posts: list[PostRow], after: str) -> list[PostView]:
+        """The posts' views in order, each skipping to the next, the last to `after`."""
+        if not posts:
+            return []
+        anchors = [*(f"post-{post.public_id}" for post in posts[1:]), after]
+        return [view(post, skip_to) for post, skip_to in zip(posts, anchors, strict=True)]
+
+    def view(post: PostRow, skip_to: str) -> PostView:
         nonlocal newest
         is_mine = post.author_id == viewer.pk
         if newest is None or post.created_at > newest:
@@ -398,17 +421,17 @@ def load_thread_page(
             is_new=not is_mine and seen_until is not None and post.created_at > seen_until,
             reactions=shown,
             collapsed=(post.author_id, post.pseudonym) in blocked,
+            replies=views_of(replies_to[post.pk], skip_to) if post.pk in replies_to else [],
             key=key,
             links=links(key),
             when=when(post.created_at),
+            counted=shown is not no_reactions,  # someone reacted: a count is above 0
             iso=post.created_at.isoformat(timespec="seconds"),
-            counted=any(r.count for r in shown),
+            anchor=f"post-{key}",
+            skip_to=skip_to,
         )
 
-    views = {post.pk: view(post) for post in top_posts}
-    for reply in replies:
-        views[reply.parent_id].replies.append(view(reply))  # type: ignore[index]
-    ordered = list(views.values())
+    ordered = views_of(top_posts, "write")
     all_views = [v for top_view in ordered for v in (top_view, *top_view.replies)]
     first_new = next((v.anchor for v in all_views if v.is_new), None)
     new_count = sum(1 for v in all_views if v.is_new)
@@ -492,7 +515,7 @@ def page_of(post: Post, *, viewer: "User | Any") -> int:
 
 def reactions_for(post: Post, viewer: "User | Any") -> list[ReactionView]:
     """One post's reactions as the viewer sees them (after a reaction, for htmx)."""
-    return _reactions([post], viewer)[post.pk]
+    return _reactions([post], viewer)[0][post.pk]
 
 
 @dataclass(frozen=True)

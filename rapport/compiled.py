@@ -77,6 +77,7 @@ class _Statement:
     fields_end: int
     populators: list[Any]
     converters: dict[int, Any]
+    annotations: dict[str, int]  # attribute name: its column, as the ORM sets them
     compiler: Any
     fetch_mode: Any
     db: str
@@ -164,7 +165,8 @@ class CompiledQuery[M: Model]:
 
     `viewer` is a person (or None for a query that has no viewer); each value is an int, a UUID
     or a tuple of distinct ints. Calling returns the list of model instances the queryset would
-    give, in the same order, with its select_related objects attached; it makes one query.
+    give, in the same order, with its select_related objects and its annotations attached
+    (set as the ORM sets them); it makes one query.
     """
 
     def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
@@ -282,10 +284,8 @@ class CompiledQuery[M: Model]:
         ):
             raise NotCompilable("a made-up value reached the SQL in another form")
         select, klass_info = compiler.select, compiler.klass_info
-        if compiler.annotation_col_map or compiler.has_composite_fields(
-            [s[0] for s in select[0 : compiler.col_count]]
-        ):
-            raise NotCompilable("annotations and composite keys are not compiled")
+        if compiler.has_composite_fields([s[0] for s in select[0 : compiler.col_count]]):
+            raise NotCompilable("composite keys are not compiled")
         fields = klass_info["select_fields"]
         fetch_mode = queryset._fetch_mode
         return _Statement(
@@ -298,6 +298,7 @@ class CompiledQuery[M: Model]:
             fields_end=fields[-1] + 1,
             populators=get_related_populators(klass_info, select, using, fetch_mode),
             converters=compiler.get_converters([s[0] for s in select[0 : compiler.col_count]]),
+            annotations=dict(compiler.annotation_col_map or {}),
             compiler=compiler,
             fetch_mode=fetch_mode,
             db=using,
@@ -309,10 +310,13 @@ class CompiledQuery[M: Model]:
         objects: list[M] = []
         model, db, init_list = statement.model, statement.db, statement.init_list
         start, end = statement.fields_start, statement.fields_end
+        annotations = statement.annotations.items()
         for row in rows:
             obj = model.from_db(db, init_list, row[start:end], fetch_mode=statement.fetch_mode)
             for populator in statement.populators:
                 populator.populate(row, obj)
+            for name, column in annotations:  # as ModelIterable sets a queryset's annotations
+                setattr(obj, name, row[column])
             objects.append(obj)  # type: ignore[arg-type]
         return objects
 

@@ -120,6 +120,51 @@ class FastPathTests(PersonaTestCase):
                 )
         self.assertGreater(seen, 12)
 
+    def test_the_getters_kept_statement_is_a_fresh_compile_of_the_rules_form(self) -> None:
+        """The cohort's-thread statement the getter keeps (rapport/compiled.py) is, for every
+        persona and thread, exactly a fresh compile of its queryset, and finds the same thread,
+        seat and read position as the ORM."""
+        from discussions import access
+
+        actions.mark_read(
+            self.community, user=self.alice, until=Post.objects.latest("created_at").created_at
+        )
+        compiled = 0
+        for thread in Thread.objects.all():
+            for person in self.people():
+                pairs = (
+                    (access.cohort_thread_query, access._cohort_thread_query),
+                    (
+                        access.cohort_thread_with_read_position_query,
+                        access._cohort_thread_with_read_position_query,
+                    ),
+                )
+                for query, build in pairs:
+                    if policy.membership_of(person) is None:
+                        continue  # the getter answers 404 before asking
+                    with self.subTest(thread=thread.pk, person=person.email, query=build.__name__):
+                        fresh = build(person, thread.public_id)
+                        kept = query.sql_with_params(person, thread.public_id)
+                        if kept is not None:
+                            compiled += 1
+                            self.assertEqual(kept, fresh.query.sql_with_params())
+
+                        def seen(rows: Any) -> list[Any]:
+                            return [
+                                (
+                                    t.pk,
+                                    t.cohort.program.pk,
+                                    t.activity and t.activity.week_id,
+                                    t.circle_id,
+                                    t.seat_role,
+                                    getattr(t, "read_until", "absent"),
+                                )
+                                for t in rows
+                            ]
+
+                        self.assertEqual(seen(query(person, thread.public_id)), seen(fresh))
+        self.assertGreater(compiled, 50)
+
     def test_the_pages_rows_are_the_rules_rows_named_and_collapsed_by_the_rule(self) -> None:
         """The page reads its posts as rows (`PostRow`), not `Post`s: for every persona and
         thread it shows exactly `visible_to`'s posts, each under the name `Post.label_for`

@@ -4,6 +4,7 @@ never carry post text at all: see test_notifications)."""
 
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 from django.test import SimpleTestCase
 from django.urls import reverse
@@ -144,3 +145,76 @@ class PagesTests(ThreadTestCase):
             # The whole page: no handler, no unsafe URL, no script but the page's own.
             self.assertEqual(dangerous_parts(html, allowed=None), [], name)
             self.assertNotIn("alert(1)</script>", html, name)
+
+
+class PrintedNamesTests(ThreadTestCase):
+    """What people typed besides a post's text — their name, a pseudonym, a moderator's reason
+    — comes out escaped everywhere the thread page prints it, in every form the author's name
+    takes (discussions.models.author_label: the real name, the pseudonym, the pseudonym with
+    the real name). The page prints ids, anchors, addresses and counts without escaping them
+    in Python (rapport.jinja2.output_escape, the template's unpacked PostView): this fails if
+    any person's text were ever put on that path."""
+
+    NAME = 'Bob <script>alert(1)</script>" onmouseover="alert(2)'
+    PSEUDONYM = '"onmouseover=alert(3) <script>'
+    REASON = '<script>alert(4)</script>" onmouseover="alert(5)'
+
+    def page(self, person: Any, thread: Any) -> str:
+        self.client.force_login(person)
+        response = self.client.get(self.thread_url(thread))
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        # The viewer's drafts ride in a JSON script of the page's own (checked on its own).
+        drafts = re.search(r'<script [^>]*id="reply-drafts">(.*?)</script>', html, re.S)
+        if drafts:
+            self.assertNotIn("<", drafts.group(1))
+            html = html.replace(drafts.group(0), "")
+        self.assertEqual(dangerous_parts(html, allowed=None), [])
+        for typed in (self.NAME, self.PSEUDONYM, self.REASON):
+            self.assertNotIn(typed, html)
+        return html
+
+    def test_names_pseudonyms_and_reasons_are_escaped_for_every_reader(self) -> None:
+        from markupsafe import escape
+
+        from moderation.actions import block_author
+
+        self.bob.full_name = self.NAME
+        self.bob.save()
+        name, pseudonym, reason = (str(escape(t)) for t in (self.NAME, self.PSEUDONYM, self.REASON))
+        shown = actions.create_post(self.community, author=self.bob, body="Under my name")
+        actions.edit_post(shown, by=self.bob, body="Under my name, edited")
+        actions.create_post(self.community, author=self.alice, body="A reply", parent=shown)
+        hidden = actions.create_post(self.community, author=self.bob, body="Hidden")
+        actions.hide_post(hidden, by=self.carol, reason=self.REASON)
+        actions.save_draft(self.community, user=self.alice, key=str(shown.public_id), body="x")
+        actions.create_post(self.thread, author=self.alice, body="My answer")
+        masked = actions.create_post(
+            self.thread, author=self.bob, body="Masked", pseudonym=self.PSEUDONYM
+        )
+        actions.create_post(self.thread, author=self.carol, body="Coach", parent=masked)
+
+        # A peer: the real name (heading, replies' label, "Continue your reply to", report
+        # and block labels), the pseudonym alone.
+        html = self.page(self.alice, self.community)
+        self.assertGreaterEqual(html.count(name), 5)
+        self.assertIn(f"Continue your reply to {name}", html)
+        html = self.page(self.alice, self.thread)
+        self.assertGreaterEqual(html.count(pseudonym), 4)
+        self.assertNotIn(name, html)
+        # The author: their pseudonym with their real name, the reason their post was hidden.
+        html = self.page(self.bob, self.thread)
+        self.assertIn(f"{pseudonym} ({name})", html)
+        html = self.page(self.bob, self.community)
+        self.assertIn(reason, html)
+        # A moderator: the pseudonym with the real name, the history link's label, the reason.
+        html = self.page(self.carol, self.thread)
+        self.assertGreaterEqual(html.count(f"{pseudonym} ({name})"), 3)
+        html = self.page(self.carol, self.community)
+        self.assertIn(f"of this post by {name}", html)
+        self.assertIn(reason, html)
+        # A reader who blocked both names: the posts collapsed under them.
+        block_author(shown, blocker=self.alice)
+        block_author(masked, blocker=self.alice)
+        self.assertIn(name, self.page(self.alice, self.community))
+        self.assertIn(pseudonym, self.page(self.alice, self.thread))

@@ -68,6 +68,30 @@ class CompiledQueryTests(PersonaTestCase):
                         _enrollments(viewer, cohort.public_id).query.sql_with_params(),
                     )
 
+    def test_annotations_come_set_as_the_orm_sets_them_with_their_types(self) -> None:
+        from django.db.models import OuterRef, Subquery
+        from django.utils import timezone
+
+        def annotated(viewer: Any, cohort_public_id: uuid.UUID) -> QuerySet[Enrollment]:
+            mine = Enrollment.objects.filter(user=viewer, cohort_id=OuterRef("cohort_id"))
+            return _enrollments(viewer, cohort_public_id).annotate(
+                my_role=Subquery(mine.values("role")[:1]),
+                my_since=Subquery(mine.values("enrolled_at")[:1]),
+            )
+
+        query = CompiledQuery(annotated)
+        for viewer in (self.alice, self.carol, self.adam, self.oscar):
+            with self.subTest(viewer=viewer.email):
+                self.assertIsNotNone(query.sql_with_params(viewer, self.cohort_a.public_id))
+                compiled = query(viewer, self.cohort_a.public_id)
+                fresh = list(annotated(viewer, self.cohort_a.public_id))
+                self.assertEqual(
+                    [(fields_of(e), e.my_role, e.my_since) for e in compiled],  # type: ignore[attr-defined]
+                    [(fields_of(e), e.my_role, e.my_since) for e in fresh],  # type: ignore[attr-defined]
+                )
+        since = query(self.alice, self.cohort_a.public_id)[0].my_since  # type: ignore[attr-defined]
+        self.assertIsInstance(since, type(timezone.now()))
+
     def test_it_compiles_once_per_role_and_makes_one_query(self) -> None:
         build = Counting(_enrollments)
         query = CompiledQuery(build)

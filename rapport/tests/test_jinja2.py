@@ -97,3 +97,113 @@ class MemoisedStaticTests(SimpleTestCase):
         hits = _static.cache_info().hits
         static("js/rapport.js")
         self.assertEqual(_static.cache_info().hits, hits + 1)
+
+
+class OutputEscapeTests(SimpleTestCase):
+    """A template prints `{{ value }}` through `output_escape`: the same text as markupsafe's
+    `escape`, whatever the value."""
+
+    def values(self) -> list[object]:
+        import enum
+        import uuid
+
+        from django.utils.safestring import SafeString, mark_safe
+        from django.utils.translation import gettext_lazy
+        from markupsafe import Markup
+
+        class Html:
+            def __html__(self) -> str:
+                return "<b>as html</b>"
+
+            def __str__(self) -> str:
+                return "<b>as text</b>"
+
+        class Text(str):
+            pass
+
+        class Safer(Markup):
+            pass
+
+        class Number(enum.IntEnum):
+            LESS = 1
+
+        return [
+            "",
+            "plain",
+            "<script>alert('x') & \"y\"</script>",
+            '" onmouseover="alert(1)',
+            Markup("<em>ok</em> &amp;"),
+            Safer("<em>sub</em>"),
+            SafeString("<i>django safe</i>"),
+            mark_safe("<u>marked</u>"),
+            Text("<sub>class of str</sub>"),
+            0,
+            42,
+            -7,
+            True,
+            None,
+            3.5,
+            uuid.UUID(int=5),
+            Number.LESS,
+            Html(),
+            gettext_lazy("Fish & chips <b>"),
+            ["<list>"],
+        ]
+
+    def test_it_prints_what_escape_prints_for_every_kind_of_value(self) -> None:
+        from markupsafe import escape
+
+        from rapport.jinja2 import output_escape
+
+        for value in self.values():
+            with self.subTest(value=value):
+                self.assertEqual(str(output_escape(value)), str(escape(value)))
+
+    def test_templates_print_through_it_and_render_as_jinjas_own(self) -> None:
+        from jinja2 import Environment
+
+        from rapport.jinja2 import environment
+
+        ours = environment()
+        theirs = Environment(autoescape=True)
+        sources = (
+            "<p title='{{ v }}'>{{ v }}</p>",
+            "{% macro m(x) %}<b>{{ x }}</b>{% endmacro %}{{ m(v) }}",
+            "{% set s %}<i>{{ v }}</i>{% endset %}{{ s }}{{ s|length }}",
+            "{% autoescape false %}{{ v }}{% endautoescape %}{{ v }}",
+            "{{ v|e }}{{ v|safe }}",
+        )
+        self.assertIn("output_escape(", ours.compile(sources[0], raw=True))
+        for source in sources:
+            for value in self.values():
+                with self.subTest(source=source, value=value):
+                    self.assertEqual(
+                        ours.from_string(source).render(v=value),
+                        theirs.from_string(source).render(v=value),
+                    )
+
+
+class GettextAroundTests(SimpleTestCase):
+    def test_its_halves_around_a_name_print_what_the_whole_message_prints(self) -> None:
+        from rapport.jinja2 import environment
+
+        env = environment()
+        for name in ("Amara", '<script>"x"</script> & %(name)s %%'):
+            with self.subTest(name=name):
+                whole = env.from_string('{{ _("Reply to %(name)s", name=who) }}')
+                halves = env.from_string(
+                    '{% set (a, b) = gettext_around("Reply to %(name)s", "name") %}'
+                    "{{ a }}{{ who }}{{ b }}"
+                )
+                self.assertEqual(halves.render(who=name), whole.render(who=name))
+        percent = env.from_string(
+            '{% set (a, b) = gettext_around("100%% by %(n)s!", "n") %}{{ a }}|{{ b }}'
+        )
+        self.assertEqual(percent.render(), "100% by |!")
+
+    def test_a_message_without_the_placeholder_once_is_refused(self) -> None:
+        from rapport.jinja2 import gettext_around
+
+        for message in ("No name", "%(name)s and %(name)s"):
+            with self.subTest(message=message), self.assertRaises(ValueError):
+                gettext_around(message, "name")
