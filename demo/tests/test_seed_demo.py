@@ -9,6 +9,7 @@ import io
 import math
 import re
 import struct
+from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from unittest import mock
@@ -31,7 +32,7 @@ from cohorts.models import (
     ProgressState,
 )
 from demo import content
-from demo.assessments import PREVIOUS_COHORT_SIZE
+from demo.assessments import PREVIOUS_COHORT_SIZE, PREVIOUS_PEERS
 from demo.content.specs import ActivitySpec
 from demo.errors import MediaError
 from demo.media import build_media, measured_seconds
@@ -505,6 +506,31 @@ class SeededDemoTests(TestCase):
         for round_ in rounds:
             self.assertLessEqual(round_.opens_on, NOW.date())
             self.assertGreaterEqual(Response.objects.filter(round=round_).count(), 12 * 4)
+
+    def test_last_years_peers_and_ratings_follow_the_seats_order_on_every_database(self) -> None:
+        # Each learner of last year asked the next PREVIOUS_PEERS seats by id, and the seeded
+        # ratings were drawn seat by seat in that order. Unordered, the seats came back in
+        # PostgreSQL's heap order, where the seats updated by the journeys (completed_count)
+        # had moved to the end: other pairs and other draws than on SQLite, so small groups
+        # (and what the dashboards hide) differed by database.
+        from assessments.models import PeerInvitation
+
+        previous = Cohort.objects.get(
+            organization=self.organization, name__startswith="Cohort 2025"
+        )
+        seats = list(
+            Enrollment.objects.filter(cohort=previous, role=EnrollmentRole.LEARNER)
+            .order_by("pk")
+            .values_list("pk", "user_id")
+        )
+        asked: defaultdict[int, set[int]] = defaultdict(set)
+        for subject_id, rater_id in PeerInvitation.objects.filter(
+            subject__cohort=previous
+        ).values_list("subject_id", "rater_id"):
+            asked[subject_id].add(rater_id)
+        for n, (seat, _user) in enumerate(seats):
+            following = {seats[(n + k) % len(seats)][1] for k in range(1, PREVIOUS_PEERS + 1)}
+            self.assertEqual(asked[seat], following, n)
 
     def test_the_demo_coach_has_a_circle_session_this_week_with_the_learners_circle(
         self,
