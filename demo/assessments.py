@@ -362,7 +362,12 @@ def _previous_year(
     look for. Returns the responses written."""
     schedule_rounds(today=today)
     rounds = {r.kind: r for r in AssessmentRound.objects.filter(cohort=previous)}
-    seats = list(Enrollment.objects.filter(cohort=previous, role=EnrollmentRole.LEARNER))
+    # In the seats' order (pk), on every database: each seat's peers and its draws below follow
+    # from its place, and without an ORDER BY PostgreSQL returns its heap order, where a seat
+    # updated since (its completed_count) has moved to the end; SQLite returns rowid order.
+    seats = list(
+        Enrollment.objects.filter(cohort=previous, role=EnrollmentRole.LEARNER).order_by("pk")
+    )
     rng = random.Random(2025)
     written = 0
     # Typical growth over the baseline, in scale points, as others see it and as people see

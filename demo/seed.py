@@ -24,7 +24,9 @@ Events are written in time order with ascending (version 7) ids, so their indexe
 back. Result: 4,500 learners in about 10 s, 100,000 with a year of events in about 4 minutes.
 
 Randomness comes from one `random.Random(options.seed)`, so the same options give the same
-people and progress; only ids and password salt differ between runs.
+people and progress; only ids and password salt differ between runs. Last year's classmates
+draw their journeys from a stream of their own (`classmates_rng`), so adding them changed no
+draw of this year's learners.
 """
 
 import math
@@ -540,9 +542,8 @@ class _Seeder:
         )
         ensure_sessions(cohort)
         joined = datetime.combine(start, time(9), tzinfo=UTC) - timedelta(days=14)
-        users = self._add_people(
-            [ALUMNA, *self.people.people(PREVIOUS_COHORT_SIZE - 1)], Role.LEARNER, joined=joined
-        )
+        classmates = list(self.people.people(PREVIOUS_COHORT_SIZE - 1))
+        users = self._add_people([ALUMNA, *classmates], Role.LEARNER, joined=joined)
         grace = User.objects.get(email=coach)
         enroll_many(cohort, seats=[Seat(user_id=grace.pk, role=EnrollmentRole.COACH)])
         enroll_many(
@@ -551,8 +552,28 @@ class _Seeder:
         )
         self._date_registrations(cohort, [grace.pk, *(u.pk for u in users)], joined)
         self._alumna_journey(program, cohort, users[0])
+        self._classmates_journeys(cohort, users[1:], classmates)
         self.counts["cohorts"] += 1
         return cohort
+
+    def _classmates_journeys(
+        self, cohort: Cohort, users: Sequence[User], people: Sequence[Person]
+    ) -> None:
+        """Mei's classmates of last year took the whole journey as this year's learners take
+        it (the same Planner: most finish most of it, some fall away after a few weeks), so
+        the dashboards' year-over-year funnel shows a finished cohort, not one person. Their
+        plans draw from a stream of their own (`classmates_rng`), so this year's people,
+        progress and events are exactly what they would be without them."""
+        seats = {
+            e.user_id: e
+            for e in Enrollment.objects.filter(cohort=cohort, user__in=users).order_by("pk")
+        }
+        enrollments = [seats[user.pk] for user in users]
+        start = epoch(datetime.combine(cohort.start_date, time(), tzinfo=UTC))
+        planner = Planner(classmates_rng(self.options.seed), self.weeks, self.now)
+        reached = len(self.weeks)
+        plans = [self._plan(planner, start, reached, person) for person in people]
+        self._progress_and_events(cohort, enrollments, plans, people, history=False)
 
     def _alumna_journey(self, program: Program, cohort: Cohort, alumna: User) -> None:
         """Mei Tanaka finished last year's journey but for the closing week's last three
@@ -741,7 +762,7 @@ class _Seeder:
     def _chunk(self, job: "_Job") -> None:
         """Up to CHUNK learners of one cohort: people, enrollments, progress and events, each
         written with one batched INSERT per table."""
-        cohort, p = job.cohort, self.params
+        cohort = job.cohort
         start = epoch(datetime.combine(cohort.start_date, time(), tzinfo=UTC))
         reached = self._reached(cohort)
         people = list(self.people.people(job.size))
@@ -762,6 +783,25 @@ class _Seeder:
         ]
         enrollments = [enrollment for enrollment, _ in enroll_many(cohort, seats=seats)]
         self._date_registrations(cohort, [user.pk for user in users], self._joined(cohort))
+        self._progress_and_events(cohort, enrollments, plans, people)
+        self.counts["learners"] += len(users)
+        self.counts["completed"] += sum(plan.completed for plan in plans)
+
+    def _progress_and_events(
+        self,
+        cohort: Cohort,
+        enrollments: Sequence[Enrollment],
+        plans: Sequence[LearnerPlan],
+        people: Sequence[Person],
+        *,
+        history: bool = True,
+    ) -> None:
+        """The planned journeys of these learners of `cohort` (one LearnerPlan per
+        enrollment, in order): their progress rows and the events their clicks would have
+        recorded, with `history` the returning visits of the last `event_days` too; one
+        batched INSERT per table."""
+        p = self.params
+        start = epoch(datetime.combine(cohort.start_date, time(), tzinfo=UTC))
         self._set_completed_counts(enrollments, plans)
         progress: list[tuple[Any, ...]] = []
         events: list[tuple[int, int, str, object, object]] = []  # (time, actor, verb, ...)
@@ -778,7 +818,7 @@ class _Seeder:
                     (enrollment.pk, step.act.pk, state, step.position, p.when(step.at),
                      p.when(last), p.when(last) if step.completed else None)
                 )  # fmt: skip
-            if self.options.event_days:
+            if history and self.options.event_days:
                 events += self._history(person, plan, count, actor)
         self.counts["progress"] += insert_rows(
             ActivityProgress,
@@ -802,8 +842,6 @@ class _Seeder:
              "cohort_id", "result", "timestamp"),
             rows,
         )  # fmt: skip
-        self.counts["learners"] += len(users)
-        self.counts["completed"] += sum(plan.completed for plan in plans)
 
     def _set_completed_counts(
         self, enrollments: Sequence[Enrollment], plans: Sequence[LearnerPlan]
@@ -895,6 +933,13 @@ class _Seeder:
             else:
                 events.append((moment, actor, VIEWED, act.object_id, p.empty))
         return events
+
+
+def classmates_rng(seed: int) -> random.Random:
+    """The random stream of last year's classmates' journeys: derived from the seed alone
+    (a string seed is hashed the same way on every run and platform), and apart from the
+    seeder's shared `random.Random(seed)`, whose draws it leaves untouched."""
+    return random.Random(f"{seed}-classmates")
 
 
 def _as_coach(person: Person) -> Person:

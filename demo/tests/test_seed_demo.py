@@ -9,8 +9,10 @@ import io
 import math
 import re
 import struct
+from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -31,7 +33,7 @@ from cohorts.models import (
     ProgressState,
 )
 from demo import content
-from demo.assessments import PREVIOUS_COHORT_SIZE
+from demo.assessments import PREVIOUS_COHORT_SIZE, PREVIOUS_PEERS
 from demo.content.specs import ActivitySpec
 from demo.errors import MediaError
 from demo.media import build_media, measured_seconds
@@ -40,6 +42,8 @@ from demo.seed import (
     DEMO_PASSWORD,
     DEMO_SIGN_INS,
     SeedOptions,
+    _Seeder,
+    classmates_rng,
     plan_cohorts,
     reset_demo,
     seed_demo,
@@ -506,6 +510,51 @@ class SeededDemoTests(TestCase):
             self.assertLessEqual(round_.opens_on, NOW.date())
             self.assertGreaterEqual(Response.objects.filter(round=round_).count(), 12 * 4)
 
+    def test_last_years_peers_and_ratings_follow_the_seats_order_on_every_database(self) -> None:
+        # Each learner of last year asked the next PREVIOUS_PEERS seats by id, and the seeded
+        # ratings were drawn seat by seat in that order. Unordered, the seats came back in
+        # PostgreSQL's heap order, where the seats updated by the journeys (completed_count)
+        # had moved to the end: other pairs and other draws than on SQLite, so small groups
+        # (and what the dashboards hide) differed by database.
+        from assessments.models import PeerInvitation
+
+        previous = Cohort.objects.get(
+            organization=self.organization, name__startswith="Cohort 2025"
+        )
+        seats = list(
+            Enrollment.objects.filter(cohort=previous, role=EnrollmentRole.LEARNER)
+            .order_by("pk")
+            .values_list("pk", "user_id")
+        )
+        asked: defaultdict[int, set[int]] = defaultdict(set)
+        for subject_id, rater_id in PeerInvitation.objects.filter(
+            subject__cohort=previous
+        ).values_list("subject_id", "rater_id"):
+            asked[subject_id].add(rater_id)
+        for n, (seat, _user) in enumerate(seats):
+            following = {seats[(n + k) % len(seats)][1] for k in range(1, PREVIOUS_PEERS + 1)}
+            self.assertEqual(asked[seat], following, n)
+
+    def test_last_years_cohort_took_the_journey_not_only_its_alumna(self) -> None:
+        previous = Cohort.objects.get(
+            organization=self.organization, name__startswith="Cohort 2025"
+        )
+        seats = Enrollment.objects.filter(cohort=previous, role=EnrollmentRole.LEARNER)
+        took_part = seats.filter(completed_count__gt=0).count()
+        self.assertGreaterEqual(took_part, 20, "a finished cohort, not one person")
+        self.assertLess(took_part, seats.count() + 1)
+        with_progress = (
+            ActivityProgress.objects.filter(enrollment__cohort=previous)
+            .values("enrollment")
+            .distinct()
+            .count()
+        )
+        self.assertEqual(with_progress, took_part)
+        # Their history lies inside their own cohort's weeks, a year ago.
+        last = previous.week_starts_on(len(content.WEEKS)) + timedelta(days=7)
+        latest = ActivityProgress.objects.filter(enrollment__cohort=previous).latest("started_at")
+        self.assertLess(latest.started_at.date(), last + timedelta(days=1))
+
     def test_the_demo_coach_has_a_circle_session_this_week_with_the_learners_circle(
         self,
     ) -> None:
@@ -739,6 +788,26 @@ class SeedLifecycleTests(TestCase):
 
 @override_settings(PASSWORD_HASHERS=FAST_HASHER)
 class SeedWritePathTests(TestCase):
+    def test_last_years_classmates_draw_from_a_stream_of_their_own(self) -> None:
+        # The seeder's shared stream is where it was before their journeys were planned, so
+        # adding them moved no later draw (this year's people, progress and events, whatever
+        # is seeded after them); their own stream is the same on every run.
+        shared: list[bool] = []
+        journeys = _Seeder._classmates_journeys
+
+        def spy(seeder: _Seeder, *args: Any) -> None:
+            before = seeder.rng.getstate()
+            journeys(seeder, *args)
+            shared.append(seeder.rng.getstate() == before)
+
+        with mock.patch.object(_Seeder, "_classmates_journeys", spy):
+            seed_demo(SeedOptions(learners=6, short_media=True, now=NOW))
+        self.assertEqual(shared, [True])
+        previous = Cohort.objects.get(name__startswith="Cohort 2025")
+        self.assertGreater(ActivityProgress.objects.filter(enrollment__cohort=previous).count(), 0)
+        self.assertEqual(classmates_rng(7).random(), classmates_rng(7).random())
+        self.assertNotEqual(classmates_rng(7).random(), classmates_rng(8).random())
+
     def test_memberships_and_enrolments_are_made_only_by_the_write_actions(self) -> None:
         with (
             mock.patch("demo.seed.add_members", wraps=add_members) as adding,
