@@ -142,7 +142,9 @@ def _backdate_events(author: User, since: datetime, when: datetime) -> None:
     Event.objects.filter(actor=author, timestamp__gte=since).update(timestamp=when)
 
 
-def _backdate(entry: Entry, when: datetime, since: datetime) -> None:
+def backdate_entry(entry: Entry, when: datetime, since: datetime) -> None:
+    """Date `entry` (written, and shared unless private) and its author's events recorded
+    since `since` (the real clock before the write) at `when`, in the demo's past."""
     _backdate_events(entry.author, since, when)
     Entry.objects.filter(pk=entry.pk).update(
         created_at=when,
@@ -171,7 +173,7 @@ def seed_reflections(
         answers=AMARA_MISSION_1,
         visibility=_widest(seat, Visibility.COACH),
     )
-    _backdate(reflection, now - timedelta(days=16, hours=3), since)
+    backdate_entry(reflection, now - timedelta(days=16, hours=3), since)
     film = _film(cohort)
     shared_entries: list[Any] = [reflection]
     if film is not None:
@@ -182,12 +184,12 @@ def seed_reflections(
             body=AMARA_CONNECT,
             visibility=_widest(seat, Visibility.CIRCLE),
         )
-        _backdate(connect, now - timedelta(days=19, hours=6), since)
+        backdate_entry(connect, now - timedelta(days=19, hours=6), since)
         shared_entries.append(connect)
     private, _ = actions.write_entry(
         seat, kind=EntryKind.FREE, title=AMARA_FREE_TITLE, body=AMARA_FREE
     )
-    _backdate(private, now - timedelta(days=2, hours=9), since)
+    backdate_entry(private, now - timedelta(days=2, hours=9), since)
     counts["entries"] += 2 + (film is not None)
     if len(missions) > 1:
         actions.plan_mission(
@@ -208,7 +210,7 @@ def seed_reflections(
         answers=RAFAEL_MISSION_1,
         visibility=Visibility.COHORT,
     )
-    _backdate(peer_entry, now - timedelta(days=15, hours=20), since)
+    backdate_entry(peer_entry, now - timedelta(days=15, hours=20), since)
     counts["entries"] += 1
 
     others = list(
@@ -225,7 +227,7 @@ def seed_reflections(
             body=text,
             visibility=_widest(other, visibility),
         )
-        _backdate(entry, now - timedelta(days=days * 2, hours=days), since)
+        backdate_entry(entry, now - timedelta(days=days * 2, hours=days), since)
         counts["entries"] += 1
 
     # Who opened what Amara shared: her coach read her mission reflection twice, and whoever

@@ -442,14 +442,6 @@ class _Seeder:
             cohorts[0], people=[LEARNER.email, COACH.email], now=self.now_aware
         )
         self.clock.lap(f"Notifications: {sum(heard.values()):,}")
-        safety = seed_moderation(
-            cohorts[0],
-            learner=LEARNER.email,
-            peer=PEER.email,
-            coach=COACH.email,
-            now=self.now_aware,
-        )
-        self.clock.lap(f"Moderation: {safety['reports']} reports, {safety['blocks']} block")
         circles = seed_circles(
             self.organization, admin_email=ADMIN.email, today=self.now_aware.date()
         )
@@ -466,6 +458,15 @@ class _Seeder:
             now=self.now_aware,
         )
         self.clock.lap(f"Journals: {journals['entries']} entries, {journals['views']} views")
+        # After the circles: one of the reports is about an entry shared with a circle.
+        safety = seed_moderation(
+            cohorts[0],
+            learner=LEARNER.email,
+            peer=PEER.email,
+            coach=COACH.email,
+            now=self.now_aware,
+        )
+        self.clock.lap(f"Moderation: {safety['reports']} reports, {safety['blocks']} block")
         grown = seed_growth(cohorts[0], learner=LEARNER.email, now=self.now_aware)
         self.clock.lap(
             f"Growth: {grown['goals']} goals, {grown['routine_check_ins']} routine check-ins, "

@@ -100,13 +100,66 @@ class SeededDemoTests(TestCase):
             queue = list(moderation_queue(people[role]))
             self.assertEqual(
                 [r.get_reason_display() for r in queue],
-                ["Uses someone's vulnerability against them"],
+                [
+                    "Uses someone's vulnerability against them",
+                    "Shares something told in confidence",
+                ],
                 role,
             )
         answered = list(reports_made_by(people["learner"]))
         self.assertEqual([r.state for r in answered], ["actioned"])
         self.assertIn("noticeboard", answered[0].outcome_note)
         self.assertEqual(Block.objects.filter(blocker=people["learner"]).count(), 1)
+
+    def test_a_journal_entry_a_circle_mate_reported_waits_in_the_coachs_queue_page(self) -> None:
+        from django.urls import reverse
+        from django.utils.html import escape
+
+        from circles.models import CircleMember
+        from demo.moderation import OVERSHARE_DETAILS, OVERSHARE_TITLE
+        from moderation.access import reports_made_by
+        from moderation.models import Report, ReportReason, ReportState
+
+        report = Report.objects.select_related("entry__author", "reporter").get(
+            organization=self.organization, entry__isnull=False
+        )
+        entry = report.entry
+        assert entry is not None
+        self.assertEqual(entry.title, OVERSHARE_TITLE)
+        self.assertEqual(
+            (report.state, report.reason, report.details),
+            (ReportState.OPEN, ReportReason.CONFIDENCE, OVERSHARE_DETAILS),
+        )
+        self.assertTrue(entry.is_shared_with_a_group)
+        self.assertEqual(entry.visibility, "circle")
+        # Two learners of the same circle, neither the demo learner nor her peer.
+        demo_people = {"learner@northwind.example", "peer@northwind.example"}
+        self.assertNotIn(entry.author.email, demo_people)
+        self.assertNotIn(report.reporter.email, demo_people)
+        self.assertTrue(
+            CircleMember.objects.filter(circle=entry.circle, user=report.reporter).exists()
+        )
+
+        coach = User.objects.get(email="coach@northwind.example")
+        self.client.force_login(coach)
+        page = self.client.get(reverse("moderation:queue")).content.decode()
+        self.assertIn("Shares something told in confidence", page)
+        self.assertIn(f'data-report="{report.public_id}"', page)
+        self.assertIn("Stefan from packaging", page)
+        assert entry.circle is not None
+        self.assertIn(escape(entry.circle.name), page)
+
+        # The reporter has her own report and nothing else: not the queue, not the other
+        # open report.
+        self.client.force_login(report.reporter)
+        self.assertEqual(list(reports_made_by(report.reporter)), [report])
+        self.assertEqual(self.client.get(reverse("moderation:queue")).status_code, 403)
+        other = Report.objects.get(organization=self.organization, post__isnull=False, state="open")
+        detail = reverse("moderation:report_detail", args=[other.public_id])
+        self.assertEqual(self.client.get(detail).status_code, 404)
+        mine = self.client.get(reverse("moderation:mine")).content.decode()
+        self.assertIn(str(report.public_id), mine)
+        self.assertNotIn(str(other.public_id), mine)
 
     def test_it_builds_the_seven_week_programme_with_every_kind_of_activity(self) -> None:
         activities = Activity.objects.filter(
