@@ -103,9 +103,16 @@ def memoised_date_format(value: date, fmt: str) -> str:
 
 
 def minutes(value: int | None) -> str:
+    """A duration in minutes written "1 h 15 min", "45 min" or "2 h" in the active language;
+    "" for 0 or None. Memoised per language and value: every activity card writes one."""
     if not value:
         return ""
-    hours, mins = divmod(int(value), 60)
+    return _minutes(translation.get_language(), int(value))
+
+
+@lru_cache(maxsize=1024)
+def _minutes(language: str | None, value: int) -> str:
+    hours, mins = divmod(value, 60)
     if hours and mins:
         return translation.gettext("%(h)d h %(m)d min") % {"h": hours, "m": mins}
     if hours:

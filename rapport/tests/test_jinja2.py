@@ -121,3 +121,20 @@ class MemoisedStaticTests(SimpleTestCase):
         hits = _static.cache_info().hits
         static("js/rapport.js")
         self.assertEqual(_static.cache_info().hits, hits + 1)
+
+
+@override_settings(LANGUAGES=[("en", "English"), ("fr", "French")])
+class MemoisedMinutesTests(SimpleTestCase):
+    def test_durations_are_written_in_the_active_language(self) -> None:
+        from rapport.jinja2 import _minutes, minutes
+
+        with translation.override("en"):
+            self.assertEqual(
+                [minutes(v) for v in (None, 0, 45, 60, 75, 75.0)],
+                ["", "", "45 min", "1 h", "1 h 15 min", "1 h 15 min"],
+            )
+            minutes(75)
+        with translation.override("fr"):
+            before = _minutes.cache_info().misses
+            minutes(75)
+            self.assertEqual(_minutes.cache_info().misses, before + 1, "keyed by the language")
