@@ -15,6 +15,7 @@ from cohorts.access import CohortSeat
 from cohorts.models import ActivityProgress, Cohort, CohortSession, ProgressState
 from programs.outline import OutlineActivity, OutlineWeek, ProgramOutline, outline_of
 from rapport.compiled import CompiledQuery
+from rapport.jinja2 import memoised_date_format, page_url
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -180,3 +181,67 @@ def load_journey(seat: CohortSeat, *, today: date, week_numbers: set[int] | None
 def week_outline(activity: OutlineActivity, outline: ProgramOutline) -> tuple[OutlineActivity, ...]:
     """The activities of an activity's week, in order, for previous/next links."""
     return outline.activities(activity.week.number)
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewWeek:
+    """One week of the journey overview, as its template writes it: computed once per page, so
+    the template does not resolve the same values for every activity (docs/performance.md,
+    round 5). Strings are plain text, escaped by the template like any other value."""
+
+    status: str  # a WeekStatus value
+    number: int
+    dates: str  # the week's first and last day ("j M"), joined by an en dash, in the language
+    url: str
+    title: str
+    summary: str
+    done_count: int
+    activity_count: int
+    # One per activity, in order: (the state its dot shows — "started", "done", or "" for none
+    # or for a preview —, its page's address, its title, its kind's name, whether it shows
+    # "done"). A learner's own progress only; previews show no state.
+    lines: tuple[tuple[str, str, str, str, bool], ...]
+
+
+def overview_weeks(journey: Journey) -> list[OverviewWeek]:
+    """The journey overview's weeks, each with the activities `journey` holds for it (load it
+    with every week). A pure function of the journey, the active language and the URLconf."""
+    cohort = journey.seat.cohort
+    cohort_id = cohort.public_id
+    learner = journey.seat.is_learner
+    url = page_url()
+    rows = []
+    for view in journey.weeks:
+        number = view.week.number
+        lines = []
+        done_count = 0
+        for item in view.items:
+            state = item.state
+            done = state is ItemState.DONE
+            done_count += done
+            activity = item.activity
+            lines.append(
+                (
+                    state.value if learner and state is not ItemState.NEW else "",
+                    url("cohorts:activity", cohort_id, activity.public_id),
+                    activity.title,
+                    activity.kind_label,
+                    learner and done,
+                )
+            )
+        starts_on = view.starts_on
+        rows.append(
+            OverviewWeek(
+                status=view.status.value,
+                number=number,
+                dates=f"{memoised_date_format(starts_on, 'j M')} \u2013 "
+                f"{memoised_date_format(cohort.week_ends_on(number), 'j M')}",
+                url=url("cohorts:week", cohort_id, number),
+                title=view.week.title,
+                summary=view.week.summary,
+                done_count=done_count,
+                activity_count=view.activity_count,
+                lines=tuple(lines),
+            )
+        )
+    return rows

@@ -26,6 +26,7 @@ from cohorts.journey import (
     Journey,
     focus_week_number,
     load_journey,
+    overview_weeks,
     week_outline,
 )
 from cohorts.models import ActivityProgress
@@ -78,7 +79,9 @@ def journey_overview(request: HttpRequest, cohort_id: uuid.UUID) -> HttpResponse
     seat = get_seat_for_user(request.user, cohort_id)  # type: ignore[arg-type]
     journey = _journey(request, seat, None)
     return render(
-        request, "cohorts/journey.html", {"seat": seat, "journey": journey, "nav": "journey"}
+        request,
+        "cohorts/journey.html",
+        {"seat": seat, "journey": journey, "weeks": overview_weeks(journey), "nav": "journey"},
     )
 
 

@@ -26,9 +26,11 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 
 from django.core.cache import caches
 from django.db.models import Prefetch
+from django.utils import translation
 
 from organizations.models import Competency
 from programs.models import MEDIA_KINDS, Activity, ActivityKind, Program, Week, session_start
@@ -42,6 +44,20 @@ OUTLINE_FORMAT = 3  # 2: has_captions; 3: live sessions relative to the cohort's
 CACHE_ALIAS = "default"
 CACHE_SECONDS = 24 * 60 * 60  # a changed programme gets a new key; old keys just expire
 LOCAL_COPIES = 64  # programmes whose outline each process keeps unpickled
+
+
+@lru_cache(maxsize=256)
+def _kind_label(language: str | None, kind: str) -> str:
+    return str(ActivityKind(kind).label)
+
+
+def kind_label(kind: str) -> str:
+    """The name of an activity kind (an `ActivityKind` value) in the active language.
+
+    Memoised per language: the lists of the journey pages name a kind for every activity, and
+    each lazy label goes through the translation catalogues anew. Raises ValueError for a
+    value that is not a kind."""
+    return _kind_label(translation.get_language(), kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +109,9 @@ class OutlineActivity:
 
     @property
     def kind_label(self) -> str:
-        """The kind's name in the active language (computed per request, never cached)."""
-        return str(ActivityKind(self.kind).label)
+        """The kind's name in the active language (never kept in the cached outline, which is
+        the same in every language; memoised per language by `kind_label`)."""
+        return kind_label(self.kind)
 
     @property
     def is_media(self) -> bool:

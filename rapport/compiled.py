@@ -181,8 +181,7 @@ class CompiledQuery[M: Model]:
         if statement is None:
             return list(self.build(viewer, *values).using(using))
         params = self._params(statement, viewer, values)
-        connection = connections[using]
-        with connection.cursor() as cursor:
+        with statement_cursor(connections[using]) as cursor:
             cursor.execute(statement.sql, params)
             rows = cursor.fetchall()
         return self._instances(statement, rows)
@@ -319,6 +318,26 @@ class CompiledQuery[M: Model]:
                 setattr(obj, name, row[column])
             objects.append(obj)  # type: ignore[arg-type]
         return objects
+
+
+def statement_cursor(connection: Any) -> Any:
+    """A Django cursor (logged and counted like any other) for a kept statement.
+
+    On PostgreSQL with `prepare_threshold` set in the database's OPTIONS (rapport/settings.py:
+    DATABASE_PREPARE_THRESHOLD), a server-binding cursor, so that psycopg prepares the statement
+    on the connection once it has run that many times: the same text for every request, where
+    PostgreSQL spent five to ten times the statement's execution planning it anew on every page
+    (docs/performance.md, round 5). Django's own cursors bind on the client and never prepare,
+    so the setting changes nothing else. Elsewhere, Django's ordinary cursor."""
+    threshold = connection.settings_dict["OPTIONS"].get("prepare_threshold")
+    if connection.vendor != "postgresql" or threshold is None:
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))  # type: ignore[call-arg]
 
 
 def _has_ids(viewer: Any) -> bool:

@@ -128,6 +128,15 @@ DATABASES = {
         DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600), conn_health_checks=True
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The statements kept by rapport.compiled (the signed-in person, the seat, the progress
+    # rows: every learner page) are prepared on the connection after this many runs, so
+    # PostgreSQL stops planning them on each request. Django's own queries are never prepared.
+    # Empty turns it off, for a pooler that cannot keep prepared statements (PgBouncer before
+    # 1.21, or without max_prepared_statements, in transaction mode).
+    _prepare = env_str("DATABASE_PREPARE_THRESHOLD", "5")
+    if _prepare:
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = int(_prepare)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one writer commits; IMMEDIATE transactions avoid the
     # "database is locked" upgrade deadlock when two requests write at once. secure_delete

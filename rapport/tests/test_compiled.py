@@ -167,3 +167,38 @@ class CompiledQueryTests(PersonaTestCase):
                 self.assertEqual(
                     [e.pk for e in query(viewer, self.cohort_a.public_id)], [e.pk for e in fresh]
                 )
+
+
+class PreparedStatementTests(PersonaTestCase):
+    """On PostgreSQL the kept statements are prepared on the connection (DATABASE_PREPARE_
+    THRESHOLD), so the server stops planning them on every page; elsewhere nothing changes."""
+
+    def test_postgresql_prepares_a_kept_statement_and_gives_the_same_rows(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("prepared statements are PostgreSQL's")
+        threshold = connection.settings_dict["OPTIONS"].get("prepare_threshold")
+        self.assertEqual(threshold, 5, "settings.py prepares after five runs by default")
+        query = CompiledQuery(_enrollments)
+        fresh = [fields_of(e) for e in _enrollments(self.alice, self.cohort_a.public_id)]
+        for person in (self.alice, self.bob, self.fay) * 3:  # past the threshold
+            with CaptureQueriesContext(connection) as queries:
+                rows = query(person, self.cohort_a.public_id)
+            self.assertEqual(len(queries), 1, "still logged and counted like any query")
+        self.assertEqual([fields_of(e) for e in query(self.alice, self.cohort_a.public_id)], fresh)
+        self.assertEqual([e.user_id for e in rows], [self.fay.pk])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['%FROM "cohorts_enrollment" INNER JOIN "cohorts_cohort"%'],
+            )
+            self.assertGreaterEqual(cursor.fetchone()[0], 1)
+
+    def test_other_queries_and_databases_use_djangos_ordinary_cursor(self) -> None:
+        from rapport.compiled import statement_cursor
+
+        with connection.cursor() as ordinary, statement_cursor(connection) as kept:
+            prepared = (
+                connection.vendor == "postgresql"
+                and connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+            )
+            self.assertEqual(type(kept.cursor) is not type(ordinary.cursor), prepared)

@@ -1,7 +1,7 @@
 from django.test import SimpleTestCase, override_settings
 from django.utils import translation
 
-from rapport.jinja2 import url
+from rapport.jinja2 import page_url, url
 
 
 @override_settings(
@@ -16,6 +16,30 @@ class MemoisedReverseTests(SimpleTestCase):
             self.assertEqual(url("page", 3), "/fr/page/3/")
         with translation.override("en"):
             self.assertEqual(url("page", 3), "/en/page/3/")
+
+    def test_a_pages_url_is_the_language_of_the_page(self) -> None:
+        with translation.override("fr"):
+            french = page_url()
+            self.assertEqual(french("page", 4), url("page", 4))
+        with translation.override("en"):
+            self.assertEqual(french("page", 4), "/fr/page/4/")
+            self.assertEqual(page_url()("page", 4), "/en/page/4/")
+
+
+@override_settings(LANGUAGES=[("en", "English"), ("fr", "French")])
+class MemoisedDateFormatTests(SimpleTestCase):
+    def test_it_writes_dates_as_date_format_in_the_active_language(self) -> None:
+        from datetime import date
+
+        from rapport.jinja2 import date_format, memoised_date_format
+
+        day = date(2026, 11, 30)
+        for language in ("en", "fr", "en"):
+            with translation.override(language):
+                for fmt in ("j M", "j F"):
+                    self.assertEqual(memoised_date_format(day, fmt), date_format(day, fmt))
+        with translation.override("fr"):
+            self.assertEqual(memoised_date_format(day, "j F"), "30 novembre")
 
 
 class TemplateGettextTests(SimpleTestCase):
@@ -207,3 +231,20 @@ class GettextAroundTests(SimpleTestCase):
         for message in ("No name", "%(name)s and %(name)s"):
             with self.subTest(message=message), self.assertRaises(ValueError):
                 gettext_around(message, "name")
+
+
+@override_settings(LANGUAGES=[("en", "English"), ("fr", "French")])
+class MemoisedMinutesTests(SimpleTestCase):
+    def test_durations_are_written_in_the_active_language(self) -> None:
+        from rapport.jinja2 import _minutes, minutes
+
+        with translation.override("en"):
+            self.assertEqual(
+                [minutes(v) for v in (None, 0, 45, 60, 75, 75.0)],
+                ["", "", "45 min", "1 h", "1 h 15 min", "1 h 15 min"],
+            )
+            minutes(75)
+        with translation.override("fr"):
+            before = _minutes.cache_info().misses
+            minutes(75)
+            self.assertEqual(_minutes.cache_info().misses, before + 1, "keyed by the language")
