@@ -5,7 +5,7 @@ import numpy as np
 from django.test import SimpleTestCase
 
 from design_review.checker import ReviewContext, review, review_many
-from design_review.classifier import ToneModel
+from design_review.classifier import ToneModel, fit_logistic
 from design_review.codes import CODES, QUESTIONS, Category
 from design_review.visibility import answer_visibility
 from programs.models import ActivityKind
@@ -257,6 +257,25 @@ class ClassifierTests(SimpleTestCase):
         self.assertFalse(result.flagged)
         self.assertEqual(result.notes, [])
         self.assertLess(result.score, 0.5)
+
+
+class FitTests(SimpleTestCase):
+    def test_more_features_than_rows_take_the_same_newton_steps_as_the_full_hessian(self) -> None:
+        rng = np.random.default_rng(7)
+        x = rng.normal(size=(40, 120)) / 4
+        y = (rng.random(40) < 0.4).astype(np.float64)
+        wide_w, wide_b = fit_logistic(x, y, l2=0.5)
+        # The d x d Newton of the earlier rounds, written out as the reference.
+        xb = np.hstack([x, np.ones((40, 1))])
+        reg = np.diag([0.5] * 120 + [0.0])
+        w = np.zeros(121)
+        for _ in range(100):
+            p = 1.0 / (1.0 + np.exp(-(xb @ w)))
+            w -= np.linalg.solve(
+                (xb * (p * (1 - p))[:, None]).T @ xb + reg, xb.T @ (p - y) + reg @ w
+            )
+        np.testing.assert_allclose(wide_w, w[:-1], atol=1e-9)
+        self.assertAlmostEqual(wide_b, w[-1], places=9)
 
 
 class CodeTests(SimpleTestCase):
