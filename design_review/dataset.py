@@ -10,12 +10,13 @@ English) and `train-writer-e.tsv` (writer E, a coach in Bengaluru, warm and conv
 held out until round 5 was frozen) together make the `train` split, each also a split of its
 own (`writer-a` …) for cross-validation by writer (`design_review.crossval`); `heldout.tsv`
 and `fresh.tsv` are by the first writer and are never trained on. A new writer's file is read
-with `load_path`. Rows are tab-separated: `label` (1 a finding is expected, 0 respectful), `category` (the question it is
-about: for a respectful row, the category whose words it uses respectfully — the hard cases),
-`kind` (the activity kind it would appear on) and `text`. The held-out file was written before
-the classifier was trained and is never used to train or to pick its threshold. A held-out
-writer is kept outside the repository until the checker is frozen, then scored once with
-`manage.py evaluate_review --file` (docs/design-review.md says which writers were read when).
+with `load_path`. Rows are tab-separated: `label` (1 a finding is expected, 0 respectful),
+`category` (the question it is about: for a respectful row, the category whose words it uses
+respectfully — the hard cases), `kind` (the activity kind it would appear on) and `text`.
+The held-out file was written before the classifier was trained and is never used to train or
+to pick its threshold. A held-out writer is kept outside the repository until the checker is
+frozen, then scored once with `manage.py evaluate_review --file` (docs/design-review.md says
+which writers were read when).
 
 `evaluate` gives per-category recall, precision and false-alarm rate, the figures the docs
 table and `design_review/tests/test_metrics.py` use; `vader_baseline` the same for an
