@@ -79,15 +79,17 @@ class FreshSplitTests(SimpleTestCase):
 
 
 class TrainingWritersTests(SimpleTestCase):
-    """Writers C and D are training data from round 5, writer E from round 6 (C's and D's misses
-    were read to write rules): these floors only guard what was learnt, not generalisation — the
+    """Writers C and D are training data from round 5, writer E from round 6 (their misses were
+    read to write rules): these floors only guard what was learnt, not generalisation — the
     honest figures are the cross-validation by writer and the next held-out writer
     (docs/design-review.md)."""
 
-    def test_what_was_learnt_from_writers_c_and_d_holds(self) -> None:
+    def test_what_was_learnt_from_writers_c_d_and_e_holds(self) -> None:
         for split, labels, floor, alarms in (
             ("writer-c", {1: 90, 0: 60}, 89, 1),
             ("writer-d", {1: 104, 0: 66}, 102, 1),
+            # E's two remaining false alarms are reading level: long sentences above grade 12.
+            ("writer-e", {1: 104, 0: 66}, 97, 2),
         ):
             with self.subTest(split):
                 examples = dataset.load(split)
