@@ -572,9 +572,17 @@ def passages(text: str) -> list[str]:
     return [_passage_text(sents[i:j]) for i, j in _windows(sents)]
 
 
-def _candidates(draft: _Draft) -> list[tuple[int, int, str]]:
-    """The passages the classifier reads, as (start, end, text): those of `_windows` holding no
-    sentence a judgement rule already explained."""
+def reads_whole(text: str) -> bool:
+    """Whether the classifier reads `text` whole, as one passage (up to `PASSAGE_SENTENCES`
+    sentences: a prompt), rather than in windows (a longer text: an article)."""
+    return len(sentences(mask_quotes(mask_markup(text)))) <= PASSAGE_SENTENCES
+
+
+def _candidates(draft: _Draft) -> list[tuple[int, int, str, bool]]:
+    """The passages the classifier reads, as (start, end, text, whole): those of `_windows`
+    holding no sentence a judgement rule already explained; `whole` when the passage is the
+    whole of a short text (the model's `threshold`, else its `long_threshold`)."""
+    whole = len(draft.sents) <= PASSAGE_SENTENCES
     judged = {
         (f.rewrite_start, f.rewrite_end) for f in draft.findings if f.category == Category.JUDGEMENT
     }
@@ -583,7 +591,7 @@ def _candidates(draft: _Draft) -> list[tuple[int, int, str]]:
         run = draft.sents[i:j]
         if any((s.start, s.end) in judged for s in run):
             continue
-        out.append((run[0].start, run[-1].end, _passage_text(run)))
+        out.append((run[0].start, run[-1].end, _passage_text(run), whole))
     if len(out) > MAX_CLASSIFIER_SENTENCES:
         draft.notes.append("classifier-partial")
         out = out[:MAX_CLASSIFIER_SENTENCES]
@@ -623,9 +631,10 @@ def review_many(
                 vectors = (embedder or default_embedder()).embed(texts)
                 probabilities = tone_model.probabilities(vectors, texts)
                 best: dict[int, tuple[float, int, int]] = {}
-                for (d, (start, end, _)), p in zip(jobs, probabilities, strict=True):
+                for (d, (start, end, _, whole)), p in zip(jobs, probabilities, strict=True):
                     d.probabilities.append(float(p))
-                    if p >= tone_model.threshold and p > best.get(id(d), (0.0, 0, 0))[0]:
+                    limit = tone_model.limit(whole=whole)
+                    if p >= limit and p > best.get(id(d), (0.0, 0, 0))[0]:
                         best[id(d)] = (float(p), start, end)
                 # One tone finding per text, on its most judging passage.
                 for d in drafts:

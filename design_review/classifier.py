@@ -115,13 +115,23 @@ def ngram_features(texts: list[str], vocabulary: dict[str, int]) -> np.ndarray:
 class ToneModel:
     """Logistic regression: p(judging) = sigmoid([ngram_features(text), vector] · weights +
     bias), where the n-gram part is empty when `vocabulary` is (a model over vectors alone).
-    A passage is a finding when p ≥ `threshold`."""
+    A short text read whole (a prompt: `checker.PASSAGE_SENTENCES` sentences or fewer) is a
+    finding when p ≥ `threshold`; a passage of a longer text (an article) when p ≥
+    `long_threshold` (the same as `threshold` when None): each is calibrated on the kind of
+    text it applies to."""
 
     embedder_name: str
     weights: np.ndarray
     bias: float
     threshold: float
     vocabulary: tuple[str, ...] = ()
+    long_threshold: float | None = None
+
+    def limit(self, *, whole: bool) -> float:
+        """The threshold for a whole short text (`whole`) or a passage of a longer one."""
+        if whole or self.long_threshold is None:
+            return self.threshold
+        return self.long_threshold
 
     def features(self, vectors: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
         """The model's input rows: the n-gram features of `texts` (required when the model has
@@ -150,6 +160,9 @@ class ToneModel:
             bias=float(data["bias"]),
             threshold=float(data["threshold"]),
             vocabulary=tuple(data.get("vocabulary", ())),
+            long_threshold=(
+                float(data["long_threshold"]) if data.get("long_threshold") is not None else None
+            ),
         )
 
     def save(self, path: Path = MODEL_FILE) -> None:
@@ -159,6 +172,9 @@ class ToneModel:
                 {
                     "embedder": self.embedder_name,
                     "threshold": round(self.threshold, 4),
+                    "long_threshold": (
+                        round(self.long_threshold, 4) if self.long_threshold is not None else None
+                    ),
                     "bias": round(self.bias, 6),
                     "vocabulary": list(self.vocabulary),
                     "weights": [round(float(w), 6) for w in self.weights],

@@ -65,13 +65,14 @@ class HeldOutTargetTests(SimpleTestCase):
 class FreshSplitTests(SimpleTestCase):
     """The fresh split was written after the first rules were frozen and is never trained on.
     These floors are the current honest figures (docs/design-review.md), not the target: the
-    checker catches 54% of its judging prompts (14 of 26) with no false alarm (42% before the
+    checker catches 85% of its judging prompts (22 of 26) with one false alarm of 17 since
+    round 6 gave short prompts their own threshold (54% and none before; 42% before the
     classifier read passages and shared n-grams)."""
 
     def test_the_figures_on_unseen_phrasing_do_not_fall_back(self) -> None:
         scores = dataset.evaluate(dataset.load("fresh"), dataset.checker_predictor())
-        self.assertGreaterEqual(scores["all"].hits, 14)
-        self.assertLessEqual(scores["all"].false_alarms, 0)
+        self.assertGreaterEqual(scores["all"].hits, 22)
+        self.assertLessEqual(scores["all"].false_alarms, 1)
         rules_only = dataset.evaluate(
             dataset.load("fresh"), dataset.checker_predictor(classifier=False)
         )
@@ -89,7 +90,7 @@ class TrainingWritersTests(SimpleTestCase):
             ("writer-c", {1: 90, 0: 60}, 89, 1),
             ("writer-d", {1: 104, 0: 66}, 102, 1),
             # E's two remaining false alarms are reading level: long sentences above grade 12.
-            ("writer-e", {1: 104, 0: 66}, 97, 2),
+            ("writer-e", {1: 104, 0: 66}, 102, 2),
         ):
             with self.subTest(split):
                 examples = dataset.load(split)
