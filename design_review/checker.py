@@ -141,7 +141,9 @@ _SENSITIVE = re.compile(
     r"family (matters?|situations?|issues?|problems?|reasons)|personal loss|loss|bereavement|"
     r"money (problems?|worries|troubles)|debts?|finances|drinking|alcohol|addiction|unsafe|"
     r"harass\w*|written up|disciplin\w*|partner|marriage|divorce|relationship with your|"
-    r"clinical error|troubles you|error)\b",
+    r"clinical error|troubles you|error|regret\w*|humiliat\w*|not good enough|inadequate|"
+    r"heat of the moment|(feedback|360(-degree)?|appraisal|performance|engagement) (scores?|"
+    r"ratings?|results)|lowest (scores?|ratings?|marks|ones)|salary|salaries)\b",
     re.IGNORECASE,
 )
 _PRIVATE_PROMISE = re.compile(
@@ -162,11 +164,27 @@ _AUDIENCE = re.compile(
     r"your |your peers in the |people in your |rest of your )?(?P<group>cohort|circle|coach|"
     r"group|peers|organi[sz]ation)\b)[^.?!:]{0,40}\b(see|read|visible|reads)\b|"
     r"\b(visible|shown) to (your|the) (?P<group2>cohort|circle|coach|organi[sz]ation)\b|"
-    r"\b(post|share)\b[^.?!:]{0,40}\b(in|with) (the|your) (whole )?"
+    r"\b((post|share)\b[^.?!:]{0,40}\b(in|with)|(is|are|be|gets?) (\w+ ){0,3}(posted|shared) "
+    r"with) (the|your) (whole )?"
     r"(?P<group3>cohort|circle|coach|group|organi[sz]ation)\b|"
     r"\btell the (?P<group4>group|cohort|circle)\b",
     re.IGNORECASE,
 )
+# A sentence about another kind of activity ("Discussion posts are shared with your cohort" in
+# a mission): it describes that kind's audience, not this item's. The kinds as learners name
+# them, keyed by `ActivityKind` value.
+_KIND_NAMES = {
+    "discussion": re.compile(r"\b(discussions?( posts?| prompts?| threads?)?|forums?)\b", re.I),
+    "mission": re.compile(r"\bmissions?\b", re.I),
+    "live_session": re.compile(r"\b(live sessions?|circle meetings?|group calls?)\b", re.I),
+}
+
+
+def _about_another_kind(sentence: str, kind: str | None) -> bool:
+    """Whether `sentence` names a kind of activity other than `kind` (the item's own)."""
+    return any(k != kind and p.search(sentence) for k, p in _KIND_NAMES.items())
+
+
 _OPTIONAL = re.compile(
     r"\b(if you (like|want|wish|choose|are comfortable)|unless you|you can share|you may share|"
     r"choose to share|as much as you|if you would like|may want to|might want to|your choice|"
@@ -207,6 +225,12 @@ _NAMES_OTHERS = re.compile(
     r"\bdescribe the (people|person|colleague)\b|\b(including|and|say|name|describe) who "
     r"(was|were) (affected|responsible|to blame)\b|\bname (the|that|this|each) (person|"
     r"colleague|team member|people)\b|"
+    r"\b(mention|say|tell us|write( down)?|note|include|add) who (it|this|that|they) (was|is|"
+    r"were)\b|"
+    r"\b(list|make a list of|write down|name|identify|rank|note down)\b[^.?!]{0,20}\b(team "
+    r"members|colleagues|people|direct reports|reports|peers|staff|employees|co-workers)\b "
+    r"(you|who|that) (\w+ )?(do not|don't|cannot|can't|least|never|would not|wouldn't|"
+    r"dislike|distrust|find (it )?(difficult|hard))|"
     r"\bwho (in|on|among) your (\w+ )?(team|colleagues|staff|reports|peers|crew)\b[^.?!]{0,40}"
     r"\b(not|least|worst|never|wouldn't|fire)\b|\b(which|what) of your (direct reports|"
     r"reports|colleagues|team members)\b[^.?!]{0,30}\b(least|worst|most difficult)\b",
@@ -218,7 +242,9 @@ _VERY_PERSONAL = re.compile(
     r"leaving the company|considered leaving|fraud|unfair(ly)?|age, gender|ashamed|"
     r"lost your temper|biggest failure|emotionally|family|personal loss|loss|bereavement|"
     r"money|debts?|finances|drinking|alcohol|addiction|unsafe|harass\w*|partner|marriage|"
-    r"divorce|clinical error)\b",
+    r"divorce|clinical error|humiliat\w*|not good enough|(feedback|360(-degree)?|appraisal|"
+    r"performance) (scores?|ratings?|results)|lowest (scores?|ratings?|marks|ones)|salary|"
+    r"salaries)\b",
     re.IGNORECASE,
 )
 # Asking for something very personal where a group reads it.
@@ -249,9 +275,11 @@ def _invites_sharing(s: Sentence) -> re.Match[str] | None:
     )
     if m is None:
         return None
-    asks = s.text.endswith("?") or re.match(
-        r"^(please )?(share|tell|describe|write|talk|open up|post|think|note|explain|name|"
-        r"reflect|list|rate|recall|give)\b",
+    # An invitation: a question, or an instruction opening the sentence or one of its clauses
+    # ("In a few sentences, tell us about …").
+    asks = s.text.endswith("?") or re.search(
+        r"(^|[,;:]\s+)(please )?(share|tell|describe|write|talk|open up|post|think|note|"
+        r"explain|name|reflect|list|rate|recall|give)\b",
         s.text,
         re.IGNORECASE,
     )
@@ -280,6 +308,8 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
         if promise is not None and rules.negated(s.text, promise.start()):
             promise = None  # "it is not anonymous" says the opposite
         audience = _AUDIENCE.search(s.text)
+        if audience is not None and _about_another_kind(s.text, context.kind):
+            audience = None
         stated_any = stated_any or promise is not None or audience is not None
         if real is None:
             continue
@@ -542,9 +572,17 @@ def passages(text: str) -> list[str]:
     return [_passage_text(sents[i:j]) for i, j in _windows(sents)]
 
 
-def _candidates(draft: _Draft) -> list[tuple[int, int, str]]:
-    """The passages the classifier reads, as (start, end, text): those of `_windows` holding no
-    sentence a judgement rule already explained."""
+def reads_whole(text: str) -> bool:
+    """Whether the classifier reads `text` whole, as one passage (up to `PASSAGE_SENTENCES`
+    sentences: a prompt), rather than in windows (a longer text: an article)."""
+    return len(sentences(mask_quotes(mask_markup(text)))) <= PASSAGE_SENTENCES
+
+
+def _candidates(draft: _Draft) -> list[tuple[int, int, str, bool]]:
+    """The passages the classifier reads, as (start, end, text, whole): those of `_windows`
+    holding no sentence a judgement rule already explained; `whole` when the passage is the
+    whole of a short text (the model's `threshold`, else its `long_threshold`)."""
+    whole = len(draft.sents) <= PASSAGE_SENTENCES
     judged = {
         (f.rewrite_start, f.rewrite_end) for f in draft.findings if f.category == Category.JUDGEMENT
     }
@@ -553,7 +591,7 @@ def _candidates(draft: _Draft) -> list[tuple[int, int, str]]:
         run = draft.sents[i:j]
         if any((s.start, s.end) in judged for s in run):
             continue
-        out.append((run[0].start, run[-1].end, _passage_text(run)))
+        out.append((run[0].start, run[-1].end, _passage_text(run), whole))
     if len(out) > MAX_CLASSIFIER_SENTENCES:
         draft.notes.append("classifier-partial")
         out = out[:MAX_CLASSIFIER_SENTENCES]
@@ -593,9 +631,10 @@ def review_many(
                 vectors = (embedder or default_embedder()).embed(texts)
                 probabilities = tone_model.probabilities(vectors, texts)
                 best: dict[int, tuple[float, int, int]] = {}
-                for (d, (start, end, _)), p in zip(jobs, probabilities, strict=True):
+                for (d, (start, end, _, whole)), p in zip(jobs, probabilities, strict=True):
                     d.probabilities.append(float(p))
-                    if p >= tone_model.threshold and p > best.get(id(d), (0.0, 0, 0))[0]:
+                    limit = tone_model.limit(whole=whole)
+                    if p >= limit and p > best.get(id(d), (0.0, 0, 0))[0]:
                         best[id(d)] = (float(p), start, end)
                 # One tone finding per text, on its most judging passage.
                 for d in drafts:

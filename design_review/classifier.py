@@ -115,13 +115,23 @@ def ngram_features(texts: list[str], vocabulary: dict[str, int]) -> np.ndarray:
 class ToneModel:
     """Logistic regression: p(judging) = sigmoid([ngram_features(text), vector] · weights +
     bias), where the n-gram part is empty when `vocabulary` is (a model over vectors alone).
-    A passage is a finding when p ≥ `threshold`."""
+    A short text read whole (a prompt: `checker.PASSAGE_SENTENCES` sentences or fewer) is a
+    finding when p ≥ `threshold`; a passage of a longer text (an article) when p ≥
+    `long_threshold` (the same as `threshold` when None): each is calibrated on the kind of
+    text it applies to."""
 
     embedder_name: str
     weights: np.ndarray
     bias: float
     threshold: float
     vocabulary: tuple[str, ...] = ()
+    long_threshold: float | None = None
+
+    def limit(self, *, whole: bool) -> float:
+        """The threshold for a whole short text (`whole`) or a passage of a longer one."""
+        if whole or self.long_threshold is None:
+            return self.threshold
+        return self.long_threshold
 
     def features(self, vectors: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
         """The model's input rows: the n-gram features of `texts` (required when the model has
@@ -150,6 +160,9 @@ class ToneModel:
             bias=float(data["bias"]),
             threshold=float(data["threshold"]),
             vocabulary=tuple(data.get("vocabulary", ())),
+            long_threshold=(
+                float(data["long_threshold"]) if data.get("long_threshold") is not None else None
+            ),
         )
 
     def save(self, path: Path = MODEL_FILE) -> None:
@@ -159,6 +172,9 @@ class ToneModel:
                 {
                     "embedder": self.embedder_name,
                     "threshold": round(self.threshold, 4),
+                    "long_threshold": (
+                        round(self.long_threshold, 4) if self.long_threshold is not None else None
+                    ),
                     "bias": round(self.bias, 6),
                     "vocabulary": list(self.vocabulary),
                     "weights": [round(float(w), 6) for w in self.weights],
@@ -173,21 +189,49 @@ def fit_logistic(
     x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int = 300
 ) -> tuple[np.ndarray, float]:
     """Fit L2-regularised logistic regression by Newton's method (x: (n, d), y: 0/1 of shape
-    (n,)). Returns (weights of shape (d,), bias). Deterministic: no random start."""
+    (n,)). Returns (weights of shape (d,), bias). Deterministic: no random start. The bias is
+    not regularised. With more features than rows (n-gram vocabularies: d about 4,000 over
+    about 1,000 prompts) each Newton step is solved through an n x n system (`_wide_step`),
+    the same step as the d x d one at a fraction of the cost."""
     n, d = x.shape
     xb = np.hstack([x, np.ones((n, 1))])
     w = np.zeros(d + 1)
-    reg = l2 * np.eye(d + 1)
-    reg[-1, -1] = 0.0  # the bias is not regularised
+    reg = np.full(d + 1, float(l2))
+    reg[-1] = 0.0  # the bias is not regularised
+    gram = x @ x.T if n < d else None
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-(xb @ w)))
-        grad = xb.T @ (p - y) + reg @ w
-        hess = (xb * (p * (1 - p))[:, None]).T @ xb + reg
-        step = np.linalg.solve(hess, grad)
+        grad = xb.T @ (p - y) + reg * w
+        weights = p * (1 - p)
+        if gram is not None:
+            step = _wide_step(x, gram, weights, grad, l2)
+        else:
+            hess = (xb * weights[:, None]).T @ xb + np.diag(reg)
+            step = np.linalg.solve(hess, grad)
         w -= step
         if np.abs(step).max() < 1e-8:
             break
     return w[:-1], float(w[-1])
+
+
+def _wide_step(
+    x: np.ndarray, gram: np.ndarray, s: np.ndarray, grad: np.ndarray, l2: float
+) -> np.ndarray:
+    """The Newton step H⁻¹·grad for weights and an unregularised bias, where
+    H = [[XᵀSX + l2·I, XᵀS1], [1ᵀSX, 1ᵀS1]] and S = diag(s), without forming the d x d
+    block A = XᵀSX + l2·I: A⁻¹v = (v - XᵀD·M⁻¹·DXv) / l2 with D = diag(√s) and
+    M = l2·I + D·XXᵀ·D (Woodbury; `gram` is XXᵀ), then the bias by the Schur complement.
+    Shapes: x (n, d), gram (n, n), s (n,), grad (d + 1,); returns (d + 1,)."""
+    root = np.sqrt(s)
+    m = l2 * np.eye(len(s)) + root[:, None] * gram * root[None, :]
+    cross = x.T @ s  # XᵀS1, shape (d,)
+    rhs = np.column_stack([grad[:-1], cross])
+    inner = np.linalg.solve(m, root[:, None] * (x @ rhs))
+    solved = (rhs - x.T @ (root[:, None] * inner)) / l2  # A⁻¹·[grad_w, XᵀS1]
+    u, z = solved[:, 0], solved[:, 1]
+    schur = s.sum() - cross @ z
+    db = (grad[-1] - cross @ u) / schur
+    return np.concatenate([u - z * db, [db]])
 
 
 _default_embedder: Embedder | None = None

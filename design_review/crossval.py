@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from . import dataset
-from .checker import passages
+from .checker import passages, reads_whole
 from .classifier import Embedder, ToneModel, default_embedder, fit_logistic, ngrams
 from .dataset import Example, Scores
 
@@ -113,6 +113,14 @@ def _scores(model: ToneModel, texts: Sequence[str], table: VectorTable) -> np.nd
     return out
 
 
+def flagged(model: ToneModel, texts: Sequence[str], table: VectorTable) -> np.ndarray:
+    """Whether the review's tone finding fires on each text (shape (n,), bool): its highest
+    p(judging) at or above the model's threshold for its length (`ToneModel.limit`)."""
+    scores = _scores(model, texts, table)
+    limits = np.array([model.limit(whole=reads_whole(t)) for t in texts])
+    return scores >= limits
+
+
 def vocabulary(examples: Sequence[Example], *, min_writers: int = 2) -> tuple[str, ...]:
     """The n-grams (`classifier.ngrams`) used by at least `min_writers` writers of `examples`:
     cues shared across writers rather than one writer's habits."""
@@ -175,9 +183,12 @@ def fit_tone_model(
     respectful: Sequence[str] = (),
 ) -> tuple[ToneModel, np.ndarray]:
     """A tone model fitted on every example (every flagged prompt against every respectful one),
-    its threshold chosen over out-of-writer scores (`out_of_writer_scores`) and raised, if need
-    be, above the score of every passage of `respectful` (texts known to be respectful, such as
-    `demo_texts`); also returns the out-of-writer scores. `ValueError` with fewer than two
+    its threshold chosen over out-of-writer scores (`out_of_writer_scores`); also returns the
+    out-of-writer scores. `respectful` are texts known to be respectful (`demo_texts`): the
+    threshold is raised, if need be, above every short one read whole (`checker.reads_whole`),
+    and the model's `long_threshold`, for passages of longer texts, above every passage of the
+    longer ones — long-form prose the prompts hardly have, so the two are calibrated apart and
+    an article's passage does not set the bar for a prompt. `ValueError` with fewer than two
     writers."""
     if len({ex.writer for ex in examples}) < 2:
         raise ValueError("choosing the threshold out of writer needs at least two writers")
@@ -185,20 +196,27 @@ def fit_tone_model(
     labels = np.array([ex.label for ex in examples])
     model = _fit(examples, table, l2=l2)
     threshold = threshold_for(held, labels, max_false_alarms)
-    if respectful:
-        threshold = max(threshold, float(_scores(model, respectful, table).max()) + 1e-4)
-    return replace(model, threshold=threshold), held
+    short = [t for t in respectful if reads_whole(t)]
+    long = [t for t in respectful if not reads_whole(t)]
+    if short:
+        threshold = max(threshold, float(_scores(model, short, table).max()) + 1e-4)
+    long_threshold = threshold
+    if long:
+        long_threshold = max(threshold, float(_scores(model, long, table).max()) + 1e-4)
+    return replace(model, threshold=threshold, long_threshold=long_threshold), held
 
 
 @dataclass(frozen=True)
 class Fold:
-    """One writer left out: the threshold the other writers chose, the checker's scores on the
-    writer left out with that fold's model (`checker`) and with the rules alone (`rules`)."""
+    """One writer left out: the thresholds the other writers chose (short texts, passages of
+    longer ones), the checker's scores on the writer left out with that fold's model
+    (`checker`) and with the rules alone (`rules`)."""
 
     writer: str
     threshold: float
     checker: dict[str, Scores]
     rules: dict[str, Scores]
+    long_threshold: float | None = None
 
 
 def cross_validate(
@@ -227,6 +245,7 @@ def cross_validate(
                 model.threshold,
                 dataset.evaluate(test, dataset.checker_predictor(model=model, embedder=table)),
                 dataset.evaluate(test, dataset.checker_predictor(classifier=False)),
+                model.long_threshold,
             )
         )
     return folds

@@ -41,10 +41,11 @@ class Rule:
 def _r(
     code: str, pattern: str, fix: Fix = None, *, negatable: bool = True, unless: str | None = None
 ) -> Rule:
-    # A space in a pattern matches any run of spaces: masked markup leaves runs of them.
+    # A space in a pattern matches any run of spaces: masked markup leaves runs of them. An
+    # optional space (" ?": "curve ?ball", "20 ?%") matches none or any run.
     return Rule(
         code,
-        re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE),
+        re.compile(pattern.replace(" ?", r"\s*").replace(" ", r"\s+"), re.IGNORECASE),
         fix,
         negatable,
         re.compile(unless, re.IGNORECASE) if unless else None,
@@ -57,7 +58,10 @@ def _r(
 _NEGATED = re.compile(
     r"\b(no|not|never|cannot|can't|won't|isn't|aren't|don't|doesn't|didn't|without|nor|"
     r"neither|nothing|nobody)\b(\s+(single|one|a|an|the|any|to|be|so|really|need|have|ever|"
-    r"always|only|just)\b){0,3}\s*$",
+    r"always|only|just)\b){0,3}"
+    # "not a flaw in your character", "not a judgement on you", "not a measure of your worth"
+    r"(\s+(a|an)\s+(flaw|sign|judgement|judgment|verdict|comment|reflection|statement|measure|"
+    r"test|criticism)\s+(in|on|of|about))?\s*$",
     re.IGNORECASE,
 )
 
@@ -609,6 +613,144 @@ JUDGEMENT_RULES = [
     _r("sarcasm", r"(^|[:;,]\s*)be honest\b(?! about what (you|works|helps))|,\s*honestly\?"),
 ]
 
+# Generalised from the families of writer E's misses (round 6), each as grammar that other
+# writers' phrasings of the same idea share: a verdict on whoever has a failing ("a manager
+# who … is not really leading", "has no business managing", "anyone who … has missed the
+# point", "only to managers who have not …"); a motive or failing put on the learner ("that
+# urge of yours", "out of fear", "you know very well which", "the quality you most lack",
+# "what you have been doing that discourages them", "to feel important", "why you waited so
+# long", "because busy managers nearly always do"); the learner's answer read as a verdict
+# ("what that says about your priorities", "that itself tells us something"); a hard skill or
+# a lasting change made to sound effortless ("all it takes is", "will sort itself out", "is
+# quite straightforward", "simply vanishes"); one answer marked as the mature one.
+_VERDICT = (
+    r"(is|are) not (really|truly|actually) (leading|managing|coaching|leaders?|managers?)|"
+    r"(has|have) no business (managing|leading|being|running|coaching)|"
+    r"(is|are) (a |an )?\w+ who (cannot|can't|does not|doesn't|will not|won't) (lead|manage|"
+    r"coach)\b|(has|have) (completely |totally |clearly |simply )?missed the (whole )?point|"
+    r"(is|are) (clearly |simply )?not (ready|fit|cut out|suited) (for|to)"
+)
+JUDGEMENT_RULES += [
+    _r("label", rf"\b({_VERDICT})\b"),
+    _r(
+        "label",
+        r"\b(anyone|anybody|whoever|those of you|any of you|someone) who\b[^.?!]{0,80}"
+        r"\b(may|might|should|will) (want to )?(reflect|ask (themselves|yourself)|reconsider|"
+        r"question|think (again|about why))\b",
+    ),
+    _r(
+        "label",
+        rf"\bonly (to|for|among|in) {_ROLE} who (have not|haven't|do not|don't|cannot|can't|"
+        r"are not|aren't|lack|never)\b",
+    ),
+    _r(
+        "label",
+        rf"\b{_ROLE} who\b[^.?!]{{0,80}}\b(are|is) (mostly|usually|often|typically|generally|"
+        rf"always|simply|really|just|probably) ({_LABELS[1:-1]}|afraid|scared|unsure|threatened|"
+        r"jealous|envious|vain|lazy|fragile)\b",
+    ),
+    _r(
+        "label",
+        rf"\b{_ROLE} from ([\w-]+,? ){{1,3}}(organi[sz]ations|cultures|countries|backgrounds|"
+        r"companies|industries|regions|families|generations)\b[^.?!]{0,60}\b(tend to|usually|"
+        r"often|always|struggle|find (it|this)|are used to)\b",
+    ),
+    _r(
+        "label",
+        r"\b(is|are|'s) (really|just|simply|actually|at heart|only) (a|an) (confidence|ego|"
+        r"character|insecurity|attitude|maturity|discipline|willpower|mindset|motivation|"
+        r"personality) (problem|issue|flaw|failing)\b",
+    ),
+    _r("label", r"\bif (that|this) ('s|is|describes) you\b"),
+    _r(
+        "label",
+        r"\b(habits?|urges?|tendency|tendencies|need|instincts?|reflex|impulses?|ego|pride) of "
+        r"yours\b",
+    ),
+    _r(
+        "label",
+        r"\bwhat (that|this|it|your (answer|choice|reaction|response|list)) (says|said|tells|"
+        r"reveals|shows|would say)( us)? about (you|"
+        r"yourself|your (priorities|character|values|commitment|motives|ego|integrity|"
+        r"leadership|attitude|competence|maturity|courage))\b",
+    ),
+    _r(
+        "label",
+        r"\b(that|this|which) (itself |alone |in itself )?(tells|says|shows) (us |you )?"
+        r"(something|a lot|plenty|everything|all we need)\b",
+    ),
+    _r(
+        "label",
+        r"\bhow (committed|serious|dedicated|motivated|invested|engaged|willing) you (really|"
+        r"truly|actually) are\b",
+    ),
+    _r("label", r"\b(would|will) (likely |probably |clearly )?be better off (without|with less)\b"),
+    _r(
+        "presume",
+        r"\byou (\w+ ){0,8}out of (fear|laziness|pride|ego|insecurity|vanity|cowardice|spite|"
+        r"habit)\b",
+    ),
+    _r(
+        "presume",
+        r"\byou know (very |perfectly |only too |full |all too )?well (which|who|what|that|why|"
+        r"how)\b|\byou know exactly (which|who|what)\b",
+    ),
+    _r(
+        "presume",
+        r"\b(quality|qualities|skills?|traits?|strengths?|ability|abilities|competence|"
+        r"competencies|capability|thing) you (most |really |clearly |still |so )?lack\b",
+    ),
+    _r(
+        "presume",
+        r"\byou (\w+ ){0,6}to (feel|look|seem|appear) (important|busy|indispensable|powerful|"
+        r"superior|clever|in control|needed)\b",
+    ),
+    _r(
+        "presume",
+        r"\bas it (usually|always|typically|often|mostly|nearly always) is (for|with) "
+        rf"{_ROLE}|\bbecause {_ROLE} (nearly |almost )?(always|usually|all) do\b|"
+        rf"\bas (most |all |many )?{_ROLE} (at your level )?(usually|always|typically) do\b",
+    ),
+    _r(
+        "presume",
+        r"\bthere (will|would) (definitely|certainly|surely|undoubtedly|no doubt) be "
+        r"(someone|something|a time|one|an? \w+)\b|\b(everybody|everyone|we all|all of us) "
+        r"(does|do|did) (this|that)\b",
+    ),
+    _r(
+        "blame",
+        r"\bwhy you (\w+ ){1,6}(for )?(so|this) long\b|\bwhat you('ve| have)? (been )?(doing|"
+        r"do|did|say|said|saying) that (\w+ ){0,2}(discourag|stop|prevent|driv|push|keep|"
+        r"put|block|demotivat|frustrat|hurt|upset|silenc)\w*",
+    ),
+    _r(
+        "blame",
+        r"\bnot (tried|practised|practiced|cared|bothered|pushed (yourself|themselves)|"
+        r"listened) (hard |long |well )?enough\b|\bno (stories|excuses|justifications) "
+        r"(about|this time|please)\b|\b(tell|give|show) (us|me) the real reason\b|"
+        r"\bthe real reason (you|why you)\b",
+    ),
+    _r(
+        "leading",
+        r"\b(what|which) is the (mature|grown-up|professional|sensible|obvious|adult|only "
+        r"acceptable|smart) (response|answer|choice|thing to do|reaction|option|way)\b",
+    ),
+    _r(
+        "minimise",
+        r"\ball it takes is\b|\b(will|would|should) (simply |just )?(sort|fix|solve|take care "
+        r"of) itself( out)?\b|\bno (further|extra|more|real|other) effort (is )?(needed|"
+        r"required|necessary)\b|\b(simply|just) (vanish|vanishes|disappear|disappears|melts? "
+        r"away|goes away|go away)\b",
+    ),
+    _r(
+        "minimise",
+        r"\b(is|it's|it is) (quite |really |very |pretty |fairly )?straightforward\b(?! to "
+        r"(see|say|find|read))|\b(is|it's) an (easy|simple) one\b|\b(should|ought to) "
+        r"(hardly|barely|not) be (difficult|hard|a problem|a challenge|an issue)\b|\bfor a "
+        r"(professional|grown-up|competent|real|good) (\w+ )?(this|that|it) (should|is)\b",
+    ),
+]
+
 # -- Context ----------------------------------------------------------------------------------
 
 IDIOMS: dict[str, str] = {
@@ -683,6 +825,26 @@ IDIOMS: dict[str, str] = {
     r"pull(ing)? (your|their|his|her) weight": "do their share",
     r"all hat and no cattle": "more talk than action",
     r"\w+ on (the|your) clock": "time left",
+    # British and other opaque idioms (round 6: a family, not one writer's phrase).
+    r"know (your|their|his|her) onions": "know the subject well",
+    r"keep (your|their|his|her) powder dry": "wait for the right moment",
+    r"count (your|their|his|her) chickens": "assume success too early",
+    r"up the creek": "in trouble",
+    r"(a |the )?spanner in the works": "a problem",
+    r"(a )?storm in a teacup": "a small problem made big",
+    r"(gone |go |went )?pear-shaped": "gone wrong",
+    r"(a )?dog's (dinner|breakfast)": "a mess",
+    r"at sixes and sevens": "disorganised",
+    r"taking the (mickey|mick|piss)": "mocking",
+    r"kick(ing)? the can down the road": "delay the decision",
+    r"cost(s)? an arm and a leg": "cost a lot",
+    r"(the )?bee's knees": "excellent",
+    r"sweet as": "fine",
+    r"(a |the )?curate's egg": "partly good",
+    r"by hook or by crook": "by any means",
+    r"(a )?tall poppy": "someone who stands out",
+    r"cut (the )?mustard": "meet the standard",
+    r"jump(ing)? the shark": "gone too far",
 }
 
 _ASSUMPTIONS: dict[str, str | None] = {
@@ -761,6 +923,20 @@ _GROUP_TRAITS = (
     r"(good|comfortable)|(is|are|that's) always on)"
 )
 _SLANG = r"no cap|lowkey|spill the tea|props|crushing it|the goat|big w\b|a w\b|gut check"
+# Round 6: more regions' everyday words, the same family as `_REGIONAL` (Indian English and
+# Hinglish, South African, Nigerian, Irish, New Zealand, Arabic, Spanish), none a learner
+# elsewhere can look up.
+_REGIONAL_MORE = (
+    r"chai[- ]pe[- ]charcha|adda|gyaan|gupshup|masti|jugaad|timepass|yaar|arre|thoda|bindaas|"
+    r"funda|prepone|do the needful|kindly revert|lekker|braai|eish|howzit|abeg|wahala|oya|"
+    r"craic|eejit|jandals|chilly bin|yalla|inshallah|habibi|wallah|compadre|chévere"
+)
+# Pop culture as the shared reference: a named figure's saying, a film industry or a kind of
+# television show a learner may never have watched.
+_POP_CULTURE = (
+    r"bollywood|hollywood|nollywood|tollywood|telenovelas?|k-dramas?|soap operas?|sitcoms?|"
+    r"reality (tv|show)|channel your inner"
+)
 # A sport named and explained ("In hockey, players talk about …") is not assumed to be shared.
 _SPORT_EXPLAINED = (
     r"^in (american |ice |australian rules |rugby )?(football|hockey|baseball|cricket|rugby|"
@@ -777,6 +953,49 @@ FAMILY_RULES = [
     # A person from film or television as the model to follow ("Like Ted Lasso, how …").
     _r("idiom", r"^like (?-i:[A-Z][a-z]+ [A-Z][a-z]+),", negatable=False),
     _r("idiom", r"\blike (a|an) (?-i:[A-Z][a-z]+) season\b", negatable=False),
+    # Round 6: the same families, wider.
+    _r("idiom", rf"\b({_REGIONAL_MORE})(?![\w-])", negatable=False),
+    _r("idiom", rf"\b({_POP_CULTURE})\b", negatable=False),
+    _r(
+        "idiom",
+        r"\b(as|like) (?-i:[A-Z][a-z]+)( (?-i:[A-Z][a-z]+))? (would|might|likes to|used to|"
+        r"always) (say|put it|do)\b",
+        negatable=False,
+    ),
+    _r(
+        "idiom",
+        r"\b(batters?|batsm[ae]n|padded up|pavilion|wickets?|yorker|googly|sledging|maiden "
+        r"over|cricket (eleven|team)|opening bat\w*|bottom of the ninth|three strikes|hole in "
+        r"one|hole-in-one|unforced errors?|match point|grand slam|photo finish|line-?out|"
+        r"relay baton|penalty corner|power play)\b",
+        unless=_SPORT_EXPLAINED,
+    ),
+    # Family, gender and parenthood presumed ("the wife", "a good husband and father", "for the
+    # young mothers in the cohort", what a colleague's parents think of them).
+    _r(
+        "assumption",
+        r"\b(the (wife|missus|hubby|wifey)|your (wives|husbands)|(a )?good (husband|wife|"
+        r"father|mother) and (father|mother|husband|wife)|(husband|wife) and (father|mother))\b",
+    ),
+    _r(
+        "assumption",
+        r"\bfor the (young |working |new |single )?(mothers|fathers|mums|moms|dads|parents|women|"
+        r"men|ladies|guys) (in|among|of|here)\b",
+    ),
+    _r(
+        "assumption",
+        r"\b(their|his|her|your) (parents|in-laws|spouse|wife|husband)('s?)? (think|thinks|say|"
+        r"says|want|wants|expect|expects|approve|approves|opinion|view)\b",
+    ),
+    # A team activity out of hours or of one physical ability ("take your team on a hike this
+    # weekend").
+    _r(
+        "assumption",
+        r"\b(take|bring|invite|gather) (your|the) (whole )?(team|crew|staff|reports|people|"
+        r"unit|department)\b[^.?!]{0,40}\b(hik(e|es|ing)|trek(s|king)?|climb(s|ing)?|run|"
+        r"runs|marathon|bike ride|cycling|swim(ming)?|rafting|paintball|go-?karting|bootcamp|"
+        r"(this|next|on the|at the|over the) (weekend|saturday|sunday|evening))\b",
+    ),
 ]
 
 CONTEXT_RULES = [
@@ -925,6 +1144,78 @@ HONESTY_RULES += [
         r"\b(disappearing|going|selling out|filling up) fast\b|\bbe quick\b",
     ),
     _r("scarcity", r"\bonly the first (\d+|ten|five|three|twenty|few|fifty)\b"),
+]
+
+# Generalised from writer E's misses (round 6): anonymity claimed while answers are linked to
+# a name; research said to prove; a results rate no programme can have ("ninety-nine percent
+# of our learners", "life-changing"); one exercise that decides a career; a coach available
+# round the clock; a problem fixed "whatever its cause", "in six weeks flat"; a loss
+# threatened ("or your streak resets to zero"); the group's waiting laid on the learner;
+# completion watched and tied to appraisals; a ranking the learner is told they are not in.
+HONESTY_RULES += [
+    _r(
+        "overclaim",
+        r"\b(untraceable|anonymous|anonymi[sz]ed|confidential|private)\b[^.?!]{0,60}\b(even "
+        r"though|although|though|but|while|yet)\b[^.?!]{0,60}\b(linked|tied|connected|"
+        r"attached|identifiable|named|traceable|matched)\b|\b(totally|completely|fully|"
+        r"entirely|100%) (untraceable|anonymi[sz]ed|unidentifiable)\b",
+    ),
+    _r(
+        "overclaim",
+        r"\b(research|science|studies|the data|evidence) (proves?|has proven|have proven|"
+        r"guarantees?|shows? beyond doubt)\b|\b(double|doubles|doubling|triple|triples|"
+        r"tripling|halve|halves) (their|your|the|our|its) (\w+'s? )?\w+",
+    ),
+    _r(
+        "overclaim",
+        r"\b(9\d|ninety[- ]\w+) ?(%|percent|per cent) of\b|\bnine (out )?of (every )?ten "
+        r"(learners|participants|managers|graduates|people|users)\b|\blife-?changing\b|"
+        r"\b(overnight|instant) (results|success|transformation|change)\b",
+    ),
+    _r(
+        "overclaim",
+        r"\b(decides?|determines?|will decide|will determine) whether you (will )?(ever )?"
+        r"(become|be|succeed|make it|are)\b|\bthe (single|only) (exercise|activity|module|"
+        r"thing|step|mission|skill) that (decides|determines|will make|makes or breaks)\b",
+    ),
+    _r(
+        "overclaim",
+        r"\b(round|around) the clock\b|\b24/7\b|\b24 hours a day\b|\bwithin (minutes|"
+        r"seconds)\b|\b(reply|respond|answer)\w* to (every|each|all) (single )?(message|"
+        r"question|post|request)s?\b|\bwhatever your time ?zone\b",
+    ),
+    _r(
+        "overclaim",
+        r"\bwill (fix|solve|cure|eliminate|end|resolve|remove|sort out) (your|the|all|any)"
+        r"( \w+){0,3} (problems?|issues?|attrition|conflicts?|turnover|disengagement|"
+        r"challenges?)\b|\bwhatever (its|the|their) (causes?|reasons?)\b|\b(weeks|days|"
+        r"months) flat\b|\bbehind you (with)?in (a|one|two|three|\d+) (weeks?|months?|days?)\b",
+    ),
+    _r(
+        "urgency",
+        r"\bor (else )?(your|you('ll| will)?)\b[^.?!]{0,40}\b(resets?|lose|loses|lost|"
+        r"forfeits?|expires?|disappears?|be removed|be dropped|(goes|go|drops?) (back )?to zero)"
+        r"\b|\bstreaks? (\w+ )?(resets?|ends|breaks|is lost|will be lost)\b|\b(resets?|"
+        r"drops?) to zero\b",
+    ),
+    _r(
+        "guilt",
+        r"\byou('re| are)? (now )?(holding|keeping) (the |your )?(whole )?(group|cohort|team|"
+        r"circle|everyone|others|class|rest of (the|your) \w+) (back|waiting)\b",
+    ),
+    _r(
+        "guilt",
+        r"\b(is|are) watching\b[^.?!]{0,40}\b(completion|participation|progress|who|"
+        r"closely|rates|numbers)\b|\blook (very |really )?good (at|in|on|for) (your )?"
+        r"(appraisal|performance review|review|promotion|bonus)\w*\b|\b(appraisal|"
+        r"performance review|promotion|bonus) (time|season)\b",
+    ),
+    _r(
+        "guilt",
+        r"\byou('re| are) not (among|one of) (them|the (top|best|leaders|first))\b|\bclimb "
+        r"(up )?the (leader ?board|rankings|ranks|table)\b|\bleader ?boards?\b",
+    ),
+    _r("scarcity", r"\bonly the top (\d+|\w+)( ?(%|percent|per cent))?\b"),
 ]
 
 RULES = JUDGEMENT_RULES + CONTEXT_RULES + HONESTY_RULES

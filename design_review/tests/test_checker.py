@@ -1,11 +1,14 @@
 """The checker's behaviour: what each kind of check finds, what it leaves alone, the rewrites it
 proposes, and clear answers for odd input (empty, binary, 100 KB, other scripts, markup)."""
 
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
 import numpy as np
 from django.test import SimpleTestCase
 
 from design_review.checker import ReviewContext, review, review_many
-from design_review.classifier import ToneModel
+from design_review.classifier import ToneModel, fit_logistic
 from design_review.codes import CODES, QUESTIONS, Category
 from design_review.visibility import answer_visibility
 from programs.models import ActivityKind
@@ -252,11 +255,80 @@ class ClassifierTests(SimpleTestCase):
         with self.assertRaises(ValueError):
             model.probabilities(np.zeros((1, 2), np.float32))
 
+    def test_a_passage_of_a_long_text_is_held_to_the_long_threshold(self) -> None:
+        # p = 0.98 on "brave": above the threshold for prompts, below the one for articles.
+        model = ToneModel("fake", np.array([8.0, 0.0], np.float32), -4.0, 0.9, (), 0.99)
+        short = "Were you brave in the meeting today? Note what helped you."
+        long = (
+            "Read the notes first. Then plan your week. Keep the plan short and kind. "
+            "Were you brave with your team? Share what you learnt."
+        )
+        self.assertEqual(review(short, embedder=FakeEmbedder(), model=model).codes, ["tone"])
+        self.assertEqual(review(long, embedder=FakeEmbedder(), model=model).codes, [])
+        self.assertEqual(model.limit(whole=False), 0.99)
+        self.assertEqual(ToneModel("fake", model.weights, -4.0, 0.9).limit(whole=False), 0.9)
+
+    def test_the_model_file_keeps_both_thresholds(self) -> None:
+        model = ToneModel("fake", np.array([8.0, 0.0], np.float32), -4.0, 0.9, ("x",), 0.95)
+        with TemporaryDirectory() as tmp:
+            path = Path(tmp) / "model.json"
+            model.save(path)
+            again = ToneModel.load(path)
+        self.assertEqual((again.threshold, again.long_threshold), (0.9, 0.95))
+        self.assertEqual(again.vocabulary, ("x",))
+
     def test_the_shipped_model_runs_offline_on_the_shipped_embedder(self) -> None:
         result = review("What will you try in your next one-to-one?")
         self.assertFalse(result.flagged)
         self.assertEqual(result.notes, [])
         self.assertLess(result.score, 0.5)
+
+
+class FitTests(SimpleTestCase):
+    def test_more_features_than_rows_take_the_same_newton_steps_as_the_full_hessian(self) -> None:
+        rng = np.random.default_rng(7)
+        x = rng.normal(size=(40, 120)) / 4
+        y = (rng.random(40) < 0.4).astype(np.float64)
+        wide_w, wide_b = fit_logistic(x, y, l2=0.5)
+        # The d x d Newton of the earlier rounds, written out as the reference.
+        xb = np.hstack([x, np.ones((40, 1))])
+        reg = np.diag([0.5] * 120 + [0.0])
+        w = np.zeros(121)
+        for _ in range(100):
+            p = 1.0 / (1.0 + np.exp(-(xb @ w)))
+            w -= np.linalg.solve(
+                (xb * (p * (1 - p))[:, None]).T @ xb + reg, xb.T @ (p - y) + reg @ w
+            )
+        np.testing.assert_allclose(wide_w, w[:-1], atol=1e-9)
+        self.assertAlmostEqual(wide_b, w[-1], places=9)
+
+
+class ThresholdTests(SimpleTestCase):
+    def test_the_demos_articles_set_the_bar_for_long_texts_only(self) -> None:
+        from design_review.crossval import VectorTable, fit_tone_model, flagged
+        from design_review.dataset import Example
+
+        examples = [
+            Example(label, Category.JUDGEMENT, "mission", text, writer)
+            for writer in ("X", "Y")
+            for label, text in (
+                (1, f"Were you brave enough with your team, {writer}?"),
+                (1, f"Be brave with your team this week, {writer}, and say so."),
+                (1, f"Note how brave you were in your last meeting, {writer}."),
+                (0, f"What helped you listen to your team this week, {writer}?"),
+                (0, f"Note one thing your team taught you today, {writer}."),
+                (0, f"Which of your meetings felt calm this week, {writer}?"),
+            )
+        ]
+        article = (
+            "Read the notes first. Then plan your week with care. Be brave with your team "
+            "when you feel ready. Keep the plan short and kind."
+        )
+        table = VectorTable(FakeEmbedder(), [])
+        model, _ = fit_tone_model(examples, table, respectful=[article])
+        self.assertGreater(model.long_threshold, model.threshold)
+        prompt = "Were you brave enough in the meeting with your team?"
+        self.assertEqual(flagged(model, [prompt, article], table).tolist(), [True, False])
 
 
 class CodeTests(SimpleTestCase):

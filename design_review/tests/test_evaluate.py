@@ -39,4 +39,4 @@ class EvaluateFileTests(SimpleTestCase):
         with self.assertRaisesMessage(CommandError, "unknown category"):
             evaluate(HEADER + "1\tkindness\tmission\tWhy?\n")
         with self.assertRaisesMessage(CommandError, "Cannot read"):
-            call_command("evaluate_review", "--file", "/nonexistent/writer-e.tsv")
+            call_command("evaluate_review", "--file", "/nonexistent/new-writer.tsv")

@@ -26,8 +26,11 @@ class DataSetTests(SimpleTestCase):
 
     def test_training_keeps_each_writers_provenance(self) -> None:
         writers = Counter(ex.writer for ex in dataset.load("train"))
-        self.assertEqual(writers, {"original": 299, "A": 170, "B": 170, "C": 150, "D": 170})
-        self.assertEqual(dataset.WRITERS, ("original", "A", "B", "C", "D"))
+        self.assertEqual(
+            writers, {"original": 299, "A": 170, "B": 170, "C": 150, "D": 170, "E": 170}
+        )
+        self.assertEqual(dataset.WRITERS, ("original", "A", "B", "C", "D", "E"))
+        self.assertEqual({ex.writer for ex in dataset.load("writer-e")}, {"E"})
         self.assertEqual({ex.writer for ex in dataset.load("writer-a")}, {"A"})
         self.assertEqual({ex.writer for ex in dataset.load("writer-d")}, {"D"})
 
@@ -62,48 +65,39 @@ class HeldOutTargetTests(SimpleTestCase):
 class FreshSplitTests(SimpleTestCase):
     """The fresh split was written after the first rules were frozen and is never trained on.
     These floors are the current honest figures (docs/design-review.md), not the target: the
-    checker catches 54% of its judging prompts (14 of 26) with no false alarm (42% before the
+    checker catches 85% of its judging prompts (22 of 26) with one false alarm of 17 since
+    round 6 gave short prompts their own threshold (54% and none before; 42% before the
     classifier read passages and shared n-grams)."""
 
     def test_the_figures_on_unseen_phrasing_do_not_fall_back(self) -> None:
         scores = dataset.evaluate(dataset.load("fresh"), dataset.checker_predictor())
-        self.assertGreaterEqual(scores["all"].hits, 14)
-        self.assertLessEqual(scores["all"].false_alarms, 0)
+        self.assertGreaterEqual(scores["all"].hits, 22)
+        self.assertLessEqual(scores["all"].false_alarms, 1)
         rules_only = dataset.evaluate(
             dataset.load("fresh"), dataset.checker_predictor(classifier=False)
         )
         self.assertGreater(scores["all"].hits, rules_only["all"].hits)
 
 
-class HeldOutWriterTests(SimpleTestCase):
-    """Writer E was never read while round 5 was written; scored once at its freeze: 60% of
-    the prompts needing a finding caught (62 of 104), 4 false alarms of 66 (main's checker
-    before round 5: 43%, 5). A floor, not the target (90%): it must not fall back."""
-
-    def test_the_unseen_writers_figures_do_not_fall_back(self) -> None:
-        examples = dataset.load("writer-e")
-        self.assertEqual(Counter(ex.label for ex in examples), {1: 104, 0: 66})
-        scores = dataset.evaluate(examples, dataset.checker_predictor())
-        self.assertGreaterEqual(scores["all"].hits, 62)
-        self.assertLessEqual(scores["all"].false_alarms, 4)
-
-
 class TrainingWritersTests(SimpleTestCase):
-    """Writers C and D are training data from round 5 (their misses were read to write rules):
-    these floors only guard what was learnt, not generalisation — the honest figures are the
-    cross-validation by writer and the held-out writer E (docs/design-review.md)."""
+    """Writers C and D are training data from round 5, writer E from round 6 (their misses were
+    read to write rules): these floors only guard what was learnt, not generalisation — the
+    honest figures are the cross-validation by writer and the next held-out writer
+    (docs/design-review.md)."""
 
-    def test_what_was_learnt_from_writers_c_and_d_holds(self) -> None:
-        for split, labels, floor in (
-            ("writer-c", {1: 90, 0: 60}, 89),
-            ("writer-d", {1: 104, 0: 66}, 102),
+    def test_what_was_learnt_from_writers_c_d_and_e_holds(self) -> None:
+        for split, labels, floor, alarms in (
+            ("writer-c", {1: 90, 0: 60}, 89, 1),
+            ("writer-d", {1: 104, 0: 66}, 102, 1),
+            # E's two remaining false alarms are reading level: long sentences above grade 12.
+            ("writer-e", {1: 104, 0: 66}, 102, 2),
         ):
             with self.subTest(split):
                 examples = dataset.load(split)
                 self.assertEqual(Counter(ex.label for ex in examples), labels)
                 scores = dataset.evaluate(examples, dataset.checker_predictor())
                 self.assertGreaterEqual(scores["all"].hits, floor)
-                self.assertLessEqual(scores["all"].false_alarms, 1)
+                self.assertLessEqual(scores["all"].false_alarms, alarms)
 
 
 class DemoProgrammeTests(SimpleTestCase):

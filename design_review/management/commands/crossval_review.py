@@ -41,14 +41,15 @@ class Command(BaseCommand):
             respectful=demo_texts(),
         )
         self.stdout.write(
-            "| writer left out | threshold | checker: caught | checker: false alarms "
-            "| rules only: caught | rules only: false alarms |"
+            "| writer left out | thresholds (short, long) | checker: caught "
+            "| checker: false alarms | rules only: caught | rules only: false alarms |"
         )
         self.stdout.write("|---|---|---|---|---|---|")
         for fold in folds:
             c, r = fold.checker["all"], fold.rules["all"]
             self.stdout.write(
-                f"| {fold.writer} ({c.positives} / {c.negatives}) | {fold.threshold:.3f} "
+                f"| {fold.writer} ({c.positives} / {c.negatives}) | {fold.threshold:.3f}, "
+                f"{fold.long_threshold or fold.threshold:.3f} "
                 f"| {c.recall:.0%} ({c.hits}) | {c.false_alarm_rate:.0%} ({c.false_alarms}) "
                 f"| {r.recall:.0%} ({r.hits}) | {r.false_alarm_rate:.0%} ({r.false_alarms}) |"
             )

@@ -2,7 +2,7 @@
 
 Runs the checker (rules with the classifier, then rules only) and the VADER baseline over a
 split of the data set (`--split heldout` by default) or over any labelled file in the same
-tab-separated format (`--file path/to/writer-e.tsv`: `label`, `category`, `kind`, `text`), and
+tab-separated format (`--file path/to/new-writer.tsv`: `label`, `category`, `kind`, `text`), and
 prints a Markdown table of recall, precision and false alarms per category and over all rows
 (`all`: a flagged row with any finding is caught; a respectful row with any finding is a false
 alarm). A malformed file is refused with the line at fault, nothing else printed.

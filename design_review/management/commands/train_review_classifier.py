@@ -9,11 +9,12 @@ every respectful prompt (0).
 The threshold is chosen by cross-validation grouped by writer: the model is fitted on all
 writers but one and scores the one left out as the review does (the highest probability over
 its passages, `checker.passages`); over those out-of-writer scores, the threshold is the lowest
-that keeps false alarms on respectful prompts at or below `--max-false-alarms`, and raised if
-need be above every passage of the demo programme (respectful throughout, and long-form where
-the prompts are short). The same folds
-give the estimate the command prints per writer: recall and false alarms of the classifier
-alone, on a writer it did not learn from. Writes `design_review/data/tone-model.json`.
+that keeps false alarms on respectful prompts at or below `--max-false-alarms`, raised if need
+be above the demo programme's short texts; passages of longer texts (articles) have their own
+threshold, raised above every passage of the demo programme's long texts (respectful
+throughout, and long-form where the prompts are short). The same folds give the estimate the
+command prints per writer: recall and false alarms of the classifier alone, on a writer it did
+not learn from. Writes `design_review/data/tone-model.json`.
 `--vectors var/review-vectors.npz` keeps the vectors between runs (development only).
 """
 
@@ -24,6 +25,7 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
 from design_review import dataset
+from design_review.checker import reads_whole
 from design_review.classifier import default_embedder
 from design_review.crossval import VectorTable, demo_texts, fit_tone_model
 
@@ -51,15 +53,16 @@ class Command(BaseCommand):
         model.save()
         self.stdout.write(
             f"trained on {len(rows)} prompts, {len(model.vocabulary)} shared n-grams; "
-            f"threshold {model.threshold:.3f}"
+            f"threshold {model.threshold:.3f} (passages of long texts {model.long_threshold:.3f})"
         )
         self.stdout.write("cross-validated by writer (fitted on the others), classifier alone:")
         y = np.array([ex.label for ex in rows])
         writers = np.array([ex.writer for ex in rows])
+        limits = np.array([model.limit(whole=reads_whole(ex.text)) for ex in rows])
         for writer in dict.fromkeys(writers):
             k = writers == writer
-            caught = held[k & (y == 1)] >= model.threshold
-            alarms = held[k & (y == 0)] >= model.threshold
+            caught = held[k & (y == 1)] >= limits[k & (y == 1)]
+            alarms = held[k & (y == 0)] >= limits[k & (y == 0)]
             self.stdout.write(
                 f"  {writer}: recall {caught.mean():.0%} of {caught.size}, "
                 f"false alarms {alarms.mean():.0%} ({alarms.sum()} of {alarms.size})"
