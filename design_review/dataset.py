@@ -69,6 +69,10 @@ SPLITS: dict[str, tuple[tuple[str, str], ...]] = {
     # Writer E (a coach in Bengaluru, warm and conversational) was kept unread until round 5
     # was frozen (at fddcd35), scored once (60% caught, 6% false alarms), then read in round 6.
     "writer-e": (("train-writer-e", "E"),),
+    # Writer F (a leadership facilitator in Lagos who runs manager programmes across West
+    # Africa) was kept outside the repository, unread, until round 6 was frozen (at 5fe858c),
+    # then scored once: the honest figure for an unseen writer. Never trained on until read.
+    "writer-f": (("fresh-writer-f", "F"),),
     "original": (("train", "original"),),
 }
 
