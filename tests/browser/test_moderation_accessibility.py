@@ -71,7 +71,8 @@ def test_moderation_pages_pass_axe_and_work_by_keyboard(
 ) -> None:
     org = make_org()
     cohort = make_cohort(make_program(org, weeks=1, per_week=2))
-    learner = make_user(org, "lena@northwind.example", name="Lena Park")
+    # A long work address, as real ones are: the report page shows it beside the name.
+    learner = make_user(org, "lena.parkwhitmore.12@northwindbiopharma.example", name="Lena Park")
     peer = make_user(org, "sam@northwind.example", name="Sam Ortiz")
     coach = make_user(org, "greta@northwind.example", name="Greta Lind", role=Role.COACH)
     admin = make_user(org, "ahmed@northwind.example", name="Ahmed Nasser", role=Role.ADMIN)
