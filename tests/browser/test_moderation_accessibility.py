@@ -109,6 +109,14 @@ def test_moderation_pages_pass_axe_and_work_by_keyboard(
     page.keyboard.press("Tab")  # the button
     page.keyboard.press("Enter")
     expect(page.locator(".field-error")).to_contain_text("Choose the reason")
+    # Each reason is a radio button of its own size with its label beside it, on one line.
+    for choice in page.locator("fieldset .choice").all():
+        radio = choice.locator("input[type=radio]").bounding_box()
+        label = choice.locator("label").bounding_box()
+        assert radio and label and radio["width"] <= 32 and radio["height"] <= 32, radio
+        assert label["x"] > radio["x"] + radio["width"] and label["x"] - radio["x"] < 48, label
+    box = page.locator("#id_anonymous_to_peers").bounding_box()
+    assert box and box["width"] <= 32, box
     page.add_script_tag(path=str(axe_js))
     refused = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     problems += [f"refused form: {v['id']}" for v in refused["violations"]]
