@@ -281,6 +281,12 @@ def main() -> int:
     data_dir = Path(args.data_dir or ROOT / "var" / "bench" / f"{backend}-{args.learners}")
     data_dir.mkdir(parents=True, exist_ok=True)
     env = bench_env(args, data_dir)
+    if args.database_url:
+        sys.path.insert(0, str(ROOT))
+        from bench.seeding import ensure_database
+
+        if ensure_database(args.database_url):
+            print(f"Created the database {args.database_url}")
     seed_costs = seed(args, env)
     if args.seed_only:
         print(seed_summary(seed_costs) if seed_costs else "Already seeded")

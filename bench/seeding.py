@@ -112,6 +112,36 @@ def measured(fn: Callable[[], object]) -> dict[str, float | None]:
     }
 
 
+def ensure_database(database_url: str) -> bool:
+    """Create the PostgreSQL database a benchmark's `--database-url` names when it does not
+    exist yet (a new machine has only `test`, `root` and `postgres`), connecting to the server's
+    `postgres` maintenance database with the same user, host and port. Returns True when it
+    created it, False when it was there or the URL is not PostgreSQL. Raises psycopg's
+    OperationalError when the server cannot be reached."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(database_url)
+    if "postgresql" not in config["ENGINE"]:
+        return False
+    params = {
+        "dbname": "postgres",
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+    }
+    with psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v}) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if exists:
+            return False
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+    return True
+
+
 def vacuum_analyze() -> None:
     """PostgreSQL: fresh statistics and visibility map after a bulk load, as an operator would
     run; without them the first queries are planned blind. Nothing on SQLite."""

@@ -364,6 +364,11 @@ def main() -> int:
     data_dir = Path(args.data_dir or ROOT / "var" / "bench" / f"thread-{backend}-{args.posts}")
     data_dir.mkdir(parents=True, exist_ok=True)
     env = bench_env(args, data_dir)
+    if args.database_url:
+        from bench.seeding import ensure_database
+
+        if ensure_database(args.database_url):
+            print(f"Created the database {args.database_url}")
     manage(env, "migrate", "--no-input", "-v", "0")
     setup_django(env)
     seed_seconds = 0.0

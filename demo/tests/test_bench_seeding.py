@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from bench.seeding import measured, share_media_cache
+from bench.seeding import ensure_database, measured, share_media_cache
 
 
 def test_two_data_directories_share_one_media_cache(tmp_path: Path) -> None:
@@ -59,3 +59,34 @@ def test_a_measure_gives_wall_and_cpu_seconds_and_the_server_s_on_postgresql() -
         assert costs["server_cpu_s"] is not None and costs["server_cpu_s"] >= 0
     else:
         assert costs["server_cpu_s"] is None  # SQLite works in this process: cpu_s has it
+
+
+def test_a_missing_postgresql_database_is_created_once_and_sqlite_is_left_alone(
+    tmp_path: Path,
+) -> None:
+    """A new machine has no benchmark database: `--database-url` used to crash at migrate."""
+    assert ensure_database(f"sqlite:///{tmp_path / 'bench.sqlite3'}") is False
+    if connection.vendor != "postgresql":
+        pytest.skip("the database server is PostgreSQL in CI's second run")
+    import uuid
+
+    import psycopg
+
+    settings = connection.settings_dict
+    name = f"rapport_bench_probe_{uuid.uuid4().hex[:8]}"
+    url = (
+        f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{name}"
+    )
+    try:
+        assert ensure_database(url) is True
+        assert ensure_database(url) is False  # there now: nothing done
+    finally:
+        with psycopg.connect(
+            dbname="postgres",
+            user=settings["USER"] or "postgres",
+            host=settings["HOST"] or "127.0.0.1",
+            port=settings["PORT"] or 5432,
+            autocommit=True,
+        ) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
