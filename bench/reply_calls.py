@@ -120,11 +120,34 @@ def main() -> int:
             statements.append("COMMIT")
 
     connection._commit = timed_commit  # type: ignore[method-assign]
+    locked = [False, 0]  # inside BEGIN … COMMIT; Python calls made there
+
+    def mark(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.startswith("BEGIN"):
+            locked[0] = True
+        return execute(sql, params, many, context)
+
+    def count_locked(frame: FrameType, event: str, arg: object) -> None:
+        if locked[0] and event in ("call", "c_call"):
+            locked[1] += 1  # type: ignore[operator]
+
+    def unlock() -> None:
+        commit()
+        locked[0] = False
+
     for _ in range(WARM):
         reply()
     low, median = cpu_ms(reply, args.requests)
     calls = python_calls(reply)
     parts = calls_by_part(reply)
+    connection._commit = unlock  # type: ignore[method-assign]
+    with connection.execute_wrapper(mark):
+        sys.setprofile(count_locked)
+        try:
+            reply()
+        finally:
+            sys.setprofile(None)
+    connection._commit = timed_commit  # type: ignore[method-assign]
     statements.clear()
     held.clear()
     with connection.execute_wrapper(watch):
@@ -151,6 +174,7 @@ def main() -> int:
         f"{end - begin - 1} ({' '.join(kinds[begin + 1 : end])}); after the COMMIT: "
         f"{' '.join(kinds[end + 1 :]) or 'none'}"
     )
+    print(f"  Python calls between BEGIN and COMMIT: {locked[1]:,}")
     print(
         f"  write lock held (BEGIN to the end of COMMIT, wall): {min(held):.2f} ms min, "
         f"{statistics.median(held):.2f} ms median of {len(held)}"

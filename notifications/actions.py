@@ -209,6 +209,10 @@ def plan_notifications_by_kind(
         )
     }
     column = {kind: 4 + n for n, kind in enumerate(kinds)}
+    # When an immediate email may go (now, or the end of the recipient's quiet hours), worked
+    # out here so that save_notifications does nothing but write under the write lock.
+    now = timezone.now()
+    send_at: dict[int, datetime] = {}
     rows = []
     for kind, ids in wanted:
         for pk in ids:
@@ -226,7 +230,9 @@ def plan_notifications_by_kind(
                 target_id=target_id,
                 email=facts[column[kind]] or DEFAULT_EMAIL[kind],
             )
-            row._send_window = (facts[1], facts[2], facts[3])  # type: ignore[attr-defined]
+            if row.email == EmailChoice.IMMEDIATE and pk not in send_at:
+                send_at[pk] = quiet_hours_end(facts[2], facts[3], facts[1], now)
+            row._send_at = (send_at.get(pk), now)  # type: ignore[attr-defined]
             rows.append(row)
     return rows
 
@@ -235,7 +241,8 @@ def save_notifications(rows: list[Notification]) -> int:
     """Insert notifications that `plan_notifications` made (of any kinds, in one bulk insert)
     and queue one email task per send time for those whose recipients want them immediately
     (notifications.tasks.send_immediate_emails: now, or when the recipient's quiet hours end,
-    from the time zone and quiet hours the plan read). Returns how many were saved.
+    as the plan worked out from the time zone and quiet hours it read). Returns how many were
+    saved.
 
     With the database task backend on the notifications' own database (production's), the
     task rows are inserted here, in the caller's transaction: they exist exactly when the
@@ -243,7 +250,7 @@ def save_notifications(rows: list[Notification]) -> int:
     its commit (docs/performance.md, round 6). With any other backend (a broker, or the
     immediate backend of the tests) the tasks are queued when the transaction commits, so no
     email is ever sent about notifications that were rolled back. Rows made some other way
-    (without the plan's send window) are queued by `notifications.tasks.queue_immediate_emails`
+    (without the plan's send time) are queued by `notifications.tasks.queue_immediate_emails`
     after the commit, which reads the quiet hours itself."""
     if not rows:
         return 0
@@ -254,15 +261,15 @@ def save_notifications(rows: list[Notification]) -> int:
         immediate = [row for row in rows if row.email == EmailChoice.IMMEDIATE]
         if not immediate:
             return len(rows)
-        windows = [getattr(row, "_send_window", None) for row in immediate]
-        if any(window is None for window in windows):
+        planned = [getattr(row, "_send_at", (None, None)) for row in immediate]
+        if any(when is None for when, _ in planned):
             ids = [row.pk for row in immediate]
             transaction.on_commit(lambda: _queue_immediate(ids))
             return len(rows)
-        now = timezone.now()
+        now = max(planned_at for _, planned_at in planned)
         by_time: dict[datetime, list[int]] = defaultdict(list)
-        for row, (zone, start, end) in zip(immediate, windows, strict=True):
-            by_time[quiet_hours_end(start, end, zone, now)].append(row.pk)
+        for row, (when, _) in zip(immediate, planned, strict=True):
+            by_time[when].append(row.pk)
         if _tasks_share_the_transaction():
             enqueue_immediate_emails(by_time, now=now)
         else:
