@@ -111,7 +111,7 @@ def main() -> int:
         statements.append(sql)
         return execute(sql, params, many, context)
 
-    commit = connection._commit
+    commit = connection._commit  # type: ignore[attr-defined]
 
     def timed_commit() -> None:
         commit()
@@ -119,7 +119,7 @@ def main() -> int:
             held.append((time.perf_counter() - began.pop()) * 1000)
             statements.append("COMMIT")
 
-    connection._commit = timed_commit  # type: ignore[method-assign]
+    connection._commit = timed_commit  # type: ignore[attr-defined]
     locked = [False, 0]  # inside BEGIN … COMMIT; Python calls made there
 
     def mark(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -140,14 +140,14 @@ def main() -> int:
     low, median = cpu_ms(reply, args.requests)
     calls = python_calls(reply)
     parts = calls_by_part(reply)
-    connection._commit = unlock  # type: ignore[method-assign]
+    connection._commit = unlock  # type: ignore[attr-defined]
     with connection.execute_wrapper(mark):
         sys.setprofile(count_locked)
         try:
             reply()
         finally:
             sys.setprofile(None)
-    connection._commit = timed_commit  # type: ignore[method-assign]
+    connection._commit = timed_commit  # type: ignore[attr-defined]
     statements.clear()
     held.clear()
     with connection.execute_wrapper(watch):

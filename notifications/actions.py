@@ -261,14 +261,17 @@ def save_notifications(rows: list[Notification]) -> int:
         immediate = [row for row in rows if row.email == EmailChoice.IMMEDIATE]
         if not immediate:
             return len(rows)
-        planned = [getattr(row, "_send_at", (None, None)) for row in immediate]
-        if any(when is None for when, _ in planned):
+        planned: list[tuple[datetime | None, datetime | None]] = [
+            getattr(row, "_send_at", (None, None)) for row in immediate
+        ]
+        known = [(when, at) for when, at in planned if when is not None and at is not None]
+        if len(known) != len(planned):
             ids = [row.pk for row in immediate]
             transaction.on_commit(lambda: _queue_immediate(ids))
             return len(rows)
-        now = max(planned_at for _, planned_at in planned)
+        now = max(at for _, at in known)
         by_time: dict[datetime, list[int]] = defaultdict(list)
-        for row, (when, _) in zip(immediate, planned, strict=True):
+        for row, (when, _) in zip(immediate, known, strict=True):
             by_time[when].append(row.pk)
         if _tasks_share_the_transaction():
             enqueue_immediate_emails(by_time, now=now)
