@@ -255,8 +255,15 @@ def blocker_ids_of(user: "User | Any", *, label: str = "") -> set[int]:
     empty set for anonymous people or None."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
-    return set(
-        Block.objects.filter(blocked=user, blocked_label=label).values_list("blocker_id", flat=True)
+    return set(blockers_of(user, label=label))
+
+
+def blockers_of(user: "User | Any", *, label: str = "") -> "models.QuerySet[Any]":
+    """`blocker_ids_of` as a queryset of ids (`blocker_id` values), to use as a subquery —
+    `notifications.actions` leaves these people out in the same query that reads its
+    recipients. Precondition: `user` is a saved, signed-in person."""
+    return Block.objects.filter(blocked=user, blocked_label=label).values_list(
+        "blocker_id", flat=True
     )
 
 

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cohorts.access import CohortSeat
@@ -20,7 +22,7 @@ from discussions.models import (
     coaches_thread_cohort,
     is_moderator,
 )
-from programs.models import ActivityKind
+from programs.models import Activity, ActivityKind
 from programs.outline import OutlineActivity, outline_of
 from rapport import policy
 from rapport.compiled import CompiledQuery
@@ -145,28 +147,110 @@ def get_post_for_user(user: "User | Any", post_public_id: uuid.UUID) -> Post:
     return post
 
 
+# What a reply reads of the post it answers, and of that post's own parent (create_post,
+# the view's refusal and the redirect's page): not its text, its author's row or the rest.
+_PARENT_FIELDS = (
+    "id",
+    "public_id",
+    "organization_id",
+    "thread_id",
+    "author_id",
+    "parent_id",
+    "created_at",
+    "deleted_at",
+    "hidden_at",
+    "parent__id",
+    "parent__public_id",
+    "parent__organization_id",
+    "parent__thread_id",
+    "parent__author_id",
+    "parent__parent_id",
+    "parent__created_at",
+    "parent__deleted_at",
+    "parent__hidden_at",
+)
+
+
+def _post_in_thread_query(*, sees_all: bool, gated: bool, answered: bool) -> CompiledQuery[Post]:
+    """`get_post_in_thread`'s statement for one branch of `Post.visible_in_thread` (the
+    viewer sees every post; a respond-before-reveal prompt they have or have not answered;
+    any other thread), compiled once per process and role and re-run with the thread's id and
+    the post's public id. The row carries `top_level_before`: how many top-level posts the
+    viewer sees before the one the reply goes under (the post, or its parent for a reply to
+    a reply), counted as `discussions.threads.page_of` counts them once the viewer has posted
+    in the thread — the redirect's page, without a query of its own."""
+
+    def build(user: "User | Any", thread_id: int, post_public_id: uuid.UUID) -> "QuerySet[Post]":
+        thread = Thread(pk=thread_id)
+        if gated:
+            thread.activity = Activity(respond_before_reveal=True)
+        top_at = Coalesce(F("parent__created_at"), F("created_at"))
+        top_pk = Coalesce(F("parent_id"), F("id"))
+        before = (
+            Post.objects.visible_in_thread(thread, user, sees_all=sees_all, answered=True)
+            .filter(parent__isnull=True, created_at__lte=OuterRef("top_at"))  # an index range
+            .exclude(created_at=OuterRef("top_at"), id__gte=OuterRef("top_pk"))
+            .order_by()
+            .values("thread_id")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return (
+            Post.objects.visible_in_thread(thread, user, sees_all=sees_all, answered=answered)
+            .select_related("parent")
+            .only(*_PARENT_FIELDS)
+            .filter(public_id=post_public_id)
+            .annotate(top_at=top_at, top_pk=top_pk)
+            .annotate(top_level_before=Coalesce(Subquery(before), 0))
+            .order_by()[:1]
+        )
+
+    return CompiledQuery(build)
+
+
+_POST_IN_THREAD = {
+    (sees_all, gated, answered): _post_in_thread_query(
+        sees_all=sees_all, gated=gated, answered=answered
+    )
+    for sees_all, gated, answered in (
+        (True, False, False),
+        (False, True, False),
+        (False, False, False),
+    )
+}
+
+
 def get_post_in_thread(user: "User | Any", thread: Thread, post_public_id: uuid.UUID) -> Post:
     """A post of `thread` if the person may see it, else 404: the post to reply to. The same
     rule as get_post_for_user (`Post.visible_in_thread` returns visible_to's rows) in the
-    thread's own index, without visible_to's subqueries: two queries (whether they coach the
-    cohort, the post), three on a respond-before-reveal prompt. Precondition: `thread` came
-    from get_thread_for_user. A post of another thread is a 404 like an unknown one."""
+    thread's own index, without visible_to's subqueries: one query (whether they coach the
+    cohort came with the thread), two on a respond-before-reveal prompt (whether they have
+    answered). Precondition: `thread` came from get_thread_for_user. A post of another thread
+    is a 404 like an unknown one.
+
+    The post has the fields a reply needs (ids, author id, times, deleted and hidden; its text
+    and its author's row are deferred), its parent's the same, and `top_level_before` (see
+    `_post_in_thread_query`): `reply_page(post)` is the page the reply will be on."""
     sees_all = coaches_thread_cohort(user, thread)
-    answered = (
-        thread.respond_before_reveal
-        and not sees_all
-        and Post.objects.filter(thread=thread, author=user).exists()
-    )
-    post = (
-        Post.objects.visible_in_thread(thread, user, sees_all=sees_all, answered=answered)
-        .select_related("author", "parent")
-        .filter(public_id=post_public_id)
-        .first()
-    )
-    if post is None:
+    gated = thread.respond_before_reveal and not sees_all
+    answered = gated and Post.objects.filter(thread=thread, author=user).exists()
+    # An answered prompt shows what any other thread shows: one statement for both.
+    query = _POST_IN_THREAD[(sees_all, gated and not answered, False)]
+    rows = query(user, thread.pk, post_public_id)
+    if not rows:
         raise Http404("No such post")
+    post = rows[0]
     post.thread = thread
     return post
+
+
+def reply_page(post: Post) -> int:
+    """The page of the thread a reply to `post` (from get_post_in_thread) is shown on, for the
+    person who posted it: `discussions.threads.page_of` of the reply, from the count that came
+    with the post."""
+    from discussions import threads
+
+    return post.top_level_before // threads.PAGE_SIZE + 1  # type: ignore[attr-defined]
 
 
 def get_thread_of_post(user: "User | Any", post_public_id: uuid.UUID) -> Thread:

@@ -42,6 +42,7 @@ from programs.models import Activity, ActivityKind
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from events.models import Event
 
 
 class PostingError(Exception):
@@ -157,9 +158,11 @@ def create_post(
         body_html=render_post_html(text),
         pseudonym=pseudonym.strip(),
     )
-    # Who is told is read before the transaction: with SQLite's write lock taken at its start
-    # (BEGIN IMMEDIATE), the transaction holds only the inserts (docs/performance.md).
+    # Who is told, and the event, are made before the transaction: with SQLite's write lock
+    # taken at its start (BEGIN IMMEDIATE), the transaction holds only the writes
+    # (docs/performance.md, rounds 2 and 6).
     told = _plan_post_notifications(post, parent=parent, mentioned=mentioned)
+    event = _post_event(post)
     with transaction.atomic():
         if now is not None:
             post.created_at = now
@@ -173,29 +176,29 @@ def create_post(
             user=author, thread=thread, key=str(parent.public_id) if parent else ""
         ).delete()
         save_notifications(told)
-        _record_post(post)
+        event.timestamp = post.created_at  # when it was posted (the demo writes its past)
+        record_events([event])
     return post
 
 
-def _record_post(post: Post) -> None:
-    """One `commented` event per post or reply, in the post's transaction. Its object is where
-    the post was made — the prompt (an activity) or, for the community space and circles, the
-    cohort — never the post itself: the record says who took part where, so it can never tie
-    a pseudonymous post to its author, and it holds no text."""
+def _post_event(post: Post) -> "Event":
+    """The `commented` event of a post or reply (unsaved: `create_post` saves it in the post's
+    transaction, one per post). Its object is where the post was made — the prompt (an
+    activity) or, for the community space and circles, the cohort — never the post itself: the
+    record says who took part where, so it can never tie a pseudonymous post to its author, and
+    it holds no text."""
     thread = post.thread
     if thread.activity_id is not None:
         object_type, object_id = ObjectType.ACTIVITY, thread.activity.public_id  # type: ignore[union-attr]
     else:
         object_type, object_id = ObjectType.COHORT, thread.cohort.public_id
-    event = new_event(
+    return new_event(
         post.author,
         verb=Verb.COMMENTED,
         object_type=object_type,
         object_id=object_id,
         cohort=thread.cohort,
     )
-    event.timestamp = post.created_at  # when it was posted (the demo writes its past)
-    record_events([event])
 
 
 def place_of(thread: Thread) -> str:

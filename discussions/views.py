@@ -39,8 +39,11 @@ def _errors(form: Form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-def _post_url(post: Post, viewer: Any) -> str:
-    page = page_of(post, viewer=viewer)
+def _post_url(post: Post, viewer: Any, *, page: int | None = None) -> str:
+    """The address of `post` on its thread's page for `viewer` (`page`, when the caller knows
+    it: `access.reply_page` for a reply just posted; else `page_of`, a query)."""
+    if page is None:
+        page = page_of(post, viewer=viewer)
     url = reverse("discussions:thread", args=[post.thread.public_id])
     return f"{url}?page={page}#post-{post.public_id}"
 
@@ -164,7 +167,9 @@ def post_create(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
     except actions.PostingError as error:
         gone = parent is not None and (parent.is_deleted or parent.is_hidden)
         return refuse(str(error), box_gone=gone)
-    return HttpResponseRedirect(_post_url(post, request.user))
+    # A reply's page is counted with its parent (one query fewer); a new post's, after it.
+    page = access.reply_page(parent) if parent is not None else None
+    return HttpResponseRedirect(_post_url(post, request.user, page=page))
 
 
 @login_required

@@ -5,14 +5,16 @@ Notifications are not learning state, so these actions record no `events` Event.
 """
 
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import time
+from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from accounts.models import User, blocker_ids_of
+from accounts.models import User, blockers_of
 from notifications.models import (
     DEFAULT_EMAIL,
     EmailChoice,
@@ -20,6 +22,7 @@ from notifications.models import (
     Notification,
     NotificationKind,
     QuietHours,
+    quiet_hours_end,
 )
 from rapport.lib.text import single_line_problem
 
@@ -127,10 +130,11 @@ def plan_notifications(
       the people who blocked that pseudonym are dropped (never those who blocked the person's
       real name: their silence would tie the pseudonym to the person), and vice versa.
 
-    One query for the recipients, one for who blocked the actor, one for their email
-    preferences (none when nobody is left). Raises InvalidNotification for arguments outside
-    this contract, before anything is written. `plan_notifications_by_kind` plans several
-    kinds of one event with the same three queries.
+    One query (none when nobody is listed): the recipients who may receive it, less those who
+    blocked the actor, with their email choice for the kind, their time zone and their quiet
+    hours (which `save_notifications` uses to queue an immediate email without reading them
+    again). Raises InvalidNotification for arguments outside this contract, before anything is
+    written. `plan_notifications_by_kind` plans several kinds of one event with the same query.
     """
     return plan_notifications_by_kind(
         audiences=[(kind, recipients)],
@@ -154,9 +158,9 @@ def plan_notifications_by_kind(
     pseudonymous: bool = False,
 ) -> list[Notification]:
     """`plan_notifications` for several kinds of one event (a reply that also mentions people:
-    the parent's author about the reply, the people named about the mention), with the same
-    three queries in all instead of three per kind: the recipients of every kind, who blocked
-    the actor, and their email choices for those kinds.
+    the parent's author about the reply, the people named about the mention), with one query
+    in all: the recipients of every kind who may receive (less those who blocked the actor),
+    with their email choice for each of those kinds and their time zone and quiet hours.
 
     `audiences`: (kind, recipients) pairs, each read as `plan_notifications` reads its `kind`
     and `recipients`; the rows come kind by kind in that order, each kind's recipients in
@@ -182,61 +186,137 @@ def plan_notifications_by_kind(
     everyone = _user_ids(pk for _, ids in wanted for pk in ids)
     if not everyone:
         return []
+    # One query for everyone of every kind: who may receive (active, of the actor's
+    # organisation, not blocking the actor under this name — blocks are per name,
+    # accounts.models.Block: a pseudonym silences only that pseudonym), each kind's email
+    # choice, and the time zone and quiet hours that say when an immediate email may go.
+    kinds = list(dict.fromkeys(kind for kind, ids in wanted if ids))
     people = User.objects.filter(pk__in=everyone, is_active=True, organization__isnull=False)
     if actor is not None:
-        people = people.filter(organization_id=actor.organization_id)
-    found = dict(people.values_list("pk", "organization_id"))
-    # Blocks are per name (accounts.models.Block): a pseudonym silences only that pseudonym.
-    blocked = (
-        blocker_ids_of(actor, label=actor_label if pseudonymous else "")
-        if actor is not None and found
-        else set()
-    )
-    wanted = [
-        (kind, [pk for pk in ids if pk in found and pk not in blocked]) for kind, ids in wanted
-    ]
-    told = {pk for _, ids in wanted for pk in ids}
-    if not told:
-        return []
-
-    chosen = {
-        (user_id, kind): email
-        for user_id, kind, email in EmailPreference.objects.filter(
-            user_id__in=told, kind__in={kind for kind, ids in wanted if ids}
-        ).values_list("user_id", "kind", "email")
-    }
-    return [
-        Notification(
-            organization_id=found[pk],
-            recipient_id=pk,
-            kind=kind,
-            actor=actor,
-            actor_label=actor_label,
-            place=place,
-            url=url,
-            target_id=target_id,
-            email=chosen.get((pk, kind), DEFAULT_EMAIL[kind]),
+        people = people.filter(organization_id=actor.organization_id).exclude(
+            pk__in=blockers_of(actor, label=actor_label if pseudonymous else "")
         )
-        for kind, ids in wanted
-        for pk in ids
-    ]
+    choices = {
+        f"email_{n}": Subquery(
+            EmailPreference.objects.filter(user_id=OuterRef("pk"), kind=kind).values("email")[:1]
+        )
+        for n, kind in enumerate(kinds)
+    }
+    found = {
+        pk: facts
+        for pk, *facts in people.annotate(**choices).values_list(
+            "pk", "organization_id", "time_zone", "quiet_hours__start", "quiet_hours__end", *choices
+        )
+    }
+    column = {kind: 4 + n for n, kind in enumerate(kinds)}
+    # When an immediate email may go (now, or the end of the recipient's quiet hours), worked
+    # out here so that save_notifications does nothing but write under the write lock.
+    now = timezone.now()
+    send_at: dict[int, datetime] = {}
+    rows = []
+    for kind, ids in wanted:
+        for pk in ids:
+            facts = found.get(pk)
+            if facts is None:
+                continue
+            row = Notification(
+                organization_id=facts[0],
+                recipient_id=pk,
+                kind=kind,
+                actor=actor,
+                actor_label=actor_label,
+                place=place,
+                url=url,
+                target_id=target_id,
+                email=facts[column[kind]] or DEFAULT_EMAIL[kind],
+            )
+            if row.email == EmailChoice.IMMEDIATE and pk not in send_at:
+                send_at[pk] = quiet_hours_end(facts[2], facts[3], facts[1], now)
+            row._send_at = (send_at.get(pk), now)  # type: ignore[attr-defined]
+            rows.append(row)
+    return rows
 
 
 def save_notifications(rows: list[Notification]) -> int:
     """Insert notifications that `plan_notifications` made (of any kinds, in one bulk insert)
-    and, when the transaction commits, queue one email task for those whose recipients want
-    them immediately (notifications.tasks.send_immediate_emails, after their quiet hours).
-    Returns how many were saved."""
+    and queue one email task per send time for those whose recipients want them immediately
+    (notifications.tasks.send_immediate_emails: now, or when the recipient's quiet hours end,
+    as the plan worked out from the time zone and quiet hours it read). Returns how many were
+    saved.
+
+    With the database task backend on the notifications' own database (production's), the
+    task rows are inserted here, in the caller's transaction: they exist exactly when the
+    notifications do, and a post takes SQLite's write lock once instead of a second time after
+    its commit (docs/performance.md, round 6). With any other backend (a broker, or the
+    immediate backend of the tests) the tasks are queued when the transaction commits, so no
+    email is ever sent about notifications that were rolled back. Rows made some other way
+    (without the plan's send time) are queued by `notifications.tasks.queue_immediate_emails`
+    after the commit, which reads the quiet hours itself."""
     if not rows:
         return 0
     # No savepoint inside a caller's transaction (a post's): an error here undoes the caller's
     # whole transaction anyway, and a savepoint is two statements more under its write lock.
     with transaction.atomic(savepoint=False):
         Notification.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-        immediate = [row.pk for row in rows if row.email == EmailChoice.IMMEDIATE]
-        if immediate:
-            transaction.on_commit(lambda: _queue_immediate(immediate))
+        immediate = [row for row in rows if row.email == EmailChoice.IMMEDIATE]
+        if not immediate:
+            return len(rows)
+        planned: list[tuple[datetime | None, datetime | None]] = [
+            getattr(row, "_send_at", (None, None)) for row in immediate
+        ]
+        known = [(when, at) for when, at in planned if when is not None and at is not None]
+        if len(known) != len(planned):
+            ids = [row.pk for row in immediate]
+            transaction.on_commit(lambda: _queue_immediate(ids))
+            return len(rows)
+        now = max(at for _, at in known)
+        by_time: dict[datetime, list[int]] = defaultdict(list)
+        for row, (when, _) in zip(immediate, known, strict=True):
+            by_time[when].append(row.pk)
+        if _tasks_share_the_transaction():
+            enqueue_immediate_emails(by_time, now=now)
+        else:
+            transaction.on_commit(lambda: enqueue_immediate_emails(by_time, now=now))
     return len(rows)
+
+
+def _tasks_share_the_transaction() -> bool:
+    """Whether queueing `send_immediate_emails` writes a row in the notifications' database
+    (django_tasks_db's backend), so that it can be part of their transaction."""
+    from notifications.tasks import send_immediate_emails
+
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - the backend is a dependency of the project
+        return False
+    if not isinstance(send_immediate_emails.get_backend(), DatabaseBackend):
+        return False
+    return router.db_for_write(DBTaskResult) == router.db_for_write(Notification)
+
+
+def enqueue_immediate_emails(by_time: dict[datetime, list[int]], *, now: datetime) -> int:
+    """Queue `send_immediate_emails` for notification ids grouped by when they may be sent
+    (`quiet_hours_end` of their recipient at `now`): one task per send time and SEND_BATCH
+    ids, deferred to the end of the quiet hours. A backend that cannot defer gets only the
+    ones due now (the periodic sweep queues the others once their quiet hours are over), as in
+    `notifications.tasks.queue_immediate_emails`. Returns how many tasks were queued."""
+    import itertools
+
+    from notifications.tasks import SEND_BATCH, send_immediate_emails
+
+    can_defer = send_immediate_emails.get_backend().supports_defer
+    queued = 0
+    for when, ids in by_time.items():
+        if when > now and not can_defer:
+            continue
+        runner = (
+            send_immediate_emails.using(run_after=when) if when > now else send_immediate_emails
+        )
+        for chunk in itertools.batched(ids, SEND_BATCH):
+            runner.enqueue(notification_ids=list(chunk))
+            queued += 1
+    return queued
 
 
 def _queue_immediate(notification_ids: list[int]) -> None:

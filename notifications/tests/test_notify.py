@@ -114,9 +114,10 @@ class NotifyTests(PersonaTestCase):
 
     def test_bulk_notify_costs_a_constant_number_of_queries(self) -> None:
         people = [self.alice, self.carol, self.dave, self.dora, self.adam, self.erin]
-        # recipients, blocks, preferences, the insert (no savepoint inside the caller's
-        # transaction, here the test's)
-        with self.assertNumQueries(4):
+        # the plan (recipients less blockers, with their preferences and quiet hours: one
+        # query since round 6), the insert (no savepoint inside the caller's transaction, here
+        # the test's)
+        with self.assertNumQueries(2):
             self.assertEqual(self.call(recipients=people), 6)
 
     def test_only_the_recipient_sees_a_notification(self) -> None:
@@ -147,7 +148,7 @@ class PlanByKindTests(PersonaTestCase):
             for n in planned
         ]
 
-    def test_it_plans_what_one_plan_per_kind_plans_in_three_queries(self) -> None:
+    def test_it_plans_what_one_plan_per_kind_plans_in_one_query(self) -> None:
         set_email_preferences(self.alice, choices={"reply": EmailChoice.WEEKLY})
         set_email_preferences(self.carol, choices={"mention": EmailChoice.NEVER})
         Block.objects.create(blocker=self.dave, blocked=self.bob)
@@ -162,8 +163,8 @@ class PlanByKindTests(PersonaTestCase):
                 plan_notifications(kind=kind, recipients=recipients, **self.arguments())  # type: ignore[arg-type]
             )
         ]
-        # recipients, blocks, email choices: not three a kind
-        with self.assertNumQueries(3):
+        # recipients, blocks, email choices and quiet hours in one query: not one a kind
+        with self.assertNumQueries(1):
             together = plan_notifications_by_kind(audiences=audiences, **self.arguments())  # type: ignore[arg-type]
         self.assertEqual(self.rows(together), separately)
         self.assertEqual(
