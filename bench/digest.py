@@ -310,6 +310,13 @@ def check(sink: Path, learners: int) -> dict[str, Any]:
 # -- one run --------------------------------------------------------------------------------
 
 
+def wait_cpu(process: "subprocess.Popen[bytes]") -> float:
+    """Wait for `process` to end and return the CPU seconds (user + system) it used."""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return float(usage.ru_utime + usage.ru_stime)
+
+
 def start_workers(env: dict[str, str], count: int, log: Path) -> list[subprocess.Popen[bytes]]:
     argv = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--batch",
             "--interval", "0.05", "--no-startup-delay"]  # fmt: skip
@@ -351,6 +358,7 @@ def run(args: argparse.Namespace, base: Path, name: str, kill_at: float | None) 
     plan_seconds = time.perf_counter() - started
     workers = start_workers(env, args.workers, worker_log)
     killed_after = None
+    worker_cpu = 0.0
     replanned = {"requeued": 0}
     if kill_at is not None:
         goal = int(args.learners * kill_at)
@@ -358,14 +366,12 @@ def run(args: argparse.Namespace, base: Path, name: str, kill_at: float | None) 
             time.sleep(0.05)
         for worker in workers:
             worker.send_signal(signal.SIGKILL)
-        for worker in workers:
-            worker.wait()
+        worker_cpu = sum(wait_cpu(worker) for worker in workers)
         killed_after = count()
         time.sleep(6)  # the lease (5 s) passes
         replanned = plan(PLAN_AT.replace(minute=5))
         workers = start_workers(env, args.workers, worker_log)
-    for worker in workers:
-        worker.wait()
+    worker_cpu += sum(wait_cpu(worker) for worker in workers)
     # As `run_periodic` would, every minute: queue again whatever is left (a task that failed).
     rounds = 0
     while count() < args.learners and rounds < 5:
@@ -373,7 +379,7 @@ def run(args: argparse.Namespace, base: Path, name: str, kill_at: float | None) 
         time.sleep(6)
         replanned["requeued"] += plan(PLAN_AT.replace(minute=10 + rounds))["requeued"]
         for worker in start_workers(env, args.workers, worker_log):
-            worker.wait()
+            worker_cpu += wait_cpu(worker)
     wall = time.perf_counter() - started
     time.sleep(0.5)
     sink_cpu = process_cpu(sink.pid)
@@ -394,6 +400,7 @@ def run(args: argparse.Namespace, base: Path, name: str, kill_at: float | None) 
         planned=planned["planned"],
         tasks=planned["tasks"],
         digests_per_second=round(result["emails_received"] / wall, 1),
+        worker_cpu_ms_per_digest=round(worker_cpu / max(result["emails_received"], 1) * 1000, 2),
         sink_cpu_ms_per_digest=round(sink_cpu / max(result["emails_received"], 1) * 1000, 2),
     )
     result.update(requeued=replanned["requeued"], extra_rounds=rounds)
