@@ -83,8 +83,8 @@ def bench_env(data_dir: Path, smtp_port: int) -> dict[str, str]:
 # Two real SMTP servers on loopback, each in its own process, which answer "250" to every
 # message and record what they received:
 # - "smtp-sink": Postfix's test server (C; Debian package `postfix`, /usr/sbin/smtp-sink), which
-#   appends every message with its envelope to a dump file (-D). About a tenth of aiosmtpd's CPU
-#   a message (docs/performance.md, "Digest", round 5), which matters here because the sink
+#   appends every message with its envelope to a dump file (-D). A fifth to a third of aiosmtpd's
+#   CPU a message (docs/performance.md, "Digest", round 5), which matters here because the sink
 #   shares the machine's cores with the workers; in production the mail server is elsewhere.
 # - "aiosmtpd": the Python server already in the venv (`bench/digest.py --sink PORT FILE`), used
 #   when smtp-sink is not installed, or asked for.
@@ -93,7 +93,7 @@ def bench_env(data_dir: Path, smtp_port: int) -> dict[str, str]:
 SINKS = ("smtp-sink", "aiosmtpd")
 INSTALL_SMTP_SINK = (
     "Postfix's smtp-sink is not installed, so the SMTP sink is aiosmtpd (Python, in its own "
-    "process), which takes about ten times more of the shared CPU a message. For the faster "
+    "process), which takes three to five times more of the shared CPU a message. For the faster "
     'sink: `sudo apt-get install postfix` (Debian/Ubuntu; choose "No configuration", or run '
     "`sudo postfix stop` afterwards if it started a mail server on port 25)."
 )
