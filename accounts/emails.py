@@ -110,11 +110,38 @@ _UTF8 = Charset("utf-8")
 _UTF8.body_encoding = None  # type: ignore[assignment]  # None: neither base64 nor QP
 
 
+class _Compat32(email.policy.Compat32):
+    """`email.policy.compat32`, except that a header whose value is printable ASCII and fits on
+    one line is written as it is, where compat32 wraps every value in an `email.header.Header`
+    to fold it (about a third of a digest's CPU in the `email` package, docs/performance.md,
+    "Digest", round 5). What compat32 writes for such a value is exactly that line
+    (accounts/tests/test_multipart_email.py checks it against compat32 itself); anything else
+    (non-ASCII, control characters, a line break, longer than `max_line_length`, a `Header`
+    object) is folded by compat32."""
+
+    def _fold(self, name: str, value: Any, sanitize: bool) -> str:
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and value.isprintable()
+            and len(name) + 2 + len(value) <= (self.max_line_length or MAX_LINE_LENGTH)
+        ):
+            return f"{name}: {value}{self.linesep}"
+        folded: str = super()._fold(name, value, sanitize)  # type: ignore[misc]
+        return folded
+
+
 def _is_field_name(name: str) -> bool:
     """RFC 5322 §2.2: printable ASCII without a space or a colon."""
     return (
         bool(name) and name.isascii() and name.isprintable() and " " not in name and ":" not in name
     )
+
+
+@lru_cache(maxsize=4)
+def _compat32(linesep: str) -> _Compat32:
+    """The policy of a legacy message whose lines end in `linesep`, made once per line ending."""
+    return _Compat32(linesep=linesep, max_line_length=MAX_LINE_LENGTH)
 
 
 @lru_cache(maxsize=1024)  # the From address is the same in every email
@@ -142,18 +169,26 @@ def _plain_address(value: str) -> str | None:
 def _text_part(body: str, subtype: str) -> MIMENonMultipart | None:
     """A text/`subtype` UTF-8 part whose lines go out whole (7bit if ASCII, else 8bit), ending
     with a line break as Django's `set_content` makes it; None if a line is over 998 bytes (or
-    the text cannot be encoded), which Django's path sends quoted-printable."""
-    try:
-        lines = body.encode("utf-8").splitlines()
-    except UnicodeError:
-        return None
-    if any(len(line) > MAX_LINE_LENGTH for line in lines):
-        return None
+    the text cannot be encoded), which Django's path sends quoted-printable.
+
+    The part is what `MIMEText(body, subtype, _UTF8)` (`set_payload` with our Charset) makes,
+    written without `set_charset`, which parses the Content-Type header it has just written
+    to set the charset parameter again (a tenth of a digest's CPU in the `email` package):
+    the payload is the UTF-8 bytes kept as `set_payload` keeps them (an ASCII string with
+    surrogate escapes, which `BytesGenerator` writes back as the bytes), and the transfer
+    encoding is what `email.encoders.encode_7or8bit` picks for them."""
     if not body.endswith(("\n", "\r")):
         body += "\n"
+    try:
+        data = body.encode("utf-8")
+    except UnicodeError:
+        return None
+    if any(len(line) > MAX_LINE_LENGTH for line in data.splitlines()):
+        return None
     part = MIMENonMultipart("text", subtype, charset="utf-8")
-    part.set_payload(body, _UTF8)  # what MIMEText does, with our Charset: 7bit or 8bit
     del part["MIME-Version"]  # the top level says it
+    part["Content-Transfer-Encoding"] = "7bit" if data.isascii() else "8bit"
+    part.set_payload(data.decode("ascii", "surrogateescape"))
     return part
 
 
@@ -229,9 +264,7 @@ class MultipartEmail(EmailMultiAlternatives):
             "alternative",
             boundary=boundary,
             _subparts=[plain, rich],
-            policy=email.policy.compat32.clone(
-                linesep=policy.linesep, max_line_length=MAX_LINE_LENGTH
-            ),
+            policy=_compat32(policy.linesep),
         )
         # A non-ASCII subject goes as RFC 2047 encoded-words of at most 75 characters each
         # (RFC 2047 section 2), folded onto continuation lines; other headers are never folded

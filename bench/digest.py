@@ -17,12 +17,15 @@ twice on a fresh copy of that database:
 After each run it checks, from what the SMTP server received, that every learner got exactly one
 digest (counted per recipient, not per Message-ID), and from the database that every delivery is
 marked sent and every notification belongs to one digest. Mail goes through Django's real SMTP
-backend to an aiosmtpd server in its own process (not the locmem or file backend): locmem lives
-inside one process and dies with a killed worker, and the file backend would not exercise the SMTP
-conversation whose acceptance is the moment a digest counts as sent.
+backend to an SMTP server on loopback in its own process (not the locmem or file backend): locmem
+lives inside one process and dies with a killed worker, and the file backend would not exercise
+the SMTP conversation whose acceptance is the moment a digest counts as sent. The server is
+Postfix's smtp-sink when it is installed (`apt-get install postfix`), else aiosmtpd with a note
+(`--sink aiosmtpd` asks for it); see "the SMTP sink" below.
 
     .venv/bin/python bench/digest.py                     # 100,000 learners, 2 workers
     .venv/bin/python bench/digest.py --learners 5000     # quicker
+    .venv/bin/python bench/digest.py --learners 5000 --sink aiosmtpd
 """
 
 import argparse
@@ -75,7 +78,27 @@ def bench_env(data_dir: Path, smtp_port: int) -> dict[str, str]:
     return env
 
 
-# -- the SMTP sink (runs in its own process: `bench/digest.py --sink PORT FILE`) --------------
+# -- the SMTP sink ------------------------------------------------------------------------------
+#
+# Two real SMTP servers on loopback, each in its own process, which answer "250" to every
+# message and record what they received:
+# - "smtp-sink": Postfix's test server (C; Debian package `postfix`, /usr/sbin/smtp-sink), which
+#   appends every message with its envelope to a dump file (-D). A fifth to a third of aiosmtpd's
+#   CPU a message (docs/performance.md, "Digest", round 5), which matters here because the sink
+#   shares the machine's cores with the workers; in production the mail server is elsewhere.
+# - "aiosmtpd": the Python server already in the venv (`bench/digest.py --sink PORT FILE`), used
+#   when smtp-sink is not installed, or asked for.
+# Either way the benchmark counts, per recipient, the Message-IDs the server received.
+
+SINKS = ("smtp-sink", "aiosmtpd")
+INSTALL_SMTP_SINK = (
+    "Postfix's smtp-sink is not installed, so the SMTP sink is aiosmtpd (Python, in its own "
+    "process), which takes three to five times more of the shared CPU a message. For the faster "
+    'sink: `sudo apt-get install postfix` (Debian/Ubuntu; choose "No configuration", or run '
+    "`sudo postfix stop` afterwards if it started a mail server on port 25)."
+)
+# Written by smtp-sink (-S) before each message in its dump file.
+DUMP_MARKER = "@@smtp-sink-message@@"
 
 
 class _Sink:
@@ -104,21 +127,117 @@ def run_sink(port: int, path: str) -> None:
     controller.stop()
 
 
+def smtp_sink_binary() -> str | None:
+    """The path of Postfix's smtp-sink, or None when it is not installed."""
+    found = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
+    return found if os.access(found, os.X_OK) else None
+
+
+def choose_sink(requested: str) -> str:
+    """`requested` ("smtp-sink" or "aiosmtpd"), or "aiosmtpd" with a printed note when
+    smtp-sink was asked for and is not installed."""
+    if requested == "smtp-sink" and smtp_sink_binary() is None:
+        print(f"Note: {INSTALL_SMTP_SINK}", flush=True)
+        return "aiosmtpd"
+    return requested
+
+
+def start_sink(kind: str, port: int, data_dir: Path, env: dict[str, str]) -> tuple[Any, Path]:
+    """Start the SMTP sink `kind` on 127.0.0.1:`port` and wait until it accepts connections.
+    Returns the process and the file in which it records what it receives (read it with
+    `received`, count it with `Counted`)."""
+    if kind == "aiosmtpd":
+        path = data_dir / "received.tsv"
+        argv = [sys.executable, __file__, "--sink", str(port), str(path)]
+    else:
+        # smtp-sink refuses to run as root without -u; the user it switches to then writes the
+        # dump, so the dump's directory is open to it.
+        folder = data_dir / "smtp-sink"
+        folder.mkdir(exist_ok=True)
+        path = folder / "dump"
+        argv = [str(smtp_sink_binary()), "-D", str(path), "-S", DUMP_MARKER + "\\n"]
+        if os.geteuid() == 0:
+            folder.chmod(0o777)
+            argv += ["-u", "nobody"]
+        argv += [f"127.0.0.1:{port}", "256"]
+    process = subprocess.Popen(argv, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the {kind} SMTP sink did not start") from None
+            time.sleep(0.05)
+    return process, path
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the running process `pid` (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def received(path: Path) -> list[tuple[str, str]]:
+    """(recipient, Message-ID) for every recipient of every message the sink received."""
     if not path.exists():
         return []
+    if path.name != "dump":
+        rows = []
+        for line in path.read_text().splitlines():
+            rcpt, _, message_id = line.partition("\t")
+            rows.append((rcpt, message_id))
+        return rows
+    # smtp-sink's dump: each message is the marker line, its "X-Rcpt-Args: <address>" lines
+    # (one per RCPT TO), a Received header, then the message as received (header, blank line,
+    # body) and a blank line.
     rows = []
-    for line in path.read_text().splitlines():
-        rcpt, _, message_id = line.partition("\t")
-        rows.append((rcpt, message_id))
+    with path.open("rb") as dump:
+        for record in dump.read().split(DUMP_MARKER.encode() + b"\n")[1:]:
+            head = record.split(b"\n\n", 1)[0].decode("utf-8", "replace")
+            rcpts = [
+                line.split(":", 1)[1].strip().split()[0].strip("<>")
+                for line in head.split("\n")
+                if line.startswith("X-Rcpt-Args:")
+            ]
+            message_id = next(
+                (
+                    line.split(":", 1)[1].strip()
+                    for line in head.split("\n")
+                    if line.lower().startswith("message-id:")
+                ),
+                "",
+            )
+            rows.extend((rcpt, message_id) for rcpt in rcpts)
     return rows
 
 
-def count_lines(path: Path) -> int:
-    if not path.exists():
-        return 0
-    with path.open("rb") as handle:
-        return sum(1 for _ in handle)
+class Counted:
+    """How many messages the sink has received so far, reading only what was added to its
+    file since the last call (the dump grows by a few kilobytes a message)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+        self.count = 0
+        self.tail = b""
+        self.needle = (DUMP_MARKER + "\n").encode() if path.name == "dump" else b"\n"
+
+    def __call__(self) -> int:
+        if not self.path.exists():
+            return 0
+        with self.path.open("rb") as handle:
+            handle.seek(self.offset)
+            data = handle.read()
+        self.offset += len(data)
+        chunk = self.tail + data
+        self.count += chunk.count(self.needle)
+        # A needle split across two reads is counted on the next one.
+        keep = len(self.needle) - 1
+        self.tail = chunk[-keep:] if keep else b""
+        return self.count
 
 
 # -- seeding and checking (in this process, through Django) -----------------------------------
@@ -191,6 +310,13 @@ def check(sink: Path, learners: int) -> dict[str, Any]:
 # -- one run --------------------------------------------------------------------------------
 
 
+def wait_cpu(process: "subprocess.Popen[bytes]") -> float:
+    """Wait for `process` to end and return the CPU seconds (user + system) it used."""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return float(usage.ru_utime + usage.ru_stime)
+
+
 def start_workers(env: dict[str, str], count: int, log: Path) -> list[subprocess.Popen[bytes]]:
     argv = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--batch",
             "--interval", "0.05", "--no-startup-delay"]  # fmt: skip
@@ -207,13 +333,10 @@ def run(args: argparse.Namespace, base: Path, name: str, kill_at: float | None) 
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
     shutil.copy(base / "seed" / "rapport.sqlite3", data_dir / "rapport.sqlite3")
-    sink_file = data_dir / "received.tsv"
     port = free_port()
     env = bench_env(data_dir, port)
-    sink = subprocess.Popen(
-        [sys.executable, __file__, "--sink", str(port), str(sink_file)], cwd=ROOT, env=env
-    )
-    time.sleep(1.0)
+    sink, sink_file = start_sink(args.sink, port, data_dir, env)
+    count = Counted(sink_file)
     worker_log = data_dir / "workers.log"
     script = (
         "import json, sys\n"
@@ -235,31 +358,31 @@ def run(args: argparse.Namespace, base: Path, name: str, kill_at: float | None) 
     plan_seconds = time.perf_counter() - started
     workers = start_workers(env, args.workers, worker_log)
     killed_after = None
+    worker_cpu = 0.0
     replanned = {"requeued": 0}
     if kill_at is not None:
         goal = int(args.learners * kill_at)
-        while count_lines(sink_file) < goal and any(w.poll() is None for w in workers):
+        while count() < goal and any(w.poll() is None for w in workers):
             time.sleep(0.05)
         for worker in workers:
             worker.send_signal(signal.SIGKILL)
-        for worker in workers:
-            worker.wait()
-        killed_after = count_lines(sink_file)
+        worker_cpu = sum(wait_cpu(worker) for worker in workers)
+        killed_after = count()
         time.sleep(6)  # the lease (5 s) passes
         replanned = plan(PLAN_AT.replace(minute=5))
         workers = start_workers(env, args.workers, worker_log)
-    for worker in workers:
-        worker.wait()
+    worker_cpu += sum(wait_cpu(worker) for worker in workers)
     # As `run_periodic` would, every minute: queue again whatever is left (a task that failed).
     rounds = 0
-    while count_lines(sink_file) < args.learners and rounds < 5:
+    while count() < args.learners and rounds < 5:
         rounds += 1
         time.sleep(6)
         replanned["requeued"] += plan(PLAN_AT.replace(minute=10 + rounds))["requeued"]
         for worker in start_workers(env, args.workers, worker_log):
-            worker.wait()
+            worker_cpu += wait_cpu(worker)
     wall = time.perf_counter() - started
     time.sleep(0.5)
+    sink_cpu = process_cpu(sink.pid)
     sink.send_signal(signal.SIGTERM)
     sink.wait(timeout=10)
 
@@ -271,11 +394,14 @@ def run(args: argparse.Namespace, base: Path, name: str, kill_at: float | None) 
     result = check(sink_file, args.learners)
     result.update(
         run=name,
+        sink=args.sink,
         wall_seconds=round(wall, 1),
         plan_seconds=round(plan_seconds, 1),
         planned=planned["planned"],
         tasks=planned["tasks"],
         digests_per_second=round(result["emails_received"] / wall, 1),
+        worker_cpu_ms_per_digest=round(worker_cpu / max(result["emails_received"], 1) * 1000, 2),
+        sink_cpu_ms_per_digest=round(sink_cpu / max(result["emails_received"], 1) * 1000, 2),
     )
     result.update(requeued=replanned["requeued"], extra_rounds=rounds)
     if kill_at is not None:
@@ -292,7 +418,14 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--kill-at", type=float, default=0.4, help="share sent before the kill")
     parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench-digest"))
+    parser.add_argument(
+        "--sink",
+        choices=SINKS,
+        default="smtp-sink",
+        help="the SMTP server on loopback (smtp-sink falls back to aiosmtpd if not installed)",
+    )
     args = parser.parse_args()
+    args.sink = choose_sink(args.sink)
 
     base = Path(args.data_dir) / str(args.learners)
     (base / "seed").mkdir(parents=True, exist_ok=True)

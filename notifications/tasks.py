@@ -367,6 +367,27 @@ def _claim_digests(ids: Sequence[int], *, now: datetime, lease: datetime) -> set
         return {row[0] for row in cursor.fetchall()}
 
 
+def _renew_claims(ids: Sequence[int], *, claimed_at: datetime, now: datetime) -> set[int]:
+    """Renew this task's claim on these deliveries: those still unsent whose claim is still the
+    one this task made at `claimed_at` get `now` instead. Returns the ids renewed; one missing
+    was taken over by another task after the lease (or sent), and this task must not send it.
+    One conditional UPDATE … RETURNING, like `_claim_digests`."""
+    if not ids:
+        return set()
+    connection = connections[DigestDelivery.objects.db]
+    qn, ops = connection.ops.quote_name, connection.ops
+    column = qn("claimed_at")
+    sql = (
+        f"UPDATE {qn(DigestDelivery._meta.db_table)} SET {column} = %s "
+        f"WHERE {qn('id')} IN ({', '.join(['%s'] * len(ids))}) AND {qn('sent_at')} IS NULL "
+        f"AND {column} = %s RETURNING {qn('id')}"
+    )
+    params = [ops.adapt_datetimefield_value(now), *ids, ops.adapt_datetimefield_value(claimed_at)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
 def _mark_sent(delivery_id: int, *, count: int) -> None:
     """Record one delivery as sent (with its number of notifications) the moment the mail server
     accepted it: one UPDATE in its own transaction, which closes the window for a repeat. Plain
@@ -389,11 +410,15 @@ def send_digests(*, delivery_ids: list[int]) -> int:
 
     Deliveries are claimed CLAIM_BATCH at a time by a conditional UPDATE (unsent, and not
     claimed within the lease: `_claim_digests`) before their emails are built, and each is
-    marked sent by a one-row UPDATE right after the mail server accepts it. A digest whose
+    marked sent by a one-row UPDATE right after the mail server accepts it. Each claim carries
+    the time it was made, and once half the lease has passed since, the batch's remaining
+    claims are renewed before the next email (`_renew_claims`), so no other task can take over
+    a delivery while this one may still send it, however slowly the mail server answers; a
+    delivery whose claim was taken over meanwhile (after a full lease) is skipped. A digest whose
     notifications were all deleted is marked sent without an email. A person now in their
     quiet hours is left unclaimed and picked up by a later run."""
     now = timezone.now()
-    lease = now - timedelta(seconds=lease_seconds())
+    lease = timedelta(seconds=lease_seconds())
     deliveries = [
         delivery
         for delivery in DigestDelivery.objects.unsent()
@@ -417,10 +442,22 @@ def send_digests(*, delivery_ids: list[int]) -> int:
     opened = connection.open() if hasattr(connection, "open") else False
     try:
         for batch in itertools.batched(deliveries, CLAIM_BATCH):
-            claimed = _claim_digests([d.pk for d in batch], now=now, lease=lease)
-            for delivery in batch:
+            claimed_at = timezone.now()
+            ids = [d.pk for d in batch]
+            claimed = _claim_digests(ids, now=claimed_at, lease=claimed_at - lease)
+            for index, delivery in enumerate(batch):
                 if delivery.pk not in claimed:
                     continue
+                moment = timezone.now()
+                if moment - claimed_at > lease / 2:
+                    claimed = _renew_claims(
+                        [pk for pk in ids[index:] if pk in claimed],
+                        claimed_at=claimed_at,
+                        now=moment,
+                    )
+                    claimed_at = moment
+                    if delivery.pk not in claimed:
+                        continue
                 rows = rows_of.get(delivery.pk, [])
                 user = delivery.recipient
                 if rows and user.is_active:

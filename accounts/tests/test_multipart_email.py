@@ -4,17 +4,20 @@ Django's own `EmailMultiAlternatives.message()` gives, and everything else must 
 Django's path."""
 
 import email
+import email.header
+import email.message
 import email.policy
 import re
 from email.message import EmailMessage
 from email.mime.multipart import MIMEMultipart
 from typing import Any
+from unittest.mock import patch
 
 from aiosmtpd.controller import Controller
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.test import SimpleTestCase, override_settings
 
-from accounts.emails import MultipartEmail, RenderedEmail, send_rendered
+from accounts.emails import MultipartEmail, RenderedEmail, _Compat32, send_rendered
 from accounts.tests.test_emails import _free_port
 
 DIGEST_HEADERS = {
@@ -116,6 +119,9 @@ class LegacyPathTests(SimpleTestCase):
             {"text": "https://rapport.example.com/" + "a" * 960 + "\n", "html": "x" * 998},
             {"text": "no final line break", "html": "<p>CRLF</p>\r\n<p>lines</p>\r\n"},
             {"text": "From the start of a line\n.\n..\n"},
+            {"subject": "An ASCII subject longer than a line " * 30},
+            {"subject": "Zoë " * 300, "to": ["Zoë Ünal <zoe@bücher.example>"]},
+            {"headers": {**DIGEST_HEADERS, "List-Unsubscribe": "<https://x.example/u/a:b,c/>"}},
         ]
         for case in cases:
             with self.subTest(case=case):
@@ -164,6 +170,56 @@ class LegacyPathTests(SimpleTestCase):
         self.assertRegex(parsed["Message-ID"], r"^<[^<>@\s]+@[^<>@\s]+>$")
         self.assertIsNotNone(parsed["Date"].datetime)
         self.assertEqual(parsed["Date"].datetime.utcoffset().total_seconds(), 0)
+
+    def test_plain_headers_are_written_exactly_as_compat32_writes_them(self) -> None:
+        ours = _Compat32(linesep="\r\n", max_line_length=998)
+        theirs = email.policy.compat32.clone(linesep="\r\n", max_line_length=998)
+        values = [
+            "",
+            "Your weekly digest: 2 notifications",
+            "  leading, trailing and  double  spaces  ",
+            "<https://rapport.example.com/notifications/unsubscribe/eyJ1Ijo:1vB2:ab_c-d/>",
+            'multipart/alternative; boundary="=_0123abcd"',
+            "List-Unsubscribe=One-Click",
+            "a" * 989,  # "Subject: " + 989 = 998, the longest line written as it is
+            "a" * 990,  # one over: compat32 folds (here: splits) it
+            "word " * 250,
+            "tab\there",
+            "vertical\x0btab",
+            "Zoë",
+            "=?utf-8?b?Wm/Dqw==?=",
+        ]
+        for value in values:
+            with self.subTest(value=value[:40]):
+                self.assertEqual(ours.fold("Subject", value), theirs.fold("Subject", value))
+                self.assertEqual(
+                    ours.fold_binary("Subject", value), theirs.fold_binary("Subject", value)
+                )
+
+    def test_a_plain_digest_writes_no_header_objects_and_a_non_ascii_one_still_does(self) -> None:
+        real = email.header.Header.encode
+        with patch.object(email.header.Header, "encode", autospec=True, side_effect=real) as enc:
+            data = raw(make(headers=DIGEST_HEADERS))
+            self.assertEqual(enc.call_count, 0)
+            self.assertEqual(parse(data)["Subject"], "Your weekly digest")
+            data = raw(make(subject="Résumé", to=["Zoë <zoe@northwind.example>"]))
+            self.assertGreater(enc.call_count, 0)  # RFC 2047 encoded-words
+        self.assertEqual(parse(data)["Subject"], "Résumé")
+        self.assertEqual(addresses(parse(data), "To"), [("Zoë", "zoe", "northwind.example")])
+
+    def test_text_parts_do_not_parse_their_content_type_again(self) -> None:
+        with patch.object(email.message.Message, "set_charset", autospec=True) as set_charset:
+            data = make(text="Grüße\n", html="<p>plain</p>\n").message().as_bytes()
+        set_charset.assert_not_called()
+        plain, rich = [part for part in parse(data).walk() if not part.is_multipart()]
+        self.assertEqual(
+            (plain["Content-Type"], plain["Content-Transfer-Encoding"], plain.get_content()),
+            ('text/plain; charset="utf-8"', "8bit", "Grüße\n"),
+        )
+        self.assertEqual(
+            (rich["Content-Type"], rich["Content-Transfer-Encoding"], rich.get_content()),
+            ('text/html; charset="utf-8"', "7bit", "<p>plain</p>\n"),
+        )
 
     def test_a_long_signed_link_header_stays_on_one_line(self) -> None:
         link = "<https://rapport.example.com/notifications/unsubscribe/" + "abc:def," * 12 + "/>"

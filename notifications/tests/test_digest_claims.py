@@ -3,11 +3,13 @@ one conditional UPDATE … RETURNING per batch, so two tasks never both win a de
 left by a dead worker is won again only after the lease, and a sent digest never."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from unittest.mock import patch
 
 from django.test import override_settings
 
 from accounts.tests.test_emails import parse, smtp_server
+from notifications import tasks
 from notifications.actions import notify, set_email_preferences
 from notifications.models import DigestDelivery, EmailChoice
 from notifications.tasks import _claim_digests, _mark_sent, plan_digests, send_digests
@@ -17,8 +19,9 @@ DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"
 MORNING = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 08:00 in London: the digest hour
 
 
-@override_settings(TASKS=DUMMY_TASKS, RAPPORT_DIGEST_LEASE_SECONDS=60)
-class DigestClaimTests(PersonaTestCase):
+class PlannedDigests(PersonaTestCase):
+    """Two daily digests planned (alice, carol) and queued on the dummy backend."""
+
     def setUp(self) -> None:
         for person in (self.alice, self.carol):
             set_email_preferences(person, choices={"reply": EmailChoice.DAILY})
@@ -36,6 +39,9 @@ class DigestClaimTests(PersonaTestCase):
         self.ids = list(DigestDelivery.objects.order_by("pk").values_list("pk", flat=True))
         self.lease = MORNING - timedelta(seconds=60)
 
+
+@override_settings(TASKS=DUMMY_TASKS, RAPPORT_DIGEST_LEASE_SECONDS=60)
+class DigestClaimTests(PlannedDigests):
     def test_a_second_claim_within_the_lease_wins_nothing(self) -> None:
         self.assertEqual(_claim_digests(self.ids, now=MORNING, lease=self.lease), set(self.ids))
         later = MORNING + timedelta(seconds=30)
@@ -62,3 +68,58 @@ class DigestClaimTests(PersonaTestCase):
         self.assertEqual([parse(m)["To"] for m in inbox.messages], ["carol@northwind.example"])
         self.assertIsNone(DigestDelivery.objects.get(pk=self.ids[0]).sent_at)
         self.assertEqual(DigestDelivery.objects.get(pk=self.ids[1]).count, 1)
+
+
+@override_settings(TASKS=DUMMY_TASKS, RAPPORT_DIGEST_LEASE_SECONDS=60)
+class SlowSendingTests(PlannedDigests):
+    """A task that sends slowly (a loaded machine, a slow mail server) keeps its claims: each
+    batch is claimed at its own time, not the task's start, and a batch's remaining claims are
+    renewed once half the lease has passed, so another task cannot take a delivery over while
+    this one may still send it (found by bench/digest.py under load: 45 people got a second
+    copy from a re-queued task)."""
+
+    def send_with_clock(self, *, during_first_send: Any = None) -> int:
+        clock = [MORNING + timedelta(seconds=5)]
+        real_send = tasks._send_retrying
+        sends: list[int] = []
+
+        def slow_send(*args: Any, **kwargs: Any) -> int:
+            sent = real_send(*args, **kwargs)
+            sends.append(sent)
+            clock[0] += timedelta(seconds=40)  # each email takes 40 s of a 60 s lease
+            if len(sends) == 1 and during_first_send:
+                during_first_send(clock[0])
+            return sent
+
+        with (
+            smtp_server() as self.inbox,
+            patch("django.utils.timezone.now", side_effect=lambda: clock[0]),
+            patch.object(tasks, "_send_retrying", slow_send),
+        ):
+            return send_digests.call(delivery_ids=self.ids)
+
+    def test_a_claim_is_renewed_so_a_second_task_cannot_take_it_over(self) -> None:
+        def second_task(now: datetime) -> None:
+            # 45 s after the claim, a re-queued task tries: still within the lease.
+            self.assertEqual(_claim_digests(self.ids, now=now, lease=now - timedelta(60)), set())
+
+        self.assertEqual(self.send_with_clock(during_first_send=second_task), 2)
+        renewed = DigestDelivery.objects.get(pk=self.ids[1]).claimed_at
+        self.assertEqual(renewed, MORNING + timedelta(seconds=45))  # renewed before the 2nd email
+        self.assertEqual(len(self.inbox.messages), 2)
+
+    def test_a_later_batch_is_claimed_at_its_own_time(self) -> None:
+        with patch.object(tasks, "CLAIM_BATCH", 1):
+            self.assertEqual(self.send_with_clock(), 2)
+        claims = DigestDelivery.objects.order_by("pk").values_list("claimed_at", flat=True)
+        self.assertEqual(
+            list(claims), [MORNING + timedelta(seconds=5), MORNING + timedelta(seconds=45)]
+        )
+
+    def test_a_delivery_taken_over_by_another_task_is_not_sent_again(self) -> None:
+        def taken_over(now: datetime) -> None:
+            DigestDelivery.objects.filter(pk=self.ids[1]).update(claimed_at=now)
+
+        self.assertEqual(self.send_with_clock(during_first_send=taken_over), 1)
+        self.assertEqual([parse(m)["To"] for m in self.inbox.messages], ["alice@northwind.example"])
+        self.assertIsNone(DigestDelivery.objects.get(pk=self.ids[1]).sent_at)
