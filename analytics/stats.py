@@ -30,7 +30,6 @@ import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from scipy import stats as scipy_stats
 
 CONFIDENCE = 0.95
 # Cohen's (1988) conventions, from the largest down: (lower bound of |d|, label key).
@@ -66,6 +65,10 @@ def paired_change(
     # Σ(d - mean)² = Σd² - (Σd)²/n; rounding can make a zero spread slightly negative.
     variance = max(0.0, (squares - total * total / n) / (n - 1))
     sd = math.sqrt(variance)
+    # Imported here: scipy.stats takes 1 to 4 s to import, and every process that loads the
+    # URLconf (web workers, the task worker, `review_text`) would pay it at its first request.
+    from scipy import stats as scipy_stats
+
     quantile = float(scipy_stats.t.ppf((1 + confidence) / 2, n - 1))
     half = quantile * sd / math.sqrt(n)
     d_z = mean / sd if sd > 1e-12 else None
