@@ -228,7 +228,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 if email_host := env_str("EMAIL_HOST"):
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "accounts.emails.SMTPEmailBackend",
             "OPTIONS": {
                 "host": email_host,
                 "port": env_int("EMAIL_PORT", 587),

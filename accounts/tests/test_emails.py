@@ -43,14 +43,15 @@ def _free_port() -> int:
 
 @contextmanager
 def smtp_server() -> Iterator[_Inbox]:
-    """A real SMTP server on a free loopback port, with Django's SMTP backend pointed at it."""
+    """A real SMTP server on a free loopback port, with Rapport's SMTP backend (Django's, with
+    its envelope addresses memoised) pointed at it."""
     inbox = _Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
     try:
         mailers = {
             "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "BACKEND": "accounts.emails.SMTPEmailBackend",
                 "OPTIONS": {
                     "host": "127.0.0.1",
                     "port": controller.port,
