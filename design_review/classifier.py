@@ -12,10 +12,11 @@ Two parts, each behind an interface so either can be replaced:
   `train` split (every writer's prompts, `manage.py train_review_classifier`); its vocabulary,
   weights and threshold are kept in `design_review/data/tone-model.json`.
 
-It reads passages (`checker.passages`: up to three sentences in a row, statements as well as
-questions, as long as the prompts it learnt from). Vectors of programme text are memoised per
-passage (programme content only: the review never runs on a learner's own writing), so a
-designer editing one sentence re-embeds only the passages around it.
+It reads passages (`checker.passages`: a short text whole, a longer one in runs of two or three
+sentences that do not overlap, statements as well as questions, as long as the prompts it
+learnt from). Vectors of programme text are memoised per passage (programme content only: the
+review never runs on a learner's own writing), so a designer editing inside one sentence
+re-embeds only its passage.
 """
 
 import importlib.util
