@@ -10,8 +10,11 @@ input: empty text, binary data, 100 KB, other scripts, Markdown and HTML each ge
 """
 
 import re
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from typing import Any
 
 from rapport.policy import Visibility
@@ -42,6 +45,9 @@ MIN_PASSAGE_WORDS = 8
 DEFAULT_MAX_GRADE = 12.0
 #: Sentences shorter than this many words are not graded (the formula is noise on them).
 MIN_GRADED_WORDS = 15
+#: Texts per chunk of `review_stream`: the rules read one chunk while the previous one's
+#: passages are embedded.
+STREAM_CHUNK = 100
 #: How much one rule finding adds to the score (0 to 1); classifier findings add their probability.
 RULE_WEIGHT = 0.8
 
@@ -543,15 +549,19 @@ def _prepare(text: str, context: ReviewContext) -> _Draft:
 
 def _windows(sents: list[Sentence]) -> list[tuple[int, int]]:
     """The passages of a text as (first, last + 1) sentence indices: the whole text when it has
-    up to `PASSAGE_SENTENCES` sentences, else every run of that many in a row; only passages
-    that address the learner ("you", "your": statements and instructions as well as
+    up to `PASSAGE_SENTENCES` sentences, else runs of two or three sentences in a row that do
+    not overlap — the fewest runs of at most `PASSAGE_SENTENCES`, as even as can be (7 → 3, 2,
+    2), so no sentence is read alone and each is embedded once (round 7: overlapping windows
+    embedded every sentence three times, two thirds of a programme review's cost); only
+    passages that address the learner ("you", "your": statements and instructions as well as
     questions) in at least `MIN_PASSAGE_WORDS` words."""
     n = len(sents)
-    spans = (
-        [(0, n)]
-        if n <= PASSAGE_SENTENCES
-        else [(i, i + PASSAGE_SENTENCES) for i in range(n - PASSAGE_SENTENCES + 1)]
-    )
+    runs = -(-n // PASSAGE_SENTENCES)  # the fewest runs of at most PASSAGE_SENTENCES (ceil)
+    spans, start = [], 0
+    for k in range(runs):
+        size = n // runs + (k < n % runs)  # the longer runs first
+        spans.append((start, start + size))
+        start += size
     return [
         (i, j)
         for i, j in spans
@@ -615,41 +625,98 @@ def review_many(
     model: ToneModel | None = None,
 ) -> list[Review]:
     """Review many texts in the same context at once (the classifier embeds all their
-    sentences in shared batches): one `Review` per text, in order. Same rules as `review`."""
+    passages in shared batches): one `Review` per text, in order. Same rules as `review`."""
     context = context or ReviewContext()
-    drafts = [_prepare(t, context) for t in texts]
-    if context.classifier:
+    return review_each([(t, context) for t in texts], embedder=embedder, model=model)
+
+
+def review_each(
+    items: list[tuple[str, ReviewContext]],
+    *,
+    embedder: Embedder | None = None,
+    model: ToneModel | None = None,
+) -> list[Review]:
+    """Review many texts, each in its own context (a programme's activities: each kind has
+    its own visibility), with one embedding of all their passages: the embedder sorts them
+    by length into batches, so many small texts pad less than one call per activity. One
+    `Review` per (text, context), in order; the same reviews as `review` one by one."""
+    drafts = [_prepare(text, context) for text, context in items]
+    read = [d for d, (_, c) in zip(drafts, items, strict=True) if c.classifier and not d.done]
+    if read:
         tone_model = model or default_model()
         if tone_model is None:
-            for d in drafts:
-                if not d.done:
-                    d.notes.append("classifier-off")
+            for d in read:
+                d.notes.append("classifier-off")
         else:
-            jobs = [(d, c) for d in drafts if not d.done for c in _candidates(d)]
-            if jobs:
-                texts = [c[2] for _, c in jobs]
-                vectors = (embedder or default_embedder()).embed(texts)
-                probabilities = tone_model.probabilities(vectors, texts)
-                best: dict[int, tuple[float, int, int]] = {}
-                for (d, (start, end, _, whole)), p in zip(jobs, probabilities, strict=True):
-                    d.probabilities.append(float(p))
-                    limit = tone_model.limit(whole=whole)
-                    if p >= limit and p > best.get(id(d), (0.0, 0, 0))[0]:
-                        best[id(d)] = (float(p), start, end)
-                # One tone finding per text, on its most judging passage.
-                for d in drafts:
-                    if id(d) in best:
-                        p, start, end = best[id(d)]
-                        d.findings.append(
-                            Finding(
-                                "tone",
-                                start,
-                                end,
-                                d.text[start:end],
-                                None,
-                                start,
-                                end,
-                                probability=round(p, 3),
-                            )
-                        )
+            _classify(read, tone_model, embedder or default_embedder())
     return [_finish(d) for d in drafts]
+
+
+def review_stream(
+    texts: Iterable[str],
+    *,
+    context: ReviewContext | None = None,
+    chunk: int = STREAM_CHUNK,
+    embedder: Embedder | None = None,
+    model: ToneModel | None = None,
+) -> Iterator[Review]:
+    """Review many texts in the same context, `chunk` at a time, yielding one `Review` per
+    text in order: the same reviews as `review_many`, sooner. While the classifier embeds one
+    chunk's passages (onnxruntime, outside the GIL), the rules read the next chunk; the model
+    loads while the rules read the first. For `manage.py review_text`."""
+    context = context or ReviewContext()
+    tone_model = (model or default_model()) if context.classifier else None
+    items = iter(texts)
+    if tone_model is None:
+        while batch := list(islice(items, chunk)):
+            yield from review_many(batch, context=context, embedder=embedder, model=model)
+        return
+    tone = tone_model
+    emb = embedder or default_embedder()
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        load = getattr(emb, "load", None)
+        if load is not None:
+            worker.submit(load)  # the session loads while the first chunk's rules run
+        pending: tuple[list[_Draft], Future[None]] | None = None
+        while batch := list(islice(items, chunk)):
+            drafts = [_prepare(t, context) for t in batch]
+            classified = worker.submit(_classify, [d for d in drafts if not d.done], tone, emb)
+            if pending is not None:
+                pending[1].result()
+                yield from (_finish(d) for d in pending[0])
+            pending = (drafts, classified)
+        if pending is not None:
+            pending[1].result()
+            yield from (_finish(d) for d in pending[0])
+
+
+def _classify(drafts: list[_Draft], tone_model: ToneModel, embedder: Embedder) -> None:
+    """Add each draft's `tone` finding (one per text, on its most judging passage at or above
+    the model's threshold for it) and its passages' probabilities."""
+    jobs = [(d, c) for d in drafts for c in _candidates(d)]
+    if not jobs:
+        return
+    texts = [c[2] for _, c in jobs]
+    vectors = embedder.embed(texts)
+    probabilities = tone_model.probabilities(vectors, texts)
+    best: dict[int, tuple[float, int, int]] = {}
+    for (d, (start, end, _, whole)), p in zip(jobs, probabilities, strict=True):
+        d.probabilities.append(float(p))
+        limit = tone_model.limit(whole=whole)
+        if p >= limit and p > best.get(id(d), (0.0, 0, 0))[0]:
+            best[id(d)] = (float(p), start, end)
+    for d in drafts:
+        if id(d) in best:
+            p, start, end = best[id(d)]
+            d.findings.append(
+                Finding(
+                    "tone",
+                    start,
+                    end,
+                    d.text[start:end],
+                    None,
+                    start,
+                    end,
+                    probability=round(p, 3),
+                )
+            )

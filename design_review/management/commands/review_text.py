@@ -13,13 +13,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from design_review.checker import NOTES, ReviewContext, review_many
+from design_review.checker import NOTES, ReviewContext, review_stream
 from design_review.models import DEFAULT_READING_GRADE, MAX_READING_GRADE, MIN_READING_GRADE
 from design_review.visibility import answer_visibility
 from programs.models import ActivityKind
-
-#: Lines reviewed per round (the classifier embeds a round's sentences in shared batches).
-ROUND = 500
 
 
 class Command(BaseCommand):
@@ -75,9 +72,9 @@ class Command(BaseCommand):
             max_grade=max_grade,
         )
         out = self.stdout
-        for i in range(0, len(lines), ROUND):
-            chunk = [line.rstrip("\r") for line in lines[i : i + ROUND]]
-            for n, result in enumerate(review_many(chunk, context=context), start=i + 1):
-                for note in result.notes:
-                    self.stderr.write(f"line {n}: {NOTES[note]}")
-                out.write(f"{int(result.flagged)}\t{result.score:.2f}\t{','.join(result.codes)}")
+        # The rules read the next lines while the classifier embeds the last ones.
+        reviews = review_stream((line.rstrip("\r") for line in lines), context=context)
+        for n, result in enumerate(reviews, start=1):
+            for note in result.notes:
+                self.stderr.write(f"line {n}: {NOTES[note]}")
+            out.write(f"{int(result.flagged)}\t{result.score:.2f}\t{','.join(result.codes)}")
