@@ -125,14 +125,20 @@ def ensure_database(database_url: str) -> bool:
     config = dj_database_url.parse(database_url)
     if "postgresql" not in config["ENGINE"]:
         return False
-    params = {
-        "dbname": "postgres",
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-    }
-    with psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v}) as conn:
+    conninfo = psycopg.conninfo.make_conninfo(
+        dbname="postgres",
+        **{
+            key: str(value)
+            for key, value in (
+                ("user", config.get("USER")),
+                ("password", config.get("PASSWORD")),
+                ("host", config.get("HOST")),
+                ("port", config.get("PORT")),
+            )
+            if value
+        },
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
         ).fetchone()
