@@ -309,21 +309,21 @@ def _reactions(
 def _reaction_views(
     posts: "list[Post] | list[PostRow]", rows: "Any"
 ) -> tuple[dict[int, list[ReactionView]], list[ReactionView]]:
-    """`_reactions` from the rows of `_reaction_counts` (post id, kind, count, the viewer's)."""
-    counts: dict[int, dict[str, tuple[int, bool]]] = {}
-    for post_id, kind, n, mine in rows:
-        counts.setdefault(post_id, {})[kind] = (n, mine > 0)
-    labels = [(kind, str(label)) for kind, label in ReactionKind.choices]  # translated once
+    """`_reactions` from the rows of `_reaction_counts` (post id, kind, count, the viewer's):
+    each reaction given made a `ReactionView` once, the others the kind's zero view."""
+    labels = {kind: str(label) for kind, label in ReactionKind.choices}  # translated once
     # A post nobody reacted to (most on a page) shares one list of zero counts.
-    none = [ReactionView(kind, label, 0, False) for kind, label in labels]
+    none = [ReactionView(kind, label, 0, False) for kind, label in labels.items()]
+    zeros = [(view.kind, view) for view in none]
+    given: dict[int, dict[str, ReactionView]] = {}
+    for post_id, kind, n, mine in rows:
+        if post_id not in given:
+            given[post_id] = {}
+        given[post_id][kind] = ReactionView(kind, labels[kind], n, mine > 0)
     out: dict[int, list[ReactionView]] = {}
     for post in posts:
-        given = counts.get(post.pk)
-        out[post.pk] = (
-            [ReactionView(kind, label, *given.get(kind, (0, False))) for kind, label in labels]
-            if given
-            else none
-        )
+        shown = given.get(post.pk)
+        out[post.pk] = [shown.get(kind, zero) for kind, zero in zeros] if shown else none
     return out, none
 
 
@@ -373,15 +373,24 @@ def _page_posts(
     sees_every_top: bool,
     offset: int,
 ) -> "QuerySet[Post]":
-    """A page's top-level posts and their replies, through the rule (the OR of the two id
-    lists is two index searches: SQLite's multi-index OR), oldest first."""
+    """A page's top-level posts and their replies, through the rule, oldest first. The rule's
+    rows are taken by id from the page's ids and their replies' (a UNION ALL of a primary-key
+    search and a search of the thread's `(thread, parent, created_at)` index), so the plan
+    does not depend on the database's statistics: with `thread = ? AND (id IN … OR parent IN
+    …)` SQLite walked the whole thread instead when its statistics gave the average thread's
+    size (docs/performance.md, round 6)."""
     thread = _thread_stand_in(thread_id, respond_before_reveal)
     ids = _page_ids(
         viewer, thread_id, respond_before_reveal, sees_all, answered, sees_every_top, offset
     )
+    page = (
+        Post.objects.filter(pk__in=ids)
+        .values("id")
+        .union(Post.objects.filter(thread_id=thread_id, parent__in=ids).values("id"), all=True)
+    )
     return (
         Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
-        .filter(Q(pk__in=ids) | Q(parent__in=ids))
+        .filter(pk__in=page)
         .order_by("created_at", "id")
     )
 
@@ -511,29 +520,39 @@ def load_thread_page(
         anchors = [*(f"post-{post.public_id}" for post in posts[1:]), after]
         return [view(post, skip_to) for post, skip_to in zip(posts, anchors, strict=True)]
 
+    viewer_id = viewer.pk
+
     def view(post: PostRow, skip_to: str) -> PostView:
+        # PostView's fields in order (a tuple made positionally, 78 times a page).
         nonlocal newest
-        is_mine = post.author_id == viewer.pk
-        if newest is None or post.created_at > newest:
-            newest = post.created_at
+        created_at = post.created_at
+        is_mine = post.author_id == viewer_id
+        if newest is None or created_at > newest:
+            newest = created_at
         key = str(post.public_id)
         shown = reactions[post.pk]
         return PostView(
-            post=post,
-            label=post.label_for(viewer, moderator=moderator),
-            body_html=render_body(post),
-            is_mine=is_mine,
-            is_new=not is_mine and seen_until is not None and post.created_at > seen_until,
-            reactions=shown,
-            collapsed=(post.author_id, post.pseudonym) in blocked,
-            replies=views_of(replies_to[post.pk], skip_to) if post.pk in replies_to else [],
-            key=key,
-            links=links(key),
-            when=when(post.created_at),
-            counted=shown is not no_reactions,  # someone reacted: a count is above 0
-            iso=post.created_at.isoformat(timespec="seconds"),
-            anchor=f"post-{key}",
-            skip_to=skip_to,
+            post,
+            author_label(  # PostRow.label_for
+                pseudonym=post.pseudonym,
+                full_name=post.author_name,
+                fallback=post.author_email,
+                mine=is_mine,
+                moderator=moderator,
+            ),
+            render_body(post),
+            is_mine,
+            not is_mine and seen_until is not None and created_at > seen_until,  # is_new
+            shown,
+            (post.author_id, post.pseudonym) in blocked,  # collapsed
+            views_of(replies_to[post.pk], skip_to) if post.pk in replies_to else [],
+            key,
+            links(key),
+            when(created_at),
+            shown is not no_reactions,  # counted: someone reacted, a count is above 0
+            created_at.isoformat(timespec="seconds"),
+            f"post-{key}",  # anchor
+            skip_to,
         )
 
     ordered = views_of(top_posts, "write")
