@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -78,7 +79,12 @@ def main() -> int:
     parser.add_argument("--data-dir", default="")
     parser.add_argument("--requests", type=int, default=20, help="requests timed per kind")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
-    parser.add_argument("--profile-what", choices=["thread", "reply"], default="thread")
+    parser.add_argument(
+        "--profile-what",
+        choices=["thread", "reply", "load", "template"],
+        default="thread",
+        help="what --profile profiles: a request, or one of the page's parts alone",
+    )
     parser.add_argument("--verbose", action="store_true", help="print every query")
     parser.add_argument("--sort", default="cumulative", help="cProfile's sort key")
     parser.add_argument("--save-page", default="", help="write the thread page's HTML here")
@@ -154,13 +160,12 @@ def main() -> int:
         )
         for q in queries.captured_queries if args.verbose else []:
             print(f"    {float(q['time']) * 1000:6.2f} ms  {q['sql'][:150]}")
-    if args.parts:
-        page_parts(facts, args.requests)
+    parts = page_parts(facts, args.requests, measure=args.parts)
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(5):
-            (thread if args.profile_what == "thread" else reply)()
+            {"thread": thread, "reply": reply, **parts}[args.profile_what]()
         profiler.disable()
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.profile)
@@ -168,11 +173,13 @@ def main() -> int:
     return 0
 
 
-def page_parts(facts: dict[str, Any], requests: int) -> None:
-    """CPU and Python calls of the thread page's three parts, each alone, as the view runs them
-    for the benchmark's learner and page: the thread's getter, `load_thread_page`, and the
-    template (with a fixed CSRF field). Loading the page again writes nothing: the learner has
-    read it."""
+def page_parts(
+    facts: dict[str, Any], requests: int, *, measure: bool
+) -> dict[str, Callable[[], Any]]:
+    """The thread page's three parts, each alone, as the view runs them for the benchmark's
+    learner and page: the thread's getter, `load_thread_page` ("load"), and the template (with
+    a fixed CSRF field); with `measure`, their CPU and Python calls printed. Loading the page
+    again writes nothing: the learner has read it."""
     from django.template.loader import get_template
     from django.test import RequestFactory
     from django.utils import timezone
@@ -214,7 +221,8 @@ def page_parts(facts: dict[str, Any], requests: int) -> None:
     def render() -> Any:
         return template.render(context, request)
 
-    for name, call in (("getter", getter), ("load", load), ("template", render)):
+    parts = {"getter": getter, "load": load, "template": render}
+    for name, call in parts.items() if measure else ():
         for _ in range(WARM):
             call()
         low, median = cpu_ms(call, requests)
@@ -222,6 +230,7 @@ def page_parts(facts: dict[str, Any], requests: int) -> None:
             f"  {name:<9} CPU {low:6.1f} ms min, {median:6.1f} ms median; "
             f"{python_calls(call):>8,} Python calls"
         )
+    return parts
 
 
 def callgrind(args: argparse.Namespace) -> int:

@@ -35,11 +35,15 @@ from discussions.models import (
     moderates_thread,
 )
 from discussions.rendering import render_post_html, stored_html
+from programs.models import Activity
 from rapport import policy
+from rapport.compiled import CompiledRows, Offset
 from rapport.jinja2 import url
 from rapport.lib.timezones import get_zone
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.models import User
 
 PAGE_SIZE = 50
@@ -298,27 +302,143 @@ def _reactions(
     """Each post's reactions as the viewer sees them (by post id), and the one list of zero
     counts that every post nobody reacted to shares (so `shown is none` says nothing is
     counted). One query."""
-    rows = (
-        Reaction.objects.filter(post_id__in=[p.pk for p in posts])
-        .values("post_id", "kind")
-        .annotate(n=Count("id"), mine=Count("id", filter=Q(user=viewer)))
-        .order_by()
-    )
-    counts: dict[int, dict[str, tuple[int, bool]]] = {}
-    for row in rows:
-        counts.setdefault(row["post_id"], {})[row["kind"]] = (row["n"], row["mine"] > 0)
-    labels = [(kind, str(label)) for kind, label in ReactionKind.choices]  # translated once
+    rows = _reaction_counts(Reaction.objects.filter(post_id__in=[p.pk for p in posts]), viewer)
+    return _reaction_views(posts, rows)
+
+
+def _reaction_views(
+    posts: "list[Post] | list[PostRow]", rows: "Any"
+) -> tuple[dict[int, list[ReactionView]], list[ReactionView]]:
+    """`_reactions` from the rows of `_reaction_counts` (post id, kind, count, the viewer's):
+    each reaction given made a `ReactionView` once, the others the kind's zero view."""
+    labels = {kind: str(label) for kind, label in ReactionKind.choices}  # translated once
     # A post nobody reacted to (most on a page) shares one list of zero counts.
-    none = [ReactionView(kind, label, 0, False) for kind, label in labels]
+    none = [ReactionView(kind, label, 0, False) for kind, label in labels.items()]
+    zeros = [(view.kind, view) for view in none]
+    given: dict[int, dict[str, ReactionView]] = {}
+    for post_id, kind, n, mine in rows:
+        if post_id not in given:
+            given[post_id] = {}
+        given[post_id][kind] = ReactionView(kind, labels[kind], n, mine > 0)
     out: dict[int, list[ReactionView]] = {}
     for post in posts:
-        given = counts.get(post.pk)
-        out[post.pk] = (
-            [ReactionView(kind, label, *given.get(kind, (0, False))) for kind, label in labels]
-            if given
-            else none
-        )
+        shown = given.get(post.pk)
+        out[post.pk] = [shown.get(kind, zero) for kind, zero in zeros] if shown else none
     return out, none
+
+
+# The thread page's statements, each built by a function of the viewer and plain values (the
+# thread's id and what the rule branches on), compiled once per process and shape and re-run
+# with each page's values (rapport.compiled.CompiledRows): building and compiling these
+# querysets was most of load_thread_page's CPU (docs/performance.md, round 6). The rule is
+# `Post.visible_in_thread`, called by the builders as the page called it.
+
+
+def _thread_stand_in(thread_id: int, respond_before_reveal: bool) -> Thread:
+    """A thread with the id and the respond-before-reveal setting the rule reads
+    (`Post.visible_in_thread` filters on the thread and branches on the setting), unsaved."""
+    activity = Activity(respond_before_reveal=True) if respond_before_reveal else None
+    return Thread(pk=thread_id, activity=activity)
+
+
+def _page_ids(
+    viewer: "User | Any",
+    thread_id: int,
+    respond_before_reveal: bool,
+    sees_all: bool,
+    answered: bool,
+    sees_every_top: bool,
+    offset: int,
+) -> "QuerySet[Post, Any]":
+    """The ids of a page's top-level posts (a subquery), from `offset`. When the viewer sees
+    every top-level post (no hidden post of someone else's), the offset is walked in the
+    thread's index alone instead of row by row (the same rows: nothing is filtered out)."""
+    thread = _thread_stand_in(thread_id, respond_before_reveal)
+    listed = (
+        Post.objects.filter(thread=thread, parent__isnull=True)
+        if sees_every_top
+        else Post.objects.visible_in_thread(
+            thread, viewer, sees_all=sees_all, answered=answered
+        ).filter(parent__isnull=True)
+    )
+    return listed.order_by("created_at", "id").values("id")[offset : offset + PAGE_SIZE]
+
+
+def _page_posts(
+    viewer: "User | Any",
+    thread_id: int,
+    respond_before_reveal: bool,
+    sees_all: bool,
+    answered: bool,
+    sees_every_top: bool,
+    offset: int,
+) -> "QuerySet[Post]":
+    """A page's top-level posts and their replies, through the rule, oldest first. The rule's
+    rows are taken by id from the page's ids and their replies' (a UNION ALL of a primary-key
+    search and a search of the thread's `(thread, parent, created_at)` index), so the plan
+    does not depend on the database's statistics: with `thread = ? AND (id IN … OR parent IN
+    …)` SQLite walked the whole thread instead when its statistics gave the average thread's
+    size (docs/performance.md, round 6)."""
+    thread = _thread_stand_in(thread_id, respond_before_reveal)
+    ids = _page_ids(
+        viewer, thread_id, respond_before_reveal, sees_all, answered, sees_every_top, offset
+    )
+    page = (
+        Post.objects.filter(pk__in=ids)
+        .values("id")
+        .union(Post.objects.filter(thread_id=thread_id, parent__in=ids).values("id"), all=True)
+    )
+    return (
+        Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
+        .filter(pk__in=page)
+        .order_by("created_at", "id")
+    )
+
+
+def _page_rows_query(viewer: "User | Any", *values: Any) -> "QuerySet[Any]":
+    """`_page_posts` as rows of `_ROW_FIELDS` (PostRow's fields)."""
+    return _page_posts(viewer, *values).values_list(*_ROW_FIELDS)
+
+
+def _page_reactions_query(viewer: "User | Any", *values: Any) -> "QuerySet[Any]":
+    """The reactions to `_page_posts` (the page's posts as a subquery, not 78 parameters), by
+    post and kind: (post id, kind, how many, how many of them the viewer's)."""
+    return _reaction_counts(
+        Reaction.objects.filter(post__in=_page_posts(viewer, *values).values("id")), viewer
+    )
+
+
+def _reaction_counts(reactions: "QuerySet[Reaction]", viewer: "User | Any") -> "QuerySet[Any]":
+    return (
+        reactions.values("post_id", "kind")
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(user=viewer)))
+        .order_by()
+        .values_list("post_id", "kind", "n", "mine")
+    )
+
+
+def _hidden_top_level_query(viewer: "User | Any", thread_id: int) -> "QuerySet[Any]":
+    """How many top-level posts of the thread are hidden and not the viewer's: one row (the
+    count) or none (0), on the small index of hidden posts."""
+    return (
+        Post.objects.filter(thread_id=thread_id, parent__isnull=True, hidden_at__isnull=False)
+        .exclude(author=viewer)
+        .order_by()
+        .values("thread_id")
+        .annotate(n=Count("id"))
+        .values_list("n")
+    )
+
+
+def _drafts_query(viewer: "User | Any", thread_id: int) -> "QuerySet[Any]":
+    """The viewer's unsent texts in the thread: (key, body). Their own rows only."""
+    return Draft.objects.filter(user=viewer, thread_id=thread_id).values_list("key", "body")
+
+
+page_rows_query = CompiledRows(_page_rows_query)
+page_reactions_query = CompiledRows(_page_reactions_query)
+hidden_top_level_query = CompiledRows(_hidden_top_level_query)
+drafts_query = CompiledRows(_drafts_query)
 
 
 def _top_level_count(
@@ -332,11 +452,8 @@ def _top_level_count(
         return thread.top_level_posts, True
     if thread.respond_before_reveal and not answered:
         return 0, thread.top_level_posts == 0
-    hidden = (
-        Post.objects.filter(thread=thread, parent__isnull=True, hidden_at__isnull=False)
-        .exclude(author=viewer)
-        .count()
-    )
+    found = hidden_top_level_query(viewer, thread.pk)
+    hidden = found[0][0] if found else 0
     return max(thread.top_level_posts - hidden, 0), hidden == 0
 
 
@@ -357,39 +474,36 @@ def load_thread_page(
     )
     answered = thread.respond_before_reveal and not sees_all and has_answered(thread, viewer)
     gated = thread.respond_before_reveal and not moderator and not answered
-    visible = Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
     # The read position came with the thread (the thread page's getter), or is asked here.
     known, seen_until = known_read_position(thread, viewer)
     if not known:
         position = ReadPosition.objects.filter(user=viewer, thread=thread).first()
         seen_until = position.seen_until if position else None
-    top = visible.filter(parent__isnull=True)
     total, sees_every_top = _top_level_count(thread, viewer, sees_all=sees_all, answered=answered)
     page_count = max(1, math.ceil(total / PAGE_SIZE))
     if page is None:
         # The page of the first unread post: count the (few) posts after the read position.
+        top = Post.objects.visible_in_thread(
+            thread, viewer, sees_all=sees_all, answered=answered
+        ).filter(parent__isnull=True)
         unseen = top.filter(created_at__gt=seen_until).count() if seen_until else total
         seen = total - unseen
         page = min(page_count, seen // PAGE_SIZE + 1) if seen < total else page_count
     page = min(max(page, 1), page_count)
-    # The page's ids first, then its rows: when the viewer sees every top-level post (no
-    # hidden post of someone else's), the offset is walked in the thread's index alone instead
-    # of row by row (the same rows: nothing is filtered out).
-    listed = Post.objects.filter(thread=thread, parent__isnull=True) if sees_every_top else top
-    page_ids = listed.order_by("created_at", "id").values("id")[
-        (page - 1) * PAGE_SIZE : page * PAGE_SIZE
-    ]
-    # The page's top-level posts and their replies in one query through the rule, as rows
-    # (the OR of the two id lists is two index searches: SQLite's multi-index OR).
-    rows = [
-        PostRow(*row)
-        for row in visible.filter(Q(pk__in=page_ids) | Q(parent__in=page_ids))
-        .order_by("created_at", "id")
-        .values_list(*_ROW_FIELDS)
-    ]
+    # The page's top-level posts and their replies in one query through the rule, as rows,
+    # then their reactions, each a kept statement (`_page_posts`).
+    shape = (
+        thread.pk,
+        thread.respond_before_reveal,
+        sees_all,
+        answered,
+        sees_every_top,
+        Offset((page - 1) * PAGE_SIZE),
+    )
+    rows = [PostRow(*row) for row in page_rows_query(viewer, *shape)]
     top_posts = [row for row in rows if row.parent_id is None]
     replies = [row for row in rows if row.parent_id is not None]
-    reactions, no_reactions = _reactions(rows, viewer)
+    reactions, no_reactions = _reaction_views(rows, page_reactions_query(viewer, *shape))
     blocked = blocked_names(viewer)
     newest: datetime | None = None
     links = post_links_maker()
@@ -406,29 +520,39 @@ def load_thread_page(
         anchors = [*(f"post-{post.public_id}" for post in posts[1:]), after]
         return [view(post, skip_to) for post, skip_to in zip(posts, anchors, strict=True)]
 
+    viewer_id = viewer.pk
+
     def view(post: PostRow, skip_to: str) -> PostView:
+        # PostView's fields in order (a tuple made positionally, 78 times a page).
         nonlocal newest
-        is_mine = post.author_id == viewer.pk
-        if newest is None or post.created_at > newest:
-            newest = post.created_at
+        created_at = post.created_at
+        is_mine = post.author_id == viewer_id
+        if newest is None or created_at > newest:
+            newest = created_at
         key = str(post.public_id)
         shown = reactions[post.pk]
         return PostView(
-            post=post,
-            label=post.label_for(viewer, moderator=moderator),
-            body_html=render_body(post),
-            is_mine=is_mine,
-            is_new=not is_mine and seen_until is not None and post.created_at > seen_until,
-            reactions=shown,
-            collapsed=(post.author_id, post.pseudonym) in blocked,
-            replies=views_of(replies_to[post.pk], skip_to) if post.pk in replies_to else [],
-            key=key,
-            links=links(key),
-            when=when(post.created_at),
-            counted=shown is not no_reactions,  # someone reacted: a count is above 0
-            iso=post.created_at.isoformat(timespec="seconds"),
-            anchor=f"post-{key}",
-            skip_to=skip_to,
+            post,
+            author_label(  # PostRow.label_for
+                pseudonym=post.pseudonym,
+                full_name=post.author_name,
+                fallback=post.author_email,
+                mine=is_mine,
+                moderator=moderator,
+            ),
+            render_body(post),
+            is_mine,
+            not is_mine and seen_until is not None and created_at > seen_until,  # is_new
+            shown,
+            (post.author_id, post.pseudonym) in blocked,  # collapsed
+            views_of(replies_to[post.pk], skip_to) if post.pk in replies_to else [],
+            key,
+            links(key),
+            when(created_at),
+            shown is not no_reactions,  # counted: someone reacted, a count is above 0
+            created_at.isoformat(timespec="seconds"),
+            f"post-{key}",  # anchor
+            skip_to,
         )
 
     ordered = views_of(top_posts, "write")
@@ -439,7 +563,7 @@ def load_thread_page(
         from discussions.actions import mark_read
 
         mark_read(thread, user=viewer, until=newest)  # only when this page moves it on
-    drafts = dict(Draft.objects.filter(user=viewer, thread=thread).values_list("key", "body"))
+    drafts = dict(drafts_query(viewer, thread.pk))
     return ThreadPage(
         thread=thread,
         title=thread_kind_label(thread),

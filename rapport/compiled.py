@@ -19,6 +19,11 @@ How it stays the rule's statement, and never a way around `visible_to`:
   tuple with repeats or an empty one — whose statements differ in form — are not compiled:
   they take the ordinary ORM path, as does any queryset this cannot reproduce exactly
   (prefetches, annotations from known related objects, peer fetching).
+- `CompiledRows` does the same for a `values_list` queryset (tuples, as the ORM gives them);
+  a value may be a bool, which is part of the shape (the statement is the compile for that
+  bool), or an `Offset`, the one value a queryset may inline into its SQL (`OFFSET n`), which
+  the kept statement takes as a parameter instead, so that every page of a list shares one
+  statement.
 - `sql_with_params(viewer, *values)` gives what would run; `rapport/tests/test_compiled.py`
   and the getters' tests check that it equals a fresh compile of `build(viewer, *values)` for
   every persona.
@@ -29,6 +34,7 @@ so the instances are those the ORM would have made. Holds SQL text and column li
 about a person.
 """
 
+import re
 import threading
 import uuid
 import weakref
@@ -40,7 +46,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 from rapport import policy
 
@@ -113,8 +119,20 @@ def _stand_in_viewer(shape: tuple[bool, str | None]) -> Any:
     return viewer
 
 
+class Offset(int):
+    """A whole number ≥ 0 that the queryset uses as a slice's start (`[offset : offset + n]`),
+    which Django writes into the SQL's text (`OFFSET 3700`): the kept statement has a parameter
+    there instead (`OFFSET %s`), so one statement serves every offset."""
+
+
 def _value_shape(value: Any) -> Hashable:
     """A value's part of the shape; raises NotCompilable for values whose SQL differs in form."""
+    if type(value) is Offset:
+        if value < 0:
+            raise NotCompilable("a negative offset")
+        return "offset"
+    if type(value) is bool:
+        return ("bool", value)  # the statement is the compile for this value
     if type(value) is int:
         return "int"
     if type(value) is uuid.UUID:
@@ -159,32 +177,30 @@ def _value(index: int, item: int | None = None) -> Callable[[Any, tuple[Any, ...
     return lambda viewer, values: values[index][item]
 
 
-class CompiledQuery[M: Model]:
-    """`build(viewer, *values)` — a queryset built through the model's `visible_to` — compiled
-    once per shape (see the module's docstring) and run with each call's viewer and values.
+@dataclass(frozen=True)
+class _Prepared:
+    """A queryset's compiled SQL with the made-up values found among its parameters."""
 
-    `viewer` is a person (or None for a query that has no viewer); each value is an int, a UUID
-    or a tuple of distinct ints. Calling returns the list of model instances the queryset would
-    give, in the same order, with its select_related objects and its annotations attached
-    (set as the ORM sets them); it makes one query.
-    """
+    queryset: Any
+    compiler: Any
+    sql: str
+    params: tuple[Any, ...]  # constants, or None where a slot fills the parameter
+    slots: dict[int, _Slot]
 
-    def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
+
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+class _Compiled:
+    """What `CompiledQuery` and `CompiledRows` share: the shapes, the stand-ins, the kept
+    statements per connection and shape, and the parameters of a call."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]]) -> None:
         self.build = build
-        self._statements: weakref.WeakKeyDictionary[Any, dict[Hashable, _Statement | None]] = (
+        self._statements: weakref.WeakKeyDictionary[Any, dict[Hashable, Any]] = (
             weakref.WeakKeyDictionary()
         )
         self._lock = threading.Lock()
-
-    def __call__(self, viewer: Any, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[M]:
-        statement = self._statement_for(viewer, values, using)
-        if statement is None:
-            return list(self.build(viewer, *values).using(using))
-        params = self._params(statement, viewer, values)
-        with statement_cursor(connections[using]) as cursor:
-            cursor.execute(statement.sql, params)
-            rows = cursor.fetchall()
-        return self._instances(statement, rows)
 
     def sql_with_params(
         self, viewer: Any, *values: Any, using: str = DEFAULT_DB_ALIAS
@@ -195,13 +211,13 @@ class CompiledQuery[M: Model]:
             return None
         return statement.sql, tuple(self._params(statement, viewer, values))
 
-    def _params(self, statement: _Statement, viewer: Any, values: tuple[Any, ...]) -> list[Any]:
+    def _params(self, statement: Any, viewer: Any, values: tuple[Any, ...]) -> list[Any]:
         params = list(statement.params)
         for position, slot in statement.slots.items():
             params[position] = slot.form(slot.source(viewer, values))
         return params
 
-    def _statement_for(self, viewer: Any, values: tuple[Any, ...], using: str) -> _Statement | None:
+    def _statement_for(self, viewer: Any, values: tuple[Any, ...], using: str) -> Any:
         shape_of_viewer = viewer_shape(viewer)
         if shape_of_viewer is None or (viewer is not None and not _has_ids(viewer)):
             return None
@@ -215,38 +231,46 @@ class CompiledQuery[M: Model]:
             if shape in kept:
                 return kept[shape]
         try:
-            statement: _Statement | None = self._compile(viewer is not None, shape, using)
+            statement = self._compile(viewer is not None, shape, using)
         except NotCompilable:
             statement = None
         with self._lock:
             kept[shape] = statement
         return statement
 
-    def _compile(self, has_viewer: bool, shape: Any, using: str) -> _Statement:
+    def _compile(self, has_viewer: bool, shape: Any, using: str) -> Any:
+        raise NotImplementedError
+
+    def _prepare(self, has_viewer: bool, shape: Any, using: str) -> _Prepared:
+        """`build` run with stand-ins for the shape, compiled, and each stand-in found again
+        among the parameters (an `Offset`'s in the SQL's `OFFSET`, made a parameter)."""
         shape_of_viewer, shapes_of_values = shape
         numbers = count(_FIRST_STAND_IN + 16)
         stand_in_values: list[Any] = []
-        for kind in shapes_of_values:
+        offsets: dict[int, int] = {}  # the stand-in: the value's index
+        for index, kind in enumerate(shapes_of_values):
             if kind == "int":
                 stand_in_values.append(next(numbers))
+            elif kind == "offset":
+                number = next(numbers)
+                offsets[number] = index
+                stand_in_values.append(number)
             elif kind == "uuid":
                 stand_in_values.append(uuid.uuid4())
+            elif kind[0] == "bool":
+                stand_in_values.append(kind[1])
             else:
                 stand_in_values.append(tuple(next(numbers) for _ in range(kind[1])))
         viewer = _stand_in_viewer(shape_of_viewer) if has_viewer else None
         queryset: Any = self.build(viewer, *stand_in_values).using(using)
-        if (
-            queryset._iterable_class is not ModelIterable
-            or queryset._prefetch_related_lookups
-            or queryset._known_related_objects
-            or queryset._fetch_mode.track_peers
-        ):
-            raise NotCompilable("only plain model querysets are compiled")
         compiler = queryset.query.get_compiler(using=using)
         try:
             sql, params = compiler.as_sql()
         except Exception as error:  # EmptyResultSet, FullResultSet: let the ORM decide
             raise NotCompilable(str(error)) from error
+        params = tuple(params)
+        if offsets:
+            sql, params = _offsets_as_parameters(sql, params, offsets)
         sources: dict[Any, Callable[[Any, tuple[Any, ...]], Any]] = {}
         if has_viewer:
             sources[_VIEWER_ID] = _viewer_id
@@ -254,6 +278,8 @@ class CompiledQuery[M: Model]:
             sources[_MEMBERSHIP_ORGANIZATION_ID] = _membership_organization_id
         forms: dict[Any, Callable[[Any], Any]] = {}
         for index, value in enumerate(stand_in_values):
+            if isinstance(value, bool):
+                continue  # part of the shape, not a parameter
             if isinstance(value, tuple):
                 for item_index, item in enumerate(value):
                     sources[item] = _value(index, item_index)
@@ -261,6 +287,8 @@ class CompiledQuery[M: Model]:
                 sources[value] = sources[value.hex] = sources[str(value)] = _value(index)
                 forms[value.hex] = _hex
                 forms[str(value)] = _text
+            elif value in offsets:
+                sources[_OffsetParameter(value)] = _offset_value(index)
             else:
                 sources[value] = _value(index)
         slots: dict[int, _Slot] = {}
@@ -268,7 +296,9 @@ class CompiledQuery[M: Model]:
         for position, param in enumerate(params):
             source = sources.get(param) if isinstance(param, Hashable) else None
             if source is None:
-                if isinstance(param, int) and param >= _FIRST_STAND_IN:
+                if (
+                    isinstance(param, int) and not isinstance(param, bool)
+                ) and param >= _FIRST_STAND_IN:
                     raise NotCompilable("a made-up id was transformed")
                 constants.append(param)
                 continue
@@ -276,21 +306,103 @@ class CompiledQuery[M: Model]:
             constants.append(None)
         # A made-up value that reached the SQL other than as a whole parameter (inlined, or
         # inside a pattern) cannot be replaced: leave such a queryset to the ORM.
-        made_up = [str(n) for n in sources if isinstance(n, int)]
+        made_up = [str(n) for n in sources if type(n) is int or type(n) is _OffsetParameter]
         made_up += [f(v) for v in sources if isinstance(v, uuid.UUID) for f in (_hex, _text)]
         if any(text in sql for text in made_up) or any(
             isinstance(c, str) and any(text in c for text in made_up) for c in constants
         ):
             raise NotCompilable("a made-up value reached the SQL in another form")
+        return _Prepared(queryset, compiler, sql, tuple(constants), slots)
+
+
+class _OffsetParameter(int):
+    """An `Offset`'s stand-in once it is a parameter of the kept statement (a type of its own,
+    so that it is never taken for a made-up id used as a value)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _OffsetParameter and int(self) == int(other)
+
+    def __hash__(self) -> int:
+        return hash(("offset", int(self)))
+
+
+def _offset_value(index: int) -> Callable[[Any, tuple[Any, ...]], Any]:
+    return lambda viewer, values: int(values[index])
+
+
+_OFFSET = re.compile(r"\bOFFSET (\d+)\b")
+
+
+def _offsets_as_parameters(
+    sql: str, params: tuple[Any, ...], offsets: dict[int, int]
+) -> tuple[str, tuple[Any, ...]]:
+    """The SQL with each `OFFSET <stand-in>` made `OFFSET %s` and the stand-in (as an
+    `_OffsetParameter`) put among the parameters where that placeholder falls. Raises
+    NotCompilable when an offset's stand-in is not found that way (another backend's form)."""
+    pieces: list[str] = []
+    out: list[Any] = list(params)
+    inserted = 0
+    seen: set[int] = set()
+    last = 0
+    for found in _OFFSET.finditer(sql):
+        number = int(found.group(1))
+        if number not in offsets:
+            continue
+        before = sum(1 for m in _PLACEHOLDER.finditer(sql, 0, found.start()) if m[0] == "%s")
+        out.insert(before + inserted, _OffsetParameter(number))
+        inserted += 1
+        seen.add(number)
+        pieces.append(sql[last : found.start(1)])
+        pieces.append("%s")
+        last = found.end(1)
+    if seen != set(offsets):
+        raise NotCompilable("an offset is not in the SQL as OFFSET n")
+    pieces.append(sql[last:])
+    return "".join(pieces), tuple(out)
+
+
+class CompiledQuery[M: Model](_Compiled):
+    """`build(viewer, *values)` — a queryset built through the model's `visible_to` — compiled
+    once per shape (see the module's docstring) and run with each call's viewer and values.
+
+    `viewer` is a person (or None for a query that has no viewer); each value is an int, a UUID
+    or a tuple of distinct ints. Calling returns the list of model instances the queryset would
+    give, in the same order, with its select_related objects and its annotations attached
+    (set as the ORM sets them); it makes one query.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
+        super().__init__(build)
+
+    def __call__(self, viewer: Any, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[M]:
+        statement = self._statement_for(viewer, values, using)
+        if statement is None:
+            return list(self.build(viewer, *values).using(using))
+        params = self._params(statement, viewer, values)
+        with statement_cursor(connections[using]) as cursor:
+            cursor.execute(statement.sql, params)
+            rows = cursor.fetchall()
+        return self._instances(statement, rows)
+
+    def _compile(self, has_viewer: bool, shape: Any, using: str) -> _Statement:
+        prepared = self._prepare(has_viewer, shape, using)
+        queryset, compiler = prepared.queryset, prepared.compiler
+        if (
+            queryset._iterable_class is not ModelIterable
+            or queryset._prefetch_related_lookups
+            or queryset._known_related_objects
+            or queryset._fetch_mode.track_peers
+        ):
+            raise NotCompilable("only plain model querysets are compiled")
         select, klass_info = compiler.select, compiler.klass_info
         if compiler.has_composite_fields([s[0] for s in select[0 : compiler.col_count]]):
             raise NotCompilable("composite keys are not compiled")
         fields = klass_info["select_fields"]
         fetch_mode = queryset._fetch_mode
         return _Statement(
-            sql=sql,
-            params=tuple(constants),
-            slots=slots,
+            sql=prepared.sql,
+            params=prepared.params,
+            slots=prepared.slots,
             model=klass_info["model"],
             init_list=[s[0].target.attname for s in select[fields[0] : fields[-1] + 1]],
             fields_start=fields[0],
@@ -318,6 +430,81 @@ class CompiledQuery[M: Model]:
                 setattr(obj, name, row[column])
             objects.append(obj)  # type: ignore[arg-type]
         return objects
+
+
+@dataclass(frozen=True)
+class _RowStatement:
+    sql: str
+    params: tuple[Any, ...]
+    slots: dict[int, _Slot]
+    col_count: int | None  # the row's columns when the SQL selects more (ordering), else None
+    # Each converted column: (its position, its converters, the expression, whether None
+    # converts to None so that a NULL needs no call).
+    converters: tuple[tuple[int, tuple[Any, ...], Any, bool], ...]
+    connection: Any
+
+
+class CompiledRows(_Compiled):
+    """`build(viewer, *values)` — a `values_list(...)` queryset built through the model's rule
+    — compiled once per shape (see the module's docstring) and run with each call's viewer
+    and values. Values may also be bools (part of the shape) and one or more `Offset`s.
+
+    Calling returns the list of tuples the queryset would give, in the same order, each column
+    converted by the ORM's own converters; it makes one query. Flat and named lists, and
+    querysets with composite keys, take the ORM path."""
+
+    def __call__(
+        self, viewer: Any, *values: Any, using: str = DEFAULT_DB_ALIAS
+    ) -> list[tuple[Any, ...]]:
+        statement: _RowStatement | None = self._statement_for(viewer, values, using)
+        if statement is None:
+            return list(self.build(viewer, *values).using(using))
+        params = self._params(statement, viewer, values)
+        with statement_cursor(connections[using]) as cursor:
+            cursor.execute(statement.sql, params)
+            rows = cursor.fetchall()
+        if statement.col_count is not None:
+            rows = [row[: statement.col_count] for row in rows]
+        if not statement.converters:
+            return [tuple(row) for row in rows]
+        connection = statement.connection
+        out: list[tuple[Any, ...]] = []
+        for row in rows:
+            values_of_row = list(row)
+            for position, converters, expression, keeps_none in statement.converters:
+                value = values_of_row[position]
+                if value is None and keeps_none:
+                    continue
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                values_of_row[position] = value
+            out.append(tuple(values_of_row))
+        return out
+
+    def _compile(self, has_viewer: bool, shape: Any, using: str) -> _RowStatement:
+        prepared = self._prepare(has_viewer, shape, using)
+        queryset, compiler = prepared.queryset, prepared.compiler
+        if queryset._iterable_class is not ValuesListIterable or queryset._prefetch_related_lookups:
+            raise NotCompilable("only values_list querysets of tuples are compiled")
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise NotCompilable("composite keys are not compiled")
+        connection = connections[using]
+        converters = []
+        for position, (functions, expression) in compiler.get_converters(fields).items():
+            try:  # the ORM's converters are pure functions of the value
+                keeps_none = all(f(None, expression, connection) is None for f in functions)
+            except Exception:
+                keeps_none = False
+            converters.append((position, tuple(functions), expression, keeps_none))
+        return _RowStatement(
+            sql=prepared.sql,
+            params=prepared.params,
+            slots=prepared.slots,
+            col_count=compiler.col_count if compiler.has_extra_select else None,
+            converters=tuple(converters),
+            connection=connection,
+        )
 
 
 def statement_cursor(connection: Any) -> Any:

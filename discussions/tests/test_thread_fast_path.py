@@ -220,6 +220,93 @@ class FastPathTests(PersonaTestCase):
         self.assertGreater(checked, 12)
         self.assertGreater(collapsed, 0)
 
+    def test_the_pages_kept_statements_give_what_the_orm_gives_for_everyone(self) -> None:
+        """load_thread_page's statements are kept compiled once per shape
+        (rapport.compiled.CompiledRows): for every persona (the author, a peer, the coach,
+        another cohort, the admin with a learner seat not yet answering the gated prompt, a
+        hidden post's author, a reader who blocked a name, a platform superuser), thread, form
+        of the rule and page offset, each gives exactly the rows its queryset gives through the
+        ORM — the same posts (hidden and deleted ones as the rule decides), reactions, hidden
+        count and drafts, with the same types — and its SQL is a fresh compile of that queryset,
+        the page's offset a parameter."""
+        import itertools
+        import re
+
+        from accounts.models import Block
+        from discussions import threads
+        from discussions.models import ReactionKind
+        from rapport.compiled import Offset
+
+        def inlined(sql: str, params: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+            """The kept statement with its offsets written in, as Django writes them."""
+            pieces = re.split(r"(%%|%s)", sql)
+            out: list[str] = []
+            kept: list[Any] = []
+            index = 0
+            for piece in pieces:
+                if piece == "%s":
+                    value = params[index]
+                    index += 1
+                    if out and out[-1].endswith(" OFFSET "):
+                        out[-1] = out[-1][: -len(" OFFSET ")] + (
+                            f" OFFSET {value}" if value else ""
+                        )
+                        continue
+                    kept.append(value)
+                out.append(piece)
+            return "".join(out), tuple(kept)
+
+        def typed(rows: list[Any]) -> list[Any]:
+            return [tuple((type(v), v) for v in row) for row in rows]
+
+        Block.objects.create(blocker=self.alice, blocked=self.bob)
+        for thread in (self.gated, self.community, self.circle):
+            for post in Post.objects.filter(
+                thread=thread, hidden_at__isnull=True, deleted_at__isnull=True
+            ):
+                for person, kind in (
+                    (self.alice, ReactionKind.THANKS),
+                    (self.carol, ReactionKind.RELATE),
+                    (self.bob, ReactionKind.THANKS),
+                ):
+                    if person.pk != post.author_id:
+                        actions.react(post, user=person, kind=kind)
+            for i in range(3):
+                actions.create_post(thread, author=self.erin, body=f"Erin {i}")
+            actions.save_draft(thread, user=self.alice, key="", body="Alice's unsent text")
+        checked = compiled = 0
+        for thread in Thread.objects.select_related("activity", "cohort"):
+            for person in self.people():
+                if not Thread.objects.visible_to(person).filter(pk=thread.pk).exists():
+                    continue
+                page_values = [
+                    (thread.pk, thread.respond_before_reveal, *flags, Offset(offset))
+                    for flags in itertools.product((False, True), repeat=3)
+                    for offset in (0, 3)
+                ]
+                cases = [
+                    *((threads.page_rows_query, values, False) for values in page_values),
+                    *((threads.page_reactions_query, values, True) for values in page_values),
+                    (threads.hidden_top_level_query, (thread.pk,), False),
+                    (threads.drafts_query, (thread.pk,), True),
+                ]
+                for query, values, unordered in cases:
+                    kept = query(person, *values)
+                    orm = list(query.build(person, *values))
+                    if unordered:
+                        kept, orm = sorted(kept), sorted(orm)
+                    self.assertEqual(typed(kept), typed(orm), (thread, person, values))
+                    checked += bool(orm)
+                    statement = query.sql_with_params(person, *values)
+                    if statement is None:
+                        continue
+                    compiled += 1
+                    self.assertEqual(
+                        inlined(*statement), query.build(person, *values).query.sql_with_params()
+                    )
+        self.assertGreater(checked, 250)
+        self.assertGreater(compiled, 400)
+
     def test_the_gate_and_hidden_posts_are_kept_by_the_thread_form(self) -> None:
         gated = Thread.objects.select_related("activity", "cohort").get(pk=self.gated.pk)
         # The admin with a learner seat moderates by role, yet the rule gates him: nothing yet.
