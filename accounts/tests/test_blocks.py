@@ -1,10 +1,12 @@
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from accounts.models import Block, blocked_names_of, blocker_ids_of
 from organizations.actions import deactivate_member
-from rapport.testing import PersonaTestCase
+from rapport.policy import Role
+from rapport.testing import PersonaTestCase, make_user
 
 
 class BlockModelTests(PersonaTestCase):
@@ -83,3 +85,21 @@ class BlockVisibilityTests(PersonaTestCase):
             blocker=self.bob, blocked=self.alice, blocked_label="Quiet River"
         )
         self.assertEqual(under_a_pseudonym.label(), "Quiet River")
+
+
+class SettingsBlocksSectionTests(PersonaTestCase):
+    def test_a_sponsor_is_not_offered_pages_she_cannot_open(self) -> None:
+        """Settings offered a programme sponsor "People you have blocked" (she has no posts to
+        block anyone from) and a My reports link that answered her 403 (found in the demo)."""
+        sponsor = make_user(self.org, "sam@northwind.example", role=Role.SPONSOR, name="Sam")
+        self.client.force_login(sponsor)
+        page = self.client.get(reverse("accounts:profile"))
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, reverse("moderation:mine"))
+        self.assertNotContains(page, "People you have blocked")
+        self.assertEqual(self.client.get(reverse("moderation:mine")).status_code, 403)
+        # A learner keeps both.
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("accounts:profile"))
+        self.assertContains(page, reverse("moderation:mine"))
+        self.assertContains(page, "People you have blocked")

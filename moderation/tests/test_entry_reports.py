@@ -384,3 +384,15 @@ class EntryVisibilityRuleTests(EntryReportTestCase):
             Entry.objects.visible_to(self.alice).filter(pk=self.circle_entry.pk).exists()
         )
         self.assertEqual(self.entry.visibility, Visibility.COHORT)
+
+
+class HomeCardTests(EntryReportTestCase):
+    def test_the_moderators_home_card_names_every_kind_of_report(self) -> None:
+        """The coach's Home said "Posts people in your cohorts reported" while the queue it opens
+        also holds expert questions and answers and shared journal entries (the demo's second
+        report is a journal entry)."""
+        self.client.force_login(self.carol)
+        home = self.client.get(reverse("home"))
+        self.assertContains(home, reverse("moderation:queue"))
+        self.assertContains(home, "shared journal entries that people in your cohorts reported")
+        self.assertNotContains(home, "Posts people in your cohorts reported")

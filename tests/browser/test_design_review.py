@@ -163,3 +163,33 @@ def test_the_review_pages_pass_axe_at_desktop_and_phone_width(
         studio.close()
         context.close()
     assert found == []
+
+
+def test_the_programme_review_reads_as_the_rest_of_rapport(
+    live_server: LiveServer, chromium: Browser
+) -> None:
+    """Seen at 1280px and 390px in the demo: the summary's tables centred every heading and row
+    name, and each finding's Dismiss button stretched to the width of its reason box (540px
+    beside the pill-sized Accept rewrite). Cells now read from the left, and Dismiss is a
+    button of its own size under a reason box styled as every other text box."""
+    org = make_org()
+    program = make_program(org, weeks=1, per_week=5)
+    designer = make_user(org, DESIGNER, role=Role.DESIGNER)
+    activity = Activity.objects.get(week__program=program, kind=ActivityKind.DISCUSSION)
+    activity.body = JUDGING
+    activity.save()
+    for width in (DESKTOP, PHONE):
+        context = signed_in(chromium, live_server, designer, width)
+        page = context.new_page()
+        page.goto(live_server.url + reverse("design_review:program", args=[program.public_id]))
+        cells = page.locator(".review-tables th, .review-tables td")
+        assert cells.count() >= 4
+        aligns = {cells.nth(i).evaluate("el => getComputedStyle(el).textAlign") for i in range(4)}
+        assert aligns <= {"left", "start"}, (width, aligns)
+        dismiss = page.locator(".review-finding__dismiss").first
+        button = dismiss.get_by_role("button", name="Dismiss").bounding_box()
+        reason = dismiss.locator("textarea").bounding_box()
+        assert button and reason, (button, reason)
+        assert button["width"] < 160 < reason["width"], (width, button, reason)
+        assert reason["height"] >= 44, (width, reason)
+        context.close()

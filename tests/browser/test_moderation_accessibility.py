@@ -117,6 +117,16 @@ def test_moderation_pages_pass_axe_and_work_by_keyboard(
         assert label["x"] > radio["x"] + radio["width"] and label["x"] - radio["x"] < 48, label
     box = page.locator("#id_anonymous_to_peers").bounding_box()
     assert box and box["width"] <= 32, box
+    # ...and the anonymity checkbox's long label wraps beside it, not on the line under it, at
+    # desktop and phone width alike.
+    for width in (DESKTOP, PHONE):
+        page.set_viewport_size(width)
+        box = page.locator("#id_anonymous_to_peers").bounding_box()
+        label = page.locator("label[for=id_anonymous_to_peers]").bounding_box()
+        assert box and label, (box, label)
+        assert label["x"] >= box["x"] + box["width"], (width, box, label)
+        assert label["y"] < box["y"] + box["height"], (width, box, label)
+    page.set_viewport_size(DESKTOP)
     page.add_script_tag(path=str(axe_js))
     refused = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     problems += [f"refused form: {v['id']}" for v in refused["violations"]]

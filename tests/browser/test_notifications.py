@@ -101,3 +101,28 @@ def test_everything_works_by_keyboard(
         assert EmailPreference.objects.get(kind="reaction").email == "never"
     finally:
         context.close()
+
+
+def test_the_new_badge_is_its_own_size(
+    live_server: LiveServer, chromium: Browser, learner: str
+) -> None:
+    """An unread notification's "New" badge is a small pill at the start of its line; in the
+    button's grid it stretched across the whole notification (seen at 390px in the demo)."""
+    context = chromium.new_context(viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, learner)
+        for size in (DESKTOP, PHONE):
+            page.set_viewport_size(size)
+            page.goto(f"{live_server.url}/notifications/")
+            badges = page.locator(".notification__open .badge--new")
+            expect(badges).to_have_count(3)
+            for index in range(3):
+                badge = badges.nth(index).bounding_box()
+                headline = page.locator(".notification__headline").nth(index).bounding_box()
+                assert badge and headline, (badge, headline)
+                assert badge["width"] < 80, (size, badge)
+                assert badge["x"] <= headline["x"] + 1, (size, badge, headline)
+    finally:
+        context.close()
