@@ -226,7 +226,8 @@ def _plan_post_notifications(
     post's transaction): the parent's author about a reply, the people mentioned, and (in a
     circle thread) the circle's members and coach: each person once, the most specific kind
     first. No text of the post goes into a notification; plan_notifications_by_kind drops the
-    author and anyone who blocked them, and plans every kind with the same three queries."""
+    author and anyone who blocked them, and plans every kind with one query (compiled once per
+    shape: notifications.actions, docs/performance.md round 7)."""
     thread = post.thread
     audiences: list[tuple[NotificationKind, list[int]]] = []
     told: set[int] = {post.author_id}
@@ -251,7 +252,8 @@ def _plan_post_notifications(
             audiences.append((NotificationKind.CIRCLE, others))
     if not audiences:
         return []
-    # Every kind in one plan: three queries (recipients, blocks, email choices), not three a kind.
+    # Every kind in one plan: one query (recipients less blockers, with email choices and quiet
+    # hours), not one a kind.
     return plan_notifications_by_kind(
         audiences=audiences,
         actor=post.author,

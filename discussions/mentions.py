@@ -10,10 +10,11 @@ notified through notifications.actions.notify, which drops anyone who blocked th
 import re
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Lower
 
 from accounts.models import User
-from circles.models import CircleMember
+from circles.models import Circle, CircleMember
 from cohorts.models import Enrollment
 from discussions.models import Thread, ThreadKind
 
@@ -35,18 +36,38 @@ def mentioned_names(body: str) -> list[str]:
     return list(seen.values())
 
 
-def thread_audience(thread: Thread) -> Any:
-    """The people who can read the thread (Thread.visible_to, seen from the thread's side): the
-    people with a seat in its cohort, or for a circle thread the circle's members and its coach.
-    A queryset of User."""
+def in_audience(thread: Thread, *, by_person: bool = False) -> Q:
+    """The condition, on User, of being able to read the thread (Thread.visible_to, seen from
+    the thread's side): a seat in its cohort, or for a circle thread being one of the circle's
+    members or its coach; active, and of the thread's organisation (a seat left behind in an
+    organisation the person has moved from counts for nothing).
+
+    The same people either way; `by_person` changes only how the database finds them. False:
+    the seats listed, then their people (`thread_audience`: right for walking the audience,
+    `suggest_people`). True: each person found some other way has their seat checked
+    (`EXISTS`, one index probe) — `resolve_mentions` finds people by name through the index on
+    LOWER(full_name) and never walks the cohort's seats (docs/performance.md, round 7)."""
     if thread.kind == ThreadKind.CIRCLE:
-        members = CircleMember.objects.filter(circle_id=thread.circle_id or 0).values("user_id")
-        people = User.objects.filter(Q(pk__in=members) | Q(coached_circles=thread.circle_id))
+        circle_id = thread.circle_id or 0
+        members = CircleMember.objects.filter(circle_id=circle_id)
+        if by_person:
+            seated = Q(Exists(members.filter(user_id=OuterRef("pk")))) | Q(
+                Exists(Circle.objects.filter(pk=circle_id, coach_id=OuterRef("pk")))
+            )
+        else:
+            seated = Q(pk__in=members.values("user_id")) | Q(coached_circles=circle_id)
     else:
-        seated = Enrollment.objects.filter(cohort_id=thread.cohort_id).values("user_id")
-        people = User.objects.filter(pk__in=seated)
-    # A seat left behind in an organisation the person has moved from counts for nothing.
-    return people.filter(is_active=True, organization_id=thread.organization_id)
+        seats = Enrollment.objects.filter(cohort_id=thread.cohort_id)
+        if by_person:
+            seated = Q(Exists(seats.filter(user_id=OuterRef("pk"))))
+        else:
+            seated = Q(pk__in=seats.values("user_id"))
+    return seated & Q(is_active=True, organization_id=thread.organization_id)
+
+
+def thread_audience(thread: Thread) -> Any:
+    """The people who can read the thread (`in_audience`). A queryset of User."""
+    return User.objects.filter(in_audience(thread))
 
 
 MAX_SUGGESTIONS = 8
@@ -77,11 +98,17 @@ def resolve_mentions(thread: Thread, body: str, *, author: "User | Any") -> list
         return []
     if len(names) > MAX_MENTIONS:
         raise MentionError(f"Mention at most {MAX_MENTIONS} people in one post.")
-    condition = Q()
-    for name in names:
-        condition |= Q(full_name__iexact=name)
+    # LOWER(full_name) IN (LOWER(%s), …): one search of accounts' index on LOWER(full_name)
+    # (migration 0008), the database folding both sides the same way (SQLite: ASCII letters, as
+    # its LIKE did for `iexact`; PostgreSQL: Unicode), then each person's seat checked — not the
+    # cohort's 4,500 seats walked and each name compared.
+    lowered = User.objects.alias(lowered_name=Lower("full_name"))
+    matching = lowered.filter(
+        in_audience(thread, by_person=True),
+        lowered_name__in=[Lower(Value(name)) for name in names],
+    )
     found: dict[str, list[User]] = {}
-    for person in thread_audience(thread).filter(condition).only("id", "full_name", "public_id"):
+    for person in matching.only("id", "full_name", "public_id"):
         found.setdefault(person.full_name.casefold(), []).append(person)
     people: list[User] = []
     for name in names:

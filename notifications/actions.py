@@ -4,14 +4,18 @@ the apps above), reading them, and a person's email preferences and quiet hours.
 Notifications are not learning state, so these actions record no `events` Event.
 """
 
+import threading
 import uuid
+import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, time
-from typing import TYPE_CHECKING
+from itertools import count
+from typing import TYPE_CHECKING, Any
 
-from django.db import router, transaction
-from django.db.models import OuterRef, Subquery
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User, blockers_of
@@ -24,6 +28,7 @@ from notifications.models import (
     QuietHours,
     quiet_hours_end,
 )
+from rapport.compiled import NotCompilable, statement_cursor
 from rapport.lib.text import single_line_problem
 
 if TYPE_CHECKING:
@@ -190,24 +195,10 @@ def plan_notifications_by_kind(
     # organisation, not blocking the actor under this name — blocks are per name,
     # accounts.models.Block: a pseudonym silences only that pseudonym), each kind's email
     # choice, and the time zone and quiet hours that say when an immediate email may go.
-    kinds = list(dict.fromkeys(kind for kind, ids in wanted if ids))
-    people = User.objects.filter(pk__in=everyone, is_active=True, organization__isnull=False)
-    if actor is not None:
-        people = people.filter(organization_id=actor.organization_id).exclude(
-            pk__in=blockers_of(actor, label=actor_label if pseudonymous else "")
-        )
-    choices = {
-        f"email_{n}": Subquery(
-            EmailPreference.objects.filter(user_id=OuterRef("pk"), kind=kind).values("email")[:1]
-        )
-        for n, kind in enumerate(kinds)
-    }
-    found = {
-        pk: facts
-        for pk, *facts in people.annotate(**choices).values_list(
-            "pk", "organization_id", "time_zone", "quiet_hours__start", "quiet_hours__end", *choices
-        )
-    }
+    # Compiled once per shape (kinds, number of recipients, with or without an actor).
+    kinds = tuple(dict.fromkeys(kind for kind, ids in wanted if ids))
+    label = actor_label if pseudonymous else ""
+    found = {pk: facts for pk, *facts in _PLAN.rows(kinds, tuple(everyone), actor, label)}
     column = {kind: 4 + n for n, kind in enumerate(kinds)}
     # When an immediate email may go (now, or the end of the recipient's quiet hours), worked
     # out here so that save_notifications does nothing but write under the write lock.
@@ -235,6 +226,195 @@ def plan_notifications_by_kind(
             row._send_at = (send_at.get(pk), now)  # type: ignore[attr-defined]
             rows.append(row)
     return rows
+
+
+def _plan_queryset(
+    kinds: tuple[str, ...], ids: tuple[int, ...], actor: User | None, label: str
+) -> "QuerySet[Any]":
+    """The plan's query, as `plan_notifications_by_kind` reads it: for each of `ids` who may
+    receive (active, of an organisation — the actor's when there is one — and not among those
+    who blocked `actor` under the name `label`), (pk, organization_id, time_zone, quiet hours'
+    start, their end, then the email choice of each of `kinds`, None where they chose
+    nothing)."""
+    people = User.objects.filter(pk__in=ids, is_active=True, organization__isnull=False)
+    if actor is not None:
+        people = people.filter(organization_id=actor.organization_id).exclude(
+            pk__in=blockers_of(actor, label=label)
+        )
+    choices = {
+        f"email_{n}": Subquery(
+            EmailPreference.objects.filter(user_id=OuterRef("pk"), kind=kind).values("email")[:1]
+        )
+        for n, kind in enumerate(kinds)
+    }
+    return people.annotate(**choices).values_list(
+        "pk", "organization_id", "time_zone", "quiet_hours__start", "quiet_hours__end", *choices
+    )
+
+
+# Far above any real id, below 2**63, and apart from rapport.compiled's stand-ins.
+_FIRST_STAND_IN = 7_350_000_000_000_000_000
+
+
+def _id_at(n: int) -> Callable[[tuple[int, ...], User | None, str], int]:
+    def source(ids: tuple[int, ...], actor: User | None, label: str) -> int:
+        return ids[n]
+
+    return source
+
+
+@dataclass(frozen=True)
+class _PlanStatement:
+    sql: str
+    params: tuple[Any, ...]  # constants, or None where a slot fills the parameter
+    slots: dict[int, Callable[[tuple[int, ...], User | None, str], Any]]
+    converters: dict[int, Any]
+    compiler: Any
+
+
+class _CompiledPlan:
+    """`_plan_queryset` compiled once per shape — (kinds, number of recipients, whether there
+    is an actor) and the connection — and re-run with each call's recipient ids, actor (its id
+    and organisation) and label: building and compiling it was most of a reply's plan
+    (5,600 Python calls, docs/performance.md round 7). rapport.compiled's way, for rows
+    (`CompiledQuery` makes model instances): the queryset is built by `_plan_queryset` itself
+    with made-up values, unique and big (a made-up label), which are found again among the
+    compiled parameters and replaced there on each call; every other parameter is a constant of
+    the rule. Anything else (a repeated id, an actor without an id or organisation, a made-up
+    value that reached the SQL other than as a whole parameter) takes the ORM path. The rows go
+    through Django's own converters (SQLite's times), as `values_list` gives them."""
+
+    def __init__(self) -> None:
+        self._statements: weakref.WeakKeyDictionary[Any, dict[Hashable, _PlanStatement | None]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._lock = threading.Lock()
+
+    def rows(
+        self,
+        kinds: tuple[str, ...],
+        ids: tuple[int, ...],
+        actor: User | None,
+        label: str,
+        *,
+        using: str | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """`_plan_queryset(kinds, ids, actor, label)`'s rows, as a list of tuples. One query."""
+        using = using or router.db_for_read(User)
+        statement = self._statement_for(kinds, ids, actor, using)
+        if statement is None:
+            return list(_plan_queryset(kinds, ids, actor, label).using(using))
+        params = self._params(statement, ids, actor, label)
+        with statement_cursor(connections[using]) as cursor:
+            cursor.execute(statement.sql, params)
+            rows = cursor.fetchall()
+        if statement.converters:
+            rows = statement.compiler.apply_converters(rows, statement.converters)
+        return [tuple(row) for row in rows]
+
+    def sql_with_params(
+        self,
+        kinds: tuple[str, ...],
+        ids: tuple[int, ...],
+        actor: User | None,
+        label: str,
+        *,
+        using: str = DEFAULT_DB_ALIAS,
+    ) -> tuple[str, tuple[Any, ...]] | None:
+        """The statement and parameters a call would run, or None when it takes the ORM path."""
+        statement = self._statement_for(kinds, ids, actor, using)
+        if statement is None:
+            return None
+        return statement.sql, tuple(self._params(statement, ids, actor, label))
+
+    @staticmethod
+    def _params(
+        statement: _PlanStatement, ids: tuple[int, ...], actor: User | None, label: str
+    ) -> list[Any]:
+        params = list(statement.params)
+        for position, source in statement.slots.items():
+            params[position] = source(ids, actor, label)
+        return params
+
+    def _statement_for(
+        self, kinds: tuple[str, ...], ids: tuple[int, ...], actor: User | None, using: str
+    ) -> _PlanStatement | None:
+        if not ids or len(set(ids)) != len(ids):
+            return None
+        if actor is not None and (actor.pk is None or actor.organization_id is None):
+            return None
+        shape = (kinds, len(ids), actor is not None)
+        connection = connections[using]
+        with self._lock:
+            kept = self._statements.setdefault(connection, {})
+            if shape in kept:
+                return kept[shape]
+        try:
+            statement: _PlanStatement | None = self._compile(shape, using)
+        except NotCompilable:
+            statement = None
+        with self._lock:
+            kept[shape] = statement
+        return statement
+
+    @staticmethod
+    def _compile(shape: tuple[tuple[str, ...], int, bool], using: str) -> _PlanStatement:
+        kinds, size, has_actor = shape
+        numbers = count(_FIRST_STAND_IN)
+        ids = tuple(next(numbers) for _ in range(size))
+        sources: dict[Any, Callable[[tuple[int, ...], User | None, str], Any]] = {
+            made_up: _id_at(n) for n, made_up in enumerate(ids)
+        }
+        actor = None
+        label = f"rapport-stand-in-label-{uuid.uuid4().hex}"
+        sources[label] = lambda ids, actor, label: label
+        if has_actor:
+            actor = User(pk=next(numbers))
+            actor.organization_id = next(numbers)
+            sources[actor.pk] = lambda ids, actor, label: actor.pk  # type: ignore[union-attr]
+            sources[actor.organization_id] = lambda ids, actor, label: actor.organization_id  # type: ignore[union-attr]
+        queryset: Any = _plan_queryset(kinds, ids, actor, label).using(using)
+        query = queryset.query
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        if list(queryset._fields) != names:
+            raise NotCompilable("the rows' columns are not in the order asked")
+        compiler = query.get_compiler(using=using)
+        try:
+            sql, params = compiler.as_sql()
+        except Exception as error:  # EmptyResultSet, FullResultSet: let the ORM decide
+            raise NotCompilable(str(error)) from error
+        slots: dict[int, Callable[[tuple[int, ...], User | None, str], Any]] = {}
+        constants: list[Any] = []
+        for position, param in enumerate(params):
+            source = sources.get(param) if isinstance(param, Hashable) else None
+            if source is None:
+                if isinstance(param, int) and param >= _FIRST_STAND_IN:
+                    raise NotCompilable("a made-up id was transformed")
+                constants.append(param)
+                continue
+            slots[position] = source
+            constants.append(None)
+        made_up = [str(value) for value in sources]
+        if any(text in sql for text in made_up) or any(
+            isinstance(c, str) and any(text in c for text in made_up) for c in constants
+        ):
+            raise NotCompilable("a made-up value reached the SQL in another form")
+        # Every made-up value must be found again (the label only with an actor: it is the
+        # blocks' name), or a call would run with a stand-in's value.
+        required = set(ids) | ({actor.pk, actor.organization_id, label} if actor else set())
+        if not required <= {params[position] for position in slots}:
+            raise NotCompilable("a made-up value is missing from the parameters")
+        columns = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        return _PlanStatement(
+            sql=sql,
+            params=tuple(constants),
+            slots=slots,
+            converters=compiler.get_converters(columns),
+            compiler=compiler,
+        )
+
+
+_PLAN = _CompiledPlan()
 
 
 def save_notifications(rows: list[Notification]) -> int:

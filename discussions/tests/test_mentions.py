@@ -109,3 +109,66 @@ class MentionSuggestionTests(ThreadTestCase):
             resolve_mentions(self.community, f"@[{name}]", author=self.alice)
         with self.assertRaises(MentionError):
             resolve_mentions(self.community, "@[Dave]", author=self.alice)
+
+
+class MentionLookupTests(ThreadTestCase):
+    """A mention is looked up by name through accounts' index on LOWER(full_name), each person
+    found then checked for a seat (docs/performance.md, round 7): the same people as the
+    thread's audience, in any case, and never anyone outside it."""
+
+    def test_by_person_the_audience_is_the_same_people(self) -> None:
+        from accounts.models import User
+        from discussions.mentions import in_audience, thread_audience
+
+        moved = make_user(self.org, "moved@northwind.example", name="Moved Away")
+        enroll(moved, cohort=self.cohort_a, coach=self.carol)
+        User.objects.filter(pk=moved.pk).update(organization=self.other_org)
+        deactivate_member(self.fay.membership)  # type: ignore[attr-defined]
+        for thread in (self.community, actions.circle_thread(self.circle_a)):
+            with self.subTest(thread=thread.kind):
+                walked = set(thread_audience(thread).values_list("pk", flat=True))
+                probed = set(
+                    User.objects.filter(in_audience(thread, by_person=True)).values_list(
+                        "pk", flat=True
+                    )
+                )
+                self.assertEqual(probed, walked)
+                self.assertNotIn(moved.pk, probed)
+                self.assertNotIn(self.fay.pk, probed)
+
+    def test_a_name_in_another_case_is_found_and_an_outsider_is_not(self) -> None:
+        from discussions.mentions import MentionError, resolve_mentions
+
+        amara = make_user(self.org, "amara@northwind.example", name="Amara Okafor")
+        enroll(amara, cohort=self.cohort_a, coach=self.carol)
+        make_user(self.org, "davina@northwind.example", name="Davina Diallo")  # no seat
+        found = resolve_mentions(self.community, "@[AMARA okafor] @[bob]", author=self.alice)
+        self.assertEqual([person.pk for person in found], [amara.pk, self.bob.pk])
+        for outsider in ("Davina Diallo", "Dave", "Oscar"):
+            with self.subTest(outsider=outsider), self.assertRaises(MentionError):
+                resolve_mentions(self.community, f"@[{outsider}]", author=self.alice)
+        circle = actions.circle_thread(self.circle_a)
+        self.assertEqual(
+            [p.pk for p in resolve_mentions(circle, "@[carol]", author=self.alice)],
+            [self.carol.pk],  # the circle's coach
+        )
+        with self.assertRaises(MentionError):
+            resolve_mentions(circle, "@[Fay]", author=self.alice)
+
+    def test_the_lookup_searches_the_name_index_and_probes_each_seat(self) -> None:
+        from discussions.mentions import resolve_mentions
+
+        if connection.vendor != "sqlite":  # pragma: no cover - the tests run on SQLite
+            self.skipTest("EXPLAIN QUERY PLAN is SQLite's")
+        with CaptureQueriesContext(connection) as queries:
+            resolve_mentions(self.community, "@[Bob] @[Carol]", author=self.alice)
+        self.assertEqual(len(queries), 1)
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + queries[0]["sql"])
+            plan = [row[3] for row in cursor.fetchall()]
+        self.assertIn(
+            "SEARCH accounts_user USING INDEX user_org_full_name_lower "
+            "(organization_id=? AND <expr>=?)",
+            plan,
+        )
+        self.assertFalse([step for step in plan if "LIST SUBQUERY" in step], plan)

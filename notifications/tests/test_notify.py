@@ -2,6 +2,7 @@
 holds, and what it never holds."""
 
 import uuid
+from datetime import time
 
 from django.contrib.auth.models import AnonymousUser
 
@@ -208,3 +209,87 @@ class PlanByKindTests(PersonaTestCase):
                 [],
             )
         self.assertEqual(save_notifications([]), 0)
+
+
+class CompiledPlanTests(PersonaTestCase):
+    """The plan's query is compiled once per shape (kinds, number of recipients, with or
+    without an actor) and re-run with each call's ids, actor and label (docs/performance.md,
+    round 7): the same statement as a fresh compile, the same rows as the ORM, and the
+    queryset not built again for a second call of the same shape."""
+
+    def setUp(self) -> None:
+        from notifications.actions import set_quiet_hours
+
+        set_email_preferences(self.alice, choices={"reply": EmailChoice.WEEKLY})
+        set_email_preferences(self.carol, choices={"mention": EmailChoice.NEVER})
+        set_quiet_hours(self.carol, start=time(22, 0), end=time(7, 30))
+        Block.objects.create(blocker=self.dave, blocked=self.bob)
+        Block.objects.create(blocker=self.dora, blocked=self.bob, blocked_label="Quiet Owl")
+        self.everyone = (
+            self.alice.pk,
+            self.carol.pk,
+            self.dave.pk,
+            self.dora.pk,
+            self.erin.pk,
+            self.oscar.pk,
+        )
+
+    def shapes(self) -> list[tuple[tuple[str, ...], tuple[int, ...], object, str]]:
+        both = ("reply", "mention")
+        return [
+            (("reply",), self.everyone[:1], self.bob, ""),
+            (both, self.everyone, self.bob, ""),
+            (both, self.everyone, self.bob, "Quiet Owl"),
+            (("mention", "circle"), self.everyone[::-1], self.erin, ""),
+            (both, self.everyone, None, ""),
+        ]
+
+    def test_the_statement_is_a_fresh_compile_of_the_rule(self) -> None:
+        from notifications.actions import _PLAN, _plan_queryset
+
+        for kinds, ids, actor, label in self.shapes():
+            with self.subTest(kinds=kinds, actor=actor, label=label):
+                kept = _PLAN.sql_with_params(kinds, ids, actor, label)  # type: ignore[arg-type]
+                self.assertIsNotNone(kept)
+                fresh = _plan_queryset(kinds, ids, actor, label).query.sql_with_params()  # type: ignore[arg-type]
+                self.assertEqual(kept, (fresh[0], tuple(fresh[1])))
+
+    def test_the_rows_are_the_orms(self) -> None:
+        from notifications.actions import _PLAN, _plan_queryset
+
+        for kinds, ids, actor, label in self.shapes():
+            with self.subTest(kinds=kinds, actor=actor, label=label):
+                orm = list(_plan_queryset(kinds, ids, actor, label))  # type: ignore[arg-type]
+                with self.assertNumQueries(1):
+                    compiled = _PLAN.rows(kinds, ids, actor, label)  # type: ignore[arg-type]
+                self.assertEqual(compiled, orm)
+        quiet = _PLAN.rows(("mention",), (self.carol.pk,), self.bob, "")
+        self.assertEqual((quiet[0][3], quiet[0][4]), (time(22, 0), time(7, 30)))
+        self.assertEqual(quiet[0][5], EmailChoice.NEVER)
+
+    def test_a_second_plan_of_the_same_shape_does_not_build_the_query_again(self) -> None:
+        from unittest import mock
+
+        from notifications import actions
+
+        audiences = [("reply", [self.alice]), ("mention", [self.carol, self.dave])]
+        plan_notifications_by_kind(audiences=audiences, **PlanByKindTests.arguments(self))  # type: ignore[arg-type, arg-type]
+        with mock.patch.object(actions, "_plan_queryset", wraps=actions._plan_queryset) as built:
+            planned = plan_notifications_by_kind(
+                audiences=[("reply", [self.erin]), ("mention", [self.dora, self.dave])],
+                **PlanByKindTests.arguments(self, actor_label="Quiet Owl", pseudonymous=True),  # type: ignore[arg-type]
+            )
+        self.assertEqual(built.call_count, 0)
+        # Dora blocked this pseudonym, Dave only Bob's real name.
+        self.assertEqual(
+            [(n.recipient_id, n.kind) for n in planned],
+            [(self.erin.pk, "reply"), (self.dave.pk, "mention")],
+        )
+
+    def test_repeated_ids_and_an_actor_without_an_organisation_take_the_orm_path(self) -> None:
+        from notifications.actions import _PLAN
+
+        self.assertIsNone(_PLAN.sql_with_params(("reply",), (1, 1), self.bob, ""))
+        self.assertIsNone(_PLAN.sql_with_params(("reply",), (), self.bob, ""))
+        unsaved = type(self.bob)(pk=self.bob.pk)  # no organisation id
+        self.assertIsNone(_PLAN.sql_with_params(("reply",), (self.alice.pk,), unsaved, ""))
