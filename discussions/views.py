@@ -6,7 +6,7 @@ a deleted or hidden post) re-renders the thread with the message and the person'
 (and saved as their draft), status 400; nothing is posted."""
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
@@ -29,6 +29,8 @@ from discussions.mentions import MentionError, resolve_mentions, suggest_people
 from discussions.models import Post, Thread
 from discussions.threads import load_thread_page, page_of, render_body
 from rapport.lib.timezones import local_today
+
+_MAX_PAGE = PageForm.base_fields["page"].max_value  # type: ignore[attr-defined]
 
 
 def _today(request: HttpRequest) -> Any:
@@ -84,6 +86,9 @@ def _render_thread(
 @require_GET
 def thread_detail(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
     thread = access.get_thread_for_user(request.user, thread_id, with_read_position=True)
+    page = _plain_page(request)
+    if page is not False:
+        return _render_thread(request, thread, page=page)
     form = PageForm(request.GET)
     if not form.is_valid():
         return _bad_request(request, form)
@@ -91,6 +96,27 @@ def thread_detail(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
     return _render_thread(
         request, thread, page=form.cleaned_data["page"], reply_to=str(reply) if reply else ""
     )
+
+
+def _plain_page(request: HttpRequest) -> int | Literal[False] | None:
+    """The page a plain thread address asks for, without building a `PageForm`: `None` for no
+    query at all, the number for `?page=N` alone with N in ASCII digits within `PageForm`'s
+    limits; `False` for anything else (an empty or signed page, a `reply`, another
+    parameter, a repeated one), which `PageForm` then cleans, errors included. Whatever it
+    returns is what `PageForm` would clean `page` to (`reply` being absent)."""
+    query = request.GET
+    if not query:
+        return None
+    if len(query) != 1:
+        return False
+    values = query.getlist("page")
+    if len(values) != 1:
+        return False
+    value = values[0]
+    if not (len(value) <= 6 and value.isascii() and value.isdigit()):
+        return False
+    page = int(value)
+    return page if 1 <= page <= _MAX_PAGE else False
 
 
 @login_required
