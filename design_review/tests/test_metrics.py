@@ -93,8 +93,10 @@ class TrainingWritersTests(SimpleTestCase):
             ("writer-d", {1: 104, 0: 66}, 102, 1),
             # E's two remaining false alarms are reading level: long sentences above grade 12.
             ("writer-e", {1: 104, 0: 66}, 102, 2),
-            # F was held out until round 6 was frozen (scored once: 94 caught, 13 false alarms).
-            ("writer-f", {1: 120, 0: 80}, 94, 13),
+            # F was held out until round 6 was frozen (scored once: 94 caught, 13 false alarms)
+            # and read in round 7. Its nine remaining false alarms are reading level and the
+            # whole-text safe-space check, none the rules' patterns (docs: "Round 7").
+            ("writer-f", {1: 120, 0: 80}, 118, 9),
         ):
             with self.subTest(split):
                 examples = dataset.load(split)
