@@ -9,6 +9,7 @@ reading-level check against the organisation's level, and the local classifier o
 input: empty text, binary data, 100 KB, other scripts, Markdown and HTML each get a clear note.
 """
 
+import math
 import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -40,8 +41,9 @@ PASSAGE_SENTENCES = 3
 #: Passages shorter than this many words (titles, labels) are left to the rules: the prompts the
 #: classifier learnt from are longer, and on three or four words its cues are noise.
 MIN_PASSAGE_WORDS = 8
-#: The reading level (Flesch-Kincaid grade) above which a sentence is a finding, unless the
-#: organisation set another (`ReviewSettings.max_reading_grade`).
+#: The reading level (Flesch-Kincaid grade) above which a text is a finding, unless the
+#: organisation set another (`ReviewSettings.max_reading_grade`). A grade is a whole school
+#: grade, as the formula's score is read: 12.6 is "grade 12", so it is within a level of 12.
 DEFAULT_MAX_GRADE = 12.0
 #: Sentences shorter than this many words are not graded (the formula is noise on them).
 MIN_GRADED_WORDS = 15
@@ -143,6 +145,14 @@ _SENSITIVE = re.compile(
     r"biggest mistake|worst|dread\w*|went wrong|cry|cried|grief|difficult personal|"
     r"health|mental|burnout|burn-out|fraud|unfair(ly)?|emotional(ly)?|temper|at home|"
     r"your life outside work|in your life|leaving the company|considered leaving|"
+    r"(thinking|thought|considering|planning|tempted|dreaming)( of| about)? (leaving|quitting|"
+    r"resigning)|(leave|quit) (your|this|the) (job|organi[sz]ation|company|employer)|"
+    r"(what|how) you (really|truly|honestly|secretly|actually) (feel|think)|"
+    r"your future (in|at|with) (this|the|your) (organi[sz]ation|company|employer|firm)|"
+    r"private life|"
+    r"(disagreement|argument|conflict|falling[- ]out|dispute)s? (\w+ ){0,4}with (your|a|an|the|"
+    r"one of your) (\w+ ){0,3}(manager|boss|director|colleague|partner|team member|report|peer|"
+    r"supervisor|co-?worker)s?|"
     r"trust the least|clash\w*|frustrates you|frustrated|let down|age, gender|origin|"
     r"family (matters?|situations?|issues?|problems?|reasons)|personal loss|loss|bereavement|"
     r"money (problems?|worries|troubles)|debts?|finances|drinking|alcohol|addiction|unsafe|"
@@ -173,9 +183,60 @@ _AUDIENCE = re.compile(
     r"\b((post|share)\b[^.?!:]{0,40}\b(in|with)|(is|are|be|gets?) (\w+ ){0,3}(posted|shared) "
     r"with) (the|your) (whole )?"
     r"(?P<group3>cohort|circle|coach|group|organi[sz]ation)\b|"
-    r"\btell the (?P<group4>group|cohort|circle)\b",
+    r"\btell the (?P<group4>group|cohort|circle)\b|"
+    r"\b(visible|shown|available|open) to (everyone|everybody|all|anyone|others|people|the rest)"
+    r"( of you)? (in|of|from|across) (your|the) (whole )?(?P<group5>cohort|circle|group|"
+    r"organi[sz]ation)\b|"
+    r"\b(read|seen) by (everyone in |everybody in |all of |the rest of |others in |people in )?"
+    r"(your|the) (whole )?(?P<group6>cohort|circle|coach|group|peers|organi[sz]ation)\b",
     re.IGNORECASE,
 )
+_AUDIENCE_GROUPS = ("group", "group2", "group3", "group4", "group5", "group6")
+# Who hears or reads it named without a platform audience: a partner, one person ("your partner
+# is the only person who will hear it"). It says who will read; it is not checked against the
+# item's visibility (the conversation happens outside the programme).
+_READER_NAMED = re.compile(
+    r"\b(is|are|will be) the only (person|people|one|ones)\b[^.?!]{0,20}\b(hear|read|see|know)"
+    r"|\bonly (your|the) (\w+ ){0,2}(partner|buddy|mentor|coach|facilitator|trainer)s? (will|"
+    r"can|gets? to) (hear|read|see|know)\b|\b(heard|read|seen) only by\b",
+    re.IGNORECASE,
+)
+# "private" or "anonymous" about something other than the learner's answer: the manner of an
+# exchange between people ("give criticism in private", "let them reply privately", "a
+# private word"), a private matter, people kept anonymous ("you can keep them anonymous").
+_PRIVACY_OF_OTHERS = re.compile(
+    r"(\b(praise|criticism|criticis\w*|criticiz\w*|critique|correct\w*|reprimand\w*|feedback|"
+    r"speak|talk|meet|discuss|raise|address|thank|conversations?|words?|meetings?|chats?)\b"
+    r"(\s+\S+){0,4}?|\b(them|they|people|others|colleagues|team members|staff|employees|"
+    r"reports|everyone|anyone)\b(\s+\S+){0,3}?)\s+(in private|privately)$|"
+    r"\b(keep|keeping|leave|make|kept|left)\s+(them|him|her|those involved|everyone involved|"
+    r"(the )?names?|their names?|(the |your )?(other )?(person|people|colleague|team member|"
+    r"manager|report|individual)s?( involved| concerned)?)\s+anonymous$|"
+    r"\b(names?|people|persons?|colleagues|individuals|those involved)\b(\s+\S+){0,3}?"
+    r"\s+anonymous$",
+    re.IGNORECASE,
+)
+_PRIVATE_THING = re.compile(
+    r" (word|meeting|conversation|chat|talk|one-to-one|message|call|life|matter|affair)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _privacy_promise(sentence: str) -> re.Match[str] | None:
+    """The first words of `sentence` promising the learner privacy (`_PRIVATE_PROMISE`), not
+    negated ("it is not anonymous") and not about the privacy of someone else or of another
+    exchange (`_PRIVACY_OF_OTHERS`, "a private word")."""
+    for m in _PRIVATE_PROMISE.finditer(sentence):
+        if rules.negated(sentence, m.start()):
+            continue
+        if _PRIVACY_OF_OTHERS.search(sentence[: m.end()]):
+            continue
+        if m.group(0).lower() == "private" and _PRIVATE_THING.match(sentence, m.end()):
+            continue
+        return m
+    return None
+
+
 # A sentence about another kind of activity ("Discussion posts are shared with your cohort" in
 # a mission): it describes that kind's audience, not this item's. The kinds as learners name
 # them, keyed by `ActivityKind` value.
@@ -224,10 +285,40 @@ AUDIENCE_SENTENCES = {
 
 # "a struggling project": the sensitive word describes something, not the learner.
 _ABOUT_SOMETHING_ELSE = re.compile(r" (project|projects|team|teams|process|product|business)\b")
+# "your learning partner": a partner in the programme or at work, not a life partner.
+_WORK_PARTNER = re.compile(
+    r"\b(learning|accountability|business|practice|sparring|coaching|peer|reflection|"
+    r"discussion|study|training|thinking|programme|program|role-?play|feedback|mentoring|"
+    r"buddy|trading|delivery|project|HR)[- ]$",
+    re.IGNORECASE,
+)
+# The people a clause names before a sensitive word: the learner, or someone else ("a team member
+# brought a personal difficulty to you": the difficulty is the team member's).
+_PERSON = re.compile(
+    r"\b(?P<you>you|your|yourself|you've|you're|you'd)\b|"
+    r"\b((their|they|them|his|her|he|she|someone|somebody|anyone|"
+    r"(team member|colleague|employee|report|person|member|staff member|manager|peer|"
+    r"co-worker|coworker)('s|s')?)( (on|in|of|from) your (\w+ )?(team|staff|crew|unit|"
+    r"department|group|reports))?)\b",
+    re.IGNORECASE,
+)
+
+
+def _someone_elses(sentence: str, m: re.Match[str]) -> bool:
+    """Whether the sensitive words `m` of `sentence` are someone else's: they do not name the
+    learner ("frustrates you", "humiliated you") and the last person the clause names before
+    them is not the learner."""
+    if re.match(r"[^.?!,;:]*\byou", sentence[m.start() : m.end() + 4], re.IGNORECASE):
+        return False
+    clause = re.split(r"[,;:]", sentence[: m.start()])[-1]
+    people = list(_PERSON.finditer(clause))
+    return bool(people) and people[-1].group("you") is None
+
+
 # Asking the learner to name or describe people who are not there to answer.
 _NAMES_OTHERS = re.compile(
-    r"\b(give|write|use|list|mention\w*|including|with|and) (their |his |her |the |real |full )*"
-    r"names?\b|\bby name\b|\bname names\b|\bwho (was|were) involved\b|"
+    r"\b(give|write|use|list|mention\w*|including|with|and) (their |his |her |the |real |full |"
+    r"first |last |given )*names?\b|\bby name\b|\bname names\b|\bwho (was|were) involved\b|"
     r"\bdescribe the (people|person|colleague)\b|\b(including|and|say|name|describe) who "
     r"(was|were) (affected|responsible|to blame)\b|\bname (the|that|this|each) (person|"
     r"colleague|team member|people)\b|"
@@ -242,10 +333,18 @@ _NAMES_OTHERS = re.compile(
     r"reports|colleagues|team members)\b[^.?!]{0,30}\b(least|worst|most difficult)\b",
     re.IGNORECASE,
 )
+# People thanked or greeted by name, face to face: not named in an answer.
+_GREETED_BY_NAME = re.compile(
+    r"\b(thank|greet|address|welcome|praise|call|recognis|recogniz|acknowledg)\w* (\w+ ){0,3}"
+    r"by name$",
+    re.IGNORECASE,
+)
 # Very personal matters: health, tears, life at home, leaving, discrimination, shame.
 _VERY_PERSONAL = re.compile(
     r"\b(health|mental|burnout|burn-out|cry|cried|at home|your life outside work|in your life|"
-    r"leaving the company|considered leaving|fraud|unfair(ly)?|age, gender|ashamed|"
+    r"leaving the company|considered leaving|(thinking|thought|considering|planning|tempted)"
+    r"( of| about)? (leaving|quitting|resigning)|(leave|quit) (your|this|the) (job|"
+    r"organi[sz]ation|company|employer)|private life|fraud|unfair(ly)?|age, gender|ashamed|"
     r"lost your temper|biggest failure|emotionally|family|personal loss|loss|bereavement|"
     r"money|debts?|finances|drinking|alcohol|addiction|unsafe|harass\w*|partner|marriage|"
     r"divorce|clinical error|humiliat\w*|not good enough|(feedback|360(-degree)?|appraisal|"
@@ -276,16 +375,19 @@ def _invites_sharing(s: Sentence) -> re.Match[str] | None:
             m
             for m in _SENSITIVE.finditer(s.text)
             if not _ABOUT_SOMETHING_ELSE.match(s.text, m.end())
+            and not (m.group(0).lower() == "partner" and _WORK_PARTNER.search(s.text[: m.start()]))
+            and not _someone_elses(s.text, m)
         ),
         None,
     )
     if m is None:
         return None
     # An invitation: a question, or an instruction opening the sentence or one of its clauses
-    # ("In a few sentences, tell us about …").
+    # ("In a few sentences, tell us about …", "… and write it down").
     asks = s.text.endswith("?") or re.search(
-        r"(^|[,;:]\s+)(please )?(share|tell|describe|write|talk|open up|post|think|note|"
-        r"explain|name|reflect|list|rate|recall|give)\b",
+        r"(^|[,;:]\s+|\band )(and |then |and then )?(please )?(share|tell|describe|write|talk|"
+        r"open up|post|think|note|explain|name|reflect|list|rate|recall|give|ask yourself|"
+        r"consider|jot|record|journal|answer|identify|admit|confess|reveal|say|put into words)\b",
         s.text,
         re.IGNORECASE,
     )
@@ -310,22 +412,23 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
     stated_any = False
     for s in sents:
         optional = _OPTIONAL.search(s.text) is not None
-        promise = _PRIVATE_PROMISE.search(s.text)
-        if promise is not None and rules.negated(s.text, promise.start()):
-            promise = None  # "it is not anonymous" says the opposite
+        promise = _privacy_promise(s.text)
         audience = _AUDIENCE.search(s.text)
         if audience is not None and _about_another_kind(s.text, context.kind):
             audience = None
-        stated_any = stated_any or promise is not None or audience is not None
+        stated_any = (
+            stated_any
+            or promise is not None
+            or audience is not None
+            or _READER_NAMED.search(s.text) is not None
+        )
         if real is None:
             continue
         said: tuple[Visibility, re.Match[str]] | None = None
         if promise is not None:
             said = (Visibility.PRIVATE, promise)
         elif audience is not None and not optional:
-            group = next(
-                g for g in (audience.group(k) for k in ("group", "group2", "group3", "group4")) if g
-            )
+            group = next(g for g in (audience.group(k) for k in _AUDIENCE_GROUPS) if g)
             said = (_GROUP_VISIBILITY[group.lower()], audience)
         if said is None or _LEVEL[said[0]] == _LEVEL[real]:
             continue
@@ -348,7 +451,7 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
         )
     for s in sents:
         named = _NAMES_OTHERS.search(s.text)
-        if named is None:
+        if named is None or _GREETED_BY_NAME.search(s.text[: named.end()]):
             continue
         clause = re.split(r"[,;:]", s.text[: named.start()])[-1]
         if not re.search(r"\b(not|don't|no|never|without)\b", clause, re.I):
@@ -447,6 +550,55 @@ def reading_grade(sentence: str) -> tuple[float, int]:
     return 0.39 * len(words) + 11.8 * syllables / len(words) - 15.59, len(words)
 
 
+# Flesch's own way of counting sentences for his formula ("How to Write Plain English", step
+# 3): "count as a sentence each full unit of speech marked off by a period, colon, semicolon,
+# dash, question mark or exclamation point", but disregard a colon, semicolon or dash within a
+# sentence (one that introduces a list, say). A part after such a mark is taken as a full unit
+# only when it is certainly a clause: at least `_MIN_UNIT_WORDS` words with a subject pronoun,
+# a question word or an auxiliary; a list or a fragment stays part of its sentence.
+_UNIT_MARK = re.compile(r"\s*[;:]\s+|\s+[-\u2013\u2014]{1,2}\s+|\u2014")
+_CLAUSE_CUE = re.compile(
+    r"\b(i|you|we|they|he|she|it|there|please|what|how|why|who|which|when|where|is|are|was|were|be|"
+    r"been|am|can|could|will|would|shall|should|may|might|must|do|does|did|has|have|had|"
+    r"can't|won't|don't|doesn't|didn't|isn't|aren't|you're|it's|we're|they're|there's)\b",
+    re.IGNORECASE,
+)
+_MIN_UNIT_WORDS = 4
+
+
+def speech_units(sentence: str) -> list[str]:
+    """`sentence` cut into Flesch's "full units of speech": at each colon, semicolon or dash
+    that is followed by a clause (`_CLAUSE_CUE`, at least `_MIN_UNIT_WORDS` words); the units
+    in order, joined back they are the sentence's words. One unit for most sentences."""
+    units: list[str] = []
+    pos = 0
+    for m in _UNIT_MARK.finditer(sentence):
+        head, tail = sentence[pos : m.start()], sentence[m.end() :]
+        following = _UNIT_MARK.split(tail, maxsplit=1)[0]
+        full = (
+            len(re.findall(r"[A-Za-z]+", head)) >= _MIN_UNIT_WORDS
+            and len(re.findall(r"[A-Za-z]+", following)) >= _MIN_UNIT_WORDS
+            and _CLAUSE_CUE.search(following) is not None
+        )
+        if full:
+            units.append(head)
+            pos = m.end()
+    units.append(sentence[pos:])
+    return [u for u in units if u.strip()]
+
+
+def text_grade(sentences_: list[str]) -> tuple[float, int]:
+    """The Flesch-Kincaid grade of a text given as its sentences, and its word count: words per
+    sentence and syllables per word over the whole text, sentences counted as Flesch counted
+    them (`speech_units`). (0.0, 0) for a text without words."""
+    graded = [reading_grade(u) for s in sentences_ for u in speech_units(s)]
+    words = sum(n for _, n in graded)
+    if not words:
+        return 0.0, 0
+    # Over the whole text: the weighted mean of the units' grades by their word counts.
+    return sum(g * n for g, n in graded) / words, words
+
+
 # -- The review ------------------------------------------------------------------------------
 
 
@@ -481,18 +633,18 @@ def _rule_findings(text: str, sents: list[Sentence]) -> list[Finding]:
 
 
 def _reading_findings(text: str, sents: list[Sentence], max_grade: float) -> list[Finding]:
-    """One finding when the text as a whole (Flesch-Kincaid over all its sentences) reads above
-    `max_grade`, on its hardest sentence; a text under `MIN_GRADED_WORDS` words is not graded."""
-    graded = [(s, *reading_grade(s.text)) for s in sents]
-    words = sum(n for _, _, n in graded)
+    """One finding when the text as a whole (Flesch-Kincaid over all its sentences,
+    `text_grade`) reads at a whole grade above `max_grade`, on its hardest sentence; a text
+    under `MIN_GRADED_WORDS` words is not graded."""
+    overall, words = text_grade([s.text for s in sents])
     if words < MIN_GRADED_WORDS:
         return []
-    # The text's grade: words per sentence and syllables per word over the whole text, which is
-    # the weighted mean of the sentences' grades by their word counts.
-    overall = sum(g * n for _, g, n in graded) / words
-    if overall <= max_grade:
+    # The formula's score is a school grade and its fraction the way through that grade ("a
+    # score of 9.3 means a ninth grader"): 12.6 is grade 12, within a level of "grade 12 at
+    # most"; 13.0 is not.
+    if math.floor(overall) <= max_grade:
         return []
-    s = max(graded, key=lambda row: row[1])[0]
+    s = max(sents, key=lambda s: text_grade([s.text])[0])
     return [Finding("reading-level", s.start, s.end, text[s.start : s.end], None, s.start, s.end)]
 
 

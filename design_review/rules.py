@@ -161,6 +161,32 @@ _ROLE = (
     r"team leads?|shift leads?|heads? of \w+)"
 )
 
+# Round 7: respectful uses the judging patterns misread. A yes/no question about a role or
+# people in general ("Should a manager always …?", "Is it ever right for leaders to …?") asks
+# the learner to weigh a claim; a perspective taken on purpose ("read it back as if you were
+# the person receiving it", "look at the plan as if you were new"); a comparison defused in the
+# same sentence ("some have posted and some have not; both are fine").
+_GENERAL_QUESTION = (
+    r"^(should|must|can|could|would|does|do|is|are|will)( (a|an|the|any|every|all|most))? "
+    r"(\w+ )?(managers?|leaders?|supervisors?|bosses|boss|leads?|people|teams?|one|we|"
+    r"organi[sz]ations?|companies|coaches)\b[^?]*\?$"
+)
+_PERSPECTIVE = (
+    r"\b(read|re-?read|hear|look at|see|listen to|review|imagine|picture|write|watch|approach|"
+    r"treat|check|test|walk through|go through)\b[^.?!]{0,50}\bas if you (were|are|had)\b"
+)
+_BOTH_FINE = (
+    r"\b(some (have|haven't|have not|are|aren't|will)|both are fine|either is fine|that is "
+    r"fine|that's fine|no rush|in your own time|at your own pace|whenever (you are|you're) "
+    r"ready)\b"
+)
+
+# "If you feel you have not prepared enough" is the learner's own worry, not a charge.
+_SELF_DOUBT = (
+    r"\b(feel|felt|worr\w+|fear|afraid|sense|think|thought) (that )?you('ve| have| had)? "
+    r"(not|haven't|hadn't)\b"
+)
+
 JUDGEMENT_RULES = [
     _r("blame", r"\bwhy (didn't|did not) you (?P<verb>\w+)", _why_template("What made it hard to")),
     _r("blame", r"\bwhy (don't|do not) you (?P<verb>\w+)", _why_template("What would help you")),
@@ -278,6 +304,7 @@ JUDGEMENT_RULES = [
     _r(
         "compare",
         r"\b(peers|colleagues|others|everyone|cohort|other managers)\b[^.?!]{0,40}\balready\b",
+        unless=_BOTH_FINE,
     ),
     _r("compare", r"\b(your|the other) (colleagues|peers) have all\b"),
     _r("compare", r"\beven (new|junior|first-time) (managers|leaders)\b"),
@@ -350,7 +377,8 @@ JUDGEMENT_RULES = [
         "sarcasm", r"\b(i'm|i am) sure (your|the) (team|reports|colleagues) (loves?|enjoys?|likes?)"
     ),
     _r("sarcasm", r"\byeah,? right\b"),
-    _r("sarcasm", r"\bas if you\b"),
+    # "Read it back as if you were the person receiving it" takes a perspective (round 7).
+    _r("sarcasm", r"\bas if you\b", unless=_PERSPECTIVE),
     _r("sarcasm", r"\binteresting\.$"),
     _r("sarcasm", r"\bhow did that work out\b"),
     _r("sarcasm", r"\bfor real this time\b"),
@@ -427,13 +455,23 @@ JUDGEMENT_RULES = [
         r"\b(full stop|no debate|the only (right |correct )?way|there is only one "
         r"(correct|right)|every single time)\b",
     ),
-    _r("absolute", r"\b(never|always) (loses?|struggles?|gets?|says?|makes?)\b"),
+    # "Should a manager always say yes …?" asks the learner to weigh a general claim (round 7).
+    _r(
+        "absolute",
+        r"\b(never|always) (loses?|struggles?|gets?|says?|makes?)\b",
+        unless=_GENERAL_QUESTION,
+    ),
     _r(
         "sarcasm",
         r"\bspoiler\b|\bgreat, one more\b|\bso naive\b|\bfrankly\b|"
         r"\bwe know (that'll|that will|this will) be a stretch\b",
     ),
-    _r("sarcasm", r"\b(be|being) honest(ly)?(,| with yourself| with us)\b"),
+    # "… when you can be honest with yourself" offers a possibility, not a charge (round 7).
+    _r(
+        "sarcasm",
+        r"\b(be|being) honest(ly)?(,| with yourself| with us)\b",
+        unless=r"\b(can|could|may|free to|able to|safe to|chance to|space to) be honest\b",
+    ),
     # Generalised from the families of writers C's and D's misses (round 5): the grammar of a
     # verdict on a class of people the learner belongs to ("supervisors who … are mostly the
     # ones who …", "a real supervisor never …", "any competent manager can …"), a confession
@@ -554,6 +592,8 @@ JUDGEMENT_RULES = [
         "blame",
         r"\byou (have not|haven't|did not|didn't) (built|done|given|shown|listened|delegated|"
         r"prepared|earned|invested|asked) (\w+ )?enough\b",
+        # "If you feel you have not prepared enough, …" is the learner's own worry (round 7).
+        unless=_SELF_DOUBT,
     ),
     _r("blame", r"\byou (\w+ ){0,2}too (slowly|late|harshly|hastily)\b"),
     _r("blame", r"\b(plans?|manages?|communicates?|delegates?|prepares?) (badly|poorly)\b"),
@@ -672,7 +712,8 @@ JUDGEMENT_RULES += [
         r"\bwhat (that|this|it|your (answer|choice|reaction|response|list)) (says|said|tells|"
         r"reveals|shows|would say)( us)? about (you|"
         r"yourself|your (priorities|character|values|commitment|motives|ego|integrity|"
-        r"leadership|attitude|competence|maturity|courage))\b",
+        r"leadership|attitude|competence|maturity|courage|readiness|fitness|suitability|"
+        r"ability|potential|worth|professionalism|judgement|judgment|self-control))\b",
     ),
     _r(
         "label",
@@ -749,6 +790,150 @@ JUDGEMENT_RULES += [
         r"(hardly|barely|not) be (difficult|hard|a problem|a challenge|an issue)\b|\bfor a "
         r"(professional|grown-up|competent|real|good) (\w+ )?(this|that|it) (should|is)\b",
     ),
+]
+
+# Round 7, from the families of writer F's misses, each written as grammar other writers'
+# phrasings of the same idea share (test_rule_families.RoundSevenFamilyTests checks each on
+# sentences F never wrote, and respectful uses of the same words):
+# - a failing told to the learner as a fact about them: "you know you do it", "you have been
+#   too busy to notice", "you have lost touch", "how defensive you can get", "more controlling
+#   than you thought", "for a perfectionist like you", "the mistake you keep repeating", "even
+#   though you know better", "you now understand why your approach was wrong";
+# - a cause laid on the learner: "it is because you …", "the problem is your attitude", "look
+#   in the mirror", "the message is clear", "that only proves they …", "there is no good reason
+#   for it", "has not bothered to", "this is your chance to make it right", "the least you can
+#   do", "what you have been doing that makes them hold back";
+# - a class of managers given one failing ("… usually have a time-management problem",
+#   "new managers usually talk too much", "managers ought to …", "… tells people they are not a
+#   priority"), a test of character ("whether you are strong enough"), "don't be one of them";
+# - effort waved away: "… and the nerves will go away", "simply not prepared enough";
+# - one answer made the correct one: "which style is correct", "defend the … answer", "Hint:".
+_TRAITS = (
+    r"(lazy|defensive|controlling|difficult|impatient|negative|emotional|weak|arrogant|"
+    r"stubborn|rigid|insecure|aggressive|passive|disorgani[sz]ed|selfish|bossy|needy|harsh|"
+    r"dismissive|distant|distracted|rude|cold|closed|abrupt|moody|short-tempered|"
+    r"self-centred|self-centered|judgemental|judgmental|intimidating|unapproachable|"
+    r"absent|slow|careless|sloppy|pushy|domineering|critical)"
+)
+JUDGEMENT_RULES += [
+    _r(
+        "presume",
+        r"\byou know (that )?you (do|did|tend|often|always|keep|still|were|are too|can be)\b|"
+        r"\b(even though|although|when|though) you know better\b|\byou (should )?(really )?"
+        r"know better\b",
+    ),
+    _r(
+        "presume",
+        r"\byou('ve been| have been| were| are|'re|'ve become| have become|'ve grown| have "
+        r"grown) (far |much |a bit |a little |rather |way )?(too|overly) \w+\b|\byou('ve| "
+        r"have) (lost touch|stopped (listening|caring|noticing|asking)|let (things|it|"
+        r"standards|the team) slip|become (complacent|distant|lazy|comfortable|careless))\b",
+        unless=r"\b(if|when|whenever|in case|unless) you('re| are| were| have been|'ve been) "
+        r"(far |much )?too\b",
+    ),
+    _r(
+        "presume",
+        rf"\bhow {_TRAITS} you (can|could|tend to|have|are|were|get|sound|come across|seem|"
+        r"appear|really)\b",
+        unless=r"\bhow \w+ you (can |could |might |may )?(feel|felt)\b",
+    ),
+    _r(
+        "presume",
+        rf"\b(more|less|far more|much more) {_TRAITS} than you (thought|think|realised|realized|"
+        r"realise|realize|expect|expected|admit|believe|imagine)\b",
+    ),
+    _r(
+        "label",
+        r"\b(for|with|from|to) (a|an|someone|people|managers|leaders) (\w+ )?like you\b|"
+        r"\b(a|an) (temper|ego|attitude|style|habit|record|history) like yours\b",
+    ),
+    _r(
+        "blame",
+        r"\b(mistakes?|habits?|errors?|patterns?|things?) (that )?you (keep|continue to) "
+        r"(repeating|repeat|making|make|doing|falling into)\b|\bthe same (old )?mistakes? "
+        r"(again|over and over|every time)\b",
+    ),
+    _r(
+        "presume",
+        r"\b(why|that|how) (you|your (\w+ ){0,4})(was|is|were|has been|have been|had been) "
+        r"(wrong|a mistake|mistaken|flawed|misguided|the problem)\b",
+    ),
+    _r(
+        "presume",
+        r"\b(this|next) time,? (actually|really|properly) \w+|\binstead of (defending|justifying|"
+        r"excusing|explaining away) yourself\b",
+    ),
+    _r(
+        "blame",
+        r"\b(it|this|that)('s| is| was) (simply |only |just |all )?because (you|your \w+) "
+        r"(have not|haven't|did not|didn't|do not|don't|never|failed|are not|aren't|lack|"
+        r"cannot|can't|were not|weren't)\b|\bthe (real )?(problem|issue|cause|fault) (is|lies) "
+        r"(almost certainly |probably |clearly |most likely |simply |usually |really )?(with )?"
+        r"(you|your (attitude|behaviour|behavior|mindset|approach|ego|style|temper|character))"
+        r"\b|"
+        r"\blook in the mirror\b|\bthe message is (clear|obvious|loud and clear|plain)\b",
+    ),
+    _r(
+        "presume",
+        r"\b(that|this|which|it) (only|just|simply|clearly|surely|merely) proves? (that )?(they|"
+        r"your team|people|you|your)\b|\b(that|this|which) (only|just|simply) (shows|means) "
+        r"(that )?(they|your team|people|you)\b",
+    ),
+    _r(
+        "blame",
+        r"\bthere('s| is) no (good|real|possible|valid) (reason|excuse) for (it|this|that|"
+        r"being)\b|\bthere('s| is) no (\w+ )?(reason|excuse) (why )?(you|your( [\w-]+){1,3}) "
+        r"should still\b|\b(has|have|hasn't|haven't|has not|have not) (not |never )?(even )?"
+        r"bothered to\b|\b(chance|opportunity|time) to make (it|things|this|amends) right\b|"
+        r"\bthe least you (can|could) do\b",
+        negatable=False,
+    ),
+    _r(
+        "blame",
+        r"\b(the )?(pressure|stress|damage|harm|trouble|mess|confusion) you('ve| have)? "
+        r"((put|placed) (them|your team|people|others|everyone|the team) under|caused|"
+        r"created)\b|\bthat (makes?|made|make) (them|people|your team|"
+        r"others|everyone) (hold back|stay quiet|go quiet|keep quiet|afraid|scared|nervous|"
+        r"reluctant|hesitant|avoid you)\b",
+    ),
+    _r(
+        "label",
+        rf"\b{_ROLE}( who [^.?!]{{0,40}})? (usually|really|simply|just|actually|mostly|"
+        r"typically|always) (have|has) an? ([\w-]+ ){0,2}(problem|issue)\b",
+    ),
+    _r(
+        "label",
+        rf"\b{_ROLE} (usually|always|typically|tend to|often|all|mostly) \w+ too (much|little|"
+        r"fast|slowly|often|late|early|soon|quickly)\b",
+    ),
+    _r(
+        "moralise",
+        rf"\b{_ROLE} ought to\b|\btell(s|ing)? (people|them|their "
+        r"team|your team|the team|everyone|staff|others) (that )?[^.?!]{0,40}\b(does not "
+        r"matter|doesn't matter|don't matter|do not matter|not a priority|not important|"
+        r"don't care|do not care|are not valued|aren't valued)\b",
+    ),
+    _r(
+        "label",
+        r"\b(tests?|proof|proves?|shows?|find out|decides?) (of )?(whether|if) you('re| are) "
+        r"(strong|tough|brave|mature|serious|firm|committed|man|leader) enough\b|\b(don't|do "
+        r"not) be (one of them|one of those|that (manager|leader|boss|person|kind)|like them)\b",
+        negatable=False,
+    ),
+    _r(
+        "minimise",
+        r"\band (the|most of the|all the|all of the|your|most of your) (\w+ )?(\w+ )?(will )?("
+        r"go away|goes away|disappears?|vanish(es)?|lifts?|melts? away|take care of itself|"
+        r"sorts? itself out|fall into place|falls into place)\b|\bnot (prepared|planned|"
+        r"rehearsed|practised|practiced|worked|thought) (hard |long |well )?enough\b",
+        unless=_SELF_DOUBT,
+    ),
+    _r(
+        "leading",
+        r"(^|\s)hint:|\bdefend the \w+ (answer|view|position|approach|side|option)\b|\b(which|"
+        r"what) (\w+ ){0,3}is (the )?correct\b",
+    ),
+    _r("sarcasm", r"\b(let's|let us) (be honest|face it)\b", negatable=False),
 ]
 
 # -- Context ----------------------------------------------------------------------------------
@@ -918,7 +1103,8 @@ _GROUPS = (
     r"foreigners|migrants|immigrants|expats"
 )
 _GROUP_TRAITS = (
-    r"(usually|always|never|tend to|are less|are more|less comfortable|more comfortable|will "
+    r"(usually|always|never|mostly|(all|just|only) want|tend to|are less|are more|less "
+    r"comfortable|more comfortable|will "
     r"find it (harder|difficult)|find it (harder|difficult)|can't|cannot|struggle|are not "
     r"(good|comfortable)|(is|are|that's) always on)"
 )
@@ -995,6 +1181,63 @@ FAMILY_RULES = [
         r"unit|department)\b[^.?!]{0,40}\b(hik(e|es|ing)|trek(s|king)?|climb(s|ing)?|run|"
         r"runs|marathon|bike ride|cycling|swim(ming)?|rafting|paintball|go-?karting|bootcamp|"
         r"(this|next|on the|at the|over the) (weekend|saturday|sunday|evening))\b",
+    ),
+]
+
+# Round 7, from the families of writer F's misses: a home life presumed (a parent "as a
+# working parent", "the school run", "once the kids are in bed", "your own home", "a quiet
+# study"); leisure of one class or one body ("a round of golf", "a day at the races", "a quick
+# run or a gym session"); a generation named after a platform ("the TikTok generation");
+# belonging to one city or people as the model ("like a true Lagosian"); and the regional
+# family wider (West African: "NEPA", "danfo", "Oga at the top", "japa").
+_IF_YOU_HAVE = (
+    r"\b(if|whether|when) you (have|do|can|like|enjoy|want|are able)\b|\bif (it|that|this) "
+    r"suits you\b|\bwhatever suits\b"
+)
+FAMILY_RULES += [
+    _r(
+        "assumption",
+        r"\bas an? (working|single|new|busy|young|fellow|first-time) (parent|mother|father|mum|"
+        r"mom|dad|spouse|wife|husband)\b|\bthe school (run|pick-?ups?|drop-?offs?)\b|\b(once|"
+        r"when|after|before|while) (the|your) (kids|children|little ones|baby) (are|is|have|"
+        r"has)\b|\b(put|putting|get|getting) the (kids|children|little ones) (to bed|to "
+        r"school|down)\b",
+        unless=_IF_YOU_HAVE,
+    ),
+    _r(
+        "assumption",
+        r"\b(settled|living|working) in your own (home|house|flat|apartment)\b|\b(set up|have|"
+        r"use|built) (a|your) (quiet |spare |separate |home )?(study|home office|spare room)\b",
+        unless=_IF_YOU_HAVE,
+    ),
+    _r(
+        "assumption",
+        r"\b(a )?round of golf\b|\bgolf (day|course|club|outing|weekend)\b|\b(a )?day at the "
+        r"races\b|\bpolo match\b|\byacht(ing)?\b|\bski(ing)? (trip|weekend|holiday)\b|"
+        r"\bcountry club\b|\bwine tasting\b|\bfine dining\b",
+    ),
+    _r(
+        "assumption",
+        r"\b(for|take|go for|do|fit in) a (quick |short |lunchtime |morning |evening |brisk )?"
+        r"(run|jog|gym session|workout|spin class|swim)\b",
+        unless=_IF_YOU_HAVE + r"|\bor (a |an )?(walk|rest|quiet|whatever|anything)",
+    ),
+    _r(
+        "assumption",
+        r"\bthe (tiktok|instagram|snapchat|facebook|youtube|iphone|ipad|smartphone|selfie|"
+        r"snowflake|me|strawberry|social media|participation trophy|avocado toast) generation\b",
+        negatable=False,
+    ),
+    _r(
+        "assumption",
+        r"\blike a (true|real|proper|typical|born) (?-i:[A-Z][a-z]+(ian|er|ite|an|ese|i|ish))\b",
+        negatable=False,
+    ),
+    _r(
+        "idiom",
+        r"\b(nepa|danfo|okada|keke napep|oga at the top|japa|owambe|(takes?|took|has taken) "
+        r"light|sharp sharp|no shaking)(?![\w-])",
+        negatable=False,
     ),
 ]
 
@@ -1218,7 +1461,114 @@ HONESTY_RULES += [
     _r("scarcity", r"\bonly the top (\d+|\w+)( ?(%|percent|per cent))?\b"),
 ]
 
-RULES = JUDGEMENT_RULES + CONTEXT_RULES + HONESTY_RULES
+# Round 7, from the families of writer F's misses: a tool or test said to know the learner
+# with certainty ("will tell you exactly what kind of leader you are", "reveals your true
+# personality", "with scientific accuracy", "reads your tone perfectly", "will always tell
+# you"); a result promised for ever ("and your team will never miss a deadline again"); the
+# learner set against those who gave up ("most people give up here; prove you are not like
+# them").
+_CERTAINTY_DENIED = (
+    r"\b(no|not|never|cannot|can't|nothing|none|nobody|no one)\b[^.?!]{0,40}\b(perfectly|"
+    r"always|exactly|precisely|flawlessly|with certainty)\b"
+)
+HONESTY_RULES += [
+    _r(
+        "overclaim",
+        r"\b(will|can|to) (tell|show) you (exactly|precisely|for certain|with certainty) "
+        r"(what kind|what type|what sort|who you (really )?are|what to fix|what is wrong|how "
+        r"good|which (leader|manager|type))\b|\breveals? your (true|real|hidden|innate|"
+        r"natural|authentic)\b|\bwith (scientific|complete|total|perfect|absolute|100 ?%|"
+        r"clinical) (accuracy|certainty|precision)\b|\bscientifically (proven|accurate|"
+        r"validated)\b",
+    ),
+    _r(
+        "overclaim",
+        r"\b(reads?|measures?|predicts?|knows?|detects?|judges?) (\w+ ){0,2}(perfectly|"
+        r"flawlessly|with certainty|without error)\b|\bwill always (tell|know|predict|show|"
+        r"detect|catch|spot) (you|how|what|whether|when)\b",
+        unless=_CERTAINTY_DENIED,
+    ),
+    _r(
+        "overclaim",
+        r"\b(and|then) (your|you|the) (\w+ ){0,2}will never (\w+ ){1,3}again\b",
+    ),
+    _r(
+        "guilt",
+        r"\b(prove|show) (that )?you('re| are) (not like|better than|different from|stronger "
+        r"than) (them|the others|the rest|most)\b|\bmost (people|learners|participants|"
+        r"managers) (give up|quit|drop out|fail)( (here|at this point|now|before))?\b",
+    ),
+]
+
+# Round 7: safe space in one sentence, from the families of writer F's misses (the checker's
+# safe-space check reads the whole text; these need no more than the sentence): people who are
+# not there named for a failing ("name a colleague whose behaviour makes your job harder",
+# "list the colleagues who have let you down", "who else was in the room", "who in your
+# organisation do you trust least", "enough detail about their situation"); sharing made
+# compulsory ("each of you will share a moment from your life when …", "everyone will answer
+# this one"); personal writing posted to a chat outside the programme ("drop it in the
+# WhatsApp group") or read out together ("will go through the entries together"); openness
+# demanded as the price of trust ("let's build trust by being open").
+SAFE_SPACE_RULES = [
+    _r(
+        "names-others",
+        r"\b(name|list|make a list of|write down|rank|identify|describe) (a|an|one|the|two|"
+        r"three|four|five|\d+|each|any|those)? ?(\w+ )?(colleagues?|team members?|persons?|"
+        r"people|co-?workers?|peers?|reports?|staff( members)?|managers?|bosses|boss) (who|"
+        r"whose|that)\b[^.?!]{0,60}\b(harder|frustrat\w*|annoy\w*|let (you|the team) down|"
+        r"disappoint\w*|trust|undermin\w*|hurt|upset|worst|least|conflict|clash\w*|argu\w*|"
+        r"badly|wrong|betray\w*|irritat\w*|bother\w*)",
+        unless=r"\b(without (naming|saying who)|no names|not by name|(don't|do not) name|"
+        r"leave (out )?(their|the|any) names?|anonymous(ly)?)\b",
+    ),
+    _r(
+        "names-others",
+        r"\bwho else was (in the room|there|present|involved|on the call|in the meeting)\b|"
+        r"\bwho (in|at|across|within) your (organi[sz]ation|company|department|branch|office|"
+        r"unit|workplace|firm)\b[^.?!]{0,40}\b(least|not|never|worst|dislike|distrust)\b|"
+        r"\b(enough|full|specific|exact) details? (about|of) (their|his|her|the person's|the "
+        r"colleague's|your colleague's|your team member's) (situation|crisis|problem|illness|"
+        r"health|circumstances|story|difficult\w*)\b",
+    ),
+    _r(
+        "exposure",
+        r"\b(each|every one|all|everyone|everybody) (of you |in the (cohort|group|circle|room|"
+        r"class|team) )?(will|must|is going to|are going to|has to|have to|is expected to|are "
+        r"expected to) (share|tell|describe|read out|present|post|open up|talk about)\b"
+        r"[^.?!]{0,60}\b(your life|personal|felt|feel|ashamed|afraid|fears?|failures?|"
+        r"mistakes?|private|family|home|health|struggl\w*|secrets?|weakness\w*|vulnerab\w*)|"
+        r"\b(everyone|everybody|each of you|all of you)( in the (cohort|group|circle|class))? "
+        r"(will|must|has to|have to) answer this\b",
+    ),
+    _r(
+        "exposure",
+        r"\b(tell us|tell the (group|cohort|circle|class)|share (it )?with (the|your) (group|"
+        r"cohort|circle|class|team))\b[^.?!]{0,80}\b(discriminat\w*|racis\w*|sexis\w*|"
+        r"harass\w*|bullied|bullying|abus\w*|your (religion|faith|sexuality|salary|debts?|"
+        r"diagnosis|illness|marriage|divorce)|financial (situation|problems?|troubles?|"
+        r"worries))",
+        unless=r"\b(if you (like|want|wish|choose|are comfortable|feel comfortable|would like)|"
+        r"you may|you can choose|optional|only if)\b",
+    ),
+    _r(
+        "exposure",
+        r"\b(drop|post|share|send|put|upload|forward) (it|this|them|that|your \w+( \w+)?)? ?"
+        r"(in|on|to|into) (the |your |our |a )?([\w-]+ ){0,2}(whatsapp|telegram|signal|slack|"
+        r"wechat|facebook|linkedin|instagram|social media|group chat|team chat)\b",
+    ),
+    _r(
+        "exposure",
+        r"\b(will|are going to|shall|we'll|we will) (go through|read out|read through|read "
+        r"aloud|discuss|review|look through|compare) (the|your|all|each other's|everyone's) "
+        r"(journal )?(entries|journals|reflections|notes|answers|responses)( together| aloud| "
+        r"out loud| as a group| in (class|the session|plenary))\b|\b(build|builds|building|"
+        r"earn|win|gain) ([\w']+ ){0,2}trust by (being open|sharing|opening up|telling|"
+        r"revealing)\b|\b(let's|let us) "
+        r"(all )?(be open|open up|be vulnerable|share everything)\b",
+    ),
+]
+
+RULES = JUDGEMENT_RULES + CONTEXT_RULES + HONESTY_RULES + SAFE_SPACE_RULES
 
 DEFAULT_REWRITES: dict[str, str | None] = {
     "blame": "Looking back, what happened, and what would you like to try next time?",

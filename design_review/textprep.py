@@ -50,12 +50,39 @@ def mask_markup(text: str) -> str:
     return masked.translate(_QUOTES)
 
 
+# Words that tell the learner to say the quoted phrase themselves ('try saying "…"', 'a quick
+# "…" goes a long way', 'ask them, "…"'): the phrase is the text's own advice, so the checks
+# read it; not a phrase others say ("some managers say …"), nor one to avoid ("instead of
+# saying …", "never say …").
+_SAY_THIS = re.compile(
+    r"((^|[.!?:;]\s*|\b(try|just|simply|then|and|please|can|could|might|to)\s+)(say|saying|ask|"
+    r"asking)( (them|him|her|it))?|\btry|\ba (quick|simple|short|warm|friendly|brief|plain)|"
+    r"\bsomething like)[ ,]*$",
+    re.IGNORECASE,
+)
+_NOT_THIS = re.compile(r"\b(don't|do not|never|avoid|instead of|rather than|stop)\b[^.!?;]*$", re.I)
+
+
+def _said_by_the_learner(masked: str, start: int) -> bool:
+    """Whether the quote at `start` is a phrase the text tells the learner to say."""
+    before = masked[max(0, start - 80) : start]
+    return _SAY_THIS.search(before) is not None and _NOT_THIS.search(before) is None
+
+
 def mask_quotes(masked: str) -> str:
     """Quoted speech blanked out, in double or single quotes: an article quoting a judging
     phrase as an example ("you need to be more strategic", 'the ball is in your court') is not
-    saying it to the learner. Apostrophes (don't, teams') are not quotes. Same length, offsets
-    hold."""
-    masked = _QUOTED.sub(lambda m: '"' + " " * (len(m.group(0)) - 2) + '"', masked)
+    saying it to the learner. Apostrophes (don't, teams') are not quotes. A phrase in double
+    quotes the text tells the learner to say ('a quick "cheers, mate"') is kept
+    (`_SAY_THIS`). Same length, offsets hold."""
+    masked = _QUOTED.sub(
+        lambda m: (
+            m.group(0)
+            if _said_by_the_learner(masked, m.start())
+            else '"' + " " * (len(m.group(0)) - 2) + '"'
+        ),
+        masked,
+    )
     return _SINGLE_QUOTED.sub(lambda m: "'" + " " * (len(m.group(0)) - 2) + "'", masked)
 
 

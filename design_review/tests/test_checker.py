@@ -551,3 +551,211 @@ class GeneralisedRuleTests(SimpleTestCase):
     def test_deadlines_that_take_something_away(self) -> None:
         self.assertIn("urgency", codes("Offer expires in 24 hours: unlock it before it is gone."))
         self.assertEqual(codes("Should feedback be given immediately or later?"), [])
+
+
+class SafeSpaceFamilyTests(SimpleTestCase):
+    """Round 7's families of the whole-text safe-space check, on sentences written for the test
+    (none of writer F's), each beside the same words used respectfully."""
+
+    def test_private_about_another_exchange_is_not_a_promise_about_the_answer(self) -> None:
+        discussion = on(ActivityKind.DISCUSSION)
+        for text in (
+            "Many leaders thank people in public and correct them privately. When does that "
+            "help, and when does it backfire?",
+            "Is a private word after the meeting kinder than feedback in the room? What do "
+            "you think?",
+            "Invite your team to raise concerns privately if they prefer. How did it go?",
+        ):
+            with self.subTest(text):
+                self.assertNotIn("audience-mismatch", codes(text, discussion))
+        # The learner's own answer promised privacy on a prompt the cohort reads still is one.
+        for text in (
+            "Write privately about a time you felt out of your depth.",
+            "Your reply stays private: what is your biggest fear at work?",
+        ):
+            with self.subTest(text):
+                self.assertIn("audience-mismatch", codes(text, discussion))
+
+    def test_people_kept_anonymous_are_not_an_anonymous_answer(self) -> None:
+        discussion = on(ActivityKind.DISCUSSION)
+        for text in (
+            "Which mentor shaped how you lead? Leave their names anonymous; the whole cohort "
+            "reads this thread.",
+            "Describe a handover that went well, keeping the colleagues involved anonymous. "
+            "Your peers in the cohort will see your post.",
+        ):
+            with self.subTest(text):
+                self.assertEqual(codes(text, discussion), [])
+        self.assertIn(
+            "audience-mismatch",
+            codes("Your answer is anonymous: describe the feedback that hurt most.", discussion),
+        )
+
+    def test_saying_who_reads_in_other_words_counts(self) -> None:
+        discussion = on(ActivityKind.DISCUSSION)
+        stated = (
+            "Posts here are visible to everybody in the cohort. Tell us about a time you felt "
+            "excluded, if you wish.",
+            "Your reply will be seen by the whole cohort. If you like, describe a moment of "
+            "self-doubt.",
+        )
+        for text in stated:
+            with self.subTest(text):
+                self.assertNotIn("audience-missing", codes(text, discussion))
+        mission = on(ActivityKind.MISSION)
+        told = (
+            "With your accountability partner, talk through a moment you felt anxious at work. "
+            "Only your partner will hear it."
+        )
+        self.assertEqual(codes(told, mission), [])
+        # Without the sentence saying who reads, the same invitation is a finding.
+        self.assertIn(
+            "audience-missing",
+            codes("Tell us about a time you felt excluded.", discussion),
+        )
+
+    def test_a_work_partner_is_not_a_life_partner(self) -> None:
+        mission = on(ActivityKind.MISSION)
+        self.assertEqual(codes("Describe one goal to your practice partner.", mission), [])
+        self.assertIn(
+            "audience-missing",
+            codes("Describe how your partner feels about your long hours.", mission),
+        )
+
+    def test_someone_elses_difficulty_is_not_the_learner_disclosing(self) -> None:
+        discussion = on(ActivityKind.DISCUSSION)
+        for text in (
+            "Recall a time a colleague shared a health worry with you. Without any details "
+            "about them, what helped you listen well?",
+            "Think of a moment when someone on your staff was anxious before a review. What "
+            "did you say first?",
+        ):
+            with self.subTest(text):
+                self.assertNotIn("audience-missing", codes(text, discussion))
+        for text in (
+            "Describe a time a colleague's remark left you feeling humiliated.",
+            "Tell us about a time your director made you feel anxious.",
+        ):
+            with self.subTest(text):
+                self.assertIn("audience-missing", codes(text, discussion))
+
+    def test_leaving_and_feelings_about_the_job_are_personal(self) -> None:
+        discussion, mission = on(ActivityKind.DISCUSSION), on(ActivityKind.MISSION)
+        self.assertIn(
+            "exposure",
+            codes(
+                "Have you been tempted to quit your job this year? Tell the group what held "
+                "you back.",
+                discussion,
+            ),
+        )
+        for text in (
+            "Note down how you honestly feel about your manager these days.",
+            "Consider, and then jot down, where you see your future in this company.",
+            "Be still for a minute and ask yourself what you fear most about the restructure.",
+        ):
+            with self.subTest(text):
+                self.assertIn("audience-missing", codes(text, mission))
+        for text, context in (
+            (
+                "Note down how you honestly feel about your manager these days. This note is "
+                "private to you.",
+                mission,
+            ),
+            (
+                "A team member is thinking of leaving the company. What questions would you "
+                "ask in a stay interview? Your cohort will read your answer.",
+                discussion,
+            ),
+        ):
+            with self.subTest(text):
+                self.assertEqual(codes(text, context), [])
+
+    def test_a_first_name_names_someone_and_thanks_by_name_does_not(self) -> None:
+        self.assertIn(
+            "names-others",
+            codes("Who on your team misses deadlines? Give their first name.", RULES_ONLY),
+        )
+        self.assertEqual(
+            codes("After the shift, thank each nurse by name for one thing.", RULES_ONLY), []
+        )
+
+
+class ReadingLevelFamilyTests(SimpleTestCase):
+    """How the reading level is measured (docs/design-review.md, round 7)."""
+
+    def test_a_whole_grade_is_within_the_level_and_the_next_is_not(self) -> None:
+        from design_review.checker import text_grade
+
+        # Flesch-Kincaid 12.7 reads as grade 12: within "grade 12 at most", over grade 11.
+        text = (
+            "Before the quarterly planning session, gather a short note from each individual "
+            "about the work they are proudest of and the obstacle they would remove first."
+        )
+        grade, _ = text_grade([text])
+        self.assertEqual(int(grade), 12)
+        self.assertNotIn("reading-level", codes(text, ReviewContext(classifier=False)))
+        self.assertIn("reading-level", codes(text, ReviewContext(max_grade=11, classifier=False)))
+
+    def test_full_clauses_after_a_semicolon_colon_or_dash_count_as_sentences(self) -> None:
+        from design_review.checker import speech_units
+
+        self.assertEqual(
+            speech_units(
+                "Attendance at the workshop is voluntary; you can watch the recording later "
+                "— we will send the link: it stays available until the end of March."
+            ),
+            [
+                "Attendance at the workshop is voluntary",
+                "you can watch the recording later",
+                "we will send the link",
+                "it stays available until the end of March.",
+            ],
+        )
+        # A list or a fragment after the mark stays part of its sentence (Flesch's rule).
+        for sentence in (
+            "Bring three things to the session: a notebook, a recent example and a question.",
+            "Choose one habit to practise this week; perhaps listening.",
+        ):
+            with self.subTest(sentence):
+                self.assertEqual(speech_units(sentence), [sentence])
+        long_but_plain = (
+            "Meetings on Friday afternoons are optional for everyone on the early shift; you "
+            "can read the notes on Monday morning instead: they go out to the whole team."
+        )
+        self.assertNotIn("reading-level", codes(long_but_plain))
+
+    def test_dense_jargon_is_found_however_it_is_punctuated(self) -> None:
+        for text in (
+            "Operationalise synergistic, multidirectional accountability infrastructures across "
+            "all organisational verticals in order to institutionalise continuous evaluative "
+            "and developmental dialogue.",
+            "Leverage interdepartmental communicative modalities; institutionalise evaluative "
+            "dialogue across organisational hierarchies: optimise the developmental "
+            "trajectories of individual contributors.",
+        ):
+            with self.subTest(text):
+                self.assertIn("reading-level", codes(text))
+
+
+class QuotedAdviceTests(SimpleTestCase):
+    """A phrase in quotes the text tells the learner to say is the text's own words; one that
+    others say, or one to avoid, is still quoted speech (`textprep.mask_quotes`)."""
+
+    def test_a_phrase_the_learner_is_told_to_say_is_read(self) -> None:
+        for text in (
+            'Try saying "no worries, mate" when someone apologises for a small slip.',
+            'Then ask them, "what would make this a slam dunk for you?"',
+        ):
+            with self.subTest(text):
+                self.assertIn("idiom", codes(text))
+
+    def test_a_phrase_others_say_or_to_avoid_stays_quoted(self) -> None:
+        for text in (
+            'Some managers say "cheers, mate" to everyone.',
+            'Instead of saying "cheers, mate", thank the person for what they did.',
+            'Managers who say "that is a slam dunk" lose the room.',
+            'Try saying "thank you for flagging this early" when someone raises a risk.',
+        ):
+            with self.subTest(text):
+                self.assertEqual(codes(text), [])

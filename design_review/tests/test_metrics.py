@@ -27,10 +27,12 @@ class DataSetTests(SimpleTestCase):
     def test_training_keeps_each_writers_provenance(self) -> None:
         writers = Counter(ex.writer for ex in dataset.load("train"))
         self.assertEqual(
-            writers, {"original": 299, "A": 170, "B": 170, "C": 150, "D": 170, "E": 170}
+            writers,
+            {"original": 299, "A": 170, "B": 170, "C": 150, "D": 170, "E": 170, "F": 200},
         )
-        self.assertEqual(dataset.WRITERS, ("original", "A", "B", "C", "D", "E"))
+        self.assertEqual(dataset.WRITERS, ("original", "A", "B", "C", "D", "E", "F"))
         self.assertEqual({ex.writer for ex in dataset.load("writer-e")}, {"E"})
+        self.assertEqual({ex.writer for ex in dataset.load("writer-f")}, {"F"})
         self.assertEqual({ex.writer for ex in dataset.load("writer-a")}, {"A"})
         self.assertEqual({ex.writer for ex in dataset.load("writer-d")}, {"D"})
 
@@ -79,34 +81,24 @@ class FreshSplitTests(SimpleTestCase):
         self.assertGreater(scores["all"].hits, rules_only["all"].hits)
 
 
-class HeldOutWriterTests(SimpleTestCase):
-    """Writer F was never read while round 6 was written; scored once at its freeze (5fe858c):
-    78% of the prompts needing a finding caught (94 of 120), 13 false alarms of 80 (round 5's
-    checker: 66%, 12). A floor, not the target (90% caught, at most 10% false alarms): it must
-    not fall back."""
-
-    def test_the_unseen_writers_figures_do_not_fall_back(self) -> None:
-        examples = dataset.load("writer-f")
-        self.assertEqual(Counter(ex.label for ex in examples), {1: 120, 0: 80})
-        self.assertEqual({ex.writer for ex in examples}, {"F"})
-        self.assertNotIn("F", {ex.writer for ex in dataset.load("train")})
-        scores = dataset.evaluate(examples, dataset.checker_predictor())
-        self.assertGreaterEqual(scores["all"].hits, 94)
-        self.assertLessEqual(scores["all"].false_alarms, 13)
-
-
 class TrainingWritersTests(SimpleTestCase):
-    """Writers C and D are training data from round 5, writer E from round 6 (their misses were
-    read to write rules): these floors only guard what was learnt, not generalisation — the
-    honest figures are the cross-validation by writer and the next held-out writer
-    (docs/design-review.md)."""
+    """Writers C and D are training data from round 5, writer E from round 6 and writer F from
+    round 7 (their misses were read to write rules): these floors only guard what was learnt,
+    not generalisation — the honest figures are the cross-validation by writer and the next
+    held-out writer (docs/design-review.md)."""
 
-    def test_what_was_learnt_from_writers_c_d_and_e_holds(self) -> None:
+    def test_what_was_learnt_from_writers_c_d_e_and_f_holds(self) -> None:
         for split, labels, floor, alarms in (
             ("writer-c", {1: 90, 0: 60}, 89, 1),
             ("writer-d", {1: 104, 0: 66}, 102, 1),
-            # E's two remaining false alarms are reading level: long sentences above grade 12.
-            ("writer-e", {1: 104, 0: 66}, 102, 2),
+            # E's one remaining false alarm is reading level: a 29-word sentence at grade 16
+            # (the other, grade 15 as one sentence, is grade 10 counted as Flesch counted).
+            ("writer-e", {1: 104, 0: 66}, 102, 1),
+            # F was held out until round 6 was frozen (scored once: 94 caught, 13 false alarms)
+            # and read in round 7 (rules, then the safe-space, reading-level and quoted-advice
+            # families in checker.py and textprep.py). Its one false alarm is a 33-word
+            # sentence at grade 15 (docs: "Round 7").
+            ("writer-f", {1: 120, 0: 80}, 120, 1),
         ):
             with self.subTest(split):
                 examples = dataset.load(split)

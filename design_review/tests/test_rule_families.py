@@ -205,3 +205,140 @@ class RoundSixFamilyTests(SimpleTestCase):
         ):
             with self.subTest(text):
                 self.assertEqual(categories(text, kind), set())
+
+
+class RoundSevenFamilyTests(SimpleTestCase):
+    """The families generalised from writer F's misses and false alarms (round 7), on
+    phrasings written for this test (none is a row of the data set, none is F's wording) and
+    on respectful sentences using the same words."""
+
+    def test_each_family_catches_phrasings_it_was_not_written_from(self) -> None:
+        cases = {
+            # a failing told to the learner as a fact about them
+            "You know you did it again at Tuesday's stand-up.": Category.JUDGEMENT,
+            "Apologise to the night crew, even though you know better by now.": (
+                Category.JUDGEMENT
+            ),
+            "You have grown far too comfortable with late reports.": Category.JUDGEMENT,
+            "You've stopped listening to the warehouse team.": Category.JUDGEMENT,
+            "Notice how dismissive you come across in emails.": Category.JUDGEMENT,
+            "You are far more impatient than you realise.": Category.JUDGEMENT,
+            "With a temper like yours, a pause before replying helps.": Category.JUDGEMENT,
+            "Write down the errors you keep making in your rota.": Category.JUDGEMENT,
+            "Explain why your first plan was misguided.": Category.JUDGEMENT,
+            "At the next huddle, this time really hear them out.": Category.JUDGEMENT,
+            # a cause laid on the learner
+            "If the ward keeps missing targets, it is because you don't follow up.": (
+                Category.JUDGEMENT
+            ),
+            "When the sales figures dip, the problem lies with your mindset.": Category.JUDGEMENT,
+            "Staff keep resigning? Look in the mirror.": Category.JUDGEMENT,
+            "If nobody asks questions, that simply proves they have stopped caring.": (
+                Category.JUDGEMENT
+            ),
+            "There is no valid excuse for that, whatever the weather.": Category.JUDGEMENT,
+            "He has never even bothered to learn their names.": Category.JUDGEMENT,
+            "A coffee for the crew is the least you could do.": Category.JUDGEMENT,
+            "Think about the stress you have caused this month.": Category.JUDGEMENT,
+            # a class of managers given one failing; a test of character
+            "Supervisors who miss handovers usually have an attitude problem.": (
+                Category.JUDGEMENT
+            ),
+            "First-time leaders typically delegate too late.": Category.JUDGEMENT,
+            "A site manager ought to walk the floor every morning.": Category.JUDGEMENT,
+            "Refusing leave requests tells staff they are not valued.": Category.JUDGEMENT,
+            "The rollout will show whether you are tough enough for the role.": (
+                Category.JUDGEMENT
+            ),
+            "Plenty of leads hide behind email. Do not be one of those.": Category.JUDGEMENT,
+            # effort waved away; one answer made the correct one
+            "Plan the agenda and all the tension will melt away.": Category.JUDGEMENT,
+            "Managers who miss deadlines have not planned well enough.": Category.JUDGEMENT,
+            "What feedback model is correct for a night shift?": Category.JUDGEMENT,
+            "Pick an option. Hint: think about what the handbook says.": Category.JUDGEMENT,
+            "Let's face it, your reports are too long.": Category.JUDGEMENT,
+            # context: home, leisure, a generation, one city, regional words
+            "As a single mother, how do you plan for late shifts?": Category.CONTEXT,
+            "After the children have gone to sleep, review the week's numbers.": (Category.CONTEXT),
+            "Describe how you set up your home office for hybrid days.": Category.CONTEXT,
+            "Reward the team with a golf day at the end of the quarter.": Category.CONTEXT,
+            "Before the meeting, go for a morning jog to clear your head.": Category.CONTEXT,
+            "Write job ads that appeal to the Instagram generation.": Category.CONTEXT,
+            "Negotiate like a true Texan.": Category.CONTEXT,
+            "The okada riders at the gate have a lesson for managers.": Category.CONTEXT,
+            "Younger employees all want remote work these days.": Category.CONTEXT,
+            # honesty: certainty claimed, results for ever, the learner set against quitters
+            "This quiz can show you precisely which type of manager you are.": (Category.HONESTY),
+            "The survey reveals your hidden strengths.": Category.HONESTY,
+            "Our model predicts burnout risk with complete accuracy.": Category.HONESTY,
+            "The app measures team morale flawlessly.": Category.HONESTY,
+            "Use this checklist and your handovers will never go wrong again.": Category.HONESTY,
+            "Most learners quit before this step. Show you are better than them.": (
+                Category.HONESTY
+            ),
+        }
+        for text, category in cases.items():
+            with self.subTest(text):
+                self.assertIn(category, categories(text))
+
+    def test_people_not_there_and_compulsory_sharing_need_a_safe_space(self) -> None:
+        for text, kind in (
+            ("List the team members whose habits annoy you most.", ActivityKind.MISSION),
+            ("Describe two peers who undermine you in meetings.", ActivityKind.DISCUSSION),
+            ("Say who else was on the call when it went badly.", ActivityKind.DISCUSSION),
+            ("Who at your branch would you never promote?", ActivityKind.DISCUSSION),
+            (
+                "Include enough detail about your colleague's illness for us to follow.",
+                ActivityKind.DISCUSSION,
+            ),
+            (
+                "Everyone in the circle is going to talk about a private struggle this week.",
+                ActivityKind.LIVE_SESSION,
+            ),
+            ("Each of you must answer this before Friday.", ActivityKind.DISCUSSION),
+            ("Post your reflection in the team Slack channel.", ActivityKind.MISSION),
+            ("We will read out your reflections together on Monday.", ActivityKind.MISSION),
+            ("Earn the group's trust by opening up about your week.", ActivityKind.DISCUSSION),
+            (
+                "Tell the group whether you have ever been harassed at work.",
+                ActivityKind.DISCUSSION,
+            ),
+        ):
+            with self.subTest(text):
+                self.assertIn(Category.SAFE_SPACE, categories(text, kind))
+
+    def test_the_same_words_used_respectfully_are_left_alone(self) -> None:
+        for text, kind in (
+            # a curious or neutral question about managers in general (F's false alarms' family)
+            ("Should a team lead always make the final call? Say what you think.", None),
+            ("Do managers always get the final word? What do you think?", None),
+            # a perspective taken on purpose
+            ("Look at your agenda as if you were attending for the first time.", None),
+            ("Listen to the recording as if you were the customer.", None),
+            # honesty offered as a possibility
+            ("This is a place where you can be honest with yourself about your week.", None),
+            # a comparison defused
+            ("Some peers have already replied and some will later; that is fine.", None),
+            # the same words, kindly
+            ("You know you can ask your coach for help at any time.", None),
+            ("If you are too tired after a night shift, leave this for tomorrow.", None),
+            ("Notice how impatient you can feel when a meeting overruns.", None),
+            ("If this feels hard, it is because you care about getting it right.", None),
+            ("This proves that small changes add up.", None),
+            ("There is no reason to rush this step.", None),
+            ("Managers must never share a team member's medical details.", None),
+            ("Breathe slowly and the tension may ease.", None),
+            ("What is right for your team may differ from what suits another.", None),
+            ("If you feel you have not prepared enough, ask for more time.", None),
+            ("Describe a colleague who helped you through a busy week.", None),
+            ("Without naming anyone, describe a colleague whose habits frustrate you.", None),
+            ("If it suits you, go for a short run at lunchtime.", None),
+            ("Take a short walk or a quiet break, whichever you prefer.", None),
+            ("Like a true professional, she asked before she acted.", None),
+            ("No tool reads tone perfectly, so ask a colleague to read your draft.", None),
+            ("This page will tell you exactly where to find the recordings.", None),
+            ("Each of you will present your project plan on Friday.", None),
+            ("Most people find this step slow at first.", None),
+        ):
+            with self.subTest(text):
+                self.assertEqual(categories(text, kind), set())
