@@ -59,9 +59,16 @@ def _squeeze(s: str) -> str:
     return s
 
 
-def _score(req: frozenset[str]) -> tuple[int, int]:
-    """Higher is more selective: the shortest of the literals' keys, then fewer literals."""
-    return (min(len(_key(s)[0]) for s in req), -len(req))
+def _score(req: frozenset[str]) -> tuple[int, int, int, int]:
+    """Higher is more selective: the shortest of the literals' keys, then the most keys that
+    are whole words, the shortest literal, and fewer literals."""
+    found = [_key(s) for s in req]
+    return (
+        min(len(k) for k, _ in found),
+        sum(whole for _, whole in found),
+        min(len(s) for s in req),
+        -len(req),
+    )
 
 
 def _useful(req: frozenset[str] | None) -> bool:
