@@ -11,10 +11,14 @@ Rules say what is judging; the respectful uses of the same words (a curious "why
 the data set in `design_review/data/` holds those hard cases (see docs/design-review.md).
 """
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+
+from . import prefilter
 
 Fix = Callable[[str, "re.Match[str]"], str] | str | None
 
@@ -1604,3 +1608,68 @@ def rewrite_sentence(rule: Rule, sentence: str, m: re.Match[str]) -> str | None:
         # An empty result proposes removing the sentence (a lone "Hurry!").
         return tidy(sentence[: m.start()] + rule.fix + sentence[m.end() :])
     return DEFAULT_REWRITES.get(rule.code)
+
+
+# -- Matching -------------------------------------------------------------------------------
+
+# Each rule's prefilter keys (`prefilter.keys`), worked out from its pattern once and shipped,
+# since parsing ~460 patterns again would cost a cold start about half a second. A pattern not
+# in the table (edited since) gets its keys worked out when first used; a test says when the
+# table needs writing again (`python -m design_review.rules`).
+PREFILTER_TABLE = Path(__file__).resolve().parent / "data" / "rule-prefilter.json"
+
+
+def _table_key(pattern: re.Pattern[str]) -> str:
+    return f"{pattern.flags}:{pattern.pattern}"
+
+
+def prefilter_table(rules: list[Rule]) -> dict[str, list[list[str]] | None]:
+    """The prefilter keys of `rules`, as stored in `PREFILTER_TABLE`: pattern → [words,
+    substrings] or None (no prefilter)."""
+    out: dict[str, list[list[str]] | None] = {}
+    for rule in rules:
+        k = prefilter.keys(rule.pattern)
+        out[_table_key(rule.pattern)] = None if k is None else [list(k[0]), list(k[1])]
+    return out
+
+
+_INDEX: list[prefilter.Index] = []
+
+
+def _index() -> prefilter.Index:
+    if _INDEX and _INDEX[0].size == len(RULES):
+        return _INDEX[0]
+    try:
+        table = json.loads(PREFILTER_TABLE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        table = {}
+    keyed: list[prefilter.Keys | None] = []
+    for rule in RULES:
+        key = _table_key(rule.pattern)
+        if key in table:
+            k = table[key]
+            keyed.append(None if k is None else (tuple(k[0]), tuple(k[1])))
+        else:
+            keyed.append(prefilter.keys(rule.pattern))
+    _INDEX[:] = [prefilter.Index(keyed)]
+    return _INDEX[0]
+
+
+def matches(sentence: str) -> list[tuple[Rule, re.Match[str]]]:
+    """Every rule of `RULES` that fires on `sentence`, in `RULES` order, with its first match:
+    exactly `[(r, r.pattern.search(sentence)) for r in RULES if r.applies(sentence) and
+    r.pattern.search(sentence)]`, but only the rules whose required words occur in the
+    sentence (`prefilter`) are searched, and a rule's `unless` only once its pattern matched."""
+    out = []
+    for i in _index().candidates(sentence):
+        rule = RULES[i]
+        m = rule.pattern.search(sentence)
+        if m is not None and rule.applies(sentence):
+            out.append((rule, m))
+    return out
+
+
+if __name__ == "__main__":
+    PREFILTER_TABLE.write_text(
+        json.dumps(prefilter_table(RULES), indent=0, sort_keys=True) + "\n", encoding="utf-8"
+    )
