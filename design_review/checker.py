@@ -606,11 +606,10 @@ def _rule_findings(text: str, sents: list[Sentence]) -> list[Finding]:
     findings = []
     for s in sents:
         seen: set[tuple[str, int]] = set()
-        for rule in rules.RULES:
-            if not rule.applies(s.text):
-                continue
-            m = rule.pattern.search(s.text)
-            if m is None or (rule.code, m.start()) in seen:
+        # `rules.matches`: exactly the rules whose `unless` allows the sentence and whose
+        # pattern is found, in RULES order, searching only those a literal prefilter admits.
+        for rule, m in rules.matches(s.text):
+            if (rule.code, m.start()) in seen:
                 continue
             if rule.negatable and rules.negated(s.text, m.start()):
                 continue
