@@ -76,6 +76,11 @@ SPLITS: dict[str, tuple[tuple[str, str], ...]] = {
     # Africa) was kept outside the repository, unread, until round 6 was frozen (at 5fe858c),
     # scored once (78% caught, 16% false alarms), then read in round 7.
     "writer-f": (("train-writer-f", "F"),),
+    # Writer G (a learning-and-development lead of a Latin American retail and logistics group,
+    # formal English learned as a second language) was kept outside the repository, unread,
+    # until round 7 was frozen (at 8bd4362), then scored once (68% caught, 8% false alarms).
+    # Never trained on: the held-out writer until a writer H can take its place.
+    "writer-g": (("fresh-writer-g", "G"),),
     "original": (("train", "original"),),
 }
 
