@@ -35,6 +35,7 @@ LEARNER_GLOBAL = [
 ]
 COACH_GLOBAL = [
     "Home",
+    "Circles",
     "Shared with me",
     "My growth",
     "Sessions",
@@ -88,8 +89,34 @@ class HeaderNavigationTests(PersonaTestCase):
         self.assertIn("My circle", headers["circle"])
 
     def test_a_coach_has_every_global_destination_on_every_page(self) -> None:
-        names = ["home", "this week", "journey", "shared", "community", "settings"]
+        names = ["home", "this week", "journey", "shared", "community", "circle", "settings"]
         for name, links in self.headers(self.carol, names).items():
             globals_here = [link for link in links if link in COACH_GLOBAL]
             self.assertEqual(globals_here, COACH_GLOBAL, name)
             self.assertNotIn("My journal", links, name)
+
+    def test_a_coachs_circles_are_in_her_header_once_and_list_the_circles_she_coaches(
+        self,
+    ) -> None:
+        """README: the coach has "Circles in the header": the peer circles they coach."""
+        self.client.force_login(self.carol)
+        page = self.client.get(reverse("circles:mine"))
+        self.assertEqual(page.status_code, 200)
+        links = nav_links(page.content.decode())
+        self.assertEqual(links.count("Circles"), 1)
+        self.assertContains(page, 'href="/circles/" aria-current="page">Circles</a>', html=False)
+        self.assertContains(page, "Circle Lisbon")
+        self.assertContains(page, "Circle Nairobi")
+        self.assertContains(page, "You coach this circle", count=2)
+        for path in (
+            reverse("cohorts:this_week", args=[self.cohort_a.public_id]),
+            reverse("circles:cohort", args=[self.cohort_a.public_id]),
+        ):
+            links = nav_links(self.client.get(path, follow=True).content.decode())
+            self.assertEqual(links.count("Circles"), 1, path)
+        # A learner's header has no "Circles" (hers is "My circle" in the journey's items), and
+        # the coach's page is not hers.
+        self.client.force_login(self.alice)
+        links = nav_links(self.client.get(reverse("reflections:journal")).content.decode())
+        self.assertNotIn("Circles", links)
+        self.assertEqual(self.client.get(reverse("circles:mine")).status_code, 404)
