@@ -81,6 +81,20 @@ def circles_of_cohort(user: "User | Any", cohort: Cohort) -> list[Circle]:
     )
 
 
+def circles_i_see(user: "User | Any") -> list[Circle]:
+    """Every circle a coach sees (Circle.visible_to: the published circles they coach or of
+    cohorts where they hold a coach seat), with cohort, programme and coach, by cohort then
+    name. One query. Http404 for anyone whose role is not coach (there is no such page for them:
+    a learner's circle is in her journey, an admin's in each cohort's Form circles)."""
+    if policy.role_of(user) != policy.Role.COACH:
+        raise Http404("The circles page is a coach's")
+    return list(
+        Circle.objects.visible_to(user)
+        .select_related("cohort__program", "coach")
+        .order_by("cohort__start_date", "cohort__name", "cohort_id", "name")
+    )
+
+
 def get_circle_named(user: "User | Any", cohort: Cohort, name: str) -> Circle | None:
     """The circle of the cohort with this name (names are unique in a cohort) if the person
     sees it, or None (for the form that moves a person by the circle's name)."""

@@ -5,6 +5,7 @@ from circles import views
 app_name = "circles"
 
 urlpatterns = [
+    path("", views.my_circles, name="mine"),
     path("cohort/<uuid:cohort_id>/", views.cohort_circles, name="cohort"),
     path("cohort/<uuid:cohort_id>/manage/", views.manage, name="manage"),
     path("cohort/<uuid:cohort_id>/form/", views.form_circles, name="form"),

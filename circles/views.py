@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from circles import actions, panels
 from circles.access import (
+    circles_i_see,
     circles_of_cohort,
     formation_of,
     get_circle_for_user,
@@ -57,6 +58,24 @@ def cohort_circles(request: HttpRequest, cohort_id: uuid.UUID) -> HttpResponse:
             "can_manage": is_circles_admin(user, seat.cohort.organization_id),
             "nav": "circles",
         },
+    )
+
+
+@login_required
+@require_GET
+def my_circles(request: HttpRequest) -> HttpResponse:
+    """ "Circles" in a coach's header: the circles they see across their cohorts (those they
+    coach first-hand marked), grouped by cohort, each linked to its page."""
+    user: Any = request.user
+    circles = circles_i_see(user)
+    cohorts: dict[int, dict[str, Any]] = {}
+    for circle in circles:
+        cohorts.setdefault(circle.cohort_id, {"cohort": circle.cohort, "circles": []})
+        cohorts[circle.cohort_id]["circles"].append(circle)
+    return render(
+        request,
+        "circles/mine.html",
+        {"cohorts": list(cohorts.values()), "nav": "circles"},
     )
 
 

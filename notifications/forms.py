@@ -46,9 +46,15 @@ class PreferencesForm(forms.Form):
         error_messages={"invalid": _("Enter a time such as 07:00.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
+        """`kinds`: the NotificationKind values to offer (kinds_for_role of the person); None
+        offers every kind. A posted value for any other kind is not a field, so it is ignored
+        and that kind's saved choice stays as it was."""
         super().__init__(*args, **kwargs)
-        for kind in NotificationKind:
+        self.kinds = (
+            [NotificationKind(k) for k in kinds] if kinds is not None else list(NotificationKind)
+        )
+        for kind in self.kinds:
             self.fields[f"email_{kind.value}"] = forms.ChoiceField(
                 label=kind.label,
                 choices=EmailChoice.choices,
@@ -63,7 +69,7 @@ class PreferencesForm(forms.Form):
             )
 
     def kind_fields(self) -> list[forms.BoundField]:
-        return [self[f"email_{kind.value}"] for kind in NotificationKind]
+        return [self[f"email_{kind.value}"] for kind in self.kinds]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -77,4 +83,4 @@ class PreferencesForm(forms.Form):
         return data
 
     def choices(self) -> dict[str, str]:
-        return {kind.value: self.cleaned_data[f"email_{kind.value}"] for kind in NotificationKind}
+        return {kind.value: self.cleaned_data[f"email_{kind.value}"] for kind in self.kinds}

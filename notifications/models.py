@@ -77,6 +77,27 @@ DEFAULT_EMAIL: dict[str, str] = {
 }
 DIGEST_CHOICES = (EmailChoice.DAILY, EmailChoice.WEEKLY)
 
+# Kinds that reach only some roles of an organisation (who each kind is sent to): what a learner
+# shares with her coach reaches coaches (and admins who coach); a change-of-coach request
+# reaches the organisation's admins. "A new coach" (COACH_MATCH) reaches learners as well.
+ROLE_ONLY_KINDS: dict[str, frozenset[str]] = {
+    NotificationKind.SHARED_WITH_YOU: frozenset(
+        {policy.Role.COACH, policy.Role.ADMIN, policy.Role.DESIGNER, policy.Role.EXPERT}
+    ),
+    NotificationKind.COACH_REQUEST: frozenset({policy.Role.ADMIN}),
+}
+
+
+def kinds_for_role(role: str | None) -> list[str]:
+    """The notification kinds (values, in NotificationKind's order) that can reach someone of
+    organisation `role` (a Role value; None for no membership: every kind, as before), so
+    that Notification preferences offers only those. Saved choices for the others are kept."""
+    return [
+        kind.value
+        for kind in NotificationKind
+        if role is None or role in ROLE_ONLY_KINDS.get(kind.value, frozenset({role}))
+    ]
+
 
 class NotificationQuerySet(OrganizationScopedQuerySet["Notification"]):
     def visible_to(self, user: "User | Any") -> "NotificationQuerySet":

@@ -23,7 +23,8 @@ from notifications.access import (
     unread_count_for_user,
 )
 from notifications.forms import PageForm, PreferencesForm
-from notifications.models import NotificationKind, QuietHours
+from notifications.models import NotificationKind, QuietHours, kinds_for_role
+from rapport import policy
 
 PER_PAGE = 20
 
@@ -96,13 +97,16 @@ def preferences(request: HttpRequest) -> HttpResponse:
     """Per kind: email immediately, in a daily or weekly digest, or never; and quiet hours."""
     user: User = request.user  # type: ignore[assignment]
     hours = QuietHours.objects.visible_to(user).first()
+    # Only the kinds that can reach this person (by their role in the organisation).
+    membership = policy.membership_of(user)
+    kinds = kinds_for_role(membership.role if membership is not None else None)
     initial: dict[str, object] = {
         f"email_{kind}": choice for kind, choice in actions.email_choices_of(user).items()
     }
     if hours is not None:
         initial |= {"quiet_start": hours.start, "quiet_end": hours.end}
     if request.method == "POST":
-        form = PreferencesForm(request.POST, initial=initial)
+        form = PreferencesForm(request.POST, initial=initial, kinds=kinds)
         if form.is_valid():
             actions.set_email_preferences(user, choices=form.choices())
             actions.set_quiet_hours(
@@ -112,7 +116,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             return redirect("notifications:preferences")
         status = 400
     else:
-        form = PreferencesForm(initial=initial)
+        form = PreferencesForm(initial=initial, kinds=kinds)
         status = 200
     return render(
         request,

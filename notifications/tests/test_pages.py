@@ -173,3 +173,44 @@ class PreferencesPageTests(PersonaTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertFalse(EmailPreference.objects.exists())
         self.assertFalse(QuietHours.objects.exists())
+
+    def test_each_person_is_offered_only_the_kinds_that_can_reach_them(self) -> None:
+        """A learner was offered "Reflections your learners share with you" and "Requests for a
+        change of coach (admins)", which never reach her."""
+        shared = NotificationKind.SHARED_WITH_YOU.label
+        request = NotificationKind.COACH_REQUEST.label
+        offered = {}
+        for person in (self.alice, self.carol, self.adam):
+            self.client.force_login(person)
+            offered[person.email] = self.client.get(reverse("notifications:preferences"))
+        learner, coach, admin = offered.values()
+        self.assertNotContains(learner, 'name="email_shared_with_you"')
+        self.assertNotContains(learner, shared)
+        self.assertNotContains(learner, 'name="email_coach_request"')
+        self.assertNotContains(learner, request)
+        # A learner is told of a new coach (coaching.actions tells learners and coaches).
+        self.assertContains(learner, 'name="email_coach_match"')
+        self.assertContains(learner, 'name="email_reply"')
+        self.assertContains(coach, 'name="email_shared_with_you"')
+        self.assertNotContains(coach, 'name="email_coach_request"')
+        self.assertContains(admin, 'name="email_shared_with_you"')
+        self.assertContains(admin, 'name="email_coach_request"')
+
+    def test_a_posted_kind_that_is_not_offered_is_ignored_and_saved_choices_are_kept(
+        self,
+    ) -> None:
+        EmailPreference.objects.create(
+            user=self.alice,
+            kind=NotificationKind.SHARED_WITH_YOU,
+            email="weekly",
+            organization_id=self.org.pk,
+        )
+        self.client.force_login(self.alice)
+        data = self.form(email_reaction="never", email_shared_with_you="never")
+        data["email_coach_request"] = "not even a choice"
+        response = self.client.post(reverse("notifications:preferences"), data, follow=True)
+        self.assertContains(response, "Your notification preferences are saved.")
+        mine = dict(EmailPreference.objects.filter(user=self.alice).values_list("kind", "email"))
+        self.assertEqual(mine["reaction"], "never")
+        self.assertEqual(mine["shared_with_you"], "weekly")  # kept, not offered, not changed
+        self.assertNotIn("coach_request", mine)

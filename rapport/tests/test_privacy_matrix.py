@@ -39,6 +39,8 @@ from rapport.testing import PersonaTestCase, make_user, without_noise
 ANONYMOUS = "anonymous"
 POST_ONLY = {"cohorts:activity_complete", "cohorts:media_position"}
 ADMIN_ONLY = {"cohorts:import", "circles:manage"}
+# "Circles" in a coach's header: the circles they coach across cohorts; 404 for other roles.
+COACH_ONLY = {"circles:mine"}
 DISCUSSION_WRITES = {
     "discussions:post",
     "discussions:draft",
@@ -896,6 +898,8 @@ class PrivacyMatrixTests(PersonaTestCase):
                     expected = {404}  # a designer is in no circle
                 elif endpoint.name in ADMIN_ONLY:
                     expected = {200} if persona == "adam" else {403}
+                elif endpoint.name in COACH_ONLY:
+                    expected = {200} if persona == "carol" else {404}
                 else:
                     expected = {200, 302}
                 self.assertIn(status, expected, f"{persona} {endpoint.name}")

@@ -2,6 +2,7 @@
 keyboard and publishes; a learner finds "My circle" from This week; every circle page passes
 axe-core at desktop and phone width."""
 
+import itertools
 from datetime import timedelta
 from pathlib import Path
 
@@ -143,3 +144,45 @@ def test_circle_pages_pass_axe(
     finally:
         context.close()
     assert not blocking, "axe-core found serious or critical problems:\n" + "\n".join(blocking)
+
+
+def test_each_circles_summary_is_on_screen_and_the_tables_are_apart_at_phone_width(
+    live_server: LiveServer, chromium: Browser, cohort: Cohort
+) -> None:
+    """At 390 px each circle's summary was a caption centred across its 724 px scrolling table,
+    half off screen, and one circle's table touched the next. The summary now starts at the
+    page's left edge, fits the screen, and the circles stand apart."""
+    from accounts.models import User
+    from circles.actions import form_draft
+
+    admin = User.objects.get(email="admin@northwind.example")
+    form_draft(cohort, mix=("region", "function"), by=admin)
+    context = chromium.new_context(viewport=PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, "admin@northwind.example")
+        page.goto(f"{live_server.url}/circles/cohort/{cohort.public_id}/manage/")
+        width = page.evaluate("document.documentElement.clientWidth")
+        heading = page.locator("#circles-title").bounding_box()
+        assert heading is not None
+        # Each circle's line "members: 6 · 3.0 shared hours · …", wherever it is rendered.
+        summaries = page.locator(":is(caption, p)", has_text="members:")
+        assert summaries.count() == 3
+        for index in range(summaries.count()):
+            summary = summaries.nth(index)
+            box = summary.bounding_box()
+            assert box is not None
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (index, box, width)
+            # Left-aligned with the section's heading, not centred over the table.
+            assert abs(box["x"] - heading["x"]) < 2, (index, box, heading)
+            assert summary.evaluate("el => getComputedStyle(el).textAlign") in ("start", "left")
+        wraps = page.locator(".table-wrap")
+        boxes = [wraps.nth(i).bounding_box() for i in range(wraps.count())]
+        tables = [b for b in boxes if b is not None][-3:]  # the circles' (after the unplaced)
+        for upper, lower in itertools.pairwise(tables):
+            gap = lower["y"] - (upper["y"] + upper["height"])
+            # The next circle's name and summary sit between, with room above them.
+            assert gap >= 48, (upper, lower, gap)
+    finally:
+        context.close()

@@ -126,3 +126,25 @@ def test_the_new_badge_is_its_own_size(
                 assert badge["x"] <= headline["x"] + 1, (size, badge, headline)
     finally:
         context.close()
+
+
+def test_the_quiet_hours_help_stands_apart_from_the_fields_under_it(
+    live_server: LiveServer, chromium: Browser, learner: str
+) -> None:
+    """At 390 px the quiet hours' help sentence touched the "Quiet hours start" label under it
+    (and that field the "Quiet hours end" label): a gap now separates each."""
+    context = chromium.new_context(viewport=PHONE)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, learner)
+        page.goto(f"{live_server.url}/notifications/preferences")
+        help_box = page.get_by_text("No email reaches you between these times").bounding_box()
+        start = page.locator("label[for=id_quiet_start]").bounding_box()
+        start_input = page.locator("#id_quiet_start").bounding_box()
+        end = page.locator("label[for=id_quiet_end]").bounding_box()
+        assert help_box and start and start_input and end
+        assert start["y"] - (help_box["y"] + help_box["height"]) >= 12, (help_box, start)
+        assert end["y"] - (start_input["y"] + start_input["height"]) >= 12, (start_input, end)
+    finally:
+        context.close()
