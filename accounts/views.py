@@ -25,7 +25,6 @@ from accounts.personal_data import build_export, sections
 from accounts.tokens import invitation_token_generator
 from rapport import policy
 from rapport.lib.timezones import is_valid_time_zone
-from rapport.participation import takes_part
 
 # The session key that carries an erasure's counts to the confirmation page, after sign-out.
 ERASED_SESSION_KEY = "erasure_counts"
@@ -44,9 +43,6 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "nav": "profile",
-            # Blocks and My reports are for people who take part (a sponsor has neither page:
-            # the link gave her a 403).
-            "takes_part": takes_part(request.user),
             # "People you have blocked": the person's own blocks (Block.visible_to).
             "blocks": Block.objects.visible_to(request.user)
             .select_related("blocked")

@@ -39,6 +39,10 @@ GRACE_DAYS = 14
 _THREAD_RELATED = ("cohort__program", "activity__week", "circle")
 
 
+#: Top-level posts on a page of a thread (with their replies); `discussions.threads` pages by it.
+PAGE_SIZE = 50
+
+
 def _cohort_thread_query(user: "User | Any", thread_public_id: uuid.UUID) -> "QuerySet[Thread]":
     """A thread of the person's organisation, with their seat in its cohort (`seat_role`):
     `Thread.visible_to`'s rule for a cohort's thread, in the form `with_seat_of` gives it
@@ -248,9 +252,7 @@ def reply_page(post: Post) -> int:
     """The page of the thread a reply to `post` (from get_post_in_thread) is shown on, for the
     person who posted it: `discussions.threads.page_of` of the reply, from the count that came
     with the post."""
-    from discussions import threads
-
-    return post.top_level_before // threads.PAGE_SIZE + 1  # type: ignore[attr-defined]
+    return post.top_level_before // PAGE_SIZE + 1  # type: ignore[attr-defined]
 
 
 def get_thread_of_post(user: "User | Any", post_public_id: uuid.UUID) -> Thread:

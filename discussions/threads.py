@@ -20,7 +20,7 @@ from django.utils.dates import MONTHS_3
 from markupsafe import Markup
 
 from accounts.models import blocked_names_of
-from discussions.access import is_closed, thread_kind_label
+from discussions.access import PAGE_SIZE, is_closed, thread_kind_label
 from discussions.models import (
     Draft,
     Post,
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-PAGE_SIZE = 50
 # Pages linked either side of the current one in a thread's page navigation.
 PAGE_WINDOW = 2
 

@@ -20,6 +20,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from rapport.lib.timezones import get_zone
+from rapport.participation import takes_part
 
 
 def url(viewname: str, *args: Any, **kwargs: Any) -> str:
@@ -276,6 +277,10 @@ def environment(**options: Any) -> Environment:
             "debug": settings.DEBUG,
             "field_attrs": field_attrs,
             "gettext_around": gettext_around,
+            # Whether a person has the personal pages (blocks, reports, journal…): the page
+            # frame's question, so an app low in the layers (accounts' Settings) need not
+            # import the cohorts app to ask it.
+            "takes_part": takes_part,
         }
     )
     env.filters.update({"in_zone": in_zone, "date_format": date_format, "minutes": minutes})

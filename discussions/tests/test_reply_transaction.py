@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from discussions import actions
+from discussions import access, actions
 from discussions.access import get_post_in_thread, reply_page
 from discussions.models import Post, Thread
 from notifications.actions import notify
@@ -51,7 +51,10 @@ class ReplyPageTests(PersonaTestCase):
         from discussions.access import get_thread_for_user
 
         checked = 0
-        with mock.patch.object(threads, "PAGE_SIZE", 1):  # the page is then the count + 1
+        with (
+            mock.patch.object(threads, "PAGE_SIZE", 1),
+            mock.patch.object(access, "PAGE_SIZE", 1),
+        ):  # the page is then the count + 1
             for person in (self.alice, self.bob, self.carol, self.fay, self.adam, self.dave):
                 for base in (self.gated, self.community):
                     if not Thread.objects.visible_to(person).filter(pk=base.pk).exists():
@@ -75,7 +78,7 @@ class ReplyPageTests(PersonaTestCase):
 
         parent = Post.objects.get(thread=self.community, body="Post 4")
         self.client.force_login(self.alice)
-        with mock.patch.object(threads, "PAGE_SIZE", 1):
+        with mock.patch.object(threads, "PAGE_SIZE", 1), mock.patch.object(access, "PAGE_SIZE", 1):
             response = self.client.post(
                 reverse("discussions:post", args=[self.community.public_id]),
                 {"body": "Thank you", "parent": parent.public_id},

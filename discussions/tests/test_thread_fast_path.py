@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from cohorts.models import EnrollmentRole
-from discussions import actions
+from discussions import access, actions
 from discussions.models import Post, Thread, coaches_cohort, is_moderator
 from discussions.personal_data import erase_discussions
 from discussions.threads import _top_level_count, has_answered, load_thread_page
@@ -429,7 +429,10 @@ class ReplyPathTests(PersonaTestCase):
 
         from discussions import threads
 
-        with mock.patch.object(threads, "PAGE_SIZE", 1):  # the page is then the count + 1
+        with (
+            mock.patch.object(threads, "PAGE_SIZE", 1),
+            mock.patch.object(access, "PAGE_SIZE", 1),
+        ):  # the page is then the count + 1
             for post in Post.objects.select_related("thread__activity", "thread__cohort", "parent"):
                 for person in (self.alice, self.bob, self.carol, self.fay, self.adam):
                     if not Post.objects.visible_to(person).filter(pk=post.pk).exists():
@@ -597,7 +600,7 @@ class PageLinksTests(PersonaTestCase):
         url = reverse("discussions:thread", args=[thread.public_id])
         from unittest import mock
 
-        with mock.patch.object(threads, "PAGE_SIZE", 1):
+        with mock.patch.object(threads, "PAGE_SIZE", 1), mock.patch.object(access, "PAGE_SIZE", 1):
             page = self.client.get(url + "?page=6").content.decode()
         # The links carry the thread's address (a refused post is shown at the posting URL).
         for number in (1, 4, 5, 7, 8, 12):
