@@ -353,18 +353,12 @@ def _claim_digests(ids: Sequence[int], *, now: datetime, lease: datetime) -> set
     say which rows it changed, hence the SQL."""
     if not ids:
         return set()
-    connection = connections[DigestDelivery.objects.db]
-    qn, ops = connection.ops.quote_name, connection.ops
-    claimed_at, sent_at = qn("claimed_at"), qn("sent_at")
-    sql = (
-        f"UPDATE {qn(DigestDelivery._meta.db_table)} SET {claimed_at} = %s "
-        f"WHERE {qn('id')} IN ({', '.join(['%s'] * len(ids))}) AND {sent_at} IS NULL "
-        f"AND ({claimed_at} IS NULL OR {claimed_at} < %s) RETURNING {qn('id')}"
+    return _update_returning_ids(
+        ids,
+        set_claimed_at=now,
+        condition="AND ({claimed_at} IS NULL OR {claimed_at} < %s)",
+        condition_value=lease,
     )
-    params = [ops.adapt_datetimefield_value(now), *ids, ops.adapt_datetimefield_value(lease)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0] for row in cursor.fetchall()}
 
 
 def _renew_claims(ids: Sequence[int], *, claimed_at: datetime, now: datetime) -> set[int]:
@@ -374,15 +368,31 @@ def _renew_claims(ids: Sequence[int], *, claimed_at: datetime, now: datetime) ->
     One conditional UPDATE … RETURNING, like `_claim_digests`."""
     if not ids:
         return set()
+    return _update_returning_ids(
+        ids, set_claimed_at=now, condition="AND {claimed_at} = %s", condition_value=claimed_at
+    )
+
+
+def _update_returning_ids(
+    ids: Sequence[int], *, set_claimed_at: datetime, condition: str, condition_value: datetime
+) -> set[int]:
+    """`UPDATE digest deliveries SET claimed_at = set_claimed_at WHERE id IN ids AND sent_at IS
+    NULL <condition> RETURNING id`: the ids this statement changed (SQLite 3.35+, PostgreSQL),
+    for `_claim_digests` and `_renew_claims`. `condition` is SQL with one `%s` (bound to
+    `condition_value`), naming the column as `{claimed_at}` (quoted by the database). Django's
+    update() cannot say which rows it changed, hence the SQL."""
     connection = connections[DigestDelivery.objects.db]
     qn, ops = connection.ops.quote_name, connection.ops
-    column = qn("claimed_at")
     sql = (
-        f"UPDATE {qn(DigestDelivery._meta.db_table)} SET {column} = %s "
+        f"UPDATE {qn(DigestDelivery._meta.db_table)} SET {qn('claimed_at')} = %s "
         f"WHERE {qn('id')} IN ({', '.join(['%s'] * len(ids))}) AND {qn('sent_at')} IS NULL "
-        f"AND {column} = %s RETURNING {qn('id')}"
+        f"{condition.format(claimed_at=qn('claimed_at'))} RETURNING {qn('id')}"
     )
-    params = [ops.adapt_datetimefield_value(now), *ids, ops.adapt_datetimefield_value(claimed_at)]
+    params = [
+        ops.adapt_datetimefield_value(set_claimed_at),
+        *ids,
+        ops.adapt_datetimefield_value(condition_value),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}

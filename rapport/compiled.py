@@ -38,6 +38,7 @@ import re
 import threading
 import uuid
 import weakref
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from itertools import count
@@ -191,7 +192,7 @@ class _Prepared:
 _PLACEHOLDER = re.compile(r"%%|%s")
 
 
-class _Compiled:
+class _Compiled(ABC):
     """What `CompiledQuery` and `CompiledRows` share: the shapes, the stand-ins, the kept
     statements per connection and shape, and the parameters of a call."""
 
@@ -238,8 +239,10 @@ class _Compiled:
             kept[shape] = statement
         return statement
 
+    @abstractmethod
     def _compile(self, has_viewer: bool, shape: Any, using: str) -> Any:
-        raise NotImplementedError
+        """The statement for one shape (a `_Statement` or `_RowStatement`), compiled from the
+        queryset `build` makes. Raises NotCompilable when the compile cannot be kept."""
 
     def _prepare(self, has_viewer: bool, shape: Any, using: str) -> _Prepared:
         """`build` run with stand-ins for the shape, compiled, and each stand-in found again
