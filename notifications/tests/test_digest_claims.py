@@ -22,6 +22,11 @@ MORNING = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 08:00 in London: the digest
 class PlannedDigests(PersonaTestCase):
     """Two daily digests planned (alice, carol) and queued on the dummy backend."""
 
+    def test_the_two_digests_are_alices_and_carols(self) -> None:
+        self.assertEqual(
+            sorted(self.addresses), ["alice@northwind.example", "carol@northwind.example"]
+        )
+
     def setUp(self) -> None:
         for person in (self.alice, self.carol):
             set_email_preferences(person, choices={"reply": EmailChoice.DAILY})
@@ -37,6 +42,9 @@ class PlannedDigests(PersonaTestCase):
         with patch("django.utils.timezone.now", return_value=MORNING):
             plan_digests()  # queued on the dummy backend: nothing sent yet
         self.ids = list(DigestDelivery.objects.order_by("pk").values_list("pk", flat=True))
+        # Whose digest came first is the planner's row order (alice's on SQLite; either on
+        # PostgreSQL): the tests name the two by their delivery, not by their person.
+        self.addresses = [DigestDelivery.objects.get(pk=pk).recipient.email for pk in self.ids]
         self.lease = MORNING - timedelta(seconds=60)
 
 
@@ -65,7 +73,7 @@ class DigestClaimTests(PlannedDigests):
         with smtp_server() as inbox, patch("django.utils.timezone.now", return_value=soon):
             sent = send_digests.call(delivery_ids=self.ids)
         self.assertEqual(sent, 1)
-        self.assertEqual([parse(m)["To"] for m in inbox.messages], ["carol@northwind.example"])
+        self.assertEqual([parse(m)["To"] for m in inbox.messages], [self.addresses[1]])
         self.assertIsNone(DigestDelivery.objects.get(pk=self.ids[0]).sent_at)
         self.assertEqual(DigestDelivery.objects.get(pk=self.ids[1]).count, 1)
 
@@ -121,5 +129,5 @@ class SlowSendingTests(PlannedDigests):
             DigestDelivery.objects.filter(pk=self.ids[1]).update(claimed_at=now)
 
         self.assertEqual(self.send_with_clock(during_first_send=taken_over), 1)
-        self.assertEqual([parse(m)["To"] for m in self.inbox.messages], ["alice@northwind.example"])
+        self.assertEqual([parse(m)["To"] for m in self.inbox.messages], [self.addresses[0]])
         self.assertIsNone(DigestDelivery.objects.get(pk=self.ids[1]).sent_at)
