@@ -791,15 +791,20 @@ def review_each(
     its own visibility), with one embedding of all their passages: the embedder sorts them
     by length into batches, so many small texts pad less than one call per activity. One
     `Review` per (text, context), in order; the same reviews as `review` one by one."""
-    drafts = [_prepare(text, context) for text, context in items]
+    tone_model = (model or default_model()) if any(c.classifier for _, c in items) else None
+    emb = (embedder or default_embedder()) if tone_model is not None else None
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        # A first review in this process loads the model while the rules read (round 8).
+        if emb is not None and not getattr(emb, "loaded", True):
+            worker.submit(emb.load)  # type: ignore[attr-defined]
+        drafts = [_prepare(text, context) for text, context in items]
     read = [d for d, (_, c) in zip(drafts, items, strict=True) if c.classifier and not d.done]
     if read:
-        tone_model = model or default_model()
-        if tone_model is None:
+        if tone_model is None or emb is None:
             for d in read:
                 d.notes.append("classifier-off")
         else:
-            _classify(read, tone_model, embedder or default_embedder())
+            _classify(read, tone_model, emb)
     return [_finish(d) for d in drafts]
 
 

@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from . import prefilter
@@ -25,17 +25,34 @@ Fix = Callable[[str, "re.Match[str]"], str] | str | None
 
 @dataclass(frozen=True)
 class Rule:
-    """One pattern: its finding code, the compiled regex and how to rewrite the sentence.
+    """One pattern: its finding code, its regex and how to rewrite the sentence.
 
     `fix` is a replacement for the matched words (a string, "" deletes them), a function of
     the sentence and the match returning the whole new sentence, or None for the code's default
-    sentence (`DEFAULT_REWRITES`)."""
+    sentence (`DEFAULT_REWRITES`).
+
+    `source` and `unless_source` are compiled (with `flags`) on first use, as `pattern` and
+    `unless`: compiling all ~460 patterns at import cost a cold start about 0.2 s of CPU before
+    any text was read, and a sentence only ever searches the rules its words select
+    (`matches`), so a short review compiles few of them."""
 
     code: str
-    pattern: re.Pattern[str]
+    source: str
     fix: Fix = None
     negatable: bool = True
-    unless: re.Pattern[str] | None = None
+    unless_source: str | None = None
+    flags: int = re.IGNORECASE
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled regex (compiled once, on first use)."""
+        return re.compile(self.source, self.flags)
+
+    @cached_property
+    def unless(self) -> re.Pattern[str] | None:
+        """The compiled exception (None when the rule has none): no finding in a sentence it
+        matches."""
+        return re.compile(self.unless_source, self.flags) if self.unless_source else None
 
     def applies(self, sentence: str) -> bool:
         """Whether the rule may fire on `sentence` at all (`unless` not matched)."""
@@ -48,11 +65,7 @@ def _r(
     # A space in a pattern matches any run of spaces: masked markup leaves runs of them. An
     # optional space (" ?": "curve ?ball", "20 ?%") matches none or any run.
     return Rule(
-        code,
-        re.compile(pattern.replace(" ?", r"\s*").replace(" ", r"\s+"), re.IGNORECASE),
-        fix,
-        negatable,
-        re.compile(unless, re.IGNORECASE) if unless else None,
+        code, pattern.replace(" ?", r"\s*").replace(" ", r"\s+"), fix, negatable, unless or None
     )
 
 
@@ -1623,6 +1636,13 @@ def _table_key(pattern: re.Pattern[str]) -> str:
     return f"{pattern.flags}:{pattern.pattern}"
 
 
+def _source_key(rule: Rule) -> str:
+    """The table key `rule.pattern` will have, without compiling it: a str pattern's flags
+    gain `re.UNICODE` (inline flags would add more: such a pattern misses the table and has its
+    keys worked out, compiled, as an edited one does)."""
+    return f"{int(rule.flags | re.UNICODE)}:{rule.source}"
+
+
 def prefilter_table(rules: list[Rule]) -> dict[str, list[list[str]] | None]:
     """The prefilter keys of `rules`, as stored in `PREFILTER_TABLE`: pattern → [words,
     substrings] or None (no prefilter)."""
@@ -1645,7 +1665,7 @@ def _index() -> prefilter.Index:
         table = {}
     keyed: list[prefilter.Keys | None] = []
     for rule in RULES:
-        key = _table_key(rule.pattern)
+        key = _source_key(rule)
         if key in table:
             k = table[key]
             keyed.append(None if k is None else (tuple(k[0]), tuple(k[1])))
