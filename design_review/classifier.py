@@ -184,7 +184,7 @@ class MiniLMEmbedder:
 
 def batches(lengths: list[int], *, rows: int = BATCH, cost: int = BATCH_COST) -> list[list[int]]:
     """The indices of passages of `lengths` tokens, sorted by length and cut into batches of
-    at most `rows` so that the padded tokens (each batch's longest × its size) plus `cost` per
+    at most `rows` so that the padded tokens (each batch's longest times its size) plus `cost` per
     batch are fewest (dynamic programming over the cut points). Round 7 cut every `rows`
     passages: on `review_text`'s 100-line chunks, 14% of the tokens read were padding; about
     5% now. The vectors do not depend on the batches (`test_checker.EmbedderTests`)."""
