@@ -34,6 +34,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import signal
 import sys
@@ -323,6 +324,29 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def server_cpu_seconds(leader: int) -> float:
+    """CPU seconds (user and system) spent so far by the server's processes: every process of
+    the session `leader` started (the master and its workers), read from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[3]) == leader:  # field 6 of stat: the session id
+            total += int(fields[11]) + int(fields[12])  # fields 14 and 15: utime, stime
+    return total / ticks
+
+
+def children_cpu_seconds() -> float:
+    """CPU seconds of this process's waited-for children so far (each wrk run)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def reply_script(facts: dict[str, Any]) -> Path:
     """A wrk script that POSTs the reply form (session and CSRF cookie, form-encoded body) and
     reports like bench/wrk_report.lua."""
@@ -403,7 +427,13 @@ def main() -> int:
             ("reply", facts["reply_url"], script),
         ):
             load = os.getloadavg()[0]
+            server_before, wrk_before = server_cpu_seconds(server.pid), children_cpu_seconds()
             results[name] = run_wrk(port, url, str(facts["session"]), args, script=lua)
+            requests = max(results[name]["requests"], 1)
+            results[name]["server_cpu_ms"] = (
+                (server_cpu_seconds(server.pid) - server_before) * 1000 / requests
+            )
+            results[name]["wrk_cpu_ms"] = (children_cpu_seconds() - wrk_before) * 1000 / requests
             results[name]["load_1min_before"] = load
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -437,6 +467,13 @@ def main() -> int:
         return ""
 
     print_figures(results, facts["queries"], verdict, label="request")
+    print(
+        "CPU a request (from /proc, the whole run's): "
+        + "; ".join(
+            f"{name} server {figures['server_cpu_ms']:.2f} ms, wrk {figures['wrk_cpu_ms']:.2f} ms"
+            for name, figures in results.items()
+        )
+    )
 
     save_results(
         "thread_page",
