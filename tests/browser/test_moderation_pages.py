@@ -75,3 +75,26 @@ def test_the_report_forms_headings_go_down_in_level_and_size(
         "el => getComputedStyle(el).fontWeight"
     )
     assert (legend, details, answer) == ("600", "600", "400")
+
+
+def test_a_reports_facts_are_labels_in_bold_and_values_in_regular_text(
+    live_server: LiveServer, context: BrowserContext, reported: tuple[Post, Report]
+) -> None:
+    """The report page set every fact in bold, labels muted and small beside them: the values
+    shouted and the labels whispered. A definition list like the product's others: dt bold,
+    dd regular."""
+    _post, report = reported
+    page = context.new_page()
+    sign_in(page, live_server.url, "greta@pages.example")
+    page.goto(f"{live_server.url}/moderation/reports/{report.public_id}/")
+    facts = page.locator("dl.facts")
+    weights = facts.evaluate(
+        """dl => [...dl.children].map(el => [el.tagName, getComputedStyle(el).fontWeight,
+                                             el.innerText.trim().slice(0, 20)])"""
+    )
+    assert [tag for tag, _weight, _text in weights][:2] == ["DT", "DD"]
+    labels = {text: weight for tag, weight, text in weights if tag == "DT"}
+    values = {text: weight for tag, weight, text in weights if tag == "DD"}
+    assert set(labels) >= {"Reported by", "When", "Status", "Details"}
+    assert set(labels.values()) == {"600"}, labels
+    assert set(values.values()) == {"400"}, values
