@@ -57,6 +57,8 @@ def _programme_context(request: HttpRequest, program_id: uuid.UUID) -> dict[str,
     result = review_programme(activities_of(user, program), decisions, max_grade=grade)
     return {
         "program": program,
+        # The programme's own studio page, where the breadcrumb leads back to.
+        "program_studio_url": reverse("admin:programs_program_change", args=[program.pk]),
         "reading_grade": grade,
         "result": result,
         "sign_offs": sign_offs_of(user, program),
@@ -118,6 +120,9 @@ def _activity_page(request: HttpRequest, activity: Any, status: int = 200, **ext
             "notes": NOTES,
             "reading_grade": grade,
             "studio_url": reverse("admin:programs_activity_change", args=[activity.pk]),
+            "program_studio_url": reverse(
+                "admin:programs_program_change", args=[activity.week.program.pk]
+            ),
             **extra,
         },
         status=status,

@@ -33,8 +33,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-import httpx
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import F
@@ -43,6 +43,12 @@ from django.utils import timezone
 from events.models import DeadReason, DeadStatement, Event, ObjectType, PendingStatement
 from events.xapi import statement_for
 from programs.models import Activity
+
+if TYPE_CHECKING:
+    # httpx is imported where a statement is sent, not when Django starts: every process
+    # (web and task workers, each manage.py command) imported it through the tasks' module,
+    # about 0.1 s of its start (docs/performance.md, "What a process pays at start").
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -270,10 +276,12 @@ class Forwarder:
         self,
         lrs: LrsSettings,
         *,
-        client: httpx.Client | None = None,
+        client: "httpx.Client | None" = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
+        import httpx
+
         self.lrs = lrs
         self.client = client or httpx.Client(timeout=lrs.timeout)
         self.sleep = sleep
@@ -282,6 +290,8 @@ class Forwarder:
 
     def _post(self, statements: list[dict]) -> int | None:
         """POST a list of statements; the HTTP status, or None when no answer came."""
+        import httpx
+
         self.report.posts += 1
         try:
             response = self.client.post(
@@ -381,7 +391,7 @@ def forward_pending(
     *,
     max_batches: int | None = None,
     until: float | None = None,
-    client: httpx.Client | None = None,
+    client: "httpx.Client | None" = None,
     sleep: Callable[[float], None] = time.sleep,
     rng: random.Random | None = None,
 ) -> ForwardReport:

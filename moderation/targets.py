@@ -37,6 +37,12 @@ if TYPE_CHECKING:
 POST, QUESTION, ANSWER, ENTRY = "post", "question", "answer", "entry"
 
 
+def capital_first(label: str) -> str:
+    """`label` with its first letter a capital and the rest as written (unlike str.capitalize,
+    which would lower "Circle Lisbon" to "circle lisbon"), for a label that begins a line."""
+    return label[:1].upper() + label[1:]
+
+
 @dataclass(frozen=True)
 class Target:
     """The reported text. `kind` is POST, QUESTION, ANSWER or ENTRY; `obj` the Post, Question
@@ -71,6 +77,14 @@ class Target:
             ANSWER: _("answer"),
             ENTRY: _("journal entry"),
         }[self.kind]
+
+    @property
+    def place_label(self) -> str:
+        """`place` standing on its own (the line above a page's heading, a list's value, a
+        table cell, one part of a "·" line), its first letter a capital as every heading and
+        label in the product: "The journal shared with Circle Lisbon". `place` itself stays
+        as it is for sentences ("your report in the journal shared with …")."""
+        return capital_first(self.place)
 
     @property
     def report_filter(self) -> dict[str, Any]:

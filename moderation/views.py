@@ -90,7 +90,7 @@ def _report_page(request: HttpRequest, target: targets.Target) -> HttpResponse:
             "noun": target.noun,
             "form": form,
             "error": error,
-            "place": target.place,
+            "place": target.place_label,
             "author_label": target.author_label(request.user),
             "body_html": target.body_html(),
         },
@@ -145,7 +145,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "moderation/mine.html",
-        {"reports": [(r, targets.target_of(r).place) for r in reports], "nav": "moderation"},
+        {"reports": [(r, targets.target_of(r).place_label) for r in reports], "nav": "moderation"},
     )
 
 
@@ -174,7 +174,7 @@ def _item(report: Report) -> dict[str, object]:
         "report": report,
         "post": target,
         "noun": target.noun,
-        "place": target.place,
+        "place": target.place_label,
         "author_label": target.author_label(None, moderator=True),
         "body_html": target.body_html(),
     }
@@ -317,12 +317,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 def _place_of_entry(entry: ModerationAction) -> str:
-    """Where an audit log entry's text was (its post, question or journal entry), or "" once
-    it is gone."""
+    """Where an audit log entry's text was (its post, question or journal entry), as the
+    table cell's label (a capital first), or "" once it is gone."""
     if entry.post is not None:
-        return targets.post_target(entry.post).place
+        return targets.post_target(entry.post).place_label
     if entry.question is not None:
-        return targets.question_target(entry.question).place
+        return targets.question_target(entry.question).place_label
     if entry.entry is not None:
-        return targets.entry_place(entry.entry)
+        return targets.capital_first(targets.entry_place(entry.entry))
     return ""

@@ -162,6 +162,34 @@ class DesignReviewPageTests(PersonaTestCase):
         response = self.client.get(reverse("admin:programs_program_change", args=[self.program.pk]))
         self.assertContains(response, self.program_url)
 
+    def test_the_reviews_lead_back_to_the_programme_in_the_studio(self) -> None:
+        """The programme review, opened from the programme's studio page, had no way back but
+        the browser's (found clicking through the demo as the designer): a breadcrumb, as on
+        the product's other pages, leads to the studio and the programme's studio page, and an
+        activity's review also to its programme's review."""
+        studio = reverse("admin:index")
+        program_studio = reverse("admin:programs_program_change", args=[self.program.pk])
+        crumbs = (
+            f'<nav class="breadcrumbs" aria-label="Breadcrumb"><ol>'
+            f'<li><a href="{studio}">Studio</a></li>'
+            f'<li><a href="{program_studio}">{self.program.title}</a></li>'
+        )
+        self.client.force_login(self.dora)
+        program_page = self.client.get(self.program_url)
+        self.assertContains(
+            program_page,
+            crumbs + '<li aria-current="page">Design review</li></ol></nav>',
+            html=True,
+        )
+        activity_page = self.client.get(self.activity_url)
+        self.assertContains(
+            activity_page,
+            crumbs + f'<li><a href="{self.program_url}">Design review</a></li>'
+            f'<li aria-current="page">{self.activity.title}</li></ol></nav>',
+            html=True,
+        )
+        self.assertEqual(self.client.get(program_studio).status_code, 200)
+
 
 class QueryCountTests(PersonaTestCase):
     def count(self, url: str) -> int:

@@ -251,7 +251,7 @@ class ForwardingTests(PersonaTestCase):
     def test_the_command_sends_and_reports_counts(self) -> None:
         self._record(2)
         out = StringIO()
-        with mock.patch("events.forwarding.httpx.Client", return_value=self.lrs.client()):
+        with mock.patch("httpx.Client", return_value=self.lrs.client()):
             call_command("forward_xapi", stdout=out)
         self.assertIn("waiting 0", out.getvalue())
         self.assertFalse(PendingStatement.objects.exists())

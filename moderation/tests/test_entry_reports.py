@@ -86,7 +86,7 @@ class ReportingEntriesTests(EntryReportTestCase):
             queue = self.client.get(reverse("moderation:queue"))
             self.assertContains(queue, "Fay froze again")
             self.assertContains(queue, "Reported by Alice")
-            self.assertContains(queue, "the journal shared with Cohort A")
+            self.assertContains(queue, "The journal shared with Cohort A")
             detail = self.client.get(reverse("moderation:report_detail", args=[report.public_id]))
             self.assertContains(detail, "Fay froze again")
             self.assertContains(detail, "Why the journal entry is hidden (its author reads this)")
@@ -102,7 +102,7 @@ class ReportingEntriesTests(EntryReportTestCase):
         self.assertFalse(EntryView.objects.filter(viewer__in=[self.carol, self.adam]).exists())
         self.client.force_login(self.alice)
         mine = self.client.get(reverse("moderation:mine"))
-        self.assertContains(mine, "the journal shared with Cohort A")
+        self.assertContains(mine, "The journal shared with Cohort A")
         self.assertContains(mine, "Waiting for a moderator")
         self.assertNotContains(mine, "Fay froze")  # My reports never quotes the text
 
@@ -112,8 +112,39 @@ class ReportingEntriesTests(EntryReportTestCase):
         self.assertEqual(report.entry, self.circle_entry)
         self.client.force_login(self.adam)  # an admin who never reads the circle's journal
         queue = self.client.get(reverse("moderation:queue"))
-        self.assertContains(queue, "the journal shared with Circle Lisbon")
+        self.assertContains(queue, "The journal shared with Circle Lisbon")
         self.assertContains(queue, "Alice cried when")
+
+    def test_every_page_that_names_where_the_entry_is_begins_it_with_a_capital(self) -> None:
+        """The report form's line above its heading read "the journal shared with Circle
+        Lisbon" (found clicking through the demo). Wherever a moderation page shows the place
+        on its own (that line, the quoted text's line, My reports, the audit log) it begins
+        with a capital; only sentences keep the lower case (the notifications)."""
+        self.client.force_login(self.alice)
+        form = self.client.get(self.url(self.circle_entry))
+        self.assertContains(
+            form, '<p class="page-header__context">The journal shared with Circle Lisbon</p>'
+        )
+        self.post_report(self.alice, self.circle_entry)
+        report = Report.objects.get()
+        self.client.force_login(self.carol)
+        pages = {
+            "form": form,
+            "queue": self.client.get(reverse("moderation:queue")),
+            "report": self.client.get(reverse("moderation:report_detail", args=[report.public_id])),
+        }
+        with self.captureOnCommitCallbacks(execute=True):
+            actions.hide_reported_post(report, by=self.carol, reason="Not the circle's to know.")
+        self.client.force_login(self.adam)
+        pages["audit log"] = self.client.get(reverse("moderation:log"))
+        self.client.force_login(self.alice)
+        pages["my reports"] = self.client.get(reverse("moderation:mine"))
+        for name, page in pages.items():
+            with self.subTest(name):
+                self.assertContains(page, "The journal shared with Circle Lisbon")
+                self.assertNotContains(page, "the journal shared with")
+        notice = Notification.objects.filter(recipient=self.alice).latest("pk")
+        self.assertEqual(notice.place, "your report in the journal shared with Circle Lisbon")
 
     def test_no_report_control_on_ones_own_entry_or_one_shared_with_the_coach_only(self) -> None:
         self.assertNotContains(self.entry_page(self.bob), self.url())
@@ -238,7 +269,7 @@ class ModeratingEntriesTests(EntryReportTestCase):
         self.client.force_login(self.adam)
         log = self.client.get(reverse("moderation:log"))
         self.assertContains(log, "Hid reported text")
-        self.assertContains(log, "the journal shared with Circle Lisbon")  # where it is now
+        self.assertContains(log, "The journal shared with Circle Lisbon")  # where it is now
         self.assertNotContains(log, "Fay froze")
         # Shown again (a mistake): back for its circle, and logged.
         response = self.client.post(
@@ -323,7 +354,8 @@ class ModeratingEntriesTests(EntryReportTestCase):
         self.assertEqual(ModerationAction.objects.get().action, ActionKind.DISMISS)
         self.client.force_login(self.alice)
         mine = self.client.get(reverse("moderation:mine"))
-        self.assertContains(mine, "a journal entry its author has since deleted")
+        self.assertContains(mine, "A journal entry its author has since deleted")
+        self.assertNotContains(mine, "a journal entry its author has since deleted")
         self.assertContains(mine, "No action taken")
 
     def test_the_exports_hold_the_report_and_the_hide_for_their_own_people_only(self) -> None:
