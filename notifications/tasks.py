@@ -7,9 +7,11 @@ the kind, the place's title) and links. Every email carries a one-click unsubscr
 (RFC 8058 `List-Unsubscribe` and `List-Unsubscribe-Post` headers, and a link in the body).
 
 Digests are exactly-once per person and period, whatever the worker does:
-1. `plan_digests` (run by the periodic command) creates, in ONE transaction, a `DigestDelivery`
-   for each person whose digest is due (unique per person and period) and attaches their pending
-   notifications to it, then queues `send_digests` for the new deliveries when it commits.
+1. `plan_digests` (run by the periodic command) creates a `DigestDelivery` for each person whose
+   digest is due (unique per person and period), PLAN_CHUNK people at a time: each chunk's
+   transaction creates their deliveries, attaches their pending notifications to them and
+   queues `send_digests` for them (in that transaction with the database task backend, else
+   when it commits), so workers send the first chunks while the next are planned.
 2. `send_digests` claims each delivery (a conditional UPDATE, so two tasks never both send it),
    sends it, and marks it sent at once.
 3. A delivery whose task died (worker killed) is queued again by the next `plan_digests` once its
@@ -21,6 +23,7 @@ before the one-row UPDATE that marks it sent commits; such a repeat has the same
 
 import itertools
 import smtplib
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
@@ -36,6 +39,7 @@ from django.utils import timezone
 
 from accounts.emails import MultipartEmail, RenderedEmail, render_email
 from accounts.models import User
+from notifications.actions import tasks_share_the_transaction
 from notifications.models import (
     DIGEST_HOUR,
     DIGEST_WEEKDAY,
@@ -50,6 +54,10 @@ from notifications.tokens import unsubscribe_token
 from rapport.lib.timezones import get_zone
 
 SEND_BATCH = 500  # deliveries or notifications per task
+# Deliveries planned, committed and queued together by plan_digests: the workers start on the
+# first chunk while the next ones are planned, and each chunk's transaction holds SQLite's
+# write lock (which the workers' claims and marks wait for) for a fraction of a second.
+PLAN_CHUNK = 1000
 
 
 def lease_seconds() -> int:
@@ -257,7 +265,15 @@ def plan_digests(*, now: datetime | None = None) -> dict[str, int]:
 
     Run by the periodic command (`manage.py run_periodic`). Safe to run at any moment and any
     number of times, concurrently too: a digest is unique per person and period, and each
-    pending notification is attached to one digest, in the transaction that creates it."""
+    pending notification is attached to one digest, in the transaction that creates it.
+
+    The deliveries are planned PLAN_CHUNK at a time, each chunk in its own transaction that
+    creates them, attaches their notifications and queues their `send_digests` tasks (in the
+    same transaction when the tasks are rows of the same database, else when it commits), so
+    the workers send the first chunks while later ones are still being planned. A planner
+    that dies between chunks leaves whole chunks behind, each queued; the next run plans the
+    rest and creates nothing twice (a chunk's people have their digest, and their
+    notifications are attached to it)."""
     now = now or timezone.now()
     pending = (
         Notification.objects.filter(
@@ -283,51 +299,109 @@ def plan_digests(*, now: datetime | None = None) -> dict[str, int]:
         if digest_due(cadence, local, start, end):
             due[digest_period(cadence, local)].append((recipient_id, organization_id))
 
-    planned = 0
-    new_ids: list[int] = []
-    with transaction.atomic():
-        for period, people in due.items():
-            cadence = period.partition(":")[0]
-            existing = set(
-                DigestDelivery.objects.filter(period=period).values_list("recipient_id", flat=True)
-            )
-            fresh = [
-                DigestDelivery(recipient_id=pk, organization_id=org, period=period)
-                for pk, org in people
-                if pk not in existing
-            ]
-            DigestDelivery.objects.bulk_create(fresh, batch_size=SEND_BATCH)
-            planned += len(fresh)
-            # Attach each fresh delivery's pending notifications to it, in this transaction.
-            delivery = DigestDelivery.objects.filter(
-                recipient_id=OuterRef("recipient_id"), period=period, enqueued_at__isnull=True
-            ).values("pk")[:1]
-            Notification.objects.filter(
-                email=cadence,
-                emailed_at__isnull=True,
-                digest__isnull=True,
-                created_at__lte=now,
-                recipient__in=DigestDelivery.objects.filter(
-                    period=period, enqueued_at__isnull=True
-                ).values("recipient_id"),
-            ).update(digest=Subquery(delivery))
-            new_ids.extend(
-                DigestDelivery.objects.filter(period=period, enqueued_at__isnull=True).values_list(
-                    "pk", flat=True
-                )
-            )
-        lease = now - timedelta(seconds=lease_seconds())
-        stale = list(
-            DigestDelivery.objects.unsent()
-            .filter(Q(enqueued_at__lt=lease), Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease))
-            .values_list("pk", flat=True)
+    planned = tasks = 0
+    for period, people in due.items():
+        existing = set(
+            DigestDelivery.objects.filter(period=period).values_list("recipient_id", flat=True)
         )
-        ids = new_ids + stale
-        for chunk in itertools.batched(ids, 30000):
-            DigestDelivery.objects.filter(pk__in=chunk).update(enqueued_at=now)
-        chunks = [list(chunk) for chunk in itertools.batched(ids, SEND_BATCH)]
+        fresh = [(pk, org) for pk, org in people if pk not in existing]
+        for chunk in itertools.batched(fresh, PLAN_CHUNK):
+            with transaction.atomic():
+                ids = _plan_chunk(period, chunk, now=now)
+                tasks += _queue_digests(ids)
+            planned += len(ids)
+
+    lease = now - timedelta(seconds=lease_seconds())
+    stale = list(
+        DigestDelivery.objects.unsent()
+        .filter(Q(enqueued_at__lt=lease), Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for stale_ids in itertools.batched(stale, PLAN_CHUNK):
+        with transaction.atomic():
+            DigestDelivery.objects.filter(pk__in=stale_ids).update(enqueued_at=now)
+            tasks += _queue_digests(stale_ids)
+    return {"planned": planned, "requeued": len(stale), "tasks": tasks}
+
+
+def _plan_chunk(period: str, people: Sequence[tuple[int, int]], *, now: datetime) -> list[int]:
+    """In the caller's transaction: create the digests of `period`, queued at `now`, for
+    `people` ((recipient, organisation) pairs who have none: one who has makes the INSERT fail
+    on the unique constraint and the chunk roll back), and attach each one's pending
+    notifications of the period's cadence to it. Returns the new deliveries' ids."""
+    cadence = period.partition(":")[0]
+    _insert_deliveries(period, people, enqueued_at=now)
+    recipients = [pk for pk, _ in people]
+    delivery = DigestDelivery.objects.filter(
+        recipient_id=OuterRef("recipient_id"), period=period
+    ).values("pk")[:1]
+    Notification.objects.filter(
+        email=cadence,
+        emailed_at__isnull=True,
+        digest__isnull=True,
+        created_at__lte=now,
+        recipient_id__in=recipients,
+    ).update(digest=Subquery(delivery))
+    return list(
+        DigestDelivery.objects.filter(period=period, recipient_id__in=recipients)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _insert_deliveries(
+    period: str, people: Sequence[tuple[int, int]], *, enqueued_at: datetime
+) -> None:
+    """INSERT one DigestDelivery of `period` for each (recipient, organisation) of `people`,
+    with the values the model gives a new one (a fresh public_id, created now, unclaimed,
+    unsent, count 0) and `enqueued_at`: one `executemany`. Plain SQL, as `bulk_create` spent
+    0.2 ms of Python a row building its statement, four fifths of a plan's CPU."""
+    connection = connections[DigestDelivery.objects.db]
+    qn, ops = connection.ops.quote_name, connection.ops
+    public_id = DigestDelivery._meta.get_field("public_id")
+    columns = [
+        "public_id",
+        "organization_id",
+        "recipient_id",
+        "period",
+        "created_at",
+        "enqueued_at",
+        "count",
+    ]
+    sql = (
+        f"INSERT INTO {qn(DigestDelivery._meta.db_table)} ({', '.join(map(qn, columns))}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    created = ops.adapt_datetimefield_value(timezone.now())
+    queued = ops.adapt_datetimefield_value(enqueued_at)
+    rows = [
+        (
+            public_id.get_db_prep_value(uuid.uuid4(), connection),
+            org,
+            pk,
+            period,
+            created,
+            queued,
+            0,
+        )
+        for pk, org in people
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _queue_digests(ids: Sequence[int]) -> int:
+    """Queue `send_digests` for these deliveries, SEND_BATCH a task, in the caller's transaction
+    when the task backend writes its rows in the deliveries' database (so the tasks exist
+    exactly when the deliveries do), else once it commits. Returns how many tasks."""
+    chunks = [list(chunk) for chunk in itertools.batched(ids, SEND_BATCH)]
+    if tasks_share_the_transaction(send_digests):
+        for chunk in chunks:
+            send_digests.enqueue(delivery_ids=chunk)
+    else:
         transaction.on_commit(lambda: [send_digests.enqueue(delivery_ids=c) for c in chunks])
-    return {"planned": planned, "requeued": len(stale), "tasks": len(chunks)}
+    return len(chunks)
 
 
 def _digest_sections(rows: Iterable[Notification]) -> list[tuple[str, list[Notification]]]:
