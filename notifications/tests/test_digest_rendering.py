@@ -76,11 +76,11 @@ class DigestWordingTests(PersonaTestCase):
         self.assertEqual(look.call_count, first)
 
     def test_the_headline_is_the_one_a_notification_shows(self) -> None:
-        for kind in models.NotificationKind.values:
+        for kind in models.NotificationKind:
             for actor in ("", "Bob"):
                 with self.subTest(kind=kind, actor=actor):
                     wording = (
-                        models._HEADLINES_WITHOUT_ACTOR.get(kind)
+                        models._HEADLINES_WITHOUT_ACTOR[kind]
                         if not actor and kind in models._HEADLINES_WITHOUT_ACTOR
                         else models._HEADLINES[kind]
                     )
