@@ -453,28 +453,13 @@ def save_notifications(rows: list[Notification]) -> int:
         by_time: dict[datetime, list[int]] = defaultdict(list)
         for row, (when, _) in zip(immediate, known, strict=True):
             by_time[when].append(row.pk)
+        from notifications.tasks import tasks_share_the_transaction
+
         if tasks_share_the_transaction():
             enqueue_immediate_emails(by_time, now=now)
         else:
             transaction.on_commit(lambda: enqueue_immediate_emails(by_time, now=now))
     return len(rows)
-
-
-def tasks_share_the_transaction(task: Any = None) -> bool:
-    """Whether queueing `task` (by default `send_immediate_emails`; every task of this app
-    uses the default backend) writes a row in the notifications' database (django_tasks_db's
-    backend), so that it can be part of their transaction."""
-    if task is None:
-        from notifications.tasks import send_immediate_emails as task
-
-    try:
-        from django_tasks_db.backend import DatabaseBackend
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - the backend is a dependency of the project
-        return False
-    if not isinstance(task.get_backend(), DatabaseBackend):
-        return False
-    return router.db_for_write(DBTaskResult) == router.db_for_write(Notification)
 
 
 def enqueue_immediate_emails(by_time: dict[datetime, list[int]], *, now: datetime) -> int:

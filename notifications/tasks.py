@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.tasks import task
 from django.urls import reverse
@@ -41,7 +41,6 @@ from django.utils import timezone, translation
 
 from accounts.emails import MultipartEmail, RenderedEmail, render_email
 from accounts.models import User
-from notifications.actions import tasks_share_the_transaction
 from notifications.models import (
     DIGEST_HOUR,
     DIGEST_WEEKDAY,
@@ -392,6 +391,22 @@ def _insert_deliveries(
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def tasks_share_the_transaction(task: Any = None) -> bool:
+    """Whether queueing `task` (by default `send_immediate_emails`; every task of this app
+    uses the default backend) writes a row in the notifications' database (django_tasks_db's
+    backend), so that it can be part of their transaction."""
+    if task is None:
+        task = send_immediate_emails
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - the backend is a dependency of the project
+        return False
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return False
+    return router.db_for_write(DBTaskResult) == router.db_for_write(Notification)
 
 
 def _queue_digests(ids: Sequence[int]) -> int:
