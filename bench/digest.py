@@ -7,12 +7,15 @@ Seeds (once, then reused) an organisation of N learners in a spread of time zone
 reactions waiting for their weekly digest (reactions go to the weekly digest by default). Then,
 twice on a fresh copy of that database:
 
-1. **clean run** — `plan_digests` (what `manage.py run_periodic` runs) creates one DigestDelivery
-   per learner and queues `send_digests` tasks; W `manage.py db_worker --batch` processes send
-   them over SMTP to a sink on loopback. Wall time from planning to the last email accepted.
+1. **clean run** — W `manage.py db_worker` processes are started (already running, as in
+   production) at the same moment as `plan_digests` (what `manage.py run_periodic` runs), which
+   creates one DigestDelivery per learner and queues `send_digests` tasks chunk by chunk, so the
+   workers send the first chunks over SMTP to a sink on loopback while the next are planned.
+   Wall time from that moment to the last email accepted; the plan's own time and the first
+   email's are printed too.
 2. **kill run** — the same, but the workers are killed (SIGKILL, no chance to clean up) once a
-   given share of emails has arrived; then `plan_digests` runs again after the lease
-   (RAPPORT_DIGEST_LEASE_SECONDS, set to 5 s here) and fresh workers finish the job.
+   given share of emails has arrived; after the lease (RAPPORT_DIGEST_LEASE_SECONDS, set to 5 s
+   here) fresh workers start and `plan_digests` runs again, and they finish the job.
 
 After each run it checks, from what the SMTP server received, that every learner got exactly one
 digest (counted per recipient, not per Message-ID), and from the database that every delivery is
@@ -318,7 +321,9 @@ def wait_cpu(process: "subprocess.Popen[bytes]") -> float:
 
 
 def start_workers(env: dict[str, str], count: int, log: Path) -> list[subprocess.Popen[bytes]]:
-    argv = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--batch",
+    """`count` long-running `db_worker` processes (not `--batch`: planning is chunked, so the
+    queue may be empty for a moment between two chunks), stopped by `stop_workers`."""
+    argv = [sys.executable, "manage.py", "db_worker", "--queue-name", "*",
             "--interval", "0.05", "--no-startup-delay"]  # fmt: skip
     with log.open("ab") as out:
         return [
@@ -326,9 +331,18 @@ def start_workers(env: dict[str, str], count: int, log: Path) -> list[subprocess
         ]
 
 
+def stop_workers(workers: list["subprocess.Popen[bytes]"], sig: int = signal.SIGTERM) -> float:
+    """Stop the workers (SIGTERM: each finishes its task; SIGKILL: at once) and return the CPU
+    seconds they used."""
+    for worker in workers:
+        worker.send_signal(sig)
+    return sum(wait_cpu(worker) for worker in workers)
+
+
 def run(args: argparse.Namespace, base: Path, name: str, kill_at: float | None) -> dict[str, Any]:
-    """Copy the seeded database, plan, send through the workers (killing them once if
-    `kill_at`, a share of the learners), and check what arrived."""
+    """Copy the seeded database, then plan and send at once — the workers already running, as
+    in production, so they send the first chunks while the planner plans the next ones —
+    killing the workers once if `kill_at` (a share of the learners), and check what arrived."""
     data_dir = base / name
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
@@ -346,41 +360,69 @@ def run(args: argparse.Namespace, base: Path, name: str, kill_at: float | None) 
         "print(json.dumps(plan_digests(now=datetime.fromisoformat(sys.argv[1]))))\n"
     )
 
-    def plan(at: datetime) -> dict[str, int]:
-        out = subprocess.run(
+    def plan(at: datetime) -> "subprocess.Popen[str]":
+        return subprocess.Popen(
             [sys.executable, "-c", script, at.isoformat()],
-            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
-        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+    def planned_counts(planner: "subprocess.Popen[str]") -> dict[str, int]:
+        out, _ = planner.communicate()
+        if planner.returncode:
+            raise RuntimeError(f"plan_digests failed ({planner.returncode})")
+        return dict(json.loads(out.strip().splitlines()[-1]))
 
     started = time.perf_counter()
-    planned = plan(PLAN_AT)
-    plan_seconds = time.perf_counter() - started
     workers = start_workers(env, args.workers, worker_log)
+    planner: subprocess.Popen[str] | None = plan(PLAN_AT)
+    planned: dict[str, int] | None = None
+    plan_seconds = first_email = None
     killed_after = None
     worker_cpu = 0.0
-    replanned = {"requeued": 0}
-    if kill_at is not None:
-        goal = int(args.learners * kill_at)
-        while count() < goal and any(w.poll() is None for w in workers):
-            time.sleep(0.05)
-        for worker in workers:
-            worker.send_signal(signal.SIGKILL)
-        worker_cpu = sum(wait_cpu(worker) for worker in workers)
-        killed_after = count()
-        time.sleep(6)  # the lease (5 s) passes
-        replanned = plan(PLAN_AT.replace(minute=5))
-        workers = start_workers(env, args.workers, worker_log)
-    worker_cpu += sum(wait_cpu(worker) for worker in workers)
-    # As `run_periodic` would, every minute: queue again whatever is left (a task that failed).
-    rounds = 0
-    while count() < args.learners and rounds < 5:
-        rounds += 1
-        time.sleep(6)
-        replanned["requeued"] += plan(PLAN_AT.replace(minute=10 + rounds))["requeued"]
-        for worker in start_workers(env, args.workers, worker_log):
-            worker_cpu += wait_cpu(worker)
+    requeued = rounds = 0
+    goal = args.learners if kill_at is None else int(args.learners * kill_at)
+    progress, progress_at, shown = 0, time.perf_counter(), 0.0
+    while True:
+        received_now = count()
+        moment = time.perf_counter()
+        if moment - shown >= 5:
+            print(f"  {name}: {moment - started:6.1f} s, {received_now:,} emails", flush=True)
+            shown = moment
+        if first_email is None and received_now:
+            first_email = moment - started
+        if planner is not None and planner.poll() is not None:
+            counts = planned_counts(planner)
+            planner, progress_at = None, moment  # a stall is counted from the plan's end
+            if planned is None:
+                planned, plan_seconds = counts, moment - started
+            else:
+                requeued += counts["requeued"]
+        if received_now >= goal:
+            if kill_at is None or killed_after is not None:
+                break
+            worker_cpu += stop_workers(workers, signal.SIGKILL)
+            killed_after = count()
+            time.sleep(6)  # the lease (5 s) passes
+            if planner is not None:  # the first plan, long over by now
+                planned, plan_seconds = planned_counts(planner), time.perf_counter() - started
+            workers = start_workers(env, args.workers, worker_log)
+            planner = plan(PLAN_AT.replace(minute=5))
+            goal = args.learners
+            continue
+        if received_now > progress:
+            progress, progress_at = received_now, moment
+        elif moment - progress_at > 8 and planner is None:
+            if rounds >= 5:
+                break
+            # As `run_periodic` would, every minute: queue again whatever is stuck.
+            rounds += 1
+            planner = plan(PLAN_AT.replace(minute=10 + rounds))
+        time.sleep(0.02)
     wall = time.perf_counter() - started
+    if planner is not None:
+        requeued += planned_counts(planner)["requeued"]
+    assert planned is not None
+    worker_cpu += stop_workers(workers)
     time.sleep(0.5)
     sink_cpu = process_cpu(sink.pid)
     sink.send_signal(signal.SIGTERM)
@@ -396,14 +438,15 @@ def run(args: argparse.Namespace, base: Path, name: str, kill_at: float | None) 
         run=name,
         sink=args.sink,
         wall_seconds=round(wall, 1),
-        plan_seconds=round(plan_seconds, 1),
+        plan_seconds=round(plan_seconds or wall, 1),
+        first_email_seconds=round(first_email or wall, 1),
         planned=planned["planned"],
         tasks=planned["tasks"],
         digests_per_second=round(result["emails_received"] / wall, 1),
         worker_cpu_ms_per_digest=round(worker_cpu / max(result["emails_received"], 1) * 1000, 2),
         sink_cpu_ms_per_digest=round(sink_cpu / max(result["emails_received"], 1) * 1000, 2),
     )
-    result.update(requeued=replanned["requeued"], extra_rounds=rounds)
+    result.update(requeued=requeued, extra_rounds=rounds)
     if kill_at is not None:
         result.update(killed_after_emails=killed_after)
     return result

@@ -453,26 +453,13 @@ def save_notifications(rows: list[Notification]) -> int:
         by_time: dict[datetime, list[int]] = defaultdict(list)
         for row, (when, _) in zip(immediate, known, strict=True):
             by_time[when].append(row.pk)
-        if _tasks_share_the_transaction():
+        from notifications.tasks import tasks_share_the_transaction
+
+        if tasks_share_the_transaction():
             enqueue_immediate_emails(by_time, now=now)
         else:
             transaction.on_commit(lambda: enqueue_immediate_emails(by_time, now=now))
     return len(rows)
-
-
-def _tasks_share_the_transaction() -> bool:
-    """Whether queueing `send_immediate_emails` writes a row in the notifications' database
-    (django_tasks_db's backend), so that it can be part of their transaction."""
-    from notifications.tasks import send_immediate_emails
-
-    try:
-        from django_tasks_db.backend import DatabaseBackend
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - the backend is a dependency of the project
-        return False
-    if not isinstance(send_immediate_emails.get_backend(), DatabaseBackend):
-        return False
-    return router.db_for_write(DBTaskResult) == router.db_for_write(Notification)
 
 
 def enqueue_immediate_emails(by_time: dict[datetime, list[int]], *, now: datetime) -> int:

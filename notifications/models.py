@@ -10,10 +10,12 @@ the page's own access rules decide what the recipient may read.
 
 import uuid
 from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization, OrganizationScopedQuerySet
@@ -227,13 +229,24 @@ _HEADLINES_WITHOUT_ACTOR = {
 }
 
 
-def headline(kind: str, actor_label: str, place: str) -> str:
+def headline(kind: str, actor_label: str, place: str, *, language: str | None = None) -> str:
     """ "Ana replied to you in Week 2 · Listening": the sentence a notification shows, in the
-    active language. Without an actor label, "Someone" (or a kind's own wording)."""
-    if not actor_label and kind in _HEADLINES_WITHOUT_ACTOR:
-        return str(_HEADLINES_WITHOUT_ACTOR[NotificationKind(kind)]) % {"place": place}
-    actor = actor_label or str(_("Someone"))
-    return str(_HEADLINES[NotificationKind(kind)]) % {"actor": actor, "place": place}
+    active language (or `language`, the active one already looked up by a caller that makes
+    many). Without an actor label, "Someone" (or a kind's own wording)."""
+    if language is None:
+        language = translation.get_language()
+    wording, someone = _headline_wording(language, kind, bool(actor_label))
+    return wording % {"actor": actor_label or someone, "place": place}
+
+
+@lru_cache(maxsize=512)
+def _headline_wording(language: str | None, kind: str, has_actor: bool) -> tuple[str, str]:
+    """The headline's translated wording for `kind` (with or without an actor) and the actor
+    it names when there is none ("Someone"), memoised per language: a digest makes a headline
+    for each notification, twice, and each lazy translation walks Django's catalogues."""
+    if not has_actor and kind in _HEADLINES_WITHOUT_ACTOR:
+        return str(_HEADLINES_WITHOUT_ACTOR[NotificationKind(kind)]), ""
+    return str(_HEADLINES[NotificationKind(kind)]), str(_("Someone"))
 
 
 class EmailPreferenceQuerySet(OrganizationScopedQuerySet["EmailPreference"]):

@@ -131,3 +131,20 @@ class SlowSendingTests(PlannedDigests):
         self.assertEqual(self.send_with_clock(during_first_send=taken_over), 1)
         self.assertEqual([parse(m)["To"] for m in self.inbox.messages], [self.addresses[0]])
         self.assertIsNone(DigestDelivery.objects.get(pk=self.ids[1]).sent_at)
+
+
+@override_settings(TASKS=DUMMY_TASKS, RAPPORT_DIGEST_LEASE_SECONDS=60)
+class SendingQueryTests(PlannedDigests):
+    def test_sending_reads_each_delivery_and_person_in_one_query_whatever_their_number(
+        self,
+    ) -> None:
+        # The deliveries with their people (only the fields a digest uses: a field left out
+        # would cost a query per digest), their notifications, one claim per batch, one mark
+        # per digest.
+        with (
+            smtp_server() as inbox,
+            patch("django.utils.timezone.now", return_value=MORNING),
+            self.assertNumQueries(5),
+        ):
+            self.assertEqual(send_digests.call(delivery_ids=self.ids), 2)
+        self.assertEqual(sorted(parse(m)["To"] for m in inbox.messages), sorted(self.addresses))
