@@ -52,14 +52,18 @@
   });
 })();
 
-// On a narrow screen the main navigation folds behind a "Menu" button (the WAI-ARIA disclosure
-// pattern: a button with aria-expanded controlling the list). Escape closes it and returns focus
-// to the button. Wider screens, and browsers without JavaScript, show the whole list.
+// The main navigation folds behind a "Menu" button (the WAI-ARIA disclosure pattern: a button
+// with aria-expanded controlling the list) on a phone, and on any wider screen where the list does
+// not fit on the brand's row — a learner's fourteen destinations wrapped into three rows at 1024
+// px. Whether it fits is measured, not guessed from the width, so a longer translation or a wider
+// font folds it too. Escape closes it and returns focus to the button. Browsers without
+// JavaScript show the whole list.
 (function () {
   "use strict";
   const nav = document.querySelector(".site-nav");
   const toggle = nav && nav.querySelector(".site-nav__toggle");
   const list = nav && document.getElementById("site-nav-list");
+  const brand = document.querySelector(".site-header .brand");
   if (!nav || !toggle || !list) return;
   const narrow = window.matchMedia("(max-width: 719px)");
   function setOpen(open) {
@@ -67,23 +71,51 @@
     list.hidden = !open;
     nav.classList.toggle("site-nav--open", open);
   }
+  // Whether the unfolded list leaves the brand's row: an item whose box does not cross the
+  // brand's middle line sits on another row.
+  function overflows() {
+    if (!brand || !list.children.length) return false;
+    const box = brand.getBoundingClientRect();
+    const middle = box.top + box.height / 2;
+    return Array.prototype.some.call(list.children, function (item) {
+      const r = item.getBoundingClientRect();
+      return r.top > middle || r.bottom < middle;
+    });
+  }
+  let folded = null;
   function apply() {
-    const fold = narrow.matches;
+    let fold = narrow.matches;
+    if (!fold) {
+      nav.classList.remove("site-nav--folded", "site-nav--open");
+      list.hidden = false;
+      toggle.hidden = true;
+      fold = overflows();
+    }
+    if (fold === folded && !fold) return;
     nav.classList.toggle("site-nav--folded", fold);
     toggle.hidden = !fold;
-    if (fold) setOpen(false); else { list.hidden = false; nav.classList.remove("site-nav--open"); }
+    if (fold) setOpen(fold === folded && toggle.getAttribute("aria-expanded") === "true");
+    else { list.hidden = false; nav.classList.remove("site-nav--open"); }
+    folded = fold;
   }
   toggle.addEventListener("click", function () {
     setOpen(toggle.getAttribute("aria-expanded") !== "true");
   });
   nav.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && narrow.matches && !list.hidden) {
+    if (event.key === "Escape" && folded && !list.hidden) {
       setOpen(false);
       toggle.focus();
     }
   });
-  narrow.addEventListener("change", apply);
+  let pending = false;
+  window.addEventListener("resize", function () {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; apply(); });
+  });
   apply();
+  // Web fonts arriving late change the list's width.
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(apply);
   // The unread count travels with the button while the list is folded.
   const badge = document.getElementById("notification-badge");
   const copy = toggle.querySelector("[data-nav-badge]");

@@ -2,8 +2,9 @@
 learner's header three rows tall: the brand on one, and her fourteen destinations on a journey
 page (Home, This week, Journey, Community, My circle, My journal, Shared with me, My growth,
 Sessions, Messages, Experts, Notifications with its count, Settings, Sign out) wrapped onto two
-more. At 1280 px they share one row with the brand; at 390 px they fold behind "Menu" and the page
-never scrolls sideways."""
+more. At 1280 px they share one row with the brand; at 390 px they fold behind "Menu", and so they
+do at 1024 px, where they no longer fit beside the brand (they wrapped into three rows there);
+the page never scrolls sideways."""
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -72,8 +73,24 @@ def test_a_learners_header_is_one_row_at_desktop_width_and_folds_on_a_phone(
         assert page.evaluate(OFF_THE_BRAND_ROW) == []
         assert sideways_scroll(page) == 0
 
-        page.set_viewport_size(PHONE)
+        # A small laptop: the list does not fit beside the brand, so it folds as on a phone, the
+        # word Notifications back in place of the bell once the menu is open.
+        page.set_viewport_size({"width": 1024, "height": 768})
         menu = page.get_by_role("button", name="Menu")
+        expect(menu).to_be_visible()
+        expect(page.locator("#site-nav-list")).to_be_hidden()
+        assert sideways_scroll(page) == 0
+        menu.click()
+        expect(notifications).to_be_visible()
+        expect(notifications).not_to_have_css("font-size", "0px")
+        page.keyboard.press("Escape")
+        expect(page.locator("#site-nav-list")).to_be_hidden()
+        # Back at 1280 px the whole list is on the brand's row again.
+        page.set_viewport_size(DESKTOP)
+        expect(menu).to_be_hidden()
+        assert page.evaluate(OFF_THE_BRAND_ROW) == []
+
+        page.set_viewport_size(PHONE)
         expect(menu).to_be_visible()
         assert sideways_scroll(page) == 0
         menu.click()
