@@ -82,19 +82,23 @@ class FreshSplitTests(SimpleTestCase):
 
 
 class HeldOutWriterTests(SimpleTestCase):
-    """Writer G was never read while round 7 was written; scored once at its freeze (8bd4362):
-    68% of the prompts needing a finding caught (81 of 120), 6 false alarms of 80 (round 6's
-    checker on the same file: 68%, 7). A floor, not the target (90% caught, at most 10% false
-    alarms): it must not fall back."""
+    """Writers nobody read while the checker was written, each scored once at a freeze. G at
+    round 7's (8bd4362): 68% of the prompts needing a finding caught (81 of 120), 6 false alarms
+    of 80 (round 6's checker on the same file: 68%, 7). H at stop 20's (b7390cf, the same
+    findings as round 7): 78% caught (93 of 120), 6 false alarms of 80. Floors, not the target
+    (90% caught, at most 10% false alarms): they must not fall back."""
 
     def test_the_unseen_writers_figures_do_not_fall_back(self) -> None:
-        examples = dataset.load("writer-g")
-        self.assertEqual(Counter(ex.label for ex in examples), {1: 120, 0: 80})
-        self.assertEqual({ex.writer for ex in examples}, {"G"})
-        self.assertNotIn("G", {ex.writer for ex in dataset.load("train")})
-        scores = dataset.evaluate(examples, dataset.checker_predictor())
-        self.assertGreaterEqual(scores["all"].hits, 81)
-        self.assertLessEqual(scores["all"].false_alarms, 6)
+        training_writers = {ex.writer for ex in dataset.load("train")}
+        for split, writer, floor, alarms in (("writer-g", "G", 81, 6), ("writer-h", "H", 93, 6)):
+            with self.subTest(split):
+                examples = dataset.load(split)
+                self.assertEqual(Counter(ex.label for ex in examples), {1: 120, 0: 80})
+                self.assertEqual({ex.writer for ex in examples}, {writer})
+                self.assertNotIn(writer, training_writers)
+                scores = dataset.evaluate(examples, dataset.checker_predictor())
+                self.assertGreaterEqual(scores["all"].hits, floor)
+                self.assertLessEqual(scores["all"].false_alarms, alarms)
 
 
 class TrainingWritersTests(SimpleTestCase):
