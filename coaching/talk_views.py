@@ -114,11 +114,19 @@ def thread(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         return _thread_page(request, pair, form=form, status=400)
     activity_id = cohort_id = None
     if form.cleaned_data.get("activity"):
-        seat, activity = _asked_about(
-            user, form.cleaned_data["cohort"], form.cleaned_data["activity"]
-        )
-        if pair.i_coach or seat.enrollment is None or seat.enrollment.coach_id != pair.coach.pk:
-            raise Http404("Not an activity of yours with this coach")
+        try:
+            seat, activity = _asked_about(
+                user, form.cleaned_data["cohort"], form.cleaned_data["activity"]
+            )
+        except (Http404, PermissionDenied):
+            seat = None
+        if (
+            seat is None
+            or pair.i_coach
+            or seat.enrollment is None
+            or seat.enrollment.coach_id != pair.coach.pk
+        ):
+            return _thread_page(request, pair, form=_unlinked(request), status=400)
         activity_id, cohort_id = activity.id, seat.cohort.pk
     actions.send_message(
         pair,
@@ -131,6 +139,27 @@ def thread(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         request, _("Sent. %(name)s gets a notification.") % {"name": pair.other.get_short_name()}
     )
     return redirect("talk:thread", person_id=person_id)
+
+
+def _unlinked(request: HttpRequest) -> MessageForm:
+    """The message form as sent, without the activity it named (one no longer in the learner's
+    seat with this coach: removed from the programme, another cohort, a tampered id), and a
+    message saying so: the text stays in the box to send as it is. The same words whatever
+    the reason, so the answer tells nothing about an activity the person cannot see."""
+    data = request.POST.copy()
+    for name in ("activity", "cohort"):
+        data.pop(name, None)
+    form = MessageForm(data)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "That activity is not one of yours with this coach any more, so your message was "
+            "not sent. Your text is kept below, without the link: send it as it is, and choose "
+            "any files again."
+        ),
+    )
+    return form
 
 
 def _asked_about(user: Any, cohort_id: uuid.UUID, activity_id: uuid.UUID) -> Any:

@@ -496,7 +496,9 @@ def conversation(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
     """One plan: read and edit it, and its debrief once the conversation happened."""
     row = access.get_plan_for_user(_user(request), plan_id)
     debrief = getattr(row, "debrief", None)
-    answers = [(label, getattr(debrief, name)) for name, label, _h in DEBRIEF_QUESTIONS]
+    answers = []
+    if debrief is not None:
+        answers = [(label, getattr(debrief, name)) for name, label, _h in DEBRIEF_QUESTIONS]
     return _edit(
         request,
         row,
@@ -508,7 +510,7 @@ def conversation(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
         context={
             "plan": row,
             "debrief": debrief,
-            "debrief_answers": answers if debrief else [],
+            "debrief_answers": answers,
             "nav": "growth",
         },
     )

@@ -8,4 +8,9 @@ class RapportConfig(AppConfig):
     verbose_name = "Rapport"
 
     def ready(self) -> None:
-        from rapport import checks  # noqa: F401  (registers the access check)
+        from rapport import (
+            checks,  # noqa: F401  (registers the access check)
+            lookups,
+        )
+
+        lookups.register()

@@ -2,6 +2,7 @@
 what, attachments checked by their bytes and kept encrypted, read state, the notification that
 never quotes, "Ask my coach", and a fixed number of queries whatever the thread's length."""
 
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -283,15 +284,31 @@ class AskMyCoachTests(CoachingTestCase):
             reverse("cohorts:activity", args=[self.cohort_b.public_id, activity.public_id])
         )
         self.assertNotContains(page, "Ask my coach")
-        # A tampered activity in a POST is a 404 and nothing is sent.
+        # A tampered activity in a POST is refused and nothing is sent; the text stays in the
+        # box, without the link, to send as it is.
         self.client.force_login(self.alice)
         other = self.second_program.weeks.first().activities.first()
-        response = self.client.post(
-            thread_url(self.carol),
-            {"body": "Hi", "activity": other.public_id, "cohort": self.cohort_a.public_id},
-        )
-        self.assertEqual(response.status_code, 404)
-        self.assertFalse(Message.objects.exists())
+        for cohort, about in (
+            (self.cohort_a.public_id, other.public_id),
+            (self.cohort_b.public_id, activity.public_id),  # not her cohort
+            (uuid.uuid4(), uuid.uuid4()),  # gone, or never was
+        ):
+            response = self.client.post(
+                thread_url(self.carol),
+                {
+                    "body": "What did you mean by holding the silence?",
+                    "activity": about,
+                    "cohort": cohort,
+                },
+            )
+            self.assertContains(
+                response, "not one of yours with this coach any more", status_code=400
+            )
+            self.assertContains(
+                response, "What did you mean by holding the silence?", status_code=400
+            )
+            self.assertNotContains(response, f'value="{about}"', status_code=400)
+            self.assertFalse(Message.objects.exists())
 
 
 class ThreadQueryCountTests(CoachingTestCase):

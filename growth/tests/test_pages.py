@@ -289,6 +289,27 @@ class CharterAndConversationTests(GrowthTestCase):
         self.assertContains(page, "We talked, calmly")
         self.assertContains(page, "Edit the debrief")
 
+    def test_a_behaviour_id_no_database_can_hold_is_a_form_error(self) -> None:
+        actions.pick_behaviours(self.alice, behaviours=[self.behaviour])
+        self.client.force_login(self.alice)
+        response = self.client.post(reverse("growth:picks"), {"behaviours": "9" * 30})
+        self.assertContains(response, "Choose behaviours from the list.", status_code=400)
+        self.assertEqual(list(GrowthProfile.objects.get().behaviours.all()), [self.behaviour])
+
+    def test_a_plan_not_yet_debriefed_opens_with_the_way_to_debrief_it(self) -> None:
+        self.client.force_login(self.alice)
+        data = {
+            "submission": str(uuid.uuid4()),
+            "subject": "The late reports",
+            "purpose": "Get us back in step",
+            "planned_for": "2027-01-12",
+        }
+        self.client.post(reverse("growth:conversations"), data)
+        plan = ConversationPlan.objects.get()
+        page = self.client.get(reverse("growth:conversation", args=[plan.public_id]))
+        self.assertContains(page, "The late reports")
+        self.assertContains(page, reverse("growth:debrief", args=[plan.public_id]))
+
 
 class MoodTests(GrowthTestCase):
     def test_a_check_in_takes_two_taps_and_shows_in_my_trend(self) -> None:

@@ -33,6 +33,17 @@ class StudioSiteTests(StudioTestCase):
                 self.assertTrue(studio_site.is_registered(model))
                 self.assertFalse(admin.site.is_registered(model))
 
+    def test_a_list_filtered_by_hand_with_a_number_no_id_can_be_finds_nothing(self) -> None:
+        self.client.force_login(self.adam)
+        too_big = "9" * 30
+        for url, lookup in (
+            (changelist("cohorts_enrollment"), "cohort"),
+            (changelist("programs_activity"), "week"),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url, {lookup: too_big})
+                self.assertEqual(response.status_code, 200)
+
     def test_every_page_says_which_time_zone_its_times_are_in(self) -> None:
         self.client.force_login(self.dora)
         for url in (STUDIO, changelist("programs_activity")):

@@ -115,6 +115,17 @@ class MissionFlowTests(PersonaTestCase):
         self.assertContains(response, "Answer at least one", status_code=400)
         self.assertFalse(Entry.objects.exists())
 
+    def test_a_refused_reflection_sent_after_one_was_saved_keeps_its_text(self) -> None:
+        # Two tabs: the reflection was saved in one; the other sends a refused rewrite.
+        self.client.force_login(self.alice)
+        url = reverse("reflections:reflect", args=self.args)
+        self.client.post(url, {"happened": "We talked.", "visibility": "private"})
+        response = self.client.post(
+            url, {"happened": "x" * 5001, "learned": "Silence helps, and a second question."}
+        )
+        self.assertContains(response, "Silence helps, and a second question.", status_code=400)
+        self.assertEqual(Entry.objects.get(author=self.alice).happened, "We talked.")
+
     def test_only_the_cohorts_learners_plan_and_other_kinds_are_not_missions(self) -> None:
         for person in (self.carol, self.dora):  # the coach; a designer previewing
             self.client.force_login(person)
