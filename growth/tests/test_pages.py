@@ -265,7 +265,9 @@ class CharterAndConversationTests(GrowthTestCase):
         self.assertContains(response, "Keep this", status_code=400)
         self.assertFalse(Charter.objects.exists())
 
-    def test_a_plan_submitted_twice_is_one_plan_and_its_debrief_links_back(self) -> None:
+    def _plan_the_late_reports(self, *, times: int = 1) -> ConversationPlan:
+        """Alice plans a conversation through the page, sending the same form `times` times;
+        the plan made."""
         self.client.force_login(self.alice)
         data = {
             "submission": str(uuid.uuid4()),
@@ -273,9 +275,12 @@ class CharterAndConversationTests(GrowthTestCase):
             "purpose": "Get us back in step",
             "planned_for": "2027-01-12",
         }
-        self.client.post(reverse("growth:conversations"), data)
-        self.client.post(reverse("growth:conversations"), data)
-        plan = ConversationPlan.objects.get()
+        for _ in range(times):
+            self.client.post(reverse("growth:conversations"), data)
+        return ConversationPlan.objects.get()
+
+    def test_a_plan_submitted_twice_is_one_plan_and_its_debrief_links_back(self) -> None:
+        plan = self._plan_the_late_reports(times=2)
         url = reverse("growth:debrief", args=[plan.public_id])
         response = self.client.post(url, {"what_happened": "We talked", "next_time": "x" * 2001})
         self.assertEqual(response.status_code, 400)
@@ -297,15 +302,7 @@ class CharterAndConversationTests(GrowthTestCase):
         self.assertEqual(list(GrowthProfile.objects.get().behaviours.all()), [self.behaviour])
 
     def test_a_plan_not_yet_debriefed_opens_with_the_way_to_debrief_it(self) -> None:
-        self.client.force_login(self.alice)
-        data = {
-            "submission": str(uuid.uuid4()),
-            "subject": "The late reports",
-            "purpose": "Get us back in step",
-            "planned_for": "2027-01-12",
-        }
-        self.client.post(reverse("growth:conversations"), data)
-        plan = ConversationPlan.objects.get()
+        plan = self._plan_the_late_reports()
         page = self.client.get(reverse("growth:conversation", args=[plan.public_id]))
         self.assertContains(page, "The late reports")
         self.assertContains(page, reverse("growth:debrief", args=[plan.public_id]))
