@@ -212,6 +212,13 @@ class _Compiled(ABC):
             return None
         return statement.sql, tuple(self._params(statement, viewer, values))
 
+    def _fetch(self, statement: Any, viewer: Any, values: tuple[Any, ...], using: str) -> list[Any]:
+        """The kept statement run with this call's viewer and values on `using`: its rows, as
+        the database driver gives them (one query)."""
+        with statement_cursor(connections[using]) as cursor:
+            cursor.execute(statement.sql, self._params(statement, viewer, values))
+            return cursor.fetchall()  # type: ignore[no-any-return]
+
     def _params(self, statement: Any, viewer: Any, values: tuple[Any, ...]) -> list[Any]:
         params = list(statement.params)
         for position, slot in statement.slots.items():
@@ -381,11 +388,7 @@ class CompiledQuery[M: Model](_Compiled):
         statement = self._statement_for(viewer, values, using)
         if statement is None:
             return list(self.build(viewer, *values).using(using))
-        params = self._params(statement, viewer, values)
-        with statement_cursor(connections[using]) as cursor:
-            cursor.execute(statement.sql, params)
-            rows = cursor.fetchall()
-        return self._instances(statement, rows)
+        return self._instances(statement, self._fetch(statement, viewer, values, using))
 
     def _compile(self, has_viewer: bool, shape: Any, using: str) -> _Statement:
         prepared = self._prepare(has_viewer, shape, using)
@@ -462,10 +465,7 @@ class CompiledRows(_Compiled):
         statement: _RowStatement | None = self._statement_for(viewer, values, using)
         if statement is None:
             return list(self.build(viewer, *values).using(using))
-        params = self._params(statement, viewer, values)
-        with statement_cursor(connections[using]) as cursor:
-            cursor.execute(statement.sql, params)
-            rows = cursor.fetchall()
+        rows = self._fetch(statement, viewer, values, using)
         if statement.col_count is not None:
             rows = [row[: statement.col_count] for row in rows]
         if not statement.converters:
