@@ -1,12 +1,12 @@
 """Read side of a thread: what the thread page and the activity page's panel show.
 
-Every post comes through `Post.objects.visible_to(viewer)` (the one rule). A page is 50 top-level
-posts with each one's latest `REPLIES_SHOWN` (visible) replies, and a link to the post's pages of
-replies (`load_reply_page`) for the earlier ones; the queries are fixed whatever the number of posts,
-reactions and members (asserted in discussions/tests/test_thread_page.py): the moderator
-check, the gate, the count, the page of posts, their replies, the reactions, the read position,
-the drafts and the blocks (and one write, only when the page shows something newer than the
-read position).
+Every post comes through `Post.objects.visible_to(viewer)` (the one rule). A page is 50
+top-level posts with each one's latest `REPLIES_SHOWN` (visible) replies, and a link to the
+post's pages of replies (`load_reply_page`) for the earlier ones; the queries are fixed whatever
+the number of posts, reactions and members (asserted in discussions/tests/test_thread_page.py):
+the moderator check, the gate, the count, the page of posts with their replies, the reactions,
+the read position, the drafts and the blocks (and one write, only when the page shows something
+newer than the read position).
 """
 
 import math
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import Count, F, Q, RowRange, Window
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.dates import MONTHS_3
 from markupsafe import Markup
@@ -50,10 +50,6 @@ if TYPE_CHECKING:
 
 # Pages linked either side of the current one in a thread's page navigation.
 PAGE_WINDOW = 2
-
-# The place in its branch (`_page_posts`) of the one reply read beyond those shown: the
-# top-level post is 1, the replies shown 2 to REPLIES_SHOWN + 1.
-_SENTINEL = REPLIES_SHOWN + 2
 
 
 class ReactionView(NamedTuple):
@@ -395,47 +391,60 @@ def _page_posts(
 ) -> "QuerySet[Post]":
     """A page's top-level posts and each one's latest replies, through the rule, oldest first.
 
-    The rule's rows are taken by id from the page's ids and their replies' (a UNION ALL of a
-    primary-key search and a search of the thread's `(thread, parent, created_at)` index), so
-    the plan does not depend on the database's statistics: with `thread = ? AND (id IN … OR
-    parent IN …)` SQLite walked the whole thread instead when its statistics gave the average
-    thread's size (docs/performance.md, round 6).
+    The rule's rows are taken by id from the page's ids and their latest replies' (a UNION ALL
+    of a primary-key search and a search of the thread's `(thread, parent, created_at)`
+    index), so the plan does not depend on the database's statistics: with `thread = ? AND
+    (id IN … OR parent IN …)` SQLite walked the whole thread instead when its statistics gave
+    the average thread's size (docs/performance.md, round 6).
 
-    Each row is numbered within its branch (a top-level post and its replies): `place` 1 for
-    the post, then its visible replies newest first; `branch_size` counts the branch. Only
-    places up to `REPLIES_SHOWN + 2` are kept — the post, the replies shown, and one more
-    (`_SENTINEL`), which says there are earlier replies and whether they hold something new —
-    so a page is bounded whatever the replies' number."""
+    A post's replies are numbered newest first (a window over the replies' ids and times
+    alone, narrow rows) and only the latest `REPLIES_SHOWN` and one more are taken; the one more
+    says there are earlier replies and whether they hold something new. Each top-level row
+    carries `reply_count`, how many of its replies the viewer sees (the link's count). So a page
+    is bounded whatever the number of replies."""
     thread = _thread_stand_in(thread_id, respond_before_reveal)
     ids = _page_ids(
         viewer, thread_id, respond_before_reveal, sees_all, answered, sees_every_top, offset
     )
+    visible = Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
+    latest_replies = (
+        visible.filter(parent__in=ids)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("parent_id")],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(place__lte=REPLIES_SHOWN + 1)
+        .values("id")
+    )
     page = (
         Post.objects.filter(pk__in=ids)
         .values("id")
-        .union(Post.objects.filter(thread_id=thread_id, parent__in=ids).values("id"), all=True)
+        .union(Post.objects.filter(pk__in=latest_replies).values("id"), all=True)
     )
-    branch = [Coalesce(F("parent_id"), F("id"))]
-    # The post first, then its replies newest first; both windows share it (one sort).
-    order = [F("parent_id").asc(nulls_first=True), F("created_at").desc(), F("id").desc()]
+    replies = (
+        visible.filter(parent_id=OuterRef("id"))
+        .order_by()
+        .values("parent_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
-        Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
-        .filter(pk__in=page)
+        visible.filter(pk__in=page)
         .annotate(
-            place=Window(RowNumber(), partition_by=branch, order_by=order),
-            branch_size=Window(
-                Count("id"), partition_by=branch, order_by=order, frame=RowRange(None, None)
-            ),
+            reply_count=Case(
+                When(parent__isnull=True, then=Coalesce(Subquery(replies), 0)), default=Value(0)
+            )
         )
-        .filter(place__lte=_SENTINEL)
         .order_by("created_at", "id")
     )
 
 
 def _page_rows_query(viewer: "User | Any", *values: Any) -> "QuerySet[Any]":
-    """`_page_posts` as rows of `_ROW_FIELDS` (PostRow's fields), then `place` and
-    `branch_size`."""
-    return _page_posts(viewer, *values).values_list(*_ROW_FIELDS, "place", "branch_size")
+    """`_page_posts` as rows of `_ROW_FIELDS` (PostRow's fields), then `reply_count`."""
+    return _page_posts(viewer, *values).values_list(*_ROW_FIELDS, "reply_count")
 
 
 def _page_reactions_query(viewer: "User | Any", *values: Any) -> "QuerySet[Any]":
@@ -602,15 +611,27 @@ def load_thread_page(
     rows: list[PostRow] = []
     top_posts: list[PostRow] = []
     replies: list[PostRow] = []
+    reply_counts: dict[int, int] = {}
+    for *fields, reply_count in page_rows_query(viewer, *shape):
+        row = PostRow(*fields)
+        rows.append(row)
+        if row.parent_id is None:
+            top_posts.append(row)
+            reply_counts[row.pk] = reply_count
+        else:
+            replies.append(row)
     # Per top-level post with replies not shown: (how many, the newest of those not shown).
     earlier: dict[int, tuple[int, PostRow]] = {}
-    for *fields, place, branch_size in page_rows_query(viewer, *shape):
-        row = PostRow(*fields)
-        if place == _SENTINEL:
-            earlier[row.parent_id] = (branch_size - 1 - REPLIES_SHOWN, row)  # type: ignore[index]
-            continue
-        rows.append(row)
-        (top_posts if row.parent_id is None else replies).append(row)
+    if len(replies) > REPLIES_SHOWN:
+        by_parent: dict[int, list[PostRow]] = {}
+        for reply in replies:
+            by_parent.setdefault(reply.parent_id, []).append(reply)  # type: ignore[arg-type]
+        for parent_id, theirs in by_parent.items():
+            if len(theirs) > REPLIES_SHOWN:  # oldest first: the first is the one more
+                last_unshown = theirs[0]
+                earlier[parent_id] = (reply_counts[parent_id] - REPLIES_SHOWN, last_unshown)
+                rows.remove(last_unshown)
+                replies.remove(last_unshown)
     reactions, no_reactions = _reaction_views(rows, page_reactions_query(viewer, *shape))
     replies_to: dict[int, list[PostRow]] = {}
     for reply in replies:
