@@ -8,6 +8,7 @@ where it is shown."""
 
 import re
 from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
 from django.db import connection
@@ -144,7 +145,7 @@ class RepliesPageTests(RepliesTestCase):
         self.assertContains(first, "Bob asks")
         self.assertEqual(shown_replies(first.content.decode()), list(range(PAGE_SIZE)))
         self.assertContains(first, "107 replies, oldest first.")
-        self.assertContains(first, "Replies, page 1 of 3")
+        self.assertContains(first, "The post and its replies, page 1 of 3")
         last = self.get(self.alice, self.replies_url() + "?page=3")
         self.assertEqual(
             shown_replies(last.content.decode()), list(range(PAGE_SIZE * 2, PAGE_SIZE * 2 + 7))
@@ -166,6 +167,16 @@ class RepliesPageTests(RepliesTestCase):
             shown_replies(page.content.decode()), list(range(PAGE_SIZE, PAGE_SIZE + 5))
         )
         self.assertContains(page, "Jump to the first of 3 new replies")
+
+    def test_its_headings_go_down_one_level_at_a_time(self) -> None:
+        # h1 the page, h2 the post and its replies, h3 the post's author, h4 each reply's.
+        add_replies(self.post, self.carol, 2)
+        html = self.get(self.alice, self.replies_url()).content.decode()
+        main = html[html.index("<main") :]
+        levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", main)]
+        self.assertEqual(levels[:4], [1, 2, 3, 4])
+        for before, after in pairwise(levels):
+            self.assertLessEqual(after, before + 1, levels)
 
     def test_the_reply_form_answers_the_post(self) -> None:
         page = self.get(self.alice, self.replies_url())
