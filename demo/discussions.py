@@ -5,7 +5,8 @@
 - Week 3's prompt ("Feedback you still remember") is set to *respond before you see others*
   and allows pseudonyms: peers have answered (one under a pseudonym), the demo learner has not,
   so the gate is what she sees until she posts.
-- The cohort's community space has a welcome from the coach and a few replies.
+- The cohort's community space has a welcome from the coach with fourteen hellos from around
+  the world (more than the thread page shows under a post: the rest are on its replies page).
 
 Everything here is original text for the demo, in the warm, practical voice of
 /work/shared/seeds/ (leaders learning to build human connection at a distance).
@@ -252,6 +253,113 @@ COMMUNITY = [
 ]
 
 
+# More hellos under the coach's welcome in the community space, one from each of the next
+# learners of the cohort, with the city of their own time zone: 14 replies in all, so the
+# thread page shows the latest ten and links to the post's page of all its replies.
+HELLOS = [
+    (
+        270,
+        (
+            "Hi everyone, {place} here. I lead a field team of nine and I joined to get better at "
+            "one-to-ones that are not just status updates."
+        ),
+    ),
+    (
+        262,
+        "Hello from {place}! Regulatory Affairs. I am the one who will ask for the reading list.",
+    ),
+    (
+        250,
+        (
+            "Good morning from {place}, where it is very much still morning. Looking forward to "
+            "the peer circles most of all."
+        ),
+    ),
+    (
+        236,
+        (
+            "{place}, Quality. First time in a programme like this: I have been a manager for four "
+            "months and I am still learning what the job is."
+        ),
+    ),
+    (
+        220,
+        (
+            "Greetings from {place}. My team is spread over three sites, so the part about "
+            "connection at a distance is exactly why I am here."
+        ),
+    ),
+    (
+        205,
+        (
+            "Hello! {place}, Supply Chain. I have been told I am a good problem-solver and a less "
+            "good listener. Working on the second."
+        ),
+    ),
+    (
+        190,
+        (
+            "Joining from {place}. Thank you for the welcome, Grace. Is it all right to post in my "
+            "own words even if my English is not perfect?"
+        ),
+    ),
+    (
+        170,
+        (
+            "Hi from {place}! New to the company and new to managing. This space already feels "
+            "friendlier than my inbox."
+        ),
+    ),
+    (
+        150,
+        (
+            "{place} here, Commercial. I like that nobody has to be on camera for this. I think "
+            "better when I can write first."
+        ),
+    ),
+    (
+        130,
+        (
+            "Hello from {place}. Clinical Operations, a team of twelve, and a newborn at home, so "
+            "I will be reading at odd hours."
+        ),
+    ),
+    (
+        110,
+        (
+            "Hi all, writing from {place}. Finance. My goal for these weeks is to ask more "
+            "questions and give fewer answers."
+        ),
+    ),
+    (
+        96,
+        (
+            "Late to say hello, sorry! {place}, Medical Information. Reading everyone's posts "
+            "made me feel less alone in this."
+        ),
+    ),
+]
+
+
+def _place(user: User) -> str:
+    """The city of a person's time zone, as they would name it ("America/Sao_Paulo" ->
+    "Sao Paulo")."""
+    return user.time_zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def _hellos(thread: Thread, welcome: Post, people: Sequence[User], now: datetime) -> int:
+    """The HELLOS under the welcome, each by one of `people` (as many as there are)."""
+    for (hours_ago, text), person in zip(HELLOS, people, strict=False):
+        actions.create_post(
+            thread,
+            author=person,
+            body=text.format(place=_place(person)),
+            parent=welcome,
+            now=now - timedelta(hours=hours_ago),
+        )
+    return min(len(HELLOS), len(people))
+
+
 def _cast(cohort: Cohort, named: Sequence[str]) -> list[User]:
     """The demo's named people (by email, in order) and then other learners of the cohort."""
     by_email = {u.email: u for u in User.objects.filter(email__in=named)}
@@ -259,7 +367,7 @@ def _cast(cohort: Cohort, named: Sequence[str]) -> list[User]:
     others = (
         User.objects.filter(enrollments__cohort=cohort, enrollments__role=EnrollmentRole.LEARNER)
         .exclude(pk__in=[p.pk for p in people])
-        .order_by("pk")[:3]
+        .order_by("pk")[: 3 + len(HELLOS)]
     )
     return [*people, *others]
 
@@ -313,8 +421,10 @@ def seed_discussions(
         body=posts[6].body + "\n\n(Edited to add: no need to post about the mission.)",
     )
     _write(actions.thread_for_activity(cohort, activity_id=gated.pk), GATED_THREAD, cast, now)
-    _write(actions.community_thread(cohort), COMMUNITY, cast, now)
+    community = actions.community_thread(cohort)
+    welcome = _write(community, COMMUNITY, cast, now)[0]
+    hellos = _hellos(community, welcome, cast[6:], now)
     return {
         "threads": 3,
-        "posts": len(OPEN_THREAD) + len(GATED_THREAD) + len(COMMUNITY),
+        "posts": len(OPEN_THREAD) + len(GATED_THREAD) + len(COMMUNITY) + hellos,
     }

@@ -24,6 +24,7 @@ from django.urls import reverse
 from accounts.models import User
 from cohorts.models import Cohort, Enrollment, EnrollmentRole
 from cohorts.tasks import notify_new_weeks, week_notice_id
+from discussions.actions import post_link
 from discussions.models import Post, Reaction, ThreadKind
 from notifications.actions import notify
 from notifications.models import Notification, NotificationKind
@@ -183,7 +184,7 @@ def _notify_at(
         actor=actor,
         actor_label=label,
         place=_place(post),
-        url=reverse("discussions:thread", args=[post.thread.public_id]) + f"#post-{post.public_id}",
+        url=post_link(post),  # where the post is shown to the reader, as the app links it
         target_id=post.public_id,
     )
     # As it happened, and not emailed again now.

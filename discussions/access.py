@@ -39,8 +39,14 @@ GRACE_DAYS = 14
 _THREAD_RELATED = ("cohort__program", "activity__week", "circle")
 
 
-#: Top-level posts on a page of a thread (with their replies); `discussions.threads` pages by it.
+#: Top-level posts on a page of a thread (with their latest replies); `discussions.threads`
+#: pages by it, and a page of one post's replies holds as many replies.
 PAGE_SIZE = 50
+
+#: A post's latest replies shown under it on the thread's page; the earlier ones are on the
+#: post's own pages of replies (`discussions.threads.load_reply_page`). Without a bound, one
+#: post with 32,089 replies made page 1 of its thread 49.6 MB (docs/performance.md).
+REPLIES_SHOWN = 10
 
 
 def _cohort_thread_query(user: "User | Any", thread_public_id: uuid.UUID) -> "QuerySet[Thread]":

@@ -1,26 +1,28 @@
 """Read side of a thread: what the thread page and the activity page's panel show.
 
-Every post comes through `Post.objects.visible_to(viewer)` (the one rule). A page is 50 top-level
-posts with all their (visible) replies; the queries are fixed whatever the number of posts,
-reactions and members (asserted in discussions/tests/test_thread_page.py): the moderator
-check, the gate, the count, the page of posts, their replies, the reactions, the read position,
-the drafts and the blocks (and one write, only when the page shows something newer than the
-read position).
+Every post comes through `Post.objects.visible_to(viewer)` (the one rule). A page is 50
+top-level posts with each one's latest `REPLIES_SHOWN` (visible) replies, and a link to the
+post's pages of replies (`load_reply_page`) for the earlier ones; the queries are fixed whatever
+the number of posts, reactions and members (asserted in discussions/tests/test_thread_page.py):
+the moderator check, the gate, the count, the page of posts with their replies, the reactions,
+the read position, the drafts and the blocks (and one write, only when the page shows something
+newer than the read position).
 """
 
 import math
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.dates import MONTHS_3
 from markupsafe import Markup
 
 from accounts.models import blocked_names_of
-from discussions.access import PAGE_SIZE, is_closed, thread_kind_label
+from discussions.access import PAGE_SIZE, REPLIES_SHOWN, is_closed, thread_kind_label
 from discussions.models import (
     Draft,
     Post,
@@ -223,6 +225,16 @@ class PostView(NamedTuple):
     skip_to: str
 
 
+class EarlierReplies(NamedTuple):
+    """A post's replies that its thread page does not show (it shows the latest
+    `REPLIES_SHOWN`): how many (`count`), whether any is new to the reader since their last
+    visit (`has_new`), and the address of the post's pages of replies (`url`)."""
+
+    count: int
+    has_new: bool
+    url: str
+
+
 @dataclass
 class ThreadPage:
     thread: Thread
@@ -237,6 +249,8 @@ class ThreadPage:
     new_count: int
     drafts: dict[str, str]
     first_new: str | None  # anchor of the first new post on this page
+    # Posts on the page with more replies than shown, by the post's public id.
+    earlier_replies: dict[str, EarlierReplies] = field(default_factory=dict)
 
     @property
     def allows_pseudonyms(self) -> bool:
@@ -258,19 +272,22 @@ class ThreadPage:
 
     @property
     def page_links(self) -> list[int | None]:
-        """The pages the navigation links to: the first, the last, and PAGE_WINDOW either side
-        of this one, None where pages are left out ("…"). A thread of 151 pages listed all 151,
-        a long list to hear with a screen reader and a tenth of the page's HTML to make."""
-        near = range(
-            max(1, self.page - PAGE_WINDOW), min(self.page_count, self.page + PAGE_WINDOW) + 1
-        )
-        shown = sorted({1, self.page_count, *near})
-        links: list[int | None] = []
-        for number in shown:
-            if links and number - (links[-1] or 0) > 1:
-                links.append(None)
-            links.append(number)
-        return links
+        """`page_links(self.page, self.page_count)`."""
+        return page_links(self.page, self.page_count)
+
+
+def page_links(page: int, page_count: int) -> list[int | None]:
+    """The pages a page navigation links to: the first, the last, and PAGE_WINDOW either side
+    of `page`, None where pages are left out ("…"). A thread of 151 pages listed all 151, a
+    long list to hear with a screen reader and a tenth of the page's HTML to make."""
+    near = range(max(1, page - PAGE_WINDOW), min(page_count, page + PAGE_WINDOW) + 1)
+    shown = sorted({1, page_count, *near})
+    links: list[int | None] = []
+    for number in shown:
+        if links and number - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(number)
+    return links
 
 
 def render_body(post: "Post | PostRow") -> Markup:
@@ -372,31 +389,62 @@ def _page_posts(
     sees_every_top: bool,
     offset: int,
 ) -> "QuerySet[Post]":
-    """A page's top-level posts and their replies, through the rule, oldest first. The rule's
-    rows are taken by id from the page's ids and their replies' (a UNION ALL of a primary-key
-    search and a search of the thread's `(thread, parent, created_at)` index), so the plan
-    does not depend on the database's statistics: with `thread = ? AND (id IN … OR parent IN
-    …)` SQLite walked the whole thread instead when its statistics gave the average thread's
-    size (docs/performance.md, round 6)."""
+    """A page's top-level posts and each one's latest replies, through the rule, oldest first.
+
+    The rule's rows are taken by id from the page's ids and their latest replies' (a UNION ALL
+    of a primary-key search and a search of the thread's `(thread, parent, created_at)`
+    index), so the plan does not depend on the database's statistics: with `thread = ? AND
+    (id IN … OR parent IN …)` SQLite walked the whole thread instead when its statistics gave
+    the average thread's size (docs/performance.md, round 6).
+
+    A post's replies are numbered newest first (a window over the replies' ids and times
+    alone, narrow rows) and only the latest `REPLIES_SHOWN` and one more are taken; the one more
+    says there are earlier replies and whether they hold something new. Each top-level row
+    carries `reply_count`, how many of its replies the viewer sees (the link's count). So a page
+    is bounded whatever the number of replies."""
     thread = _thread_stand_in(thread_id, respond_before_reveal)
     ids = _page_ids(
         viewer, thread_id, respond_before_reveal, sees_all, answered, sees_every_top, offset
     )
+    visible = Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
+    latest_replies = (
+        visible.filter(parent__in=ids)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("parent_id")],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(place__lte=REPLIES_SHOWN + 1)
+        .values("id")
+    )
     page = (
         Post.objects.filter(pk__in=ids)
         .values("id")
-        .union(Post.objects.filter(thread_id=thread_id, parent__in=ids).values("id"), all=True)
+        .union(Post.objects.filter(pk__in=latest_replies).values("id"), all=True)
+    )
+    replies = (
+        visible.filter(parent_id=OuterRef("id"))
+        .order_by()
+        .values("parent_id")
+        .annotate(n=Count("id"))
+        .values("n")
     )
     return (
-        Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
-        .filter(pk__in=page)
+        visible.filter(pk__in=page)
+        .annotate(
+            reply_count=Case(
+                When(parent__isnull=True, then=Coalesce(Subquery(replies), 0)), default=Value(0)
+            )
+        )
         .order_by("created_at", "id")
     )
 
 
 def _page_rows_query(viewer: "User | Any", *values: Any) -> "QuerySet[Any]":
-    """`_page_posts` as rows of `_ROW_FIELDS` (PostRow's fields)."""
-    return _page_posts(viewer, *values).values_list(*_ROW_FIELDS)
+    """`_page_posts` as rows of `_ROW_FIELDS` (PostRow's fields), then `reply_count`."""
+    return _page_posts(viewer, *values).values_list(*_ROW_FIELDS, "reply_count")
 
 
 def _page_reactions_query(viewer: "User | Any", *values: Any) -> "QuerySet[Any]":
@@ -456,61 +504,27 @@ def _top_level_count(
     return max(thread.top_level_posts - hidden, 0), hidden == 0
 
 
-def load_thread_page(
-    thread: Thread, *, viewer: "User | Any", page: int | None, today: date
-) -> ThreadPage:
-    """The page of a thread for a viewer who may read it (the caller loaded it through
-    discussions.access). `page` None opens where they left off: the page of their first unread
-    post. Marks what was shown as read."""
-    # Whether they moderate, and whether they see every post (Post.visible_to's rule: a coach
-    # seat, not an admin's role): from the seat that came with the thread when it did.
-    moderator = moderates_thread(viewer, thread)
-    membership = policy.membership_of(viewer)
-    sees_all = (
-        coaches_thread_cohort(viewer, thread)
-        if membership is not None and membership.role == policy.Role.ADMIN
-        else moderator
-    )
-    answered = thread.respond_before_reveal and not sees_all and has_answered(thread, viewer)
-    gated = thread.respond_before_reveal and not moderator and not answered
-    # The read position came with the thread (the thread page's getter), or is asked here.
-    known, seen_until = known_read_position(thread, viewer)
-    if not known:
-        position = ReadPosition.objects.filter(user=viewer, thread=thread).first()
-        seen_until = position.seen_until if position else None
-    total, sees_every_top = _top_level_count(thread, viewer, sees_all=sees_all, answered=answered)
-    page_count = max(1, math.ceil(total / PAGE_SIZE))
-    if page is None:
-        # The page of the first unread post: count the (few) posts after the read position.
-        top = Post.objects.visible_in_thread(
-            thread, viewer, sees_all=sees_all, answered=answered
-        ).filter(parent__isnull=True)
-        unseen = top.filter(created_at__gt=seen_until).count() if seen_until else total
-        seen = total - unseen
-        page = min(page_count, seen // PAGE_SIZE + 1) if seen < total else page_count
-    page = min(max(page, 1), page_count)
-    # The page's top-level posts and their replies in one query through the rule, as rows,
-    # then their reactions, each a kept statement (`_page_posts`).
-    shape = (
-        thread.pk,
-        thread.respond_before_reveal,
-        sees_all,
-        answered,
-        sees_every_top,
-        Offset((page - 1) * PAGE_SIZE),
-    )
-    rows = [PostRow(*row) for row in page_rows_query(viewer, *shape)]
-    top_posts = [row for row in rows if row.parent_id is None]
-    replies = [row for row in rows if row.parent_id is not None]
-    reactions, no_reactions = _reaction_views(rows, page_reactions_query(viewer, *shape))
+def post_views_maker(
+    viewer: "User | Any",
+    *,
+    moderator: bool,
+    reactions: dict[int, list[ReactionView]],
+    no_reactions: list[ReactionView],
+    seen_until: datetime | None,
+    replies_to: dict[int, list[PostRow]],
+) -> tuple[Callable[[list[PostRow], str], list[PostView]], Callable[[], datetime | None]]:
+    """What a page of posts (a thread's, or one post's replies) needs to turn its rows into
+    `PostView`s for `viewer`: `views_of(rows, after)`, each view skipping to the next and the
+    last to the anchor `after`, a post's replies (`replies_to`, by the post's id) nested in
+    its view; and `newest()`, the time of the newest post made into a view so far (None before
+    any). `reactions` are by post id (`_reaction_views`), `no_reactions` the list shared by
+    posts nobody reacted to; a post is new when someone else wrote it after `seen_until`.
+    Reads who the viewer blocked (one query)."""
     blocked = blocked_names(viewer)
     newest: datetime | None = None
     links = post_links_maker()
     when = short_time_maker(get_zone(viewer.time_zone))
-
-    replies_to: dict[int, list[PostRow]] = {}
-    for reply in replies:
-        replies_to.setdefault(reply.parent_id, []).append(reply)  # type: ignore[arg-type]
+    viewer_id = viewer.pk
 
     def views_of(posts: list[PostRow], after: str) -> list[PostView]:
         """The posts' views in order, each skipping to the next, the last to `after`."""
@@ -518,8 +532,6 @@ def load_thread_page(
             return []
         anchors = [*(f"post-{post.public_id}" for post in posts[1:]), after]
         return [view(post, skip_to) for post, skip_to in zip(posts, anchors, strict=True)]
-
-    viewer_id = viewer.pk
 
     def view(post: PostRow, skip_to: str) -> PostView:
         # PostView's fields in order (a tuple made positionally, 78 times a page).
@@ -554,11 +566,110 @@ def load_thread_page(
             skip_to,
         )
 
+    def newest_shown() -> datetime | None:
+        return newest
+
+    return views_of, newest_shown
+
+
+def load_thread_page(
+    thread: Thread, *, viewer: "User | Any", page: int | None, today: date
+) -> ThreadPage:
+    """The page of a thread for a viewer who may read it (the caller loaded it through
+    discussions.access). `page` None opens where they left off: the page of their first unread
+    post. Marks what was shown as read."""
+    # Whether they moderate, and whether they see every post (Post.visible_to's rule: a coach
+    # seat, not an admin's role): from the seat that came with the thread when it did.
+    moderator, sees_all, answered = _reader_of(thread, viewer)
+    gated = thread.respond_before_reveal and not moderator and not answered
+    # The read position came with the thread (the thread page's getter), or is asked here.
+    known, seen_until = known_read_position(thread, viewer)
+    if not known:
+        position = ReadPosition.objects.filter(user=viewer, thread=thread).first()
+        seen_until = position.seen_until if position else None
+    total, sees_every_top = _top_level_count(thread, viewer, sees_all=sees_all, answered=answered)
+    page_count = max(1, math.ceil(total / PAGE_SIZE))
+    if page is None:
+        # The page of the first unread post: count the (few) posts after the read position.
+        top = Post.objects.visible_in_thread(
+            thread, viewer, sees_all=sees_all, answered=answered
+        ).filter(parent__isnull=True)
+        unseen = top.filter(created_at__gt=seen_until).count() if seen_until else total
+        seen = total - unseen
+        page = min(page_count, seen // PAGE_SIZE + 1) if seen < total else page_count
+    page = min(max(page, 1), page_count)
+    # The page's top-level posts and their replies in one query through the rule, as rows,
+    # then their reactions, each a kept statement (`_page_posts`).
+    shape = (
+        thread.pk,
+        thread.respond_before_reveal,
+        sees_all,
+        answered,
+        sees_every_top,
+        Offset((page - 1) * PAGE_SIZE),
+    )
+    rows: list[PostRow] = []
+    top_posts: list[PostRow] = []
+    replies: list[PostRow] = []
+    reply_counts: dict[int, int] = {}
+    for *fields, reply_count in page_rows_query(viewer, *shape):
+        row = PostRow(*fields)
+        rows.append(row)
+        if row.parent_id is None:
+            top_posts.append(row)
+            reply_counts[row.pk] = reply_count
+        else:
+            replies.append(row)
+    # Per top-level post with replies not shown: (how many, the newest of those not shown).
+    earlier: dict[int, tuple[int, PostRow]] = {}
+    if len(replies) > REPLIES_SHOWN:
+        by_parent: dict[int, list[PostRow]] = {}
+        for reply in replies:
+            by_parent.setdefault(reply.parent_id, []).append(reply)  # type: ignore[arg-type]
+        for parent_id, theirs in by_parent.items():
+            if len(theirs) > REPLIES_SHOWN:  # oldest first: the first is the one more
+                last_unshown = theirs[0]
+                earlier[parent_id] = (reply_counts[parent_id] - REPLIES_SHOWN, last_unshown)
+                rows.remove(last_unshown)
+                replies.remove(last_unshown)
+    reactions, no_reactions = _reaction_views(rows, page_reactions_query(viewer, *shape))
+    replies_to: dict[int, list[PostRow]] = {}
+    for reply in replies:
+        replies_to.setdefault(reply.parent_id, []).append(reply)  # type: ignore[arg-type]
+    views_of, newest_shown = post_views_maker(
+        viewer,
+        moderator=moderator,
+        reactions=reactions,
+        no_reactions=no_reactions,
+        seen_until=seen_until,
+        replies_to=replies_to,
+    )
+    viewer_id = viewer.pk
     ordered = views_of(top_posts, "write")
     all_views = [v for top_view in ordered for v in (top_view, *top_view.replies)]
     first_new = next((v.anchor for v in all_views if v.is_new), None)
     new_count = sum(1 for v in all_views if v.is_new)
-    if newest is not None and (seen_until is None or newest > seen_until):
+    earlier_replies: dict[str, EarlierReplies] = {}
+    unshown_new = False
+    if earlier:
+        by_pk = {row.pk: str(row.public_id) for row in top_posts}
+        replies_url = url("discussions:replies", _PLACEHOLDER)
+        for parent_id, (count, last_unshown) in earlier.items():
+            # New as `PostView.is_new` is: someone else's, after the read position.
+            has_new = (
+                last_unshown.author_id != viewer_id
+                and seen_until is not None
+                and last_unshown.created_at > seen_until
+            )
+            unshown_new = unshown_new or has_new
+            key = by_pk[parent_id]
+            earlier_replies[key] = EarlierReplies(
+                count, has_new, replies_url.replace(str(_PLACEHOLDER), key)
+            )
+    # The read position moves on to the newest post shown, unless a post has new replies that
+    # are not shown (they are on its pages of replies, which then mark them).
+    newest = newest_shown()
+    if newest is not None and not unshown_new and (seen_until is None or newest > seen_until):
         from discussions.actions import mark_read
 
         mark_read(thread, user=viewer, until=newest)  # only when this page moves it on
@@ -576,6 +687,139 @@ def load_thread_page(
         new_count=new_count,
         drafts=drafts,
         first_new=first_new,
+        earlier_replies=earlier_replies,
+    )
+
+
+@dataclass
+class ReplyPage:
+    """A page of one top-level post's replies (`load_reply_page`): `post` is the post's view
+    with this page's replies nested in it (oldest first, PAGE_SIZE a page), `total` how many
+    replies the viewer sees, `thread_url` the post on its thread's page."""
+
+    thread: Thread
+    post: PostView
+    viewer_is_moderator: bool
+    closed: bool
+    page: int
+    page_count: int
+    total: int
+    new_count: int
+    first_new: str | None
+    drafts: dict[str, str]
+    thread_url: str
+
+    @property
+    def allows_pseudonyms(self) -> bool:
+        return self.thread.allows_pseudonyms
+
+    @property
+    def page_links(self) -> list[int | None]:
+        return page_links(self.page, self.page_count)
+
+
+def _row_of(post: Post) -> PostRow:
+    """A loaded post (with its author) as the row a page shows."""
+    return PostRow(
+        post.pk,
+        post.public_id,
+        post.author_id,
+        post.parent_id,
+        post.created_at,
+        post.edited_at,
+        post.deleted_at,
+        post.hidden_at,
+        post.hidden_reason,
+        post.pseudonym,
+        post.body,
+        post.body_html,
+        post.author.full_name,
+        post.author.email,
+    )
+
+
+def _reader_of(thread: Thread, viewer: "User | Any") -> tuple[bool, bool, bool]:
+    """(moderates the thread, sees every post, has answered) for `Post.visible_in_thread`,
+    decided as `load_thread_page` decides them."""
+    moderator = moderates_thread(viewer, thread)
+    membership = policy.membership_of(viewer)
+    sees_all = (
+        coaches_thread_cohort(viewer, thread)
+        if membership is not None and membership.role == policy.Role.ADMIN
+        else moderator
+    )
+    answered = thread.respond_before_reveal and not sees_all and has_answered(thread, viewer)
+    return moderator, sees_all, answered
+
+
+def load_reply_page(
+    post: Post, *, viewer: "User | Any", page: int | None, today: date
+) -> ReplyPage:
+    """A page of the replies to `post`, a top-level post the viewer may see (the caller
+    loaded it through discussions.access.get_post_for_user, with its thread and author),
+    through `Post.visible_in_thread` (the rule): the thread page shows a post's latest
+    `REPLIES_SHOWN` replies, and links here for all of them. `page` None opens at the first
+    reply the viewer has not seen (the last page when they have seen them all). Marks what was
+    shown as read. A fixed number of queries whatever the number of replies (the moderator
+    check, the gate, the read position, the count, the page, the reactions, the blocks, the
+    draft, the post's page of its thread; one write when the read position moves on)."""
+    thread = post.thread
+    moderator, sees_all, answered = _reader_of(thread, viewer)
+    position = ReadPosition.objects.filter(user=viewer, thread=thread).first()
+    seen_until = position.seen_until if position else None
+    replies = Post.objects.visible_in_thread(
+        thread, viewer, sees_all=sees_all, answered=answered
+    ).filter(parent=post)
+    counts = replies.aggregate(
+        total=Count("id"),
+        seen=Count("id", filter=Q(created_at__lte=seen_until) if seen_until else Q(pk=None)),
+    )
+    total = counts["total"]
+    page_count = max(1, math.ceil(total / PAGE_SIZE))
+    if page is None:
+        seen = counts["seen"] if seen_until else total
+        page = seen // PAGE_SIZE + 1 if seen < total else page_count
+    page = min(max(page, 1), page_count)
+    offset = (page - 1) * PAGE_SIZE
+    rows = [
+        PostRow(*row)
+        for row in replies.order_by("created_at", "id").values_list(*_ROW_FIELDS)[
+            offset : offset + PAGE_SIZE
+        ]
+    ]
+    top = _row_of(post)
+    reactions, no_reactions = _reactions([top, *rows], viewer)
+    views_of, _ = post_views_maker(
+        viewer,
+        moderator=moderator,
+        reactions=reactions,
+        no_reactions=no_reactions,
+        seen_until=seen_until,
+        replies_to={post.pk: rows} if rows else {},
+    )
+    (post_view,) = views_of([top], "write")
+    first_new = next((v.anchor for v in post_view.replies if v.is_new), None)
+    new_count = sum(1 for v in post_view.replies if v.is_new)
+    newest = max((row.created_at for row in rows), default=None)
+    if newest is not None and (seen_until is None or newest > seen_until):
+        from discussions.actions import mark_read
+
+        mark_read(thread, user=viewer, until=newest)  # only when this page moves it on
+    key = str(post.public_id)
+    drafts = dict(drafts_query(viewer, thread.pk))
+    thread_url = url("discussions:thread", thread.public_id)
+    return ReplyPage(
+        thread=thread,
+        post=post_view,
+        viewer_is_moderator=moderator,
+        closed=is_closed(thread, today=today),
+        page=page,
+        page_count=page_count,
+        total=total,
+        new_count=new_count,
+        first_new=first_new,
+        drafts={key: drafts[key]} if drafts.get(key) else {},
+        thread_url=f"{thread_url}?page={page_of(post, viewer=viewer)}#post-{key}",
     )
 
 
@@ -634,6 +878,31 @@ def page_of(post: Post, *, viewer: "User | Any") -> int:
         .count()
     )
     return before // PAGE_SIZE + 1
+
+
+def replies_page_of(post: Post, *, viewer: "User | Any") -> int | None:
+    """Where the viewer finds `post`, a reply they may see (the caller loaded it through
+    discussions.access): None when it is among its parent's latest `REPLIES_SHOWN` replies,
+    shown on the thread's page (`page_of`); else the page of its parent's replies
+    (`load_reply_page`) it is on. Counts through `Post.visible_in_thread`, in the thread's
+    index: two queries (whether they coach the cohort, the counts), three on a
+    respond-before-reveal prompt."""
+    thread = post.thread
+    sees_all = coaches_thread_cohort(viewer, thread)
+    answered = (
+        thread.respond_before_reveal
+        and not sees_all
+        and (post.author_id == viewer.pk or has_answered(thread, viewer))
+    )
+    later = Q(created_at__gt=post.created_at) | Q(created_at=post.created_at, id__gt=post.pk)
+    counts = (
+        Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
+        .filter(parent_id=post.parent_id)
+        .aggregate(later=Count("id", filter=later), up_to=Count("id", filter=~later))
+    )
+    if counts["later"] < REPLIES_SHOWN:
+        return None
+    return (max(counts["up_to"], 1) - 1) // PAGE_SIZE + 1
 
 
 def reactions_for(post: Post, viewer: "User | Any") -> list[ReactionView]:

@@ -27,7 +27,13 @@ from discussions.forms import (
 )
 from discussions.mentions import MentionError, resolve_mentions, suggest_people
 from discussions.models import Post, Thread
-from discussions.threads import load_thread_page, page_of, render_body
+from discussions.threads import (
+    load_reply_page,
+    load_thread_page,
+    page_of,
+    render_body,
+    replies_page_of,
+)
 from rapport.lib.timezones import local_today
 
 _MAX_PAGE = PageForm.base_fields["page"].max_value  # type: ignore[attr-defined]
@@ -42,8 +48,15 @@ def _errors(form: Form) -> str:
 
 
 def _post_url(post: Post, viewer: Any, *, page: int | None = None) -> str:
-    """The address of `post` on its thread's page for `viewer` (`page`, when the caller knows
-    it: `access.reply_page` for a reply just posted; else `page_of`, a query)."""
+    """The address where `viewer` finds `post`: on its thread's page (`page`, when the caller
+    knows it: `access.reply_page` for a reply just posted, the newest of its branch; else
+    `page_of`, a query), or, for a reply older than its parent's latest `REPLIES_SHOWN`, on
+    the parent's page of replies that holds it (`replies_page_of`, a query)."""
+    if page is None and post.parent_id is not None:
+        replies_page = replies_page_of(post, viewer=viewer)
+        if replies_page is not None:
+            url = reverse("discussions:replies", args=[post.parent.public_id])  # type: ignore[union-attr]
+            return f"{url}?page={replies_page}#post-{post.public_id}"
     if page is None:
         page = page_of(post, viewer=viewer)
     url = reverse("discussions:thread", args=[post.thread.public_id])
@@ -209,6 +222,33 @@ def post_link(request: HttpRequest, post_id: uuid.UUID) -> HttpResponse:
         thread = access.get_thread_of_post(request.user, post_id)
         return HttpResponseRedirect(reverse("discussions:thread", args=[thread.public_id]))
     return HttpResponseRedirect(_post_url(post, request.user))
+
+
+@login_required
+@require_GET
+def post_replies(request: HttpRequest, post_id: uuid.UUID) -> HttpResponse:
+    """A post's pages of replies (`?page=N`; absent: the first the person has not read): all
+    of them, where the thread page shows the latest `REPLIES_SHOWN`. 404 for a post the person
+    may not see; a reply's address leads to where that reply is shown."""
+    post = access.get_post_for_user(request.user, post_id)
+    if post.parent_id is not None:
+        return HttpResponseRedirect(_post_url(post, request.user))
+    form = PageForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, form)
+    view = load_reply_page(
+        post, viewer=request.user, page=form.cleaned_data["page"], today=_today(request)
+    )
+    return render(
+        request,
+        "discussions/replies.html",
+        {
+            "view": view,
+            "thread": post.thread,
+            "nav": "discussions",
+            "csrf_field": csrf_input(request),
+        },
+    )
 
 
 @login_required

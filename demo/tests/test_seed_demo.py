@@ -819,7 +819,9 @@ class SeedLifecycleTests(TestCase):
             .count(),
         )
         per_learner_per_year = theirs.distinct().count() / 12 * 365 / 120
-        self.assertTrue(40 <= per_learner_per_year <= 130, per_learner_per_year)
+        # Up to 140: in a 12-learner demo, the community's twelve hellos (demo.discussions,
+        # HELLOS) are one comment from nearly every learner, about 3 a year each over 120 days.
+        self.assertTrue(40 <= per_learner_per_year <= 140, per_learner_per_year)
         oldest = events.order_by("timestamp").first()
         assert oldest is not None
         self.assertLess(oldest.timestamp, early - timedelta(days=90))

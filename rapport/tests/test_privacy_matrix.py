@@ -1039,6 +1039,7 @@ class PrivacyMatrixTests(PersonaTestCase):
             "discussions:thread": {200},
             "discussions:community": {302},
             "discussions:post_link": {302},
+            "discussions:replies": {200},  # bob's post and its replies, for its audience
             "discussions:post": {400},
             "discussions:draft": {200},
             "discussions:people": {200},  # names of the thread's audience only

@@ -18,6 +18,7 @@ from accounts.tests.test_emails import parse, parts, smtp_server
 from cohorts.actions import enroll
 from cohorts.models import Cohort, EnrollmentRole
 from discussions import actions
+from discussions.access import REPLIES_SHOWN
 from discussions.models import Thread
 from notifications.actions import set_email_preferences
 from notifications.models import EmailChoice, Notification
@@ -137,6 +138,10 @@ def test_the_thread_page_passes_axe(
     assert first is not None
     actions.create_post(setting.thread, author=setting.learner, body=REPLY, parent=first)
     actions.react(first, user=setting.learner, kind="thanks")
+    # More replies than the thread page shows under a post: its "earlier replies" link, and the
+    # post's page of all its replies.
+    for n in range(REPLIES_SHOWN + 1):
+        actions.create_post(setting.thread, author=setting.peer, body=f"Reply {n}", parent=first)
     context = chromium.new_context(bypass_csp=True, viewport=DESKTOP)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -150,6 +155,7 @@ def test_the_thread_page_passes_axe(
                 f"/discussions/{setting.thread.public_id}/",
                 f"/discussions/{setting.thread.public_id}/?page=1&reply={first.public_id}",
                 f"/discussions/community/{setting.cohort.public_id}/",
+                f"/discussions/posts/{first.public_id}/replies/",
                 setting.activity_path(),
             ):
                 page.goto(f"{live_server.url}{path}")
@@ -164,6 +170,14 @@ def test_the_thread_page_passes_axe(
         skip = page.locator("a.skip-between").first
         skip.focus()
         expect(skip).to_be_visible()
+        # The latest replies are shown; the link leads to all of them, oldest first (a fresh
+        # page: a focused skip link hides as the mouse goes down, and the text below moves up).
+        page.goto(f"{live_server.url}/discussions/{setting.thread.public_id}/")
+        expect(page.get_by_text("Reply 0", exact=True)).to_have_count(0)
+        page.get_by_role("link", name="Show 2 earlier replies to Rafael Costa").click()
+        expect(page.get_by_role("heading", name="Replies to Rafael Costa", level=1)).to_be_visible()
+        expect(page.get_by_text("Reply 0", exact=True)).to_be_visible()
+        expect(page.locator("article.post--reply")).to_have_count(REPLIES_SHOWN + 2)
     finally:
         context.close()
     if advisory:
