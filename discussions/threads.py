@@ -227,10 +227,10 @@ class PostView(NamedTuple):
 
 class EarlierReplies(NamedTuple):
     """A post's replies that its thread page does not show (it shows the latest
-    `REPLIES_SHOWN`): how many (`count`), whether any is new to the reader since their last
+    `REPLIES_SHOWN`): how many (`total`), whether any is new to the reader since their last
     visit (`has_new`), and the address of the post's pages of replies (`url`)."""
 
-    count: int
+    total: int  # not `count`, which would hide tuple.count
     has_new: bool
     url: str
 
