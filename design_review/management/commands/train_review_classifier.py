@@ -3,8 +3,9 @@
 Reads the `train` split only (`design_review.dataset.SPLITS`: every training writer's file;
 never the held-out or fresh files), embeds each prompt with the shipped embedder and fits
 logistic regression on its vector and its n-grams used by at least two writers
-(`design_review.crossval.fit_tone_model`), every flagged prompt, of any category (1), against
-every respectful prompt (0).
+(`design_review.crossval.fit_tone_model`): one head per category, each that category's flagged
+prompts (1) against every respectful prompt (0), a passage's probability the highest of the
+heads' (round 8; `--round-7` fits round 7's single head over every flagged prompt).
 
 The threshold is chosen by cross-validation grouped by writer: the model is fitted on all
 writers but one and scores the one left out as the review does (the highest probability over
@@ -28,6 +29,7 @@ from design_review import dataset
 from design_review.checker import reads_whole
 from design_review.classifier import default_embedder
 from design_review.crossval import VectorTable, demo_texts, fit_tone_model
+from design_review.management.commands.crossval_review import settings_from
 
 
 class Command(BaseCommand):
@@ -35,24 +37,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--max-false-alarms", type=float, default=0.02)
-        parser.add_argument("--l2", type=float, default=1.0)
+        parser.add_argument("--l2", type=float, default=None)
+        parser.add_argument("--ngram-scale", type=float, default=None)
+        parser.add_argument("--round-7", action="store_true", help="round 7's model, one head")
         parser.add_argument("--vectors", type=Path, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not 0 <= options["max_false_alarms"] < 1 or options["l2"] <= 0:
-            raise CommandError("--max-false-alarms must be in [0, 1) and --l2 above 0.")
+        settings = settings_from(options)
+        if not 0 <= options["max_false_alarms"] < 1:
+            raise CommandError("--max-false-alarms must be in [0, 1).")
         rows = dataset.load("train")
         table = VectorTable.cached(rows, default_embedder(), options["vectors"])
         model, held = fit_tone_model(
             rows,
             table,
-            l2=options["l2"],
+            settings=settings,
             max_false_alarms=options["max_false_alarms"],
             respectful=demo_texts(),
         )
         model.save()
         self.stdout.write(
-            f"trained on {len(rows)} prompts, {len(model.vocabulary)} shared n-grams; "
+            f"trained on {len(rows)} prompts, {len(model.vocabulary)} shared n-grams, "
+            f"{len(model.heads) or 1} head(s); "
             f"threshold {model.threshold:.3f} (passages of long texts {model.long_threshold:.3f})"
         )
         self.stdout.write("cross-validated by writer (fitted on the others), classifier alone:")
