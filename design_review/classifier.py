@@ -8,11 +8,11 @@ Two parts, each behind an interface so either can be replaced:
   mean pooling, L2 normalisation). Nothing is downloaded at run time; no PyTorch.
 - a `ToneModel`: logistic regression over those vectors and, beside them, the words and word
   pairs of the text (`ngrams`) that at least two writers of the training data used — lexical
-  cues ("already", "usually the ones", "be honest") a sentence embedding blurs. Since round 8,
-  one head per category (each that category's flagged prompts against every respectful one),
-  a passage's probability the highest of the heads'. Trained on the `train` split (every
-  writer's prompts, `manage.py train_review_classifier`); its vocabulary, weights and
-  thresholds are kept in `design_review/data/tone-model.json`.
+  cues ("already", "usually the ones", "be honest") a sentence embedding blurs. A model may
+  have one head per category (a passage's probability the highest of the heads': round 8's
+  candidate, measured and not shipped); the shipped one has one head. Trained on the `train`
+  split (every writer's prompts, `manage.py train_review_classifier`); its vocabulary, weights
+  and thresholds are kept in `design_review/data/tone-model.json`.
 
 It reads passages (`checker.passages`: a short text whole, a longer one in runs of two or three
 sentences that do not overlap, statements as well as questions, as long as the prompts it

@@ -535,14 +535,13 @@ class HeadTests(SimpleTestCase):
         self.assertEqual(both.shape, (2, 2))
         np.testing.assert_allclose(model.probabilities(vectors, [brave, already]), both.max(1))
 
-    def test_the_shipped_model_has_a_head_per_category(self) -> None:
-        # Round 8 (docs/design-review.md): per-category heads caught 57% of the training
-        # writers' judging prompts, each by a model that never saw its writer, against 53%
-        # for round 7's single head, with fewer false alarms (1.5% against 2.7%).
+    def test_the_shipped_model_is_round_7s_single_head(self) -> None:
+        # Round 8 (docs/design-review.md): per-category heads won by writer left out over the
+        # training writers but raised more false alarms on the held-out writers G and H
+        # (9 and 8 of 80, against 6 and 6), so the single head stays.
         model = ToneModel.load()
-        self.assertEqual(model.heads, tuple(str(c) for c in Category))
-        self.assertEqual(np.shape(model.weights), (4, len(model.vocabulary) + 384))
-        self.assertEqual(model.ngram_scale, 2.0)
+        self.assertEqual((model.heads, model.ngram_scale), ((), 1.0))
+        self.assertEqual(np.shape(model.weights), (len(model.vocabulary) + 384,))
 
     def test_the_model_file_keeps_its_heads_and_the_ngrams_weight(self) -> None:
         model = ToneModel(
@@ -576,7 +575,7 @@ class HeadTests(SimpleTestCase):
         )
 
     def test_each_head_learns_its_own_categorys_flagged_prompts(self) -> None:
-        from design_review.crossval import ROUND_7, VectorTable, _fit
+        from design_review.crossval import SHIPPED, VectorTable, _fit
         from design_review.dataset import Example
 
         # Judging prompts say "brave"; honesty ones promise "guaranteed" results: two kinds of
@@ -595,7 +594,7 @@ class HeadTests(SimpleTestCase):
             )
         ]
         table = VectorTable(FakeEmbedder(), [])
-        model = _fit(examples, table, replace(ROUND_7, heads=True))
+        model = _fit(examples, table, replace(SHIPPED, heads=True))
         self.assertEqual(model.heads, ("judgement", "safe_space", "context", "honesty"))
         self.assertEqual(np.shape(model.weights)[0], 4)
         texts = ["Were you brave with the plan?", "Growth is guaranteed for you."]
@@ -606,7 +605,7 @@ class HeadTests(SimpleTestCase):
 
 class CrossValidationTests(SimpleTestCase):
     def test_the_classifier_alone_is_scored_on_each_writer_left_out(self) -> None:
-        from design_review.crossval import ROUND_7, VectorTable, cross_validate
+        from design_review.crossval import SHIPPED, VectorTable, cross_validate
         from design_review.dataset import Example
 
         examples = [
@@ -620,7 +619,7 @@ class CrossValidationTests(SimpleTestCase):
             )
         ]
         table = VectorTable(FakeEmbedder(), [])
-        folds = cross_validate(examples, settings=ROUND_7, table=table, rules=False)
+        folds = cross_validate(examples, settings=SHIPPED, table=table, rules=False)
         self.assertEqual([f.writer for f in folds], ["X", "Y", "Z"])
         for fold in folds:
             self.assertEqual((fold.checker, fold.rules), ({}, {}))

@@ -5,9 +5,10 @@ writer, the tone model is fitted on the other writers (its vocabulary, weights a
 chosen by their own inner folds) and the whole checker is scored on the writer left out. Prints,
 per writer, recall and false alarms of the checker, of the rules alone and of the classifier
 alone (every passage read, no rule: the part that is learnt, the honest part — the rules were
-written from these writers' misses), then the pooled table per category. `--round-7` fits round
-7's model (one head, L2 1.0, n-grams of unit weight) instead of the shipped settings, for
-comparison; `--classifier-only` skips the checker runs (seconds instead of minutes).
+written from these writers' misses), then the pooled table per category. `--heads` fits round
+8's candidate (a head per category, L2 0.5, n-grams weighted twice: `crossval.HEADS_8`)
+instead of the shipped settings, for comparison; `--classifier-only` skips the checker runs
+(a minute instead of several).
 `--vectors var/review-vectors.npz` keeps the sentence vectors between runs (development only).
 """
 
@@ -19,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from design_review import dataset
 from design_review.classifier import default_embedder
 from design_review.crossval import (
-    ROUND_7,
+    HEADS_8,
     SHIPPED,
     Settings,
     VectorTable,
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--max-false-alarms", type=float, default=0.02)
         parser.add_argument("--l2", type=float, default=None)
         parser.add_argument("--ngram-scale", type=float, default=None)
-        parser.add_argument("--round-7", action="store_true", help="round 7's model, one head")
+        parser.add_argument("--heads", action="store_true", help="round 8's candidate")
         parser.add_argument("--classifier-only", action="store_true")
         parser.add_argument("--vectors", type=Path, default=None)
         parser.add_argument(
@@ -101,9 +102,9 @@ class Command(BaseCommand):
 
 
 def settings_from(options: dict[str, Any]) -> Settings:
-    """The fitting settings of `--round-7`, `--l2` and `--ngram-scale` (the shipped ones,
+    """The fitting settings of `--heads`, `--l2` and `--ngram-scale` (the shipped ones,
     `crossval.SHIPPED`, by default); `CommandError` for an L2 or a scale not above 0."""
-    base = ROUND_7 if options.get("round_7") else SHIPPED
+    base = HEADS_8 if options.get("heads") else SHIPPED
     l2 = options["l2"] if options.get("l2") is not None else base.l2
     scale = options["ngram_scale"] if options.get("ngram_scale") is not None else base.ngram_scale
     if l2 <= 0 or scale <= 0:

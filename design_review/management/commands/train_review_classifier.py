@@ -3,9 +3,10 @@
 Reads the `train` split only (`design_review.dataset.SPLITS`: every training writer's file;
 never the held-out or fresh files), embeds each prompt with the shipped embedder and fits
 logistic regression on its vector and its n-grams used by at least two writers
-(`design_review.crossval.fit_tone_model`): one head per category, each that category's flagged
-prompts (1) against every respectful prompt (0), a passage's probability the highest of the
-heads' (round 8; `--round-7` fits round 7's single head over every flagged prompt).
+(`design_review.crossval.fit_tone_model`), every flagged prompt, of any category (1), against
+every respectful prompt (0). `--heads` fits round 8's candidate instead (a head per category,
+each that category's flagged prompts against every respectful one; not shipped: see
+docs/design-review.md, "Round 8").
 
 The threshold is chosen by cross-validation grouped by writer: the model is fitted on all
 writers but one and scores the one left out as the review does (the highest probability over
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--max-false-alarms", type=float, default=0.02)
         parser.add_argument("--l2", type=float, default=None)
         parser.add_argument("--ngram-scale", type=float, default=None)
-        parser.add_argument("--round-7", action="store_true", help="round 7's model, one head")
+        parser.add_argument("--heads", action="store_true", help="round 8's candidate")
         parser.add_argument("--vectors", type=Path, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
