@@ -4,12 +4,12 @@ Everything here is grouped by writer, never split at random: prompts by one writ
 phrasing, so a random split would score the classifier on sentences it has all but seen.
 
 - `fit_tone_model` fits the logistic regression of `design_review.classifier` on some writers'
-  prompts (one head per category since round 8: `HEADS`) and picks its threshold by
-  leave-one-writer-out over those same writers: fitted on all but one, it scores the one left
-  out as the review does (the highest probability over the sentences it would read), and the
-  threshold is the lowest that keeps false alarms on
-  respectful prompts at or below `max_false_alarms` over those out-of-writer scores.
-  `manage.py train_review_classifier` uses it on every training writer.
+  prompts (as `Settings` say: one head, shipped, or one per category, round 8's candidate) and
+  picks its threshold by leave-one-writer-out over those same writers: fitted on all but one,
+  it scores the one left out as the review does (the highest probability over the sentences it
+  would read), and the threshold is the lowest that keeps false alarms on respectful prompts at
+  or below `max_false_alarms` over those out-of-writer scores. `manage.py
+  train_review_classifier` uses it on every training writer.
 - `cross_validate` is the honest estimate: for each writer, a tone model is fitted (vocabulary
   and thresholds included, by the inner folds above) on the other writers only, and the whole
   checker — rules, safe space, reading level and that model — is scored on the writer left
@@ -301,7 +301,7 @@ def cross_validate(
     tone model fitted on the others (vocabulary, weights and thresholds: nothing learnt sees
     the writer left out), and the whole checker and the model alone scored on the writer left
     out; `respectful` as in `fit_tone_model`. `rules=False` skips the checker runs (the
-    classifier alone only, in seconds; `checker` and `rules` are then empty)."""
+    classifier alone only, about a minute of CPU; `checker` and `rules` are then empty)."""
     examples = list(examples if examples is not None else dataset.load("train"))
     table = table or VectorTable.for_examples(examples, default_embedder())
     folds = []
