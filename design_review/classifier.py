@@ -8,9 +8,11 @@ Two parts, each behind an interface so either can be replaced:
   mean pooling, L2 normalisation). Nothing is downloaded at run time; no PyTorch.
 - a `ToneModel`: logistic regression over those vectors and, beside them, the words and word
   pairs of the text (`ngrams`) that at least two writers of the training data used — lexical
-  cues ("already", "usually the ones", "be honest") a sentence embedding blurs. Trained on the
-  `train` split (every writer's prompts, `manage.py train_review_classifier`); its vocabulary,
-  weights and threshold are kept in `design_review/data/tone-model.json`.
+  cues ("already", "usually the ones", "be honest") a sentence embedding blurs. A model may
+  have one head per category (a passage's probability the highest of the heads': round 8's
+  candidate, measured and not shipped); the shipped one has one head. Trained on the `train`
+  split (every writer's prompts, `manage.py train_review_classifier`); its vocabulary, weights
+  and thresholds are kept in `design_review/data/tone-model.json`.
 
 It reads passages (`checker.passages`: a short text whole, a longer one in runs of two or three
 sentences that do not overlap, statements as well as questions, as long as the prompts it
@@ -215,14 +217,14 @@ def ngrams(text: str) -> set[str]:
     return {*words, *(f"{a} {b}" for a, b in pairwise(words))}
 
 
-def ngram_features(texts: list[str], vocabulary: dict[str, int]) -> np.ndarray:
-    """Shape (len(texts), len(vocabulary)): 1/sqrt(k) for each of the k vocabulary n-grams a
-    text holds, else 0 (a text's n-gram part has unit length, like its vector)."""
+def ngram_features(texts: list[str], vocabulary: dict[str, int], scale: float = 1.0) -> np.ndarray:
+    """Shape (len(texts), len(vocabulary)): scale/sqrt(k) for each of the k vocabulary n-grams
+    a text holds, else 0 (a text's n-gram part has length `scale`; its vector has length 1)."""
     out = np.zeros((len(texts), len(vocabulary)), dtype=np.float32)
     for i, text in enumerate(texts):
         hits = [vocabulary[g] for g in ngrams(text) if g in vocabulary]
         if hits:
-            out[i, hits] = 1.0 / np.sqrt(len(hits))
+            out[i, hits] = scale / np.sqrt(len(hits))
     return out
 
 
@@ -230,17 +232,22 @@ def ngram_features(texts: list[str], vocabulary: dict[str, int]) -> np.ndarray:
 class ToneModel:
     """Logistic regression: p(judging) = sigmoid([ngram_features(text), vector] · weights +
     bias), where the n-gram part is empty when `vocabulary` is (a model over vectors alone).
-    A short text read whole (a prompt: `checker.PASSAGE_SENTENCES` sentences or fewer) is a
-    finding when p ≥ `threshold`; a passage of a longer text (an article) when p ≥
-    `long_threshold` (the same as `threshold` when None): each is calibrated on the kind of
-    text it applies to."""
+    With several heads (`weights` of shape (heads, dim), `bias` of shape (heads,), `heads`
+    naming each one's category), p is the highest of the heads' probabilities: a passage is
+    judged by the head it most resembles. A short text read whole (a prompt:
+    `checker.PASSAGE_SENTENCES` sentences or fewer) is a finding when p ≥ `threshold`; a
+    passage of a longer text (an article) when p ≥ `long_threshold` (the same as `threshold`
+    when None): each is calibrated on the kind of text it applies to. `ngram_scale` is the
+    length of a text's n-gram part beside its unit vector (`ngram_features`)."""
 
     embedder_name: str
     weights: np.ndarray
-    bias: float
+    bias: float | np.ndarray
     threshold: float
     vocabulary: tuple[str, ...] = ()
     long_threshold: float | None = None
+    heads: tuple[str, ...] = ()
+    ngram_scale: float = 1.0
 
     def limit(self, *, whole: bool) -> float:
         """The threshold for a whole short text (`whole`) or a passage of a longer one."""
@@ -256,32 +263,49 @@ class ToneModel:
         if texts is None or len(texts) != len(vectors):
             raise ValueError("a model with a vocabulary needs the texts beside their vectors")
         index = {g: i for i, g in enumerate(self.vocabulary)}
-        return np.hstack([ngram_features(texts, index), vectors])
+        return np.hstack([ngram_features(texts, index, self.ngram_scale), vectors])
+
+    def head_probabilities(self, vectors: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
+        """Each head's p for each row of `vectors` (shape (n, dim)) and its text → shape
+        (n, heads); one column for a model of one head."""
+        weights = np.atleast_2d(self.weights)
+        if len(vectors) == 0:
+            return np.zeros((0, len(weights)), dtype=np.float32)
+        z = self.features(vectors, texts) @ weights.T + np.atleast_1d(self.bias)
+        return 1.0 / (1.0 + np.exp(-z))
 
     def probabilities(self, vectors: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
-        """p(judging) for each row of `vectors` (shape (n, dim)) and its text → shape (n,)."""
-        if len(vectors) == 0:
-            return np.zeros(0, dtype=np.float32)
-        z = self.features(vectors, texts) @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(-z))
+        """p(judging) for each row of `vectors` (shape (n, dim)) and its text → shape (n,): the
+        highest of the heads' (`head_probabilities`)."""
+        return self.head_probabilities(vectors, texts).max(axis=1)
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "ToneModel":
         """The trained model from its JSON file (`FileNotFoundError` if it was never trained)."""
         data = json.loads(path.read_text())
+        bias = data["bias"]
         return cls(
             embedder_name=data["embedder"],
             weights=np.array(data["weights"], dtype=np.float32),
-            bias=float(data["bias"]),
+            bias=np.array(bias, dtype=np.float32) if isinstance(bias, list) else float(bias),
             threshold=float(data["threshold"]),
             vocabulary=tuple(data.get("vocabulary", ())),
             long_threshold=(
                 float(data["long_threshold"]) if data.get("long_threshold") is not None else None
             ),
+            heads=tuple(data.get("heads", ())),
+            ngram_scale=float(data.get("ngram_scale", 1.0)),
         )
 
     def save(self, path: Path = MODEL_FILE) -> None:
-        """Write the model as JSON (weights rounded to 6 decimals)."""
+        """Write the model as JSON (weights rounded to 6 decimals; one list per head when there
+        are several)."""
+
+        def rounded(values: Any) -> Any:
+            if isinstance(values, np.ndarray | list) and np.ndim(values) > 0:
+                return [rounded(v) for v in values]
+            return round(float(values), 6)
+
         path.write_text(
             json.dumps(
                 {
@@ -290,9 +314,11 @@ class ToneModel:
                     "long_threshold": (
                         round(self.long_threshold, 4) if self.long_threshold is not None else None
                     ),
-                    "bias": round(self.bias, 6),
+                    "heads": list(self.heads),
+                    "ngram_scale": self.ngram_scale,
+                    "bias": rounded(self.bias),
                     "vocabulary": list(self.vocabulary),
-                    "weights": [round(float(w), 6) for w in self.weights],
+                    "weights": rounded(self.weights),
                 },
                 indent=0,
             )

@@ -510,6 +510,124 @@ class ThresholdTests(SimpleTestCase):
         self.assertEqual(flagged(model, [prompt, article], table).tolist(), [True, False])
 
 
+class HeadTests(SimpleTestCase):
+    """Round 8: one head per category, a passage's probability the highest of the heads'."""
+
+    def test_a_passage_is_judged_by_the_head_it_most_resembles(self) -> None:
+        # Head 1 reads "brave" (the vector's first coordinate), head 2 the n-gram "already".
+        model = ToneModel(
+            "fake",
+            np.array([[0.0, 8.0, 0.0], [6.0, 0.0, 0.0]], np.float32),
+            np.array([-4.0, -3.0], np.float32),
+            0.9,
+            ("already",),
+            heads=("judgement", "context"),
+        )
+        fake = FakeEmbedder()
+        brave = "Were you brave in the meeting with your team today?"
+        already = "You have already had two weeks, so where are you now with the plan?"
+        calm = "Where are you now with this week's plan for your team?"
+        self.assertEqual(review(brave, embedder=fake, model=model).codes, ["tone"])
+        self.assertEqual(review(already, embedder=fake, model=model).codes, ["tone"])
+        self.assertEqual(review(calm, embedder=fake, model=model).codes, [])
+        vectors = fake.embed([brave, already])
+        both = model.head_probabilities(vectors, [brave, already])
+        self.assertEqual(both.shape, (2, 2))
+        np.testing.assert_allclose(model.probabilities(vectors, [brave, already]), both.max(1))
+
+    def test_the_shipped_model_is_round_7s_single_head(self) -> None:
+        # Round 8 (docs/design-review.md): per-category heads won by writer left out over the
+        # training writers but raised more false alarms on the held-out writers G and H
+        # (9 and 8 of 80, against 6 and 6), so the single head stays.
+        model = ToneModel.load()
+        self.assertEqual((model.heads, model.ngram_scale), ((), 1.0))
+        self.assertEqual(np.shape(model.weights), (len(model.vocabulary) + 384,))
+
+    def test_the_model_file_keeps_its_heads_and_the_ngrams_weight(self) -> None:
+        model = ToneModel(
+            "fake",
+            np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], np.float32),
+            np.array([-1.0, -2.0], np.float32),
+            0.7,
+            ("x",),
+            0.8,
+            ("judgement", "honesty"),
+            2.0,
+        )
+        with TemporaryDirectory() as tmp:
+            path = Path(tmp) / "model.json"
+            model.save(path)
+            again = ToneModel.load(path)
+        self.assertEqual((again.heads, again.ngram_scale), (("judgement", "honesty"), 2.0))
+        np.testing.assert_allclose(again.weights, model.weights)
+        np.testing.assert_allclose(again.bias, model.bias)
+        vectors = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
+        np.testing.assert_allclose(
+            again.probabilities(vectors, ["x y", "z"]), model.probabilities(vectors, ["x y", "z"])
+        )
+
+    def test_the_ngrams_weigh_by_the_models_scale(self) -> None:
+        from design_review.classifier import ngram_features
+
+        index = {"you": 0, "already": 1}
+        np.testing.assert_allclose(
+            ngram_features(["you already"], index, 2.0), [[2 / np.sqrt(2), 2 / np.sqrt(2)]]
+        )
+
+    def test_each_head_learns_its_own_categorys_flagged_prompts(self) -> None:
+        from design_review.crossval import SHIPPED, VectorTable, _fit
+        from design_review.dataset import Example
+
+        # Judging prompts say "brave"; honesty ones promise "guaranteed" results: two kinds of
+        # finding no single direction separates as well as a head for each.
+        examples = [
+            Example(label, category, "mission", text, writer)
+            for writer in ("X", "Y")
+            for label, category, text in (
+                (1, Category.JUDGEMENT, f"Were you brave enough with your team, {writer}?"),
+                (1, Category.JUDGEMENT, f"Note how brave you were in the meeting, {writer}."),
+                (1, Category.HONESTY, f"Results are guaranteed for your team, {writer}."),
+                (1, Category.HONESTY, f"This is guaranteed to fix your meetings, {writer}."),
+                (0, Category.JUDGEMENT, f"What helped you listen to your team, {writer}?"),
+                (0, Category.HONESTY, f"Note one thing your team taught you, {writer}."),
+                (0, Category.JUDGEMENT, f"Which of your meetings felt calm, {writer}?"),
+            )
+        ]
+        table = VectorTable(FakeEmbedder(), [])
+        model = _fit(examples, table, replace(SHIPPED, heads=True))
+        self.assertEqual(model.heads, ("judgement", "safe_space", "context", "honesty"))
+        self.assertEqual(np.shape(model.weights)[0], 4)
+        texts = ["Were you brave with the plan?", "Growth is guaranteed for you."]
+        heads = model.head_probabilities(table.embed(texts).astype(np.float64), texts)
+        self.assertGreater(heads[0, 0], heads[0, 3])  # "brave": the judgement head
+        self.assertGreater(heads[1, 3], heads[1, 0])  # "guaranteed": the honesty head
+
+
+class CrossValidationTests(SimpleTestCase):
+    def test_the_classifier_alone_is_scored_on_each_writer_left_out(self) -> None:
+        from design_review.crossval import SHIPPED, VectorTable, cross_validate
+        from design_review.dataset import Example
+
+        examples = [
+            Example(label, Category.JUDGEMENT, "mission", text, writer)
+            for writer in ("X", "Y", "Z")
+            for label, text in (
+                (1, f"Were you brave enough with your team, {writer}?"),
+                (1, f"Note how brave you were in your last meeting, {writer}."),
+                (0, f"What helped you listen to your team this week, {writer}?"),
+                (0, f"Which of your meetings felt calm this week, {writer}?"),
+            )
+        ]
+        table = VectorTable(FakeEmbedder(), [])
+        folds = cross_validate(examples, settings=SHIPPED, table=table, rules=False)
+        self.assertEqual([f.writer for f in folds], ["X", "Y", "Z"])
+        for fold in folds:
+            self.assertEqual((fold.checker, fold.rules), ({}, {}))
+            k = fold.classifier
+            self.assertEqual((k.positives, k.negatives), (2, 2))
+            self.assertEqual((k.hits, k.false_alarms), (2, 0))
+
+
 class CodeTests(SimpleTestCase):
     def test_every_code_explains_itself_and_names_its_question(self) -> None:
         for info in CODES.values():

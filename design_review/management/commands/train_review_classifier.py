@@ -4,7 +4,9 @@ Reads the `train` split only (`design_review.dataset.SPLITS`: every training wri
 never the held-out or fresh files), embeds each prompt with the shipped embedder and fits
 logistic regression on its vector and its n-grams used by at least two writers
 (`design_review.crossval.fit_tone_model`), every flagged prompt, of any category (1), against
-every respectful prompt (0).
+every respectful prompt (0). `--heads` fits round 8's candidate instead (a head per category,
+each that category's flagged prompts against every respectful one; not shipped: see
+docs/design-review.md, "Round 8").
 
 The threshold is chosen by cross-validation grouped by writer: the model is fitted on all
 writers but one and scores the one left out as the review does (the highest probability over
@@ -28,6 +30,7 @@ from design_review import dataset
 from design_review.checker import reads_whole
 from design_review.classifier import default_embedder
 from design_review.crossval import VectorTable, demo_texts, fit_tone_model
+from design_review.management.commands.crossval_review import settings_from
 
 
 class Command(BaseCommand):
@@ -35,24 +38,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--max-false-alarms", type=float, default=0.02)
-        parser.add_argument("--l2", type=float, default=1.0)
+        parser.add_argument("--l2", type=float, default=None)
+        parser.add_argument("--ngram-scale", type=float, default=None)
+        parser.add_argument("--heads", action="store_true", help="round 8's candidate")
         parser.add_argument("--vectors", type=Path, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not 0 <= options["max_false_alarms"] < 1 or options["l2"] <= 0:
-            raise CommandError("--max-false-alarms must be in [0, 1) and --l2 above 0.")
+        settings = settings_from(options)
+        if not 0 <= options["max_false_alarms"] < 1:
+            raise CommandError("--max-false-alarms must be in [0, 1).")
         rows = dataset.load("train")
         table = VectorTable.cached(rows, default_embedder(), options["vectors"])
         model, held = fit_tone_model(
             rows,
             table,
-            l2=options["l2"],
+            settings=settings,
             max_false_alarms=options["max_false_alarms"],
             respectful=demo_texts(),
         )
         model.save()
         self.stdout.write(
-            f"trained on {len(rows)} prompts, {len(model.vocabulary)} shared n-grams; "
+            f"trained on {len(rows)} prompts, {len(model.vocabulary)} shared n-grams, "
+            f"{len(model.heads) or 1} head(s); "
             f"threshold {model.threshold:.3f} (passages of long texts {model.long_threshold:.3f})"
         )
         self.stdout.write("cross-validated by writer (fitted on the others), classifier alone:")
