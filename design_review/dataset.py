@@ -87,6 +87,12 @@ SPLITS: dict[str, tuple[tuple[str, str], ...]] = {
     # frozen (at b7390cf, the same findings as round 7), then scored once (78% caught, 8% false
     # alarms). Never trained on; its misses unread.
     "writer-h": (("fresh-writer-h", "H"),),
+    # Writer I (the head of leadership development of a Nordic and Baltic hospital and
+    # primary-care network: ward managers, charge nurses, lab and clinic leads; plain, direct
+    # Scandinavian professional English) was kept outside the repository, unread, until stop
+    # 21's checker was frozen (at a28913d, round 7's findings; round 8 not shipped), then scored
+    # once (80% caught, 12% false alarms). Never trained on; its misses unread.
+    "writer-i": (("fresh-writer-i", "I"),),
     "original": (("train", "original"),),
 }
 

@@ -85,12 +85,17 @@ class HeldOutWriterTests(SimpleTestCase):
     """Writers nobody read while the checker was written, each scored once at a freeze. G at
     round 7's (8bd4362): 68% of the prompts needing a finding caught (81 of 120), 6 false alarms
     of 80 (round 6's checker on the same file: 68%, 7). H at stop 20's (b7390cf, the same
-    findings as round 7): 78% caught (93 of 120), 6 false alarms of 80. Floors, not the target
-    (90% caught, at most 10% false alarms): they must not fall back."""
+    findings as round 7): 78% caught (93 of 120), 6 false alarms of 80. I at stop 21's
+    (a28913d, the same findings): 80% caught (96 of 120), 10 false alarms of 80. Floors, not
+    the target (90% caught, at most 10% false alarms): they must not fall back."""
 
     def test_the_unseen_writers_figures_do_not_fall_back(self) -> None:
         training_writers = {ex.writer for ex in dataset.load("train")}
-        for split, writer, floor, alarms in (("writer-g", "G", 81, 6), ("writer-h", "H", 93, 6)):
+        for split, writer, floor, alarms in (
+            ("writer-g", "G", 81, 6),
+            ("writer-h", "H", 93, 6),
+            ("writer-i", "I", 96, 10),
+        ):
             with self.subTest(split):
                 examples = dataset.load(split)
                 self.assertEqual(Counter(ex.label for ex in examples), {1: 120, 0: 80})
