@@ -98,3 +98,30 @@ def test_a_reports_facts_are_labels_in_bold_and_values_in_regular_text(
     assert set(labels) >= {"Reported by", "When", "Status", "Details"}
     assert set(labels.values()) == {"600"}, labels
     assert set(values.values()) == {"400"}, values
+
+
+# Each radio button's vertical middle and the middle of its label's first line, in px.
+RADIO_MIDDLES = """() => [...document.querySelectorAll('.choice-list .choice')].map(choice => {
+  const box = choice.querySelector('input').getBoundingClientRect();
+  const label = choice.querySelector('label');
+  const line = parseFloat(getComputedStyle(label).lineHeight);
+  const top = label.getBoundingClientRect().top;
+  return {radio: box.top + box.height / 2, line: top + line / 2, text: label.innerText};
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_report_forms_radio_buttons_sit_beside_their_labels_first_line(
+    live_server: LiveServer, context: BrowserContext, reported: tuple[Post, Report], width: int
+) -> None:
+    """They sat above the text (aligned on the baseline, a radio's bottom edge), and a wrapped
+    label's button drifted to its middle: within a pixel of its first line's middle now."""
+    post, _report = reported
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server.url, "lena@pages.example")
+    page.goto(f"{live_server.url}/moderation/posts/{post.public_id}/report/")
+    middles = page.evaluate(RADIO_MIDDLES)
+    assert len(middles) == len(ReportReason.choices)
+    for choice in middles:
+        assert abs(choice["radio"] - choice["line"]) <= 1, choice
