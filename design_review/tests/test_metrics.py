@@ -86,7 +86,9 @@ class HeldOutWriterTests(SimpleTestCase):
     round 7's (8bd4362): 68% of the prompts needing a finding caught (81 of 120), 6 false alarms
     of 80 (round 6's checker on the same file: 68%, 7). H at stop 20's (b7390cf, the same
     findings as round 7): 78% caught (93 of 120), 6 false alarms of 80. I at stop 21's
-    (a28913d, the same findings): 80% caught (96 of 120), 10 false alarms of 80. Floors, not
+    (a28913d, the same findings): 80% caught (96 of 120), 10 false alarms of 80; J, K and L,
+    written beside I, at the same freeze: 94, 105 and 100 caught, 8, 9 and 7 false alarms.
+    Floors, not
     the target (90% caught, at most 10% false alarms): they must not fall back."""
 
     def test_the_unseen_writers_figures_do_not_fall_back(self) -> None:
@@ -95,6 +97,9 @@ class HeldOutWriterTests(SimpleTestCase):
             ("writer-g", "G", 81, 6),
             ("writer-h", "H", 93, 6),
             ("writer-i", "I", 96, 10),
+            ("writer-j", "J", 94, 8),
+            ("writer-k", "K", 105, 9),
+            ("writer-l", "L", 100, 7),
         ):
             with self.subTest(split):
                 examples = dataset.load(split)
