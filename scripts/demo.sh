@@ -14,6 +14,9 @@ VAR_DIR=${RAPPORT_VAR_DIR:-var}
 export DJANGO_DEBUG=${DJANGO_DEBUG:-0}
 export RAPPORT_EMAIL_CONSOLE=${RAPPORT_EMAIL_CONSOLE:-1}
 export DJANGO_ALLOWED_HOSTS=${DJANGO_ALLOWED_HOSTS:-$HOST,127.0.0.1,localhost}
+# The address emails link to (sessions, digests, unsubscribe): the one this demo serves, on
+# whatever PORT it was given (the settings' default is port 8000).
+export RAPPORT_SITE_URL=${RAPPORT_SITE_URL:-http://$HOST:$PORT}
 if [ -z "${DJANGO_SECRET_KEY:-}${DJANGO_SECRET_KEY_FILE:-}" ]; then
   # Generated once and kept, so sign-ins survive a restart; readable by this user only.
   key_file="$VAR_DIR/secret-key"

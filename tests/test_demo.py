@@ -40,10 +40,26 @@ def fetch(url: str, method: str = "GET") -> tuple[int, dict[str, str], str]:
 
 
 class Demo:
-    def __init__(self, base: str, var_dir: Path, output: Path) -> None:
+    def __init__(self, base: str, var_dir: Path, output: Path, group: int) -> None:
         self.base = base
         self.var_dir = var_dir
         self.output = output
+        self.group = group  # the process group of the script, its worker and gunicorn
+
+    def environments(self) -> dict[str, dict[str, str]]:
+        """Each process of the demo's group: its command line and environment (Linux /proc)."""
+        found = {}
+        for status in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = status.read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) != self.group:  # pgrp, after state and ppid
+                    continue
+                command = (status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                pairs = (status.parent / "environ").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            found[command] = dict(pair.decode().split("=", 1) for pair in pairs if b"=" in pair)
+        return found
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +113,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
             time.sleep(0.5)
         else:
             pytest.fail(f"make demo did not answer within 180 s:\n{output.read_text()}")
-        yield Demo(base, var_dir, output)
+        yield Demo(base, var_dir, output, process.pid)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -105,6 +121,19 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads Linux's /proc")
+def test_the_demos_emails_link_to_the_address_it_serves(demo: Demo) -> None:
+    # Its port is a free one, not the settings' default (8000): the processes that send emails
+    # (the task worker, and the periodic runner that plans digests) have the demo's own address.
+    # (Gunicorn's are not read: it writes its process titles over its environment's memory.)
+    processes = demo.environments()
+    for name in ("db_worker", "run_periodic"):
+        matching = [env for command, env in processes.items() if name in command]
+        assert matching, (name, list(processes))
+        for env in matching:
+            assert env.get("RAPPORT_SITE_URL") == demo.base, (name, env.get("RAPPORT_SITE_URL"))
 
 
 def test_the_demo_runs_gunicorn_with_debug_off_and_collected_static_files(demo: Demo) -> None:
