@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.dates import MONTHS_3
 from markupsafe import Markup
 
@@ -50,6 +49,10 @@ if TYPE_CHECKING:
 
 # Pages linked either side of the current one in a thread's page navigation.
 PAGE_WINDOW = 2
+
+#: How far a post's replies are counted for its "Show N earlier replies" link: a post with more
+#: says "more than" (REPLY_COUNT_CAP - REPLIES_SHOWN), and the count reads at most this many.
+REPLY_COUNT_CAP = 1000
 
 
 class ReactionView(NamedTuple):
@@ -227,12 +230,14 @@ class PostView(NamedTuple):
 
 class EarlierReplies(NamedTuple):
     """A post's replies that its thread page does not show (it shows the latest
-    `REPLIES_SHOWN`): how many (`total`), whether any is new to the reader since their last
-    visit (`has_new`), and the address of the post's pages of replies (`url`)."""
+    `REPLIES_SHOWN`): how many (`total`; with `more_than`, at least that many: the count stops
+    at `REPLY_COUNT_CAP`), whether any is new to the reader since their last visit
+    (`has_new`), and the address of the post's pages of replies (`url`)."""
 
     total: int  # not `count`, which would hide tuple.count
     has_new: bool
     url: str
+    more_than: bool = False
 
 
 @dataclass
@@ -397,49 +402,43 @@ def _page_posts(
     (id IN … OR parent IN …)` SQLite walked the whole thread instead when its statistics gave
     the average thread's size (docs/performance.md, round 6).
 
-    A post's replies are numbered newest first (a window over the replies' ids and times
-    alone, narrow rows) and only the latest `REPLIES_SHOWN` and one more are taken; the one more
-    says there are earlier replies and whether they hold something new. Each top-level row
-    carries `reply_count`, how many of its replies the viewer sees (the link's count). So a page
-    is bounded whatever the number of replies."""
+    Each post's latest `REPLIES_SHOWN` replies and one more are taken by a search of its own
+    replies, newest first, with a `LIMIT` (a subquery correlated with the page's post, so the
+    database reads at most that many index entries a post); the one more says there are
+    earlier replies and whether they hold something new. Each top-level row carries
+    `reply_count`, how many of its replies the viewer sees, counted up to `REPLY_COUNT_CAP`
+    (the link's count: "more than …" beyond it). So a page is bounded, in what it reads as in
+    what it shows, whatever the number of replies (docs/performance.md)."""
     thread = _thread_stand_in(thread_id, respond_before_reveal)
     ids = _page_ids(
         viewer, thread_id, respond_before_reveal, sees_all, answered, sees_every_top, offset
     )
     visible = Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
+    latest = (
+        visible.filter(parent_id=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("id")[: REPLIES_SHOWN + 1]
+    )
     latest_replies = (
-        visible.filter(parent__in=ids)
-        .annotate(
-            place=Window(
-                RowNumber(),
-                partition_by=[F("parent_id")],
-                order_by=[F("created_at").desc(), F("id").desc()],
-            )
-        )
-        .filter(place__lte=REPLIES_SHOWN + 1)
-        .values("id")
+        Post.objects.filter(pk__in=ids).filter(replies__in=Subquery(latest)).values("replies__id")
     )
-    page = (
-        Post.objects.filter(pk__in=ids)
-        .values("id")
-        .union(Post.objects.filter(pk__in=latest_replies).values("id"), all=True)
-    )
-    replies = (
-        visible.filter(parent_id=OuterRef("id"))
-        .order_by()
-        .values("parent_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
+    page = Post.objects.filter(pk__in=ids).values("id").union(latest_replies, all=True)
+    counted = visible.filter(parent_id=OuterRef("id")).order_by().values("id")[:REPLY_COUNT_CAP]
     return (
         visible.filter(pk__in=page)
         .annotate(
-            reply_count=Case(
-                When(parent__isnull=True, then=Coalesce(Subquery(replies), 0)), default=Value(0)
-            )
+            reply_count=Case(When(parent__isnull=True, then=CappedCount(counted)), default=Value(0))
         )
         .order_by("created_at", "id")
     )
+
+
+class CappedCount(Subquery):
+    """How many rows a sliced queryset has (`queryset[:cap]`): `SELECT COUNT(*)` over it, so the
+    database stops reading at the cap. An integer; `cap` when there are at least `cap` rows."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS capped)"
+    output_field = IntegerField()
 
 
 def _page_rows_query(viewer: "User | Any", *values: Any) -> "QuerySet[Any]":
@@ -664,7 +663,10 @@ def load_thread_page(
             unshown_new = unshown_new or has_new
             key = by_pk[parent_id]
             earlier_replies[key] = EarlierReplies(
-                count, has_new, replies_url.replace(str(_PLACEHOLDER), key)
+                count,
+                has_new,
+                replies_url.replace(str(_PLACEHOLDER), key),
+                count + REPLIES_SHOWN >= REPLY_COUNT_CAP,
             )
     # The read position moves on to the newest post shown, unless a post has new replies that
     # are not shown (they are on its pages of replies, which then mark them).

@@ -284,3 +284,75 @@ class LinksToARepyTests(RepliesTestCase):
         self.assertEqual(response.status_code, 302)
         page = self.client.get(response["Location"])
         self.assertContains(page, "Alice answers")
+
+
+class BoundedReadingTests(RepliesTestCase):
+    """The page reads at most REPLIES_SHOWN + 1 replies a post and counts up to
+    REPLY_COUNT_CAP: what it costs the database does not grow with a post's replies."""
+
+    def page_rows(self) -> list[Any]:
+        from discussions.threads import page_rows_query
+        from rapport.compiled import Offset
+
+        values = (self.community.pk, False, False, False, True, Offset(0))
+        return page_rows_query(self.alice, *values)
+
+    def sqlite_steps(self) -> int:
+        """SQLite's virtual-machine steps (in thousands) for the page's rows."""
+        steps = 0
+
+        def count() -> int:
+            nonlocal steps
+            steps += 1
+            return 0
+
+        raw = connection.connection
+        raw.set_progress_handler(count, 1000)
+        try:
+            self.page_rows()
+        finally:
+            raw.set_progress_handler(None, 1000)
+        return steps
+
+    def test_the_database_reads_as_much_for_30_replies_as_for_600(self) -> None:
+        # Both beyond the count's cap (20 here, 1,000 in the product): what is read is the
+        # latest eleven replies and twenty counted, whatever there are.
+        from unittest import mock
+
+        from discussions import threads
+
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite's progress handler")
+        compiled = (threads.page_rows_query, threads.page_reactions_query)
+        add_replies(self.post, self.carol, 30)
+        with mock.patch("discussions.threads.REPLY_COUNT_CAP", 20):
+            for query in compiled:
+                query._statements.clear()  # kept with the cap in their SQL
+            try:
+                connection.ensure_connection()
+                self.page_rows()  # compiled and warm
+                few = self.sqlite_steps()
+                add_replies(self.post, self.carol, 570, start=30)
+                many = self.sqlite_steps()
+            finally:
+                for query in compiled:
+                    query._statements.clear()
+        self.assertLessEqual(many, few + 1, (few, many))
+
+    def test_a_post_with_more_replies_than_are_counted_says_more_than(self) -> None:
+        from unittest import mock
+
+        from discussions import threads
+
+        add_replies(self.post, self.carol, 25)
+        compiled = (threads.page_rows_query, threads.page_reactions_query)
+        with mock.patch("discussions.threads.REPLY_COUNT_CAP", 20):
+            for query in compiled:
+                query._statements.clear()  # kept with the cap in their SQL
+            try:
+                page = self.get(self.alice, self.thread_url())
+            finally:
+                for query in compiled:
+                    query._statements.clear()
+        self.assertContains(page, "Show more than 10 earlier replies")
+        self.assertContains(self.get(self.alice, self.thread_url()), "Show 15 earlier replies")
