@@ -860,6 +860,21 @@ def prompt_summary(thread: Thread, *, viewer: "User | Any") -> PromptSummary:
     )
 
 
+def _rule_for_post(post: Post, viewer: "User | Any") -> tuple[bool, bool]:
+    """(sees every post, has answered) for `Post.visible_in_thread` when counting around a post
+    the viewer may see, for `page_of` and `replies_page_of`: having written it is having
+    answered. One query (whether they coach the cohort), two on a respond-before-reveal prompt
+    for someone else's post."""
+    thread = post.thread
+    sees_all = coaches_thread_cohort(viewer, thread)
+    answered = (
+        thread.respond_before_reveal
+        and not sees_all
+        and (post.author_id == viewer.pk or has_answered(thread, viewer))
+    )
+    return sees_all, answered
+
+
 def page_of(post: Post, *, viewer: "User | Any") -> int:
     """The page of the thread on which `post` (or, for a reply, its parent) is shown to the
     viewer, who may see it (the caller loaded it through discussions.access). Counts through
@@ -867,12 +882,7 @@ def page_of(post: Post, *, viewer: "User | Any") -> int:
     cohort, the count), three on a respond-before-reveal prompt for someone else's post."""
     thread = post.thread
     top = post.parent or post
-    sees_all = coaches_thread_cohort(viewer, thread)
-    answered = (
-        thread.respond_before_reveal
-        and not sees_all
-        and (post.author_id == viewer.pk or has_answered(thread, viewer))
-    )
+    sees_all, answered = _rule_for_post(post, viewer)
     before = (
         Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
         .filter(parent__isnull=True, created_at__lte=top.created_at)  # a range of the index
@@ -890,12 +900,7 @@ def replies_page_of(post: Post, *, viewer: "User | Any") -> int | None:
     index: two queries (whether they coach the cohort, the counts), three on a
     respond-before-reveal prompt."""
     thread = post.thread
-    sees_all = coaches_thread_cohort(viewer, thread)
-    answered = (
-        thread.respond_before_reveal
-        and not sees_all
-        and (post.author_id == viewer.pk or has_answered(thread, viewer))
-    )
+    sees_all, answered = _rule_for_post(post, viewer)
     later = Q(created_at__gt=post.created_at) | Q(created_at=post.created_at, id__gt=post.pk)
     counts = (
         Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
