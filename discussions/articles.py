@@ -12,7 +12,7 @@ hidden, each reaction given by the reader or counted).
 So the macro is rendered once per shape (those branches, the reactions' kinds, the page's
 `closed` and `moderator`, the language) with a marker in place of every value, split at the
 markers into a format string, and kept; a post of that shape is then printed by putting its
-values, escaped as the macro escapes them, into the holes (`str.format`: one C call).
+values, escaped as the macro escapes them, into the holes (`%`: one C call).
 
 What is kept holds no private text (docs/architecture.md, "Caches hold no private text"):
 markup, the language's translations of the template's literal words and the reaction kinds'
@@ -26,6 +26,7 @@ kept: it is printed by the macro every time.
 
 import re
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from django.template.loader import get_template
@@ -63,13 +64,26 @@ class _MarkedRow(NamedTuple):
 
 
 class Skeleton(NamedTuple):
-    """The article macro's output for one shape: `template`, a `str.format` string whose
-    `{n}` holes take the values in `_values`' order (the literal text's braces doubled)."""
+    """The article macro's output for one shape: `template`, a `%`-format string with a `%s`
+    for each hole in the order they come (the literal text's `%` doubled); `holes`, the number
+    of the value each takes, in `_values`' order (a value may fill several holes: the key
+    fills a dozen); `fill`, the function from a post's values to its article. `%` with the
+    values picked by an `itemgetter`, rather than `str.format`, which parsed the
+    1,500-character template again for each post (2.2 against 9.3 µs a post)."""
 
     template: str
+    holes: tuple[int, ...]
+    fill: Callable[[tuple[str, ...]], Markup]
 
-    def fill(self, values: tuple[str, ...]) -> Markup:
-        return Markup(self.template.format(*values))
+
+def _filler(template: str, holes: tuple[int, ...]) -> Callable[[tuple[str, ...]], Markup]:
+    if not holes:
+        return lambda values: Markup(template)
+    if len(holes) == 1:
+        (only,) = holes
+        return lambda values: Markup(template % (values[only],))
+    pick = itemgetter(*holes)
+    return lambda values: Markup(template % pick(values))
 
 
 def shape_of(pv: PostView, level: int) -> tuple[Any, ...]:
@@ -164,11 +178,9 @@ def _skeleton(
     if numbered[0] != numbered[1]:
         return None
     pieces = numbered[0].split("\x00")  # literal, number, literal, number, …, literal
-    template_text = "".join(
-        "{" + piece + "}" if i % 2 else piece.replace("{", "{{").replace("}", "}}")
-        for i, piece in enumerate(pieces)
-    )
-    return Skeleton(template_text)
+    template_text = "%s".join(piece.replace("%", "%%") for piece in pieces[::2])
+    holes = tuple(int(number) for number in pieces[1::2])
+    return Skeleton(template_text, holes, _filler(template_text, holes))
 
 
 def article_printer(closed: bool, moderator: bool, csrf: Any) -> Callable[[PostView, int], Markup]:
