@@ -20,7 +20,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, V
 from django.utils.dates import MONTHS_3
 from markupsafe import Markup
 
-from accounts.models import blocked_names_of
+from accounts.models import blocked_names_of, blocked_names_rows
 from discussions.access import PAGE_SIZE, REPLIES_SHOWN, is_closed, thread_kind_label
 from discussions.models import (
     Draft,
@@ -309,8 +309,11 @@ def render_body(post: "Post | PostRow") -> Markup:
 def blocked_names(viewer: "User | Any") -> set[tuple[int, str]]:
     """Who the viewer blocked, as (person id, pseudonym or "" for the real name): posts shown
     under a blocked name are collapsed for the viewer, posts under another name are not (that
-    would unmask a pseudonym: accounts.models.Block). One query."""
-    return blocked_names_of(viewer)
+    would unmask a pseudonym: accounts.models.Block). One query (`blocked_names_of`'s,
+    kept compiled for a signed-in viewer: building it was a tenth of loading a page)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return blocked_names_of(viewer)
+    return set(blocked_names_query(viewer))
 
 
 def has_answered(thread: Thread, viewer: "User | Any") -> bool:
@@ -494,6 +497,7 @@ page_rows_query = CompiledRows(_page_rows_query)
 page_reactions_query = CompiledRows(_page_reactions_query)
 hidden_top_level_query = CompiledRows(_hidden_top_level_query)
 drafts_query = CompiledRows(_drafts_query)
+blocked_names_query = CompiledRows(blocked_names_rows)
 
 
 def _top_level_count(

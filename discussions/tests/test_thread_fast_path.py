@@ -297,6 +297,7 @@ class FastPathTests(PersonaTestCase):
                     ),
                     (threads.hidden_top_level_query, (thread.pk,), False),
                     (threads.drafts_query, (thread.pk,), True),
+                    (threads.blocked_names_query, (), True),
                 ]
                 for query, values, unordered in cases:
                     kept = query(person, *values)
