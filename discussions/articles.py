@@ -90,6 +90,14 @@ def shape_of(pv: PostView, level: int) -> tuple[Any, ...]:
     """What the article macro branches on for `pv` at `level` (1 a post, 2 a reply), as a
     tuple: every branch taken and each reaction's kind, label, whether it is the reader's and
     whether it has a count. Two posts of one shape differ only in their holes' values."""
+    return _shape(pv, level, _reactions_shape(pv.reactions))
+
+
+def _reactions_shape(reactions: list[ReactionView]) -> tuple[Any, ...]:
+    return tuple([(kind, label, mine, total > 0) for kind, label, total, mine in reactions])
+
+
+def _shape(pv: PostView, level: int, reactions: tuple[Any, ...]) -> tuple[Any, ...]:
     post = pv.post
     return (
         level,
@@ -101,7 +109,7 @@ def shape_of(pv: PostView, level: int) -> tuple[Any, ...]:
         post.edited_at is not None,
         post.deleted_at is not None,
         post.hidden_at is not None,
-        tuple((kind, label, mine, bool(total)) for kind, label, total, mine in pv.reactions),
+        reactions,
     )
 
 
@@ -118,7 +126,7 @@ def _values(pv: PostView, csrf: str) -> tuple[str, ...]:
         output_escape(pv.skip_to),
         output_escape(post.hidden_reason),
         csrf,
-        *(str(total) for _kind, _label, total, _mine in pv.reactions),
+        *[str(total) for _kind, _label, total, _mine in pv.reactions],
     )
 
 
@@ -195,8 +203,20 @@ def article_printer(closed: bool, moderator: bool, csrf: Any) -> Callable[[PostV
     language = translation.get_language()
     fallback: list[Callable[..., Markup]] = []
 
+    # Most posts share one list of reactions (nobody reacted: discussions.threads
+    # `_reaction_views`): a list's shape is worked out once a page. Each list is kept with its
+    # shape, so that its id is not another's while the page is printed.
+    seen: dict[int, tuple[list[ReactionView], tuple[Any, ...]]] = {}
+
     def article(pv: PostView, level: int) -> Markup:
-        key = (template, language, closed, moderator, shape_of(pv, level))
+        reactions = pv.reactions
+        known = seen.get(id(reactions))
+        if known is not None and known[0] is reactions:
+            reactions_shape = known[1]
+        else:
+            reactions_shape = _reactions_shape(reactions)
+            seen[id(reactions)] = (reactions, reactions_shape)
+        key = (template, language, closed, moderator, _shape(pv, level, reactions_shape))
         skeleton = _shapes.get(key, False)
         if skeleton is False:
             if len(_shapes) >= MAX_SHAPES:
