@@ -254,7 +254,13 @@ def blocked_names_of(user: "User | Any") -> set[tuple[int, str]]:
     `user`. One query; an empty set for anonymous people."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(Block.objects.filter(blocker=user).values_list("blocked_id", "blocked_label"))
+    return set(blocked_names_rows(user))
+
+
+def blocked_names_rows(user: "User | Any") -> "models.QuerySet[Any]":
+    """`blocked_names_of`'s rows as a queryset: (blocked person's id, the name blocked), for a
+    signed-in `user` (a thread page keeps it compiled: discussions.threads.blocked_names)."""
+    return Block.objects.filter(blocker=user).values_list("blocked_id", "blocked_label")
 
 
 def blocker_ids_of(user: "User | Any", *, label: str = "") -> set[int]:

@@ -234,10 +234,12 @@ def page_parts(
     from django.template.loader import get_template
     from django.test import RequestFactory
     from django.utils import timezone
+    from markupsafe import Markup
 
     from accounts.models import User
     from bench.thread_page import LEARNER_EMAIL
     from discussions import access
+    from discussions.articles import article_printer
     from discussions.forms import PostForm
     from discussions.models import Thread
     from discussions.threads import load_thread_page
@@ -266,7 +268,8 @@ def page_parts(
         "reply_form": None,
         "reply_to": "",
         "nav": "discussions",
-        "csrf_field": '<input type="hidden" name="csrfmiddlewaretoken" value="x">',
+        "csrf_field": Markup('<input type="hidden" name="csrfmiddlewaretoken" value="x">'),
+        "post_articles": article_printer,
     }
 
     def render() -> Any:

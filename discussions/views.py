@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from discussions import access, actions
+from discussions.articles import article_printer
 from discussions.forms import (
     DraftForm,
     EditForm,
@@ -90,6 +91,7 @@ def _render_thread(
             "nav": "discussions",
             # The CSRF field once for the page's many forms (reactions, delete, reply).
             "csrf_field": csrf_input(request),
+            "post_articles": article_printer,
         },
         status=status,
     )
@@ -247,6 +249,7 @@ def post_replies(request: HttpRequest, post_id: uuid.UUID) -> HttpResponse:
             "thread": post.thread,
             "nav": "discussions",
             "csrf_field": csrf_input(request),
+            "post_articles": article_printer,
         },
     )
 

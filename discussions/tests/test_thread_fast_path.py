@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.test import SimpleTestCase
 from django.urls import reverse
 
 from cohorts.models import EnrollmentRole
@@ -286,9 +287,17 @@ class FastPathTests(PersonaTestCase):
                 ]
                 cases = [
                     *((threads.page_rows_query, values, False) for values in page_values),
-                    *((threads.page_reactions_query, values, True) for values in page_values),
+                    *(
+                        (
+                            threads.page_reactions_query,
+                            (threads.padded_ids([row[0] for row in rows]),),
+                            True,
+                        )
+                        for rows in (threads.page_rows_query(person, *v) for v in page_values)
+                    ),
                     (threads.hidden_top_level_query, (thread.pk,), False),
                     (threads.drafts_query, (thread.pk,), True),
+                    (threads.blocked_names_query, (), True),
                 ]
                 for query, values, unordered in cases:
                     kept = query(person, *values)
@@ -664,3 +673,17 @@ class ReadPositionWithThreadTests(PersonaTestCase):
             checked += stored is not None
         self.assertEqual(checked, 2)  # Alice and Carol have read some of it
         self.assertTrue(any(is_new for _, is_new in self.page_facts(plain, self.alice, page=1)[3]))
+
+
+class PaddedIdsTests(SimpleTestCase):
+    def test_ids_are_padded_with_keys_no_row_has_to_a_power_of_two(self) -> None:
+        from discussions.threads import padded_ids
+
+        self.assertEqual(padded_ids([]), tuple(range(-1, -17, -1)))
+        self.assertEqual(padded_ids([5, 9]), (5, 9, *range(-1, -15, -1)))
+        for count in (15, 16, 17, 78, 128, 129, 550):
+            padded = padded_ids(list(range(1, count + 1)))
+            self.assertEqual(padded[:count], tuple(range(1, count + 1)))
+            self.assertEqual(len(set(padded)), len(padded))
+            self.assertEqual(len(padded), max(16, 1 << (count - 1).bit_length()))
+            self.assertTrue(all(i < 0 for i in padded[count:]))
