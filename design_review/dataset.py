@@ -26,6 +26,7 @@ off-the-shelf sentiment lexicon (VADER), to show what such a lexicon catches.
 """
 
 import csv
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,12 +183,14 @@ def load_sentences(path: Path = SENTENCES_FILE) -> list[LabelledSentence]:
     return out
 
 
+@functools.cache
 def sentence_labels(
     split: str = "train", path: Path = SENTENCES_FILE
 ) -> dict[tuple[str, str], tuple[tuple[str, int], ...]]:
     """Each prompt of `split` (keyed by its writer and text, as its `Example` has them) → its
     sentences with their labels, in order: ((sentence text, 0 or 1), …). Only prompts with
-    labelled sentences are keys (today every prompt of the `train` split)."""
+    labelled sentences are keys (today every prompt of the `train` split). Read once per
+    process (the files do not change while it runs): do not modify the dict returned."""
     by_line: dict[tuple[str, int], list[LabelledSentence]] = {}
     for s in load_sentences(path):
         by_line.setdefault((s.file, s.line), []).append(s)

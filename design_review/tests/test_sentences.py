@@ -85,3 +85,70 @@ class SentenceLabelTests(SimpleTestCase):
             path.write_text("file\tline\tindex\tlabel\ttext\ntrain\tx\t0\t1\tHello.\n")
             with self.assertRaisesMessage(ValueError, "line 2"):
                 dataset.load_sentences(path)
+
+
+class SentenceRowsTests(SimpleTestCase):
+    """Round 10's candidate learns from sentences (`crossval.training_rows`), scored as the
+    review reads a prompt."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        original = dataset.load_file(dataset.DATA / "train.tsv", "original")
+        # Line 12: "Your lack of preparation caused the problem. How will you avoid it next
+        # time?" (flagged; the question is respectful context). Then a respectful prompt.
+        cls.flagged = original[10]
+        cls.respectful = next(ex for ex in original if ex.label == 0)
+
+    def test_judging_sentences_are_fitted_against_the_respectful_prompts_sentences(
+        self,
+    ) -> None:
+        from design_review.crossval import SENTENCES_10, training_rows
+
+        texts, labels, _ = training_rows([self.flagged, self.respectful], SENTENCES_10.rows)
+        respectful = _split(self.respectful.text)
+        self.assertEqual(texts, ["Your lack of preparation caused the problem.", *respectful])
+        self.assertEqual(labels, [1] + [0] * len(respectful))
+
+    def test_with_context_the_flagged_prompts_respectful_sentences_are_negatives_too(
+        self,
+    ) -> None:
+        from design_review.crossval import training_rows
+
+        texts, labels, categories = training_rows([self.flagged], "all-sentences")
+        self.assertEqual(
+            texts,
+            ["Your lack of preparation caused the problem.", "How will you avoid it next time?"],
+        )
+        self.assertEqual((labels, categories), ([1, 0], [self.flagged.category] * 2))
+
+    def test_prompts_are_fitted_whole_by_default(self) -> None:
+        from design_review.crossval import SHIPPED, training_rows
+
+        texts, labels, _ = training_rows([self.flagged, self.respectful], SHIPPED.rows)
+        self.assertEqual((texts, labels), ([self.flagged.text, self.respectful.text], [1, 0]))
+
+    def test_a_prompt_without_labelled_sentences_is_refused(self) -> None:
+        from dataclasses import replace
+
+        from design_review.crossval import training_rows
+
+        with self.assertRaisesMessage(ValueError, "no labelled sentences"):
+            training_rows([replace(self.flagged, writer="G")], "sentences")
+
+    def test_the_commands_choose_the_rows_from_their_options(self) -> None:
+        from django.core.management import CommandError
+
+        from design_review.crossval import SENTENCES_10, SHIPPED
+        from design_review.management.commands.crossval_review import settings_from
+
+        def options(**given: object) -> dict[str, object]:
+            return {"l2": None, "ngram_scale": None, **given}
+
+        self.assertEqual(settings_from(options()), SHIPPED)
+        self.assertEqual(settings_from(options(sentences=True)), SENTENCES_10)
+        self.assertEqual(
+            settings_from(options(sentences=True, with_context=True)).rows, "all-sentences"
+        )
+        with self.assertRaisesMessage(CommandError, "--with-context needs --sentences"):
+            settings_from(options(with_context=True))
