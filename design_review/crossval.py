@@ -4,7 +4,8 @@ Everything here is grouped by writer, never split at random: prompts by one writ
 phrasing, so a random split would score the classifier on sentences it has all but seen.
 
 - `fit_tone_model` fits the logistic regression of `design_review.classifier` on some writers'
-  prompts (as `Settings` say: one head, shipped, or one per category, round 8's candidate) and
+  prompts (as `Settings` say: one head, shipped, or one per category, round 8's candidate; on
+  whole prompts, shipped, or on their sentences labelled one by one, round 10's candidate) and
   picks its threshold by leave-one-writer-out over those same writers: fitted on all but one,
   it scores the one left out as the review does (the highest probability over the sentences it
   would read), and the threshold is the lowest that keeps false alarms on respectful prompts at
