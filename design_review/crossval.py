@@ -4,7 +4,8 @@ Everything here is grouped by writer, never split at random: prompts by one writ
 phrasing, so a random split would score the classifier on sentences it has all but seen.
 
 - `fit_tone_model` fits the logistic regression of `design_review.classifier` on some writers'
-  prompts (as `Settings` say: one head, shipped, or one per category, round 8's candidate) and
+  prompts (as `Settings` say: one head, shipped, or one per category, round 8's candidate; on
+  whole prompts, shipped, or on their sentences labelled one by one, round 10's candidate) and
   picks its threshold by leave-one-writer-out over those same writers: fitted on all but one,
   it scores the one left out as the review does (the highest probability over the sentences it
   would read), and the threshold is the lowest that keeps false alarms on respectful prompts at
@@ -22,6 +23,7 @@ are not out-of-writer (docs/design-review.md says which writers were read when).
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -30,6 +32,7 @@ from .checker import passages, reads_whole
 from .classifier import Embedder, ToneModel, default_embedder, fit_logistic, ngrams
 from .codes import Category
 from .dataset import Example, Scores
+from .textprep import mask_markup, mask_quotes, sentences
 
 #: The heads of a tone model fitted with `heads=True`: one per category, each fitted on that
 #: category's flagged prompts against every respectful prompt (round 8's candidate).
@@ -52,8 +55,7 @@ class VectorTable:
     @classmethod
     def for_examples(cls, examples: Sequence[Example], fallback: Embedder) -> "VectorTable":
         """The table of every prompt of `examples` and every sentence the review reads in it."""
-        texts = [ex.text for ex in examples]
-        return cls(fallback, [*texts, *(s for t in texts for s in passages(t))])
+        return cls(fallback, _read_texts([ex.text for ex in examples]))
 
     def save(self, path: Path) -> None:
         """Keep the table in a NumPy file (a development cache: `load_into`)."""
@@ -75,8 +77,7 @@ class VectorTable:
             data = np.load(path, allow_pickle=True)
             known = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
         table = cls(_Memo(fallback, known), [])
-        texts = [ex.text for ex in examples]
-        table.embed([*texts, *(s for t in texts for s in passages(t))])
+        table.embed(_read_texts([ex.text for ex in examples]))
         if path is not None:
             table.save(path)
         return table
@@ -89,6 +90,16 @@ class VectorTable:
         if not sentences:
             return np.zeros((0, 384), np.float32)
         return np.vstack([self._vectors[s] for s in sentences]).astype(np.float32)
+
+
+def _read_texts(texts: Sequence[str]) -> list[str]:
+    """Every text a fit or a score may embed: the prompts whole, the passages the review reads
+    in them (`checker.passages`) and their sentences one by one (`Settings.rows`)."""
+    return [
+        *texts,
+        *(p for t in texts for p in passages(t)),
+        *(s.text for t in texts for s in sentences(mask_quotes(mask_markup(t)))),
+    ]
 
 
 class _Memo:
@@ -138,15 +149,26 @@ def vocabulary(examples: Sequence[Example], *, min_writers: int = 2) -> tuple[st
     return tuple(sorted(g for g, ws in writers.items() if len(ws) >= min_writers))
 
 
+#: What a tone model is fitted on (`Settings.rows`): whole prompts, each labelled as its
+#: prompt (round 7, shipped); or the sentences labelled one by one (`dataset.sentence_labels`,
+#: round 10): every sentence carrying a flagged prompt's finding against every sentence of the
+#: respectful prompts (`sentences`), or against every sentence labelled respectful, the
+#: respectful context of flagged prompts included (`all-sentences`).
+Rows = Literal["prompts", "sentences", "all-sentences"]
+
+
 @dataclass(frozen=True)
 class Settings:
     """How a tone model is fitted: L2 regularisation `l2`, the n-grams' weight `ngram_scale`
-    (`classifier.ngram_features`), and `heads` (one head per category, `HEADS`) or one head
-    over every flagged prompt. The defaults are the shipped model's (round 7's)."""
+    (`classifier.ngram_features`), `heads` (one head per category, `HEADS`) or one head over
+    every flagged row, and the `rows` it learns from (`Rows`). Whatever the rows, the model is
+    scored as the review reads a text (`checker.passages`: a short prompt whole) and its
+    vocabulary is the prompts' n-grams. The defaults are the shipped model's (round 7's)."""
 
     l2: float = 1.0
     ngram_scale: float = 1.0
     heads: bool = False
+    rows: Rows = "prompts"
 
 
 #: The shipped model's settings: one head over every flagged prompt, L2 1.0, n-grams of unit
@@ -157,13 +179,46 @@ SHIPPED = Settings()
 #: alarms, against 53.2% and 2.7%) but raised more false alarms on the held-out writers G and H
 #: (9 and 8 of 80, against 6 and 6): docs/design-review.md, "Round 8".
 HEADS_8 = Settings(l2=0.5, ngram_scale=2.0, heads=True)
+#: Round 10's candidate: the shipped settings fitted on sentences labelled one by one, each
+#: judging sentence against every sentence of the respectful prompts (docs/design-review.md,
+#: "Round 10").
+SENTENCES_10 = Settings(rows="sentences")
+
+
+def training_rows(
+    examples: Sequence[Example], rows: Rows = "prompts"
+) -> tuple[list[str], list[int], list[Category]]:
+    """The texts a model of `rows` (`Rows`) is fitted on, with their labels (0 or 1) and the
+    category of the prompt each comes from, in the order of `examples`. `ValueError` when
+    sentences are asked for and an example has none labelled (only the `train` split's prompts
+    have: `dataset.sentence_labels`)."""
+    if rows == "prompts":
+        return (
+            [ex.text for ex in examples],
+            [ex.label for ex in examples],
+            [ex.category for ex in examples],
+        )
+    labelled = dataset.sentence_labels()
+    texts, labels, categories = [], [], []
+    for ex in examples:
+        found = labelled.get((ex.writer, ex.text))
+        if found is None:
+            raise ValueError(f"no labelled sentences for writer {ex.writer}'s {ex.text[:40]!r}")
+        for text, label in found:
+            if rows == "sentences" and ex.label == 1 and label == 0:
+                continue  # respectful context of a flagged prompt: not a clean negative
+            texts.append(text)
+            labels.append(label)
+            categories.append(ex.category)
+    return texts, labels, categories
 
 
 def _fit(examples: Sequence[Example], table: VectorTable, settings: Settings) -> ToneModel:
-    """Logistic regression on every example's prompt (n-grams and vector), threshold 0: one
-    head over every flagged prompt against every respectful one, or one per category of
-    `HEADS`, each on that category's flagged prompts against every respectful one."""
-    texts = [ex.text for ex in examples]
+    """Logistic regression on the examples' rows (`training_rows`: prompts or sentences;
+    n-grams and vector), threshold 0: one head over every flagged row against every
+    respectful one, or one per category of `HEADS`, each on that category's flagged rows
+    against every respectful one."""
+    texts, labels, row_categories = training_rows(examples, settings.rows)
     empty = ToneModel(
         table.name,
         np.zeros(0, np.float32),
@@ -173,12 +228,12 @@ def _fit(examples: Sequence[Example], table: VectorTable, settings: Settings) ->
         ngram_scale=settings.ngram_scale,
     )
     x = empty.features(table.embed(texts).astype(np.float64), texts).astype(np.float64)
-    y = np.array([ex.label for ex in examples], dtype=np.float64)
+    y = np.array(labels, dtype=np.float64)
     if not settings.heads:
         w, b = fit_logistic(x, y, l2=settings.l2)
         return replace(empty, weights=w.astype(np.float32), bias=b)
     weights, biases = [], []
-    categories = np.array([ex.category for ex in examples])
+    categories = np.array(row_categories)
     for category in HEADS:
         rows = (y == 0) | (categories == category)
         w, b = fit_logistic(x[rows], y[rows], l2=settings.l2)

@@ -26,6 +26,7 @@ off-the-shelf sentiment lexicon (VADER), to show what such a lexicon catches.
 """
 
 import csv
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +141,66 @@ def load(name: str) -> list[Example]:
     """The examples of a split of `SPLITS` (`train` is every training writer's file), each
     with its writer (`KeyError` for an unknown split, `ValueError` on a malformed row)."""
     return [ex for stem, writer in SPLITS[name] for ex in load_file(DATA / f"{stem}.tsv", writer)]
+
+
+#: The training prompts' sentences labelled one by one (round 10): which sentence of a flagged
+#: prompt carries the finding, the others being respectful context (`load_sentences`).
+SENTENCES_FILE = DATA / "train-sentences.tsv"
+
+
+@dataclass(frozen=True)
+class LabelledSentence:
+    """One sentence of a training prompt, as the checker splits it
+    (`textprep.sentences(mask_quotes(mask_markup(text)))`: its masked text, what the classifier
+    reads): the prompt's file (its stem, a `train` file of `SPLITS`) and line (the header is line
+    1), the sentence's index in the prompt, and `label` 1 when it carries the prompt's finding
+    (0: respectful, or respectful context around the sentence that does)."""
+
+    file: str
+    line: int
+    index: int
+    label: int
+    text: str
+
+
+def load_sentences(path: Path = SENTENCES_FILE) -> list[LabelledSentence]:
+    """The labelled sentences of `path` (tab-separated: file, line, index, label, text, with a
+    header), in file order. `ValueError` on a malformed row, with its line number."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    out = []
+    for i, row in enumerate(rows, start=2):
+        try:
+            out.append(
+                LabelledSentence(
+                    row["file"], int(row["line"]), int(row["index"]), int(row["label"]), row["text"]
+                )
+            )
+        except (TypeError, ValueError):
+            raise ValueError(f"{path.name} line {i}: malformed row") from None
+        if out[-1].label not in (0, 1) or not out[-1].text:
+            raise ValueError(f"{path.name} line {i}: bad label or empty text")
+    return out
+
+
+@functools.cache
+def sentence_labels(
+    split: str = "train", path: Path = SENTENCES_FILE
+) -> dict[tuple[str, str], tuple[tuple[str, int], ...]]:
+    """Each prompt of `split` (keyed by its writer and text, as its `Example` has them) → its
+    sentences with their labels, in order: ((sentence text, 0 or 1), …). Only prompts with
+    labelled sentences are keys (today every prompt of the `train` split). Read once per
+    process (the files do not change while it runs): do not modify the dict returned."""
+    by_line: dict[tuple[str, int], list[LabelledSentence]] = {}
+    for s in load_sentences(path):
+        by_line.setdefault((s.file, s.line), []).append(s)
+    out = {}
+    for stem, writer in SPLITS[split]:
+        for k, ex in enumerate(load_file(DATA / f"{stem}.tsv", writer)):
+            found = sorted(by_line.get((stem, k + 2), ()), key=lambda s: s.index)
+            if found:
+                out[(writer, ex.text)] = tuple((s.text, s.label) for s in found)
+    return out
 
 
 def context_for(example: Example, *, classifier: bool = True) -> ReviewContext:

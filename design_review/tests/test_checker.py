@@ -877,3 +877,41 @@ class QuotedAdviceTests(SimpleTestCase):
         ):
             with self.subTest(text):
                 self.assertEqual(codes(text), [])
+
+
+class TrainCommandTests(SimpleTestCase):
+    def test_a_candidate_is_written_where_output_says_and_the_shipped_model_is_left(
+        self,
+    ) -> None:
+        import io
+
+        from django.core.management import call_command
+
+        from design_review.classifier import MODEL_FILE
+        from design_review.dataset import Example
+
+        examples = [
+            Example(label, Category.JUDGEMENT, "mission", text, writer)
+            for writer in ("X", "Y", "Z")
+            for label, text in (
+                (1, f"Were you brave enough with your team, {writer}?"),
+                (1, f"Note how brave you were in your last meeting, {writer}."),
+                (0, f"What helped you listen to your team this week, {writer}?"),
+                (0, f"Which of your meetings felt calm this week, {writer}?"),
+            )
+        ]
+        command = "design_review.management.commands.train_review_classifier"
+        shipped = MODEL_FILE.read_bytes()
+        with (
+            TemporaryDirectory() as tmp,
+            patch(f"{command}.dataset.load", return_value=examples),
+            patch(f"{command}.default_embedder", return_value=FakeEmbedder()),
+            patch(f"{command}.demo_texts", return_value=[]),
+        ):
+            path = Path(tmp) / "candidate.json"
+            out = io.StringIO()
+            call_command("train_review_classifier", "--output", str(path), stdout=out)
+            candidate = ToneModel.load(path)
+        self.assertEqual(candidate.embedder_name, "fake")
+        self.assertIn("trained on 12 prompts (prompts)", out.getvalue())
+        self.assertEqual(MODEL_FILE.read_bytes(), shipped)

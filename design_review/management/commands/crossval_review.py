@@ -7,8 +7,12 @@ per writer, recall and false alarms of the checker, of the rules alone and of th
 alone (every passage read, no rule: the part that is learnt, the honest part — the rules were
 written from these writers' misses), then the pooled table per category. `--heads` fits round
 8's candidate (a head per category, L2 0.5, n-grams weighted twice: `crossval.HEADS_8`)
-instead of the shipped settings, for comparison; `--classifier-only` skips the checker runs
-(a minute instead of several).
+instead of the shipped settings, for comparison; `--sentences` round 10's (sentences labelled
+one by one, `data/train-sentences.tsv`: each judging sentence against every sentence of the
+respectful prompts, `crossval.SENTENCES_10`; with `--with-context`, against every sentence
+labelled respectful); `--classifier-only` skips the checker runs (a minute instead of
+several). Whatever the model learns from, each writer left out is scored prompt by prompt as
+the review reads it (the highest probability over its passages).
 `--vectors var/review-vectors.npz` keeps the sentence vectors between runs (development only).
 """
 
@@ -21,6 +25,7 @@ from design_review import dataset
 from design_review.classifier import default_embedder
 from design_review.crossval import (
     HEADS_8,
+    SENTENCES_10,
     SHIPPED,
     Settings,
     VectorTable,
@@ -35,9 +40,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--max-false-alarms", type=float, default=0.02)
-        parser.add_argument("--l2", type=float, default=None)
-        parser.add_argument("--ngram-scale", type=float, default=None)
-        parser.add_argument("--heads", action="store_true", help="round 8's candidate")
+        add_model_arguments(parser)
         parser.add_argument("--classifier-only", action="store_true")
         parser.add_argument("--vectors", type=Path, default=None)
         parser.add_argument(
@@ -101,12 +104,37 @@ class Command(BaseCommand):
         )
 
 
+def add_model_arguments(parser: Any) -> None:
+    """The options that choose how a tone model is fitted (`settings_from`), shared by
+    `crossval_review` and `train_review_classifier`."""
+    parser.add_argument("--l2", type=float, default=None)
+    parser.add_argument("--ngram-scale", type=float, default=None)
+    candidate = parser.add_mutually_exclusive_group()
+    candidate.add_argument("--heads", action="store_true", help="round 8's candidate")
+    candidate.add_argument(
+        "--sentences",
+        action="store_true",
+        help="round 10's candidate: judging sentences against respectful prompts' sentences",
+    )
+    parser.add_argument(
+        "--with-context",
+        action="store_true",
+        help="with --sentences: also the respectful sentences of flagged prompts as negatives",
+    )
+
+
 def settings_from(options: dict[str, Any]) -> Settings:
-    """The fitting settings of `--heads`, `--l2` and `--ngram-scale` (the shipped ones,
-    `crossval.SHIPPED`, by default); `CommandError` for an L2 or a scale not above 0."""
-    base = HEADS_8 if options.get("heads") else SHIPPED
+    """The fitting settings of `--heads` or `--sentences` (with `--with-context`), `--l2` and
+    `--ngram-scale` (the shipped ones, `crossval.SHIPPED`, by default); `CommandError` for an
+    L2 or a scale not above 0, or `--with-context` without `--sentences`."""
+    base = (
+        HEADS_8 if options.get("heads") else SENTENCES_10 if options.get("sentences") else SHIPPED
+    )
     l2 = options["l2"] if options.get("l2") is not None else base.l2
     scale = options["ngram_scale"] if options.get("ngram_scale") is not None else base.ngram_scale
     if l2 <= 0 or scale <= 0:
         raise CommandError("--l2 and --ngram-scale must be above 0.")
-    return Settings(l2=l2, ngram_scale=scale, heads=base.heads)
+    if options.get("with_context") and not options.get("sentences"):
+        raise CommandError("--with-context needs --sentences.")
+    rows = "all-sentences" if options.get("with_context") else base.rows
+    return Settings(l2=l2, ngram_scale=scale, heads=base.heads, rows=rows)

@@ -5,7 +5,9 @@ split of the data set (`--split heldout` by default) or over any labelled file i
 tab-separated format (`--file path/to/new-writer.tsv`: `label`, `category`, `kind`, `text`), and
 prints a Markdown table of recall, precision and false alarms per category and over all rows
 (`all`: a flagged row with any finding is caught; a respectful row with any finding is a false
-alarm). A malformed file is refused with the line at fault, nothing else printed.
+alarm). A malformed file is refused with the line at fault, nothing else printed. `--model`
+scores the checker with another tone model file than the shipped `tone-model.json` (a frozen
+candidate, before it is shipped).
 """
 
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from design_review import dataset
+from design_review.classifier import ToneModel
 
 
 class Command(BaseCommand):
@@ -26,6 +29,7 @@ class Command(BaseCommand):
         source.add_argument("--split", choices=sorted(dataset.SPLITS), default=None)
         source.add_argument("--file", type=Path, help="a labelled TSV file (a new writer)")
         parser.add_argument("--no-vader", action="store_true", help="skip the lexicon baseline")
+        parser.add_argument("--model", type=Path, help="another tone model file (a candidate)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["file"] is not None:
@@ -37,8 +41,16 @@ class Command(BaseCommand):
             examples = dataset.load(options["split"] or "heldout")
         if not examples:
             raise CommandError("No labelled rows to evaluate.")
+        model = None
+        if options["model"] is not None:
+            try:
+                model = ToneModel.load(options["model"])
+            except (OSError, KeyError, ValueError) as exc:
+                raise CommandError(f"Cannot read the model {options['model']}: {exc}") from None
         results = {
-            "rules + classifier": dataset.evaluate(examples, dataset.checker_predictor()),
+            "rules + classifier": dataset.evaluate(
+                examples, dataset.checker_predictor(model=model)
+            ),
             "rules only": dataset.evaluate(examples, dataset.checker_predictor(classifier=False)),
         }
         if not options["no_vader"]:

@@ -6,7 +6,10 @@ logistic regression on its vector and its n-grams used by at least two writers
 (`design_review.crossval.fit_tone_model`), every flagged prompt, of any category (1), against
 every respectful prompt (0). `--heads` fits round 8's candidate instead (a head per category,
 each that category's flagged prompts against every respectful one; not shipped: see
-docs/design-review.md, "Round 8").
+docs/design-review.md, "Round 8"); `--sentences` round 10's (the sentences labelled one by
+one in `data/train-sentences.tsv`: each sentence carrying a flagged prompt's finding against
+every sentence of the respectful prompts; `--with-context` adds the respectful sentences of
+flagged prompts as negatives; see "Round 10").
 
 The threshold is chosen by cross-validation grouped by writer: the model is fitted on all
 writers but one and scores the one left out as the review does (the highest probability over
@@ -16,7 +19,8 @@ be above the demo programme's short texts; passages of longer texts (articles) h
 threshold, raised above every passage of the demo programme's long texts (respectful
 throughout, and long-form where the prompts are short). The same folds give the estimate the
 command prints per writer: recall and false alarms of the classifier alone, on a writer it did
-not learn from. Writes `design_review/data/tone-model.json`.
+not learn from. Writes `design_review/data/tone-model.json`, or the file `--output` names (a
+candidate, to compare before it replaces the shipped one).
 `--vectors var/review-vectors.npz` keeps the vectors between runs (development only).
 """
 
@@ -28,9 +32,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from design_review import dataset
 from design_review.checker import reads_whole
-from design_review.classifier import default_embedder
+from design_review.classifier import MODEL_FILE, default_embedder
 from design_review.crossval import VectorTable, demo_texts, fit_tone_model
-from design_review.management.commands.crossval_review import settings_from
+from design_review.management.commands.crossval_review import add_model_arguments, settings_from
 
 
 class Command(BaseCommand):
@@ -38,10 +42,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--max-false-alarms", type=float, default=0.02)
-        parser.add_argument("--l2", type=float, default=None)
-        parser.add_argument("--ngram-scale", type=float, default=None)
-        parser.add_argument("--heads", action="store_true", help="round 8's candidate")
+        add_model_arguments(parser)
         parser.add_argument("--vectors", type=Path, default=None)
+        parser.add_argument("--output", type=Path, default=MODEL_FILE, help="the model file")
 
     def handle(self, *args: Any, **options: Any) -> None:
         settings = settings_from(options)
@@ -56,9 +59,10 @@ class Command(BaseCommand):
             max_false_alarms=options["max_false_alarms"],
             respectful=demo_texts(),
         )
-        model.save()
+        model.save(options["output"])
         self.stdout.write(
-            f"trained on {len(rows)} prompts, {len(model.vocabulary)} shared n-grams, "
+            f"trained on {len(rows)} prompts ({settings.rows}), "
+            f"{len(model.vocabulary)} shared n-grams, "
             f"{len(model.heads) or 1} head(s); "
             f"threshold {model.threshold:.3f} (passages of long texts {model.long_threshold:.3f})"
         )
