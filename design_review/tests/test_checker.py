@@ -4,6 +4,7 @@ proposes, and clear answers for odd input (empty, binary, 100 KB, other scripts,
 from dataclasses import replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 from unittest.mock import patch
 
 import numpy as np
@@ -603,21 +604,27 @@ class HeadTests(SimpleTestCase):
         self.assertGreater(heads[1, 3], heads[1, 0])  # "guaranteed": the honesty head
 
 
+def three_writers() -> list[Any]:
+    """Twelve prompts of three writers, X, Y and Z: two judging and two respectful each."""
+    from design_review.dataset import Example
+
+    return [
+        Example(label, Category.JUDGEMENT, "mission", text, writer)
+        for writer in ("X", "Y", "Z")
+        for label, text in (
+            (1, f"Were you brave enough with your team, {writer}?"),
+            (1, f"Note how brave you were in your last meeting, {writer}."),
+            (0, f"What helped you listen to your team this week, {writer}?"),
+            (0, f"Which of your meetings felt calm this week, {writer}?"),
+        )
+    ]
+
+
 class CrossValidationTests(SimpleTestCase):
     def test_the_classifier_alone_is_scored_on_each_writer_left_out(self) -> None:
         from design_review.crossval import SHIPPED, VectorTable, cross_validate
-        from design_review.dataset import Example
 
-        examples = [
-            Example(label, Category.JUDGEMENT, "mission", text, writer)
-            for writer in ("X", "Y", "Z")
-            for label, text in (
-                (1, f"Were you brave enough with your team, {writer}?"),
-                (1, f"Note how brave you were in your last meeting, {writer}."),
-                (0, f"What helped you listen to your team this week, {writer}?"),
-                (0, f"Which of your meetings felt calm this week, {writer}?"),
-            )
-        ]
+        examples = three_writers()
         table = VectorTable(FakeEmbedder(), [])
         folds = cross_validate(examples, settings=SHIPPED, table=table, rules=False)
         self.assertEqual([f.writer for f in folds], ["X", "Y", "Z"])
@@ -888,18 +895,8 @@ class TrainCommandTests(SimpleTestCase):
         from django.core.management import call_command
 
         from design_review.classifier import MODEL_FILE
-        from design_review.dataset import Example
 
-        examples = [
-            Example(label, Category.JUDGEMENT, "mission", text, writer)
-            for writer in ("X", "Y", "Z")
-            for label, text in (
-                (1, f"Were you brave enough with your team, {writer}?"),
-                (1, f"Note how brave you were in your last meeting, {writer}."),
-                (0, f"What helped you listen to your team this week, {writer}?"),
-                (0, f"Which of your meetings felt calm this week, {writer}?"),
-            )
-        ]
+        examples = three_writers()
         command = "design_review.management.commands.train_review_classifier"
         shipped = MODEL_FILE.read_bytes()
         with (
