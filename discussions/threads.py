@@ -550,19 +550,18 @@ def _visible_count(
 
 
 def _reply_total(
-    post: Post, viewer: "User | Any", *, sees_all: bool, answered: bool
+    post: Post, thread: Thread, viewer: "User | Any", *, sees_all: bool, answered: bool
 ) -> tuple[int, bool]:
-    """How many replies to `post`, a top-level post, the viewer sees (visible_in_thread's rows
-    with `parent=post`), and whether they are all of its replies: `_top_level_count` for one
-    post's replies, from `Post.reply_count` (at most one query, on the index of hidden posts)."""
+    """How many replies to `post`, a top-level post of `thread`, the viewer sees
+    (visible_in_thread's rows with `parent=post`), and whether they are all of its replies:
+    `_top_level_count` for one post's replies, from `Post.reply_count` (at most one query, on
+    the index of hidden posts)."""
 
     def hidden() -> int:
-        found = hidden_replies_query(viewer, post.thread_id, post.pk)
+        found = hidden_replies_query(viewer, thread.pk, post.pk)
         return found[0][0] if found else 0
 
-    return _visible_count(
-        post.reply_count, hidden, post.thread, sees_all=sees_all, answered=answered
-    )
+    return _visible_count(post.reply_count, hidden, thread, sees_all=sees_all, answered=answered)
 
 
 def post_views_maker(
@@ -842,7 +841,7 @@ def load_reply_page(
     moderator, sees_all, answered = _reader_of(thread, viewer)
     position = ReadPosition.objects.filter(user=viewer, thread=thread).first()
     seen_until = position.seen_until if position else None
-    total, sees_every = _reply_total(post, viewer, sees_all=sees_all, answered=answered)
+    total, sees_every = _reply_total(post, thread, viewer, sees_all=sees_all, answered=answered)
     replies = Post.objects.visible_in_thread(
         thread, viewer, sees_all=sees_all, answered=answered
     ).filter(parent=post)
@@ -973,20 +972,29 @@ def replies_page_of(post: Post, *, viewer: "User | Any") -> int | None:
     """Where the viewer finds `post`, a reply they may see (the caller loaded it through
     discussions.access): None when it is among its parent's latest `REPLIES_SHOWN` replies,
     shown on the thread's page (`page_of`); else the page of its parent's replies
-    (`load_reply_page`) it is on. Counts through `Post.visible_in_thread`, in the thread's
-    index: two queries (whether they coach the cohort, the counts), three on a
-    respond-before-reveal prompt."""
+    (`load_reply_page`) it is on.
+
+    Counts only the replies later than it through `Post.visible_in_thread` (a range of the
+    thread's (thread, parent, created_at) index: what decides its page), and takes the
+    replies up to it from its parent's counter (`_reply_total`), so a reply near the end of
+    16,000 is not found by counting all of them. Queries: whether they coach the cohort, the
+    later replies, the parent's hidden replies of others (not for a coach); one more on a
+    respond-before-reveal prompt, and one for the parent when it did not come with the post."""
     thread = post.thread
     sees_all, answered = _rule_for_post(post, viewer)
-    later = Q(created_at__gt=post.created_at) | Q(created_at=post.created_at, id__gt=post.pk)
-    counts = (
+    later = (
         Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
-        .filter(parent_id=post.parent_id)
-        .aggregate(later=Count("id", filter=later), up_to=Count("id", filter=~later))
+        .filter(parent_id=post.parent_id, created_at__gte=post.created_at)  # a range
+        .exclude(created_at=post.created_at, id__lte=post.pk)
+        .count()
     )
-    if counts["later"] < REPLIES_SHOWN:
+    if later < REPLIES_SHOWN:
         return None
-    return (max(counts["up_to"], 1) - 1) // PAGE_SIZE + 1
+    parent = post.parent
+    assert parent is not None  # a reply
+    total, _ = _reply_total(parent, thread, viewer, sees_all=sees_all, answered=answered)
+    up_to = total - later
+    return (max(up_to, 1) - 1) // PAGE_SIZE + 1
 
 
 def reactions_for(post: Post, viewer: "User | Any") -> list[ReactionView]:
