@@ -842,9 +842,8 @@ def load_reply_page(
     position = ReadPosition.objects.filter(user=viewer, thread=thread).first()
     seen_until = position.seen_until if position else None
     total, sees_every = _reply_total(post, thread, viewer, sees_all=sees_all, answered=answered)
-    replies = Post.objects.visible_in_thread(
-        thread, viewer, sees_all=sees_all, answered=answered
-    ).filter(parent=post)
+    visible = Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
+    replies = visible.filter(parent=post)
     page_count = max(1, math.ceil(total / PAGE_SIZE))
     if page is None:
         # The page of the first unread reply: count the (few) replies after the read position.
@@ -855,13 +854,15 @@ def load_reply_page(
     offset = (page - 1) * PAGE_SIZE
     if sees_every:
         # Nothing is filtered out: the offset is walked in the (thread, parent, created_at)
-        # index alone, and the page's rows taken by id (`_page_ids` for one post's replies).
+        # index alone (`_page_ids` for one post's replies), and the rule applied to the page's
+        # rows, taken by id: with `parent = ?` in the outer query as well, SQLite searched
+        # every reply of the post for the page's ids.
         ids = (
             Post.objects.filter(thread=thread, parent=post)
             .order_by("created_at", "id")
             .values("id")[offset : offset + PAGE_SIZE]
         )
-        listed = replies.filter(pk__in=ids).order_by("created_at", "id")
+        listed = visible.filter(pk__in=ids).order_by("created_at", "id")
     else:
         listed = replies.order_by("created_at", "id")[offset : offset + PAGE_SIZE]
     rows = [PostRow(*row) for row in listed.values_list(*_ROW_FIELDS)]
