@@ -560,8 +560,9 @@ class ReplyQueryCountTests(PersonaTestCase):
         # blocked Bob, with their email choices and quiet hours (round 6: one query, not
         # three), then the write transaction (here a savepoint for BEGIN, the post, the
         # parent's count of replies (`Post.reply_count`), the draft's delete, the
-        # notifications — no savepoint of their own —, the event, the release for COMMIT). With the tests' immediate task backend the email task is queued
-        # after the commit without reading anything again; with production's database backend
+        # notifications — no savepoint of their own —, the event, the release for COMMIT).
+        # With the tests' immediate task backend the email task is queued after the commit
+        # without reading anything again; with production's database backend
         # its row is one more insert inside the transaction (ReplyInOneTransactionTests).
         # Whether Bob coaches the cohort is asked once, with the thread.
         self.assertEqual(len(counts[0]), 12, "\n".join(q[:90] for q in counts[0]))
