@@ -979,8 +979,9 @@ def replies_page_of(post: Post, *, viewer: "User | Any") -> int | None:
     thread's (thread, parent, created_at) index: what decides its page), and takes the
     replies up to it from its parent's counter (`_reply_total`), so a reply near the end of
     16,000 is not found by counting all of them. Queries: whether they coach the cohort, the
-    later replies, the parent's hidden replies of others (not for a coach); one more on a
-    respond-before-reveal prompt, and one for the parent when it did not come with the post."""
+    later replies (one more on a respond-before-reveal prompt); then, for a reply not among
+    the latest, the parent's hidden replies of others (not for a coach), and the parent when
+    it did not come with the post."""
     thread = post.thread
     sees_all, answered = _rule_for_post(post, viewer)
     later = (
@@ -992,7 +993,8 @@ def replies_page_of(post: Post, *, viewer: "User | Any") -> int | None:
     if later < REPLIES_SHOWN:
         return None
     parent = post.parent
-    assert parent is not None  # a reply
+    if parent is None:  # not a reply: shown on its thread's page
+        return None
     total, _ = _reply_total(parent, thread, viewer, sees_all=sees_all, answered=answered)
     up_to = total - later
     return (max(up_to, 1) - 1) // PAGE_SIZE + 1
