@@ -117,6 +117,7 @@ def seeded(data_dir: Path) -> bool:
 def seed(args: argparse.Namespace) -> float:
     """People and cohorts through the app's actions; posts, replies and reactions in bulk."""
     from django.db import connection, transaction
+    from django.db.models import Count
     from django.utils import timezone
 
     from cohorts.actions import Seat, enroll_many
@@ -214,11 +215,22 @@ def seed(args: argparse.Namespace) -> float:
             if batch:
                 cursor.executemany(insert, batch)
             next_id += count
-        # Each thread's count of top-level posts, which create_post keeps.
+        # Each thread's count of top-level posts and each post's count of replies, which
+        # create_post keeps.
         for thread, _ in plan:
             Thread.objects.filter(pk=thread.pk).update(
                 top_level_posts=Post.objects.filter(thread=thread, parent__isnull=True).count()
             )
+        replies = (
+            Post.objects.filter(parent__isnull=False)
+            .order_by()
+            .values("parent_id")
+            .annotate(n=Count("id"))
+            .values_list("n", "parent_id")
+        )
+        cursor.executemany(
+            f"UPDATE {Post._meta.db_table} SET reply_count = %s WHERE id = %s", list(replies)
+        )
     print(f"  {args.posts:,} posts: {time.perf_counter() - started:.0f} s", flush=True)
 
     # Reactions on the measured thread's posts: a few on most of them.

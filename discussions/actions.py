@@ -172,6 +172,8 @@ def create_post(
             post.created_at = now
         if parent is None:  # the thread page's count of top-level posts, in this transaction
             Thread.objects.filter(pk=thread.pk).update(top_level_posts=F("top_level_posts") + 1)
+        else:  # its parent's count of replies, for its pages of replies, likewise
+            Post.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
         Draft.objects.filter(
             user=author, thread=thread, key=str(parent.public_id) if parent else ""
         ).delete()

@@ -336,6 +336,13 @@ class Post(models.Model):
         blank=True,
         related_name="+",
     )
+    # Every reply ever made to this post, when it is a top-level post (deleted and hidden
+    # replies included: their rows stay), kept by `discussions.actions.create_post` in the
+    # reply's own transaction, like `Thread.top_level_posts`: its pages of replies count their
+    # pages from it instead of counting replies (`discussions.threads.load_reply_page`,
+    # docs/performance.md). 0 on a reply. A database default too, so rows inserted without it
+    # (bench/thread_page.py's seed) start at 0.
+    reply_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = PostQuerySet.as_manager()
 

@@ -409,7 +409,7 @@ def _page_posts(
     replies, newest first, with a `LIMIT` (a subquery correlated with the page's post, so the
     database reads at most that many index entries a post); the one more says there are
     earlier replies and whether they hold something new. Each top-level row carries
-    `reply_count`, how many of its replies the viewer sees, counted up to `REPLY_COUNT_CAP`
+    `replies_seen`, how many of its replies the viewer sees, counted up to `REPLY_COUNT_CAP`
     (the link's count: "more than …" beyond it). So a page is bounded, in what it reads as in
     what it shows, whatever the number of replies (docs/performance.md)."""
     thread = _thread_stand_in(thread_id, respond_before_reveal)
@@ -430,7 +430,9 @@ def _page_posts(
     return (
         visible.filter(pk__in=page)
         .annotate(
-            reply_count=Case(When(parent__isnull=True, then=CappedCount(counted)), default=Value(0))
+            replies_seen=Case(
+                When(parent__isnull=True, then=CappedCount(counted)), default=Value(0)
+            )
         )
         .order_by("created_at", "id")
     )
@@ -445,8 +447,8 @@ class CappedCount(Subquery):
 
 
 def _page_rows_query(viewer: "User | Any", *values: Any) -> "QuerySet[Any]":
-    """`_page_posts` as rows of `_ROW_FIELDS` (PostRow's fields), then `reply_count`."""
-    return _page_posts(viewer, *values).values_list(*_ROW_FIELDS, "reply_count")
+    """`_page_posts` as rows of `_ROW_FIELDS` (PostRow's fields), then `replies_seen`."""
+    return _page_posts(viewer, *values).values_list(*_ROW_FIELDS, "replies_seen")
 
 
 def _page_reactions_query(viewer: "User | Any", post_ids: tuple[int, ...]) -> "QuerySet[Any]":
@@ -488,6 +490,20 @@ def _hidden_top_level_query(viewer: "User | Any", thread_id: int) -> "QuerySet[A
     )
 
 
+def _hidden_replies_query(viewer: "User | Any", thread_id: int, parent_id: int) -> "QuerySet[Any]":
+    """How many replies to the post `parent_id` are hidden and not the viewer's: one row (the
+    count) or none (0), on the small index of hidden posts (`_hidden_top_level_query` for one
+    post's replies)."""
+    return (
+        Post.objects.filter(thread_id=thread_id, parent_id=parent_id, hidden_at__isnull=False)
+        .exclude(author=viewer)
+        .order_by()
+        .values("parent_id")
+        .annotate(n=Count("id"))
+        .values_list("n")
+    )
+
+
 def _drafts_query(viewer: "User | Any", thread_id: int) -> "QuerySet[Any]":
     """The viewer's unsent texts in the thread: (key, body). Their own rows only."""
     return Draft.objects.filter(user=viewer, thread_id=thread_id).values_list("key", "body")
@@ -496,6 +512,7 @@ def _drafts_query(viewer: "User | Any", thread_id: int) -> "QuerySet[Any]":
 page_rows_query = CompiledRows(_page_rows_query)
 page_reactions_query = CompiledRows(_page_reactions_query)
 hidden_top_level_query = CompiledRows(_hidden_top_level_query)
+hidden_replies_query = CompiledRows(_hidden_replies_query)
 drafts_query = CompiledRows(_drafts_query)
 blocked_names_query = CompiledRows(blocked_names_rows)
 
@@ -507,13 +524,44 @@ def _top_level_count(
     whether they are all of its top-level posts. From the thread's counter: all of them for
     someone who sees all, none while gated (they have not posted), otherwise all but the
     hidden ones of other people (one query on the small index of hidden posts)."""
+
+    def hidden() -> int:
+        found = hidden_top_level_query(viewer, thread.pk)
+        return found[0][0] if found else 0
+
+    return _visible_count(
+        thread.top_level_posts, hidden, thread, sees_all=sees_all, answered=answered
+    )
+
+
+def _visible_count(
+    stored: int, hidden: Callable[[], int], thread: Thread, *, sees_all: bool, answered: bool
+) -> tuple[int, bool]:
+    """How many of `stored` rows (a counter of every row: `Thread.top_level_posts`,
+    `Post.reply_count`) the viewer sees through `Post.visible_in_thread`, and whether they see
+    all of them: all for someone who sees all, none while gated (they have not posted, so none
+    is theirs), otherwise all but the hidden ones of other people (`hidden()`, one query)."""
     if sees_all:
-        return thread.top_level_posts, True
+        return stored, True
     if thread.respond_before_reveal and not answered:
-        return 0, thread.top_level_posts == 0
-    found = hidden_top_level_query(viewer, thread.pk)
-    hidden = found[0][0] if found else 0
-    return max(thread.top_level_posts - hidden, 0), hidden == 0
+        return 0, stored == 0
+    taken = hidden()
+    return max(stored - taken, 0), taken == 0
+
+
+def _reply_total(
+    post: Post, thread: Thread, viewer: "User | Any", *, sees_all: bool, answered: bool
+) -> tuple[int, bool]:
+    """How many replies to `post`, a top-level post of `thread`, the viewer sees
+    (visible_in_thread's rows with `parent=post`), and whether they are all of its replies:
+    `_top_level_count` for one post's replies, from `Post.reply_count` (at most one query, on
+    the index of hidden posts)."""
+
+    def hidden() -> int:
+        found = hidden_replies_query(viewer, thread.pk, post.pk)
+        return found[0][0] if found else 0
+
+    return _visible_count(post.reply_count, hidden, thread, sees_all=sees_all, answered=answered)
 
 
 def post_views_maker(
@@ -778,32 +826,46 @@ def load_reply_page(
     `REPLIES_SHOWN` replies, and links here for all of them. `page` None opens at the first
     reply the viewer has not seen (the last page when they have seen them all). Marks what was
     shown as read. A fixed number of queries whatever the number of replies (the moderator
-    check, the gate, the read position, the count, the page, the reactions, the blocks, the
-    draft, the post's page of its thread; one write when the read position moves on)."""
+    check, the gate, the read position, the hidden replies of others, the page, the reactions,
+    the blocks, the draft, the post's page of its thread; the unread replies' count without a
+    `page`; one write when the read position moves on).
+
+    What the database reads does not grow with the post's replies either, for page 1 (and
+    grows with the offset alone for later pages): the total is the post's counter,
+    `Post.reply_count`, less the hidden replies of other people (`_reply_total`, as the thread
+    page counts its top-level posts); the opening page counts only the replies after the read
+    position; and when the viewer sees every reply the offset is walked in the
+    (thread, parent, created_at) index alone, the rule applied to the page's rows only
+    (docs/performance.md, "A post's latest replies, and its pages of replies")."""
     thread = post.thread
     moderator, sees_all, answered = _reader_of(thread, viewer)
     position = ReadPosition.objects.filter(user=viewer, thread=thread).first()
     seen_until = position.seen_until if position else None
-    replies = Post.objects.visible_in_thread(
-        thread, viewer, sees_all=sees_all, answered=answered
-    ).filter(parent=post)
-    counts = replies.aggregate(
-        total=Count("id"),
-        seen=Count("id", filter=Q(created_at__lte=seen_until) if seen_until else Q(pk=None)),
-    )
-    total = counts["total"]
+    total, sees_every = _reply_total(post, thread, viewer, sees_all=sees_all, answered=answered)
+    visible = Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
+    replies = visible.filter(parent=post)
     page_count = max(1, math.ceil(total / PAGE_SIZE))
     if page is None:
-        seen = counts["seen"] if seen_until else total
+        # The page of the first unread reply: count the (few) replies after the read position.
+        unseen = replies.filter(created_at__gt=seen_until).count() if seen_until else 0
+        seen = total - unseen
         page = seen // PAGE_SIZE + 1 if seen < total else page_count
     page = min(max(page, 1), page_count)
     offset = (page - 1) * PAGE_SIZE
-    rows = [
-        PostRow(*row)
-        for row in replies.order_by("created_at", "id").values_list(*_ROW_FIELDS)[
-            offset : offset + PAGE_SIZE
-        ]
-    ]
+    if sees_every:
+        # Nothing is filtered out: the offset is walked in the (thread, parent, created_at)
+        # index alone (`_page_ids` for one post's replies), and the rule applied to the page's
+        # rows, taken by id: with `parent = ?` in the outer query as well, SQLite searched
+        # every reply of the post for the page's ids.
+        ids = (
+            Post.objects.filter(thread=thread, parent=post)
+            .order_by("created_at", "id")
+            .values("id")[offset : offset + PAGE_SIZE]
+        )
+        listed = visible.filter(pk__in=ids).order_by("created_at", "id")
+    else:
+        listed = replies.order_by("created_at", "id")[offset : offset + PAGE_SIZE]
+    rows = [PostRow(*row) for row in listed.values_list(*_ROW_FIELDS)]
     top = _row_of(post)
     reactions, no_reactions = _reactions([top, *rows], viewer)
     views_of, _ = post_views_maker(
@@ -911,20 +973,31 @@ def replies_page_of(post: Post, *, viewer: "User | Any") -> int | None:
     """Where the viewer finds `post`, a reply they may see (the caller loaded it through
     discussions.access): None when it is among its parent's latest `REPLIES_SHOWN` replies,
     shown on the thread's page (`page_of`); else the page of its parent's replies
-    (`load_reply_page`) it is on. Counts through `Post.visible_in_thread`, in the thread's
-    index: two queries (whether they coach the cohort, the counts), three on a
-    respond-before-reveal prompt."""
+    (`load_reply_page`) it is on.
+
+    Counts only the replies later than it through `Post.visible_in_thread` (a range of the
+    thread's (thread, parent, created_at) index: what decides its page), and takes the
+    replies up to it from its parent's counter (`_reply_total`), so a reply near the end of
+    16,000 is not found by counting all of them. Queries: whether they coach the cohort, the
+    later replies (one more on a respond-before-reveal prompt); then, for a reply not among
+    the latest, the parent's hidden replies of others (not for a coach), and the parent when
+    it did not come with the post."""
     thread = post.thread
     sees_all, answered = _rule_for_post(post, viewer)
-    later = Q(created_at__gt=post.created_at) | Q(created_at=post.created_at, id__gt=post.pk)
-    counts = (
+    later = (
         Post.objects.visible_in_thread(thread, viewer, sees_all=sees_all, answered=answered)
-        .filter(parent_id=post.parent_id)
-        .aggregate(later=Count("id", filter=later), up_to=Count("id", filter=~later))
+        .filter(parent_id=post.parent_id, created_at__gte=post.created_at)  # a range
+        .exclude(created_at=post.created_at, id__lte=post.pk)
+        .count()
     )
-    if counts["later"] < REPLIES_SHOWN:
+    if later < REPLIES_SHOWN:
         return None
-    return (max(counts["up_to"], 1) - 1) // PAGE_SIZE + 1
+    parent = post.parent
+    if parent is None:  # not a reply: shown on its thread's page
+        return None
+    total, _ = _reply_total(parent, thread, viewer, sees_all=sees_all, answered=answered)
+    up_to = total - later
+    return (max(up_to, 1) - 1) // PAGE_SIZE + 1
 
 
 def reactions_for(post: Post, viewer: "User | Any") -> list[ReactionView]:

@@ -52,7 +52,7 @@ def _post_url(post: Post, viewer: Any, *, page: int | None = None) -> str:
     """The address where `viewer` finds `post`: on its thread's page (`page`, when the caller
     knows it: `access.reply_page` for a reply just posted, the newest of its branch; else
     `page_of`, a query), or, for a reply older than its parent's latest `REPLIES_SHOWN`, on
-    the parent's page of replies that holds it (`replies_page_of`, a query)."""
+    the parent's page of replies that holds it (`replies_page_of`, two or three queries)."""
     if page is None and post.parent_id is not None:
         replies_page = replies_page_of(post, viewer=viewer)
         if replies_page is not None:

@@ -12,6 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,8 @@ from rapport.testing import PersonaTestCase
 
 def add_replies(post: Post, author: Any, n: int, *, start: int = 0) -> list[Post]:
     """`n` replies to `post` by `author`, "Reply <i>", a minute apart after the post, oldest
-    first (bulk: a test of hundreds of replies need not send hundreds of notifications)."""
+    first (bulk: a test of hundreds of replies need not send hundreds of notifications), and
+    the post's `reply_count` moved on by `n`, as `actions.create_post` moves it by one."""
     base = post.created_at + timedelta(minutes=1)
     replies = Post.objects.bulk_create(
         Post(
@@ -40,6 +42,8 @@ def add_replies(post: Post, author: Any, n: int, *, start: int = 0) -> list[Post
     for i, reply in enumerate(replies, start=start):
         reply.created_at = base + timedelta(minutes=i)
         Post.objects.filter(pk=reply.pk).update(created_at=reply.created_at)
+    Post.objects.filter(pk=post.pk).update(reply_count=F("reply_count") + n)
+    post.refresh_from_db(fields=["reply_count"])
     return replies
 
 

@@ -136,6 +136,7 @@ class ReplyInOneTransactionTests(PersonaTestCase):
             sql[begin + 1 : end],
             [
                 'INSERT "discussions_post"',
+                "UPDATE SET",  # the parent's reply_count
                 'DELETE "discussions_draft"',
                 'INSERT "notifications_notification"',
                 'INSERT "django_tasks_database_dbtaskresult"',

@@ -559,12 +559,13 @@ class ReplyQueryCountTests(PersonaTestCase):
         # mention may name, 5 the recipients of the reply and the mention less those who
         # blocked Bob, with their email choices and quiet hours (round 6: one query, not
         # three), then the write transaction (here a savepoint for BEGIN, the post, the
-        # draft's delete, the notifications — no savepoint of their own —, the event, the
-        # release for COMMIT). With the tests' immediate task backend the email task is queued
-        # after the commit without reading anything again; with production's database backend
+        # parent's count of replies (`Post.reply_count`), the draft's delete, the
+        # notifications — no savepoint of their own —, the event, the release for COMMIT).
+        # With the tests' immediate task backend the email task is queued after the commit
+        # without reading anything again; with production's database backend
         # its row is one more insert inside the transaction (ReplyInOneTransactionTests).
         # Whether Bob coaches the cohort is asked once, with the thread.
-        self.assertEqual(len(counts[0]), 11, "\n".join(q[:90] for q in counts[0]))
+        self.assertEqual(len(counts[0]), 12, "\n".join(q[:90] for q in counts[0]))
         # (A query of its own on the seats; the mention's lookup, since round 7, checks each
         # named person's seat inside its own statement — an EXISTS that is not a coach check.)
         coach_checks = [
