@@ -13,11 +13,12 @@ Peer circles (published, coached by carol): circle_a holds alice and bob, circle
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, time, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
@@ -220,6 +221,26 @@ class PersonaTestCase(TestCase):
         if kind is not None:
             qs = qs.filter(kind=kind)
         return qs.first()  # type: ignore[return-value]
+
+
+def sqlite_steps(call: Callable[[], object]) -> int:
+    """SQLite's virtual-machine steps, in thousands, that `call()` takes on the default
+    connection: how much it reads, a measure the machine's load does not change. SQLite only
+    (its progress handler); the connection must be open."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    raw = connection.connection
+    raw.set_progress_handler(count, 1000)
+    try:
+        call()
+    finally:
+        raw.set_progress_handler(None, 1000)
+    return steps
 
 
 def raw_database_dump() -> bytes:

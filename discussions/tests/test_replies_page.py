@@ -21,7 +21,7 @@ from discussions import actions
 from discussions.access import PAGE_SIZE, REPLIES_SHOWN
 from discussions.models import Post, ReadPosition, Thread
 from programs.models import Activity, ActivityKind
-from rapport.testing import PersonaTestCase
+from rapport.testing import PersonaTestCase, sqlite_steps
 
 
 def add_replies(post: Post, author: Any, n: int, *, start: int = 0) -> list[Post]:
@@ -303,20 +303,7 @@ class BoundedReadingTests(RepliesTestCase):
 
     def sqlite_steps(self) -> int:
         """SQLite's virtual-machine steps (in thousands) for the page's rows."""
-        steps = 0
-
-        def count() -> int:
-            nonlocal steps
-            steps += 1
-            return 0
-
-        raw = connection.connection
-        raw.set_progress_handler(count, 1000)
-        try:
-            self.page_rows()
-        finally:
-            raw.set_progress_handler(None, 1000)
-        return steps
+        return sqlite_steps(self.page_rows)
 
     def test_the_database_reads_as_much_for_30_replies_as_for_600(self) -> None:
         # Both beyond the count's cap (20 here, 1,000 in the product): what is read is the

@@ -26,7 +26,7 @@ from discussions.personal_data import erase_discussions
 from discussions.tests.test_replies_page import RepliesTestCase, add_replies
 from moderation.actions import block_author
 from programs.models import Activity, ActivityKind
-from rapport.testing import make_user
+from rapport.testing import make_user, sqlite_steps
 
 
 def stored_count(post: Post) -> int:
@@ -206,20 +206,7 @@ class CostTests(RepliesTestCase):
 
     def sqlite_steps(self, person: User) -> int:
         """SQLite's virtual-machine steps (in thousands) to load page 1."""
-        steps = 0
-
-        def count() -> int:
-            nonlocal steps
-            steps += 1
-            return 0
-
-        raw = connection.connection
-        raw.set_progress_handler(count, 1000)
-        try:
-            self.load(person)
-        finally:
-            raw.set_progress_handler(None, 1000)
-        return steps
+        return sqlite_steps(lambda: self.load(person))
 
     def test_the_pages_make_the_same_reads_for_30_replies_and_600(self) -> None:
         for person in (self.alice, self.carol, self.fay):
@@ -272,20 +259,7 @@ class CostTests(RepliesTestCase):
         add_replies(self.post, self.carol, 30)
 
         def steps() -> int:
-            done = 0
-
-            def count() -> int:
-                nonlocal done
-                done += 1
-                return 0
-
-            raw = connection.connection
-            raw.set_progress_handler(count, 1000)
-            try:
-                former_reply_page(self.post, self.alice, 1)
-            finally:
-                raw.set_progress_handler(None, 1000)
-            return done
+            return sqlite_steps(lambda: former_reply_page(self.post, self.alice, 1))
 
         connection.ensure_connection()
         few = steps()
