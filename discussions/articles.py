@@ -194,12 +194,15 @@ def _skeleton(
 def article_printer(closed: bool, moderator: bool, csrf: Any) -> Callable[[PostView, int], Markup]:
     """For one page: a function `article(pv, level)` giving exactly what the macro
     `post_article(pv, level, closed, moderator)` of templates/discussions/_post.html gives
-    with `csrf` as its CSRF field (the page's, printed as it is: a `SafeString`), printed from
-    the memo of its output by shape. A `PostView` made by `post_views_maker`, whose anchor
-    and links are made from its key (the holes of all three are the key's)."""
+    with `csrf` as its CSRF field (the page's `csrf_input`), printed from the memo of its
+    output by shape. Raises ValueError without a CSRF field (the posts' forms need it).
+    Takes a `PostView` made by `post_views_maker`, whose anchor and links are made from its
+    key (the holes of all three are the key's)."""
     # Jinja's own template, which the backend's wraps: a new one once DEBUG reloads the file.
     template = get_template("discussions/_post.html").template  # type: ignore[attr-defined]
-    csrf_text = str(csrf or "")
+    if not csrf:
+        raise ValueError("A page's articles need the page's CSRF field (csrf_input(request)).")
+    csrf_text = output_escape(csrf)  # as the macro prints `{{ csrf }}`: a SafeString as it is
     language = translation.get_language()
     fallback: list[Callable[..., Markup]] = []
 

@@ -197,6 +197,23 @@ class PrintedByShapeTests(SimpleTestCase):
                 self.assertEqual(printed, _macro()(pv, 1, False, False))
         self.assertEqual(len(articles._shapes), 2)
 
+    def test_the_csrf_field_is_printed_as_the_macro_prints_it_and_is_required(self) -> None:
+        pv = _view(
+            mine=True, new=False, collapsed=False, edited=False, deleted=False, hidden=False,
+            reactions=(0, 0, 0, 0), skip_to="write",
+        )  # fmt: skip
+        template = get_template("discussions/_post.html").template
+        for field in ("<b>plain text</b>", CSRF):
+            macro = template.make_module({"csrf_field": field}).post_article
+            printed = articles.article_printer(False, False, field)(pv, 1)
+            self.assertEqual(printed, macro(pv, 1, False, False))
+        self.assertIn(
+            "&lt;b&gt;plain text", articles.article_printer(False, False, "<b>plain text")(pv, 1)
+        )
+        for missing in ("", None):
+            with self.assertRaises(ValueError):
+                articles.article_printer(False, False, missing)
+
     def test_the_memo_starts_again_when_full(self) -> None:
         pv = _view(
             mine=False, new=False, collapsed=False, edited=False, deleted=False, hidden=False,
