@@ -17,11 +17,12 @@ values, escaped as the macro escapes them, into the holes (`%`: one C call).
 What is kept holds no private text (docs/architecture.md, "Caches hold no private text"):
 markup, the language's translations of the template's literal words and the reaction kinds'
 labels, and holes — never a post's id, text, author, time or count, which are the holes'
-values and come from the page's own rows, read through the rule, on every request. The
-markers are built so that no text can contain them (`\\x00`, which the HTML sanitiser and the
-forms never let through, and which a translation never holds); a shape whose output depends on
-a value other than through its holes (two renderings with different markers disagree) is never
-kept: it is printed by the macro every time.
+values and come from the page's own rows, read through the rule, on every request. Only the
+macro's output for a shape is split at the markers (`\\x00`, which neither the template's
+literal text nor a translation holds); a post's values are put into the holes afterwards and
+never split. A shape whose output depends on a value other than through its holes (two
+renderings with different markers disagree) is never kept: it is printed by the macro every
+time.
 """
 
 import re
