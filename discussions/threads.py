@@ -477,11 +477,11 @@ def _reaction_counts(reactions: "QuerySet[Reaction]", viewer: "User | Any") -> "
     )
 
 
-def _hidden_top_level_query(viewer: "User | Any", thread_id: int) -> "QuerySet[Any]":
-    """How many top-level posts of the thread are hidden and not the viewer's: one row (the
-    count) or none (0), on the small index of hidden posts."""
+def _hidden_of_others(viewer: "User | Any", thread_id: int, **posts: Any) -> "QuerySet[Any]":
+    """How many of the thread's posts matching `posts` (field lookups) are hidden and not the
+    viewer's: one row (the count) or none (0), on the small index of hidden posts."""
     return (
-        Post.objects.filter(thread_id=thread_id, parent__isnull=True, hidden_at__isnull=False)
+        Post.objects.filter(thread_id=thread_id, hidden_at__isnull=False, **posts)
         .exclude(author=viewer)
         .order_by()
         .values("thread_id")
@@ -490,18 +490,14 @@ def _hidden_top_level_query(viewer: "User | Any", thread_id: int) -> "QuerySet[A
     )
 
 
+def _hidden_top_level_query(viewer: "User | Any", thread_id: int) -> "QuerySet[Any]":
+    """`_hidden_of_others` for the thread's top-level posts."""
+    return _hidden_of_others(viewer, thread_id, parent__isnull=True)
+
+
 def _hidden_replies_query(viewer: "User | Any", thread_id: int, parent_id: int) -> "QuerySet[Any]":
-    """How many replies to the post `parent_id` are hidden and not the viewer's: one row (the
-    count) or none (0), on the small index of hidden posts (`_hidden_top_level_query` for one
-    post's replies)."""
-    return (
-        Post.objects.filter(thread_id=thread_id, parent_id=parent_id, hidden_at__isnull=False)
-        .exclude(author=viewer)
-        .order_by()
-        .values("parent_id")
-        .annotate(n=Count("id"))
-        .values_list("n")
-    )
+    """`_hidden_of_others` for the replies to the post `parent_id`."""
+    return _hidden_of_others(viewer, thread_id, parent_id=parent_id)
 
 
 def _drafts_query(viewer: "User | Any", thread_id: int) -> "QuerySet[Any]":
