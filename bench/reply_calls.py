@@ -137,7 +137,7 @@ def main() -> int:
 
     for _ in range(WARM):
         reply()
-    low, median = cpu_ms(reply, args.requests)
+    low, median, _mean = cpu_ms(reply, args.requests)
     calls = python_calls(reply)
     parts = calls_by_part(reply)
     connection._commit = unlock  # type: ignore[attr-defined]

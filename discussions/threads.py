@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
@@ -240,8 +241,33 @@ class EarlierReplies(NamedTuple):
     more_than: bool = False
 
 
+class PostFormLinks(NamedTuple):
+    """Where a page's post and reply forms send their text (`post`), save it as a draft while
+    the person types (`draft`) and ask who can be mentioned (`people`)."""
+
+    post: str
+    draft: str
+    people: str
+
+
+class PostFormPlace:
+    """What a page with post forms (ThreadPage, ReplyPage) gives its forms: the thread's form
+    addresses, reversed once a page however many forms the page prints."""
+
+    thread: Thread
+
+    @cached_property
+    def form_links(self) -> PostFormLinks:
+        key = self.thread.public_id
+        return PostFormLinks(
+            url("discussions:post", key),
+            url("discussions:draft", key),
+            url("discussions:people", key),
+        )
+
+
 @dataclass
-class ThreadPage:
+class ThreadPage(PostFormPlace):
     thread: Thread
     title: str
     viewer_is_moderator: bool
@@ -576,28 +602,84 @@ def post_views_maker(
     any). `reactions` are by post id (`_reaction_views`), `no_reactions` the list shared by
     posts nobody reacted to; a post is new when someone else wrote it after `seen_until`.
     Reads who the viewer blocked (one query)."""
-    blocked = blocked_names(viewer)
-    newest: datetime | None = None
-    links = post_links_maker()
-    when = short_time_maker(get_zone(viewer.time_zone))
-    viewer_id = viewer.pk
+    views = _PostViews(
+        blocked_names(viewer),
+        post_links_maker(),
+        short_time_maker(get_zone(viewer.time_zone)),
+        viewer.pk,
+        moderator,
+        reactions,
+        no_reactions,
+        seen_until,
+        replies_to,
+    )
+    return views.views_of, views.newest_shown
 
-    def views_of(posts: list[PostRow], after: str) -> list[PostView]:
+
+class _PostViews:
+    """`post_views_maker`'s two functions, as the methods of one object rather than closures:
+    `views_of` and `view` call each other, and two closures that do are a reference cycle
+    that holds the page's rows, reactions and views until the cyclic garbage collector runs
+    (about 800 objects a thread page, and a collection of the young generation after nearly
+    every page: docs/performance.md, "Garbage a page leaves"). An object whose methods call
+    each other is freed by its reference count when the page is done."""
+
+    __slots__ = (
+        "blocked",
+        "links",
+        "moderator",
+        "newest",
+        "no_reactions",
+        "reactions",
+        "replies_to",
+        "seen_until",
+        "viewer_id",
+        "when",
+    )
+
+    def __init__(
+        self,
+        blocked: set[tuple[int, str]],
+        links: Callable[[str], PostLinks],
+        when: Callable[[datetime], str],
+        viewer_id: int | None,
+        moderator: bool,
+        reactions: dict[int, list[ReactionView]],
+        no_reactions: list[ReactionView],
+        seen_until: datetime | None,
+        replies_to: dict[int, list[PostRow]],
+    ) -> None:
+        self.blocked = blocked
+        self.links = links
+        self.when = when
+        self.viewer_id = viewer_id
+        self.moderator = moderator
+        self.reactions = reactions
+        self.no_reactions = no_reactions
+        self.seen_until = seen_until
+        self.replies_to = replies_to
+        self.newest: datetime | None = None
+
+    def views_of(self, posts: list[PostRow], after: str) -> list[PostView]:
         """The posts' views in order, each skipping to the next, the last to `after`."""
         if not posts:
             return []
         anchors = [*(f"post-{post.public_id}" for post in posts[1:]), after]
+        view = self.view
         return [view(post, skip_to) for post, skip_to in zip(posts, anchors, strict=True)]
 
-    def view(post: PostRow, skip_to: str) -> PostView:
+    def view(self, post: PostRow, skip_to: str) -> PostView:
+        """One post's view, its replies' views nested in it."""
         # PostView's fields in order (a tuple made positionally, 78 times a page).
-        nonlocal newest
         created_at = post.created_at
-        is_mine = post.author_id == viewer_id
+        is_mine = post.author_id == self.viewer_id
+        newest = self.newest
         if newest is None or created_at > newest:
-            newest = created_at
+            self.newest = created_at
         key = str(post.public_id)
-        shown = reactions[post.pk]
+        shown = self.reactions[post.pk]
+        replies_to = self.replies_to
+        seen_until = self.seen_until
         return PostView(
             post,
             author_label(  # PostRow.label_for
@@ -605,27 +687,26 @@ def post_views_maker(
                 full_name=post.author_name,
                 fallback=post.author_email,
                 mine=is_mine,
-                moderator=moderator,
+                moderator=self.moderator,
             ),
             render_body(post),
             is_mine,
             not is_mine and seen_until is not None and created_at > seen_until,  # is_new
             shown,
-            (post.author_id, post.pseudonym) in blocked,  # collapsed
-            views_of(replies_to[post.pk], skip_to) if post.pk in replies_to else [],
+            (post.author_id, post.pseudonym) in self.blocked,  # collapsed
+            self.views_of(replies_to[post.pk], skip_to) if post.pk in replies_to else [],
             key,
-            links(key),
-            when(created_at),
-            shown is not no_reactions,  # counted: someone reacted, a count is above 0
+            self.links(key),
+            self.when(created_at),
+            shown is not self.no_reactions,  # counted: someone reacted, a count is above 0
             created_at.isoformat(timespec="seconds"),
             f"post-{key}",  # anchor
             skip_to,
         )
 
-    def newest_shown() -> datetime | None:
-        return newest
-
-    return views_of, newest_shown
+    def newest_shown(self) -> datetime | None:
+        """The time of the newest post made into a view so far (None before any)."""
+        return self.newest
 
 
 def load_thread_page(
@@ -753,7 +834,7 @@ def load_thread_page(
 
 
 @dataclass
-class ReplyPage:
+class ReplyPage(PostFormPlace):
     """A page of one top-level post's replies (`load_reply_page`): `post` is the post's view
     with this page's replies nested in it (oldest first, PAGE_SIZE a page), `total` how many
     replies the viewer sees, `thread_url` the post on its thread's page."""

@@ -12,7 +12,9 @@ The personas (healthchecks' Alice/Bob/Charlie idea):
 Peer circles (published, coached by carol): circle_a holds alice and bob, circle_a2 holds fay.
 """
 
+import gc
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, time, timedelta
 from typing import Any
@@ -241,6 +243,26 @@ def sqlite_steps(call: Callable[[], object]) -> int:
     finally:
         raw.set_progress_handler(None, 1000)
     return steps
+
+
+def cyclic_garbage(call: Callable[[], object]) -> Counter[str]:
+    """The objects `call()` leaves for the cyclic garbage collector (reference cycles that no
+    reference count frees), counted by type name (`module.QualifiedName`). The collector is
+    paused during the call, so everything the call made is in the young generation, which alone
+    is then collected, its garbage kept aside (`gc.DEBUG_SAVEALL`) and released."""
+    gc.collect(0)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        call()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect(0)
+        return Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
 
 
 def raw_database_dump() -> bytes:
