@@ -138,6 +138,16 @@ class Review:
 
 # -- The safe-space honesty check --------------------------------------------------------------
 
+# Round 11, from writers G to L: personal matters the lists below did not name (stress, sleep,
+# medicine and diagnoses, sick leave, childhood, faith, panic, tears, home and household, the
+# wish to quit, caregiving and disability).
+_PERSONAL_11 = (
+    r"stress levels?|your sleep|medicines?|medications?|therapy|diagnos[ie]s|sick leave|"
+    r"(your|my|in your) childhood|religio\w*|panic attacks?|tears|low mood|depress\w*|"
+    r"household|who (else )?lives with you|where you live|share your home|your home life|"
+    r"never told anyone|wanted to quit|giving up|disabilit\w*|accommodation needs|caregiving|"
+    r"personal struggles?|personal situation|your relationship"
+)
 _SENSITIVE = re.compile(
     r"\b(fail(ed|ing|ure)?|ashamed|shame|fears?|afraid|hurt|painful|vulnerab\w*|anxious|"
     r"anxiety|overwhelmed|insecur\w*|doubt(ed)?|excluded|lonely|personal|embarrass\w*|"
@@ -159,7 +169,9 @@ _SENSITIVE = re.compile(
     r"harass\w*|written up|disciplin\w*|partner|marriage|divorce|relationship with your|"
     r"clinical error|troubles you|error|regret\w*|humiliat\w*|not good enough|inadequate|"
     r"heat of the moment|(feedback|360(-degree)?|appraisal|performance|engagement) (scores?|"
-    r"ratings?|results)|lowest (scores?|ratings?|marks|ones)|salary|salaries)\b",
+    r"ratings?|results)|lowest (scores?|ratings?|marks|ones)|salary|salaries|"
+    + _PERSONAL_11
+    + r")\b",
     re.IGNORECASE,
 )
 _PRIVATE_PROMISE = re.compile(
@@ -179,7 +191,8 @@ _AUDIENCE = re.compile(
     r"\b(?P<who>(whole |the whole |your |the |others in your |everyone in your |peers in "
     r"your |your peers in the |people in your |rest of your )?(?P<group>cohort|circle|coach|"
     r"group|peers|organi[sz]ation)\b)[^.?!:]{0,40}\b(see|read|visible|reads)\b|"
-    r"\b(visible|shown) to (your|the) (?P<group2>cohort|circle|coach|organi[sz]ation)\b|"
+    r"\b(visible|shown) to (your|the) (whole )?(?P<group2>cohort|circle|coach|"
+    r"organi[sz]ation)\b|"
     r"\b((post|share)\b[^.?!:]{0,40}\b(in|with)|(is|are|be|gets?) (\w+ ){0,3}(posted|shared) "
     r"with) (the|your) (whole )?"
     r"(?P<group3>cohort|circle|coach|group|organi[sz]ation)\b|"
@@ -198,7 +211,9 @@ _AUDIENCE_GROUPS = ("group", "group2", "group3", "group4", "group5", "group6")
 _READER_NAMED = re.compile(
     r"\b(is|are|will be) the only (person|people|one|ones)\b[^.?!]{0,20}\b(hear|read|see|know)"
     r"|\bonly (your|the) (\w+ ){0,2}(partner|buddy|mentor|coach|facilitator|trainer)s? (will|"
-    r"can|gets? to) (hear|read|see|know)\b|\b(heard|read|seen) only by\b",
+    r"can|gets? to) (hear|read|see|know)\b|\b(heard|read|seen) only by\b|"
+    # Round 11: a conversation with one named person ("talk with your coach about …").
+    r"\b(talk|speak) (with|to) your (coach|partner|mentor|buddy)\b",
     re.IGNORECASE,
 )
 # "private" or "anonymous" about something other than the learner's answer: the manner of an
@@ -222,6 +237,13 @@ _PRIVATE_THING = re.compile(
 )
 
 
+# Round 11: who sees the learner's progress or scores is not a promise about their answer
+# ("Your progress in the platform is visible only to you and the programme team").
+_ABOUT_PROGRESS = re.compile(
+    r"\s*your (progress|completion|scores?|results|data|activity|attendance)\b", re.IGNORECASE
+)
+
+
 def _privacy_promise(sentence: str) -> re.Match[str] | None:
     """The first words of `sentence` promising the learner privacy (`_PRIVATE_PROMISE`), not
     negated ("it is not anonymous") and not about the privacy of someone else or of another
@@ -232,6 +254,8 @@ def _privacy_promise(sentence: str) -> re.Match[str] | None:
         if _PRIVACY_OF_OTHERS.search(sentence[: m.end()]):
             continue
         if m.group(0).lower() == "private" and _PRIVATE_THING.match(sentence, m.end()):
+            continue
+        if _ABOUT_PROGRESS.match(sentence):
             continue
         return m
     return None
@@ -255,7 +279,12 @@ def _about_another_kind(sentence: str, kind: str | None) -> bool:
 _OPTIONAL = re.compile(
     r"\b(if you (like|want|wish|choose|are comfortable)|unless you|you can share|you may share|"
     r"choose to share|as much as you|if you would like|may want to|might want to|your choice|"
-    r"up to you|you might|you could|comfortable with|whatever depth|at your own pace)\b",
+    r"up to you|you might|you could|comfortable with|whatever (depth|level)|at your own pace|"
+    # Round 11: more ways of saying it is optional ("if you'd like to", "share it if you do",
+    # "skipping it is absolutely fine", "no personal details needed").
+    r"if you'd like|if you do|only if you want|skip(ping)? (it|this) is (absolutely |"
+    r"completely |perfectly )?fine|no (personal )?(disclosure|details) (is |are )?needed|"
+    r"(we are|we're) not asking about)\b",
     re.IGNORECASE,
 )
 _LEVEL = {
@@ -349,13 +378,16 @@ _VERY_PERSONAL = re.compile(
     r"money|debts?|finances|drinking|alcohol|addiction|unsafe|harass\w*|partner|marriage|"
     r"divorce|clinical error|humiliat\w*|not good enough|(feedback|360(-degree)?|appraisal|"
     r"performance) (scores?|ratings?|results)|lowest (scores?|ratings?|marks|ones)|salary|"
-    r"salaries)\b",
+    r"salaries|" + _PERSONAL_11 + r")\b",
     re.IGNORECASE,
 )
 # Asking for something very personal where a group reads it.
 _GROUP_SHARING = re.compile(
     r"\b(tell|share (\w+ )*with|post (\w+ )*(in|to)) (the|your|us|this) ?(group|cohort|circle|"
-    r"everyone|team)?\b|\btell us\b|\bsharing round\b|\bwith the group\b",
+    r"everyone|team)?\b|\btell us\b|\bsharing round\b|\bwith the group\b|"
+    # Round 11: a forum, a thread or a group session named, or writing sent on to others.
+    r"\b(forum|discussion thread|thread|channel|group session|live session|the room|the "
+    r"circle)\b|\bforward\w*\b",
     re.IGNORECASE,
 )
 

@@ -185,13 +185,20 @@ HEADS_8 = Settings(l2=0.5, ngram_scale=2.0, heads=True)
 SENTENCES_10 = Settings(rows="sentences")
 
 
+def training_split(settings: Settings) -> str:
+    """The split of `dataset.SPLITS` a model of `settings` is fitted and cross-validated on:
+    `train` (every training writer) for whole prompts, `sentences` (the seven writers whose
+    sentences were labelled, round 10) for sentence rows."""
+    return "train" if settings.rows == "prompts" else "sentences"
+
+
 def training_rows(
     examples: Sequence[Example], rows: Rows = "prompts"
 ) -> tuple[list[str], list[int], list[Category]]:
     """The texts a model of `rows` (`Rows`) is fitted on, with their labels (0 or 1) and the
     category of the prompt each comes from, in the order of `examples`. `ValueError` when
-    sentences are asked for and an example has none labelled (only the `train` split's prompts
-    have: `dataset.sentence_labels`)."""
+    sentences are asked for and an example has none labelled (only the `sentences` split's
+    prompts have: `dataset.sentence_labels`)."""
     if rows == "prompts":
         return (
             [ex.text for ex in examples],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.test import SimpleTestCase
 
-from design_review import dataset
+from design_review import crossval, dataset
 from design_review.textprep import mask_markup, mask_quotes, sentences
 
 
@@ -27,7 +27,7 @@ class SentenceLabelTests(SimpleTestCase):
             cls.by_prompt[(row.file, row.line)].append(row)
         cls.prompts = {
             (stem, k + 2): ex
-            for stem, writer in dataset.SPLITS["train"]
+            for stem, writer in dataset.SPLITS["sentences"]
             for k, ex in enumerate(dataset.load_file(dataset.DATA / f"{stem}.tsv", writer))
         }
 
@@ -53,7 +53,18 @@ class SentenceLabelTests(SimpleTestCase):
                 self.assertEqual(rows[0].label, 1, key)
 
     def test_it_labels_no_sentence_of_a_held_out_writer(self) -> None:
-        self.assertEqual({r.file for r in self.rows}, {stem for stem, _ in dataset.SPLITS["train"]})
+        labelled = {stem for stem, _ in dataset.SPLITS["sentences"]}
+        self.assertEqual({r.file for r in self.rows}, labelled)
+        self.assertLessEqual(labelled, {stem for stem, _ in dataset.SPLITS["train"]})
+
+    def test_sentence_candidates_fit_on_the_labelled_writers_only(self) -> None:
+        # Round 11 made writers G-L training data; their sentences were never labelled, so a
+        # sentence model is fitted on the seven writers whose sentences were.
+        self.assertEqual(crossval.training_split(crossval.SENTENCES_10), "sentences")
+        self.assertEqual(crossval.training_split(crossval.SHIPPED), "train")
+        self.assertIn("G", dataset.WRITERS)
+        with self.assertRaises(ValueError):
+            crossval.training_rows(dataset.load("writer-g")[:1], "sentences")
 
     def test_flagged_prompts_of_several_sentences_keep_respectful_context(self) -> None:
         mixed = [

@@ -31,6 +31,7 @@ from design_review.crossval import (
     VectorTable,
     cross_validate,
     demo_texts,
+    training_split,
     pooled,
 )
 
@@ -51,7 +52,7 @@ class Command(BaseCommand):
         settings = settings_from(options)
         if not 0 <= options["max_false_alarms"] < 1:
             raise CommandError("--max-false-alarms must be in [0, 1).")
-        examples = dataset.load("train")
+        examples = dataset.load(training_split(settings))
         table = VectorTable.cached(examples, default_embedder(), options["vectors"])
         folds = cross_validate(
             examples,

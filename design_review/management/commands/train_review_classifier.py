@@ -33,7 +33,7 @@ from django.core.management.base import BaseCommand, CommandError
 from design_review import dataset
 from design_review.checker import reads_whole
 from design_review.classifier import MODEL_FILE, default_embedder
-from design_review.crossval import VectorTable, demo_texts, fit_tone_model
+from design_review.crossval import VectorTable, demo_texts, fit_tone_model, training_split
 from design_review.management.commands.crossval_review import add_model_arguments, settings_from
 
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         settings = settings_from(options)
         if not 0 <= options["max_false_alarms"] < 1:
             raise CommandError("--max-false-alarms must be in [0, 1).")
-        rows = dataset.load("train")
+        rows = dataset.load(training_split(settings))
         table = VectorTable.cached(rows, default_embedder(), options["vectors"])
         model, held = fit_tone_model(
             rows,
