@@ -204,6 +204,9 @@ _AUDIENCE = re.compile(
     r"(your|the) (whole )?(?P<group6>cohort|circle|coach|group|peers|organi[sz]ation)\b",
     re.IGNORECASE,
 )
+_ONLY = re.compile(
+    r"\b(only|just|no one else|nobody else|alone|not|never|won't|will not)\b", re.IGNORECASE
+)
 _AUDIENCE_GROUPS = ("group", "group2", "group3", "group4", "group5", "group6")
 # Who hears or reads it named without a platform audience: a partner, one person ("your partner
 # is the only person who will hear it"). It says who will read; it is not checked against the
@@ -433,6 +436,32 @@ def _after_colon_or_so(text: str) -> str:
     return ""
 
 
+# Round 11: a privacy promise taken back in the same text ("Your reflections are confidential.
+# … the best ones will be shared with the regional directors"; "This survey is anonymous.
+# Please enter your employee ID"; "This journal is only for you. Your coach will read it every
+# week and mention …"; "Nothing leaves the room, although the sessions are recorded").
+_DISCLOSED = re.compile(
+    r"\b(will be|are|is|get|gets) (\w+ ){0,2}(shared|reviewed|forwarded|sent|recorded|"
+    r"published|shown|read out|passed on)\b|\b(coach|manager|hr|facilitator|trainer|"
+    r"directors?|business partner)\b[^.?!]{0,40}\b(will )?(read|go through|review|mention)\w*"
+    r"\b[^.?!]{0,50}\b(entries|journal|reflections|answers|group|call|session|report)\b|"
+    r"\benter your (employee|staff|personnel) (id|number)\b|\b(sessions?|calls?) (are|is|will "
+    r"be) recorded\b|\bnote: \w+ (are|is) (reviewed|read|shared)\b",
+    re.IGNORECASE,
+)
+# Not a disclosure: what the learner is shown, or what a reader does not read.
+_NOT_DISCLOSED = re.compile(
+    r"\b(shown|shared|sent) to you\b|\bbut not\b|\bnot (your|the) (private )?(journal|"
+    r"entries|reflections)\b",
+    re.IGNORECASE,
+)
+_DISCLOSED_AFTER = re.compile(
+    r"[^.?!]*\b(although|though|but|except|however)\b[^.?!]*\b(recorded|shared|reviewed|read "
+    r"by)\b",
+    re.IGNORECASE,
+)
+
+
 def findings_mismatch(findings: list[Finding]) -> bool:
     """Whether a broken promise about the audience was found already (it covers exposure)."""
     return any(f.code == "audience-mismatch" for f in findings)
@@ -464,6 +493,14 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
             said = (_GROUP_VISIBILITY[group.lower()], audience)
         if said is None or _LEVEL[said[0]] == _LEVEL[real]:
             continue
+        # Round 11: "your coach reads this thread" where the cohort reads it too names one of
+        # the readers, truly; only "only your coach" would promise fewer.
+        if (
+            said[0] == Visibility.COACH
+            and _LEVEL[real] > _LEVEL[Visibility.COACH]
+            and not _ONLY.search(s.text)
+        ):
+            continue
         # A private promise on a private item that also offers sharing is true.
         if said[0] == Visibility.PRIVATE and real == Visibility.PRIVATE:
             continue
@@ -481,6 +518,28 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
                 s.end,
             )
         )
+    promised = next(((s, m) for s in sents if (m := _privacy_promise(s.text)) is not None), None)
+    if promised is not None and not findings_mismatch(findings):
+        s, m = promised
+        if any(
+            _DISCLOSED.search(o.text)
+            and not _OPTIONAL.search(o.text)
+            and not _NOT_DISCLOSED.search(o.text)
+            and not _about_another_kind(o.text, context.kind)
+            for o in sents
+            if o is not s
+        ) or _DISCLOSED_AFTER.search(s.text, m.end()):
+            findings.append(
+                Finding(
+                    "audience-mismatch",
+                    s.start + m.start(),
+                    s.start + m.end(),
+                    text[s.start + m.start() : s.start + m.end()],
+                    AUDIENCE_SENTENCES[real] if real is not None else None,
+                    s.start,
+                    s.end,
+                )
+            )
     for s in sents:
         named = _NAMES_OTHERS.search(s.text)
         if named is None or _GREETED_BY_NAME.search(s.text[: named.end()]):

@@ -334,7 +334,12 @@ JUDGEMENT_RULES = [
     _r("minimise", r"\bsimply (?=stop\b)", ""),
     _r("minimise", r"\bobviously,?", ""),
     _r("minimise", r"\bof course,?", ""),
-    _r("minimise", r"\b(it's|it is|it really is|really is that|is) (so |really |very )?easy\b"),
+    _r(
+        "minimise",
+        r"\b(it's|it is|it really is|really is that|is) (so |really |very )?easy\b",
+        # Round 11: making a text easy for its readers ("so it is easy to translate").
+        unless=r"\bso (that )?it('s| is) easy to\b",
+    ),
     _r("minimise", r"\b(is|it's|it is) (so |really |very )?simple\b"),
     _r("minimise", r"\b(no|not a) big deal\b"),
     _r("minimise", r"\b(only|just) takes\b", "can take"),
@@ -1299,7 +1304,7 @@ _R11_VERDICT = (
     r"(lazy|selfish|careless|weak|immature|unprofessional|incompetent|dodging|exploiting|"
     r"part of the problem|(only )?themselves to blame|the same ones who|not fit to|not ready to "
     r"lead|have not understood|haven't understood|lost control|will never (earn|be|become|"
-    r"gain|get)|does not understand|doesn't understand|making it about themselves|end up "
+    r"gain|get|grow|improve|succeed|lead|change)|does not understand|doesn't understand|making it about themselves|end up "
     r"making|being selfish|plain and simple)"
 )
 JUDGEMENT_RULES += [
@@ -1320,7 +1325,9 @@ JUDGEMENT_RULES += [
     ),
     _r(
         "label",
-        rf"^(lazy|weak|selfish|immature|careless|incompetent|mediocre|bad|poor) {_ROLE}s?\b|"
+        rf"^(lazy|weak|selfish|immature|careless|incompetent|mediocre|bad|poor|ineffective) "
+        rf"{_ROLE}s?\b|\b{_ROLE} who truly\b|\b(a|any) good (\w+ )?(nurse|chef|doctor|teacher|"
+        rf"engineer|supervisor|manager|leader) (never|always)\b|^good \w+s never\b|"
         rf"\bwhat would a (real|true|truly \w+|really \w+|good|great|proper) {_ROLE} (do|have "
         rf"done)\b|\ba (truly|really) (committed|caring|dedicated|good|great) {_ROLE}\b|"
         rf"\b(shows?|prove|proves) (that )?you are a (mature|real|strong|true|good) {_ROLE}\b|"
@@ -1386,7 +1393,8 @@ JUDGEMENT_RULES += [
         r"^(wow|oh|well|great|wonderful|brilliant),? another\b|\bwhat a (surprise|shock)\b|"
         r"\bthe (handful|few) of you who (actually|bothered|managed|even)\b|\blet's see if "
         r"(this|next) (week|time|month) is any different\b|\bdo you still (believe|think) "
-        r"(that|so)\?|\bwho actually (read|did|bothered|showed)\b",
+        r"(that|so)\?|\bwho actually (read|did|bothered|showed)\b|^ah,? another\b|\bhow (that|it) worked "
+        r"out for you\b|\bonly a handful of you\b|\b(what is|what's) (the|your) excuse\b",
         negatable=False,
     ),
     _r(
@@ -1401,6 +1409,63 @@ JUDGEMENT_RULES += [
     ),
 ]
 
+
+# More of the same families, in the words of G to L's remaining misses: a failing presumed of
+# the learner ("you already know who it is", "you will likely find the same", "you were doing
+# it too", "no point pretending", "your habit of avoiding", "your impatience", "you had been far
+# too soft", "you have been unfair to", "the chaos you let happen", "too polite to tell you");
+# the learner told to stop a failing ("stop avoiding", "stop hiding behind", "it makes you look
+# weak"); a verdict ("it shows that you do not trust", "afraid of you", "the role is not for
+# you", "what kind of leader you really are", "deserves better than", "clearly didn't land");
+# others on the team labelled ("the weakest person on your shift", "your lowest performer");
+# blame for a delay or a result ("why did you wait", "why do you let him", "why your meeting
+# went poorly", "why your team lags behind", "what is holding your outlet back").
+JUDGEMENT_RULES += [
+    _r(
+        "presume",
+        r"\byou already know (who|which|what) (it is|they are|one)\b|\byou will (likely|"
+        r"probably|surely) find the same\b|\b(you|you've|you have) (also )?(made|did|done|doing|"
+        r"were doing) (this|that|it|the same)( mistake)? too\b|\bhow you also\b|\bno point "
+        r"pretending\b|\b(don't|do not) pretend\b|\byou('re| are) the exception\b|\byou will be "
+        r"too\b|\blost it too\b|\byour habit of\b|\byour (impatience|arrogance|defensiveness|"
+        r"rudeness|coldness|temper)\b|\byou (had been|have been|were) (far |much |way )?too "
+        r"(soft|harsh|lenient|controlling|slow|vague)\b|\b(you have been|you've been|you were) "
+        r"(unfair|rude|harsh|unkind) to\b|\byou let happen\b|\btoo polite to tell you\b|"
+        r"\b(temper|emotions|anger) got the better of you\b|\bprobably (felt|was|seemed) "
+        r"(unfair|harsh|unclear|confusing|rude)\b|\byou('re| are) (just )?overthinking\b",
+        negatable=False,
+    ),
+    _r(
+        "blame",
+        r"\bstop (avoiding|hiding|making excuses|being so|taking \w+ so personally)\b|\bmakes? "
+        r"you look (weak|bad|incompetent|unprofessional|insecure|foolish)\b|\bit shows that you "
+        r"(do not|don't|are not|aren't|cannot|can't)\b|\bafraid of you\b|\b(the|this) role is "
+        r"not for you\b|\bwhat kind of (leader|manager|person) you really are\b|\bdeserves? "
+        r"better than\b|\bclearly (didn't|did not|doesn't|does not|isn't|wasn't) (land|work|go "
+        r"well)\b|\bwhy did you wait\b|\bwhy do you let (him|her|them|it|this|that)\b|\bwhy your "
+        r"(\w+ ){1,4}went (poorly|badly|wrong)\b|\byour (team|store|shift|unit|outlet|site|ward) "
+        r"(lags|falls|is falling) behind\b|\bwhat('s| is) holding your \w+ back\b|\bcompared "
+        r"with (them|him|her)\b|\bwhy (that|it|this) was (not acceptable|unacceptable|wrong)\b|"
+        r"\b(were|was) too (vague|soft|harsh|weak) last time\b|\b(redo|rewrite|do) (it|them|"
+        r"this|that) properly\b|\bthe sooner you (grasp|accept|realise|realize|understand|"
+        r"learn)\b|\bwhy is it so hard for you\b|\bhours you wasted\b|\bapologi[sz]e to (your|"
+        r"the) (team|staff|\w+)( this week)? for\b|\bsuch a big deal\b|\beveryone can see it\b|"
+        r"\bso what exactly are you doing\b|\btry not to (be defensive|defend yourself|get "
+        r"defensive)\b|\btry actually \w+ing\b|\binstead of defending your\b|\b(don't|do not) "
+        r"disappoint\b|\byour biggest weakness\b|\bisn't actually hard\b|\bis not actually "
+        r"hard\b",
+        negatable=False,
+    ),
+    _r(
+        "label",
+        r"\bthe weakest (person|link|member|\w+) (on|in|of) your\b|\bweakest link\b|\byour "
+        r"lowest performer\b|\bpick the weakest\b|\byour\b[^.?!]{0,30}\b(has|have|is|are) the "
+        r"(lowest|worst|slowest|poorest)\b|\b(people|staff|employees|those) who (resist|"
+        r"complain|push back|question)\b[^.?!]{0,60}\b(are usually|are just|are simply|are "
+        r"really)\b",
+        negatable=False,
+    ),
+]
 
 # Context: sports, games and one country's rituals as the shared metaphor (cricket, American
 # football, golf, rugby, running, a locker-room talk, a school prom, military service, a Sunday
@@ -1451,7 +1516,7 @@ _R11_ASSUMED = (
     r"\bthe (mothers|fathers) normally\b|\b(bacon|pork|ham|sausage) (rolls?|sandwich(es)?|"
     r"butties|baps)\b|\bfit people\b|\b(everyone|anyone|every team member|each of them) can "
     r"(manage|stand|walk|run|climb|lift)\b|\bstand through a\b|\bon their feet\b|\b\d+k\b|"
-    r"\bthe youngsters\b|\bfeeling useful again\b|\b(make sure|ensure) every(one|body) "
+    r"\bthe youngsters\b|\btimmies\b|\btim hortons run\b|\bfeeling useful again\b|\b(make sure|ensure) every(one|body) "
     r"(joins|comes|attends|drinks)\b|\bsoju\b|\bbasically the same\b[^.?!]{0,40}\b(mba|degree|"
     r"university|college)\b|\byour mba\b|\bfamily's \w+ recipe\b"
 )
@@ -1459,7 +1524,8 @@ _R11_GROUPS = (
     r"\b((female|male|women|men) (\w+ )?(supervisors|managers|leaders|workers|staff|employees|"
     r"colleagues|engineers|nurses)|young people|generation [xyz]|gen [xyz]|(managers|people|"
     r"staff|workers|nurses|employees) in their (twenties|thirties|forties|fifties|sixties)|"
-    r"(the )?older (staff|members|employees|workers|colleagues|nurses))\b[^.?!]{0,80}\b(tend "
+    r"(the )?older (staff|members|employees|workers|colleagues|nurses))\b[^.?!]{0,80}\b(slow "
+    r"(everyone|the team|things) down|tend "
     r"to|usually|often struggle|do not|don't|naturally|will pick up|pick up|bring more|are "
     r"less|are more|always|never|can't|cannot|struggle)"
 )
@@ -1494,9 +1560,22 @@ FAMILY_RULES_11 = [
 
 FAMILY_RULES += FAMILY_RULES_11
 
+# Round 11: the same words used fairly — a holiday named as a date or among others, a team
+# dinner that is optional or offers other food, drink and times.
+_ASSUMPTION_UNLESS = {
+    (
+        r"over (the )?(christmas|thanksgiving|easter|ramadan|diwali|hanukkah|new year)"
+        r"( break| holidays?)?"
+    ): _HOLIDAY_NAMED_FAIRLY,
+    r"(weekend )?dinner": r"\b(optional|non-alcoholic|vegetarian|if you (can|like|want)|nobody "
+    r"needs|for those who)\b",
+}
 CONTEXT_RULES = [
     _r("idiom", rf"\b({pattern})\b", plain, negatable=False) for pattern, plain in IDIOMS.items()
-] + [_r("assumption", rf"\b({pattern})", plain) for pattern, plain in _ASSUMPTIONS.items()]
+] + [
+    _r("assumption", rf"\b({pattern})", plain, unless=_ASSUMPTION_UNLESS.get(pattern))
+    for pattern, plain in _ASSUMPTIONS.items()
+]
 CONTEXT_RULES += FAMILY_RULES
 
 # -- Honesty ----------------------------------------------------------------------------------
@@ -1838,6 +1917,10 @@ SAFE_SPACE_RULES = [
     ),
     _r(
         "exposure",
+        r"\bcompare the handwriting\b|\bso (that )?you know who (said|wrote) what\b|\bforward "
+        r"(your|the) (private|personal) \w+\b|\bsummari[sz]e what (they|he|she) told you\b|\b"
+        r"(best|most interesting) (ones|entries|answers|reflections)\b[^.?!]{0,40}\b(shared|"
+        r"mention\w*|read out|shown)\b|\bgo through the (journal )?entries with the group\b|"
         r"\b(will|are going to|shall|we'll|we will) (go through|read out|read through|read "
         r"aloud|discuss|review|look through|compare) (the|your|all|each other's|everyone's) "
         r"(journal )?(entries|journals|reflections|notes|answers|responses)( together| aloud| "

@@ -31,8 +31,8 @@ from design_review.crossval import (
     VectorTable,
     cross_validate,
     demo_texts,
-    training_split,
     pooled,
+    training_split,
 )
 
 
