@@ -1304,7 +1304,8 @@ _R11_VERDICT = (
     r"(lazy|selfish|careless|weak|immature|unprofessional|incompetent|dodging|exploiting|"
     r"part of the problem|(only )?themselves to blame|the same ones who|not fit to|not ready to "
     r"lead|have not understood|haven't understood|lost control|will never (earn|be|become|"
-    r"gain|get|grow|improve|succeed|lead|change)|does not understand|doesn't understand|making it about themselves|end up "
+    r"gain|get|grow|improve|succeed|lead|change)|does not understand|doesn't understand|"
+    r"making it about themselves|end up "
     r"making|being selfish|plain and simple)"
 )
 JUDGEMENT_RULES += [
@@ -1393,8 +1394,9 @@ JUDGEMENT_RULES += [
         r"^(wow|oh|well|great|wonderful|brilliant),? another\b|\bwhat a (surprise|shock)\b|"
         r"\bthe (handful|few) of you who (actually|bothered|managed|even)\b|\blet's see if "
         r"(this|next) (week|time|month) is any different\b|\bdo you still (believe|think) "
-        r"(that|so)\?|\bwho actually (read|did|bothered|showed)\b|^ah,? another\b|\bhow (that|it) worked "
-        r"out for you\b|\bonly a handful of you\b|\b(what is|what's) (the|your) excuse\b",
+        r"(that|so)\?|\bwho actually (read|did|bothered|showed)\b|^ah,? another\b|"
+        r"\bhow (that|it) worked out for you\b|\bonly a handful of you\b|\b(what is|what's) "
+        r"(the|your) excuse\b",
         negatable=False,
     ),
     _r(
@@ -1516,7 +1518,8 @@ _R11_ASSUMED = (
     r"\bthe (mothers|fathers) normally\b|\b(bacon|pork|ham|sausage) (rolls?|sandwich(es)?|"
     r"butties|baps)\b|\bfit people\b|\b(everyone|anyone|every team member|each of them) can "
     r"(manage|stand|walk|run|climb|lift)\b|\bstand through a\b|\bon their feet\b|\b\d+k\b|"
-    r"\bthe youngsters\b|\btimmies\b|\btim hortons run\b|\bfeeling useful again\b|\b(make sure|ensure) every(one|body) "
+    r"\bthe youngsters\b|\btimmies\b|\btim hortons run\b|\bfeeling useful again\b|"
+    r"\b(make sure|ensure) every(one|body) "
     r"(joins|comes|attends|drinks)\b|\bsoju\b|\bbasically the same\b[^.?!]{0,40}\b(mba|degree|"
     r"university|college)\b|\byour mba\b|\bfamily's \w+ recipe\b"
 )
