@@ -1425,7 +1425,7 @@ JUDGEMENT_RULES += [
 JUDGEMENT_RULES += [
     _r(
         "presume",
-        r"\byou already know (who|which|what) (it is|they are|one)\b|\byou will (likely|"
+        r"\byou already know (who|which|what)\b[^.?!]{0,30}\b(it is|they are|it was|one)\b|\byou will (likely|"
         r"probably|surely) find the same\b|\b(you|you've|you have) (also )?(made|did|done|doing|"
         r"were doing) (this|that|it|the same)( mistake)? too\b|\bhow you also\b|\bno point "
         r"pretending\b|\b(don't|do not) pretend\b|\byou('re| are) the exception\b|\byou will be "
@@ -1549,7 +1549,7 @@ FAMILY_RULES_11 = [
     ),
     _r(
         "assumption",
-        r"\b(schedule|organi[sz]e|plan|hold|book|run)\b[^.?!]{0,50}\b(this|next|on|at the|over "
+        r"\b(schedule|organi[sz]e|plan|hold|book|run)\b[^.?!]{0,50}\b(this|next|on|for|at the|over "
         r"the) (weekend|saturday|sunday)( morning| afternoon| evening)?\b",
         unless=_IF_YOU_HAVE + r"|\b(optional|or|if)\b",
     ),
@@ -2023,6 +2023,7 @@ HONESTY_RULES += [
         r"(in|at) [^.?!]{0,30}\bwithout\b|\b(are|is) waiting (on|for) (you|your)\b|\b(will be|"
         r"is|are) wasted\b|\bif you stop now\b|\bthe one behind\b",
         negatable=False,
+        unless=_BEHIND_IS_FINE,
     ),
 ]
 
@@ -2032,14 +2033,19 @@ HONESTY_RULES += [
 # us which member of your team is struggling most"); sharing a personal matter made a rule of
 # the group ("go around the circle and each say …", "everyone posts one thing they have never
 # told anyone", "each participant will tell the group about …").
+_PEOPLE = (
+    r"(colleagues?|team members?|people|staff|peers?|managers?|members?|persons?|bosses|"
+    r"reports|employees|workers|operators|cashiers|drivers|nurses|engineers|technicians|"
+    r"agents|chefs|cooks|pickers|supervisors|leads)"
+)
 SAFE_SPACE_RULES += [
     _r(
         "names-others",
-        r"\b(name|list|write down|identify|tell us|rank)\b[^.?!]{0,40}\b(colleagues?|team "
-        r"members?|people|staff|peers?|managers?|members?|persons?|bosses)\b[^.?!]{0,50}\b"
+        rf"\b(name|list|write down|identify|tell us|rank)\b[^.?!]{{0,40}}\b{_PEOPLE}\b"
+        r"[^.?!]{0,50}\b"
         r"(trust least|least|most difficult|harder|struggling most|would not choose|wouldn't "
         r"choose|let go first|not ready|suspect|dislike|makes? your job)\b|\bwhich (colleague|"
-        r"peer|member|of your staff|team member|person|of your (team|reports|colleagues))\b"
+        r"peer|member|of your staff|team member|person|of your [\w-]+)\b"
         r"[^.?!]{0,60}\b(suspect|not ready|struggling|did you have in mind|least|worst|lazy)\b",
         unless=r"\b(without (naming|saying who)|no names|not by name|(don't|do not) name|"
         r"leave (out )?(their|the|any) names?|anonymous(ly)?)\b",
