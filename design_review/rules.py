@@ -1425,7 +1425,8 @@ JUDGEMENT_RULES += [
 JUDGEMENT_RULES += [
     _r(
         "presume",
-        r"\byou already know (who|which|what)\b[^.?!]{0,30}\b(it is|they are|it was|one)\b|\byou will (likely|"
+        r"\byou already know (who|which|what)\b[^.?!]{0,30}\b(it is|they are|it was|one)\b|"
+        r"\byou will (likely|"
         r"probably|surely) find the same\b|\b(you|you've|you have) (also )?(made|did|done|doing|"
         r"were doing) (this|that|it|the same)( mistake)? too\b|\bhow you also\b|\bno point "
         r"pretending\b|\b(don't|do not) pretend\b|\byou('re| are) the exception\b|\byou will be "
