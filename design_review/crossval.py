@@ -34,6 +34,12 @@ from .codes import Category
 from .dataset import Example, Scores
 from .textprep import mask_markup, mask_quotes, sentences
 
+#: The share of respectful prompts, scored out of writer, the threshold for short texts may
+#: flag (`threshold_for`): 1.5% since round 11 (2% before). On thirteen writers 2% gave 0.775,
+#: and that model raised two false alarms on the held-out split's ten respectful context rows,
+#: over its target of 10% per category; 1.5% gives 0.810 (docs/design-review.md, "Round 11").
+MAX_FALSE_ALARMS = 0.015
+
 #: The heads of a tone model fitted with `heads=True`: one per category, each fitted on that
 #: category's flagged prompts against every respectful prompt (round 8's candidate).
 HEADS: tuple[Category, ...] = tuple(Category)
@@ -292,7 +298,7 @@ def fit_tone_model(
     table: VectorTable,
     *,
     settings: Settings = SHIPPED,
-    max_false_alarms: float = 0.02,
+    max_false_alarms: float = MAX_FALSE_ALARMS,
     respectful: Sequence[str] = (),
 ) -> tuple[ToneModel, np.ndarray]:
     """A tone model fitted on every example (every flagged prompt against every respectful one),
@@ -354,7 +360,7 @@ def cross_validate(
     examples: Sequence[Example] | None = None,
     *,
     settings: Settings = SHIPPED,
-    max_false_alarms: float = 0.02,
+    max_false_alarms: float = MAX_FALSE_ALARMS,
     table: VectorTable | None = None,
     respectful: Sequence[str] = (),
     rules: bool = True,

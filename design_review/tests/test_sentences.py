@@ -165,6 +165,18 @@ class SentenceRowsTests(SimpleTestCase):
             settings_from(options(with_context=True))
 
 
+class ThresholdRuleTests(SimpleTestCase):
+    def test_both_commands_choose_the_threshold_at_round_11s_false_alarm_rate(self) -> None:
+        # Round 11: 1.5% of respectful prompts scored out of writer (2% before), the rate that
+        # reproduces the shipped model's threshold (docs/design-review.md, "Round 11").
+        from design_review.management.commands import crossval_review, train_review_classifier
+
+        self.assertEqual(crossval.MAX_FALSE_ALARMS, 0.015)
+        for command in (crossval_review.Command(), train_review_classifier.Command()):
+            parser = command.create_parser("manage.py", "command")
+            self.assertEqual(parser.parse_args([]).max_false_alarms, 0.015)
+
+
 class CandidateModelTests(SimpleTestCase):
     def test_round_10s_candidate_is_kept_beside_the_shipped_model_not_in_its_place(self) -> None:
         # Round 10 (docs/design-review.md): trained on sentences, it won by writer left out
@@ -175,6 +187,8 @@ class CandidateModelTests(SimpleTestCase):
         shipped = ToneModel.load()
         candidate = ToneModel.load(MODEL_FILE.with_name("tone-model-sentences.json"))
         self.assertEqual(candidate.embedder_name, shipped.embedder_name)
-        self.assertEqual(candidate.vocabulary, shipped.vocabulary)
-        self.assertEqual((shipped.threshold, shipped.long_threshold), (0.7966, 0.8651))
+        # Round 11 refitted the shipped model on thirteen writers (G-L added): the candidate's
+        # vocabulary, of the seven writers it was fitted on, is a part of the shipped one's.
+        self.assertLess(set(candidate.vocabulary), set(shipped.vocabulary))
+        self.assertEqual((shipped.threshold, shipped.long_threshold), (0.81, 0.842))
         self.assertEqual((candidate.threshold, candidate.long_threshold), (0.7032, 0.9136))

@@ -25,6 +25,7 @@ from design_review import dataset
 from design_review.classifier import default_embedder
 from design_review.crossval import (
     HEADS_8,
+    MAX_FALSE_ALARMS,
     SENTENCES_10,
     SHIPPED,
     Settings,
@@ -40,7 +41,7 @@ class Command(BaseCommand):
     help = "Cross-validate the design review by writer (leave one writer out)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--max-false-alarms", type=float, default=0.02)
+        parser.add_argument("--max-false-alarms", type=float, default=MAX_FALSE_ALARMS)
         add_model_arguments(parser)
         parser.add_argument("--classifier-only", action="store_true")
         parser.add_argument("--vectors", type=Path, default=None)
