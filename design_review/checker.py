@@ -471,9 +471,13 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
     findings: list[Finding] = []
     real = Visibility(context.visibility) if context.visibility else None
     stated_any = False
+    # The first privacy promise, for the check that it is not taken back (round 11).
+    promised: tuple[Sentence, re.Match[str]] | None = None
     for s in sents:
         optional = _OPTIONAL.search(s.text) is not None
         promise = _privacy_promise(s.text)
+        if promised is None and promise is not None:
+            promised = (s, promise)
         audience = _AUDIENCE.search(s.text)
         if audience is not None and _about_another_kind(s.text, context.kind):
             audience = None
@@ -518,7 +522,6 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
                 s.end,
             )
         )
-    promised = next(((s, m) for s in sents if (m := _privacy_promise(s.text)) is not None), None)
     if promised is not None and not findings_mismatch(findings):
         s, m = promised
         if any(
