@@ -462,6 +462,22 @@ _DISCLOSED_AFTER = re.compile(
 )
 
 
+def _sentence_finding(
+    code: str, text: str, s: Sentence, m: re.Match[str], rewrite: str | None
+) -> Finding:
+    """A finding of `code` on the words `m` found in sentence `s` of `text` (offsets into
+    `text`), proposing `rewrite` for the whole sentence."""
+    return Finding(
+        code,
+        s.start + m.start(),
+        s.start + m.end(),
+        text[s.start + m.start() : s.start + m.end()],
+        rewrite,
+        s.start,
+        s.end,
+    )
+
+
 def findings_mismatch(findings: list[Finding]) -> bool:
     """Whether a broken promise about the audience was found already (it covers exposure)."""
     return any(f.code == "audience-mismatch" for f in findings)
@@ -511,17 +527,7 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
         m = said[1]
         rest = _after_colon_or_so(s.text)
         rewrite = rules.tidy(f"{AUDIENCE_SENTENCES[real]} {rest}")
-        findings.append(
-            Finding(
-                "audience-mismatch",
-                s.start + m.start(),
-                s.start + m.end(),
-                text[s.start + m.start() : s.start + m.end()],
-                rewrite,
-                s.start,
-                s.end,
-            )
-        )
+        findings.append(_sentence_finding("audience-mismatch", text, s, m, rewrite))
     if promised is not None and not findings_mismatch(findings):
         s, m = promised
         if any(
@@ -533,14 +539,12 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
             if o is not s
         ) or _DISCLOSED_AFTER.search(s.text, m.end()):
             findings.append(
-                Finding(
+                _sentence_finding(
                     "audience-mismatch",
-                    s.start + m.start(),
-                    s.start + m.end(),
-                    text[s.start + m.start() : s.start + m.end()],
+                    text,
+                    s,
+                    m,
                     AUDIENCE_SENTENCES[real] if real is not None else None,
-                    s.start,
-                    s.end,
                 )
             )
     for s in sents:
@@ -551,14 +555,12 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
         if not re.search(r"\b(not|don't|no|never|without)\b", clause, re.I):
             m = named
             findings.append(
-                Finding(
+                _sentence_finding(
                     "names-others",
-                    s.start + m.start(),
-                    s.start + m.end(),
-                    text[s.start + m.start() : s.start + m.end()],
+                    text,
+                    s,
+                    m,
                     rules.tidy(rules.DEFAULT_REWRITES["names-others"] or ""),
-                    s.start,
-                    s.end,
                 )
             )
             break
@@ -567,15 +569,7 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
         if pressed is None or findings_mismatch(findings):
             continue
         findings.append(
-            Finding(
-                "exposure",
-                s.start + pressed.start(),
-                s.start + pressed.end(),
-                text[s.start + pressed.start() : s.start + pressed.end()],
-                rules.DEFAULT_REWRITES["exposure"],
-                s.start,
-                s.end,
-            )
+            _sentence_finding("exposure", text, s, pressed, rules.DEFAULT_REWRITES["exposure"])
         )
         break
     group_reads = real is not None and _LEVEL[real] >= _LEVEL[Visibility.CIRCLE]
@@ -588,15 +582,7 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
         if group_reads or _GROUP_SHARING.search(s.text):
             m = invitation
             findings.append(
-                Finding(
-                    "exposure",
-                    s.start + m.start(),
-                    s.start + m.end(),
-                    text[s.start + m.start() : s.start + m.end()],
-                    rules.DEFAULT_REWRITES["exposure"],
-                    s.start,
-                    s.end,
-                )
+                _sentence_finding("exposure", text, s, m, rules.DEFAULT_REWRITES["exposure"])
             )
             break
     if not stated_any:
@@ -608,17 +594,7 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
             proposal = (
                 rules.tidy(f"{AUDIENCE_SENTENCES[real]} {s.text}") if real is not None else None
             )
-            findings.append(
-                Finding(
-                    "audience-missing",
-                    s.start + m.start(),
-                    s.start + m.end(),
-                    text[s.start + m.start() : s.start + m.end()],
-                    proposal,
-                    s.start,
-                    s.end,
-                )
-            )
+            findings.append(_sentence_finding("audience-missing", text, s, m, proposal))
             break  # one per text: the fix is one sentence saying who will read it
     return findings
 
