@@ -99,6 +99,16 @@ SPLITS: dict[str, tuple[tuple[str, str], ...]] = {
     "writer-j": (("train-writer-j", "J"),),
     "writer-k": (("train-writer-k", "K"),),
     "writer-l": (("train-writer-l", "L"),),
+    # Writers M (the head of learning of a Gulf-region airline and airport-services group:
+    # cabin-crew managers, ground-handling and engineering shift leads; formal, polite
+    # international English) and N (a programme designer at a customer-service outsourcing
+    # company with contact centres in Manila, Cebu, Davao and Jakarta; warm Filipino English)
+    # wrote at stop 23 without seeing the code or the other writers. Their files stayed outside
+    # the repository, unread, until round 11 was frozen (at c60d9de), then were scored once:
+    # M 88% caught (106 of 120), 1 false alarm of 80; N 84% (101), 6 of 80. Never trained on;
+    # their misses unread.
+    "writer-m": (("fresh-writer-m", "M"),),
+    "writer-n": (("fresh-writer-n", "N"),),
     "original": (("train", "original"),),
 }
 

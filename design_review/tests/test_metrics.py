@@ -94,6 +94,28 @@ class FreshSplitTests(SimpleTestCase):
         self.assertGreater(scores["all"].hits, rules_only["all"].hits)
 
 
+class HeldOutWriterTests(SimpleTestCase):
+    """Writers nobody read while the checker was written, scored once at a freeze: M and N at
+    round 11's (c60d9de), M 106 of 120 caught with 1 false alarm of 80, N 101 caught with 6
+    (main's checker before round 11 on the same files: 99 and 2, 96 and 8). Floors, not the
+    target (90% caught, at most 10% false alarms): they must not fall back."""
+
+    def test_the_unseen_writers_figures_do_not_fall_back(self) -> None:
+        training_writers = {ex.writer for ex in dataset.load("train")}
+        for split, writer, floor, alarms in (
+            ("writer-m", "M", 106, 1),
+            ("writer-n", "N", 101, 6),
+        ):
+            with self.subTest(split):
+                examples = dataset.load(split)
+                self.assertEqual(Counter(ex.label for ex in examples), {1: 120, 0: 80})
+                self.assertEqual({ex.writer for ex in examples}, {writer})
+                self.assertNotIn(writer, training_writers)
+                scores = dataset.evaluate(examples, dataset.checker_predictor())
+                self.assertGreaterEqual(scores["all"].hits, floor)
+                self.assertLessEqual(scores["all"].false_alarms, alarms)
+
+
 class TrainingWritersTests(SimpleTestCase):
     """Writers C and D are training data from round 5, writer E from round 6, writer F from
     round 7 and writers G to L from round 11 (their misses were read to write rules): these
