@@ -138,6 +138,16 @@ class Review:
 
 # -- The safe-space honesty check --------------------------------------------------------------
 
+# Round 11, from writers G to L: personal matters the lists below did not name (stress, sleep,
+# medicine and diagnoses, sick leave, childhood, faith, panic, tears, home and household, the
+# wish to quit, caregiving and disability).
+_PERSONAL_11 = (
+    r"stress levels?|your sleep|medicines?|medications?|therapy|diagnos[ie]s|sick leave|"
+    r"(your|my|in your) childhood|religio\w*|panic attacks?|tears|low mood|depress\w*|"
+    r"household|who (else )?lives with you|where you live|share your home|your home life|"
+    r"never told anyone|wanted to quit|giving up|disabilit\w*|accommodation needs|caregiving|"
+    r"personal struggles?|personal situation|your relationship"
+)
 _SENSITIVE = re.compile(
     r"\b(fail(ed|ing|ure)?|ashamed|shame|fears?|afraid|hurt|painful|vulnerab\w*|anxious|"
     r"anxiety|overwhelmed|insecur\w*|doubt(ed)?|excluded|lonely|personal|embarrass\w*|"
@@ -159,7 +169,9 @@ _SENSITIVE = re.compile(
     r"harass\w*|written up|disciplin\w*|partner|marriage|divorce|relationship with your|"
     r"clinical error|troubles you|error|regret\w*|humiliat\w*|not good enough|inadequate|"
     r"heat of the moment|(feedback|360(-degree)?|appraisal|performance|engagement) (scores?|"
-    r"ratings?|results)|lowest (scores?|ratings?|marks|ones)|salary|salaries)\b",
+    r"ratings?|results)|lowest (scores?|ratings?|marks|ones)|salary|salaries|"
+    + _PERSONAL_11
+    + r")\b",
     re.IGNORECASE,
 )
 _PRIVATE_PROMISE = re.compile(
@@ -179,7 +191,8 @@ _AUDIENCE = re.compile(
     r"\b(?P<who>(whole |the whole |your |the |others in your |everyone in your |peers in "
     r"your |your peers in the |people in your |rest of your )?(?P<group>cohort|circle|coach|"
     r"group|peers|organi[sz]ation)\b)[^.?!:]{0,40}\b(see|read|visible|reads)\b|"
-    r"\b(visible|shown) to (your|the) (?P<group2>cohort|circle|coach|organi[sz]ation)\b|"
+    r"\b(visible|shown) to (your|the) (whole )?(?P<group2>cohort|circle|coach|"
+    r"organi[sz]ation)\b|"
     r"\b((post|share)\b[^.?!:]{0,40}\b(in|with)|(is|are|be|gets?) (\w+ ){0,3}(posted|shared) "
     r"with) (the|your) (whole )?"
     r"(?P<group3>cohort|circle|coach|group|organi[sz]ation)\b|"
@@ -191,6 +204,9 @@ _AUDIENCE = re.compile(
     r"(your|the) (whole )?(?P<group6>cohort|circle|coach|group|peers|organi[sz]ation)\b",
     re.IGNORECASE,
 )
+_ONLY = re.compile(
+    r"\b(only|just|no one else|nobody else|alone|not|never|won't|will not)\b", re.IGNORECASE
+)
 _AUDIENCE_GROUPS = ("group", "group2", "group3", "group4", "group5", "group6")
 # Who hears or reads it named without a platform audience: a partner, one person ("your partner
 # is the only person who will hear it"). It says who will read; it is not checked against the
@@ -198,7 +214,9 @@ _AUDIENCE_GROUPS = ("group", "group2", "group3", "group4", "group5", "group6")
 _READER_NAMED = re.compile(
     r"\b(is|are|will be) the only (person|people|one|ones)\b[^.?!]{0,20}\b(hear|read|see|know)"
     r"|\bonly (your|the) (\w+ ){0,2}(partner|buddy|mentor|coach|facilitator|trainer)s? (will|"
-    r"can|gets? to) (hear|read|see|know)\b|\b(heard|read|seen) only by\b",
+    r"can|gets? to) (hear|read|see|know)\b|\b(heard|read|seen) only by\b|"
+    # Round 11: a conversation with one named person ("talk with your coach about …").
+    r"\b(talk|speak) (with|to) your (coach|partner|mentor|buddy)\b",
     re.IGNORECASE,
 )
 # "private" or "anonymous" about something other than the learner's answer: the manner of an
@@ -222,6 +240,13 @@ _PRIVATE_THING = re.compile(
 )
 
 
+# Round 11: who sees the learner's progress or scores is not a promise about their answer
+# ("Your progress in the platform is visible only to you and the programme team").
+_ABOUT_PROGRESS = re.compile(
+    r"\s*your (progress|completion|scores?|results|data|activity|attendance)\b", re.IGNORECASE
+)
+
+
 def _privacy_promise(sentence: str) -> re.Match[str] | None:
     """The first words of `sentence` promising the learner privacy (`_PRIVATE_PROMISE`), not
     negated ("it is not anonymous") and not about the privacy of someone else or of another
@@ -232,6 +257,8 @@ def _privacy_promise(sentence: str) -> re.Match[str] | None:
         if _PRIVACY_OF_OTHERS.search(sentence[: m.end()]):
             continue
         if m.group(0).lower() == "private" and _PRIVATE_THING.match(sentence, m.end()):
+            continue
+        if _ABOUT_PROGRESS.match(sentence):
             continue
         return m
     return None
@@ -255,7 +282,12 @@ def _about_another_kind(sentence: str, kind: str | None) -> bool:
 _OPTIONAL = re.compile(
     r"\b(if you (like|want|wish|choose|are comfortable)|unless you|you can share|you may share|"
     r"choose to share|as much as you|if you would like|may want to|might want to|your choice|"
-    r"up to you|you might|you could|comfortable with|whatever depth|at your own pace)\b",
+    r"up to you|you might|you could|comfortable with|whatever (depth|level)|at your own pace|"
+    # Round 11: more ways of saying it is optional ("if you'd like to", "share it if you do",
+    # "skipping it is absolutely fine", "no personal details needed").
+    r"if you'd like|if you do|only if you want|skip(ping)? (it|this) is (absolutely |"
+    r"completely |perfectly )?fine|no (personal )?(disclosure|details) (is |are )?needed|"
+    r"(we are|we're) not asking about)\b",
     re.IGNORECASE,
 )
 _LEVEL = {
@@ -349,13 +381,16 @@ _VERY_PERSONAL = re.compile(
     r"money|debts?|finances|drinking|alcohol|addiction|unsafe|harass\w*|partner|marriage|"
     r"divorce|clinical error|humiliat\w*|not good enough|(feedback|360(-degree)?|appraisal|"
     r"performance) (scores?|ratings?|results)|lowest (scores?|ratings?|marks|ones)|salary|"
-    r"salaries)\b",
+    r"salaries|" + _PERSONAL_11 + r")\b",
     re.IGNORECASE,
 )
 # Asking for something very personal where a group reads it.
 _GROUP_SHARING = re.compile(
     r"\b(tell|share (\w+ )*with|post (\w+ )*(in|to)) (the|your|us|this) ?(group|cohort|circle|"
-    r"everyone|team)?\b|\btell us\b|\bsharing round\b|\bwith the group\b",
+    r"everyone|team)?\b|\btell us\b|\bsharing round\b|\bwith the group\b|"
+    # Round 11: a forum, a thread or a group session named, or writing sent on to others.
+    r"\b(forum|discussion thread|thread|channel|group session|live session|the room|the "
+    r"circle)\b|\bforward\w*\b",
     re.IGNORECASE,
 )
 
@@ -401,6 +436,48 @@ def _after_colon_or_so(text: str) -> str:
     return ""
 
 
+# Round 11: a privacy promise taken back in the same text ("Your reflections are confidential.
+# … the best ones will be shared with the regional directors"; "This survey is anonymous.
+# Please enter your employee ID"; "This journal is only for you. Your coach will read it every
+# week and mention …"; "Nothing leaves the room, although the sessions are recorded").
+_DISCLOSED = re.compile(
+    r"\b(will be|are|is|get|gets) (\w+ ){0,2}(shared|reviewed|forwarded|sent|recorded|"
+    r"published|shown|read out|passed on)\b|\b(coach|manager|hr|facilitator|trainer|"
+    r"directors?|business partner)\b[^.?!]{0,40}\b(will )?(read|go through|review|mention)\w*"
+    r"\b[^.?!]{0,50}\b(entries|journal|reflections|answers|group|call|session|report)\b|"
+    r"\benter your (employee|staff|personnel) (id|number)\b|\b(sessions?|calls?) (are|is|will "
+    r"be) recorded\b|\bnote: \w+ (are|is) (reviewed|read|shared)\b",
+    re.IGNORECASE,
+)
+# Not a disclosure: what the learner is shown, or what a reader does not read.
+_NOT_DISCLOSED = re.compile(
+    r"\b(shown|shared|sent) to you\b|\bbut not\b|\bnot (your|the) (private )?(journal|"
+    r"entries|reflections)\b",
+    re.IGNORECASE,
+)
+_DISCLOSED_AFTER = re.compile(
+    r"[^.?!]*\b(although|though|but|except|however)\b[^.?!]*\b(recorded|shared|reviewed|read "
+    r"by)\b",
+    re.IGNORECASE,
+)
+
+
+def _sentence_finding(
+    code: str, text: str, s: Sentence, m: re.Match[str], rewrite: str | None
+) -> Finding:
+    """A finding of `code` on the words `m` found in sentence `s` of `text` (offsets into
+    `text`), proposing `rewrite` for the whole sentence."""
+    return Finding(
+        code,
+        s.start + m.start(),
+        s.start + m.end(),
+        text[s.start + m.start() : s.start + m.end()],
+        rewrite,
+        s.start,
+        s.end,
+    )
+
+
 def findings_mismatch(findings: list[Finding]) -> bool:
     """Whether a broken promise about the audience was found already (it covers exposure)."""
     return any(f.code == "audience-mismatch" for f in findings)
@@ -410,9 +487,13 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
     findings: list[Finding] = []
     real = Visibility(context.visibility) if context.visibility else None
     stated_any = False
+    # The first privacy promise, for the check that it is not taken back (round 11).
+    promised: tuple[Sentence, re.Match[str]] | None = None
     for s in sents:
         optional = _OPTIONAL.search(s.text) is not None
         promise = _privacy_promise(s.text)
+        if promised is None and promise is not None:
+            promised = (s, promise)
         audience = _AUDIENCE.search(s.text)
         if audience is not None and _about_another_kind(s.text, context.kind):
             audience = None
@@ -432,23 +513,40 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
             said = (_GROUP_VISIBILITY[group.lower()], audience)
         if said is None or _LEVEL[said[0]] == _LEVEL[real]:
             continue
+        # Round 11: "your coach reads this thread" where the cohort reads it too names one of
+        # the readers, truly; only "only your coach" would promise fewer.
+        if (
+            said[0] == Visibility.COACH
+            and _LEVEL[real] > _LEVEL[Visibility.COACH]
+            and not _ONLY.search(s.text)
+        ):
+            continue
         # A private promise on a private item that also offers sharing is true.
         if said[0] == Visibility.PRIVATE and real == Visibility.PRIVATE:
             continue
         m = said[1]
         rest = _after_colon_or_so(s.text)
         rewrite = rules.tidy(f"{AUDIENCE_SENTENCES[real]} {rest}")
-        findings.append(
-            Finding(
-                "audience-mismatch",
-                s.start + m.start(),
-                s.start + m.end(),
-                text[s.start + m.start() : s.start + m.end()],
-                rewrite,
-                s.start,
-                s.end,
+        findings.append(_sentence_finding("audience-mismatch", text, s, m, rewrite))
+    if promised is not None and not findings_mismatch(findings):
+        s, m = promised
+        if any(
+            _DISCLOSED.search(o.text)
+            and not _OPTIONAL.search(o.text)
+            and not _NOT_DISCLOSED.search(o.text)
+            and not _about_another_kind(o.text, context.kind)
+            for o in sents
+            if o is not s
+        ) or _DISCLOSED_AFTER.search(s.text, m.end()):
+            findings.append(
+                _sentence_finding(
+                    "audience-mismatch",
+                    text,
+                    s,
+                    m,
+                    AUDIENCE_SENTENCES[real] if real is not None else None,
+                )
             )
-        )
     for s in sents:
         named = _NAMES_OTHERS.search(s.text)
         if named is None or _GREETED_BY_NAME.search(s.text[: named.end()]):
@@ -457,14 +555,12 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
         if not re.search(r"\b(not|don't|no|never|without)\b", clause, re.I):
             m = named
             findings.append(
-                Finding(
+                _sentence_finding(
                     "names-others",
-                    s.start + m.start(),
-                    s.start + m.end(),
-                    text[s.start + m.start() : s.start + m.end()],
+                    text,
+                    s,
+                    m,
                     rules.tidy(rules.DEFAULT_REWRITES["names-others"] or ""),
-                    s.start,
-                    s.end,
                 )
             )
             break
@@ -473,15 +569,7 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
         if pressed is None or findings_mismatch(findings):
             continue
         findings.append(
-            Finding(
-                "exposure",
-                s.start + pressed.start(),
-                s.start + pressed.end(),
-                text[s.start + pressed.start() : s.start + pressed.end()],
-                rules.DEFAULT_REWRITES["exposure"],
-                s.start,
-                s.end,
-            )
+            _sentence_finding("exposure", text, s, pressed, rules.DEFAULT_REWRITES["exposure"])
         )
         break
     group_reads = real is not None and _LEVEL[real] >= _LEVEL[Visibility.CIRCLE]
@@ -494,15 +582,7 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
         if group_reads or _GROUP_SHARING.search(s.text):
             m = invitation
             findings.append(
-                Finding(
-                    "exposure",
-                    s.start + m.start(),
-                    s.start + m.end(),
-                    text[s.start + m.start() : s.start + m.end()],
-                    rules.DEFAULT_REWRITES["exposure"],
-                    s.start,
-                    s.end,
-                )
+                _sentence_finding("exposure", text, s, m, rules.DEFAULT_REWRITES["exposure"])
             )
             break
     if not stated_any:
@@ -514,17 +594,7 @@ def _safe_space(text: str, sents: list[Sentence], context: ReviewContext) -> lis
             proposal = (
                 rules.tidy(f"{AUDIENCE_SENTENCES[real]} {s.text}") if real is not None else None
             )
-            findings.append(
-                Finding(
-                    "audience-missing",
-                    s.start + m.start(),
-                    s.start + m.end(),
-                    text[s.start + m.start() : s.start + m.end()],
-                    proposal,
-                    s.start,
-                    s.end,
-                )
-            )
+            findings.append(_sentence_finding("audience-missing", text, s, m, proposal))
             break  # one per text: the fix is one sentence saying who will read it
     return findings
 

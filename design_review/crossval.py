@@ -34,6 +34,12 @@ from .codes import Category
 from .dataset import Example, Scores
 from .textprep import mask_markup, mask_quotes, sentences
 
+#: The share of respectful prompts, scored out of writer, the threshold for short texts may
+#: flag (`threshold_for`): 1.5% since round 11 (2% before). On thirteen writers 2% gave 0.775,
+#: and that model raised two false alarms on the held-out split's ten respectful context rows,
+#: over its target of 10% per category; 1.5% gives 0.810 (docs/design-review.md, "Round 11").
+MAX_FALSE_ALARMS = 0.015
+
 #: The heads of a tone model fitted with `heads=True`: one per category, each fitted on that
 #: category's flagged prompts against every respectful prompt (round 8's candidate).
 HEADS: tuple[Category, ...] = tuple(Category)
@@ -185,13 +191,20 @@ HEADS_8 = Settings(l2=0.5, ngram_scale=2.0, heads=True)
 SENTENCES_10 = Settings(rows="sentences")
 
 
+def training_split(settings: Settings) -> str:
+    """The split of `dataset.SPLITS` a model of `settings` is fitted and cross-validated on:
+    `train` (every training writer) for whole prompts, `sentences` (the seven writers whose
+    sentences were labelled, round 10) for sentence rows."""
+    return "train" if settings.rows == "prompts" else "sentences"
+
+
 def training_rows(
     examples: Sequence[Example], rows: Rows = "prompts"
 ) -> tuple[list[str], list[int], list[Category]]:
     """The texts a model of `rows` (`Rows`) is fitted on, with their labels (0 or 1) and the
     category of the prompt each comes from, in the order of `examples`. `ValueError` when
-    sentences are asked for and an example has none labelled (only the `train` split's prompts
-    have: `dataset.sentence_labels`)."""
+    sentences are asked for and an example has none labelled (only the `sentences` split's
+    prompts have: `dataset.sentence_labels`)."""
     if rows == "prompts":
         return (
             [ex.text for ex in examples],
@@ -285,7 +298,7 @@ def fit_tone_model(
     table: VectorTable,
     *,
     settings: Settings = SHIPPED,
-    max_false_alarms: float = 0.02,
+    max_false_alarms: float = MAX_FALSE_ALARMS,
     respectful: Sequence[str] = (),
 ) -> tuple[ToneModel, np.ndarray]:
     """A tone model fitted on every example (every flagged prompt against every respectful one),
@@ -347,7 +360,7 @@ def cross_validate(
     examples: Sequence[Example] | None = None,
     *,
     settings: Settings = SHIPPED,
-    max_false_alarms: float = 0.02,
+    max_false_alarms: float = MAX_FALSE_ALARMS,
     table: VectorTable | None = None,
     respectful: Sequence[str] = (),
     rules: bool = True,

@@ -63,6 +63,12 @@ SPLITS: dict[str, tuple[tuple[str, str], ...]] = {
         ("train-writer-d", "D"),
         ("train-writer-e", "E"),
         ("train-writer-f", "F"),
+        ("train-writer-g", "G"),
+        ("train-writer-h", "H"),
+        ("train-writer-i", "I"),
+        ("train-writer-j", "J"),
+        ("train-writer-k", "K"),
+        ("train-writer-l", "L"),
     ),
     "heldout": (("heldout", "original"),),
     "fresh": (("fresh", "original"),),
@@ -77,35 +83,39 @@ SPLITS: dict[str, tuple[tuple[str, str], ...]] = {
     # Africa) was kept outside the repository, unread, until round 6 was frozen (at 5fe858c),
     # scored once (78% caught, 16% false alarms), then read in round 7.
     "writer-f": (("train-writer-f", "F"),),
-    # Writer G (a learning-and-development lead of a Latin American retail and logistics group,
-    # formal English learned as a second language) was kept outside the repository, unread,
-    # until round 7 was frozen (at 8bd4362), then scored once (68% caught, 8% false alarms).
-    # Never trained on; its misses unread.
-    "writer-g": (("fresh-writer-g", "G"),),
-    # Writer H (an organisational-development manager of a Korean electronics and shipbuilding
-    # group with sites in Ulsan, Hanoi and Monterrey, formal English learned as a second
-    # language) was kept outside the repository, unread, until the checker of stop 20 was
-    # frozen (at b7390cf, the same findings as round 7), then scored once (78% caught, 8% false
-    # alarms). Never trained on; its misses unread.
-    "writer-h": (("fresh-writer-h", "H"),),
-    # Writer I (the head of leadership development of a Nordic and Baltic hospital and
-    # primary-care network: ward managers, charge nurses, lab and clinic leads; plain, direct
-    # Scandinavian professional English) was kept outside the repository, unread, until stop
-    # 21's checker was frozen (at a28913d, round 7's findings; round 8 not shipped), then scored
-    # once (80% caught, 12% false alarms). Never trained on; its misses unread.
-    "writer-i": (("fresh-writer-i", "I"),),
-    # Writers J (a Canadian federal department's learning lead, formal civil-service English),
-    # K (an engineering-management coach at a European software scale-up, casual start-up
-    # English) and L (the training manager of a hotel, restaurant and retail group in Southern
-    # and East Africa) were written at stop 21 beside I and scored once by the same frozen
-    # checker (a28913d): J 78% caught, 10% false alarms; K 88%, 11%; L 83%, 9%. Never trained
-    # on (adding them to the classifier's training changed nothing by writer left out: round 9
-    # in docs/design-review.md); their misses unread.
-    "writer-j": (("fresh-writer-j", "J"),),
-    "writer-k": (("fresh-writer-k", "K"),),
-    "writer-l": (("fresh-writer-l", "L"),),
+    # Writers G to L were each kept outside the repository, unread, until a checker was frozen,
+    # then scored (G at round 7's freeze, 8bd4362: 68% caught, 8% false alarms; H at stop 20's,
+    # b7390cf: 78%, 8%; I, J, K and L at stop 21's, a28913d: 80%, 12%; 78%, 10%; 88%, 11%;
+    # 83%, 9%), then read in round 11 as training data (docs/design-review.md, "Round 11").
+    # G: a learning-and-development lead of a Latin American retail and logistics group; H: an
+    # organisational-development manager of a Korean electronics and shipbuilding group; I: the
+    # head of leadership development of a Nordic and Baltic hospital network; J: a Canadian
+    # federal department's learning lead; K: an engineering-management coach at a European
+    # software scale-up; L: the training manager of a hospitality and retail group in Southern
+    # and East Africa.
+    "writer-g": (("train-writer-g", "G"),),
+    "writer-h": (("train-writer-h", "H"),),
+    "writer-i": (("train-writer-i", "I"),),
+    "writer-j": (("train-writer-j", "J"),),
+    "writer-k": (("train-writer-k", "K"),),
+    "writer-l": (("train-writer-l", "L"),),
+    # Writers M (the head of learning of a Gulf-region airline and airport-services group:
+    # cabin-crew managers, ground-handling and engineering shift leads; formal, polite
+    # international English) and N (a programme designer at a customer-service outsourcing
+    # company with contact centres in Manila, Cebu, Davao and Jakarta; warm Filipino English)
+    # wrote at stop 23 without seeing the code or the other writers. Their files stayed outside
+    # the repository, unread, until round 11 was frozen (at c60d9de), then were scored once:
+    # M 88% caught (106 of 120), 1 false alarm of 80; N 84% (101), 6 of 80. Never trained on;
+    # their misses unread.
+    "writer-m": (("fresh-writer-m", "M"),),
+    "writer-n": (("fresh-writer-n", "N"),),
     "original": (("train", "original"),),
 }
+
+# The writers whose prompts' sentences were labelled one by one (round 10,
+# `data/train-sentences.tsv`): the first seven files of the `train` split, the split as it was
+# then, and what `--sentences` fits on.
+SPLITS["sentences"] = SPLITS["train"][:7]
 
 #: The writers of the `train` split, in the order cross-validation leaves them out.
 WRITERS: tuple[str, ...] = tuple(writer for _, writer in SPLITS["train"])
@@ -185,11 +195,12 @@ def load_sentences(path: Path = SENTENCES_FILE) -> list[LabelledSentence]:
 
 @functools.cache
 def sentence_labels(
-    split: str = "train", path: Path = SENTENCES_FILE
+    split: str = "sentences", path: Path = SENTENCES_FILE
 ) -> dict[tuple[str, str], tuple[tuple[str, int], ...]]:
     """Each prompt of `split` (keyed by its writer and text, as its `Example` has them) → its
     sentences with their labels, in order: ((sentence text, 0 or 1), …). Only prompts with
-    labelled sentences are keys (today every prompt of the `train` split). Read once per
+    labelled sentences are keys (every prompt of the `sentences` split: the first seven
+    training writers). Read once per
     process (the files do not change while it runs): do not modify the dict returned."""
     by_line: dict[tuple[str, int], list[LabelledSentence]] = {}
     for s in load_sentences(path):

@@ -32,7 +32,7 @@ class Rule:
     sentence (`DEFAULT_REWRITES`).
 
     `source` and `unless_source` are compiled (with `flags`) on first use, as `pattern` and
-    `unless`: compiling all ~460 patterns at import cost a cold start about 0.2 s of CPU before
+    `unless`: compiling all ~510 patterns at import cost a cold start about 0.2 s of CPU before
     any text was read, and a sentence only ever searches the rules its words select
     (`matches`), so a short review compiles few of them."""
 
@@ -75,7 +75,7 @@ def _r(
 _NEGATED = re.compile(
     r"\b(no|not|never|cannot|can't|won't|isn't|aren't|don't|doesn't|didn't|without|nor|"
     r"neither|nothing|nobody)\b(\s+(single|one|a|an|the|any|to|be|so|really|need|have|ever|"
-    r"always|only|just)\b){0,3}"
+    r"always|only|just|fear|of|being|feeling|getting)\b){0,3}"
     # "not a flaw in your character", "not a judgement on you", "not a measure of your worth"
     r"(\s+(a|an)\s+(flaw|sign|judgement|judgment|verdict|comment|reflection|statement|measure|"
     r"test|criticism)\s+(in|on|of|about))?\s*$",
@@ -334,7 +334,12 @@ JUDGEMENT_RULES = [
     _r("minimise", r"\bsimply (?=stop\b)", ""),
     _r("minimise", r"\bobviously,?", ""),
     _r("minimise", r"\bof course,?", ""),
-    _r("minimise", r"\b(it's|it is|it really is|really is that|is) (so |really |very )?easy\b"),
+    _r(
+        "minimise",
+        r"\b(it's|it is|it really is|really is that|is) (so |really |very )?easy\b",
+        # Round 11: making a text easy for its readers ("so it is easy to translate").
+        unless=r"\bso (that )?it('s| is) easy to\b",
+    ),
     _r("minimise", r"\b(is|it's|it is) (so |really |very )?simple\b"),
     _r("minimise", r"\b(no|not a) big deal\b"),
     _r("minimise", r"\b(only|just) takes\b", "can take"),
@@ -1103,6 +1108,15 @@ _HOLIDAYS = (
     r"canada day|victoria day|boxing day|golden week|long weekend|day weekend|spring break|"
     r"thanksgiving|new year's eve|lent|advent|eid|yom kippur|chinese new year|lunar new year"
 )
+# Round 11: a holiday named as a fact of the calendar or among others, not as if everyone kept
+# it: dates ("from 22 December"), "such as …", "for some colleagues", "if anyone is fasting",
+# "falls on a Wednesday", "starts next month", "a public holiday", "which days matter to them".
+_HOLIDAY_NAMED_FAIRLY = (
+    r"\b(such as|for some|some (of your |of our )?(colleagues|staff|people|team members)|if "
+    r"(some|any|anyone|someone)|public holidays?|falls? (on|during)|(begins|starts|ends) "
+    r"(during|next|on|this)|pauses|closure|offline|observe|matter to|which (days|holidays|"
+    r"occasions)|(and|or) other|whether)\b|\d"
+)
 _ALCOHOL = r"beers?|pints?|wine( list)?|cocktails?|happy hour|steakhouse|drinks after"
 _ADDRESS = (
     r"ladies|gentlemen|as a (fellow )?(parent|mother|father|mum|mom|dad)|as (young|older) "
@@ -1147,7 +1161,7 @@ _SPORT_EXPLAINED = (
 )
 FAMILY_RULES = [
     _r("idiom", rf"\b({_SPORT})\b", unless=_SPORT_EXPLAINED),
-    _r("assumption", rf"\b({_HOLIDAYS})\b"),
+    _r("assumption", rf"\b({_HOLIDAYS})\b", unless=_HOLIDAY_NAMED_FAIRLY),
     _r("assumption", rf"\b({_ALCOHOL})\b"),
     _r("assumption", rf"\b({_ADDRESS})\b"),
     _r("idiom", rf"\b({_SLANG})"),
@@ -1258,13 +1272,324 @@ FAMILY_RULES += [
     ),
 ]
 
+# Round 11, from the families of writers G to L's misses (read once they became training data),
+# each written as grammar other writers' phrasings of the same idea share
+# (`test_rule_families.RoundElevenFamilyTests` checks each on sentences none of them wrote, and
+# the same words used respectfully).
+#
+# Judgement:
+# - a verdict on a class of managers for a failing ("managers who skip reviews are just
+#   dodging", "any lead who has not done it is part of the problem", "supervisors who cannot
+#   delegate will never earn trust", "a leader who cries has lost control", "lazy supervisors
+#   wait …", "what would a truly committed manager do?", "which answer shows you are a mature
+#   leader", "start acting like one", "or step aside");
+# - a failing asked about as a given ("how often do you forget to …", "how defensive do you
+#   get", "notice how confusing you sound", "what you did wrong", "make up for the mistakes you
+#   made", "properly this time", "the problem is almost always you", "chose to look away");
+# - a comparison that puts the learner below others ("compared with the other supervisors in
+#   this cohort, your scores …", "what are they doing that you are not?", "the difference
+#   between them and you", "why your store has not moved yet", "the highest in the region");
+# - a class asked why it fails ("why do so many leads still struggle with …", "why are line
+#   leaders so resistant", "why do some managers still think it's fine to");
+# - effort and feeling waved away ("it was only a small complaint", "don't turn it into a
+#   drama", "no need to make a fuss", "just part of the job", "without complaining",
+#   "emotions belong at home", "three months is long enough", "it's that simple");
+# - sarcasm at the group ("Wow, another week where …", "what a surprise", "the handful of you
+#   who actually read", "let's see if this week is any different", "do you still believe
+#   that?");
+# - one answer made the right one ("explain why C is the best option", "any answer other than
+#   …", "(Hint: …)", "participants who answer … have not understood", a scale with no way to
+#   disagree).
+_R11_VERDICT = (
+    r"(lazy|selfish|careless|weak|immature|unprofessional|incompetent|dodging|exploiting|"
+    r"part of the problem|(only )?themselves to blame|the same ones who|not fit to|not ready to "
+    r"lead|have not understood|haven't understood|lost control|will never (earn|be|become|"
+    r"gain|get|grow|improve|succeed|lead|change)|does not understand|doesn't understand|"
+    r"making it about themselves|end up "
+    r"making|being selfish|plain and simple)"
+)
+JUDGEMENT_RULES += [
+    _r(
+        "label",
+        rf"\b(a|any|every|the)? ?{_ROLE}s? who\b[^.?!]{{0,90}}\b(is|are|have|has|will|usually|"
+        rf"just|simply|end up)\b[^.?!]{{0,30}}\b{_R11_VERDICT}",
+        negatable=False,
+        unless=_GENERAL_QUESTION,
+    ),
+    _r(
+        "label",
+        rf"\bevery time an? {_ROLE}\b[^.?!]{{0,60}}\b(they|he|she) (are|is) being "
+        rf"{_R11_VERDICT}|\b(a|any) {_ROLE} who (cannot|can't|does not|doesn't|fails to|won't|"
+        rf"shows?)\b[^.?!]{{0,60}}\b(does not|doesn't|cannot|can't|is not|isn't|has lost|"
+        rf"will never|should not)\b",
+        negatable=False,
+    ),
+    _r(
+        "label",
+        rf"^(lazy|weak|selfish|immature|careless|incompetent|mediocre|bad|poor|ineffective) "
+        rf"{_ROLE}s?\b|\b{_ROLE} who truly\b|\b(a|any) good (\w+ )?(nurse|chef|doctor|teacher|"
+        rf"engineer|supervisor|manager|leader) (never|always)\b|^good \w+s never\b|"
+        rf"\bwhat would a (real|true|truly \w+|really \w+|good|great|proper) {_ROLE} (do|have "
+        rf"done)\b|\ba (truly|really) (committed|caring|dedicated|good|great) {_ROLE}\b|"
+        rf"\b(shows?|prove|proves) (that )?you are a (mature|real|strong|true|good) {_ROLE}\b|"
+        rf"\bstart acting like (one|a (real |true )?(leader|manager))\b|\bor step (aside|"
+        rf"down)\b|\btime to grow (out of|up)\b|^(strong|real|true|good|confident|committed) "
+        rf"{_ROLE}s? (just |simply )?(learn|know|finish|never|always|don't|do not|smile)\b|"
+        rf"\ba (confident|real|strong|true) {_ROLE} (just|simply)\b",
+        negatable=False,
+    ),
+    _r(
+        "presume",
+        r"\bhow (often|much) do you (\w+ )?(forget|fail|neglect|micromanage|ignore|"
+        r"lose (your )?(temper|patience)|let (your|personal) \w+ (\w+ )?(spoil|ruin|affect))\b|"
+        r"\bhow (defensive|impatient|controlling|dismissive|rigid|harsh|aggressive|bossy|"
+        r"arrogant) do you (get|become|sound|come across)\b|\bnotice how (confusing|boring|"
+        r"rude|defensive|harsh|unclear|nervous|weak|arrogant|impatient|cold|vague) you (sound|"
+        r"come across|look|seem|are)\b|\bthe (vague|weak|poor|sloppy|lazy) kind you (usually|"
+        r"always|normally) give\b",
+        negatable=False,
+    ),
+    _r(
+        "blame",
+        r"\b(review |find out |see |think about )?what (you|they|the manager|he|she) (did|do|"
+        r"are doing|is doing|was doing|were doing) wrong\b|\bmake up for (the |your )?"
+        r"(mistakes?|failures?|errors?)\b|\b(do it |it )?(properly|correctly) this time\b|"
+        r"\bthe problem is (almost |nearly )?(always |usually |probably )?you\b|\bchose to "
+        r"(look away|ignore (it|them|the signs))\b|\bwhy not the rest\b",
+        negatable=False,
+    ),
+    _r(
+        "compare",
+        r"\bcompared (with|to) (the )?(other|average|rest|most)\b[^.?!]{0,60}\b(you|your)\b|"
+        r"\bthat you are not\?|\b(between|from) (them|him|her) and you\b|\bwhy (do you think )?"
+        r"your \w+( in \w+)? (has|have) not (moved|improved|changed)\b|\b(your|you)\b[^.?!]"
+        r"{0,40}\b(is|are) the (highest|lowest|worst) in the (region|cohort|company|group|"
+        r"country|team)\b|\bthe (lower|bottom) (third|half|quarter)\b",
+        negatable=False,
+    ),
+    _r(
+        "label",
+        r"\bwhy (do|are|is it that|does) (so many |some |most |all |our )?([\w-]+ ){0,3}"
+        r"(managers|supervisors|leaders|leads|team leads|line leaders|bosses|engineers)\b"
+        r"[^.?!]{0,60}\b(still (struggle|think|need|resist|fail)|so resistant|so much more|"
+        r"tend to resist|always blame|resist change)",
+        negatable=False,
+    ),
+    _r(
+        "minimise",
+        r"\b(it('s| is| was)|that('s| is| was)) (only|just) a (small|little|minor|tiny|quick)?"
+        r" ?[\w-]+( [\w-]+)?( from [\w ]+)?[,.;:]? ?(so why|why do|don't turn|do not turn)?|"
+        r"\b(don't|do not) (turn|make) (it|this) (into )?a (drama|big deal|fuss)\b|\bno need to "
+        r"make a fuss\b|\bmake a (fuss|drama)\b|\b(just|simply|only) part of the job\b|"
+        r"\bwithout complaining\b|\b(emotions?|feelings|tears) (belong|have no place)\b|\bhave "
+        r"no place (at|in) (work|the workplace|the office)\b|\b(months|weeks) is long enough\b|"
+        r"\bit('s| is) that simple\b|\bnothing deep\b|\bis (only|just|simply) another way of "
+        r"saying\b|\b(worrying|concerning|embarrassing|sad) that so many\b",
+        negatable=False,
+        unless=r"\b(only|just) a (draft|suggestion|start|first step|starting point|guide|"
+        r"sketch|prompt|practice|rehearsal|few)\b|\bit('s| is) only a (draft|suggestion)",
+    ),
+    _r(
+        "sarcasm",
+        r"^(wow|oh|well|great|wonderful|brilliant),? another\b|\bwhat a (surprise|shock)\b|"
+        r"\bthe (handful|few) of you who (actually|bothered|managed|even)\b|\blet's see if "
+        r"(this|next) (week|time|month) is any different\b|\bdo you still (believe|think) "
+        r"(that|so)\?|\bwho actually (read|did|bothered|showed)\b|^ah,? another\b|"
+        r"\bhow (that|it) worked out for you\b|\bonly a handful of you\b|\b(what is|what's) "
+        r"(the|your) excuse\b",
+        negatable=False,
+    ),
+    _r(
+        "leading",
+        r"\bexplain why ([a-d]|option [a-d]|this|that|it) is the (best|right|correct|only)\b|"
+        r"\bany answer other than\b|(^|[\s(])hint:|\b(participants|those|learners|people|anyone|"
+        r"managers) who (answer|choose|pick|select|say)\b[^.?!]{0,60}\b(have not understood|"
+        r"haven't understood|don't understand|do not understand|are wrong|missed the point)\b|"
+        r"\bchoose one: agree\b(?![^.?!]*disagree)|\bpick the one that describes you\b|"
+        r"(?<!/\x20)\bsometimes / often / (almost )?always\b",
+        negatable=False,
+    ),
+]
+
+
+# More of the same families, in the words of G to L's remaining misses: a failing presumed of
+# the learner ("you already know who it is", "you will likely find the same", "you were doing
+# it too", "no point pretending", "your habit of avoiding", "your impatience", "you had been far
+# too soft", "you have been unfair to", "the chaos you let happen", "too polite to tell you");
+# the learner told to stop a failing ("stop avoiding", "stop hiding behind", "it makes you look
+# weak"); a verdict ("it shows that you do not trust", "afraid of you", "the role is not for
+# you", "what kind of leader you really are", "deserves better than", "clearly didn't land");
+# others on the team labelled ("the weakest person on your shift", "your lowest performer");
+# blame for a delay or a result ("why did you wait", "why do you let him", "why your meeting
+# went poorly", "why your team lags behind", "what is holding your outlet back").
+JUDGEMENT_RULES += [
+    _r(
+        "presume",
+        r"\byou already know (who|which|what)\b[^.?!]{0,30}\b(it is|they are|it was|one)\b|"
+        r"\byou will (likely|"
+        r"probably|surely) find the same\b|\b(you|you've|you have) (also )?(made|did|done|doing|"
+        r"were doing) (this|that|it|the same)( mistake)? too\b|\bhow you also\b|\bno point "
+        r"pretending\b|\b(don't|do not) pretend\b|\byou('re| are) the exception\b|\byou will be "
+        r"too\b|\blost it too\b|\byour habit of\b|\byour (impatience|arrogance|defensiveness|"
+        r"rudeness|coldness|temper)\b|\byou (had been|have been|were) (far |much |way )?too "
+        r"(soft|harsh|lenient|controlling|slow|vague)\b|\b(you have been|you've been|you were) "
+        r"(unfair|rude|harsh|unkind) to\b|\byou let happen\b|\btoo polite to tell you\b|"
+        r"\b(temper|emotions|anger) got the better of you\b|\bprobably (felt|was|seemed) "
+        r"(unfair|harsh|unclear|confusing|rude)\b|\byou('re| are) (just )?overthinking\b",
+        negatable=False,
+    ),
+    _r(
+        "blame",
+        r"\bstop (avoiding|hiding|making excuses|being so|taking \w+ so personally)\b|\bmakes? "
+        r"you look (weak|bad|incompetent|unprofessional|insecure|foolish)\b|\bit shows that you "
+        r"(do not|don't|are not|aren't|cannot|can't)\b|\bafraid of you\b|\b(the|this) role is "
+        r"not for you\b|\bwhat kind of (leader|manager|person) you really are\b|\bdeserves? "
+        r"better than\b|\bclearly (didn't|did not|doesn't|does not|isn't|wasn't) (land|work|go "
+        r"well)\b|\bwhy did you wait\b|\bwhy do you let (him|her|them|it|this|that)\b|\bwhy your "
+        r"(\w+ ){1,4}went (poorly|badly|wrong)\b|\byour (team|store|shift|unit|outlet|site|ward) "
+        r"(lags|falls|is falling) behind\b|\bwhat('s| is) holding your \w+ back\b|\bcompared "
+        r"with (them|him|her)\b|\bwhy (that|it|this) was (not acceptable|unacceptable|wrong)\b|"
+        r"\b(were|was) too (vague|soft|harsh|weak) last time\b|\b(redo|rewrite|do) (it|them|"
+        r"this|that) properly\b|\bthe sooner you (grasp|accept|realise|realize|understand|"
+        r"learn)\b|\bwhy is it so hard for you\b|\bhours you wasted\b|\bapologi[sz]e to (your|"
+        r"the) (team|staff|\w+)( this week)? for\b|\bsuch a big deal\b|\beveryone can see it\b|"
+        r"\bso what exactly are you doing\b|\btry not to (be defensive|defend yourself|get "
+        r"defensive)\b|\btry actually \w+ing\b|\binstead of defending your\b|\b(don't|do not) "
+        r"disappoint\b|\byour biggest weakness\b|\bisn't actually hard\b|\bis not actually "
+        r"hard\b",
+        negatable=False,
+    ),
+    _r(
+        "label",
+        r"\bthe weakest (person|link|member|\w+) (on|in|of) your\b|\bweakest link\b|\byour "
+        r"lowest performer\b|\bpick the weakest\b|\byour\b[^.?!]{0,30}\b(has|have|is|are) the "
+        r"(lowest|worst|slowest|poorest)\b|\b(people|staff|employees|those) who (resist|"
+        r"complain|push back|question)\b[^.?!]{0,60}\b(are usually|are just|are simply|are "
+        r"really)\b",
+        negatable=False,
+    ),
+]
+
+# Context: sports, games and one country's rituals as the shared metaphor (cricket, American
+# football, golf, rugby, running, a locker-room talk, a school prom, military service, a Sunday
+# mass); a language, a commute, children or a degree presumed of everyone ("since most of you
+# drive", "since you have children of your own", "as a digital native"); a group given one
+# trait (women and men, an age, a generation); a family held up as the order of a team;
+# physical ability or one diet presumed ("everyone can manage a quick 5K", "bacon rolls");
+# time off presumed free ("on Sunday morning, when everyone is free"); and jargon piled up
+# (three or more acronyms and buzzwords in one sentence).
+IDIOMS.update(
+    {
+        r"boil(ing)? the ocean": "trying to change everything at once",
+        r"run (it|an idea|this|ideas) up the flagpole": "test the idea",
+        r"break a leg": "good luck",
+        r"rooting for": "supporting",
+        r"wet blanket": "person who spoils the mood",
+        r"debbie downer": "person who spoils the mood",
+        r"(keep your )?chin up": "take heart",
+        r"soldier on": "keep going",
+        r"rid(e|es|ing) roughshod over": "ignore",
+        r"wallflower": "quiet person",
+        r"type a\b": "driven person",
+        r"go(es)? down well": "are welcome",
+        r"hit(ting)? the wall": "running out of energy",
+        r"monday[- ]morning quarterbacks?": "people judging with hindsight",
+        r"marathon,? not a sprint": "long effort, not a short one",
+        r"play it where it lies": "accept the situation as it is",
+        r"give (\w+ )?(people |them |him |her )?a mulligan": "give a second try",
+        r"mulligan": "second try",
+        r"pep talk": "encouraging talk",
+    }
+)
+_R11_SPORT = (
+    r"cricket side|(fourth|third) and (goal|long|inches)|can(not|'t) punt|punt\b|"
+    r"locker[- ]room|hit the field|take the field|starting (lineup|line-up|eleven|five)|"
+    r"rugby scrum|scrum-half|loosehead|tighthead|hooker|mile (20|twenty)|coach lombardi|"
+    r"lombardi|soccer (games|practices?|moms?|dads?)|(into|on|onto|from|off) the bench"
+)
+_R11_ASSUMED = (
+    r"\b(since|as|because) (most of (you|us)|you all|we all|all of (you|us)|everyone here)"
+    r" (drive|grew up|have (children|kids|a car)|speak|own|are (parents|married)|live|went "
+    r"to)\b|\b(since|as|because) you have (children|kids|a family|a partner|a car) of your "
+    r"own\b|\bdigital natives?\b|\bas an? (digital native|millennial|boomer|gen z\w*)\b|"
+    r"\byour (military|national) service\b|\b(high-?school|school|senior) prom\b|\bprom\b|"
+    r"\bsunday mass\b|\bhead of (a|the) family\b|\bthe father who\b|\bwhen everyone is free\b|"
+    r"\b(the|your|our) guys\b|\b(their|his) (wives|wife|girlfriends?)\b|\bask (him|her) about "
+    r"(his|her) (girlfriend|boyfriend|wife|husband)\b|\b(mothers|fathers) (on|in) your team\b|"
+    r"\bthe (mothers|fathers) normally\b|\b(bacon|pork|ham|sausage) (rolls?|sandwich(es)?|"
+    r"butties|baps)\b|\bfit people\b|\b(everyone|anyone|every team member|each of them) can "
+    r"(manage|stand|walk|run|climb|lift)\b|\bstand through a\b|\bon their feet\b|\b\d+k\b|"
+    r"\bthe youngsters\b|\btimmies\b|\btim hortons run\b|\bfeeling useful again\b|"
+    r"\b(make sure|ensure) every(one|body) "
+    r"(joins|comes|attends|drinks)\b|\bsoju\b|\bbasically the same\b[^.?!]{0,40}\b(mba|degree|"
+    r"university|college)\b|\byour mba\b|\bfamily's \w+ recipe\b"
+)
+_R11_GROUPS = (
+    r"\b((female|male|women|men) (\w+ )?(supervisors|managers|leaders|workers|staff|employees|"
+    r"colleagues|engineers|nurses)|young people|generation [xyz]|gen [xyz]|(managers|people|"
+    r"staff|workers|nurses|employees) in their (twenties|thirties|forties|fifties|sixties)|"
+    r"(the )?older (staff|members|employees|workers|colleagues|nurses))\b[^.?!]{0,80}\b(slow "
+    r"(everyone|the team|things) down|tend "
+    r"to|usually|often struggle|do not|don't|naturally|will pick up|pick up|bring more|are "
+    r"less|are more|always|never|can't|cannot|struggle)"
+)
+_R11_JARGON = (
+    r"(leverag\w+|synerg\w+|paradigm|operationali[sz]\w+|cross-functional|step-change|vuca|"
+    r"okrs?|okr-linked|kpis?|raci|pdca|value-add|best-of-breed|deep dive|ideate|actionable|"
+    r"holistic|scalable|robust|cadence|throughput|alignment|optimi[sz]e|drive|bandwidth)"
+)
+_R11_HOLIDAYS = r"chuseok|seollal|hoesik|tteokguk|thanksgiving dinner|christmas party"
+FAMILY_RULES_11 = [
+    _r("idiom", rf"\b({_R11_SPORT})(?![\w-])", unless=_SPORT_EXPLAINED),
+    _r("assumption", _R11_ASSUMED, unless=_IF_YOU_HAVE + r"|\bor (a |an )?(walk|rest|seat)"),
+    _r("assumption", _R11_GROUPS),
+    _r(
+        "assumption",
+        rf"\b({_R11_HOLIDAYS})\b",
+        unless=_HOLIDAY_NAMED_FAIRLY + r"|\b(optional|if you|nobody needs)\b",
+    ),
+    _r(
+        "assumption",
+        r"\b(schedule|organi[sz]e|plan|hold|book|run)\b[^.?!]{0,50}\b(this|next|on|for|at the|over "
+        r"the) (weekend|saturday|sunday)( morning| afternoon| evening)?\b",
+        unless=_IF_YOU_HAVE + r"|\b(optional|or|if)\b",
+    ),
+    _r(
+        "idiom",
+        rf"\b{_R11_JARGON}\b([^.?!]*\b{_R11_JARGON}\b){{3,}}",
+        negatable=False,
+    ),
+]
+
+
+FAMILY_RULES += FAMILY_RULES_11
+
+# Round 11: the same words used fairly — a holiday named as a date or among others, a team
+# dinner that is optional or offers other food, drink and times.
+_ASSUMPTION_UNLESS = {
+    (
+        r"over (the )?(christmas|thanksgiving|easter|ramadan|diwali|hanukkah|new year)"
+        r"( break| holidays?)?"
+    ): _HOLIDAY_NAMED_FAIRLY,
+    r"(weekend )?dinner": r"\b(optional|non-alcoholic|vegetarian|if you (can|like|want)|nobody "
+    r"needs|for those who)\b",
+}
 CONTEXT_RULES = [
     _r("idiom", rf"\b({pattern})\b", plain, negatable=False) for pattern, plain in IDIOMS.items()
-] + [_r("assumption", rf"\b({pattern})", plain) for pattern, plain in _ASSUMPTIONS.items()]
+] + [
+    _r("assumption", rf"\b({pattern})", plain, unless=_ASSUMPTION_UNLESS.get(pattern))
+    for pattern, plain in _ASSUMPTIONS.items()
+]
 CONTEXT_RULES += FAMILY_RULES
 
 # -- Honesty ----------------------------------------------------------------------------------
 
+# Round 11: being behind named as expected, not as a failing ("if you are behind because of
+# inventory week, that is expected").
+_BEHIND_IS_FINE = (
+    r"\bif you('re| are| fall| have fallen) behind\b|\bthat('s| is) (expected|fine|okay|ok|"
+    r"normal|understandable)\b"
+)
 HONESTY_RULES = [
     _r("urgency", r"\bhurry\b[!,.]?", ""),
     _r("urgency", r"\bact now\b[!:,.]?", ""),
@@ -1273,7 +1598,14 @@ HONESTY_RULES = [
         r"\b(sign up|book|do|finish|complete|act|register|start|reply|respond|decide|join)"
         r"( \w+){0,3} right now\b",
     ),
-    _r("urgency", r"\bimmediately\b(?![^.!?]*\?)", "when it suits you"),
+    _r(
+        "urgency",
+        r"\bimmediately\b(?![^.!?]*\?)",
+        "when it suits you",
+        # Round 11: "listen without answering immediately"; a safety step that is urgent.
+        unless=r"\b(without|not|never) (\w+ing )?immediately\b|\b(escalate|report|stop|"
+        r"evacuate|isolate)\b[^.?!]{0,40}\bimmediately\b",
+    ),
     _r("urgency", r"\bbefore it'?s too late\b", ""),
     _r("urgency", r"\btonight\b", "when it suits you"),
     _r("urgency", r"\bdon'?t miss out( on)?\b"),
@@ -1290,7 +1622,11 @@ HONESTY_RULES = [
     _r("scarcity", r"\blimited (spots|places|seats)\b|\bfirst come,? first served\b"),
     _r("scarcity", r"\b(few|limited) (places|spots|seats)? ?(left|remain)\b"),
     _r("scarcity", r"\blose your place\b"),
-    _r("guilt", r"\bfalling behind\b|\bleave you behind\b|\byou('re| are) behind\b"),
+    _r(
+        "guilt",
+        r"\bfalling behind\b|\bleave you behind\b|\byou('re| are) behind\b",
+        unless=_BEHIND_IS_FINE,
+    ),
     _r("guilt", r"\bcounting on you\b"),
     _r("guilt", r"\bletting (them|\w+ \w+) down\b"),
     _r("guilt", r"\b(let|letting) your (circle|cohort|team|coach|peers|group) down\b"),
@@ -1347,6 +1683,9 @@ HONESTY_RULES = [
         "overclaim",
         r"\b(works|work) (with|for) every(one| person| manager| culture)?\b|"
         r"\bevery single (manager|person|learner|participant)\b",
+        # Round 11: a plan to find a time that works for everyone is a goal, not a claim.
+        unless=r"\b(plan|find|choose|agree on|pick|set|look for)\b[^.?!]{0,40}\bworks? for "
+        r"every",
     ),
     _r(
         "overclaim",
@@ -1379,6 +1718,9 @@ HONESTY_RULES += [
         "overclaim",
         r"\bin real time\b|\b(reads?|sees?|replies to|answers?|reviews?) every (single )?"
         r"(journal entry|entry|answer|post|message|reflection)\b",
+        # Round 11: a coach's reading promised with its honest limit ("but may take up to three
+        # working days to reply").
+        unless=r"\b(may|might|can) take\b|\bup to (\w+|\d+) (working )?days\b",
     ),
     _r(
         "guilt",
@@ -1402,6 +1744,9 @@ HONESTY_RULES += [
         r"\bwithin the (next )?(hour|\d+ (hours|minutes)|few (hours|minutes))\b|\bin the next "
         r"(hour|\d+ (hours|minutes)|few (hours|minutes))\b|"
         r"\b(disappearing|going|selling out|filling up) fast\b|\bbe quick\b",
+        # Round 11: what someone did ("she fixed it within the hour"), not a deadline.
+        unless=r"\b(fixed|solved|sorted|answered|replied|done|resolved|corrected)\b[^.?!]{0,20}"
+        r"\bwithin\b",
     ),
     _r("scarcity", r"\bonly the first (\d+|ten|five|three|twenty|few|fifty)\b"),
 ]
@@ -1572,9 +1917,14 @@ SAFE_SPACE_RULES = [
         r"\b(drop|post|share|send|put|upload|forward) (it|this|them|that|your \w+( \w+)?)? ?"
         r"(in|on|to|into) (the |your |our |a )?([\w-]+ ){0,2}(whatsapp|telegram|signal|slack|"
         r"wechat|facebook|linkedin|instagram|social media|group chat|team chat)\b",
+        unless=r"\bonly if you (want|wish|choose|like|decide)\b",
     ),
     _r(
         "exposure",
+        r"\bcompare the handwriting\b|\bso (that )?you know who (said|wrote) what\b|\bforward "
+        r"(your|the) (private|personal) \w+\b|\bsummari[sz]e what (they|he|she) told you\b|\b"
+        r"(best|most interesting) (ones|entries|answers|reflections)\b[^.?!]{0,40}\b(shared|"
+        r"mention\w*|read out|shown)\b|\bgo through the (journal )?entries with the group\b|"
         r"\b(will|are going to|shall|we'll|we will) (go through|read out|read through|read "
         r"aloud|discuss|review|look through|compare) (the|your|all|each other's|everyone's) "
         r"(journal )?(entries|journals|reflections|notes|answers|responses)( together| aloud| "
@@ -1582,6 +1932,133 @@ SAFE_SPACE_RULES = [
         r"earn|win|gain) ([\w']+ ){0,2}trust by (being open|sharing|opening up|telling|"
         r"revealing)\b|\b(let's|let us) "
         r"(all )?(be open|open up|be vulnerable|share everything)\b",
+    ),
+]
+
+# Honesty: a result for ever ("you will never again have a conflict", "you'll never dread it
+# again", "never have to deal with turnover again"); results promised to everyone who takes
+# part ("leaders who complete it have zero incidents", "has eliminated burnout on every team",
+# "your absenteeism will disappear", "we have never seen it fail"); a transformation in a
+# fixed time ("in just six weeks you will become …"); fully qualified or certified by a quiz;
+# a tool that understands the learner better than people; recognition claimed by all; a
+# scare statistic ("five times more likely to fail"); privacy no product can promise
+# ("nothing … can ever be used against you", "permanently deleted after 24 hours", "never
+# stored anywhere"); exclusivity and a chance that will not come again; the learner's manager
+# or HQ told who did not finish; the days a learner waits laid on their team; the learner set
+# apart as the last or the only one.
+HONESTY_RULES += [
+    _r(
+        "overclaim",
+        r"\b(will|you'll|'ll|they'll|shall) never (again )?(\w+ ){0,5}again\b|\bnever again "
+        r"(have|struggle|face|deal|worry|dread|lose|make|fear)\b|\bnever have to (deal with|"
+        r"worry about|face)\b[^.?!]{0,40}\bagain\b",
+        negatable=False,
+        unless=r"\bif\b[^.?!]{0,30}\bnever\b|\bnot\b[^.?!]{0,15}\bnever\b",
+    ),
+    _r(
+        "overclaim",
+        r"\b(who (complete|completes|finish|finishes|follow|follows|pass|passes)|graduates of)"
+        r"\b[^.?!]{0,50}\b(never|zero|always|no longer|see \w+ (rise|grow|improve))\b|"
+        r"\b(removes?|eliminat\w+|cures?|wipes? out|prevents? all)\b (\w+ ){0,2}(burnout|"
+        r"conflicts?|turnover|absenteeism|stress|attrition|disengagement|grievances?|"
+        r"incidents?)\b|\bwill disappear\b|\bnever seen (it|this|this \w+|the \w+) fail\b|"
+        r"\b(completely|totally|entirely|100 ?%) [\w]+-free\b",
+        negatable=False,
+    ),
+    _r(
+        "overclaim",
+        r"\b(in|within|after) (just |only )?(\d+|one|two|three|four|five|six|seven|eight|ten|"
+        r"twelve) (weeks?|days?|months?)\b[^.?!]{0,60}\b(will|you'll)\b[^.?!]{0,30}\b(make you|"
+        r"become|be the kind|remove|never)\b|\bwill make you (a |an )?(great|better|excellent|"
+        r"outstanding|confident|fully|truly|top)\b|\b(fully|completely|totally) (qualified|"
+        r"ready|certified|equipped|prepared) to\b|\bcertified as (fully|completely)\b|"
+        r"\bunderstands? (you|your \w+) better than\b|\b(always|never fails to) give(s)? you "
+        r"the (right|correct|best) answer\b|\bpredicts? your (future|success|performance)\b|"
+        r"\bwith \d+ ?% accuracy\b|\b(recogni[sz]ed|accepted|endorsed|valued|respected) (by|"
+        r"across|in) (all|every|the whole|each|any)\b|\b(\w+ times|far|much|significantly) "
+        r"(more|less) likely to (fail|lose|be fired|quit|burn out|struggle|be promoted)\b|"
+        r"\brise by \d+|\b(by|of) \d+ ?%",
+        negatable=False,
+        unless=r"\b(cannot|can't|no (programme|course|tool|module)|not) (promise|guarantee|"
+        r"make you)\b",
+    ),
+    _r(
+        "overclaim",
+        r"\b(nothing|no one|nobody)\b[^.?!]{0,60}\bcan ever\b|\bcan ever be (used|seen|traced|"
+        r"read|shared|accessed|subject)\b|\b(permanently|automatically) deleted (after|within)"
+        r"\b|\b(never|not) (be )?stored anywhere\b|\bnever stored\b",
+        negatable=False,
+    ),
+    _r(
+        "scarcity",
+        r"\bact fast\b|\b(very |extremely )?limited,? so\b|\bexclusive\b[^.?!]{0,50}\b(only|"
+        r"invited|disappears|chance|never)\b|\bonly (high-potential|selected|the best|a few|"
+        r"top)\b[^.?!]{0,20}\b(were|are|have been) (invited|selected|chosen)\b|\b(will )?never "
+        r"be offered again\b|\bno second chance\b|\bwaste your chance\b|\b(go|be given) to "
+        r"someone (else|on the waiting list)\b|\bdisappears on\b|\b(open|available) (only )?to "
+        r"the first (\d+|\w+)\b|\bthe top (\d+|\w+) (finishers|learners|participants|managers)"
+        r"\b|\bthe last time\b[^.?!]{0,40}\bwill ever\b",
+        negatable=False,
+    ),
+    _r(
+        "guilt",
+        r"\b(your |the )?(manager|director|boss|line manager|hq|hr|coordinator|supervisor|"
+        r"regional \w+)( \w+)? (is|are|will be|has been|have been|gets?|get) (told|notified|"
+        r"informed|alerted)\b|\b(are|is|will be) noticed by\b|\bwill be flagged\b|\bflagged "
+        r"(you|in|to)\b|\bwill (understand|think|assume|conclude|see) (that )?you (are not|"
+        r"aren't|do not|don't) (committed|care|serious|interested)\b|\bif they knew\b|\bwhat "
+        r"does (that|this|it) say about (you|your)\b|\bis this really the (level|kind|amount) "
+        r"of\b",
+        negatable=False,
+        unless=r"\b(only if you|if you ask|if you choose|with your (permission|consent))\b",
+    ),
+    _r(
+        "guilt",
+        r"\bevery day you (wait|delay|skip|put off|leave|postpone|don't)\b|\b(pays?|paying) "
+        r"(the price|for it)\b|\b(don't|do not) let (them|him|her|your \w+|the \w+) down\b|"
+        r"\byou('re| are) (already |still |now )?behind\b|\byou have (missed|skipped) (\w+ ){0,2}"
+        r"already\b|\bwe noticed you\b|\byour progress (bar )?(is|shows|sits|has been) (red|"
+        r"stuck|only|at|\d+)|\bflagged you\b|\bby now\b|\byou('re| are) the (last|only) (one|"
+        r"person|manager|learner|\w+ manager)\b|\b(all|most) (of )?your (peers|colleagues|"
+        r"cohort)\b[^.?!]{0,30}\balready\b|\byour peers are already\b|\bthe only \w+( \w+)? "
+        r"(in|at) [^.?!]{0,30}\bwithout\b|\b(are|is) waiting (on|for) (you|your)\b|\b(will be|"
+        r"is|are) wasted\b|\bif you stop now\b|\bthe one behind\b",
+        negatable=False,
+        unless=_BEHIND_IS_FINE,
+    ),
+]
+
+# Safe space in one sentence: people who are not there named for a failing, in more shapes
+# ("the names of the two team members you trust least", "the colleagues in your store that you
+# find most difficult", "which of your staff do you suspect", "which peer is not ready", "tell
+# us which member of your team is struggling most"); sharing a personal matter made a rule of
+# the group ("go around the circle and each say …", "everyone posts one thing they have never
+# told anyone", "each participant will tell the group about …").
+_PEOPLE = (
+    r"(colleagues?|team members?|people|staff|peers?|managers?|members?|persons?|bosses|"
+    r"reports|employees|workers|operators|cashiers|drivers|nurses|engineers|technicians|"
+    r"agents|chefs|cooks|pickers|supervisors|leads)"
+)
+SAFE_SPACE_RULES += [
+    _r(
+        "names-others",
+        rf"\b(name|list|write down|identify|tell us|rank)\b[^.?!]{{0,40}}\b{_PEOPLE}\b"
+        r"[^.?!]{0,50}\b"
+        r"(trust least|least|most difficult|harder|struggling most|would not choose|wouldn't "
+        r"choose|let go first|not ready|suspect|dislike|makes? your job)\b|\bwhich (colleague|"
+        r"peer|member|of your staff|team member|person|of your [\w-]+)\b"
+        r"[^.?!]{0,60}\b(suspect|not ready|struggling|did you have in mind|least|worst|lazy)\b",
+        unless=r"\b(without (naming|saying who)|no names|not by name|(don't|do not) name|"
+        r"leave (out )?(their|the|any) names?|anonymous(ly)?)\b",
+        negatable=False,
+    ),
+    _r(
+        "exposure",
+        r"\b(go (a)?round the (circle|room|table|thread)|each (participant|person|of you) will "
+        r"(tell|share)|everyone (posts|shares|says|tells))\b[^.?!]{0,80}\b(personal|never told|"
+        r"marriage|relationship|fears?|anxiety|low mood|unfairly|struggles?|home|family|"
+        r"health|religio\w*|panic)",
+        negatable=False,
     ),
 ]
 
@@ -1626,7 +2103,7 @@ def rewrite_sentence(rule: Rule, sentence: str, m: re.Match[str]) -> str | None:
 # -- Matching -------------------------------------------------------------------------------
 
 # Each rule's prefilter keys (`prefilter.keys`), worked out from its pattern once and shipped,
-# since parsing ~460 patterns again would cost a cold start about half a second. A pattern not
+# since parsing ~510 patterns again would cost a cold start about half a second. A pattern not
 # in the table (edited since) gets its keys worked out when first used; a test says when the
 # table needs writing again (`python -m design_review.rules`).
 PREFILTER_TABLE = Path(__file__).resolve().parent / "data" / "rule-prefilter.json"

@@ -28,9 +28,22 @@ class DataSetTests(SimpleTestCase):
         writers = Counter(ex.writer for ex in dataset.load("train"))
         self.assertEqual(
             writers,
-            {"original": 299, "A": 170, "B": 170, "C": 150, "D": 170, "E": 170, "F": 200},
+            {
+                "original": 299,
+                "A": 170,
+                "B": 170,
+                "C": 150,
+                "D": 170,
+                "E": 170,
+                "F": 200,
+                **dict.fromkeys("GHIJKL", 200),
+            },
         )
-        self.assertEqual(dataset.WRITERS, ("original", "A", "B", "C", "D", "E", "F"))
+        self.assertEqual(dataset.WRITERS, ("original", *"ABCDEFGHIJKL"))
+        for writer in "GHIJKL":
+            self.assertEqual(
+                {ex.writer for ex in dataset.load(f"writer-{writer.lower()}")}, {writer}
+            )
         self.assertEqual({ex.writer for ex in dataset.load("writer-e")}, {"E"})
         self.assertEqual({ex.writer for ex in dataset.load("writer-f")}, {"F"})
         self.assertEqual({ex.writer for ex in dataset.load("writer-a")}, {"A"})
@@ -67,13 +80,13 @@ class HeldOutTargetTests(SimpleTestCase):
 class FreshSplitTests(SimpleTestCase):
     """The fresh split was written after the first rules were frozen and is never trained on.
     These floors are the current honest figures (docs/design-review.md), not the target: the
-    checker catches 85% of its judging prompts (22 of 26) with one false alarm of 17 since
-    round 6 gave short prompts their own threshold (54% and none before; 42% before the
-    classifier read passages and shared n-grams)."""
+    checker catches 88% of its judging prompts (23 of 26) with one false alarm of 17 since
+    round 11 (85%, 22, from round 6, which gave short prompts their own threshold; 54% and
+    none before; 42% before the classifier read passages and shared n-grams)."""
 
     def test_the_figures_on_unseen_phrasing_do_not_fall_back(self) -> None:
         scores = dataset.evaluate(dataset.load("fresh"), dataset.checker_predictor())
-        self.assertGreaterEqual(scores["all"].hits, 22)
+        self.assertGreaterEqual(scores["all"].hits, 23)
         self.assertLessEqual(scores["all"].false_alarms, 1)
         rules_only = dataset.evaluate(
             dataset.load("fresh"), dataset.checker_predictor(classifier=False)
@@ -82,24 +95,16 @@ class FreshSplitTests(SimpleTestCase):
 
 
 class HeldOutWriterTests(SimpleTestCase):
-    """Writers nobody read while the checker was written, each scored once at a freeze. G at
-    round 7's (8bd4362): 68% of the prompts needing a finding caught (81 of 120), 6 false alarms
-    of 80 (round 6's checker on the same file: 68%, 7). H at stop 20's (b7390cf, the same
-    findings as round 7): 78% caught (93 of 120), 6 false alarms of 80. I at stop 21's
-    (a28913d, the same findings): 80% caught (96 of 120), 10 false alarms of 80; J, K and L,
-    written beside I, at the same freeze: 94, 105 and 100 caught, 8, 9 and 7 false alarms.
-    Floors, not
-    the target (90% caught, at most 10% false alarms): they must not fall back."""
+    """Writers nobody read while the checker was written, scored once at a freeze: M and N at
+    round 11's (c60d9de), M 106 of 120 caught with 1 false alarm of 80, N 101 caught with 6
+    (main's checker before round 11 on the same files: 99 and 2, 96 and 8). Floors, not the
+    target (90% caught, at most 10% false alarms): they must not fall back."""
 
     def test_the_unseen_writers_figures_do_not_fall_back(self) -> None:
         training_writers = {ex.writer for ex in dataset.load("train")}
         for split, writer, floor, alarms in (
-            ("writer-g", "G", 81, 6),
-            ("writer-h", "H", 93, 6),
-            ("writer-i", "I", 96, 10),
-            ("writer-j", "J", 94, 8),
-            ("writer-k", "K", 105, 9),
-            ("writer-l", "L", 100, 7),
+            ("writer-m", "M", 106, 1),
+            ("writer-n", "N", 101, 6),
         ):
             with self.subTest(split):
                 examples = dataset.load(split)
@@ -112,23 +117,32 @@ class HeldOutWriterTests(SimpleTestCase):
 
 
 class TrainingWritersTests(SimpleTestCase):
-    """Writers C and D are training data from round 5, writer E from round 6 and writer F from
-    round 7 (their misses were read to write rules): these floors only guard what was learnt,
-    not generalisation — the honest figures are the cross-validation by writer and the next
-    held-out writer (docs/design-review.md)."""
+    """Writers C and D are training data from round 5, writer E from round 6, writer F from
+    round 7 and writers G to L from round 11 (their misses were read to write rules): these
+    floors only guard what was learnt, not generalisation — the honest figures are the
+    cross-validation by writer and the next held-out writer (docs/design-review.md)."""
 
-    def test_what_was_learnt_from_writers_c_d_e_and_f_holds(self) -> None:
+    def test_what_was_learnt_from_the_writers_read_holds(self) -> None:
         for split, labels, floor, alarms in (
-            ("writer-c", {1: 90, 0: 60}, 89, 1),
-            ("writer-d", {1: 104, 0: 66}, 102, 1),
+            ("writer-c", {1: 90, 0: 60}, 90, 0),
+            ("writer-d", {1: 104, 0: 66}, 103, 0),
             # E's one remaining false alarm is reading level: a 29-word sentence at grade 16
             # (the other, grade 15 as one sentence, is grade 10 counted as Flesch counted).
-            ("writer-e", {1: 104, 0: 66}, 102, 1),
+            ("writer-e", {1: 104, 0: 66}, 103, 1),
             # F was held out until round 6 was frozen (scored once: 94 caught, 13 false alarms)
             # and read in round 7 (rules, then the safe-space, reading-level and quoted-advice
             # families in checker.py and textprep.py). Its one false alarm is a 33-word
             # sentence at grade 15 (docs: "Round 7").
             ("writer-f", {1: 120, 0: 80}, 120, 1),
+            # G to L were held out until round 7 (G), stop 20 (H) and stop 21 (I to L) were
+            # frozen, each scored (G 81 caught, 6 false alarms; H 93, 6; I 96, 10; J 94, 8;
+            # K 105, 9; L 100, 7), then read in round 11 (docs: "Round 11").
+            ("writer-g", {1: 120, 0: 80}, 118, 2),
+            ("writer-h", {1: 120, 0: 80}, 117, 2),
+            ("writer-i", {1: 120, 0: 80}, 119, 4),
+            ("writer-j", {1: 120, 0: 80}, 118, 3),
+            ("writer-k", {1: 120, 0: 80}, 120, 4),
+            ("writer-l", {1: 120, 0: 80}, 120, 2),
         ):
             with self.subTest(split):
                 examples = dataset.load(split)

@@ -342,3 +342,143 @@ class RoundSevenFamilyTests(SimpleTestCase):
         ):
             with self.subTest(text):
                 self.assertEqual(categories(text, kind), set())
+
+
+class RoundElevenFamilyTests(SimpleTestCase):
+    """Round 11's families, from writers G to L's misses and false alarms, each checked on
+    phrasings written for this test (none is a prompt of the data set) and on the same words
+    used respectfully."""
+
+    def test_each_family_catches_phrasings_it_was_not_written_from(self) -> None:
+        cases = {
+            # a verdict on a class of managers
+            "Supervisors who never delegate are simply being selfish with their time.": (
+                Category.JUDGEMENT
+            ),
+            "A foreman who cannot say no does not understand the job.": Category.JUDGEMENT,
+            "Careless team leads leave their handovers to the last minute.": Category.JUDGEMENT,
+            "What would a truly dedicated supervisor do on a Saturday shift?": Category.JUDGEMENT,
+            "Protect your people, and start acting like a real leader.": Category.JUDGEMENT,
+            # a failing asked about as a given
+            "How often do you forget to thank the night crew?": Category.JUDGEMENT,
+            "How impatient do you get when the printer jams?": Category.JUDGEMENT,
+            "Play back the call and notice how harsh you sound.": Category.JUDGEMENT,
+            "Write down what you did wrong in the budget talk.": Category.JUDGEMENT,
+            "Redo the seating plan, and do it properly this time.": Category.JUDGEMENT,
+            # the learner below others; a class asked why it fails
+            "Compared with the other buyers in your region, your response times are slow.": (
+                Category.JUDGEMENT
+            ),
+            "The Lyon branch cut waste quickly. What are they doing that you are not?": (
+                Category.JUDGEMENT
+            ),
+            "Why do so many shift managers still struggle with simple rotas?": Category.JUDGEMENT,
+            # effort and feeling waved away; sarcasm; one answer made right
+            "It was only a small delay, so why did it upset you?": Category.JUDGEMENT,
+            "It's a routine audit. Don't turn it into a drama.": Category.JUDGEMENT,
+            "Tiredness on the night shift is just part of the job.": Category.JUDGEMENT,
+            "Oh, another month where the forms came in late. What a surprise.": (
+                Category.JUDGEMENT
+            ),
+            "Read the three options and explain why B is the best answer.": Category.JUDGEMENT,
+            "Stop avoiding the budget talk with your director.": Category.JUDGEMENT,
+            "Pick the weakest cashier in your store and write a plan.": Category.JUDGEMENT,
+            "You already know which of your reports it is.": Category.JUDGEMENT,
+            # context: sport, metaphors, jargon, groups, bodies, time off, diet, family roles
+            "Run the briefing like a locker-room speech before kick-off.": Category.CONTEXT,
+            "A project is a marathon, not a sprint.": Category.CONTEXT,
+            "Don't be a wet blanket when the plan changes.": Category.CONTEXT,
+            "Since most of you drive to the depot, use the journey to reflect.": Category.CONTEXT,
+            "As digital natives, the apprentices need no training on the new app.": (
+                Category.CONTEXT
+            ),
+            "Female engineers tend to prepare more carefully than their male peers.": (
+                Category.CONTEXT
+            ),
+            "Book the planning workshop for Saturday morning.": Category.CONTEXT,
+            "Bring sausage rolls to the Friday huddle; they always go down well.": (
+                Category.CONTEXT
+            ),
+            "Everyone can manage a 10k charity run, so sign the team up.": Category.CONTEXT,
+            "We leverage OKR cadences and KPI alignment to optimise robust throughput.": (
+                Category.CONTEXT
+            ),
+            # honesty: for ever, for everyone, in a set time, certified, scare figures, privacy
+            "Finish the course and you will never argue with a supplier again.": (Category.HONESTY),
+            "Teams who follow this method have zero sick days.": Category.HONESTY,
+            "Within four weeks you will become a confident negotiator.": Category.HONESTY,
+            "Pass the final quiz and be fully qualified to run any depot.": Category.HONESTY,
+            "Our chatbot understands your staff better than you ever could.": Category.HONESTY,
+            "This badge is recognised by every employer in the sector.": Category.HONESTY,
+            "Learners who skip quizzes are three times more likely to fail.": Category.HONESTY,
+            "Nothing typed here can ever be read by anyone at the company.": Category.HONESTY,
+            "Act fast: only the first 15 sign-ups get the bonus video.": Category.HONESTY,
+            "Your director is notified if you miss the Friday deadline.": Category.HONESTY,
+            "Every day you put off this module, your customers feel it.": Category.HONESTY,
+            "You're still behind most of the group; catch up tonight.": Category.HONESTY,
+        }
+        for text, category in cases.items():
+            with self.subTest(text):
+                self.assertIn(category, categories(text))
+
+    def test_people_not_there_and_personal_matters_need_a_safe_space(self) -> None:
+        for text, kind in (
+            ("Write down the names of three cashiers you trust least.", ActivityKind.MISSION),
+            ("Which of your drivers do you suspect of padding their hours?", None),
+            ("Go around the room and each say one fear about your health.", None),
+            ("Tell the group which medication you take to sleep.", ActivityKind.DISCUSSION),
+            ("List any diagnoses you have had this year.", ActivityKind.DISCUSSION),
+            ("Describe your childhood and how it shaped you.", ActivityKind.DISCUSSION),
+            ("Ask your reports for anonymous notes, then compare the handwriting.", None),
+            (
+                "Your journal is private. The best entries will be shared with senior leaders.",
+                ActivityKind.MISSION,
+            ),
+            (
+                "This form is anonymous. Please enter your employee number first.",
+                ActivityKind.MISSION,
+            ),
+        ):
+            with self.subTest(text):
+                self.assertIn(Category.SAFE_SPACE, categories(text, kind))
+
+    def test_the_same_words_used_respectfully_are_left_alone(self) -> None:
+        for text, kind in (
+            # a holiday named as a date, among others, or for some
+            ("The course pauses over Easter, from 3 to 10 April.", None),
+            ("Diwali falls on a Monday, so the live call moves to Tuesday.", None),
+            ("Ask whether anyone on the team is fasting and would like later breaks.", None),
+            ("Teams may mark days such as Hanukkah, Vesak or Easter; ask which matter.", None),
+            # a dinner with choices; an easy text for translation; an urgent safety step
+            ("The team dinner is optional and the menu is vegetarian-friendly.", None),
+            ("Keep the memo short so it is easy to translate.", None),
+            ("Report a chemical leak immediately and leave the area.", None),
+            ("Hear them out without replying immediately.", None),
+            ("She fixed the rota within the hour and told the team.", None),
+            # being behind named as expected; a meeting time that works for everyone
+            ("If you are behind because of stocktaking, that is fine.", None),
+            ("Find a meeting slot that works for everyone in the team.", None),
+            # the coach among the readers, said truly
+            (
+                "Your coach reads this thread too and replies within a week.",
+                ActivityKind.DISCUSSION,
+            ),
+            ("Replies are visible to the whole cohort and your coach.", ActivityKind.DISCUSSION),
+            # optional sharing; a resource, not a disclosure; progress visibility
+            ("Share a habit that helps with stress, if you'd like to.", ActivityKind.DISCUSSION),
+            (
+                "Your cohort reads this. Share a podcast on sleep you liked; no details needed.",
+                ActivityKind.DISCUSSION,
+            ),
+            ("Your progress is visible only to you.", ActivityKind.DISCUSSION),
+            # the same words, kindly
+            ("It is only a draft, so change anything you like.", None),
+            ("People can speak up without being embarrassed.", None),
+            ("How often do you take a proper lunch break?", None),
+            ("Good feedback names a behaviour, not a person.", None),
+            ("Compare two versions of your message and pick the clearer one.", None),
+            ("Some of you finished early; others will later, and both are fine.", None),
+            ("Plan the sprint around the school holidays if your team asks for it.", None),
+        ):
+            with self.subTest(text):
+                self.assertEqual(categories(text, kind), set())

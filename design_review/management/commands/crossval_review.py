@@ -25,6 +25,7 @@ from design_review import dataset
 from design_review.classifier import default_embedder
 from design_review.crossval import (
     HEADS_8,
+    MAX_FALSE_ALARMS,
     SENTENCES_10,
     SHIPPED,
     Settings,
@@ -32,6 +33,7 @@ from design_review.crossval import (
     cross_validate,
     demo_texts,
     pooled,
+    training_split,
 )
 
 
@@ -39,7 +41,7 @@ class Command(BaseCommand):
     help = "Cross-validate the design review by writer (leave one writer out)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--max-false-alarms", type=float, default=0.02)
+        parser.add_argument("--max-false-alarms", type=float, default=MAX_FALSE_ALARMS)
         add_model_arguments(parser)
         parser.add_argument("--classifier-only", action="store_true")
         parser.add_argument("--vectors", type=Path, default=None)
@@ -51,7 +53,7 @@ class Command(BaseCommand):
         settings = settings_from(options)
         if not 0 <= options["max_false_alarms"] < 1:
             raise CommandError("--max-false-alarms must be in [0, 1).")
-        examples = dataset.load("train")
+        examples = dataset.load(training_split(settings))
         table = VectorTable.cached(examples, default_embedder(), options["vectors"])
         folds = cross_validate(
             examples,

@@ -14,7 +14,8 @@ flagged prompts as negatives; see "Round 10").
 The threshold is chosen by cross-validation grouped by writer: the model is fitted on all
 writers but one and scores the one left out as the review does (the highest probability over
 its passages, `checker.passages`); over those out-of-writer scores, the threshold is the lowest
-that keeps false alarms on respectful prompts at or below `--max-false-alarms`, raised if need
+that keeps false alarms on respectful prompts at or below `--max-false-alarms` (1.5% by default
+since round 11: `crossval.MAX_FALSE_ALARMS`), raised if need
 be above the demo programme's short texts; passages of longer texts (articles) have their own
 threshold, raised above every passage of the demo programme's long texts (respectful
 throughout, and long-form where the prompts are short). The same folds give the estimate the
@@ -33,7 +34,13 @@ from django.core.management.base import BaseCommand, CommandError
 from design_review import dataset
 from design_review.checker import reads_whole
 from design_review.classifier import MODEL_FILE, default_embedder
-from design_review.crossval import VectorTable, demo_texts, fit_tone_model
+from design_review.crossval import (
+    MAX_FALSE_ALARMS,
+    VectorTable,
+    demo_texts,
+    fit_tone_model,
+    training_split,
+)
 from design_review.management.commands.crossval_review import add_model_arguments, settings_from
 
 
@@ -41,7 +48,7 @@ class Command(BaseCommand):
     help = "Train the design review's tone classifier on the train split (every writer)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--max-false-alarms", type=float, default=0.02)
+        parser.add_argument("--max-false-alarms", type=float, default=MAX_FALSE_ALARMS)
         add_model_arguments(parser)
         parser.add_argument("--vectors", type=Path, default=None)
         parser.add_argument("--output", type=Path, default=MODEL_FILE, help="the model file")
@@ -50,7 +57,7 @@ class Command(BaseCommand):
         settings = settings_from(options)
         if not 0 <= options["max_false_alarms"] < 1:
             raise CommandError("--max-false-alarms must be in [0, 1).")
-        rows = dataset.load("train")
+        rows = dataset.load(training_split(settings))
         table = VectorTable.cached(rows, default_embedder(), options["vectors"])
         model, held = fit_tone_model(
             rows,
